@@ -1,0 +1,49 @@
+package org.iommusim.protocol.bits;
+
+/**
+ * Builds the one-line text form shared by commands, events and faults:
+ * the hardware name, then {@code name=value} fields, hex for IDs and
+ * addresses, decimal for counts and flags.
+ */
+public final class TextLine {
+    private final StringBuilder sb;
+
+    private TextLine(String name) {
+        this.sb = new StringBuilder(64).append(name);
+    }
+
+    public static TextLine of(String name) {
+        return new TextLine(name);
+    }
+
+    public TextLine hex(String field, long value) {
+        sb.append(' ').append(field).append("=0x").append(Long.toHexString(value));
+        return this;
+    }
+
+    public TextLine dec(String field, long value) {
+        sb.append(' ').append(field).append('=').append(value);
+        return this;
+    }
+
+    public TextLine flag(String field, boolean value) {
+        sb.append(' ').append(field).append('=').append(value ? 1 : 0);
+        return this;
+    }
+
+    public TextLine word(String field, String value) {
+        sb.append(' ').append(field).append('=').append(value);
+        return this;
+    }
+
+    /** A free-text value, quoted so the line stays machine-splittable. */
+    public TextLine quoted(String field, String value) {
+        sb.append(' ').append(field).append("=\"").append(value.replace("\"", "'")).append('"');
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return sb.toString();
+    }
+}
