@@ -1,0 +1,11 @@
+package org.iommusim.protocol.capability;
+
+/** How a full IOTLB shard chooses what to forget. */
+public enum IotlbPolicy {
+    LRU,
+    FIFO,
+    /** Seeded, so a deterministic run stays deterministic. */
+    RANDOM,
+    /** QEMU's behaviour: a full IOTLB is emptied before the next fill. */
+    FLUSH_ALL_WHEN_FULL
+}

@@ -1,0 +1,159 @@
+package org.iommusim.protocol.capability;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.Granule;
+
+/**
+ * What one SMMU advertises (the model's view of its ID registers), and the
+ * sizes of its queues and IOTLB. Every component that can refuse a request
+ * (the command queue, domain allocation, the iommufd-style host interface)
+ * decides against this record, so a feature the SMMU lacks is refused, never
+ * silently accepted.
+ *
+ * @param stage1       IDR0.S1P
+ * @param stage2       IDR0.S2P
+ * @param ril          IDR3.RIL: range TLBIs (TG/SCALE/NUM/TTL) are accepted
+ * @param hyp          IDR0.HYP: TLBI_EL2_* are accepted
+ * @param secure       the model has a Secure command queue: TLBI_EL3_* are accepted
+ * @param ats          IDR0.ATS: ATC_INV is meaningful
+ * @param pri          IDR0.PRI: PRI_RESP is meaningful
+ * @param stall        stall model supported: RESUME and STALL_TERM are meaningful
+ * @param asidBits     8 or 16 (IDR0.ASID16)
+ * @param vmidBits     8 or 16 (IDR0.VMID16)
+ * @param sidBits      IDR1.SIDSIZE, 0..32
+ * @param ssidBits     IDR1.SSIDSIZE, 0..20
+ * @param granules     IDR5.GRAN4K/16K/64K
+ * @param oas          IDR5.OAS in bits
+ * @param cmdqs        log2 of the command-queue capacity (IDR1.CMDQS, at most 19)
+ * @param eventqs      log2 of the event-queue capacity (IDR1.EVTQS, at most 19)
+ * @param iotlbEntries total IOTLB entries, split across the translation pool's shards
+ * @param iotlbPolicy  replacement when a shard is full
+ * @param iotlbSeed    seed for {@link IotlbPolicy#RANDOM}
+ */
+public record SmmuCapabilities(
+        boolean stage1, boolean stage2, boolean ril, boolean hyp, boolean secure,
+        boolean ats, boolean pri, boolean stall,
+        int asidBits, int vmidBits, int sidBits, int ssidBits,
+        Set<Granule> granules, int oas, int cmdqs, int eventqs,
+        int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed) {
+
+    public SmmuCapabilities {
+        if (!stage1 && !stage2) {
+            throw new IllegalArgumentException("an SMMU needs at least one translation stage");
+        }
+        if (asidBits != 8 && asidBits != 16) {
+            throw new IllegalArgumentException("asidBits=" + asidBits + " must be 8 or 16");
+        }
+        if (vmidBits != 8 && vmidBits != 16) {
+            throw new IllegalArgumentException("vmidBits=" + vmidBits + " must be 8 or 16");
+        }
+        check("sidBits", sidBits, 0, 32);
+        check("ssidBits", ssidBits, 0, 20);
+        check("cmdqs", cmdqs, 0, 19);
+        check("eventqs", eventqs, 0, 19);
+        check("iotlbEntries", iotlbEntries, 1, 1 << 24);
+        if (granules == null || granules.isEmpty()) {
+            throw new IllegalArgumentException("an SMMU supports at least one granule");
+        }
+        granules = Set.copyOf(granules);
+        if (!DomainSpec.OUTPUT_SIZES.contains(oas)) {
+            throw new IllegalArgumentException("oas=" + oas + " is not one of " + DomainSpec.OUTPUT_SIZES);
+        }
+        if (iotlbPolicy == null) {
+            throw new IllegalArgumentException("an IOTLB policy is required");
+        }
+    }
+
+    private static void check(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + "=" + value + " is outside " + min + ".." + max);
+        }
+    }
+
+    /** Both stages, RIL, 16-bit ASID/VMID, 16-bit SIDs, 20-bit SSIDs, all granules, 48-bit OAS, 256-entry command queue. */
+    public static SmmuCapabilities defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.stage1 = stage1; b.stage2 = stage2; b.ril = ril; b.hyp = hyp; b.secure = secure;
+        b.ats = ats; b.pri = pri; b.stall = stall;
+        b.asidBits = asidBits; b.vmidBits = vmidBits; b.sidBits = sidBits; b.ssidBits = ssidBits;
+        b.granules = EnumSet.copyOf(granules); b.oas = oas; b.cmdqs = cmdqs; b.eventqs = eventqs;
+        b.iotlbEntries = iotlbEntries; b.iotlbPolicy = iotlbPolicy; b.iotlbSeed = iotlbSeed;
+        return b;
+    }
+
+    public int commandQueueCapacity() {
+        return 1 << cmdqs;
+    }
+
+    public int eventQueueCapacity() {
+        return 1 << eventqs;
+    }
+
+    public boolean supportsNesting() {
+        return stage1 && stage2;
+    }
+
+    public boolean sidInRange(long sid) {
+        return sid >= 0 && (sidBits == 32 || sid >>> sidBits == 0);
+    }
+
+    public boolean ssidInRange(long ssid) {
+        return ssid >= 0 && ssid >>> ssidBits == 0;
+    }
+
+    public boolean asidInRange(long asid) {
+        return asid >= 0 && asid >>> asidBits == 0;
+    }
+
+    public boolean vmidInRange(long vmid) {
+        return vmid >= 0 && vmid >>> vmidBits == 0;
+    }
+
+    /** Mutable builder with the {@link #defaults()} values preset. */
+    public static final class Builder {
+        private boolean stage1 = true, stage2 = true, ril = true, hyp = false, secure = false;
+        private boolean ats = false, pri = false, stall = false;
+        private int asidBits = 16, vmidBits = 16, sidBits = 16, ssidBits = 20;
+        private Set<Granule> granules = EnumSet.allOf(Granule.class);
+        private int oas = 48, cmdqs = 8, eventqs = 7;
+        private int iotlbEntries = 2048;
+        private IotlbPolicy iotlbPolicy = IotlbPolicy.LRU;
+        private long iotlbSeed = 1;
+
+        public Builder stage1(boolean v) { stage1 = v; return this; }
+        public Builder stage2(boolean v) { stage2 = v; return this; }
+        public Builder ril(boolean v) { ril = v; return this; }
+        public Builder hyp(boolean v) { hyp = v; return this; }
+        public Builder secure(boolean v) { secure = v; return this; }
+        public Builder ats(boolean v) { ats = v; return this; }
+        public Builder pri(boolean v) { pri = v; return this; }
+        public Builder stall(boolean v) { stall = v; return this; }
+        public Builder asidBits(int v) { asidBits = v; return this; }
+        public Builder vmidBits(int v) { vmidBits = v; return this; }
+        public Builder sidBits(int v) { sidBits = v; return this; }
+        public Builder ssidBits(int v) { ssidBits = v; return this; }
+        public Builder granules(Set<Granule> v) { granules = v; return this; }
+        public Builder oas(int v) { oas = v; return this; }
+        public Builder cmdqs(int v) { cmdqs = v; return this; }
+        public Builder eventqs(int v) { eventqs = v; return this; }
+        public Builder iotlbEntries(int v) { iotlbEntries = v; return this; }
+        public Builder iotlbPolicy(IotlbPolicy v) { iotlbPolicy = v; return this; }
+        public Builder iotlbSeed(long v) { iotlbSeed = v; return this; }
+
+        public SmmuCapabilities build() {
+            return new SmmuCapabilities(stage1, stage2, ril, hyp, secure, ats, pri, stall,
+                    asidBits, vmidBits, sidBits, ssidBits, granules, oas, cmdqs, eventqs,
+                    iotlbEntries, iotlbPolicy, iotlbSeed);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.iommusim.protocol.config;
+
+import org.iommusim.protocol.domain.DomainId;
+
+/**
+ * A stream table entry as software writes it. The CD table itself is part
+ * of the same stream entity; the STE says how many substreams it covers.
+ *
+ * @param valid    STE.V: an invalid STE makes every transaction a C_BAD_STE
+ * @param s1CdMax  log2 of the number of CDs (0: one CD, no substreams)
+ * @param vmid     the VMID for stage 2 and nested; -1 otherwise
+ * @param s2Domain the stage-2 domain for stage 2 and nested; null otherwise
+ */
+public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain) {
+    public Ste {
+        if (config == null || s1dss == null) {
+            throw new IllegalArgumentException("an STE needs a config and an S1DSS");
+        }
+        if (s1CdMax < 0 || s1CdMax > 20) {
+            throw new IllegalArgumentException("s1CdMax=" + s1CdMax + " is outside 0..20");
+        }
+        if (config.usesStage2()) {
+            if (vmid < 0 || vmid > 0xFFFF) {
+                throw new IllegalArgumentException("vmid=" + vmid + " is outside 0..65535");
+            }
+            if (s2Domain == null) {
+                throw new IllegalArgumentException(config + " STE needs a stage-2 domain");
+            }
+        } else if (vmid != -1 || s2Domain != null) {
+            throw new IllegalArgumentException(config + " STE has no stage 2: use vmid=-1 and no s2 domain");
+        }
+    }
+
+    public static Ste abort() {
+        return new Ste(true, SteConfig.ABORT, 0, S1Dss.TERMINATE, -1, null);
+    }
+
+    public static Ste bypass() {
+        return new Ste(true, SteConfig.BYPASS, 0, S1Dss.TERMINATE, -1, null);
+    }
+
+    public static Ste invalid() {
+        return new Ste(false, SteConfig.ABORT, 0, S1Dss.TERMINATE, -1, null);
+    }
+
+    public static Ste stage1(int s1CdMax, S1Dss s1dss) {
+        return new Ste(true, SteConfig.STAGE1, s1CdMax, s1dss, -1, null);
+    }
+
+    public static Ste stage2(int vmid, DomainId s2Domain) {
+        return new Ste(true, SteConfig.STAGE2, 0, S1Dss.TERMINATE, vmid, s2Domain);
+    }
+
+    public static Ste nested(int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain) {
+        return new Ste(true, SteConfig.NESTED, s1CdMax, s1dss, vmid, s2Domain);
+    }
+}

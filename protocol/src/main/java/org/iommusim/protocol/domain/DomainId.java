@@ -1,0 +1,28 @@
+package org.iommusim.protocol.domain;
+
+/** Identity of a domain entity; its journal stream is {@code domain-<value>}. */
+public record DomainId(long value) implements Comparable<DomainId> {
+    public DomainId {
+        if (value < 0) {
+            throw new IllegalArgumentException("domain id must be >= 0, got " + value);
+        }
+    }
+
+    public static DomainId of(long value) {
+        return new DomainId(value);
+    }
+
+    public String persistenceId() {
+        return "domain-" + value;
+    }
+
+    @Override
+    public int compareTo(DomainId o) {
+        return Long.compare(value, o.value);
+    }
+
+    @Override
+    public String toString() {
+        return persistenceId();
+    }
+}
