@@ -1,0 +1,37 @@
+package org.iommusim.protocol.command;
+
+import org.iommusim.protocol.bits.Bits;
+import org.iommusim.protocol.bits.TextLine;
+
+/** CMD_TLBI_EL2_VA: EL2 entries of an ASID covering VA (or the range). Needs IDR0.HYP. */
+public record TlbiEl2Va(int asid, long va, boolean leaf, TlbiRange range) implements TlbiCommand {
+    public TlbiEl2Va {
+        Fields.check16("asid", asid);
+        Fields.checkVa(va);
+        if (range == null) {
+            throw new IllegalArgumentException("range is required (TlbiRange.NONE for a single address)");
+        }
+    }
+
+    @Override
+    public CommandOpcode opcode() {
+        return CommandOpcode.TLBI_EL2_VA;
+    }
+
+    @Override
+    public InvalidationSpan span() {
+        return range.spanAt(va);
+    }
+
+    @Override
+    public RawCommand encode() {
+        return new RawCommand(Fields.op(opcode()) | range.dw0() | Fields.asid(asid), Bits.put(leaf, 0) | range.dw1() | va);
+    }
+
+    @Override
+    public String toText() {
+        TextLine line = TextLine.of(opcode().name()).hex("asid", asid).hex("va", va).flag("leaf", leaf);
+        range.appendTo(line);
+        return line.toString();
+    }
+}

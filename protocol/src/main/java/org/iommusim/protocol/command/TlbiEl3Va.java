@@ -1,0 +1,36 @@
+package org.iommusim.protocol.command;
+
+import org.iommusim.protocol.bits.Bits;
+import org.iommusim.protocol.bits.TextLine;
+
+/** CMD_TLBI_EL3_VA: EL3 entries covering VA (or the range). Only meaningful on a Secure command queue. */
+public record TlbiEl3Va(long va, boolean leaf, TlbiRange range) implements TlbiCommand {
+    public TlbiEl3Va {
+        Fields.checkVa(va);
+        if (range == null) {
+            throw new IllegalArgumentException("range is required (TlbiRange.NONE for a single address)");
+        }
+    }
+
+    @Override
+    public CommandOpcode opcode() {
+        return CommandOpcode.TLBI_EL3_VA;
+    }
+
+    @Override
+    public InvalidationSpan span() {
+        return range.spanAt(va);
+    }
+
+    @Override
+    public RawCommand encode() {
+        return new RawCommand(Fields.op(opcode()) | range.dw0(), Bits.put(leaf, 0) | range.dw1() | va);
+    }
+
+    @Override
+    public String toText() {
+        TextLine line = TextLine.of(opcode().name()).hex("va", va).flag("leaf", leaf);
+        range.appendTo(line);
+        return line.toString();
+    }
+}
