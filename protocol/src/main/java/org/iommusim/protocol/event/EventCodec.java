@@ -20,6 +20,7 @@ public final class EventCodec {
         return decode(RawEvent.fromBytes(bytes, offset));
     }
 
+    /** Decodes four words; the reason in an error names the first problem found. */
     public static EventDecode decode(RawEvent raw) {
         Objects.requireNonNull(raw, "raw");
         int type = (int) Bits.get(raw.dw0(), EventLayout.TYPE_HI, EventLayout.TYPE_LO);
