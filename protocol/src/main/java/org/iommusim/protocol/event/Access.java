@@ -1,0 +1,27 @@
+package org.iommusim.protocol.event;
+
+import org.iommusim.protocol.bits.TextLine;
+
+/**
+ * Attributes of the faulting transaction: PnU (dw1[33], 1 = privileged),
+ * InD (dw1[34], 1 = instruction fetch) and RnW (dw1[35], 1 = read).
+ */
+public record Access(boolean pnu, boolean ind, boolean rnw) {
+    /** An unprivileged data read. */
+    public static Access read() {
+        return new Access(false, false, true);
+    }
+
+    /** An unprivileged data write. */
+    public static Access write() {
+        return new Access(false, false, false);
+    }
+
+    public boolean isWrite() {
+        return !rnw;
+    }
+
+    TextLine addTo(TextLine line) {
+        return line.flag("pnu", pnu).flag("ind", ind).flag("rnw", rnw);
+    }
+}

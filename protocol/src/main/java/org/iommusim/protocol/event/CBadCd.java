@@ -1,0 +1,13 @@
+package org.iommusim.protocol.event;
+
+/** C_BAD_CD (0x0A): the context descriptor is invalid or illegally configured. */
+public record CBadCd(Origin origin) implements ConfigEvent {
+    public CBadCd {
+        Parts.configuration(origin);
+    }
+
+    @Override
+    public EventId id() {
+        return EventId.C_BAD_CD;
+    }
+}

@@ -1,0 +1,13 @@
+package org.iommusim.protocol.event;
+
+/** C_BAD_SUBSTREAMID (0x08): the SubstreamID is outside the context descriptor table, or its level-1 descriptor is invalid. */
+public record CBadSubstreamId(Origin origin) implements ConfigEvent {
+    public CBadSubstreamId {
+        Parts.configuration(origin);
+    }
+
+    @Override
+    public EventId id() {
+        return EventId.C_BAD_SUBSTREAMID;
+    }
+}

@@ -1,0 +1,13 @@
+package org.iommusim.protocol.event;
+
+/** F_CFG_CONFLICT (0x21): more than one cached configuration entry matched the transaction. */
+public record FCfgConflict(Origin origin) implements ConfigEvent {
+    public FCfgConflict {
+        Parts.configuration(origin);
+    }
+
+    @Override
+    public EventId id() {
+        return EventId.F_CFG_CONFLICT;
+    }
+}

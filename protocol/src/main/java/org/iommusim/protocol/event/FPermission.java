@@ -1,0 +1,23 @@
+package org.iommusim.protocol.event;
+
+/** F_PERMISSION (0x13): the translation does not permit this access. */
+public record FPermission(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+        implements TranslationFault {
+    public FPermission {
+        Parts.translation(origin, stall, access, walk);
+    }
+
+    @Override
+    public EventId id() {
+        return EventId.F_PERMISSION;
+    }
+
+    /**
+     * A terminated stage-2 permission fault on an unprivileged data access: the
+     * stage-1 result {@code ipa} may not be read or written at stage 2.
+     */
+    public static FPermission stage2(Origin origin, long iova, long ipa, boolean write) {
+        return new FPermission(origin, Stall.NONE, write ? Access.write() : Access.read(),
+                WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa), iova);
+    }
+}

@@ -1,0 +1,14 @@
+package org.iommusim.protocol.event;
+
+/** F_UUT (0x01): an upstream transaction the SMMU does not support (e.g. an unsupported attribute combination). */
+public record FUut(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+        implements TranslationFault {
+    public FUut {
+        Parts.translation(origin, stall, access, walk);
+    }
+
+    @Override
+    public EventId id() {
+        return EventId.F_UUT;
+    }
+}

@@ -1,0 +1,32 @@
+package org.iommusim.protocol.event;
+
+import java.util.Objects;
+import org.iommusim.protocol.bits.Bits;
+
+/**
+ * Where in translation a fault arose: the stage (S2, dw1[39]), what was being
+ * accessed (CLASS, dw1[41:40]) and, for stage-2 faults, the IPA (dw3).
+ *
+ * <p>The IPA is kept as the whole dw3 value but may not use bits above 51
+ * (the largest IPA size). An IPA only exists for a stage-2 fault, so it must
+ * be zero when S2 is clear.
+ */
+public record WalkInfo(boolean s2, EventClass eventClass, long ipa) {
+    public WalkInfo {
+        Objects.requireNonNull(eventClass, "eventClass");
+        Bits.requireAddress("ipa", ipa, EventLayout.ADDRESS_HI, 0);
+        if (!s2 && ipa != 0) {
+            throw new IllegalArgumentException("ipa=0x" + Long.toHexString(ipa) + " requires s2=1");
+        }
+    }
+
+    /** A stage-1 fault. */
+    public static WalkInfo stage1(EventClass eventClass) {
+        return new WalkInfo(false, eventClass, 0);
+    }
+
+    /** A stage-2 fault at this IPA. */
+    public static WalkInfo stage2(EventClass eventClass, long ipa) {
+        return new WalkInfo(true, eventClass, ipa);
+    }
+}
