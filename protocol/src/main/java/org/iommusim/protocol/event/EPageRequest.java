@@ -8,7 +8,7 @@ import org.iommusim.protocol.bits.TextLine;
  * the origin, the access attributes and the input address (dw2); it is not a
  * fault, so there is no stall, stage, class or IPA.
  */
-public record EPageRequest(Origin origin, Access access, long iova) implements SmmuEvent {
+public record EPageRequest(Origin origin, AccessAttributes access, long iova) implements SmmuEvent {
     public EPageRequest {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(access, "access");

@@ -118,7 +118,7 @@ public final class EventCodec {
     /** The shared constructor shape of every {@link TranslationFault} record. */
     @FunctionalInterface
     private interface TranslationConstructor {
-        TranslationFault create(Origin origin, Stall stall, Access access, WalkInfo walk, long iova);
+        TranslationFault create(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova);
     }
 
     private static TranslationFault translation(TranslationConstructor ctor, Origin o, RawEvent raw) {

@@ -59,7 +59,7 @@ final class EventLayout {
         return Bits.put(s.stag(), STAG_HI, STAG_LO) | Bits.put(s.stalled(), STALL);
     }
 
-    static long dw1(Access a) {
+    static long dw1(AccessAttributes a) {
         return Bits.put(a.pnu(), PNU) | Bits.put(a.ind(), IND) | Bits.put(a.rnw(), RNW);
     }
 
@@ -79,8 +79,8 @@ final class EventLayout {
         return new Stall((int) Bits.get(dw1, STAG_HI, STAG_LO), Bits.bit(dw1, STALL));
     }
 
-    static Access access(long dw1) {
-        return new Access(Bits.bit(dw1, PNU), Bits.bit(dw1, IND), Bits.bit(dw1, RNW));
+    static AccessAttributes access(long dw1) {
+        return new AccessAttributes(Bits.bit(dw1, PNU), Bits.bit(dw1, IND), Bits.bit(dw1, RNW));
     }
 
     static WalkInfo walk(long dw1, long dw3) {

@@ -1,7 +1,7 @@
 package org.iommusim.protocol.event;
 
 /** F_ACCESS (0x12): an access flag fault. */
-public record FAccess(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+public record FAccess(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
     public FAccess {
         Parts.translation(origin, stall, access, walk);

@@ -1,7 +1,7 @@
 package org.iommusim.protocol.event;
 
 /** F_PERMISSION (0x13): the translation does not permit this access. */
-public record FPermission(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+public record FPermission(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
     public FPermission {
         Parts.translation(origin, stall, access, walk);
@@ -17,7 +17,7 @@ public record FPermission(Origin origin, Stall stall, Access access, WalkInfo wa
      * stage-1 result {@code ipa} may not be read or written at stage 2.
      */
     public static FPermission stage2(Origin origin, long iova, long ipa, boolean write) {
-        return new FPermission(origin, Stall.NONE, write ? Access.write() : Access.read(),
+        return new FPermission(origin, Stall.NONE, write ? AccessAttributes.write() : AccessAttributes.read(),
                 WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa), iova);
     }
 }

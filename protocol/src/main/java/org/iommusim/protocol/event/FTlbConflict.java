@@ -1,7 +1,7 @@
 package org.iommusim.protocol.event;
 
 /** F_TLB_CONFLICT (0x20): more than one TLB entry matched the transaction. */
-public record FTlbConflict(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+public record FTlbConflict(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
     public FTlbConflict {
         Parts.translation(origin, stall, access, walk);

@@ -1,7 +1,7 @@
 package org.iommusim.protocol.event;
 
 /** F_TRANSL_FORBIDDEN (0x07): a pre-translated (ATS) transaction on a stream that does not accept translated traffic. */
-public record FTranslForbidden(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+public record FTranslForbidden(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
     public FTranslForbidden {
         Parts.translation(origin, stall, access, walk);

@@ -1,7 +1,7 @@
 package org.iommusim.protocol.event;
 
 /** F_TRANSLATION (0x10): no valid translation for the address at the faulting stage. */
-public record FTranslation(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+public record FTranslation(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
     public FTranslation {
         Parts.translation(origin, stall, access, walk);
@@ -13,7 +13,7 @@ public record FTranslation(Origin origin, Stall stall, Access access, WalkInfo w
     }
 
     /** A terminated (not stalled) stage-1 translation fault on the input address. */
-    public static FTranslation stage1(Origin origin, long iova, Access access) {
+    public static FTranslation stage1(Origin origin, long iova, AccessAttributes access) {
         return new FTranslation(origin, Stall.NONE, access, WalkInfo.stage1(EventClass.INPUT_ADDRESS), iova);
     }
 }

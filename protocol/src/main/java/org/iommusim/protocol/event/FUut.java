@@ -1,7 +1,7 @@
 package org.iommusim.protocol.event;
 
 /** F_UUT (0x01): an upstream transaction the SMMU does not support (e.g. an unsupported attribute combination). */
-public record FUut(Origin origin, Stall stall, Access access, WalkInfo walk, long iova)
+public record FUut(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
     public FUut {
         Parts.translation(origin, stall, access, walk);

@@ -7,7 +7,7 @@ import org.iommusim.protocol.bits.Bits;
 final class Parts {
     private Parts() {}
 
-    static void translation(Origin origin, Stall stall, Access access, WalkInfo walk) {
+    static void translation(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk) {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(stall, "stall");
         Objects.requireNonNull(access, "access");

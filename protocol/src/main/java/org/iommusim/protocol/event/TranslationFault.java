@@ -13,7 +13,7 @@ public sealed interface TranslationFault extends SmmuEvent
 
     Stall stall();
 
-    Access access();
+    AccessAttributes access();
 
     WalkInfo walk();
 

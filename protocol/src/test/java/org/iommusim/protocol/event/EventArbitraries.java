@@ -25,9 +25,9 @@ final class EventArbitraries {
         return Arbitraries.oneOf(Arbitraries.just(Stall.NONE), Arbitraries.integers().between(0, 0xffff).map(Stall::tagged));
     }
 
-    static Arbitrary<Access> accesses() {
+    static Arbitrary<AccessAttributes> accesses() {
         return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(true, false))
-                .as(Access::new);
+                .as(AccessAttributes::new);
     }
 
     static Arbitrary<WalkInfo> walks() {
@@ -64,7 +64,7 @@ final class EventArbitraries {
     }
 
     interface TranslationCtor {
-        SmmuEvent create(Origin origin, Stall stall, Access access, WalkInfo walk, long iova);
+        SmmuEvent create(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova);
     }
 
     interface FetchCtor {

@@ -25,7 +25,7 @@ class EventGoldenTest {
         //      = 0x0000_0208_0000_0000
         RawEvent raw = new RawEvent(0x0000_0012_0000_3810L, 0x0000_0208_0000_0000L, 0xdeadb000L, 0);
         FTranslation expected = new FTranslation(new Origin(0x12, true, 0x3), Stall.NONE,
-                new Access(false, false, true), new WalkInfo(false, EventClass.INPUT_ADDRESS, 0), 0xdeadb000L);
+                new AccessAttributes(false, false, true), new WalkInfo(false, EventClass.INPUT_ADDRESS, 0), 0xdeadb000L);
 
         FTranslation e = assertInstanceOf(FTranslation.class, decodeOk(raw));
         assertEquals(expected, e);
@@ -34,7 +34,7 @@ class EventGoldenTest {
         assertEquals(true, e.access().rnw());
         assertEquals(EventClass.INPUT_ADDRESS, e.walk().eventClass());
         assertEquals(raw, expected.encode());
-        assertEquals(expected, FTranslation.stage1(Origin.substream(0x12, 0x3), 0xdeadb000L, Access.read()));
+        assertEquals(expected, FTranslation.stage1(Origin.substream(0x12, 0x3), 0xdeadb000L, AccessAttributes.read()));
         assertEquals("F_TRANSLATION sid=0x12 ssv=1 ssid=0x3 stag=0x0 stall=0 pnu=0 ind=0 rnw=1 s2=0"
                 + " class=INPUT_ADDRESS iova=0xdeadb000 ipa=0x0", e.toText());
     }
@@ -50,7 +50,7 @@ class EventGoldenTest {
         RawEvent raw = new RawEvent(0x8000_0001_0000_0013L, 0x0000_018A_8000_1234L,
                 0xffff_8000_1234_5000L, 0x000f_ffff_ffff_f000L);
         FPermission expected = new FPermission(new Origin(0x8000_0001, false, 0), new Stall(0x1234, true),
-                new Access(true, false, true), new WalkInfo(true, EventClass.TABLE_WALK, 0x000f_ffff_ffff_f000L),
+                new AccessAttributes(true, false, true), new WalkInfo(true, EventClass.TABLE_WALK, 0x000f_ffff_ffff_f000L),
                 0xffff_8000_1234_5000L);
 
         FPermission e = assertInstanceOf(FPermission.class, decodeOk(raw));
@@ -125,7 +125,7 @@ class EventGoldenTest {
         // dw0: TYPE 0x24 | SSV 0x800 | SSID 0x1<<12 = 0x1000 | SID 0x3<<32 = 0x0000_0003_0000_1824
         // dw1: InD 1<<34 = 0x4_0000_0000 | RnW 1<<35 = 0x8_0000_0000 = 0x0000_000C_0000_0000
         RawEvent raw = new RawEvent(0x0000_0003_0000_1824L, 0x0000_000C_0000_0000L, 0x7fff_0000L, 0);
-        EPageRequest expected = new EPageRequest(Origin.substream(0x3, 0x1), new Access(false, true, true), 0x7fff_0000L);
+        EPageRequest expected = new EPageRequest(Origin.substream(0x3, 0x1), new AccessAttributes(false, true, true), 0x7fff_0000L);
 
         EPageRequest e = assertInstanceOf(EPageRequest.class, decodeOk(raw));
         assertEquals(expected, e);

@@ -49,7 +49,7 @@ class EventValidationTest {
     @Test
     void nullPartsAreRefusedByName() {
         NullPointerException e = assertThrows(NullPointerException.class,
-                () -> new FAccess(Origin.stream(1), null, Access.read(), WalkInfo.stage1(EventClass.TABLE_WALK), 0));
+                () -> new FAccess(Origin.stream(1), null, AccessAttributes.read(), WalkInfo.stage1(EventClass.TABLE_WALK), 0));
         assertEquals("stall", e.getMessage());
         assertThrows(NullPointerException.class, () -> new CBadSte(null));
         assertThrows(NullPointerException.class, () -> new WalkInfo(false, null, 0));

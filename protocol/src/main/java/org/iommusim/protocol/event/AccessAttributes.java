@@ -6,15 +6,15 @@ import org.iommusim.protocol.bits.TextLine;
  * Attributes of the faulting transaction: PnU (dw1[33], 1 = privileged),
  * InD (dw1[34], 1 = instruction fetch) and RnW (dw1[35], 1 = read).
  */
-public record Access(boolean pnu, boolean ind, boolean rnw) {
+public record AccessAttributes(boolean pnu, boolean ind, boolean rnw) {
     /** An unprivileged data read. */
-    public static Access read() {
-        return new Access(false, false, true);
+    public static AccessAttributes read() {
+        return new AccessAttributes(false, false, true);
     }
 
     /** An unprivileged data write. */
-    public static Access write() {
-        return new Access(false, false, false);
+    public static AccessAttributes write() {
+        return new AccessAttributes(false, false, false);
     }
 
     public boolean isWrite() {
