@@ -1,5 +1,35 @@
 package org.iommusim.simulations.cli;
 
-public final class IommuSimCli {
-    public static void main(String[] args) { System.out.println("stub"); }
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code iommu-sim} command line: one subcommand per job. */
+@Command(name = "iommu-sim",
+        mixinStandardHelpOptions = true,
+        version = "iommu-sim 0.1.0",
+        description = "An event-sourced model of Arm SMMUv3 IOMMUs: simulate, decode, replay.",
+        subcommands = {SimulateCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class})
+public final class IommuSimCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new IommuSimCli())
+                .setExecutionExceptionHandler(new UserErrorHandler());
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand (try 'iommu-sim help')");
+    }
 }
