@@ -24,7 +24,6 @@ class ModuleDependencyTest {
 
     private final JavaClasses production = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("org.iommusim");
 
     static final ArchRule PROTOCOL_IS_PLAIN_JAVA = noClasses().that().resideInAPackage("org.iommusim.protocol..")
