@@ -1,0 +1,80 @@
+package org.iommusim.persistence.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalSettingsTest {
+
+    @Test
+    void createsMissingParentsSoLevelDbNeverWaitsOnThem(@TempDir Path tmp) {
+        Path data = tmp.resolve("a/b/c/data");
+        JournalSettings s = JournalSettings.levelDb(data).prepare();
+        try {
+            assertTrue(Files.isDirectory(data.resolve("journal")));
+            assertTrue(Files.isDirectory(data.resolve("snapshots")));
+            Config c = s.toConfig();
+            assertEquals("pekko.persistence.journal.leveldb", c.getString("pekko.persistence.journal.plugin"));
+            assertEquals(data.resolve("journal").toString(), c.getString("pekko.persistence.journal.leveldb.dir"));
+            assertTrue(c.getBoolean("pekko.persistence.journal.leveldb.fsync"));
+        } finally {
+            s.release();
+        }
+    }
+
+    @Test
+    void secondOpenInTheSameProcessIsRefused(@TempDir Path tmp) {
+        JournalSettings first = JournalSettings.levelDb(tmp).prepare();
+        try {
+            JournalUnavailableException e = assertThrows(JournalUnavailableException.class,
+                    () -> JournalSettings.levelDb(tmp).prepare());
+            assertTrue(e.getMessage().contains("already open in this process"), e.getMessage());
+        } finally {
+            first.release();
+        }
+        JournalSettings.levelDb(tmp).prepare().release();
+    }
+
+    @Test
+    void aPathThatIsAFileIsRefusedByName(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("data"), "not a directory");
+        JournalUnavailableException e = assertThrows(JournalUnavailableException.class,
+                () -> JournalSettings.levelDb(file).prepare());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot create journal directory"), e.getMessage());
+    }
+
+    /** A real LevelDB opened by another JVM holds the LOCK: prepare() must say so instead of letting Pekko hang. */
+    @Test
+    void directoryLockedByAnotherProcessIsRefusedClearly(@TempDir Path tmp) throws Exception {
+        Path journal = tmp.resolve("journal");
+        Files.createDirectories(journal);
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                LevelDbLockHolder.class.getName(), journal.toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+            assertEquals("locked", out.readLine());
+            JournalUnavailableException e = assertThrows(JournalUnavailableException.class,
+                    () -> JournalSettings.levelDb(tmp).prepare());
+            assertTrue(e.getMessage().contains("is locked by another process"), e.getMessage());
+            assertTrue(e.getMessage().contains(journal.toString()), e.getMessage());
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+        // once the other process is gone the directory is usable again
+        JournalSettings.levelDb(tmp).prepare().release();
+    }
+}
