@@ -1,0 +1,60 @@
+package org.iommusim.persistence.serialization;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import org.apache.pekko.serialization.SerializerWithStringManifest;
+
+/**
+ * The one serializer for journal events and snapshots: a short string
+ * manifest names the type, the payload is the type's {@link BinaryCodec}.
+ * Compact by design: hot events are a few bytes plus their addresses.
+ */
+public final class IommuSimSerializer extends SerializerWithStringManifest {
+    /** Pekko serializer ids below 40 are reserved; this one is ours. */
+    public static final int IDENTIFIER = 7_310_001;
+
+    private final JournalCodecs codecs = JournalCodecs.INSTANCE;
+
+    @Override
+    public int identifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public String manifest(Object o) {
+        return codecs.manifestOf(o);
+    }
+
+    @Override
+    public byte[] toBinary(Object o) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            codecs.write(o, out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize " + o.getClass().getName(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            Object value = codecs.read(manifest, in);
+            if (in.available() > 0) {
+                throw new NotSerializableException("corrupt " + manifest + " record: " + in.available()
+                        + " trailing bytes");
+            }
+            return value;
+        } catch (NotSerializableException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            NotSerializableException n = new NotSerializableException("cannot read " + manifest + " record: " + e);
+            n.initCause(e);
+            throw n;
+        }
+    }
+}

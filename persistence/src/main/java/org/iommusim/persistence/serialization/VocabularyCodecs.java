@@ -1,0 +1,85 @@
+package org.iommusim.persistence.serialization;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.DomainStage;
+import org.iommusim.protocol.domain.Granule;
+import org.iommusim.protocol.domain.MapSegment;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.domain.UnmapSegment;
+
+/** Binary forms of the protocol vocabulary that events embed. */
+public final class VocabularyCodecs {
+    private VocabularyCodecs() {}
+
+    public static void writeSpec(DomainSpec s, DataOutput out) throws IOException {
+        out.writeByte(s.stage().ordinal());
+        out.writeByte(s.granule().ordinal());
+        out.writeByte(s.ias());
+        out.writeByte(s.oas());
+        out.writeInt(s.asid());
+        out.writeInt(s.vmid());
+        out.writeLong(s.parent() == null ? -1 : s.parent().value());
+    }
+
+    public static DomainSpec readSpec(DataInput in) throws IOException {
+        DomainStage stage = DomainStage.values()[in.readUnsignedByte()];
+        Granule granule = Granule.values()[in.readUnsignedByte()];
+        int ias = in.readUnsignedByte();
+        int oas = in.readUnsignedByte();
+        int asid = in.readInt();
+        int vmid = in.readInt();
+        long parent = in.readLong();
+        return new DomainSpec(stage, granule, ias, oas, asid, vmid, parent < 0 ? null : DomainId.of(parent));
+    }
+
+    public static void writeMapSegments(List<MapSegment> segments, DataOutput out) throws IOException {
+        out.writeInt(segments.size());
+        for (MapSegment m : segments) {
+            out.writeLong(m.iova());
+            out.writeLong(m.pa());
+            out.writeLong(m.size());
+            out.writeByte(m.prot().bits());
+        }
+    }
+
+    public static List<MapSegment> readMapSegments(DataInput in) throws IOException {
+        int n = readCount(in);
+        List<MapSegment> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new MapSegment(in.readLong(), in.readLong(), in.readLong(), Prot.of(in.readUnsignedByte())));
+        }
+        return out;
+    }
+
+    public static void writeUnmapSegments(List<UnmapSegment> segments, DataOutput out) throws IOException {
+        out.writeInt(segments.size());
+        for (UnmapSegment u : segments) {
+            out.writeLong(u.iova());
+            out.writeLong(u.size());
+        }
+    }
+
+    public static List<UnmapSegment> readUnmapSegments(DataInput in) throws IOException {
+        int n = readCount(in);
+        List<UnmapSegment> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new UnmapSegment(in.readLong(), in.readLong()));
+        }
+        return out;
+    }
+
+    /** A length prefix, refused when negative so a corrupt record fails cleanly instead of allocating wildly. */
+    public static int readCount(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 28)) {
+            throw new IOException("corrupt record: element count " + n);
+        }
+        return n;
+    }
+}
