@@ -10,6 +10,17 @@ final class SegmentChecks {
         return "0x" + Long.toHexString(v);
     }
 
+    /** 4K, 2M, 1G... as block sizes are usually written. */
+    static String size(long bytes) {
+        String[] units = {"", "K", "M", "G", "T"};
+        int u = 0;
+        while (u < units.length - 1 && bytes >= 1024 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            u++;
+        }
+        return bytes + units[u];
+    }
+
     static String range(long start, long size) {
         return "[" + hex(start) + ", +" + hex(size) + ")";
     }

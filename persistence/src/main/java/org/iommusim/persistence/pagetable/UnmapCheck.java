@@ -51,7 +51,7 @@ final class UnmapCheck {
             if (DescriptorFormat.valid(d)) {
                 long size = geo.entrySize(level[0]);
                 if ((start & (size - 1)) != 0) {
-                    return cut(index, start, s, "cuts the " + hex(size) + " leaf at " + hex(start & -size));
+                    return cut(index, start, s, "cuts the " + SegmentChecks.size(size) + " block at " + hex(start & -size));
                 }
                 if (!DescriptorFormat.areaStart(d)) {
                     return cut(index, start, s, "starts inside an area that began below " + hex(start));
@@ -63,7 +63,7 @@ final class UnmapCheck {
             if (DescriptorFormat.valid(d)) {
                 long size = geo.entrySize(level[0]);
                 if ((end & (size - 1)) != 0) {
-                    return cut(index, end, s, "cuts the " + hex(size) + " leaf at " + hex((end - 1) & -size));
+                    return cut(index, end, s, "cuts the " + SegmentChecks.size(size) + " block at " + hex((end - 1) & -size));
                 }
                 if (!DescriptorFormat.areaEnd(d)) {
                     return cut(index, end, s, "ends inside an area that continues at " + hex(end));
