@@ -23,11 +23,13 @@ import org.iommusim.protocol.domain.UnmapSegment;
  * handing over the reference.
  *
  * <p>Input addresses at or beyond 2^IAS: a stage-2 table answers an
- * Address Size fault, since the SMMU checks an IPA against the stage-2 input
- * size before walking and reports F_ADDR_SIZE; a stage-1 table answers a
- * Translation fault at the start level, since such a VA lies outside the
- * region the context descriptor's T0SZ gives a table at all, which the
- * architecture reports as a Translation fault.
+ * Address Size fault at the start level, because SMMUv3 (section 3.4,
+ * "Address sizes") checks a stage-2 input against the IAS before any walk
+ * and raises F_ADDR_SIZE, as QEMU's {@code smmu_ptw} does; a stage-1 table
+ * answers a Translation fault at the start level, because such a VA lies
+ * outside the region CD.T0SZ gives a table at all, which VMSAv8-64 reports
+ * as a Translation fault. Which stage a fault record names (its S2 bit) is
+ * the translating caller's business, not the table's.
  */
 public final class PageTable {
     private final DomainSpec spec;

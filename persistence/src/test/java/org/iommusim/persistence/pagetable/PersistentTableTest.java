@@ -114,4 +114,17 @@ class PersistentTableTest {
         assertEquals(1, before.leafCount());
         assertEquals(512, after.leaves(0, 0x20_0000).stream().filter(l -> l.areaStart() && l.areaEnd()).count());
     }
+
+    @Test
+    void untouchedSubtreesAreSharedAndTouchedPathsCopied() {
+        PageTable before = PageTable.empty(SPEC).map(MapBatch.of(
+                new MapSegment(0, 0, 0x1000, Prot.rw()),
+                new MapSegment(1L << 40, 0, 0x1000, Prot.rw()))).table();
+        PageTable after = before.map(0x1000, 0x1000, 0x1000, Prot.rw()).table();
+        int far = before.geometry().index(1L << 40, 0);
+        int near = before.geometry().index(0, 0);
+        assertSame(before.root().child(far), after.root().child(far));
+        assertNotSame(before.root().child(near), after.root().child(near));
+        assertNotSame(before.root(), after.root());
+    }
 }
