@@ -1,0 +1,201 @@
+package org.iommusim.persistence.pagetable;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.DomainStage;
+import org.iommusim.protocol.domain.MapBatch;
+import org.iommusim.protocol.domain.MapSegment;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.domain.UnmapBatch;
+import org.iommusim.protocol.domain.UnmapSegment;
+
+/**
+ * One domain's translation table: an immutable, structurally shared radix
+ * tree in the VMSAv8-64 format of its {@link DomainSpec} (stage-1 or stage-2
+ * descriptors, 4K/16K/64K granule, levels from the start level for the IAS
+ * down to 3), with leaves packed as real descriptors (see {@link DescriptorFormat}).
+ *
+ * <p>Event-sourced and pure: {@link #decideMap}/{@link #decideUnmap} validate
+ * a batch and return the event to persist or the error; {@link #apply}
+ * returns a new table and never fails for an event a decision produced.
+ * A table never changes once built, so publishing a view for translation is
+ * handing over the reference.
+ *
+ * <p>Input addresses at or beyond 2^IAS: a stage-2 table answers an
+ * Address Size fault at the start level, because SMMUv3 (section 3.4,
+ * "Address sizes") checks a stage-2 input against the IAS before any walk
+ * and raises F_ADDR_SIZE, as QEMU's {@code smmu_ptw} does; a stage-1 table
+ * answers a Translation fault at the start level, because such a VA lies
+ * outside the region CD.T0SZ gives a table at all, which VMSAv8-64 reports
+ * as a Translation fault. Which stage a fault record names (its S2 bit) is
+ * the translating caller's business, not the table's.
+ */
+public final class PageTable {
+    private final DomainSpec spec;
+    private final TableGeometry geo;
+    private final DescriptorFormat format;
+    private final Node root;
+    private final long leafCount;
+    private final long mappedBytes;
+    private final long digest;
+
+    PageTable(DomainSpec spec, TableGeometry geo, DescriptorFormat format, Node root,
+              long leafCount, long mappedBytes, long digest) {
+        this.spec = spec;
+        this.geo = geo;
+        this.format = format;
+        this.root = root;
+        this.leafCount = leafCount;
+        this.mappedBytes = mappedBytes;
+        this.digest = digest;
+    }
+
+    /** An empty table for {@code spec}. */
+    public static PageTable empty(DomainSpec spec) {
+        return new PageTable(spec, new TableGeometry(spec), DescriptorFormat.of(spec), new Node(null), 0, 0, 0);
+    }
+
+    // ---- commands and events ------------------------------------------------
+
+    public Decision<Mapped> decideMap(MapBatch batch) {
+        return MapCheck.decide(this, batch);
+    }
+
+    public Decision<Unmapped> decideUnmap(UnmapBatch batch) {
+        return UnmapCheck.decide(this, batch);
+    }
+
+    /**
+     * The table after {@code event}. Throws {@link IllegalStateException} only
+     * for an event no decision on this table could have produced.
+     */
+    public PageTable apply(PageTableEvent event) {
+        TableEditor editor = new TableEditor(this);
+        if (event instanceof Mapped m) {
+            for (MapSegment s : m.segments()) {
+                editor.map(s);
+            }
+        } else if (event instanceof Unmapped u) {
+            for (UnmapSegment s : u.segments()) {
+                editor.unmap(s.iova(), s.iova() + s.size());
+            }
+        }
+        return editor.build();
+    }
+
+    /** Decide and apply. */
+    public UpdateResult map(MapBatch batch) {
+        return update(decideMap(batch));
+    }
+
+    public UpdateResult map(long iova, long pa, long size, Prot prot) {
+        return map(MapBatch.single(iova, pa, size, prot));
+    }
+
+    public UpdateResult unmap(UnmapBatch batch) {
+        return update(decideUnmap(batch));
+    }
+
+    public UpdateResult unmap(long iova, long size) {
+        return unmap(UnmapBatch.single(iova, size));
+    }
+
+    private UpdateResult update(Decision<?> decision) {
+        if (decision instanceof Decision.Accepted<?> a) {
+            return new UpdateResult.Updated(apply(a.event()), a.event());
+        }
+        return new UpdateResult.Failed(this, ((Decision.Rejected<?>) decision).error());
+    }
+
+    // ---- translation --------------------------------------------------------
+
+    /** Walks the table for one input address: the miss path, plain array descent. */
+    public WalkResult walk(long iova) {
+        if (Long.compareUnsigned(iova, geo.inputLimit) >= 0) {
+            return WalkResult.WalkFault.of(format.stage() == DomainStage.STAGE2
+                    ? WalkResult.WalkFault.Kind.ADDR_SIZE : WalkResult.WalkFault.Kind.TRANSLATION, geo.startLevel);
+        }
+        Node n = root;
+        for (int level = geo.startLevel; ; level++) {
+            int i = geo.index(iova, level);
+            if (level < 3) {
+                Node[] next = n.next;
+                if (next != null && next[i] != null) {
+                    n = next[i];
+                    continue;
+                }
+            }
+            long[] entries = n.entries;
+            long d = entries == null ? 0L : entries[i];
+            if ((d & DescriptorFormat.VALID) == 0) {
+                return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, level);
+            }
+            long size = geo.entrySize(level);
+            return new WalkResult.Leaf(format.outputAddress(d) | (iova & (size - 1)), iova & -size, size, level,
+                    format.perms(d));
+        }
+    }
+
+    // ---- inspection ---------------------------------------------------------
+
+    /** Every leaf, in address order. */
+    public List<LeafEntry> leaves() {
+        return leaves(0, geo.inputLimit);
+    }
+
+    /** The leaves intersecting [from, to), in address order. */
+    public List<LeafEntry> leaves(long from, long to) {
+        List<LeafEntry> out = new ArrayList<>();
+        long end = Long.compareUnsigned(to, geo.inputLimit) > 0 ? geo.inputLimit : to;
+        TableReader.forEachLeaf(geo, root, from, end, (iova, level, d) -> out.add(new LeafEntry(
+                iova, geo.entrySize(level), level, format.outputAddress(d), format.perms(d),
+                DescriptorFormat.areaStart(d), DescriptorFormat.areaEnd(d), d)));
+        return out;
+    }
+
+    public long leafCount() {
+        return leafCount;
+    }
+
+    public long mappedBytes() {
+        return mappedBytes;
+    }
+
+    public DomainSpec spec() {
+        return spec;
+    }
+
+    /** The leaf descriptor layout of this table. */
+    public DescriptorFormat format() {
+        return format;
+    }
+
+    /**
+     * A stable 64-bit hash of the ordered (IOVA, descriptor) leaves: equal
+     * tables of the same spec have equal digests across runs and JVMs.
+     */
+    public long digest() {
+        return digest;
+    }
+
+    /** The level a walk starts at (-1 for a 4K granule above 48 bits, as with FEAT_LPA2). */
+    public int startLevel() {
+        return geo.startLevel;
+    }
+
+    TableGeometry geometry() {
+        return geo;
+    }
+
+    Node root() {
+        return root;
+    }
+
+    @Override
+    public String toString() {
+        return "PageTable[" + spec.tableFormat() + " " + spec.granule().label() + " ias=" + spec.ias()
+                + " leaves=" + leafCount + " bytes=0x" + Long.toHexString(mappedBytes)
+                + " digest=" + Long.toHexString(digest) + "]";
+    }
+}

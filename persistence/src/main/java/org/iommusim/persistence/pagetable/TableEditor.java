@@ -1,0 +1,136 @@
+package org.iommusim.persistence.pagetable;
+
+import org.iommusim.protocol.domain.MapSegment;
+
+/**
+ * Applies one event to a table: a transient that copies each node it touches
+ * at most once (path copying under a fresh edit token), then freezes into a
+ * new {@link PageTable}. The table it started from is never modified.
+ *
+ * <p>It trusts the event (a decision validated it) but still refuses to
+ * overwrite or cut a leaf, so a corrupt log fails loudly instead of
+ * producing a wrong table.
+ */
+final class TableEditor {
+    private final PageTable from;
+    private final TableGeometry geo;
+    private final DescriptorFormat format;
+    private final Object edit = new Object();
+    private Node root;
+    private long leafCount;
+    private long mappedBytes;
+    private long digest;
+
+    TableEditor(PageTable from) {
+        this.from = from;
+        this.geo = from.geometry();
+        this.format = from.format();
+        this.root = from.root();
+        this.leafCount = from.leafCount();
+        this.mappedBytes = from.mappedBytes();
+        this.digest = from.digest();
+    }
+
+    /** Maps one segment as one area, largest leaves first. */
+    void map(MapSegment segment) {
+        long iova = segment.iova();
+        long pa = segment.pa();
+        long remaining = segment.size();
+        boolean first = true;
+        while (remaining > 0) {
+            long size = LeafSizes.largest(geo.granule, iova, pa, remaining);
+            boolean last = size == remaining;
+            putLeaf(iova, geo.levelOf(size), format.leaf(pa, geo.levelOf(size), segment.prot(), first, last), size);
+            iova += size;
+            pa += size;
+            remaining -= size;
+            first = false;
+        }
+    }
+
+    private void putLeaf(long iova, int level, long descriptor, long size) {
+        root = root.editable(edit);
+        Node n = root;
+        for (int l = geo.startLevel; l < level; l++) {
+            int i = geo.index(iova, l);
+            if (DescriptorFormat.valid(n.entry(i))) {
+                throw new IllegalStateException("a block at level " + l + " already maps 0x" + Long.toHexString(iova));
+            }
+            if (n.next == null) {
+                n.next = new Node[geo.entries(l)];
+            }
+            Node child = n.next[i];
+            if (child == null) {
+                child = new Node(edit);
+                n.live++;
+            } else {
+                child = child.editable(edit);
+            }
+            n.next[i] = child;
+            n = child;
+        }
+        int i = geo.index(iova, level);
+        if (n.child(i) != null || DescriptorFormat.valid(n.entry(i))) {
+            throw new IllegalStateException("0x" + Long.toHexString(iova) + " is already mapped");
+        }
+        if (n.entries == null) {
+            n.entries = new long[geo.entries(level)];
+        }
+        n.entries[i] = descriptor;
+        n.live++;
+        leafCount++;
+        mappedBytes += size;
+        digest += LeafDigest.of(iova, descriptor);
+    }
+
+    /** Removes every leaf inside [start, end); a leaf crossing either end is refused. */
+    void unmap(long start, long end) {
+        root = clear(root, geo.startLevel, start, end);
+    }
+
+    private Node clear(Node n, int level, long start, long end) {
+        if (n.live == 0) {
+            return n;
+        }
+        long slot = geo.entrySize(level);
+        int first = geo.index(start, level);
+        int last = geo.index(end - 1, level);
+        long slotBase = start & -slot;
+        Node w = null;
+        for (int i = first; i <= last; i++, slotBase += slot) {
+            Node child = level < 3 ? n.child(i) : null;
+            if (child != null) {
+                Node cleared = clear(child, level + 1, Math.max(start, slotBase), Math.min(end, slotBase + slot));
+                if (cleared != child || cleared.live == 0) {
+                    w = w == null ? n.editable(edit) : w;
+                    if (cleared.live == 0) {
+                        w.next[i] = null;
+                        w.live--;
+                    } else {
+                        w.next[i] = cleared;
+                    }
+                }
+                continue;
+            }
+            long d = n.entry(i);
+            if (!DescriptorFormat.valid(d)) {
+                continue;
+            }
+            if (slotBase < start || slotBase + slot > end) {
+                throw new IllegalStateException("unmap [0x" + Long.toHexString(start) + ", 0x" + Long.toHexString(end)
+                        + ") would cut the leaf at 0x" + Long.toHexString(slotBase));
+            }
+            w = w == null ? n.editable(edit) : w;
+            w.entries[i] = 0;
+            w.live--;
+            leafCount--;
+            mappedBytes -= slot;
+            digest -= LeafDigest.of(slotBase, d);
+        }
+        return w == null ? n : w;
+    }
+
+    PageTable build() {
+        return root == from.root() ? from : new PageTable(from.spec(), geo, format, root, leafCount, mappedBytes, digest);
+    }
+}
