@@ -110,7 +110,7 @@ public final class DomainEntity extends EventSourcedBehavior<DomainEntity.Comman
     }
 
     private long lastSequenceNr() {
-        return EventSourcedBehavior.lastSequenceNumber(ctx);
+        return lastSequenceNumber(ctx);
     }
 
     private void publish(DomainState state) {

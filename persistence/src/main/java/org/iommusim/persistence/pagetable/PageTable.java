@@ -56,6 +56,19 @@ public final class PageTable {
         return new PageTable(spec, new TableGeometry(spec), DescriptorFormat.of(spec), new Node(null), 0, 0, 0);
     }
 
+    /**
+     * Rebuilds a table from the (IOVA, level, descriptor) leaves a snapshot
+     * recorded, e.g. from {@link #leaves()}: descriptors are put back bit for
+     * bit, so the result has the same leaves, areas and digest.
+     */
+    public static PageTable restore(DomainSpec spec, Iterable<LeafEntry> leaves) {
+        TableEditor editor = new TableEditor(empty(spec));
+        for (LeafEntry leaf : leaves) {
+            editor.restoreLeaf(leaf.iova(), leaf.level(), leaf.descriptor());
+        }
+        return editor.build();
+    }
+
     // ---- commands and events ------------------------------------------------
 
     public Decision<Mapped> decideMap(MapBatch batch) {

@@ -48,6 +48,14 @@ final class TableEditor {
         }
     }
 
+    /** Puts back a leaf exactly as a snapshot recorded it (descriptor bits included). */
+    void restoreLeaf(long iova, int level, long descriptor) {
+        if (!DescriptorFormat.valid(descriptor)) {
+            throw new IllegalStateException("snapshot leaf at 0x" + Long.toHexString(iova) + " is not valid");
+        }
+        putLeaf(iova, level, descriptor, geo.entrySize(level));
+    }
+
     private void putLeaf(long iova, int level, long descriptor, long size) {
         root = root.editable(edit);
         Node n = root;
