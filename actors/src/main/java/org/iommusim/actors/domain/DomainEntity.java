@@ -59,6 +59,12 @@ public final class DomainEntity extends EventSourcedBehavior<DomainEntity.Comman
         public static Settings defaults() {
             return new Settings(1000, 2);
         }
+
+        /** From {@code iommu-sim.domain.snapshot-every} and {@code keep-snapshots}. */
+        public static Settings fromConfig(com.typesafe.config.Config config) {
+            return new Settings(config.getInt("iommu-sim.domain.snapshot-every"),
+                    config.getInt("iommu-sim.domain.keep-snapshots"));
+        }
     }
 
     private final DomainId id;

@@ -56,6 +56,11 @@ public final class DomainAllocation {
             return fail(DomainError.Kind.GRANULE_UNSUPPORTED, "granule " + spec.granule().label()
                     + " is not supported by this SMMU (IDR5 advertises " + caps.granules() + ")");
         }
+        if (spec.granule().startLevel(spec.ias()) < 0) {
+            // 4K granule above 48 bits: a fifth level (FEAT_LPA2). The reference's SMMUs walk at most 4 levels.
+            return fail(DomainError.Kind.ADDRESS_SIZE_UNSUPPORTED, "ias " + spec.ias() + " bits with a "
+                    + spec.granule().label() + " granule needs 5 table levels; this SMMU walks at most 4");
+        }
         if (spec.oas() > caps.oas()) {
             return fail(DomainError.Kind.ADDRESS_SIZE_UNSUPPORTED, "oas " + spec.oas()
                     + " bits exceeds the SMMU's OAS of " + caps.oas() + " bits");
