@@ -7,6 +7,8 @@ import java.io.NotSerializableException;
 import java.util.HashMap;
 import java.util.Map;
 import org.iommusim.persistence.domain.DomainCodecs;
+import org.iommusim.persistence.smmu.SmmuCodecs;
+import org.iommusim.persistence.stream.StreamCodecs;
 
 /**
  * The registry of journal types: manifest, class and codec. Each entity
@@ -21,6 +23,8 @@ public final class JournalCodecs {
 
     private JournalCodecs() {
         DomainCodecs.register(this);
+        SmmuCodecs.register(this);
+        StreamCodecs.register(this);
     }
 
     public <T> void register(String manifest, Class<? extends T> type, BinaryCodec<T> codec) {

@@ -82,4 +82,66 @@ public final class VocabularyCodecs {
         }
         return n;
     }
+
+    public static void writeRaw(org.iommusim.protocol.command.RawCommand r, DataOutput out) throws IOException {
+        out.writeLong(r.dw0());
+        out.writeLong(r.dw1());
+    }
+
+    public static org.iommusim.protocol.command.RawCommand readRaw(DataInput in) throws IOException {
+        return new org.iommusim.protocol.command.RawCommand(in.readLong(), in.readLong());
+    }
+
+    public static void writeRaws(List<org.iommusim.protocol.command.RawCommand> raws, DataOutput out)
+            throws IOException {
+        out.writeInt(raws.size());
+        for (org.iommusim.protocol.command.RawCommand r : raws) {
+            writeRaw(r, out);
+        }
+    }
+
+    public static List<org.iommusim.protocol.command.RawCommand> readRaws(DataInput in) throws IOException {
+        int n = readCount(in);
+        List<org.iommusim.protocol.command.RawCommand> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(readRaw(in));
+        }
+        return out;
+    }
+
+    /** A fault record as its 32-byte event-queue encoding. */
+    public static void writeEvent(org.iommusim.protocol.event.SmmuEvent e, DataOutput out) throws IOException {
+        org.iommusim.protocol.event.RawEvent r = e.encode();
+        out.writeLong(r.dw0());
+        out.writeLong(r.dw1());
+        out.writeLong(r.dw2());
+        out.writeLong(r.dw3());
+    }
+
+    public static org.iommusim.protocol.event.SmmuEvent readEvent(DataInput in) throws IOException {
+        org.iommusim.protocol.event.RawEvent r = new org.iommusim.protocol.event.RawEvent(in.readLong(),
+                in.readLong(), in.readLong(), in.readLong());
+        org.iommusim.protocol.event.EventDecode d = org.iommusim.protocol.event.EventCodec.decode(r);
+        if (d instanceof org.iommusim.protocol.event.SmmuEvent e) {
+            return e;
+        }
+        throw new IOException("corrupt fault record: " + d.toText());
+    }
+
+    public static void writeEvents(List<org.iommusim.protocol.event.SmmuEvent> events, DataOutput out)
+            throws IOException {
+        out.writeInt(events.size());
+        for (org.iommusim.protocol.event.SmmuEvent e : events) {
+            writeEvent(e, out);
+        }
+    }
+
+    public static List<org.iommusim.protocol.event.SmmuEvent> readEvents(DataInput in) throws IOException {
+        int n = readCount(in);
+        List<org.iommusim.protocol.event.SmmuEvent> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(readEvent(in));
+        }
+        return out;
+    }
 }

@@ -1,0 +1,23 @@
+package org.iommusim.actors.smmu;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.iommusim.persistence.smmu.IssuedInvalidation;
+
+/**
+ * The SMMU's invalidation port: subscribers (the translation pool's workers)
+ * receive every consumed TLBI, numbered and in order, and acknowledge the
+ * highest number they have applied. Mailboxes keep per-sender order, so one
+ * cumulative number per subscriber is the whole protocol: a CMD_SYNC completes
+ * when every subscriber's number has reached the last TLBI before it.
+ */
+public final class InvalidationPort {
+    private InvalidationPort() {}
+
+    /** Invalidations to apply, then acknowledge with {@link SmmuEntity.InvalidationsApplied}. */
+    public record Invalidate(List<IssuedInvalidation> invalidations, ActorRef<SmmuEntity.Command> ackTo) {
+        public long lastSeq() {
+            return invalidations.get(invalidations.size() - 1).seq();
+        }
+    }
+}

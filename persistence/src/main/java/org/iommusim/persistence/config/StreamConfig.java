@@ -1,0 +1,37 @@
+package org.iommusim.persistence.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.Ste;
+
+/**
+ * A stream's STE and its CD table (SubstreamID -> CD): what software wrote
+ * ("memory", held by the stream entity) or what the SMMU has loaded into its
+ * configuration cache ("effective"). Immutable.
+ */
+public record StreamConfig(Ste ste, Map<Integer, Cd> cds) {
+    /** What the SMMU sees for a stream nobody configured: zeroed memory, an invalid STE. */
+    public static final StreamConfig UNCONFIGURED = new StreamConfig(Ste.invalid(), Map.of());
+
+    public StreamConfig {
+        if (ste == null) {
+            throw new IllegalArgumentException("a stream config needs an STE");
+        }
+        cds = java.util.Collections.unmodifiableMap(new TreeMap<>(cds));
+    }
+
+    public StreamConfig withSte(Ste s) {
+        return new StreamConfig(s, cds);
+    }
+
+    public StreamConfig withCd(int ssid, Cd cd) {
+        TreeMap<Integer, Cd> m = new TreeMap<>(cds);
+        m.put(ssid, cd);
+        return new StreamConfig(ste, m);
+    }
+
+    public StreamConfig withCds(Map<Integer, Cd> all) {
+        return new StreamConfig(ste, all);
+    }
+}

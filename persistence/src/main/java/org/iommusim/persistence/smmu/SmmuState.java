@@ -1,0 +1,155 @@
+package org.iommusim.persistence.smmu;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.iommusim.persistence.cmdq.CommandQueue;
+import org.iommusim.persistence.cmdq.QueueError;
+import org.iommusim.persistence.config.ConfigCache;
+import org.iommusim.persistence.evtq.EventQueue;
+import org.iommusim.persistence.serialization.JournalSerializable;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.CmdSync;
+import org.iommusim.protocol.command.Command;
+import org.iommusim.protocol.command.CommandCodec;
+import org.iommusim.protocol.command.DecodedCommand;
+import org.iommusim.protocol.command.RawCommand;
+import org.iommusim.protocol.command.TlbiCommand;
+
+/**
+ * The pure state of one SMMU: capabilities, command queue, configuration
+ * cache, event queue, and the invalidations consumed since the last completed
+ * CMD_SYNC (which a restarted SMMU sends again, since their acknowledgements
+ * were not recorded). Immutable; {@link #apply} never fails for an event a
+ * decision produced.
+ *
+ * @param caps null until the {@link SmmuChange.Configured} event
+ */
+public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache config, EventQueue events,
+        long invalidationsIssued, List<IssuedInvalidation> unsynced, long syncsCompleted)
+        implements JournalSerializable {
+
+    public static final SmmuState UNCONFIGURED = new SmmuState(null, CommandQueue.empty(0), ConfigCache.EMPTY,
+            EventQueue.empty(0), 0, List.of(), 0);
+
+    public boolean configured() {
+        return caps != null;
+    }
+
+    // ---- decisions ----------------------------------------------------------
+
+    public SmmuDecision decideConfigure(SmmuCapabilities c) {
+        return configured() ? new SmmuDecision.Reject("already configured")
+                : new SmmuDecision.Accept(List.of(new SmmuChange.Configured(c)));
+    }
+
+    /** Accepts the whole batch or refuses it as "queue full, N free"; nothing is ever dropped. */
+    public SmmuDecision decideSubmit(List<RawCommand> entries) {
+        if (!configured()) {
+            return new SmmuDecision.Reject("SMMU is not configured");
+        }
+        if (entries.isEmpty()) {
+            return new SmmuDecision.Reject("empty batch");
+        }
+        if (entries.size() > queue.free()) {
+            return new SmmuDecision.Reject("queue full, " + queue.free() + " free");
+        }
+        return new SmmuDecision.Accept(List.of(new SmmuChange.Submitted(entries)));
+    }
+
+    public SmmuDecision decideResume(RawCommand replacement) {
+        if (!queue.halted()) {
+            return new SmmuDecision.Reject("the command queue is not halted");
+        }
+        return new SmmuDecision.Accept(List.of(new SmmuChange.Resumed(replacement)));
+    }
+
+    public SmmuDecision decideConsumeEvents(int count) {
+        if (count < 0 || count > events.records().size()) {
+            return new SmmuDecision.Reject("cannot acknowledge " + count + " records; " + events.records().size()
+                    + " are queued");
+        }
+        return new SmmuDecision.Accept(List.of(new SmmuChange.EventsConsumed(count)));
+    }
+
+    // ---- events -------------------------------------------------------------
+
+    public SmmuState apply(SmmuChange change) {
+        if (change instanceof SmmuChange.Configured c) {
+            return new SmmuState(c.caps(), CommandQueue.empty(c.caps().commandQueueCapacity()), ConfigCache.EMPTY,
+                    EventQueue.empty(c.caps().eventQueueCapacity()), 0, List.of(), 0);
+        }
+        if (change instanceof SmmuChange.Submitted s) {
+            return with(queue.accept(s.entries()));
+        }
+        if (change instanceof SmmuChange.Consumed c) {
+            return consumed(c);
+        }
+        if (change instanceof SmmuChange.Halted h) {
+            return with(queue.halt(new QueueError(h.index(), h.code(), h.reason())));
+        }
+        if (change instanceof SmmuChange.Resumed r) {
+            return with(queue.resume(r.replacement()));
+        }
+        if (change instanceof SmmuChange.FaultsRecorded f) {
+            return new SmmuState(caps, queue, config, events.append(f.records()), invalidationsIssued, unsynced,
+                    syncsCompleted);
+        }
+        if (change instanceof SmmuChange.EventsConsumed e) {
+            return new SmmuState(caps, queue, config, events.consume(e.count()), invalidationsIssued, unsynced,
+                    syncsCompleted);
+        }
+        if (change instanceof SmmuChange.OverflowAcknowledged) {
+            return new SmmuState(caps, queue, config, events.acknowledgeOverflow(), invalidationsIssued, unsynced,
+                    syncsCompleted);
+        }
+        throw new IllegalStateException("unknown SMMU change " + change);
+    }
+
+    private SmmuState with(CommandQueue q) {
+        return new SmmuState(caps, q, config, events, invalidationsIssued, unsynced, syncsCompleted);
+    }
+
+    private SmmuState consumed(SmmuChange.Consumed c) {
+        long issued = invalidationsIssued;
+        long syncs = syncsCompleted;
+        List<IssuedInvalidation> open = new ArrayList<>(unsynced);
+        for (int i = 0; i < c.count(); i++) {
+            DecodedCommand d = CommandCodec.decode(queue.pending().get(i));
+            if (!(d instanceof Command cmd)) {
+                throw new IllegalStateException("consumed an illegal entry at " + (queue.cons() + i));
+            }
+            if (cmd instanceof TlbiCommand t) {
+                open.add(new IssuedInvalidation(++issued, t));
+            } else if (cmd instanceof CmdSync) {
+                // a completed sync means every invalidation before it was acknowledged
+                open.clear();
+                syncs++;
+            }
+        }
+        return new SmmuState(caps, queue.consume(c.count()), config.load(c.loads()), events, issued,
+                Collections.unmodifiableList(open), syncs);
+    }
+
+    /** The invalidations that {@link SmmuChange.Consumed} {@code c} issues, numbered, for broadcast. */
+    public List<IssuedInvalidation> invalidationsIn(SmmuChange.Consumed c) {
+        List<IssuedInvalidation> out = new ArrayList<>();
+        long issued = invalidationsIssued;
+        for (int i = 0; i < c.count(); i++) {
+            DecodedCommand d = CommandCodec.decode(queue.pending().get(i));
+            if (d instanceof TlbiCommand t) {
+                out.add(new IssuedInvalidation(++issued, t));
+            }
+        }
+        return out;
+    }
+
+    /** The commands that {@link SmmuChange.Consumed} {@code c} consumes, in order (decoded before applying it). */
+    public List<Command> commandsIn(SmmuChange.Consumed c) {
+        List<Command> out = new ArrayList<>(c.count());
+        for (int i = 0; i < c.count(); i++) {
+            out.add((Command) CommandCodec.decode(queue.pending().get(i)));
+        }
+        return out;
+    }
+}
