@@ -123,7 +123,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     private final List<ActorRef<SyncNotice>> listeners = new ArrayList<>();
 
     private SmmuEntity(ActorContext<Command> ctx, String id, SmmuCapabilities caps, StreamMemoryView memory,
-            SmmuViews views, Settings settings) {
+            SmmuViews views, Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers) {
         super(PersistenceId.ofUniqueId(id));
         this.ctx = ctx;
         this.id = id;
@@ -131,12 +131,19 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         this.memory = memory;
         this.views = views;
         this.settings = settings;
+        subscribers.forEach(sub -> acked.put(sub, 0L));
     }
 
-    /** {@code caps} configure a new SMMU; an SMMU with a journal keeps the capabilities it recorded. */
+    /**
+     * @param caps        configure a new SMMU; an SMMU with a journal keeps the capabilities it recorded
+     * @param subscribers the invalidation port's subscribers from the start (the translation pool's
+     *                    workers). They must be known before recovery ends: a restarted SMMU sends them
+     *                    the TLBIs consumed since the last completed sync before it consumes anything, so
+     *                    a pending CMD_SYNC cannot complete without them.
+     */
     public static Behavior<Command> create(String id, SmmuCapabilities caps, StreamMemoryView memory, SmmuViews views,
-            Settings settings) {
-        return Behaviors.setup(ctx -> new SmmuEntity(ctx, id, caps, memory, views, settings));
+            Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers) {
+        return Behaviors.setup(ctx -> new SmmuEntity(ctx, id, caps, memory, views, settings, subscribers));
     }
 
     @Override
@@ -284,12 +291,17 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     }
 
     private Effect<SmmuChange, SmmuState> onSubscribe(SmmuState s, Subscribe c) {
-        List<IssuedInvalidation> unsynced = s.unsynced();
-        acked.put(c.subscriber(), unsynced.isEmpty() ? s.invalidationsIssued() : unsynced.get(0).seq() - 1);
-        if (!unsynced.isEmpty()) {
-            c.subscriber().tell(new InvalidationPort.Invalidate(unsynced, ctx.getSelf()));
-        }
+        prime(s, c.subscriber());
         return Effect().none();
+    }
+
+    /** A subscriber starts owing acknowledgements for every TLBI not yet covered by a completed sync. */
+    private void prime(SmmuState s, ActorRef<InvalidationPort.Invalidate> subscriber) {
+        List<IssuedInvalidation> unsynced = s.unsynced();
+        acked.put(subscriber, unsynced.isEmpty() ? s.invalidationsIssued() : unsynced.get(0).seq() - 1);
+        if (!unsynced.isEmpty()) {
+            subscriber.tell(new InvalidationPort.Invalidate(unsynced, ctx.getSelf()));
+        }
     }
 
     private Effect<SmmuChange, SmmuState> onAwait(SmmuState s, AwaitConsumed a) {
@@ -334,6 +346,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     @Override
     public SignalHandler<SmmuState> signalHandler() {
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> {
+            List.copyOf(acked.keySet()).forEach(sub -> prime(s, sub));
             views.publish(s.config());
             if (s.queue().hasPending() && !s.queue().halted()) {
                 ctx.getSelf().tell(new ContinueConsumption());

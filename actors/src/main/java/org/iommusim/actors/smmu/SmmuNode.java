@@ -36,7 +36,8 @@ public final class SmmuNode {
      * @param knownSids streams with a journal (see {@code JournalIds}), recovered before anything else
      */
     public static Behavior<Command> create(String smmuId, SmmuCapabilities caps, SmmuEntity.Settings settings,
-            SmmuViews views, StreamMemoryBoard board, Collection<Integer> knownSids) {
+            SmmuViews views, StreamMemoryBoard board, Collection<Integer> knownSids,
+            List<ActorRef<InvalidationPort.Invalidate>> subscribers) {
         return Behaviors.withStash(STASH, stash -> Behaviors.setup(ctx -> {
             for (int sid : knownSids) {
                 ctx.ask(StreamState.class, stream(ctx, smmuId, sid, caps, board), RECOVERY, StreamEntity.GetStream::new,
@@ -48,21 +49,21 @@ public final class SmmuNode {
                             return new StreamRecovered(sid);
                         });
             }
-            return recovering(ctx, stash, smmuId, caps, settings, views, board, knownSids.size());
+            return recovering(ctx, stash, smmuId, caps, settings, views, board, subscribers, knownSids.size());
         }));
     }
 
     private static Behavior<Command> recovering(ActorContext<Command> ctx, StashBuffer<Command> stash, String smmuId,
             SmmuCapabilities caps, SmmuEntity.Settings settings, SmmuViews views, StreamMemoryBoard board,
-            int outstanding) {
+            List<ActorRef<InvalidationPort.Invalidate>> subscribers, int outstanding) {
         if (outstanding == 0) {
             ActorRef<SmmuEntity.Command> smmu = ctx.spawn(
-                    SmmuEntity.create(smmuId, caps, board, views, settings), "smmu");
+                    SmmuEntity.create(smmuId, caps, board, views, settings, subscribers), "smmu");
             return stash.unstashAll(running(ctx, smmuId, caps, board, smmu));
         }
         return Behaviors.receive(Command.class)
                 .onMessage(StreamRecovered.class, r -> recovering(ctx, stash, smmuId, caps, settings, views, board,
-                        outstanding - 1))
+                        subscribers, outstanding - 1))
                 .onAnyMessage(m -> {
                     stash.stash(m);
                     return Behaviors.same();
