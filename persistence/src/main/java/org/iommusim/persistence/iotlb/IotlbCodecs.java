@@ -1,0 +1,213 @@
+package org.iommusim.persistence.iotlb;
+
+import static org.iommusim.persistence.serialization.VocabularyCodecs.readCount;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.iommusim.persistence.serialization.BinaryCodec;
+import org.iommusim.persistence.serialization.JournalCodecs;
+import org.iommusim.protocol.capability.IotlbPolicy;
+import org.iommusim.protocol.command.CommandCodec;
+import org.iommusim.protocol.command.CommandOpcode;
+import org.iommusim.protocol.command.DecodedCommand;
+import org.iommusim.protocol.command.RawCommand;
+import org.iommusim.protocol.command.TlbiCommand;
+import org.iommusim.protocol.domain.Granule;
+import org.iommusim.protocol.translate.Perms;
+
+/**
+ * Binary forms of IOTLB events and snapshots, under manifests {@code I.F}
+ * (filled), {@code I.I} (invalidated), {@code I.X} (flushed) and {@code I.S}
+ * (snapshot). An entry is 25 bytes (23 for stage 2, which has no ASID); an
+ * invalidation is the command's own 16-byte encoding plus its count.
+ * Everything read back goes through the records' constructors, so a corrupt
+ * record fails as an {@link IOException} instead of building a bad entry.
+ */
+public final class IotlbCodecs {
+    private IotlbCodecs() {}
+
+    public static final String FILLED_MANIFEST = "I.F";
+    public static final String INVALIDATED_MANIFEST = "I.I";
+    public static final String FLUSHED_MANIFEST = "I.X";
+    public static final String SNAPSHOT_MANIFEST = "I.S";
+
+    public static final BinaryCodec<IotlbEvent.Filled> FILLED = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbEvent.Filled v, DataOutput out) throws IOException {
+            writeEntry(v.entry(), out);
+            out.writeBoolean(v.victim() != null);
+            if (v.victim() != null) {
+                writeEntry(v.victim(), out);
+            }
+        }
+
+        @Override
+        public IotlbEvent.Filled read(DataInput in) throws IOException {
+            IotlbEntry entry = readEntry(in);
+            return new IotlbEvent.Filled(entry, in.readBoolean() ? readEntry(in) : null);
+        }
+    };
+
+    public static final BinaryCodec<IotlbEvent.Invalidated> INVALIDATED = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbEvent.Invalidated v, DataOutput out) throws IOException {
+            out.write(v.command().encode().toBytes());
+            out.writeInt(v.removed());
+        }
+
+        @Override
+        public IotlbEvent.Invalidated read(DataInput in) throws IOException {
+            byte[] raw = new byte[RawCommand.BYTES];
+            in.readFully(raw);
+            DecodedCommand decoded = CommandCodec.decode(RawCommand.fromBytes(raw, 0));
+            if (!(decoded instanceof TlbiCommand command)) {
+                throw new IOException("corrupt invalidation: not a TLBI: " + decoded.toText());
+            }
+            int removed = in.readInt();
+            if (removed < 0) {
+                throw new IOException("corrupt invalidation: removed " + removed);
+            }
+            return new IotlbEvent.Invalidated(command, removed);
+        }
+    };
+
+    public static final BinaryCodec<IotlbEvent.Flushed> FLUSHED = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbEvent.Flushed v, DataOutput out) {}
+
+        @Override
+        public IotlbEvent.Flushed read(DataInput in) {
+            return new IotlbEvent.Flushed();
+        }
+    };
+
+    public static final BinaryCodec<IotlbSnapshot> SNAPSHOT = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbSnapshot v, DataOutput out) throws IOException {
+            out.writeInt(v.config().capacity());
+            out.writeByte(v.config().policy().ordinal());
+            out.writeLong(v.config().seed());
+            out.writeLong(v.rngState());
+            writeStats(v.stats(), out);
+            out.writeInt(v.entries().size());
+            for (IotlbEntry e : v.entries()) {
+                writeEntry(e, out);
+            }
+        }
+
+        @Override
+        public IotlbSnapshot read(DataInput in) throws IOException {
+            int capacity = in.readInt();
+            IotlbPolicy policy = ordinal(IotlbPolicy.values(), in.readUnsignedByte(), "policy");
+            long seed = in.readLong();
+            long rng = in.readLong();
+            IotlbStats stats = readStats(in);
+            int n = readCount(in);
+            List<IotlbEntry> entries = new ArrayList<>(Math.min(n, 1 << 16));
+            for (int i = 0; i < n; i++) {
+                entries.add(readEntry(in));
+            }
+            try {
+                return new IotlbSnapshot(new IotlbConfig(capacity, policy, seed), rng, entries, stats);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("corrupt IOTLB snapshot: " + e.getMessage(), e);
+            }
+        }
+    };
+
+    /** Adds the IOTLB manifests to the journal registry. */
+    public static void register(JournalCodecs codecs) {
+        codecs.register(FILLED_MANIFEST, IotlbEvent.Filled.class, FILLED);
+        codecs.register(INVALIDATED_MANIFEST, IotlbEvent.Invalidated.class, INVALIDATED);
+        codecs.register(FLUSHED_MANIFEST, IotlbEvent.Flushed.class, FLUSHED);
+        codecs.register(SNAPSHOT_MANIFEST, IotlbSnapshot.class, SNAPSHOT);
+    }
+
+    public static void writeEntry(IotlbEntry e, DataOutput out) throws IOException {
+        out.writeByte(e.kind().ordinal());
+        out.writeByte(e.granule().ordinal());
+        out.writeByte(e.level());
+        out.writeByte(Long.numberOfTrailingZeros(e.size()));
+        out.writeByte(permBits(e.perms()));
+        out.writeShort(e.vmid());
+        if (e.kind() != IotlbEntry.Kind.STAGE2) {
+            out.writeShort(e.asid());
+        }
+        out.writeLong(e.va());
+        out.writeLong(e.pa());
+    }
+
+    public static IotlbEntry readEntry(DataInput in) throws IOException {
+        IotlbEntry.Kind kind = ordinal(IotlbEntry.Kind.values(), in.readUnsignedByte(), "entry kind");
+        Granule granule = ordinal(Granule.values(), in.readUnsignedByte(), "granule");
+        int level = in.readUnsignedByte();
+        int shift = in.readUnsignedByte();
+        int perms = in.readUnsignedByte();
+        int vmid = in.readUnsignedShort();
+        int asid = kind == IotlbEntry.Kind.STAGE2 ? IotlbEntry.NO_ASID : in.readUnsignedShort();
+        long va = in.readLong();
+        long pa = in.readLong();
+        if (shift > 62 || perms > 15) {
+            throw new IOException("corrupt IOTLB entry: size shift " + shift + ", perms " + perms);
+        }
+        try {
+            return new IotlbEntry(kind, vmid, asid, va, 1L << shift, granule, level, pa, perms(perms));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt IOTLB entry: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeStats(IotlbStats s, DataOutput out) throws IOException {
+        out.writeLong(s.hits());
+        out.writeLong(s.misses());
+        out.writeLong(s.fills());
+        out.writeLong(s.evictions());
+        out.writeLong(s.flushes());
+        out.writeLong(s.flushedEntries());
+        out.writeLong(s.entriesRemoved());
+        out.writeInt(s.invalidations().size());
+        for (Map.Entry<CommandOpcode, Long> e : s.invalidations().entrySet()) {
+            out.writeByte(e.getKey().code());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static IotlbStats readStats(DataInput in) throws IOException {
+        long hits = in.readLong();
+        long misses = in.readLong();
+        long fills = in.readLong();
+        long evictions = in.readLong();
+        long flushes = in.readLong();
+        long flushedEntries = in.readLong();
+        long removed = in.readLong();
+        int n = readCount(in);
+        Map<CommandOpcode, Long> byOpcode = new EnumMap<>(CommandOpcode.class);
+        for (int i = 0; i < n; i++) {
+            int code = in.readUnsignedByte();
+            CommandOpcode op = CommandOpcode.fromCode(code)
+                    .orElseThrow(() -> new IOException("corrupt IOTLB stats: opcode 0x" + Integer.toHexString(code)));
+            byOpcode.put(op, in.readLong());
+        }
+        return new IotlbStats(hits, misses, fills, evictions, flushes, flushedEntries, byOpcode, removed);
+    }
+
+    private static int permBits(Perms p) {
+        return (p.read() ? 1 : 0) | (p.write() ? 2 : 0) | (p.exec() ? 4 : 0) | (p.unprivileged() ? 8 : 0);
+    }
+
+    private static Perms perms(int bits) {
+        return new Perms((bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0);
+    }
+
+    private static <E> E ordinal(E[] values, int i, String what) throws IOException {
+        if (i >= values.length) {
+            throw new IOException("corrupt IOTLB record: " + what + " " + i);
+        }
+        return values[i];
+    }
+}

@@ -1,0 +1,47 @@
+package org.iommusim.persistence.iotlb;
+
+import org.iommusim.persistence.serialization.JournalSerializable;
+import org.iommusim.protocol.command.TlbiCommand;
+
+/**
+ * What an IOTLB shard ({@code smmu-<n>/iotlb-<k>}) records. Lookups (hits and
+ * misses) record nothing; everything that changes which entries are cached
+ * does, including the eviction a fill caused, so that replay removes the same
+ * victim even though the hit order that chose it was never logged.
+ */
+public sealed interface IotlbEvent extends JournalSerializable {
+
+    /**
+     * {@code entry} was cached. {@code victim}, when not null, was evicted to
+     * make room: it is named explicitly because under LRU the choice depends on
+     * hits, which are not persisted.
+     */
+    record Filled(IotlbEntry entry, IotlbEntry victim) implements IotlbEvent {
+        public Filled {
+            if (entry == null) {
+                throw new IllegalArgumentException("a fill needs an entry");
+            }
+        }
+
+        public static Filled withoutEviction(IotlbEntry entry) {
+            return new Filled(entry, null);
+        }
+    }
+
+    /**
+     * {@code command} was applied. {@code removed} is how many entries the
+     * live shard removed, kept for reports; applying the event removes
+     * whatever {@link Invalidation#matches} selects, so a count that differs on
+     * replay cannot leave a stale entry behind.
+     */
+    record Invalidated(TlbiCommand command, int removed) implements IotlbEvent {
+        public Invalidated {
+            if (command == null || removed < 0) {
+                throw new IllegalArgumentException("an invalidation needs a command and a count >= 0");
+            }
+        }
+    }
+
+    /** Every entry was dropped: FLUSH_ALL_WHEN_FULL found the shard full, or an explicit flush. */
+    record Flushed() implements IotlbEvent {}
+}
