@@ -31,7 +31,7 @@ final class SnapshotFiles {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
             for (Path f : files) {
-                parse(f).ifPresent(out::add);
+                parse(f, Files.size(f)).ifPresent(out::add);
             }
         } catch (IOException e) {
             throw new JournalReadException("cannot list snapshots in " + dir + ": " + e.getMessage(), e);
@@ -42,7 +42,8 @@ final class SnapshotFiles {
         return out;
     }
 
-    static Optional<SnapshotInfo> parse(Path file) {
+    /** The snapshot a file name describes, if it is one. */
+    static Optional<SnapshotInfo> parse(Path file, long size) {
         String name = file.getFileName().toString();
         int seqEnd = name.lastIndexOf('-');
         int pidEnd = seqEnd > 0 ? name.lastIndexOf('-', seqEnd - 1) : -1;
@@ -56,8 +57,8 @@ final class SnapshotFiles {
         }
         try {
             String pid = URLDecoder.decode(name.substring(PREFIX.length(), pidEnd), StandardCharsets.UTF_8);
-            return Optional.of(new SnapshotInfo(pid, Long.parseLong(seq), Long.parseLong(ts), Files.size(file), file));
-        } catch (IllegalArgumentException | IOException e) {
+            return Optional.of(new SnapshotInfo(pid, Long.parseLong(seq), Long.parseLong(ts), size, file));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

@@ -59,6 +59,8 @@ final class RecordedHistory {
     private RecordedHistory() {}
 
     static void write(Path dataDir) throws Exception {
+        // logging first, or Pekko's first log call lands during SLF4J's initialisation and is "replayed" noisily
+        org.slf4j.LoggerFactory.getILoggerFactory();
         JournalSettings journal = JournalSettings.levelDb(dataDir).prepare();
         Config config = journal.toConfig().withFallback(ConfigFactory.load());
         ActorSystem<DomainDirectory.Command> system = ActorSystem.create(
