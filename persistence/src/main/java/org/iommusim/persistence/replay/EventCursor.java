@@ -22,12 +22,14 @@ public final class EventCursor implements Iterator<JournalEvent>, AutoCloseable 
     private final Iterator<Range> ranges;
     private final PayloadDecoder decoder;
     private Range current;
+    private final EventKeys keys;
     private JournalEvent next;
 
     EventCursor(DBIterator it, List<Range> ranges, PayloadDecoder decoder) {
         this.it = it;
         this.ranges = ranges.iterator();
         this.decoder = decoder;
+        this.keys = new EventKeys(it);
     }
 
     @Override
@@ -38,39 +40,16 @@ public final class EventCursor implements Iterator<JournalEvent>, AutoCloseable 
                     return false;
                 }
                 current = ranges.next();
-                it.seek(JournalKey.event(current.nid(), Math.max(1, current.from())).encode());
+                keys.start(current.nid(), Math.max(1, current.from()), current.to());
             }
-            next = advance();
-            if (next == null) {
+            Map.Entry<byte[], byte[]> e = keys.next();
+            if (e == null) {
                 current = null;
+            } else {
+                next = decoder.event(e.getValue(), current.persistenceId(), JournalKey.sequenceNr(e.getKey()));
             }
         }
         return true;
-    }
-
-    /** The next event of the current range, or null when the range is done. */
-    private JournalEvent advance() {
-        while (it.hasNext()) {
-            Map.Entry<byte[], byte[]> e = it.next();
-            JournalKey k = JournalKey.decode(e.getKey());
-            if (k.persistenceNid() != current.nid() || k.sequenceNr() > current.to()) {
-                return null;
-            }
-            if (!k.isEvent() || deletionMarkFollows(k)) {
-                // a deletion mark (journals from Akka 2.3) hides the event before it, as Pekko's replay does
-                continue;
-            }
-            return decoder.event(e.getValue(), current.persistenceId(), k.sequenceNr());
-        }
-        return null;
-    }
-
-    private boolean deletionMarkFollows(JournalKey k) {
-        if (!it.hasNext()) {
-            return false;
-        }
-        JournalKey n = JournalKey.decode(it.peekNext().getKey());
-        return n.persistenceNid() == k.persistenceNid() && n.sequenceNr() == k.sequenceNr() && n.isDeletionMark();
     }
 
     @Override

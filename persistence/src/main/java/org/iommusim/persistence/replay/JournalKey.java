@@ -30,8 +30,32 @@ public record JournalKey(int persistenceNid, long sequenceNr, int mappingId) {
         if (bytes.length < MEANINGFUL_LENGTH) {
             throw new JournalReadException("not a Pekko journal key: " + bytes.length + " bytes");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        return new JournalKey(b.getInt(), b.getLong(), b.getInt());
+        return new JournalKey(nid(bytes), sequenceNr(bytes), (int) bigEndian(bytes, 12, 4));
+    }
+
+    /** The numeric persistence id of a stored key, read in place: the scan loops call this per record. */
+    static int nid(byte[] key) {
+        return (int) bigEndian(key, 0, 4);
+    }
+
+    static long sequenceNr(byte[] key) {
+        return bigEndian(key, 4, 8);
+    }
+
+    static boolean isEventKey(byte[] key) {
+        return nid(key) != MAPPING_NID && sequenceNr(key) > 0 && bigEndian(key, 12, 4) == 0;
+    }
+
+    static boolean isDeletionMarkKey(byte[] key) {
+        return nid(key) != MAPPING_NID && bigEndian(key, 12, 4) == 1;
+    }
+
+    private static long bigEndian(byte[] b, int from, int length) {
+        long v = 0;
+        for (int i = from; i < from + length; i++) {
+            v = (v << 8) | (b[i] & 0xFF);
+        }
+        return v;
     }
 
     public byte[] encode() {

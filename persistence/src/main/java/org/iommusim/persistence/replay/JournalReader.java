@@ -120,19 +120,31 @@ public final class JournalReader implements AutoCloseable {
         long count = 0;
         long first = 0;
         long last = 0;
-        try (EventKeys keys = new EventKeys(iterator(), nid)) {
-            for (long seq = keys.next(); seq > 0; seq = keys.next()) {
+        try (DBIterator it = iterator()) {
+            EventKeys keys = new EventKeys(it);
+            keys.start(nid, 1, Long.MAX_VALUE);
+            for (Map.Entry<byte[], byte[]> e = keys.next(); e != null; e = keys.next()) {
+                long seq = JournalKey.sequenceNr(e.getKey());
                 count++;
                 if (first == 0) {
                     first = seq;
                 }
                 last = seq;
             }
+        } catch (IOException e) {
+            throw new JournalReadException("cannot read journal " + location.journalDir() + ": " + e.getMessage(), e);
         }
-        byte[] counter = db.get(JournalKey.counter(nid).encode());
-        long highest = counter != null && counter.length == 8
-                ? java.nio.ByteBuffer.wrap(counter).getLong() : last;
-        return new EntitySummary(pid, count, first, last, highest);
+        return new EntitySummary(pid, count, first, last, Math.max(last, highestSequenceNr(pid)));
+    }
+
+    /**
+     * The highest sequence number ever written for an entity, from Pekko's
+     * counter record: one lookup, no scan. 0 for an unknown entity.
+     */
+    public long highestSequenceNr(String persistenceId) {
+        Integer nid = entities.get(persistenceId);
+        byte[] counter = nid == null ? null : db.get(JournalKey.counter(nid).encode());
+        return counter != null && counter.length == 8 ? java.nio.ByteBuffer.wrap(counter).getLong() : 0;
     }
 
     /** Events {@code [from, to]} of one entity, in sequence order; empty for an unknown entity. */
@@ -178,48 +190,6 @@ public final class JournalReader implements AutoCloseable {
             // closing a read-only private copy loses nothing
         } finally {
             copy.close();
-        }
-    }
-
-    /** The sequence numbers of one entity's present events, keys only. */
-    private static final class EventKeys implements AutoCloseable {
-        private final DBIterator it;
-        private final int nid;
-
-        EventKeys(DBIterator it, int nid) {
-            this.it = it;
-            this.nid = nid;
-            it.seek(JournalKey.event(nid, 1).encode());
-        }
-
-        /** The next present event's sequence number, or 0 at the end. */
-        long next() {
-            while (it.hasNext()) {
-                JournalKey k = JournalKey.decode(it.next().getKey());
-                if (k.persistenceNid() != nid) {
-                    return 0;
-                }
-                if (!k.isEvent()) {
-                    continue;
-                }
-                if (it.hasNext()) {
-                    JournalKey n = JournalKey.decode(it.peekNext().getKey());
-                    if (n.persistenceNid() == nid && n.sequenceNr() == k.sequenceNr() && n.isDeletionMark()) {
-                        continue;
-                    }
-                }
-                return k.sequenceNr();
-            }
-            return 0;
-        }
-
-        @Override
-        public void close() {
-            try {
-                it.close();
-            } catch (IOException e) {
-                // native memory only
-            }
         }
     }
 }

@@ -14,10 +14,13 @@ public final class StateReplay {
     private StateReplay() {}
 
     public static <S> ReplayedState<S> at(JournalReader reader, String persistenceId, long at, StateFolder<S> folder) {
-        EntitySummary summary = reader.summary(persistenceId)
-                .orElseThrow(() -> new JournalReadException("no entity " + persistenceId + " in the journal"));
-        if (at < 0 || at > summary.lastSeq()) {
-            throw new JournalReadException(persistenceId + " has events up to #" + summary.lastSeq()
+        if (!reader.contains(persistenceId)) {
+            throw new JournalReadException("no entity " + persistenceId + " in the journal");
+        }
+        // the counter record bounds the target without a scan; missing events show up in the replay loop
+        long highest = reader.highestSequenceNr(persistenceId);
+        if (at < 0 || at > highest) {
+            throw new JournalReadException(persistenceId + " has events up to #" + highest
                     + "; cannot rebuild it at #" + at);
         }
         S state = folder.initial();
@@ -36,17 +39,13 @@ public final class StateReplay {
             base = s.sequenceNr();
             break;
         }
-        if (base < at && summary.firstSeq() > base + 1) {
-            throw new JournalReadException(persistenceId + ": events before #" + summary.firstSeq()
-                    + " were deleted and no snapshot covers #" + at);
-        }
         long expected = base + 1;
         try (EventCursor events = reader.events(persistenceId, base + 1, at)) {
             while (events.hasNext()) {
                 JournalEvent e = events.next();
                 if (e.sequenceNr() != expected) {
                     throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (next is #"
-                            + e.sequenceNr() + ")");
+                            + e.sequenceNr() + "; deleted, and no snapshot at or before #" + at + " covers it)");
                 }
                 String where = persistenceId + " #" + e.sequenceNr();
                 if (e.payload() instanceof Undecoded u) {
@@ -57,7 +56,8 @@ public final class StateReplay {
             }
         }
         if (expected != at + 1) {
-            throw new JournalReadException(persistenceId + ": event #" + expected + " is missing");
+            throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (deleted, and no"
+                    + " snapshot at or before #" + at + " covers it)");
         }
         return new ReplayedState<>(persistenceId, state, at, base, at - base);
     }

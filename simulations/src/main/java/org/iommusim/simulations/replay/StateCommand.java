@@ -1,7 +1,6 @@
 package org.iommusim.simulations.replay;
 
 import java.io.PrintWriter;
-import org.iommusim.persistence.replay.EntitySummary;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.persistence.replay.ReplayedState;
 import org.iommusim.persistence.replay.StateFolder;
@@ -33,17 +32,17 @@ public final class StateCommand extends JournalCommand {
     @Override
     protected int run(JournalReader reader, PrintWriter out) {
         String pid = entity(reader, entity);
-        EntitySummary summary = reader.summary(pid).orElseThrow();
-        long target = at != null ? at : summary.lastSeq();
-        if (target < 0 || target > summary.lastSeq()) {
-            throw new UserError("--at " + target + " is outside " + pid + "'s events (#" + summary.firstSeq()
-                    + " to #" + summary.lastSeq() + ")");
+        long last = reader.highestSequenceNr(pid);
+        long target = at != null ? at : last;
+        if (target < 0 || target > last) {
+            throw new UserError("--at " + target + " is outside " + pid + "'s events (#0 is the start, #" + last
+                    + " the last)");
         }
         StateFolder<?> folder = StateFolders.forEntity(pid)
                 .orElseThrow(() -> new UserError("this build cannot rebuild the state of " + pid
                         + " (no state machine for its kind)"));
         ReplayedState<?> r = StateReplay.at(reader, pid, target, folder);
-        out.println(pid + " at #" + r.at() + " of " + summary.lastSeq() + " ("
+        out.println(pid + " at #" + r.at() + " of " + last + " ("
                 + (r.snapshotSeq() > 0 ? "from snapshot #" + r.snapshotSeq() : "from the start") + ", "
                 + r.eventsApplied() + (r.eventsApplied() == 1 ? " event" : " events") + " replayed)");
         StateRenderers.standard().lines(r.state(), out::println);

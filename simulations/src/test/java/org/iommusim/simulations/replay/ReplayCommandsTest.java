@@ -175,7 +175,7 @@ class ReplayCommandsTest {
     @Test
     void atBeyondTheLastEventIsRefused() {
         ReplayCli r = refused("state", "--journal", data.toString(), "--entity", "domain-2", "--at", "7");
-        assertEquals("state: --at 7 is outside domain-2's events (#1 to #6)", r.err().strip());
+        assertEquals("state: --at 7 is outside domain-2's events (#0 is the start, #6 the last)", r.err().strip());
         refused("state", "--journal", data.toString(), "--entity", "domain-2", "--at", "-1");
     }
 
