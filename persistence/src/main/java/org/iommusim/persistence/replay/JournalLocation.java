@@ -1,0 +1,81 @@
+package org.iommusim.persistence.replay;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A data directory laid out as {@code JournalSettings} lays it out
+ * ({@code journal/} LevelDB, {@code snapshots/} local snapshot files), checked
+ * before anything is read: it exists, holds a LevelDB journal, and no other
+ * process has that journal open. Checking never writes.
+ *
+ * @param dataDir     the directory a run was given
+ * @param journalDir  its LevelDB directory
+ * @param snapshotDir its snapshot directory (may not exist: no snapshots)
+ */
+public record JournalLocation(Path dataDir, Path journalDir, Path snapshotDir) {
+
+    /**
+     * Resolves {@code dir}, which may be the data directory or its
+     * {@code journal/} directory itself, and checks it. Throws
+     * {@link JournalReadException} naming the path and the problem.
+     */
+    public static JournalLocation check(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!Files.exists(d)) {
+            throw new JournalReadException("no journal at " + d + ": the directory does not exist");
+        }
+        if (!Files.isDirectory(d)) {
+            throw new JournalReadException("no journal at " + d + ": not a directory");
+        }
+        JournalLocation loc = isLevelDb(d) && d.getFileName() != null && d.getFileName().toString().equals("journal")
+                ? new JournalLocation(d.getParent(), d, d.getParent().resolve("snapshots"))
+                : new JournalLocation(d, d.resolve("journal"), d.resolve("snapshots"));
+        if (!isLevelDb(loc.journalDir)) {
+            throw new JournalReadException("no journal at " + d + ": expected a LevelDB journal in "
+                    + loc.journalDir + " (its CURRENT file is missing)");
+        }
+        loc.checkNotLocked();
+        return loc;
+    }
+
+    private static boolean isLevelDb(Path dir) {
+        return Files.isRegularFile(dir.resolve("CURRENT"));
+    }
+
+    /**
+     * LevelDB holds an exclusive POSIX lock on {@code LOCK} while open; a shared
+     * lock attempt from here fails exactly then. The file is opened read-only,
+     * so a read-only archive of a journal can be checked too.
+     */
+    private void checkNotLocked() {
+        Path lock = journalDir.resolve("LOCK");
+        if (!Files.exists(lock)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ)) {
+            FileLock held = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (held == null) {
+                throw locked();
+            }
+            held.release();
+        } catch (OverlappingFileLockException e) {
+            throw locked();
+        } catch (AccessDeniedException e) {
+            throw new JournalReadException("cannot read journal lock file " + lock + ": permission denied");
+        } catch (IOException e) {
+            throw new JournalReadException("cannot check journal lock " + lock + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JournalReadException locked() {
+        return new JournalReadException("journal " + journalDir + " is locked by another process (LevelDB LOCK is held);"
+                + " stop that run first, or read a copy of the directory");
+    }
+}

@@ -1,0 +1,72 @@
+package org.iommusim.persistence.replay;
+
+import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.apache.pekko.persistence.serialization.MessageFormats;
+import org.apache.pekko.protobufv3.internal.InvalidProtocolBufferException;
+import org.iommusim.persistence.serialization.IommuSimSerializer;
+
+/**
+ * Unwraps what Pekko stores around our payloads, without an ActorSystem.
+ *
+ * <p>A journal value is a {@code PersistentRepr} serialized by Pekko's
+ * {@code MessageSerializer} (serializer 7): the protobuf {@code PersistentMessage}
+ * with the persistence id, sequence number, timestamp, writer UUID and a
+ * {@code PersistentPayload} (serializer id, payload bytes, string manifest).
+ *
+ * <p>A snapshot file is a {@code Snapshot} serialized by Pekko's
+ * {@code SnapshotSerializer}: a little-endian int header length, the header
+ * (little-endian int serializer id, then the manifest in UTF-8 up to the
+ * header's end), then the payload bytes.
+ *
+ * <p>Payloads of {@link IommuSimSerializer} are decoded by their manifest;
+ * anything else becomes an {@link Undecoded}.
+ */
+final class PayloadDecoder {
+    private final IommuSimSerializer serializer = new IommuSimSerializer();
+
+    JournalEvent event(byte[] value, String persistenceId, long sequenceNr) {
+        MessageFormats.PersistentMessage m;
+        try {
+            m = MessageFormats.PersistentMessage.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new JournalReadException("corrupt journal record " + persistenceId + " #" + sequenceNr
+                    + ": not a Pekko PersistentMessage (" + e.getMessage() + ")", e);
+        }
+        MessageFormats.PersistentPayload p = m.getPayload();
+        String manifest = p.getPayloadManifest().toStringUtf8();
+        Object payload = payload(p.getSerializerId(), manifest, p.getPayload().toByteArray());
+        return new JournalEvent(persistenceId, sequenceNr, manifest, payload, m.getTimestamp(), m.getWriterUuid());
+    }
+
+    /** The snapshot's payload: our state object, or an {@link Undecoded}. */
+    Object snapshot(byte[] file, String what) {
+        if (file.length < 8) {
+            throw new JournalReadException("corrupt snapshot " + what + ": " + file.length + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLength = b.getInt();
+        if (headerLength < 4 || headerLength > file.length - 4) {
+            throw new JournalReadException("corrupt snapshot " + what + ": header length " + headerLength);
+        }
+        int serializerId = b.getInt();
+        String manifest = new String(file, 8, headerLength - 4, StandardCharsets.UTF_8);
+        byte[] payload = new byte[file.length - 4 - headerLength];
+        System.arraycopy(file, 4 + headerLength, payload, 0, payload.length);
+        return payload(serializerId, manifest, payload);
+    }
+
+    private Object payload(int serializerId, String manifest, byte[] bytes) {
+        if (serializerId != IommuSimSerializer.IDENTIFIER) {
+            return new Undecoded(serializerId, manifest, bytes.length,
+                    "serializer " + serializerId + " is not iommu-sim's (" + IommuSimSerializer.IDENTIFIER + ")");
+        }
+        try {
+            return serializer.fromBinary(bytes, manifest);
+        } catch (NotSerializableException e) {
+            return new Undecoded(serializerId, manifest, bytes.length, e.getMessage());
+        }
+    }
+}

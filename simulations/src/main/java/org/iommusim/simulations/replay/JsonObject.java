@@ -1,0 +1,87 @@
+package org.iommusim.simulations.replay;
+
+import java.util.List;
+
+/**
+ * A one-line JSON object written field by field, in the order given, so the
+ * same event always gives the same bytes. Addresses go in as hex strings
+ * ({@link #hex}): JSON numbers lose precision above 2^53.
+ */
+public final class JsonObject {
+    private final StringBuilder sb = new StringBuilder(128).append('{');
+    private boolean first = true;
+
+    public JsonObject string(String name, String value) {
+        name(name);
+        quote(sb, value);
+        return this;
+    }
+
+    public JsonObject number(String name, long value) {
+        name(name);
+        sb.append(value);
+        return this;
+    }
+
+    public JsonObject hex(String name, long value) {
+        return string(name, "0x" + Long.toHexString(value));
+    }
+
+    public JsonObject bool(String name, boolean value) {
+        name(name);
+        sb.append(value);
+        return this;
+    }
+
+    public JsonObject array(String name, List<JsonObject> values) {
+        name(name);
+        sb.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(values.get(i));
+        }
+        sb.append(']');
+        return this;
+    }
+
+    private void name(String name) {
+        if (!first) {
+            sb.append(',');
+        }
+        first = false;
+        quote(sb, name);
+        sb.append(':');
+    }
+
+    /** RFC 8259 escaping: quote, backslash and every control character. */
+    static void quote(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    @Override
+    public String toString() {
+        return sb + "}";
+    }
+}

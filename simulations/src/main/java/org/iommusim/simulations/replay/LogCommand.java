@@ -1,0 +1,63 @@
+package org.iommusim.simulations.replay;
+
+import java.io.PrintWriter;
+import org.iommusim.persistence.replay.EventCursor;
+import org.iommusim.persistence.replay.JournalEvent;
+import org.iommusim.persistence.replay.JournalReader;
+import org.iommusim.simulations.cli.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code iommu-sim log --journal DIR [--entity ID] [--from N] [--to N] [--grep TEXT] [--json]}:
+ * the recorded events as a timeline, one line each ({@code <persistenceId> #<seq> <text>}),
+ * by entity then sequence number; {@code --json} prints the objects {@code export} writes.
+ */
+@Command(name = "log", mixinStandardHelpOptions = true,
+        description = {"Print the events of a recorded journal, one line each: <persistenceId> #<seq> <event>.",
+                "Entities in order of their ids, each entity's events in sequence order."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:printed (also when nothing matched)", "2:the journal is unusable, or a bad option"})
+public final class LogCommand extends JournalCommand {
+
+    @Option(names = "--entity", paramLabel = "ID", description = "only this persistence id, e.g. domain-2")
+    String entity;
+
+    @Option(names = "--from", paramLabel = "N", description = "first sequence number (default 1)")
+    long from = 1;
+
+    @Option(names = "--to", paramLabel = "N", description = "last sequence number (default: the last)")
+    long to = Long.MAX_VALUE;
+
+    @Option(names = "--grep", paramLabel = "TEXT",
+            description = "only events whose text line contains TEXT (case-sensitive; also filters --json)")
+    String grep;
+
+    @Option(names = "--json", description = "one JSON object per event instead of text")
+    boolean json;
+
+    @Override
+    protected int run(JournalReader reader, PrintWriter out) {
+        if (from < 1 || to < from) {
+            throw new UserError("--from " + from + " --to " + (to == Long.MAX_VALUE ? "(last)" : to)
+                    + " is not a range of sequence numbers (1 <= from <= to)");
+        }
+        EventRenderers renderers = EventRenderers.standard();
+        try (EventCursor events = entity != null
+                ? reader.events(entity(reader, entity), from, to)
+                : reader.allEvents()) {
+            while (events.hasNext()) {
+                JournalEvent e = events.next();
+                if (e.sequenceNr() < from || e.sequenceNr() > to) {
+                    continue;
+                }
+                String line = renderers.line(e);
+                if (grep != null && !line.contains(grep)) {
+                    continue;
+                }
+                out.println(json ? renderers.json(e).toString() : line);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+package org.iommusim.simulations.replay;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.iommusim.persistence.domain.DomainState;
+
+/**
+ * The state-listing registry, keyed by state type (the first registered type
+ * the state is an instance of wins). {@link #standard()} has every entity's.
+ */
+public final class StateRenderers {
+    private final Map<Class<?>, StateRenderer<?>> byType = new LinkedHashMap<>();
+
+    public static StateRenderers standard() {
+        return new StateRenderers().register(DomainState.class, new DomainStateRenderer());
+    }
+
+    public <T> StateRenderers register(Class<T> type, StateRenderer<? super T> renderer) {
+        byType.put(type, renderer);
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void lines(Object state, Consumer<String> out) {
+        for (Map.Entry<Class<?>, StateRenderer<?>> e : byType.entrySet()) {
+            if (e.getKey().isInstance(state)) {
+                ((StateRenderer<Object>) e.getValue()).lines(state, out);
+                return;
+            }
+        }
+        out.accept(String.valueOf(state));
+    }
+}

@@ -1,0 +1,38 @@
+package org.iommusim.simulations.replay;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Every file under a directory with the SHA-256 of its bytes: equal maps mean nothing was added, removed or changed. */
+final class DirectoryHash {
+    private DirectoryHash() {}
+
+    static Map<String, String> of(Path dir) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    out.put(dir.relativize(f).toString(), sha256(Files.readAllBytes(f)));
+                } else if (!f.equals(dir)) {
+                    out.put(dir.relativize(f) + "/", "dir");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
