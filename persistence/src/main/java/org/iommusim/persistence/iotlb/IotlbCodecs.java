@@ -138,6 +138,9 @@ public final class IotlbCodecs {
         if (e.kind() != IotlbEntry.Kind.STAGE2) {
             out.writeShort(e.asid());
         }
+        if (e.kind() == IotlbEntry.Kind.NESTED) {
+            out.writeByte(permBits(e.stage1Perms()));
+        }
         out.writeLong(e.va());
         out.writeLong(e.pa());
     }
@@ -150,13 +153,15 @@ public final class IotlbCodecs {
         int perms = in.readUnsignedByte();
         int vmid = in.readUnsignedShort();
         int asid = kind == IotlbEntry.Kind.STAGE2 ? IotlbEntry.NO_ASID : in.readUnsignedShort();
+        int s1 = kind == IotlbEntry.Kind.NESTED ? in.readUnsignedByte() : 0;
         long va = in.readLong();
         long pa = in.readLong();
-        if (shift > 62 || perms > 15) {
+        if (shift > 62 || perms > 15 || s1 > 15) {
             throw new IOException("corrupt IOTLB entry: size shift " + shift + ", perms " + perms);
         }
         try {
-            return new IotlbEntry(kind, vmid, asid, va, 1L << shift, granule, level, pa, perms(perms));
+            return new IotlbEntry(kind, vmid, asid, va, 1L << shift, granule, level, pa, perms(perms),
+                    kind == IotlbEntry.Kind.NESTED ? perms(s1) : null);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt IOTLB entry: " + e.getMessage(), e);
         }

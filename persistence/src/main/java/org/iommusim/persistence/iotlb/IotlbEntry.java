@@ -24,11 +24,20 @@ import org.iommusim.protocol.translate.Perms;
  * <p>Two entries with the same {@link #sameSlot slot} (kind, VMID, ASID, va
  * and size) cannot both be cached: a fill of the second replaces the first.
  *
- * @param pa    output address of {@code va} (the physical address; aligned to {@code size})
- * @param perms effective permissions (for nested entries, already the intersection of both stages)
+ * @param pa          output address of {@code va} (the physical address; aligned to {@code size})
+ * @param perms       effective permissions (for nested entries, already the intersection of both stages)
+ * @param stage1Perms for nested entries, the stage-1 permissions alone, so that a permission fault on a
+ *                    cached combined entry names the stage that refused it (stage 1 is checked first);
+ *                    null for other kinds
  */
 public record IotlbEntry(Kind kind, int vmid, int asid, long va, long size, Granule granule, int level, long pa,
-        Perms perms) {
+        Perms perms, Perms stage1Perms) {
+
+    /** An entry whose refusals need no stage attribution (or a nested entry treated as refused by stage 1). */
+    public IotlbEntry(Kind kind, int vmid, int asid, long va, long size, Granule granule, int level, long pa,
+            Perms perms) {
+        this(kind, vmid, asid, va, size, granule, level, pa, perms, kind == Kind.NESTED ? perms : null);
+    }
 
     /** The ASID of a pure stage-2 entry, which has none. */
     public static final int NO_ASID = -1;
@@ -51,6 +60,9 @@ public record IotlbEntry(Kind kind, int vmid, int asid, long va, long size, Gran
     public IotlbEntry {
         if (kind == null || granule == null || perms == null) {
             throw new IllegalArgumentException("kind, granule and perms are required");
+        }
+        if ((kind == Kind.NESTED) != (stage1Perms != null)) {
+            throw new IllegalArgumentException("stage-1 permissions are kept for nested entries only");
         }
         if (vmid < 0 || vmid > 0xFFFF) {
             throw new IllegalArgumentException("vmid=" + vmid + " is outside 0..0xffff");
@@ -89,6 +101,12 @@ public record IotlbEntry(Kind kind, int vmid, int asid, long va, long size, Gran
     public static IotlbEntry nested(int vmid, int asid, long va, long size, Granule granule, int level, long pa,
             Perms perms) {
         return new IotlbEntry(Kind.NESTED, vmid, asid, va, size, granule, level, pa, perms);
+    }
+
+    /** A combined entry keeping both stages' permissions: effective is their intersection. */
+    public static IotlbEntry nested(int vmid, int asid, long va, long size, Granule granule, int level, long pa,
+            Perms stage1, Perms stage2) {
+        return new IotlbEntry(Kind.NESTED, vmid, asid, va, size, granule, level, pa, stage1.intersect(stage2), stage1);
     }
 
     /** Whether {@code address} lies in {@code [va, va + size)}. */
