@@ -1,0 +1,102 @@
+package org.iommusim.persistence.translate;
+
+import org.iommusim.persistence.config.StreamConfig;
+import org.iommusim.persistence.iotlb.IotlbEntry;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.config.SteConfig;
+import org.iommusim.protocol.domain.DomainStage;
+import org.iommusim.protocol.event.CBadCd;
+import org.iommusim.protocol.event.CBadSte;
+import org.iommusim.protocol.event.CBadStreamId;
+import org.iommusim.protocol.event.CBadSubstreamId;
+import org.iommusim.protocol.event.FStreamDisabled;
+import org.iommusim.protocol.event.Origin;
+import org.iommusim.protocol.translate.TranslationRequest;
+
+/**
+ * From the configuration in force to what a transaction goes through: the
+ * STE and CD checks an SMMU makes before it translates. Configuration that
+ * cannot be used is reported as the hardware would: C_BAD_STREAMID for a
+ * StreamID beyond the stream table, C_BAD_STE for an invalid or inconsistent
+ * STE (a stage the SMMU lacks, a missing or wrong-stage stage-2 domain),
+ * C_BAD_SUBSTREAMID for a SubstreamID the CD table does not have,
+ * F_STREAM_DISABLED for a transaction without SubstreamID when S1DSS
+ * terminates, C_BAD_CD for an invalid or inconsistent CD.
+ */
+public final class ConfigResolution {
+    private ConfigResolution() {}
+
+    public static StreamContext resolve(TranslationRequest r, SmmuCapabilities caps, StreamConfig config,
+            DomainLookup domains) {
+        Origin origin = new Origin(r.sid(), r.ssv(), r.ssid());
+        if (!caps.sidInRange(Integer.toUnsignedLong(r.sid()))) {
+            return new StreamContext.ConfigFault(new CBadStreamId(origin));
+        }
+        Ste ste = config.ste();
+        if (!ste.valid()) {
+            return new StreamContext.ConfigFault(new CBadSte(origin));
+        }
+        SteConfig c = ste.config();
+        if (c == SteConfig.ABORT) {
+            return new StreamContext.Terminate("STE.Config is ABORT");
+        }
+        if (c == SteConfig.BYPASS) {
+            return new StreamContext.Bypass();
+        }
+        if ((c.usesStage1() && !caps.stage1()) || (c.usesStage2() && !caps.stage2())) {
+            return new StreamContext.ConfigFault(new CBadSte(origin));
+        }
+        PageTable s2 = null;
+        int vmid = 0;
+        if (c.usesStage2()) {
+            s2 = domains.table(ste.s2Domain());
+            if (s2 == null || s2.spec().stage() != DomainStage.STAGE2 || !caps.vmidInRange(ste.vmid())) {
+                return new StreamContext.ConfigFault(new CBadSte(origin));
+            }
+            vmid = ste.vmid();
+            if (c == SteConfig.STAGE2) {
+                return new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2);
+            }
+        }
+        // stage 1: choose the CD
+        Cd cd;
+        if (r.ssv()) {
+            if (ste.s1CdMax() == 0 || !caps.ssidInRange(r.ssid()) || r.ssid() >>> ste.s1CdMax() != 0) {
+                return new StreamContext.ConfigFault(new CBadSubstreamId(origin));
+            }
+            cd = config.cds().get(r.ssid());
+        } else if (ste.s1CdMax() > 0) {
+            switch (ste.s1dss()) {
+                case TERMINATE:
+                    return new StreamContext.ConfigFault(new FStreamDisabled(origin));
+                case BYPASS:
+                    return s2 == null ? new StreamContext.Bypass()
+                            : new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2);
+                default:
+                    cd = config.cds().get(0);
+            }
+        } else {
+            cd = config.cds().get(0);
+        }
+        if (cd == null || !cd.valid() || !caps.asidInRange(cd.asid())) {
+            return new StreamContext.ConfigFault(new CBadCd(origin));
+        }
+        PageTable s1 = domains.table(cd.s1Domain());
+        if (s1 == null || s1.spec().tableFormat() != DomainStage.STAGE1) {
+            return new StreamContext.ConfigFault(new CBadCd(origin));
+        }
+        boolean nestedDomain = s1.spec().stage() == DomainStage.NESTED;
+        if (c == SteConfig.STAGE1) {
+            // a nested domain's output is an IPA: without stage 2 it cannot be used
+            return nestedDomain ? new StreamContext.ConfigFault(new CBadCd(origin))
+                    : new StreamContext.Translate(IotlbEntry.Kind.STAGE1, 0, cd.asid(), s1, null);
+        }
+        if (nestedDomain && !s1.spec().parent().equals(ste.s2Domain())) {
+            return new StreamContext.ConfigFault(new CBadCd(origin));
+        }
+        return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2);
+    }
+}

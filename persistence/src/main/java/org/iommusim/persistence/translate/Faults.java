@@ -1,0 +1,52 @@
+package org.iommusim.persistence.translate;
+
+import org.iommusim.persistence.pagetable.WalkResult;
+import org.iommusim.protocol.event.AccessAttributes;
+import org.iommusim.protocol.event.EventClass;
+import org.iommusim.protocol.event.FAddrSize;
+import org.iommusim.protocol.event.FPermission;
+import org.iommusim.protocol.event.FTranslation;
+import org.iommusim.protocol.event.Origin;
+import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.event.Stall;
+import org.iommusim.protocol.event.WalkInfo;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.TranslationRequest;
+
+/**
+ * The fault records translation produces, with the fields the hardware
+ * sets: RnW and InD from the access, PnU from the privilege, S2 and the IPA
+ * for faults in stage 2 (CLASS=INPUT_ADDRESS: the model keeps tables outside
+ * the IPA space, so only the input translation can fault).
+ */
+final class Faults {
+    private Faults() {}
+
+    private static final long IPA_MASK = (1L << 52) - 1;
+
+    static AccessAttributes attributes(TranslationRequest r) {
+        return new AccessAttributes(r.privileged(), r.access() == Access.EXEC, r.access() != Access.WRITE);
+    }
+
+    static Origin origin(TranslationRequest r) {
+        return new Origin(r.sid(), r.ssv(), r.ssid());
+    }
+
+    static WalkInfo stage1() {
+        return WalkInfo.stage1(EventClass.INPUT_ADDRESS);
+    }
+
+    static WalkInfo stage2(long ipa) {
+        return WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & IPA_MASK);
+    }
+
+    static SmmuEvent walk(TranslationRequest r, WalkResult.WalkFault f, WalkInfo where) {
+        return f.kind() == WalkResult.WalkFault.Kind.TRANSLATION
+                ? new FTranslation(origin(r), Stall.NONE, attributes(r), where, r.iova())
+                : new FAddrSize(origin(r), Stall.NONE, attributes(r), where, r.iova());
+    }
+
+    static SmmuEvent permission(TranslationRequest r, WalkInfo where) {
+        return new FPermission(origin(r), Stall.NONE, attributes(r), where, r.iova());
+    }
+}

@@ -1,0 +1,131 @@
+package org.iommusim.persistence.translate;
+
+import java.util.List;
+import org.iommusim.persistence.iotlb.IotlbEntry;
+import org.iommusim.persistence.iotlb.IotlbEvent;
+import org.iommusim.persistence.iotlb.IotlbShard;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.persistence.pagetable.WalkResult;
+import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.Faulted;
+import org.iommusim.protocol.translate.Perms;
+import org.iommusim.protocol.translate.Terminated;
+import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationRequest;
+
+/**
+ * One translation, the SMMUv3 way: the configuration in force (already
+ * resolved to a {@link StreamContext}), then the IOTLB, then on a miss a walk
+ * of the published tables and a fill, then the permission check. A cached
+ * entry is used even if the tables have changed since it was filled: only an
+ * invalidation removes it, which is exactly what makes a missing TLBI visible.
+ *
+ * <p>Permissions follow the stage rules of the tables ({@code Perms}); a
+ * nested access must pass stage 1, then stage 2, and a refusal names the
+ * stage that refused it (event S2 bit, with the IPA for stage 2).
+ */
+public final class TranslationEngine {
+    private TranslationEngine() {}
+
+    private static final Perms BYPASS = new Perms(true, true, true, true);
+
+    public static Outcome translate(TranslationRequest r, StreamContext context, IotlbShard shard) {
+        if (context instanceof StreamContext.Translate t) {
+            return translate(r, t, shard);
+        }
+        if (context instanceof StreamContext.Bypass) {
+            return new Outcome(new Translated(r.iova(), BYPASS), Outcome.Path.CONFIG, List.of(), null, 0);
+        }
+        if (context instanceof StreamContext.Terminate a) {
+            return new Outcome(new Terminated(r.sid(), a.reason()), Outcome.Path.CONFIG, List.of(), null, 0);
+        }
+        SmmuEvent e = ((StreamContext.ConfigFault) context).event();
+        return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
+    }
+
+    private static Outcome translate(TranslationRequest r, StreamContext.Translate t, IotlbShard shard) {
+        IotlbEntry hit = shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), r.iova());
+        if (hit != null) {
+            return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0);
+        }
+        Walk w = walk(r, t);
+        if (w.fault != null) {
+            return new Outcome(new Faulted(w.fault), Outcome.Path.MISS, List.of(), w.fault, w.steps);
+        }
+        List<IotlbEvent> fills = shard.fill(w.entry);
+        return checked(r, t, w.entry, Outcome.Path.MISS, fills, w.steps);
+    }
+
+    private static Outcome checked(TranslationRequest r, StreamContext.Translate t, IotlbEntry e, Outcome.Path path,
+            List<IotlbEvent> fills, int steps) {
+        if (e.perms().allows(r.access(), r.privileged())) {
+            return new Outcome(new Translated(e.translate(r.iova()), e.perms()), path, fills, null, steps);
+        }
+        SmmuEvent fault = switch (e.kind()) {
+            case STAGE1 -> Faults.permission(r, Faults.stage1());
+            case STAGE2 -> Faults.permission(r, Faults.stage2(r.iova()));
+            case NESTED -> e.stage1Perms().allows(r.access(), r.privileged())
+                    ? Faults.permission(r, Faults.stage2(ipaOf(t.s1(), r.iova())))
+                    : Faults.permission(r, Faults.stage1());
+        };
+        return new Outcome(new Faulted(fault), path, fills, fault, steps);
+    }
+
+    /** The IPA of a nested access, for a stage-2 fault record (0 if stage 1 no longer maps it). */
+    private static long ipaOf(PageTable s1, long iova) {
+        return s1.walk(iova) instanceof WalkResult.Leaf l ? l.outputAddress() : 0;
+    }
+
+    private record Walk(IotlbEntry entry, SmmuEvent fault, int steps) {}
+
+    private static Walk walk(TranslationRequest r, StreamContext.Translate t) {
+        switch (t.kind()) {
+            case STAGE1: {
+                WalkResult w = t.s1().walk(r.iova());
+                int steps = steps(t.s1(), w);
+                if (w instanceof WalkResult.WalkFault f) {
+                    return new Walk(null, Faults.walk(r, f, Faults.stage1()), steps);
+                }
+                WalkResult.Leaf l = (WalkResult.Leaf) w;
+                return new Walk(IotlbEntry.stage1(t.vmid(), t.asid(), l.leafBase(), t.s1().spec().granule(), l.level(),
+                        l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
+            }
+            case STAGE2: {
+                WalkResult w = t.s2().walk(r.iova());
+                int steps = steps(t.s2(), w);
+                if (w instanceof WalkResult.WalkFault f) {
+                    return new Walk(null, Faults.walk(r, f, Faults.stage2(r.iova())), steps);
+                }
+                WalkResult.Leaf l = (WalkResult.Leaf) w;
+                return new Walk(IotlbEntry.stage2(t.vmid(), l.leafBase(), t.s2().spec().granule(), l.level(),
+                        l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
+            }
+            default: {
+                WalkResult w1 = t.s1().walk(r.iova());
+                int n1 = steps(t.s1(), w1);
+                // each stage-1 descriptor read is itself translated by stage 2
+                int s2Depth = 4 - t.s2().startLevel();
+                if (w1 instanceof WalkResult.WalkFault f) {
+                    return new Walk(null, Faults.walk(r, f, Faults.stage1()), n1 * (s2Depth + 1));
+                }
+                WalkResult.Leaf l1 = (WalkResult.Leaf) w1;
+                long ipa = l1.outputAddress();
+                WalkResult w2 = t.s2().walk(ipa);
+                int steps = n1 * (s2Depth + 1) + steps(t.s2(), w2);
+                if (w2 instanceof WalkResult.WalkFault f) {
+                    return new Walk(null, Faults.walk(r, f, Faults.stage2(ipa)), steps);
+                }
+                WalkResult.Leaf l2 = (WalkResult.Leaf) w2;
+                long size = Math.min(l1.size(), l2.size());
+                long offset = r.iova() & (size - 1);
+                return new Walk(IotlbEntry.nested(t.vmid(), t.asid(), r.iova() - offset, size, t.s1().spec().granule(),
+                        l1.level(), l2.outputAddress() - offset, l1.perms(), l2.perms()), null, steps);
+            }
+        }
+    }
+
+    private static int steps(PageTable t, WalkResult w) {
+        int level = w instanceof WalkResult.Leaf l ? l.level() : ((WalkResult.WalkFault) w).level();
+        return level - t.startLevel() + 1;
+    }
+}

@@ -1,0 +1,199 @@
+package org.iommusim.persistence.translate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.iommusim.persistence.config.StreamConfig;
+import org.iommusim.persistence.iotlb.IotlbConfig;
+import org.iommusim.persistence.iotlb.IotlbShard;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.protocol.capability.IotlbPolicy;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.TlbiNhVa;
+import org.iommusim.protocol.command.TlbiS12Vmall;
+import org.iommusim.protocol.command.TlbiS2Ipa;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.S1Dss;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.Granule;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.event.CBadCd;
+import org.iommusim.protocol.event.CBadSte;
+import org.iommusim.protocol.event.CBadStreamId;
+import org.iommusim.protocol.event.CBadSubstreamId;
+import org.iommusim.protocol.event.FAddrSize;
+import org.iommusim.protocol.event.FPermission;
+import org.iommusim.protocol.event.FStreamDisabled;
+import org.iommusim.protocol.event.FTranslation;
+import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.Faulted;
+import org.iommusim.protocol.translate.Perms;
+import org.iommusim.protocol.translate.Terminated;
+import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.junit.jupiter.api.Test;
+
+class TranslationEngineTest {
+    private static final SmmuCapabilities CAPS = SmmuCapabilities.defaults();
+    private static final DomainId S1 = DomainId.of(1);
+    private static final DomainId S2 = DomainId.of(2);
+    private static final DomainId NESTED = DomainId.of(3);
+    private static final long IOVA = 0x4000_0000L;
+    private static final long PA = 0x8_0000_0000L;
+    private static final long IPA = 0x1_0000_0000L;
+
+    private final Map<DomainId, PageTable> tables = new HashMap<>();
+    private IotlbShard shard = IotlbShard.empty(new IotlbConfig(64, IotlbPolicy.LRU, 1));
+
+    private void map(DomainId id, DomainSpec spec, long iova, long pa, long size, int prot) {
+        PageTable t = tables.getOrDefault(id, PageTable.empty(spec));
+        tables.put(id, t.map(iova, pa, size, Prot.of(prot)).table());
+    }
+
+    private Outcome translate(StreamConfig config, TranslationRequest r) {
+        StreamContext ctx = ConfigResolution.resolve(r, CAPS, config, tables::get);
+        return TranslationEngine.translate(r, ctx, shard);
+    }
+
+    private static StreamConfig stage1Stream() {
+        return new StreamConfig(Ste.stage1(0, S1Dss.SSID0), Map.of(0, Cd.of(5, S1)));
+    }
+
+    private static StreamConfig nestedStream() {
+        return new StreamConfig(Ste.nested(0, S1Dss.SSID0, 9, S2), Map.of(0, Cd.of(5, NESTED)));
+    }
+
+    private void nestedTables(int s1Prot, int s2Prot) {
+        map(S2, DomainSpec.stage2(Granule.G4K, 44, 48, 9), IPA, PA, 0x1000, s2Prot);
+        map(NESTED, DomainSpec.nested(S2, Granule.G4K, 48, 44, 5), IOVA, IPA, 0x1000, s1Prot);
+    }
+
+    private static <T extends SmmuEvent> T fault(Outcome o, Class<T> type) {
+        return type.cast(assertInstanceOf(type, assertInstanceOf(Faulted.class, o.result()).event()));
+    }
+
+    @Test
+    void unmapWithoutTlbiHitsTheStaleEntryAndTlbiRemovesIt() {
+        map(S1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), IOVA, PA, 0x1000, Prot.READ | Prot.WRITE);
+        TranslationRequest read = TranslationRequest.of(1, IOVA + 0x10, Access.READ);
+        Outcome miss = translate(stage1Stream(), read);
+        assertEquals(Outcome.Path.MISS, miss.path());
+        assertEquals(new Translated(PA + 0x10, new Perms(true, true, true, true)), miss.result());
+        assertEquals(1, miss.fills().size());
+        tables.put(S1, tables.get(S1).unmap(IOVA, 0x1000).table());
+        Outcome stale = translate(stage1Stream(), read);
+        assertEquals(Outcome.Path.HIT, stale.path(), "no TLBI: the cached entry still answers");
+        assertEquals(PA + 0x10, ((Translated) stale.result()).outputAddress());
+        shard.invalidate(TlbiNhVa.of(0, 5, IOVA, true));
+        FTranslation f = fault(translate(stage1Stream(), read), FTranslation.class);
+        assertFalse(f.walk().s2());
+        assertEquals(IOVA + 0x10, f.iova());
+        assertTrue(f.access().rnw());
+    }
+
+    @Test
+    void writeOnlyMapAtStage1YieldsReadWrite() {
+        map(S1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), IOVA, PA, 0x1000, Prot.WRITE);
+        Outcome r = translate(stage1Stream(), TranslationRequest.of(1, IOVA, Access.READ));
+        assertEquals(new Perms(true, true, true, true), ((Translated) r.result()).perms());
+    }
+
+    @Test
+    void readOfAStage2WriteOnlyPageIsAPermissionFaultInStage2() {
+        map(S2, DomainSpec.stage2(Granule.G4K, 44, 48, 9), IOVA, PA, 0x1000, Prot.WRITE);
+        StreamConfig s2 = new StreamConfig(Ste.stage2(9, S2), Map.of());
+        assertInstanceOf(Translated.class, translate(s2, TranslationRequest.of(1, IOVA, Access.WRITE)).result());
+        FPermission f = fault(translate(s2, TranslationRequest.of(1, IOVA + 8, Access.READ)), FPermission.class);
+        assertTrue(f.walk().s2());
+        assertEquals(IOVA + 8, f.walk().ipa());
+        assertTrue(f.access().rnw());
+    }
+
+    @Test
+    void nestedPermissionsIntersectAndFaultsNameTheRefusingStage() {
+        nestedTables(Prot.READ, Prot.READ | Prot.WRITE);
+        Outcome read = translate(nestedStream(), TranslationRequest.of(1, IOVA + 4, Access.READ));
+        assertEquals(new Translated(PA + 4, new Perms(true, false, true, true)), read.result());
+        // a write is refused by stage 1 (read-only): S2=0, even on the cached entry
+        FPermission s1 = fault(translate(nestedStream(), TranslationRequest.of(1, IOVA, Access.WRITE)), FPermission.class);
+        assertFalse(s1.walk().s2());
+        tables.clear();
+        shard = IotlbShard.empty(new IotlbConfig(64, IotlbPolicy.LRU, 1));
+        nestedTables(Prot.READ | Prot.WRITE, Prot.READ);
+        FPermission miss = fault(translate(nestedStream(), TranslationRequest.of(1, IOVA, Access.WRITE)), FPermission.class);
+        assertTrue(miss.walk().s2(), "stage 1 allows the write, stage 2 refuses it");
+        assertEquals(IPA, miss.walk().ipa());
+        FPermission hit = fault(translate(nestedStream(), TranslationRequest.of(1, IOVA, Access.WRITE)), FPermission.class);
+        assertTrue(hit.walk().s2(), "the cached combined entry blames the same stage");
+        assertEquals(IPA, hit.walk().ipa());
+    }
+
+    @Test
+    void nestedTranslationFaultInStage2CarriesTheIpa() {
+        map(S2, DomainSpec.stage2(Granule.G4K, 44, 48, 9), 0, 0, 0x1000, Prot.READ);
+        map(NESTED, DomainSpec.nested(S2, Granule.G4K, 48, 44, 5), IOVA, IPA, 0x1000, Prot.READ);
+        FTranslation f = fault(translate(nestedStream(), TranslationRequest.of(1, IOVA, Access.READ)), FTranslation.class);
+        assertTrue(f.walk().s2());
+        assertEquals(IPA, f.walk().ipa());
+    }
+
+    @Test
+    void s2IpaAloneLeavesTheCombinedEntryS12VmallRemovesIt() {
+        nestedTables(Prot.READ, Prot.READ);
+        TranslationRequest read = TranslationRequest.of(1, IOVA, Access.READ);
+        translate(nestedStream(), read);
+        tables.put(S2, tables.get(S2).unmap(IPA, 0x1000).table());
+        shard.invalidate(TlbiS2Ipa.of(9, IPA, true));
+        assertEquals(Outcome.Path.HIT, translate(nestedStream(), read).path(), "the combined entry survives S2_IPA");
+        shard.invalidate(new TlbiS12Vmall(9));
+        assertTrue(fault(translate(nestedStream(), read), FTranslation.class).walk().s2());
+    }
+
+    @Test
+    void configurationFaults() {
+        map(S1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), IOVA, PA, 0x1000, Prot.READ);
+        TranslationRequest r = TranslationRequest.of(1, IOVA, Access.READ);
+        assertInstanceOf(CBadStreamId.class, ((Faulted) translate(stage1Stream(),
+                TranslationRequest.of(0x10000, IOVA, Access.READ)).result()).event());
+        assertInstanceOf(CBadSte.class, ((Faulted) translate(StreamConfig.UNCONFIGURED, r).result()).event());
+        assertInstanceOf(CBadSte.class, ((Faulted) translate(new StreamConfig(Ste.stage2(9, DomainId.of(77)), Map.of()),
+                r).result()).event(), "a stage-2 domain that does not exist");
+        StreamConfig cdTable = new StreamConfig(Ste.stage1(2, S1Dss.TERMINATE), Map.of(1, Cd.of(5, S1)));
+        assertInstanceOf(FStreamDisabled.class, ((Faulted) translate(cdTable, r).result()).event());
+        assertInstanceOf(CBadSubstreamId.class, ((Faulted) translate(cdTable,
+                TranslationRequest.withSsid(1, 4, IOVA, Access.READ)).result()).event(), "SSID beyond S1CDMax");
+        assertInstanceOf(CBadSubstreamId.class, ((Faulted) translate(stage1Stream(),
+                TranslationRequest.withSsid(1, 1, IOVA, Access.READ)).result()).event(), "no CD table");
+        assertInstanceOf(CBadCd.class, ((Faulted) translate(cdTable,
+                TranslationRequest.withSsid(1, 2, IOVA, Access.READ)).result()).event(), "no CD at that SSID");
+        assertInstanceOf(Translated.class, translate(cdTable, TranslationRequest.withSsid(1, 1, IOVA, Access.READ)).result());
+        assertInstanceOf(CBadCd.class, ((Faulted) translate(new StreamConfig(Ste.stage1(0, S1Dss.SSID0),
+                Map.of(0, Cd.invalid())), r).result()).event());
+    }
+
+    @Test
+    void abortIsSilentAndBypassPassesThrough() {
+        Outcome abort = translate(new StreamConfig(Ste.abort(), Map.of()), TranslationRequest.of(1, IOVA, Access.READ));
+        assertInstanceOf(Terminated.class, abort.result());
+        assertNull(abort.fault(), "ABORT records no event");
+        Outcome bypass = translate(new StreamConfig(Ste.bypass(), Map.of()), TranslationRequest.of(1, IOVA, Access.WRITE));
+        assertEquals(IOVA, ((Translated) bypass.result()).outputAddress());
+        assertEquals(0, shard.size(), "bypass fills nothing");
+    }
+
+    @Test
+    void addressSizeFaultBeyondStage2Ias() {
+        map(S2, DomainSpec.stage2(Granule.G4K, 40, 48, 9), 0, 0, 0x1000, Prot.READ);
+        FAddrSize f = fault(translate(new StreamConfig(Ste.stage2(9, S2), Map.of()),
+                TranslationRequest.of(1, 1L << 40, Access.READ)), FAddrSize.class);
+        assertTrue(f.walk().s2());
+    }
+}
