@@ -19,6 +19,11 @@ public final class PageTableViews {
         return Optional.ofNullable(views.get(id));
     }
 
+    /** The current view, or null: the hot path's form of {@link #get}. */
+    public PageTable table(DomainId id) {
+        return views.get(id);
+    }
+
     void publish(DomainId id, PageTable table) {
         views.put(id, table);
     }

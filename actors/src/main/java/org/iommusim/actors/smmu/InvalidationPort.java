@@ -15,7 +15,8 @@ public final class InvalidationPort {
     private InvalidationPort() {}
 
     /** Invalidations to apply, then acknowledge with {@link SmmuEntity.InvalidationsApplied}. */
-    public record Invalidate(List<IssuedInvalidation> invalidations, ActorRef<SmmuEntity.Command> ackTo) {
+    public record Invalidate(List<IssuedInvalidation> invalidations, ActorRef<SmmuEntity.Command> ackTo)
+            implements org.iommusim.actors.translate.TranslationWorker.Command {
         public long lastSeq() {
             return invalidations.get(invalidations.size() - 1).seq();
         }

@@ -1,6 +1,7 @@
 package org.iommusim.actors.smmu;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -8,15 +9,20 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.iommusim.actors.domain.PageTableViews;
+import org.iommusim.actors.translate.BurstRouter;
+import org.iommusim.actors.translate.TranslationPool;
+import org.iommusim.actors.translate.TranslationWorker;
+import org.iommusim.persistence.iotlb.IotlbConfig;
 import org.iommusim.persistence.stream.StreamState;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 
 /**
- * One SMMU with its streams: routes to the {@link SmmuEntity} and to stream
- * entities (spawned on first use). On start it first recovers every stream
- * that has a journal, so their memory is on the {@link StreamMemoryBoard}
- * before the SMMU consumes a single CFGI; messages wait in a bounded stash
- * meanwhile.
+ * One SMMU with its streams and its translation pool. Starting it: the pool's
+ * workers first (they recover their IOTLB shards and become the invalidation
+ * port's subscribers), then every stream that has a journal (so its memory is
+ * on the {@link StreamMemoryBoard}), then the {@link SmmuEntity}. Messages
+ * for the SMMU or a stream wait in a bounded stash meanwhile.
  */
 public final class SmmuNode {
     private SmmuNode() {}
@@ -29,41 +35,70 @@ public final class SmmuNode {
 
     private record StreamRecovered(int sid) implements Command {}
 
+    /** Everything one SMMU node needs. {@code workers} 0 means no translation pool. */
+    public record Setup(String smmuId, SmmuCapabilities caps, SmmuEntity.Settings smmuSettings,
+            TranslationWorker.Settings poolSettings, int workers, int maxBurst, Collection<Integer> knownSids,
+            List<ActorRef<InvalidationPort.Invalidate>> extraSubscribers) {}
+
+    /** What the node publishes for callers: its views, and its pool once spawned. */
+    public static final class Handles {
+        public final SmmuViews views = new SmmuViews();
+        public final StreamMemoryBoard memory = new StreamMemoryBoard();
+        private volatile TranslationPool pool;
+        private volatile ActorRef<BurstRouter.Burst> bursts;
+
+        public TranslationPool pool() {
+            return pool;
+        }
+
+        public ActorRef<BurstRouter.Burst> bursts() {
+            return bursts;
+        }
+    }
+
     private static final int STASH = 10_000;
     private static final Duration RECOVERY = Duration.ofSeconds(60);
 
-    /**
-     * @param knownSids streams with a journal (see {@code JournalIds}), recovered before anything else
-     */
-    public static Behavior<Command> create(String smmuId, SmmuCapabilities caps, SmmuEntity.Settings settings,
-            SmmuViews views, StreamMemoryBoard board, Collection<Integer> knownSids,
-            List<ActorRef<InvalidationPort.Invalidate>> subscribers) {
+    public static Behavior<Command> create(Setup setup, Handles handles, PageTableViews domains) {
         return Behaviors.withStash(STASH, stash -> Behaviors.setup(ctx -> {
-            for (int sid : knownSids) {
-                ctx.ask(StreamState.class, stream(ctx, smmuId, sid, caps, board), RECOVERY, StreamEntity.GetStream::new,
+            List<ActorRef<InvalidationPort.Invalidate>> subscribers = new ArrayList<>(setup.extraSubscribers());
+            if (setup.workers() > 0) {
+                ActorRef<SmmuEntity.Command> faultSink = ctx.messageAdapter(SmmuEntity.Command.class, ToSmmu::new);
+                List<ActorRef<TranslationWorker.Command>> workers = new ArrayList<>();
+                for (int k = 0; k < setup.workers(); k++) {
+                    ActorRef<TranslationWorker.Command> w = ctx.spawn(TranslationWorker.create(setup.smmuId(), k,
+                            IotlbConfig.shardOf(setup.caps(), k, setup.workers()), setup.caps(), handles.views,
+                            domains, faultSink, setup.poolSettings()), "iotlb-" + k);
+                    workers.add(w);
+                    subscribers.add(w.narrow());
+                }
+                TranslationPool pool = new TranslationPool(workers);
+                handles.pool = pool;
+                handles.bursts = ctx.spawn(BurstRouter.create(pool, setup.maxBurst()), "bursts");
+            }
+            for (int sid : setup.knownSids()) {
+                ctx.ask(StreamState.class, stream(ctx, setup, handles, sid), RECOVERY, StreamEntity.GetStream::new,
                         (state, failure) -> {
                             if (failure != null) {
-                                throw new IllegalStateException("stream " + sid + " of " + smmuId
+                                throw new IllegalStateException("stream " + sid + " of " + setup.smmuId()
                                         + " did not recover: " + failure.getMessage(), failure);
                             }
                             return new StreamRecovered(sid);
                         });
             }
-            return recovering(ctx, stash, smmuId, caps, settings, views, board, subscribers, knownSids.size());
+            return recovering(ctx, stash, setup, handles, List.copyOf(subscribers), setup.knownSids().size());
         }));
     }
 
-    private static Behavior<Command> recovering(ActorContext<Command> ctx, StashBuffer<Command> stash, String smmuId,
-            SmmuCapabilities caps, SmmuEntity.Settings settings, SmmuViews views, StreamMemoryBoard board,
-            List<ActorRef<InvalidationPort.Invalidate>> subscribers, int outstanding) {
+    private static Behavior<Command> recovering(ActorContext<Command> ctx, StashBuffer<Command> stash, Setup setup,
+            Handles handles, List<ActorRef<InvalidationPort.Invalidate>> subscribers, int outstanding) {
         if (outstanding == 0) {
-            ActorRef<SmmuEntity.Command> smmu = ctx.spawn(
-                    SmmuEntity.create(smmuId, caps, board, views, settings, subscribers), "smmu");
-            return stash.unstashAll(running(ctx, smmuId, caps, board, smmu));
+            ActorRef<SmmuEntity.Command> smmu = ctx.spawn(SmmuEntity.create(setup.smmuId(), setup.caps(),
+                    handles.memory, handles.views, setup.smmuSettings(), subscribers), "smmu");
+            return stash.unstashAll(running(ctx, setup, handles, smmu));
         }
         return Behaviors.receive(Command.class)
-                .onMessage(StreamRecovered.class, r -> recovering(ctx, stash, smmuId, caps, settings, views, board,
-                        subscribers, outstanding - 1))
+                .onMessage(StreamRecovered.class, r -> recovering(ctx, stash, setup, handles, subscribers, outstanding - 1))
                 .onAnyMessage(m -> {
                     stash.stash(m);
                     return Behaviors.same();
@@ -71,25 +106,25 @@ public final class SmmuNode {
                 .build();
     }
 
-    private static Behavior<Command> running(ActorContext<Command> ctx, String smmuId, SmmuCapabilities caps,
-            StreamMemoryBoard board, ActorRef<SmmuEntity.Command> smmu) {
+    private static Behavior<Command> running(ActorContext<Command> ctx, Setup setup, Handles handles,
+            ActorRef<SmmuEntity.Command> smmu) {
         return Behaviors.receive(Command.class)
                 .onMessage(ToSmmu.class, m -> {
                     smmu.tell(m.command());
                     return Behaviors.same();
                 })
                 .onMessage(ToStream.class, m -> {
-                    stream(ctx, smmuId, m.sid(), caps, board).tell(m.command());
+                    stream(ctx, setup, handles, m.sid()).tell(m.command());
                     return Behaviors.same();
                 })
                 .build();
     }
 
-    private static ActorRef<StreamEntity.Command> stream(ActorContext<Command> ctx, String smmuId, int sid,
-            SmmuCapabilities caps, StreamMemoryBoard board) {
+    private static ActorRef<StreamEntity.Command> stream(ActorContext<Command> ctx, Setup setup, Handles handles,
+            int sid) {
         String name = "sid-" + Integer.toUnsignedString(sid);
         return ctx.getChild(name).map(r -> r.<StreamEntity.Command>unsafeUpcast())
-                .orElseGet(() -> ctx.spawn(StreamEntity.create(smmuId, sid, caps, board), name));
+                .orElseGet(() -> ctx.spawn(StreamEntity.create(setup.smmuId(), sid, setup.caps(), handles.memory), name));
     }
 
     /** The StreamIDs of {@code smmuId}'s streams among journal persistence ids. */

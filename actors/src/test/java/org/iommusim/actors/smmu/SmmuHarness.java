@@ -34,11 +34,12 @@ record SmmuHarness(ActorTestKit kit, ActorRef<SmmuNode.Command> node, SmmuViews 
         ActorTestKit kit = ActorTestKit.create("smmu", journal.toConfig().withFallback(ConfigFactory.load()));
         try {
             List<Integer> sids = SmmuNode.streamsOf(ID, JournalIds.current(kit.system(), WAIT));
-            SmmuViews views = new SmmuViews();
-            StreamMemoryBoard board = new StreamMemoryBoard();
-            ActorRef<SmmuNode.Command> node = kit.spawn(SmmuNode.create(ID, caps, SmmuEntity.Settings.defaults(), views,
-                    board, sids, subscribers), "smmu-0");
-            SmmuHarness h = new SmmuHarness(kit, node, views, board);
+            SmmuNode.Handles handles = new SmmuNode.Handles();
+            SmmuNode.Setup setup = new SmmuNode.Setup(ID, caps, SmmuEntity.Settings.defaults(),
+                    org.iommusim.actors.translate.TranslationWorker.Settings.defaults(), 0, 64, sids, subscribers);
+            ActorRef<SmmuNode.Command> node = kit.spawn(SmmuNode.create(setup, handles,
+                    new org.iommusim.actors.domain.PageTableViews()), "smmu-0");
+            SmmuHarness h = new SmmuHarness(kit, node, handles.views, handles.memory);
             h.state(); // recovered, views published
             return body.apply(h);
         } finally {

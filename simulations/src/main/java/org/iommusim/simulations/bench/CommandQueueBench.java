@@ -13,8 +13,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.fusesource.leveldbjni.JniDBFactory;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
-import org.iommusim.actors.smmu.SmmuViews;
-import org.iommusim.actors.smmu.StreamMemoryBoard;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.persistence.serialization.IommuSimSerializer;
 import org.iommusim.persistence.smmu.SmmuChange;
@@ -68,9 +66,10 @@ public final class CommandQueueBench {
         Path dir = Files.createTempDirectory("iommu-sim-bench-cmdq");
         JournalSettings journal = JournalSettings.levelDb(dir).withFsync(true).prepare();
         SmmuCapabilities caps = SmmuCapabilities.builder().cmdqs(Math.max(8, 32 - Integer.numberOfLeadingZeros(size * producers * 2))).build();
-        ActorSystem<SmmuNode.Command> system = ActorSystem.create(SmmuNode.create("smmu-0", caps,
-                new SmmuEntity.Settings(Math.max(256, size), 0), new SmmuViews(), new StreamMemoryBoard(), List.of(),
-                List.of()), "bench", journal.toConfig().withFallback(ConfigFactory.load()));
+        SmmuNode.Setup setup = new SmmuNode.Setup("smmu-0", caps, new SmmuEntity.Settings(Math.max(256, size), 0),
+                org.iommusim.actors.translate.TranslationWorker.Settings.defaults(), 0, 64, List.of(), List.of());
+        ActorSystem<SmmuNode.Command> system = ActorSystem.create(SmmuNode.create(setup, new SmmuNode.Handles(),
+                new org.iommusim.actors.domain.PageTableViews()), "bench", journal.toConfig().withFallback(ConfigFactory.load()));
         try {
             List<RawCommand> entries = batch(size);
             int batchesPerProducer = Math.max(1, commands / size / producers);

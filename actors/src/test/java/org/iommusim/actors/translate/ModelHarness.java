@@ -1,0 +1,136 @@
+package org.iommusim.actors.translate;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.iommusim.actors.JournalIds;
+import org.iommusim.actors.domain.DomainDirectory;
+import org.iommusim.actors.domain.DomainEntity;
+import org.iommusim.actors.domain.PageTableViews;
+import org.iommusim.actors.smmu.SmmuEntity;
+import org.iommusim.actors.smmu.SmmuNode;
+import org.iommusim.actors.smmu.StreamEntity;
+import org.iommusim.persistence.journal.JournalSettings;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.Command;
+import org.iommusim.protocol.command.RawCommand;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.MapBatch;
+import org.iommusim.protocol.domain.UnmapBatch;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.TranslationResult;
+
+/** Domains, one SMMU node with a translation pool, on one LevelDB directory: a whole model, started like a real run. */
+record ModelHarness(ActorTestKit kit, ActorRef<DomainDirectory.Command> domains, ActorRef<SmmuNode.Command> node,
+        SmmuNode.Handles handles, PageTableViews views) {
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    static <T> T run(Path dir, SmmuCapabilities caps, int workers, Function<ModelHarness, T> body) {
+        JournalSettings journal = JournalSettings.levelDb(dir).prepare();
+        ActorTestKit kit = ActorTestKit.create("model", journal.toConfig().withFallback(ConfigFactory.load()));
+        try {
+            List<String> ids = JournalIds.current(kit.system(), WAIT);
+            PageTableViews views = new PageTableViews();
+            ActorRef<DomainDirectory.Command> domains = kit.spawn(
+                    DomainDirectory.create(DomainEntity.Settings.defaults(), views), "domains");
+            // recover every domain before translating, so its view is published
+            for (String id : ids) {
+                if (id.startsWith("domain-")) {
+                    TestProbe<org.iommusim.persistence.domain.DomainState> p = kit.createTestProbe();
+                    domains.tell(new DomainDirectory.Deliver(DomainId.of(Long.parseLong(id.substring(7))),
+                            new DomainEntity.GetState(p.getRef())));
+                    p.receiveMessage(WAIT);
+                }
+            }
+            SmmuNode.Handles handles = new SmmuNode.Handles();
+            SmmuNode.Setup setup = new SmmuNode.Setup("smmu-0", caps, SmmuEntity.Settings.defaults(),
+                    TranslationWorker.Settings.defaults(), workers, 64, SmmuNode.streamsOf("smmu-0", ids), List.of());
+            ActorRef<SmmuNode.Command> node = kit.spawn(SmmuNode.create(setup, handles, views), "smmu-0");
+            ModelHarness h = new ModelHarness(kit, domains, node, handles, views);
+            TestProbe<org.iommusim.persistence.smmu.SmmuState> p = kit.createTestProbe();
+            node.tell(new SmmuNode.ToSmmu(new SmmuEntity.GetState(p.getRef())));
+            p.receiveMessage(WAIT);
+            return body.apply(h);
+        } finally {
+            kit.shutdownTestKit();
+            journal.release();
+        }
+    }
+
+    DomainEntity.Reply allocate(DomainId id, DomainSpec spec, SmmuCapabilities caps) {
+        TestProbe<DomainEntity.Reply> p = kit.createTestProbe();
+        domains.tell(new DomainDirectory.Allocate(id, spec, caps, p.getRef()));
+        return p.receiveMessage(WAIT);
+    }
+
+    DomainEntity.Reply map(DomainId id, MapBatch batch) {
+        TestProbe<DomainEntity.Reply> p = kit.createTestProbe();
+        domains.tell(new DomainDirectory.Deliver(id, new DomainEntity.Map(batch, p.getRef())));
+        return p.receiveMessage(WAIT);
+    }
+
+    DomainEntity.Reply unmap(DomainId id, UnmapBatch batch) {
+        TestProbe<DomainEntity.Reply> p = kit.createTestProbe();
+        domains.tell(new DomainDirectory.Deliver(id, new DomainEntity.Unmap(batch, p.getRef())));
+        return p.receiveMessage(WAIT);
+    }
+
+    void writeSte(int sid, Ste ste) {
+        TestProbe<StreamEntity.Reply> p = kit.createTestProbe();
+        node.tell(new SmmuNode.ToStream(sid, new StreamEntity.WriteSte(ste, p.getRef())));
+        p.receiveMessage(WAIT);
+    }
+
+    void writeCd(int sid, int ssid, Cd cd) {
+        TestProbe<StreamEntity.Reply> p = kit.createTestProbe();
+        node.tell(new SmmuNode.ToStream(sid, new StreamEntity.WriteCd(ssid, cd, p.getRef())));
+        p.receiveMessage(WAIT);
+    }
+
+    /** Submits and waits until the consumer has passed the last entry: what a driver polling CONS does. */
+    void submitAndWait(Command... commands) {
+        List<RawCommand> raws = new ArrayList<>();
+        for (Command c : commands) {
+            raws.add(c.encode());
+        }
+        TestProbe<SmmuEntity.SubmitReply> p = kit.createTestProbe();
+        node.tell(new SmmuNode.ToSmmu(new SmmuEntity.Submit(raws, p.getRef())));
+        SmmuEntity.Accepted a = (SmmuEntity.Accepted) p.receiveMessage(WAIT);
+        TestProbe<SmmuEntity.ConsumeReply> c = kit.createTestProbe();
+        node.tell(new SmmuNode.ToSmmu(new SmmuEntity.AwaitConsumed(a.prod() - 1, c.getRef())));
+        if (!(c.receiveMessage(WAIT) instanceof SmmuEntity.ConsumedPast)) {
+            throw new AssertionError("the command queue halted");
+        }
+    }
+
+    TranslationResult translate(TranslationRequest r) {
+        TestProbe<TranslationResult> p = kit.createTestProbe();
+        handles.pool().workerFor(r.sid(), r.iova()).tell(new TranslationWorker.Translate(r, p.getRef()));
+        return p.receiveMessage(WAIT);
+    }
+
+    List<TranslationResult> burst(List<TranslationRequest> requests) {
+        TestProbe<BurstRouter.BurstReply> p = kit.createTestProbe();
+        handles.bursts().tell(new BurstRouter.Burst(requests, p.getRef()));
+        return ((BurstRouter.Results) p.receiveMessage(WAIT)).results();
+    }
+
+    List<TranslationWorker.ShardReport> shards() {
+        List<TranslationWorker.ShardReport> out = new ArrayList<>();
+        for (ActorRef<TranslationWorker.Command> w : handles.pool().workers()) {
+            TestProbe<TranslationWorker.ShardReport> p = kit.createTestProbe();
+            w.tell(new TranslationWorker.GetShard(p.getRef()));
+            out.add(p.receiveMessage(WAIT));
+        }
+        return out;
+    }
+}
