@@ -1,0 +1,445 @@
+package org.iommusim.actors.api;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SpawnProtocol;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function;
+import org.iommusim.actors.JournalIds;
+import org.iommusim.actors.domain.DomainDirectory;
+import org.iommusim.actors.domain.DomainEntity;
+import org.iommusim.actors.domain.PageTableViews;
+import org.iommusim.actors.smmu.SmmuEntity;
+import org.iommusim.actors.smmu.SmmuNode;
+import org.iommusim.actors.smmu.StreamEntity;
+import org.iommusim.actors.translate.BurstRouter;
+import org.iommusim.actors.translate.StreamStats;
+import org.iommusim.actors.translate.TranslationWorker;
+import org.iommusim.persistence.domain.DomainState;
+import org.iommusim.persistence.journal.JournalSettings;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.persistence.smmu.SmmuState;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.Command;
+import org.iommusim.protocol.command.CommandOpcode;
+import org.iommusim.protocol.command.RawCommand;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.MapBatch;
+import org.iommusim.protocol.domain.UnmapBatch;
+import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.TranslationResult;
+
+/**
+ * The embedding API: a whole model (domains, SMMUs with their streams and
+ * translation pools) on a LevelDB journal, driven with plain Java calls.
+ * Every operation has an asynchronous form returning a
+ * {@link CompletionStage} ({@code ...Async}) and a blocking form; refusals
+ * come back as {@link ModelException} naming the reason. No Pekko type is
+ * needed on the common path.
+ *
+ * <p>Start it with its own ActorSystem ({@link #start}), or inside an
+ * ActorSystem the caller owns ({@link #inside}), whose configuration must then
+ * include {@link #config}. Restarting on the same directory recovers every
+ * domain and stream before serving: SMMUs are re-added by name with
+ * {@link #addSmmu} and find their journals.
+ */
+public final class IommuSim implements AutoCloseable {
+    private final ActorSystem<?> system;
+    private final boolean ownsSystem;
+    private final JournalSettings journal;
+    private final ModelOptions options;
+    private final Spawner spawner;
+    private final PageTableViews domainViews = new PageTableViews();
+    private final ActorRef<DomainDirectory.Command> domains;
+    private final List<String> journalIds;
+    private final Map<String, Smmu> smmus = new ConcurrentHashMap<>();
+
+    private interface Spawner {
+        <T> ActorRef<T> spawn(Behavior<T> behavior, String name);
+    }
+
+    private IommuSim(ActorSystem<?> system, boolean owns, JournalSettings journal, ModelOptions options, Spawner spawner) {
+        this.system = system;
+        this.ownsSystem = owns;
+        this.journal = journal;
+        this.options = options;
+        this.spawner = spawner;
+        this.journalIds = JournalIds.current(system, options.callTimeout());
+        this.domains = spawner.spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
+                domainViews), "domains");
+        for (String id : journalIds) {
+            if (id.startsWith("domain-")) {
+                DomainId d = DomainId.of(Long.parseLong(id.substring("domain-".length())));
+                join(this.<DomainState>ask(domains, r -> new DomainDirectory.Deliver(d, new DomainEntity.GetState(r))));
+            }
+        }
+    }
+
+    /** The Pekko configuration the model needs: its journal under {@code options.dataDir()}. */
+    public static Config config(ModelOptions options) {
+        return JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).toConfig()
+                .withFallback(ConfigFactory.load());
+    }
+
+    /** Starts a model with its own ActorSystem. */
+    public static IommuSim start(ModelOptions options) {
+        JournalSettings journal = JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).prepare();
+        ActorSystem<SpawnProtocol.Command> system;
+        try {
+            system = ActorSystem.create(SpawnProtocol.create(), "iommu-sim",
+                    journal.toConfig().withFallback(ConfigFactory.load()));
+        } catch (RuntimeException e) {
+            journal.release();
+            throw e;
+        }
+        Spawner spawner = new Spawner() {
+            @Override
+            public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
+                return AskPattern.<SpawnProtocol.Command, ActorRef<T>>ask(system,
+                        r -> new SpawnProtocol.Spawn<>(behavior, name, Props.empty(), r), options.callTimeout(),
+                        system.scheduler()).toCompletableFuture().join();
+            }
+        };
+        try {
+            return new IommuSim(system, true, journal, options, spawner);
+        } catch (RuntimeException e) {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            journal.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the model inside the caller's ActorSystem (as system actors), whose
+     * configuration must include {@link #config}; the caller keeps ownership of
+     * the system and its journal directory.
+     */
+    public static IommuSim inside(ActorSystem<?> system, ModelOptions options) {
+        Spawner spawner = new Spawner() {
+            @Override
+            public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
+                return system.systemActorOf(behavior, "iommu-sim-" + name, Props.empty());
+            }
+        };
+        return new IommuSim(system, false, null, options, spawner);
+    }
+
+    // ---- SMMUs --------------------------------------------------------------
+
+    /** Adds (or, after a restart, re-attaches) SMMU {@code smmu-<index>} with these capabilities. */
+    public Smmu addSmmu(int index, SmmuCapabilities caps) {
+        String id = "smmu-" + index;
+        if (smmus.containsKey(id)) {
+            throw new ModelException("DUPLICATE_SMMU", id + " is already added");
+        }
+        SmmuNode.Handles handles = new SmmuNode.Handles();
+        SmmuNode.Setup setup = new SmmuNode.Setup(id, caps, SmmuEntity.Settings.fromConfig(system.settings().config()),
+                TranslationWorker.Settings.defaults(), options.workersPerSmmu(), options.maxBurst(),
+                SmmuNode.streamsOf(id, journalIds), List.of());
+        ActorRef<SmmuNode.Command> node = spawner.spawn(SmmuNode.create(setup, handles, domainViews), id);
+        Smmu smmu = new Smmu(id, caps, node, handles);
+        join(smmuStateAsync(smmu)); // recovered and serving
+        smmus.put(id, smmu);
+        return smmu;
+    }
+
+    public Smmu smmu(String id) {
+        Smmu s = smmus.get(id);
+        if (s == null) {
+            throw new ModelException("UNKNOWN_SMMU", "no SMMU " + id + "; added: " + smmus.keySet());
+        }
+        return s;
+    }
+
+    // ---- domains ------------------------------------------------------------
+
+    public CompletionStage<Long> allocateDomainAsync(DomainId id, DomainSpec spec, Smmu on) {
+        return this.<DomainEntity.Reply>ask(domains, r -> new DomainDirectory.Allocate(id, spec, on.capabilities(), r))
+                .thenApply(IommuSim::done);
+    }
+
+    public long allocateDomain(DomainId id, DomainSpec spec, Smmu on) {
+        return join(allocateDomainAsync(id, spec, on));
+    }
+
+    public CompletionStage<Long> mapAsync(DomainId id, MapBatch batch) {
+        return domainCall(id, r -> new DomainEntity.Map(batch, r));
+    }
+
+    public long map(DomainId id, MapBatch batch) {
+        return join(mapAsync(id, batch));
+    }
+
+    public CompletionStage<Long> unmapAsync(DomainId id, UnmapBatch batch) {
+        return domainCall(id, r -> new DomainEntity.Unmap(batch, r));
+    }
+
+    public long unmap(DomainId id, UnmapBatch batch) {
+        return join(unmapAsync(id, batch));
+    }
+
+    public CompletionStage<Long> freeDomainAsync(DomainId id) {
+        return domainCall(id, DomainEntity.Free::new);
+    }
+
+    public long freeDomain(DomainId id) {
+        return join(freeDomainAsync(id));
+    }
+
+    /** The domain's published page table (immutable), if it is allocated. */
+    public java.util.Optional<PageTable> pageTable(DomainId id) {
+        return domainViews.get(id);
+    }
+
+    private CompletionStage<Long> domainCall(DomainId id, Function<ActorRef<DomainEntity.Reply>, DomainEntity.Command> f) {
+        return this.<DomainEntity.Reply>ask(domains, r -> new DomainDirectory.Deliver(id, f.apply(r)))
+                .thenApply(IommuSim::done);
+    }
+
+    private static long done(DomainEntity.Reply reply) {
+        if (reply instanceof DomainEntity.Done d) {
+            return d.sequenceNr();
+        }
+        DomainEntity.Refused r = (DomainEntity.Refused) reply;
+        String kind = r.error().pageTable() != null ? r.error().pageTable().kind().name() : r.error().kind().name();
+        throw new ModelException(kind, r.error().message());
+    }
+
+    // ---- streams ------------------------------------------------------------
+
+    public CompletionStage<Long> writeSteAsync(Smmu smmu, int sid, Ste ste) {
+        return streamCall(smmu, sid, r -> new StreamEntity.WriteSte(ste, r));
+    }
+
+    public long writeSte(Smmu smmu, int sid, Ste ste) {
+        return join(writeSteAsync(smmu, sid, ste));
+    }
+
+    public CompletionStage<Long> writeCdAsync(Smmu smmu, int sid, int ssid, Cd cd) {
+        return streamCall(smmu, sid, r -> new StreamEntity.WriteCd(ssid, cd, r));
+    }
+
+    public long writeCd(Smmu smmu, int sid, int ssid, Cd cd) {
+        return join(writeCdAsync(smmu, sid, ssid, cd));
+    }
+
+    private CompletionStage<Long> streamCall(Smmu smmu, int sid,
+            Function<ActorRef<StreamEntity.Reply>, StreamEntity.Command> f) {
+        return this.<StreamEntity.Reply>ask(smmu.node, r -> new SmmuNode.ToStream(sid, f.apply(r))).thenApply(reply -> {
+            if (reply instanceof StreamEntity.Written w) {
+                return w.sequenceNr();
+            }
+            throw new ModelException("STREAM_REFUSED", ((StreamEntity.Refused) reply).reason());
+        });
+    }
+
+    // ---- command queue ------------------------------------------------------
+
+    /** Writes entries at PROD; completes with the new producer index, or fails with QUEUE_FULL. */
+    public CompletionStage<Long> submitRawAsync(Smmu smmu, List<RawCommand> entries) {
+        return this.<SmmuEntity.SubmitReply>ask(smmu.node, r -> new SmmuNode.ToSmmu(new SmmuEntity.Submit(entries, r)))
+                .thenApply(IommuSim::accepted);
+    }
+
+    public long submitRaw(Smmu smmu, List<RawCommand> entries) {
+        return join(submitRawAsync(smmu, entries));
+    }
+
+    public CompletionStage<Long> submitAsync(Smmu smmu, List<? extends Command> commands) {
+        List<RawCommand> raws = new ArrayList<>(commands.size());
+        for (Command c : commands) {
+            raws.add(c.encode());
+        }
+        return submitRawAsync(smmu, raws);
+    }
+
+    public long submit(Smmu smmu, List<? extends Command> commands) {
+        return join(submitAsync(smmu, commands));
+    }
+
+    /**
+     * Completes when the consumer has passed entry {@code index} (for a CMD_SYNC:
+     * when the sync has completed), or fails with CERROR_ILL when the queue
+     * halts at or before it.
+     */
+    public CompletionStage<Long> awaitConsumedAsync(Smmu smmu, long index) {
+        return this.<SmmuEntity.ConsumeReply>ask(smmu.node,
+                r -> new SmmuNode.ToSmmu(new SmmuEntity.AwaitConsumed(index, r))).thenApply(reply -> {
+            if (reply instanceof SmmuEntity.ConsumedPast c) {
+                return c.cons();
+            }
+            var e = ((SmmuEntity.QueueHalted) reply).error();
+            throw new ModelException("CERROR_" + e.code(), "command queue halted at entry " + e.index() + ": " + e.reason());
+        });
+    }
+
+    public long awaitConsumed(Smmu smmu, long index) {
+        return join(awaitConsumedAsync(smmu, index));
+    }
+
+    /** Submits and waits until every entry is consumed, as a driver polling CMDQ_CONS does. */
+    public CompletionStage<Long> submitAndWaitAsync(Smmu smmu, List<? extends Command> commands) {
+        return submitAsync(smmu, commands).thenCompose(prod -> awaitConsumedAsync(smmu, prod - 1));
+    }
+
+    public long submitAndWait(Smmu smmu, List<? extends Command> commands) {
+        return join(submitAndWaitAsync(smmu, commands));
+    }
+
+    public CompletionStage<Long> resumeAsync(Smmu smmu, RawCommand replacement) {
+        return this.<SmmuEntity.SubmitReply>ask(smmu.node,
+                r -> new SmmuNode.ToSmmu(new SmmuEntity.Resume(replacement, r))).thenApply(IommuSim::accepted);
+    }
+
+    public long resume(Smmu smmu, RawCommand replacement) {
+        return join(resumeAsync(smmu, replacement));
+    }
+
+    private static long accepted(SmmuEntity.SubmitReply reply) {
+        if (reply instanceof SmmuEntity.Accepted a) {
+            return a.prod();
+        }
+        String reason = ((SmmuEntity.Rejected) reply).reason();
+        throw new ModelException(reason.startsWith("queue full") ? "QUEUE_FULL" : "REJECTED", reason);
+    }
+
+    public CompletionStage<SmmuState> smmuStateAsync(Smmu smmu) {
+        return ask(smmu.node, r -> new SmmuNode.ToSmmu(new SmmuEntity.GetState(r)));
+    }
+
+    public SmmuState smmuState(Smmu smmu) {
+        return join(smmuStateAsync(smmu));
+    }
+
+    // ---- translation --------------------------------------------------------
+
+    public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
+        return AskPattern.<TranslationWorker.Command, TranslationResult>ask(
+                smmu.handles.pool().workerFor(request.sid(), request.iova()),
+                r -> new TranslationWorker.Translate(request, r), options.callTimeout(), system.scheduler());
+    }
+
+    public TranslationResult translate(Smmu smmu, TranslationRequest request) {
+        return join(translateAsync(smmu, request));
+    }
+
+    /** Up to {@link ModelOptions#maxBurst()} translations, one reply, results in request order. */
+    public CompletionStage<List<TranslationResult>> translateBurstAsync(Smmu smmu, List<TranslationRequest> requests) {
+        return AskPattern.<BurstRouter.Burst, BurstRouter.BurstReply>ask(smmu.handles.bursts(),
+                r -> new BurstRouter.Burst(requests, r), options.callTimeout(), system.scheduler()).thenApply(reply -> {
+            if (reply instanceof BurstRouter.Results res) {
+                return res.results();
+            }
+            throw new ModelException("BURST_TOO_LARGE", ((BurstRouter.TooLarge) reply).reason());
+        });
+    }
+
+    public List<TranslationResult> translateBurst(Smmu smmu, List<TranslationRequest> requests) {
+        return join(translateBurstAsync(smmu, requests));
+    }
+
+    // ---- event queue and statistics -------------------------------------------
+
+    public CompletionStage<List<SmmuEvent>> readEventsAsync(Smmu smmu, int max) {
+        return this.<SmmuEntity.EventQueueView>ask(smmu.node, r -> new SmmuNode.ToSmmu(new SmmuEntity.ReadEvents(max, r)))
+                .thenApply(SmmuEntity.EventQueueView::records);
+    }
+
+    public List<SmmuEvent> readEvents(Smmu smmu, int max) {
+        return join(readEventsAsync(smmu, max));
+    }
+
+    public CompletionStage<Long> acknowledgeEventsAsync(Smmu smmu, int count) {
+        return this.<SmmuEntity.SubmitReply>ask(smmu.node,
+                r -> new SmmuNode.ToSmmu(new SmmuEntity.AcknowledgeEvents(count, r))).thenApply(IommuSim::accepted);
+    }
+
+    public long acknowledgeEvents(Smmu smmu, int count) {
+        return join(acknowledgeEventsAsync(smmu, count));
+    }
+
+    public CompletionStage<SmmuStatistics> statisticsAsync(Smmu smmu) {
+        List<CompletableFuture<TranslationWorker.ShardReport>> reports = new ArrayList<>();
+        for (var w : smmu.handles.pool().workers()) {
+            reports.add(this.<TranslationWorker.ShardReport>ask(w, TranslationWorker.GetShard::new).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(reports.toArray(new CompletableFuture[0])).thenApply(v -> {
+            long hits = 0, misses = 0, fills = 0, evictions = 0, removed = 0;
+            Map<CommandOpcode, Long> inv = new EnumMap<>(CommandOpcode.class);
+            Map<Integer, StreamStats> streams = new HashMap<>();
+            boolean first = true;
+            for (var f : reports) {
+                TranslationWorker.ShardReport r = f.join();
+                if (first) {
+                    // every shard receives every invalidation the SMMU consumed: count them once
+                    r.stats().invalidations().forEach((k, n) -> inv.merge(k, n, Long::sum));
+                    first = false;
+                }
+                hits += r.stats().hits();
+                misses += r.stats().misses();
+                fills += r.stats().fills();
+                evictions += r.stats().evictions();
+                removed += r.stats().entriesRemoved();
+                r.streams().forEach((sid, s) -> streams.merge(sid, s, StreamStats::plus));
+            }
+            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams);
+        });
+    }
+
+    public SmmuStatistics statistics(Smmu smmu) {
+        return join(statisticsAsync(smmu));
+    }
+
+    // ---- lifecycle ------------------------------------------------------------
+
+    /** Stops the model (and its ActorSystem, if it owns one) and releases the journal directory. */
+    @Override
+    public void close() {
+        if (ownsSystem) {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            journal.release();
+        }
+    }
+
+    /** For embedders who need it: the ActorSystem the model runs in. */
+    public ActorSystem<?> actorSystem() {
+        return system;
+    }
+
+    private <T> CompletionStage<T> ask(ActorRef<?> target, Function<ActorRef<T>, ?> message) {
+        @SuppressWarnings("unchecked")
+        ActorRef<Object> t = (ActorRef<Object>) target;
+        return AskPattern.<Object, T>ask(t, message::apply, options.callTimeout(), system.scheduler());
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+}

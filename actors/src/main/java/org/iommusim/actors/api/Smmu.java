@@ -1,0 +1,33 @@
+package org.iommusim.actors.api;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.iommusim.actors.smmu.SmmuNode;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+
+/** A handle on one SMMU of a running model: its name ({@code smmu-<n>}) and what it advertises. */
+public final class Smmu {
+    private final String id;
+    private final SmmuCapabilities caps;
+    final ActorRef<SmmuNode.Command> node;
+    final SmmuNode.Handles handles;
+
+    Smmu(String id, SmmuCapabilities caps, ActorRef<SmmuNode.Command> node, SmmuNode.Handles handles) {
+        this.id = id;
+        this.caps = caps;
+        this.node = node;
+        this.handles = handles;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public SmmuCapabilities capabilities() {
+        return caps;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
