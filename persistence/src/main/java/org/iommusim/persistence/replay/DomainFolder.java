@@ -17,22 +17,14 @@ public final class DomainFolder implements StateFolder<DomainState> {
         if (snapshot instanceof DomainState s) {
             return s;
         }
-        throw new JournalReadException(where + " is not a domain snapshot: " + describe(snapshot));
+        throw new JournalReadException(where + " is not a domain snapshot: " + snapshot.getClass().getSimpleName());
     }
 
     @Override
-    public DomainState apply(DomainState state, Object event, String where) {
+    public DomainState apply(DomainState state, Object event) {
         if (!(event instanceof DomainEvent e)) {
-            throw new JournalReadException(where + " is not a domain event: " + describe(event));
+            throw new WrongKind("a domain", event);
         }
-        try {
-            return state.apply(e);
-        } catch (IllegalStateException ex) {
-            throw new JournalReadException(where + " cannot be replayed: " + ex.getMessage(), ex);
-        }
-    }
-
-    private static String describe(Object o) {
-        return o instanceof Undecoded u ? "undecodable (" + u.reason() + ")" : o.getClass().getSimpleName();
+        return state.apply(e);
     }
 }

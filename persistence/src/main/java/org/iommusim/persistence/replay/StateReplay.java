@@ -39,26 +39,50 @@ public final class StateReplay {
             base = s.sequenceNr();
             break;
         }
-        long expected = base + 1;
-        try (EventCursor events = reader.events(persistenceId, base + 1, at)) {
-            while (events.hasNext()) {
-                JournalEvent e = events.next();
-                if (e.sequenceNr() != expected) {
-                    throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (next is #"
-                            + e.sequenceNr() + "; deleted, and no snapshot at or before #" + at + " covers it)");
-                }
-                String where = persistenceId + " #" + e.sequenceNr();
-                if (e.payload() instanceof Undecoded u) {
-                    throw new JournalReadException(where + " cannot be decoded: " + u.reason());
-                }
-                state = folder.apply(state, e.payload(), where);
-                expected++;
-            }
-        }
-        if (expected != at + 1) {
-            throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (deleted, and no"
+        Fold<S> fold = new Fold<>(persistenceId, folder, state, base + 1, at);
+        reader.payloads(persistenceId, base + 1, at, fold);
+        if (fold.expected != at + 1) {
+            throw new JournalReadException(persistenceId + ": event #" + fold.expected + " is missing (deleted, and no"
                     + " snapshot at or before #" + at + " covers it)");
         }
+        state = fold.state;
         return new ReplayedState<>(persistenceId, state, at, base, at - base);
+    }
+
+    /** The replay loop: checks each event is the next expected one, then folds it in. */
+    private static final class Fold<S> implements PayloadSink {
+        private final String persistenceId;
+        private final StateFolder<S> folder;
+        private final long at;
+        private S state;
+        private long expected;
+
+        Fold(String persistenceId, StateFolder<S> folder, S state, long expected, long at) {
+            this.persistenceId = persistenceId;
+            this.folder = folder;
+            this.state = state;
+            this.expected = expected;
+            this.at = at;
+        }
+
+        @Override
+        public void accept(long seq, Object payload) {
+            if (seq != expected) {
+                throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (next is #"
+                        + seq + "; deleted, and no snapshot at or before #" + at + " covers it)");
+            }
+            if (payload instanceof Undecoded u) {
+                throw new JournalReadException(persistenceId + " #" + seq + " cannot be decoded: " + u.reason());
+            }
+            try {
+                state = folder.apply(state, payload);
+            } catch (StateFolder.WrongKind e) {
+                // the location is only spelt out on failure: building it per event would cost more than the fold
+                throw new JournalReadException(persistenceId + " #" + seq + " " + e.getMessage(), e);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new JournalReadException(persistenceId + " #" + seq + " cannot be replayed: " + e.getMessage(), e);
+            }
+            expected++;
+        }
     }
 }
