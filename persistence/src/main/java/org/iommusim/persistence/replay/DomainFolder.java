@@ -1,11 +1,26 @@
 package org.iommusim.persistence.replay;
 
+import java.util.List;
 import org.iommusim.persistence.domain.DomainEvent;
 import org.iommusim.persistence.domain.DomainState;
 
-/** Rebuilds a domain ({@code domain-<id>}) with {@link DomainState#apply}. */
-public final class DomainFolder implements StateFolder<DomainState> {
+/**
+ * Rebuilds a domain ({@code domain-<id>}) with {@link DomainState#apply};
+ * runs of map and unmap events are applied as batches ({@link DomainWindow}).
+ */
+public final class DomainFolder implements WindowedFolder<DomainState> {
     public static final String PREFIX = "domain-";
+    private static final int WINDOW = 1024;
+
+    @Override
+    public int window() {
+        return WINDOW;
+    }
+
+    @Override
+    public DomainState applyWindow(DomainState state, List<Object> events) {
+        return DomainWindow.apply(state, events);
+    }
 
     @Override
     public DomainState initial() {

@@ -1,5 +1,6 @@
 package org.iommusim.persistence.replay;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,6 +42,7 @@ public final class StateReplay {
         }
         Fold<S> fold = new Fold<>(persistenceId, folder, state, base + 1, at);
         reader.payloads(persistenceId, base + 1, at, fold);
+        fold.finish();
         if (fold.expected != at + 1) {
             throw new JournalReadException(persistenceId + ": event #" + fold.expected + " is missing (deleted, and no"
                     + " snapshot at or before #" + at + " covers it)");
@@ -49,10 +51,16 @@ public final class StateReplay {
         return new ReplayedState<>(persistenceId, state, at, base, at - base);
     }
 
-    /** The replay loop: checks each event is the next expected one, then folds it in. */
+    /**
+     * The replay loop: checks each event is the next expected one, then folds
+     * it in, one by one or, for a {@link WindowedFolder}, in windows (falling
+     * back to one by one for a window that fails, so the error names its event).
+     */
     private static final class Fold<S> implements PayloadSink {
         private final String persistenceId;
         private final StateFolder<S> folder;
+        private final WindowedFolder<S> windowed;
+        private final List<Object> window = new ArrayList<>();
         private final long at;
         private S state;
         private long expected;
@@ -60,6 +68,7 @@ public final class StateReplay {
         Fold(String persistenceId, StateFolder<S> folder, S state, long expected, long at) {
             this.persistenceId = persistenceId;
             this.folder = folder;
+            this.windowed = folder instanceof WindowedFolder<S> w && w.window() > 1 ? w : null;
             this.state = state;
             this.expected = expected;
             this.at = at;
@@ -74,6 +83,34 @@ public final class StateReplay {
             if (payload instanceof Undecoded u) {
                 throw new JournalReadException(persistenceId + " #" + seq + " cannot be decoded: " + u.reason());
             }
+            expected++;
+            if (windowed == null) {
+                applyOne(seq, payload);
+                return;
+            }
+            window.add(payload);
+            if (window.size() >= windowed.window()) {
+                finish();
+            }
+        }
+
+        /** Applies what a window still holds. */
+        void finish() {
+            if (window.isEmpty()) {
+                return;
+            }
+            try {
+                state = windowed.applyWindow(state, window);
+            } catch (RuntimeException e) {
+                long seq = expected - window.size();
+                for (Object p : window) {
+                    applyOne(seq++, p);
+                }
+            }
+            window.clear();
+        }
+
+        private void applyOne(long seq, Object payload) {
             try {
                 state = folder.apply(state, payload);
             } catch (StateFolder.WrongKind e) {
@@ -82,7 +119,6 @@ public final class StateReplay {
             } catch (IllegalStateException | IllegalArgumentException e) {
                 throw new JournalReadException(persistenceId + " #" + seq + " cannot be replayed: " + e.getMessage(), e);
             }
-            expected++;
         }
     }
 }
