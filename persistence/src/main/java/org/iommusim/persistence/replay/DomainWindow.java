@@ -2,6 +2,8 @@ package org.iommusim.persistence.replay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.iommusim.persistence.domain.DomainEvent;
 import org.iommusim.persistence.domain.DomainState;
 import org.iommusim.persistence.pagetable.Mapped;
@@ -26,6 +28,8 @@ import org.iommusim.protocol.domain.UnmapSegment;
 final class DomainWindow {
     private final List<MapSegment> maps = new ArrayList<>();
     private final List<UnmapSegment> unmaps = new ArrayList<>();
+    /** The unmapped ranges of the group, merged, by start (keys and ends with the sign bit flipped: unsigned order). */
+    private final TreeMap<Long, Long> unmapped = new TreeMap<>();
     private DomainState state;
 
     private DomainWindow(DomainState state) {
@@ -56,21 +60,38 @@ final class DomainWindow {
             }
             maps.addAll(m.segments());
         } else {
-            unmaps.addAll(((Unmapped) t.change()).segments());
+            for (UnmapSegment u : ((Unmapped) t.change()).segments()) {
+                unmaps.add(u);
+                remember(u.iova() ^ Long.MIN_VALUE, (u.iova() + u.size()) ^ Long.MIN_VALUE);
+            }
         }
     }
 
     private boolean overlapsUnmaps(List<MapSegment> segments) {
         for (MapSegment m : segments) {
-            for (UnmapSegment u : unmaps) {
-                // unsigned: IOVAs may use the top bit
-                if (Long.compareUnsigned(m.iova(), u.iova() + u.size()) < 0
-                        && Long.compareUnsigned(u.iova(), m.iova() + m.size()) < 0) {
-                    return true;
-                }
+            long start = m.iova() ^ Long.MIN_VALUE;
+            long end = (m.iova() + m.size()) ^ Long.MIN_VALUE;
+            Map.Entry<Long, Long> before = unmapped.lowerEntry(end);
+            if (before != null && before.getValue() > start) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** Adds [start, end) to the merged ranges, so that the range starting last before a point is the only candidate. */
+    private void remember(long start, long end) {
+        Map.Entry<Long, Long> e = unmapped.floorEntry(start);
+        if (e != null && e.getValue() >= start) {
+            start = e.getKey();
+            end = Math.max(end, e.getValue());
+        }
+        for (Map.Entry<Long, Long> n = unmapped.ceilingEntry(start); n != null && n.getKey() <= end;
+                n = unmapped.ceilingEntry(start)) {
+            end = Math.max(end, n.getValue());
+            unmapped.remove(n.getKey());
+        }
+        unmapped.put(start, end);
     }
 
     private void flush() {
@@ -81,6 +102,7 @@ final class DomainWindow {
         if (!unmaps.isEmpty()) {
             state = state.apply(new DomainEvent.TableChanged(new Unmapped(unmaps)));
             unmaps.clear();
+            unmapped.clear();
         }
     }
 }
