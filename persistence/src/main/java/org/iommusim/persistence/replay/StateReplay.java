@@ -1,7 +1,12 @@
 package org.iommusim.persistence.replay;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Rebuilds an entity's state at a sequence number the way recovery does:
@@ -41,8 +46,12 @@ public final class StateReplay {
             break;
         }
         Fold<S> fold = new Fold<>(persistenceId, folder, state, base + 1, at);
-        reader.payloads(persistenceId, base + 1, at, fold);
-        fold.finish();
+        try {
+            reader.payloads(persistenceId, base + 1, at, fold);
+            fold.finish();
+        } finally {
+            fold.close();
+        }
         if (fold.expected != at + 1) {
             throw new JournalReadException(persistenceId + ": event #" + fold.expected + " is missing (deleted, and no"
                     + " snapshot at or before #" + at + " covers it)");
@@ -53,14 +62,20 @@ public final class StateReplay {
 
     /**
      * The replay loop: checks each event is the next expected one, then folds
-     * it in, one by one or, for a {@link WindowedFolder}, in windows (falling
-     * back to one by one for a window that fails, so the error names its event).
+     * it in, one by one or, for a {@link WindowedFolder}, in windows applied on
+     * a second thread while this one reads and decodes the next window (the
+     * two halves cost about the same). Windows are applied strictly in order,
+     * one thread owning the state; a window that fails is applied one by one
+     * instead, so the error names its event.
      */
-    private static final class Fold<S> implements PayloadSink {
+    private static final class Fold<S> implements PayloadSink, AutoCloseable {
+        private static final int IN_FLIGHT = 4;
         private final String persistenceId;
         private final StateFolder<S> folder;
         private final WindowedFolder<S> windowed;
-        private final List<Object> window = new ArrayList<>();
+        private final ExecutorService applier;
+        private final ArrayDeque<Future<?>> inFlight = new ArrayDeque<>();
+        private List<Object> window = new ArrayList<>();
         private final long at;
         private S state;
         private long expected;
@@ -69,6 +84,11 @@ public final class StateReplay {
             this.persistenceId = persistenceId;
             this.folder = folder;
             this.windowed = folder instanceof WindowedFolder<S> w && w.window() > 1 ? w : null;
+            this.applier = windowed == null ? null : Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "replay-apply");
+                t.setDaemon(true);
+                return t;
+            });
             this.state = state;
             this.expected = expected;
             this.at = at;
@@ -90,24 +110,56 @@ public final class StateReplay {
             }
             window.add(payload);
             if (window.size() >= windowed.window()) {
-                finish();
+                submit();
             }
         }
 
-        /** Applies what a window still holds. */
-        void finish() {
-            if (window.isEmpty()) {
-                return;
+        private void submit() {
+            List<Object> w = window;
+            long first = expected - w.size();
+            window = new ArrayList<>(windowed.window());
+            if (inFlight.size() >= IN_FLIGHT) {
+                await(inFlight.removeFirst());
             }
+            inFlight.addLast(applier.submit(() -> applyWindow(w, first)));
+        }
+
+        private void applyWindow(List<Object> w, long first) {
             try {
-                state = windowed.applyWindow(state, window);
+                state = windowed.applyWindow(state, w);
             } catch (RuntimeException e) {
-                long seq = expected - window.size();
-                for (Object p : window) {
+                long seq = first;
+                for (Object p : w) {
                     applyOne(seq++, p);
                 }
             }
-            window.clear();
+        }
+
+        /** Applies what is still buffered and waits until every window is in the state. */
+        void finish() {
+            if (windowed == null) {
+                return;
+            }
+            if (!window.isEmpty()) {
+                submit();
+            }
+            while (!inFlight.isEmpty()) {
+                await(inFlight.removeFirst());
+            }
+        }
+
+        private static void await(Future<?> f) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JournalReadException("replay interrupted", e);
+            }
         }
 
         private void applyOne(long seq, Object payload) {
@@ -118,6 +170,13 @@ public final class StateReplay {
                 throw new JournalReadException(persistenceId + " #" + seq + " " + e.getMessage(), e);
             } catch (IllegalStateException | IllegalArgumentException e) {
                 throw new JournalReadException(persistenceId + " #" + seq + " cannot be replayed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (applier != null) {
+                applier.shutdownNow();
             }
         }
     }
