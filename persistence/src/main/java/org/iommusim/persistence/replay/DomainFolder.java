@@ -1,11 +1,26 @@
 package org.iommusim.persistence.replay;
 
+import java.util.List;
 import org.iommusim.persistence.domain.DomainEvent;
 import org.iommusim.persistence.domain.DomainState;
 
-/** Rebuilds a domain ({@code domain-<id>}) with {@link DomainState#apply}. */
-public final class DomainFolder implements StateFolder<DomainState> {
+/**
+ * Rebuilds a domain ({@code domain-<id>}) with {@link DomainState#apply};
+ * runs of map and unmap events are applied as batches ({@link DomainWindow}).
+ */
+public final class DomainFolder implements WindowedFolder<DomainState> {
     public static final String PREFIX = "domain-";
+    private static final int WINDOW = 1024;
+
+    @Override
+    public int window() {
+        return WINDOW;
+    }
+
+    @Override
+    public DomainState applyWindow(DomainState state, List<Object> events) {
+        return DomainWindow.apply(state, events);
+    }
 
     @Override
     public DomainState initial() {
@@ -17,22 +32,14 @@ public final class DomainFolder implements StateFolder<DomainState> {
         if (snapshot instanceof DomainState s) {
             return s;
         }
-        throw new JournalReadException(where + " is not a domain snapshot: " + describe(snapshot));
+        throw new JournalReadException(where + " is not a domain snapshot: " + snapshot.getClass().getSimpleName());
     }
 
     @Override
-    public DomainState apply(DomainState state, Object event, String where) {
+    public DomainState apply(DomainState state, Object event) {
         if (!(event instanceof DomainEvent e)) {
-            throw new JournalReadException(where + " is not a domain event: " + describe(event));
+            throw new WrongKind("a domain", event);
         }
-        try {
-            return state.apply(e);
-        } catch (IllegalStateException ex) {
-            throw new JournalReadException(where + " cannot be replayed: " + ex.getMessage(), ex);
-        }
-    }
-
-    private static String describe(Object o) {
-        return o instanceof Undecoded u ? "undecodable (" + u.reason() + ")" : o.getClass().getSimpleName();
+        return state.apply(e);
     }
 }

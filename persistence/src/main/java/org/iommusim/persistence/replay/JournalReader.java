@@ -155,6 +155,29 @@ public final class JournalReader implements AutoCloseable {
         return new EventCursor(iterator(), ranges, decoder);
     }
 
+    /**
+     * The decoded payloads of events {@code [from, to]} of one entity, in
+     * order: the state-replay path. It seeks to the entity's first key and
+     * stops at the first key of another entity, so no other entity's record
+     * is read, and it builds no {@link JournalEvent} (no timestamp, no writer).
+     */
+    void payloads(String persistenceId, long from, long to, PayloadSink sink) {
+        Integer nid = entities.get(persistenceId);
+        if (nid == null) {
+            return;
+        }
+        try (DBIterator it = iterator()) {
+            EventKeys keys = new EventKeys(it);
+            keys.start(nid, Math.max(1, from), to);
+            for (Map.Entry<byte[], byte[]> e = keys.next(); e != null; e = keys.next()) {
+                long seq = JournalKey.sequenceNr(e.getKey());
+                sink.accept(seq, decoder.payloadOnly(e.getValue(), persistenceId, seq));
+            }
+        } catch (IOException e) {
+            throw new JournalReadException("cannot read journal " + location.journalDir() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Every event of every entity: by persistence id ({@link PersistenceIdOrder}), then sequence number. */
     public EventCursor allEvents() {
         List<EventCursor.Range> ranges = new ArrayList<>();

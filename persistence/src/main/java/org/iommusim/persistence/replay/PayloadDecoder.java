@@ -4,8 +4,6 @@ import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import org.apache.pekko.persistence.serialization.MessageFormats;
-import org.apache.pekko.protobufv3.internal.InvalidProtocolBufferException;
 import org.iommusim.persistence.serialization.IommuSimSerializer;
 
 /**
@@ -14,7 +12,9 @@ import org.iommusim.persistence.serialization.IommuSimSerializer;
  * <p>A journal value is a {@code PersistentRepr} serialized by Pekko's
  * {@code MessageSerializer} (serializer 7): the protobuf {@code PersistentMessage}
  * with the persistence id, sequence number, timestamp, writer UUID and a
- * {@code PersistentPayload} (serializer id, payload bytes, string manifest).
+ * {@code PersistentPayload} (serializer id, payload bytes, string manifest),
+ * read by {@link StoredMessage}'s field scan rather than the generated
+ * protobuf classes, which allocate a message tree per record.
  *
  * <p>A snapshot file is a {@code Snapshot} serialized by Pekko's
  * {@code SnapshotSerializer}: a little-endian int header length, the header
@@ -27,18 +27,22 @@ import org.iommusim.persistence.serialization.IommuSimSerializer;
 final class PayloadDecoder {
     private final IommuSimSerializer serializer = new IommuSimSerializer();
 
+    private final StoredMessage message = new StoredMessage();
+
     JournalEvent event(byte[] value, String persistenceId, long sequenceNr) {
-        MessageFormats.PersistentMessage m;
-        try {
-            m = MessageFormats.PersistentMessage.parseFrom(value);
-        } catch (InvalidProtocolBufferException e) {
-            throw new JournalReadException("corrupt journal record " + persistenceId + " #" + sequenceNr
-                    + ": not a Pekko PersistentMessage (" + e.getMessage() + ")", e);
-        }
-        MessageFormats.PersistentPayload p = m.getPayload();
-        String manifest = p.getPayloadManifest().toStringUtf8();
-        Object payload = payload(p.getSerializerId(), manifest, p.getPayload().toByteArray());
-        return new JournalEvent(persistenceId, sequenceNr, manifest, payload, m.getTimestamp(), m.getWriterUuid());
+        StoredMessage m = message.scan(value, persistenceId, sequenceNr);
+        String manifest = m.manifest();
+        Object payload = payload(m.serializerId(), manifest, m.payload());
+        return new JournalEvent(persistenceId, sequenceNr, manifest, payload, m.timestamp(), m.writerUuid());
+    }
+
+    /**
+     * Only the decoded payload of a journal value: what state replay needs,
+     * without the record's timestamp, writer or a {@link JournalEvent}.
+     */
+    Object payloadOnly(byte[] value, String persistenceId, long sequenceNr) {
+        StoredMessage m = message.scan(value, persistenceId, sequenceNr);
+        return payload(m.serializerId(), m.manifest(), m.payload());
     }
 
     /** The snapshot's payload: our state object, or an {@link Undecoded}. */

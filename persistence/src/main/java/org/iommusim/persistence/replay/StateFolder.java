@@ -14,6 +14,24 @@ public interface StateFolder<S> {
     /** The state a snapshot holds; throws {@link JournalReadException} if the snapshot is not of this kind. */
     S restore(Object snapshot, String where);
 
-    /** The state after {@code event}; throws {@link JournalReadException} if the event does not fit. */
-    S apply(S state, Object event, String where);
+    /**
+     * The state after {@code event} (which may be {@code state} itself, changed,
+     * for a mutable state machine). Throws {@link WrongKind} for an event of
+     * another kind, and the state machine's own {@link IllegalStateException}
+     * or {@link IllegalArgumentException} for one it cannot apply; the replay
+     * names the record.
+     */
+    S apply(S state, Object event);
+
+    /** An event of another entity kind, e.g. {@code is not a domain event: SmmuChange.Submitted}. */
+    final class WrongKind extends RuntimeException {
+        public WrongKind(String kind, Object event) {
+            super("is not " + kind + " event: " + describe(event));
+        }
+
+        private static String describe(Object o) {
+            return o instanceof Undecoded u ? "undecodable (" + u.reason() + ")" : o.getClass().getName()
+                    .substring(o.getClass().getName().lastIndexOf('.') + 1).replace('$', '.');
+        }
+    }
 }

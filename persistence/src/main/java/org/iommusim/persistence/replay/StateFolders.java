@@ -1,33 +1,32 @@
 package org.iommusim.persistence.replay;
 
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which {@link StateFolder} rebuilds an entity, chosen by its persistence id's
- * prefix ({@code domain-} now; {@code smmu-}, stream and IOTLB ids as those
- * entities land). The first matching prefix wins, so register longer ones first.
+ * Which {@link StateFolder} rebuilds an entity, chosen by its
+ * {@link EntityKind} (so {@code smmu-0/sid-2} is a stream, not an SMMU).
  */
 public final class StateFolders {
-    private static final Map<String, StateFolder<?>> BY_PREFIX = new LinkedHashMap<>();
+    private static final Map<EntityKind, StateFolder<?>> BY_KIND = new EnumMap<>(EntityKind.class);
 
     static {
-        register(DomainFolder.PREFIX, new DomainFolder());
+        register(EntityKind.DOMAIN, new DomainFolder());
+        register(EntityKind.SMMU, new SmmuFolder());
+        register(EntityKind.STREAM, new StreamFolder());
+        register(EntityKind.IOTLB, new IotlbFolder());
     }
 
     private StateFolders() {}
 
-    public static synchronized void register(String prefix, StateFolder<?> folder) {
-        if (BY_PREFIX.putIfAbsent(prefix, folder) != null) {
-            throw new IllegalStateException("a folder for '" + prefix + "' is already registered");
+    public static synchronized void register(EntityKind kind, StateFolder<?> folder) {
+        if (BY_KIND.putIfAbsent(kind, folder) != null) {
+            throw new IllegalStateException("a folder for " + kind + " is already registered");
         }
     }
 
     public static synchronized Optional<StateFolder<?>> forEntity(String persistenceId) {
-        return BY_PREFIX.entrySet().stream()
-                .filter(e -> persistenceId.startsWith(e.getKey()))
-                .<StateFolder<?>>map(Map.Entry::getValue)
-                .findFirst();
+        return Optional.ofNullable(BY_KIND.get(EntityKind.of(persistenceId)));
     }
 }

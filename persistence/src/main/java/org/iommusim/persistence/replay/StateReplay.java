@@ -1,6 +1,12 @@
 package org.iommusim.persistence.replay;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Rebuilds an entity's state at a sequence number the way recovery does:
@@ -39,26 +45,139 @@ public final class StateReplay {
             base = s.sequenceNr();
             break;
         }
-        long expected = base + 1;
-        try (EventCursor events = reader.events(persistenceId, base + 1, at)) {
-            while (events.hasNext()) {
-                JournalEvent e = events.next();
-                if (e.sequenceNr() != expected) {
-                    throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (next is #"
-                            + e.sequenceNr() + "; deleted, and no snapshot at or before #" + at + " covers it)");
-                }
-                String where = persistenceId + " #" + e.sequenceNr();
-                if (e.payload() instanceof Undecoded u) {
-                    throw new JournalReadException(where + " cannot be decoded: " + u.reason());
-                }
-                state = folder.apply(state, e.payload(), where);
-                expected++;
-            }
+        Fold<S> fold = new Fold<>(persistenceId, folder, state, base + 1, at);
+        try {
+            reader.payloads(persistenceId, base + 1, at, fold);
+            fold.finish();
+        } finally {
+            fold.close();
         }
-        if (expected != at + 1) {
-            throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (deleted, and no"
+        if (fold.expected != at + 1) {
+            throw new JournalReadException(persistenceId + ": event #" + fold.expected + " is missing (deleted, and no"
                     + " snapshot at or before #" + at + " covers it)");
         }
+        state = fold.state;
         return new ReplayedState<>(persistenceId, state, at, base, at - base);
+    }
+
+    /**
+     * The replay loop: checks each event is the next expected one, then folds
+     * it in, one by one or, for a {@link WindowedFolder}, in windows applied on
+     * a second thread while this one reads and decodes the next window (the
+     * two halves cost about the same). Windows are applied strictly in order,
+     * one thread owning the state; a window that fails is applied one by one
+     * instead, so the error names its event.
+     */
+    private static final class Fold<S> implements PayloadSink, AutoCloseable {
+        private static final int IN_FLIGHT = 4;
+        private final String persistenceId;
+        private final StateFolder<S> folder;
+        private final WindowedFolder<S> windowed;
+        private final ExecutorService applier;
+        private final ArrayDeque<Future<?>> inFlight = new ArrayDeque<>();
+        private List<Object> window = new ArrayList<>();
+        private final long at;
+        private S state;
+        private long expected;
+
+        Fold(String persistenceId, StateFolder<S> folder, S state, long expected, long at) {
+            this.persistenceId = persistenceId;
+            this.folder = folder;
+            this.windowed = folder instanceof WindowedFolder<S> w && w.window() > 1 ? w : null;
+            this.applier = windowed == null ? null : Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "replay-apply");
+                t.setDaemon(true);
+                return t;
+            });
+            this.state = state;
+            this.expected = expected;
+            this.at = at;
+        }
+
+        @Override
+        public void accept(long seq, Object payload) {
+            if (seq != expected) {
+                throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (next is #"
+                        + seq + "; deleted, and no snapshot at or before #" + at + " covers it)");
+            }
+            if (payload instanceof Undecoded u) {
+                throw new JournalReadException(persistenceId + " #" + seq + " cannot be decoded: " + u.reason());
+            }
+            expected++;
+            if (windowed == null) {
+                applyOne(seq, payload);
+                return;
+            }
+            window.add(payload);
+            if (window.size() >= windowed.window()) {
+                submit();
+            }
+        }
+
+        private void submit() {
+            List<Object> w = window;
+            long first = expected - w.size();
+            window = new ArrayList<>(windowed.window());
+            if (inFlight.size() >= IN_FLIGHT) {
+                await(inFlight.removeFirst());
+            }
+            inFlight.addLast(applier.submit(() -> applyWindow(w, first)));
+        }
+
+        private void applyWindow(List<Object> w, long first) {
+            try {
+                state = windowed.applyWindow(state, w);
+            } catch (RuntimeException e) {
+                long seq = first;
+                for (Object p : w) {
+                    applyOne(seq++, p);
+                }
+            }
+        }
+
+        /** Applies what is still buffered and waits until every window is in the state. */
+        void finish() {
+            if (windowed == null) {
+                return;
+            }
+            if (!window.isEmpty()) {
+                submit();
+            }
+            while (!inFlight.isEmpty()) {
+                await(inFlight.removeFirst());
+            }
+        }
+
+        private static void await(Future<?> f) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JournalReadException("replay interrupted", e);
+            }
+        }
+
+        private void applyOne(long seq, Object payload) {
+            try {
+                state = folder.apply(state, payload);
+            } catch (StateFolder.WrongKind e) {
+                // the location is only spelt out on failure: building it per event would cost more than the fold
+                throw new JournalReadException(persistenceId + " #" + seq + " " + e.getMessage(), e);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw new JournalReadException(persistenceId + " #" + seq + " cannot be replayed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (applier != null) {
+                applier.shutdownNow();
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.iommusim.persistence.replay.EventCursor;
+import org.iommusim.persistence.replay.JournalEvent;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.simulations.cli.UserError;
 import picocli.CommandLine.Command;
@@ -34,11 +35,13 @@ public final class ExportCommand extends JournalCommand {
             throw new UserError("--out " + target + " is inside the journal's directory, which replay never changes");
         }
         EventRenderers renderers = EventRenderers.standard();
+        Timeline timeline = new Timeline(renderers);
         long count = 0;
         try (BufferedWriter w = Files.newBufferedWriter(target, StandardCharsets.UTF_8);
              EventCursor events = reader.allEvents()) {
             while (events.hasNext()) {
-                w.write(renderers.json(events.next()).toString());
+                JournalEvent e = events.next();
+                w.write(renderers.json(e, timeline.before(e)).toString());
                 w.write('\n');
                 count++;
             }

@@ -33,6 +33,17 @@ public final class JsonObject {
         return this;
     }
 
+    /** A 64-bit word as exactly 16 hex digits, as {@code decode --raw} shows it. */
+    public JsonObject word(String name, long value) {
+        return string(name, org.iommusim.protocol.bits.Hex.word(value));
+    }
+
+    public JsonObject object(String name, JsonObject value) {
+        name(name);
+        sb.append(value);
+        return this;
+    }
+
     public JsonObject array(String name, List<JsonObject> values) {
         name(name);
         sb.append('[');

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:printed (also when nothing matched)", "2:the journal is unusable, or a bad option"})
 public final class LogCommand extends JournalCommand {
 
-    @Option(names = "--entity", paramLabel = "ID", description = "only this persistence id, e.g. domain-2")
+    @Option(names = "--entity", paramLabel = "ID", description = "only this persistence id, e.g. domain-2, smmu-0, smmu-0/sid-16")
     String entity;
 
     @Option(names = "--from", paramLabel = "N", description = "first sequence number (default 1)")
@@ -43,19 +43,22 @@ public final class LogCommand extends JournalCommand {
                     + " is not a range of sequence numbers (1 <= from <= to)");
         }
         EventRenderers renderers = EventRenderers.standard();
-        try (EventCursor events = entity != null
-                ? reader.events(entity(reader, entity), from, to)
-                : reader.allEvents()) {
+        Timeline timeline = new Timeline(renderers);
+        String pid = entity == null ? null : entity(reader, entity);
+        // an SMMU's lines are numbered by queue index: its events before --from must be folded too
+        long readFrom = pid != null && timeline.needsHistory(pid) ? 1 : from;
+        try (EventCursor events = pid != null ? reader.events(pid, readFrom, to) : reader.allEvents()) {
             while (events.hasNext()) {
                 JournalEvent e = events.next();
+                Object before = timeline.before(e);
                 if (e.sequenceNr() < from || e.sequenceNr() > to) {
                     continue;
                 }
-                String line = renderers.line(e);
+                String line = renderers.line(e, before);
                 if (grep != null && !line.contains(grep)) {
                     continue;
                 }
-                out.println(json ? renderers.json(e).toString() : line);
+                out.println(json ? renderers.json(e, before).toString() : line);
             }
         }
         return 0;

@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.iommusim.persistence.domain.DomainState;
+import org.iommusim.persistence.replay.ReplayedIotlb;
+import org.iommusim.persistence.smmu.SmmuState;
+import org.iommusim.persistence.stream.StreamState;
 
 /**
  * The state-listing registry, keyed by state type (the first registered type
@@ -13,7 +16,10 @@ public final class StateRenderers {
     private final Map<Class<?>, StateRenderer<?>> byType = new LinkedHashMap<>();
 
     public static StateRenderers standard() {
-        return new StateRenderers().register(DomainState.class, new DomainStateRenderer());
+        return new StateRenderers().register(DomainState.class, new DomainStateRenderer())
+                .register(SmmuState.class, new SmmuStateRenderer())
+                .register(StreamState.class, new StreamStateRenderer())
+                .register(ReplayedIotlb.class, new IotlbStateRenderer());
     }
 
     public <T> StateRenderers register(Class<T> type, StateRenderer<? super T> renderer) {

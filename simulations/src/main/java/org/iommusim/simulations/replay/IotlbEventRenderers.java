@@ -1,0 +1,78 @@
+package org.iommusim.simulations.replay;
+
+import org.iommusim.persistence.iotlb.IotlbEntry;
+import org.iommusim.persistence.iotlb.IotlbEvent;
+
+/**
+ * Timeline lines of IOTLB shard events ({@code smmu-<n>/iotlb-<k>}):
+ * {@code FILLED <entry> [evicting <victim>]}, {@code INVALIDATED <command> removed=n},
+ * {@code FLUSHED}. Entries read as {@link IotlbEntry#toString()} does.
+ */
+final class IotlbEventRenderers {
+    private IotlbEventRenderers() {}
+
+    static void register(EventRenderers r) {
+        r.register(IotlbEvent.Filled.class, new EventRenderer<IotlbEvent.Filled>() {
+            @Override
+            public String name(IotlbEvent.Filled e) {
+                return "FILLED";
+            }
+
+            @Override
+            public String details(IotlbEvent.Filled e) {
+                return e.entry() + (e.victim() == null ? "" : " evicting " + e.victim());
+            }
+
+            @Override
+            public void json(IotlbEvent.Filled e, JsonObject out) {
+                out.object("entry", entryJson(e.entry()));
+                if (e.victim() != null) {
+                    out.object("victim", entryJson(e.victim()));
+                }
+            }
+        });
+        r.register(IotlbEvent.Invalidated.class, new EventRenderer<IotlbEvent.Invalidated>() {
+            @Override
+            public String name(IotlbEvent.Invalidated e) {
+                return "INVALIDATED";
+            }
+
+            @Override
+            public String details(IotlbEvent.Invalidated e) {
+                return e.command().toText() + " removed=" + e.removed();
+            }
+
+            @Override
+            public void json(IotlbEvent.Invalidated e, JsonObject out) {
+                out.object("command", CommandText.json(e.command().encode())).number("removed", e.removed());
+            }
+        });
+        r.register(IotlbEvent.Flushed.class, new EventRenderer<IotlbEvent.Flushed>() {
+            @Override
+            public String name(IotlbEvent.Flushed e) {
+                return "FLUSHED";
+            }
+
+            @Override
+            public String details(IotlbEvent.Flushed e) {
+                return "";
+            }
+
+            @Override
+            public void json(IotlbEvent.Flushed e, JsonObject out) {}
+        });
+    }
+
+    static JsonObject entryJson(IotlbEntry e) {
+        JsonObject o = new JsonObject().string("kind", e.kind().name()).hex("vmid", e.vmid());
+        if (e.asid() != IotlbEntry.NO_ASID) {
+            o.hex("asid", e.asid());
+        }
+        o.hex("va", e.va()).hex("size", e.size()).string("granule", e.granule().label()).number("level", e.level())
+                .hex("pa", e.pa()).string("perms", e.perms().compact());
+        if (e.stage1Perms() != null) {
+            o.string("stage1Perms", e.stage1Perms().compact());
+        }
+        return o;
+    }
+}
