@@ -12,9 +12,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
-import org.iommusim.actors.smmu.SmmuViews;
 import org.iommusim.actors.smmu.StreamEntity;
-import org.iommusim.actors.smmu.StreamMemoryBoard;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiCd;
@@ -66,9 +64,10 @@ final class SmmuRecordedHistory {
         org.slf4j.LoggerFactory.getILoggerFactory();
         JournalSettings journal = JournalSettings.levelDb(dataDir).prepare();
         Config config = journal.toConfig().withFallback(ConfigFactory.load());
-        ActorSystem<SmmuNode.Command> system = ActorSystem.create(SmmuNode.create(SMMU, CAPS,
-                SmmuEntity.Settings.defaults(), new SmmuViews(), new StreamMemoryBoard(), List.of(), List.of()),
-                "smmu-history", config);
+        SmmuNode.Setup setup = new SmmuNode.Setup(SMMU, CAPS, SmmuEntity.Settings.defaults(),
+                org.iommusim.actors.translate.TranslationWorker.Settings.defaults(), 0, 64, List.of(), List.of());
+        ActorSystem<SmmuNode.Command> system = ActorSystem.create(SmmuNode.create(setup, new SmmuNode.Handles(),
+                new org.iommusim.actors.domain.PageTableViews()), "smmu-history", config);
         try {
             Requests r = new Requests(system);
             r.written(r.stream(0x10, replyTo -> new StreamEntity.WriteSte(Ste.stage1(0, S1Dss.TERMINATE), replyTo)));
