@@ -14,4 +14,10 @@ final class Errnos {
         assertEquals(errno, e.errno(), e.getMessage());
         return e;
     }
+
+    static IommufdException expect(Errno errno, Executable call, String why) {
+        IommufdException e = assertThrows(IommufdException.class, call, why);
+        assertEquals(errno, e.errno(), why + ": " + e.getMessage());
+        return e;
+    }
 }
