@@ -1,0 +1,560 @@
+package org.iommusim.actors.iommufd;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.api.ModelException;
+import org.iommusim.actors.api.Smmu;
+import org.iommusim.persistence.domain.DomainAllocation;
+import org.iommusim.persistence.domain.DomainError;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.CfgiSte;
+import org.iommusim.protocol.command.Command;
+import org.iommusim.protocol.command.RangeInvalidation;
+import org.iommusim.protocol.command.RangeTarget;
+import org.iommusim.protocol.command.RawCommand;
+import org.iommusim.protocol.command.TlbiNhAll;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.S1Dss;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.DomainStage;
+import org.iommusim.protocol.domain.Granule;
+import org.iommusim.protocol.domain.MapBatch;
+import org.iommusim.protocol.domain.MapSegment;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.domain.UnmapBatch;
+
+/**
+ * An iommufd-style host interface over one SMMU of a running model: what a
+ * VMM sees through {@code /dev/iommu} on a Linux host with arm-smmu-v3. IO
+ * address spaces, paging and nested HWPTs, vIOMMUs with vDEVICEs, guest
+ * invalidations, and a VFIO type1 compatibility container.
+ *
+ * <p>Every refusal is an {@link IommufdException} carrying the errno Linux
+ * returns; docs/EMBEDDING.md lists them with their sources. Page-table rules,
+ * domain-allocation rules and command legality are the model's
+ * ({@code PageTable}, {@code DomainAllocation}, {@code CommandRules}), reached
+ * through the {@link IommuSim} facade; this class only adds iommufd's object
+ * model on top.
+ *
+ * <p>Calls block until the model has done the work (journal written, CMD_SYNC
+ * completed). The object table itself is not journaled, as iommufd's objects
+ * live only as long as the file descriptor: after a restart, open a new host
+ * with a fresh {@code firstDomainId} range.
+ */
+public final class IommufdHost {
+    /** {@code UINT64_MAX}: with IOVA 0, {@code IOMMU_IOAS_UNMAP} unmaps everything. */
+    public static final long UNMAP_ALL_LENGTH = -1L;
+    /** Bytes of one guest command in an {@code IOMMU_HWPT_INVALIDATE} array for arm-smmu-v3. */
+    public static final int ARM_SMMUV3_INVALIDATE_ENTRY = RawCommand.BYTES;
+
+    private static final long DEFAULT_FIRST_DOMAIN = 1L << 32;
+
+    private final IommuSim sim;
+    private final Smmu smmu;
+    private final SmmuCapabilities caps;
+    private final Granule granule;
+    private final int ioasBits;
+    private long nextDomain;
+    private int nextId = 1;
+    private int nextAsid = 1;
+    private int nextVmid = 1;
+    private final Map<Integer, IommufdObject> objects = new HashMap<>();
+    private final Map<Integer, IoasState> ioasStates = new HashMap<>();
+    private final Map<Integer, Map<Integer, Integer>> vsidTables = new HashMap<>();
+
+    private IommufdHost(IommuSim sim, Smmu smmu, long firstDomainId) {
+        this.sim = sim;
+        this.smmu = smmu;
+        this.caps = smmu.capabilities();
+        this.granule = caps.granules().stream().min(Enum::compareTo).orElseThrow();
+        this.ioasBits = Math.min(48, caps.oas());
+        this.nextDomain = firstDomainId;
+    }
+
+    /** A host on {@code smmu} whose domains are numbered from 2^32 (clear of hand-made domain IDs). */
+    public static IommufdHost open(IommuSim sim, Smmu smmu) {
+        return new IommufdHost(sim, smmu, DEFAULT_FIRST_DOMAIN);
+    }
+
+    /** A host whose hidden and HWPT domains take IDs from {@code firstDomainId} upwards. */
+    public static IommufdHost open(IommuSim sim, Smmu smmu, long firstDomainId) {
+        return new IommufdHost(sim, smmu, firstDomainId);
+    }
+
+    /** The SMMU this host drives. */
+    public Smmu smmu() {
+        return smmu;
+    }
+
+    /** The model this host runs on. */
+    public IommuSim model() {
+        return sim;
+    }
+
+    /** {@code IOMMU_GET_HW_INFO}: the SMMU's ID-register fields. */
+    public IdrInfo hwInfo() {
+        return IdrInfo.of(caps);
+    }
+
+    /** The object with this ID, if any. */
+    public synchronized Optional<IommufdObject> object(int id) {
+        return Optional.ofNullable(objects.get(id));
+    }
+
+    // ---- IOAS ---------------------------------------------------------------
+
+    /** {@code IOMMU_IOAS_ALLOC}: a new, empty IO address space. */
+    public synchronized int ioasAlloc() {
+        DomainId backing = allocateDomain(caps.stage1() ? DomainSpec.stage1(granule, ioasBits, caps.oas(), 0)
+                : DomainSpec.stage2(granule, ioasBits, caps.oas(), 0));
+        Ioas ioas = new Ioas(nextId++, backing);
+        objects.put(ioas.id(), ioas);
+        ioasStates.put(ioas.id(), new IoasState(ioas));
+        return ioas.id();
+    }
+
+    /**
+     * {@code IOMMU_IOAS_MAP} with a fixed IOVA: maps {@code length} bytes at
+     * {@code iova} to {@code pa} (standing for the user VA a VMM would pass) in
+     * the IOAS and in every HWPT filled from it. Mapping over an existing area
+     * is {@link Errno#EEXIST}; misalignment or no access is {@link Errno#EINVAL}.
+     */
+    public synchronized void ioasMap(int ioasId, long iova, long pa, long length, Prot prot) {
+        IoasState s = ioas(ioasId);
+        MapBatch batch = MapBatch.single(iova, pa, length, prot);
+        call(() -> sim.map(s.ioas.backing(), batch));
+        for (PagingHwpt h : s.hwpts) {
+            call(() -> sim.map(h.domain(), batch));
+        }
+        s.areas.put(iova, batch.segments().get(0));
+    }
+
+    /**
+     * {@code IOMMU_IOAS_UNMAP}: unmaps every area inside {@code [iova, iova + length)}
+     * and answers the bytes unmapped. Nothing mapped there, or a range that cuts
+     * an area, is {@link Errno#ENOENT}. With {@code iova = 0} and
+     * {@code length = }{@link #UNMAP_ALL_LENGTH} it unmaps everything and, as
+     * iommufd's selftest expects ("Unmap all succeeds on an empty IOAS"),
+     * succeeds with 0 on an empty IOAS. Each HWPT's IOTLB entries for the
+     * removed areas are invalidated (CMD_SYNC completed) before it returns,
+     * as Linux's strict mode does.
+     */
+    public synchronized long ioasUnmap(int ioasId, long iova, long length) {
+        IoasState s = ioas(ioasId);
+        boolean all = iova == 0 && length == UNMAP_ALL_LENGTH;
+        if (all) {
+            if (s.areas.isEmpty()) {
+                return 0;
+            }
+            length = 1L << ioasBits;
+        }
+        UnmapBatch batch = UnmapBatch.single(iova, length);
+        long before = mappedBytes(s.ioas.backing());
+        call(() -> sim.unmap(s.ioas.backing(), batch));
+        long unmapped = before - mappedBytes(s.ioas.backing());
+        List<MapSegment> removed = s.removeAreas(iova, iova + length);
+        for (PagingHwpt h : s.hwpts) {
+            call(() -> sim.unmap(h.domain(), batch));
+        }
+        invalidate(s.hwpts, removed);
+        return unmapped;
+    }
+
+    private void invalidate(List<PagingHwpt> hwpts, List<MapSegment> removed) {
+        if (hwpts.isEmpty() || removed.isEmpty()) {
+            return;
+        }
+        List<Command> tlbis = new ArrayList<>();
+        for (PagingHwpt h : hwpts) {
+            RangeTarget target = h.stage() == DomainStage.STAGE2 ? RangeTarget.stage2(h.vmid())
+                    : RangeTarget.stage1(0, h.asid());
+            for (MapSegment area : removed) {
+                // non-leaf: an area may end in blocks of any level, and walk caches go too
+                tlbis.addAll(RangeInvalidation.build(target, area.iova(), area.size(), granule, false, caps.ril()));
+            }
+            if (h.nestParent()) {
+                // combined stage-1+2 entries are not removed by S2_IPA: Linux follows with NH_ALL of the VMID
+                tlbis.add(new TlbiNhAll(h.vmid()));
+            }
+        }
+        CommandBatches.issueWithSync(sim, smmu, tlbis);
+    }
+
+    // ---- HWPT ---------------------------------------------------------------
+
+    /**
+     * {@code IOMMU_HWPT_ALLOC}. With an IOAS as {@code ptId} and no data: a
+     * paging HWPT, stage 1 by default, stage 2 with {@link HwptFlags#NEST_PARENT}
+     * (or when the SMMU has only stage 2). With a nest-parent HWPT or a vIOMMU as
+     * {@code ptId} and {@link HwptData#ARM_SMMUV3} data: a nested HWPT holding the
+     * guest STE.
+     *
+     * @param data null or {@link HwptData#NONE} for a paging HWPT
+     * @throws IommufdException ENOENT (no such object); EINVAL (nested-on-nested,
+     *         a parent without NEST_PARENT, a nested request without data, short
+     *         data); EOPNOTSUPP (unknown flags or data type, flags on a nested
+     *         request, a capability the SMMU lacks); E2BIG (longer data with
+     *         non-zero tail); EIO (a guest STE a guest may not write)
+     */
+    public synchronized int hwptAlloc(int ptId, int flags, HwptData data) {
+        IommufdObject pt = find(ptId);
+        if ((flags & ~HwptFlags.KNOWN) != 0) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "unknown HWPT flags 0x" + Integer.toHexString(flags));
+        }
+        if ((flags & (HwptFlags.DIRTY_TRACKING | HwptFlags.PASID)) != 0) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "DIRTY_TRACKING and PASID HWPTs are not modelled");
+        }
+        boolean hasData = data != null && data.type() != HwptData.NONE;
+        if (data != null && data.type() == HwptData.NONE && data.length() != 0) {
+            throw new IommufdException(Errno.EINVAL, "IOMMU_HWPT_DATA_NONE with " + data.length() + " bytes of data");
+        }
+        if (pt instanceof Ioas ioas) {
+            if (hasData) {
+                // arm_smmu_domain_alloc_paging_flags takes no user data
+                throw new IommufdException(Errno.EOPNOTSUPP, "a paging HWPT takes no driver data (type " + data.type() + ")");
+            }
+            return pagingAlloc(ioasStates.get(ioas.id()), (flags & HwptFlags.NEST_PARENT) != 0);
+        }
+        if (pt instanceof PagingHwpt parent) {
+            return nestedAlloc(parent, 0, flags, hasData ? data : null);
+        }
+        if (pt instanceof Viommu v) {
+            return nestedAlloc((PagingHwpt) objects.get(v.parent()), v.id(), flags, hasData ? data : null);
+        }
+        if (pt instanceof NestedHwpt) {
+            throw new IommufdException(Errno.EINVAL,
+                    "nested-on-nested: HWPT " + ptId + " is itself nested; a nested HWPT's parent must be a NEST_PARENT paging HWPT");
+        }
+        throw new IommufdException(Errno.EINVAL, "object " + ptId + " is a " + kind(pt) + ", not an IOAS, HWPT or vIOMMU");
+    }
+
+    /** {@code IOMMU_HWPT_ALLOC} of a paging HWPT with no flags. */
+    public int hwptAlloc(int ioasId) {
+        return hwptAlloc(ioasId, 0, null);
+    }
+
+    private int pagingAlloc(IoasState s, boolean nestParent) {
+        DomainSpec spec;
+        if (nestParent) {
+            refuseUnlessNestingPossible();
+            spec = DomainSpec.stage2(granule, ioasBits, caps.oas(), nextVmid);
+        } else if (caps.stage1()) {
+            spec = DomainSpec.stage1(granule, ioasBits, caps.oas(), nextAsid);
+        } else {
+            spec = DomainSpec.stage2(granule, ioasBits, caps.oas(), nextVmid);
+        }
+        DomainId domain = allocateDomain(spec);
+        if (spec.stage() == DomainStage.STAGE1) {
+            nextAsid++;
+        } else {
+            nextVmid++;
+        }
+        if (!s.areas.isEmpty()) {
+            // iommufd fills a new domain from the IOAS's areas, one segment per area so areas stay areas
+            call(() -> sim.map(domain, new MapBatch(new ArrayList<>(s.areas.values()))));
+        }
+        PagingHwpt h = new PagingHwpt(nextId++, s.ioas.id(), domain, spec.stage(), nestParent, spec.asid(), spec.vmid());
+        objects.put(h.id(), h);
+        s.hwpts.add(h);
+        return h.id();
+    }
+
+    private void refuseUnlessNestingPossible() {
+        // Linux refuses NEST_PARENT without ARM_SMMU_FEAT_NESTING; the model's own rule says so for a nested spec
+        DomainSpec s2 = DomainSpec.stage2(granule, ioasBits, caps.oas(), 0);
+        DomainSpec probe = DomainSpec.nested(DomainId.of(0), granule, ioasBits, ioasBits, 0);
+        Optional<DomainError> e = DomainAllocation.check(probe, caps, Optional.of(s2));
+        if (e.isPresent()) {
+            throw new IommufdException(ModelErrors.errnoOf(e.get().kind().name()), "NEST_PARENT: " + e.get().message());
+        }
+    }
+
+    private int nestedAlloc(PagingHwpt parent, int viommu, int flags, HwptData data) {
+        if (data == null) {
+            throw new IommufdException(Errno.EINVAL, "a nested HWPT needs driver data (IOMMU_HWPT_DATA_ARM_SMMUV3)");
+        }
+        if (flags != 0) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "a nested HWPT takes no flags, got 0x" + Integer.toHexString(flags));
+        }
+        if (!parent.nestParent()) {
+            throw new IommufdException(Errno.EINVAL,
+                    "HWPT " + parent.id() + " was not allocated with NEST_PARENT and cannot be a nesting parent");
+        }
+        if (data.type() != HwptData.ARM_SMMUV3) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "data type " + data.type() + " is not one arm-smmu-v3 knows");
+        }
+        if (data.length() < HwptData.ARM_SMMUV3_LENGTH) {
+            throw new IommufdException(Errno.EINVAL, "struct iommu_hwpt_arm_smmuv3 is " + HwptData.ARM_SMMUV3_LENGTH
+                    + " bytes, got " + data.length());
+        }
+        if (!data.zeroFrom(HwptData.ARM_SMMUV3_LENGTH)) {
+            throw new IommufdException(Errno.E2BIG, "bytes beyond struct iommu_hwpt_arm_smmuv3 must be zero");
+        }
+        DomainSpec parentSpec = table(parent.domain()).spec();
+        DomainSpec probe = DomainSpec.nested(parent.domain(), granule, ioasBits, parentSpec.ias(), 0);
+        Optional<DomainError> e = DomainAllocation.check(probe, caps, Optional.of(parentSpec));
+        if (e.isPresent()) {
+            throw new IommufdException(ModelErrors.errnoOf(e.get().kind().name()), e.get().message());
+        }
+        GuestSte ste = GuestSte.parse(data.word(0), data.word(8));
+        NestedHwpt h = new NestedHwpt(nextId++, parent.id(), viommu, ste);
+        objects.put(h.id(), h);
+        return h.id();
+    }
+
+    // ---- attach ---------------------------------------------------------------
+
+    /**
+     * Attaches the device with physical StreamID {@code sid} to a HWPT (or to an
+     * IOAS, through a new paging HWPT, as iommufd's auto-domain does): writes its
+     * STE (and CD for a stage-1 HWPT), then CFGI_STE and CMD_SYNC. A nested
+     * HWPT's STE follows the guest's: ABORT, stage 2 only for BYPASS, or nested
+     * with the guest's CD table for stage 1.
+     *
+     * @return the HWPT the device is now attached to
+     */
+    public synchronized int attach(int sid, int hwptOrIoasId) {
+        requireDevice(sid);
+        IommufdObject o = find(hwptOrIoasId);
+        if (o instanceof Ioas ioas) {
+            o = objects.get(pagingAlloc(ioasStates.get(ioas.id()), false));
+        }
+        Ste ste;
+        if (o instanceof PagingHwpt h) {
+            if (h.stage() == DomainStage.STAGE1) {
+                call(() -> sim.writeCd(smmu, sid, 0, Cd.of(h.asid(), h.domain())));
+                ste = Ste.stage1(0, S1Dss.SSID0);
+            } else {
+                ste = Ste.stage2(h.vmid(), h.domain());
+            }
+        } else if (o instanceof NestedHwpt n) {
+            PagingHwpt parent = (PagingHwpt) objects.get(n.parent());
+            ste = switch (n.ste().config()) {
+                case BYPASS -> Ste.stage2(parent.vmid(), parent.domain());
+                case STAGE1 -> Ste.nested(n.ste().s1CdMax(), n.ste().s1dss(), parent.vmid(), parent.domain());
+                default -> Ste.abort();
+            };
+        } else {
+            throw new IommufdException(Errno.EINVAL, "object " + hwptOrIoasId + " is a " + kind(o) + ", not a HWPT or IOAS");
+        }
+        installSte(sid, ste);
+        return o.id();
+    }
+
+    /** Detaches the device: its STE becomes ABORT (Linux's blocking domain), effective after CFGI_STE and CMD_SYNC. */
+    public synchronized void detach(int sid) {
+        requireDevice(sid);
+        installSte(sid, Ste.abort());
+    }
+
+    private void installSte(int sid, Ste ste) {
+        call(() -> sim.writeSte(smmu, sid, ste));
+        // LEAF=0: the STE and every CD under it
+        CommandBatches.issueWithSync(sim, smmu, List.of(new CfgiSte(sid, false)));
+    }
+
+    private void requireDevice(int sid) {
+        if (!caps.sidInRange(Integer.toUnsignedLong(sid))) {
+            throw new IommufdException(Errno.ENODEV, "StreamID 0x" + Integer.toHexString(sid)
+                    + " is beyond the SMMU's " + caps.sidBits() + "-bit StreamIDs");
+        }
+    }
+
+    // ---- vIOMMU ---------------------------------------------------------------
+
+    /**
+     * {@code IOMMU_VIOMMU_ALLOC} of type ARM_SMMUV3 over a nest-parent HWPT; its
+     * VMID is the parent's (Linux's {@code arm_vsmmu_init}).
+     *
+     * @throws IommufdException ENOENT (no such object); EINVAL (not a HWPT, or not a nest parent)
+     */
+    public synchronized int viommuAlloc(int parentHwptId) {
+        IommufdObject o = find(parentHwptId);
+        if (!(o instanceof PagingHwpt parent)) {
+            throw new IommufdException(Errno.EINVAL, "object " + parentHwptId + " is a " + kind(o) + ", not a paging HWPT");
+        }
+        if (!parent.nestParent()) {
+            throw new IommufdException(Errno.EINVAL, "HWPT " + parentHwptId + " was not allocated with NEST_PARENT");
+        }
+        Viommu v = new Viommu(nextId++, parent.id(), parent.vmid());
+        objects.put(v.id(), v);
+        vsidTables.put(v.id(), new HashMap<>());
+        return v.id();
+    }
+
+    /**
+     * {@code IOMMU_VDEVICE_ALLOC}: the guest's virtual StreamID {@code vsid} on
+     * this vIOMMU stands for the device with physical StreamID {@code psid}.
+     *
+     * @throws IommufdException ENODEV (no such StreamID); EEXIST (vSID taken, or the device already has one here)
+     */
+    public synchronized int vdeviceAlloc(int viommuId, int vsid, int psid) {
+        Viommu v = viommu(viommuId);
+        requireDevice(psid);
+        Map<Integer, Integer> table = vsidTables.get(v.id());
+        if (table.containsKey(vsid)) {
+            throw new IommufdException(Errno.EEXIST, "virtual StreamID 0x" + Integer.toHexString(vsid) + " is taken");
+        }
+        if (table.containsValue(psid)) {
+            throw new IommufdException(Errno.EEXIST, "StreamID 0x" + Integer.toHexString(psid)
+                    + " already has a vDEVICE on vIOMMU " + viommuId);
+        }
+        table.put(vsid, psid);
+        Vdevice d = new Vdevice(nextId++, v.id(), vsid, psid);
+        objects.put(d.id(), d);
+        return d.id();
+    }
+
+    // ---- guest invalidation -------------------------------------------------------
+
+    /**
+     * {@code IOMMU_HWPT_INVALIDATE} on a vIOMMU with arm-smmu-v3 commands: each
+     * 16-byte entry is filtered ({@link GuestCommand}), the accepted prefix is
+     * put on the SMMU's queue in batches ending with CMD_SYNC, and the result
+     * says how many entries were handled and why the next one was refused.
+     *
+     * <p>Model choice: entries before a refused one are issued and synced
+     * before returning, so "handled" means "took effect". (Linux counts them
+     * handled but, for a refusal inside the first batch, never issues them.)
+     *
+     * @param entries     {@code entries.length / entryLength} little-endian commands
+     * @param entryLength must be 16 ({@link #ARM_SMMUV3_INVALIDATE_ENTRY})
+     * @throws IommufdException ENOENT (no such object); EINVAL (a paging HWPT,
+     *         which has no guest-owned cache, or a bad entry length);
+     *         EOPNOTSUPP (a nested HWPT: arm-smmu-v3 takes guest invalidations
+     *         on the vIOMMU only)
+     */
+    public synchronized InvalidationResult invalidate(int hwptOrViommuId, byte[] entries, int entryLength) {
+        IommufdObject o = find(hwptOrViommuId);
+        if (o instanceof NestedHwpt) {
+            throw new IommufdException(Errno.EOPNOTSUPP,
+                    "arm-smmu-v3 nested HWPTs have no cache_invalidate_user; invalidate through the vIOMMU");
+        }
+        if (!(o instanceof Viommu v)) {
+            throw new IommufdException(Errno.EINVAL, "object " + hwptOrViommuId + " is a " + kind(o)
+                    + "; only a nested HWPT or a vIOMMU takes user invalidations");
+        }
+        if (entryLength != ARM_SMMUV3_INVALIDATE_ENTRY) {
+            throw new IommufdException(Errno.EINVAL, "entry_len " + entryLength + " is not 16 (a command-queue entry)");
+        }
+        if (entries.length % entryLength != 0) {
+            throw new IommufdException(Errno.EINVAL, entries.length + " bytes is not a whole number of 16-byte entries");
+        }
+        Map<Integer, Integer> vsids = vsidTables.get(v.id());
+        List<Command> accepted = new ArrayList<>();
+        EntryError error = null;
+        for (int i = 0; i < entries.length / entryLength; i++) {
+            GuestCommand g = GuestCommand.convert(RawCommand.fromBytes(entries, i * entryLength), v.vmid(), vsids, caps);
+            if (g instanceof GuestCommand.Refused r) {
+                error = new EntryError(i, r.errno(), r.reason());
+                break;
+            }
+            accepted.add(((GuestCommand.Accepted) g).command());
+        }
+        if (!accepted.isEmpty()) {
+            CommandBatches.issueWithSync(sim, smmu, accepted);
+        }
+        return new InvalidationResult(accepted.size(), Optional.ofNullable(error));
+    }
+
+    /** {@link #invalidate(int, byte[], int)} with entries given as raw commands. */
+    public InvalidationResult invalidate(int hwptOrViommuId, List<RawCommand> entries) {
+        byte[] bytes = new byte[entries.size() * RawCommand.BYTES];
+        for (int i = 0; i < entries.size(); i++) {
+            System.arraycopy(entries.get(i).toBytes(), 0, bytes, i * RawCommand.BYTES, RawCommand.BYTES);
+        }
+        return invalidate(hwptOrViommuId, bytes, ARM_SMMUV3_INVALIDATE_ENTRY);
+    }
+
+    // ---- VFIO and guest memory ------------------------------------------------------
+
+    /** A VFIO type1 compatibility container on a new IOAS of this host. */
+    public VfioContainer vfioContainer() {
+        return new VfioContainer(this);
+    }
+
+    /** The guest memory behind a vIOMMU: where the guest keeps its stage-1 tables and CD tables. */
+    public GuestRam guestRam(int viommuId) {
+        synchronized (this) {
+            viommu(viommuId);
+        }
+        return new GuestRam(this, viommuId);
+    }
+
+    // ---- helpers for GuestRam and VfioContainer ----------------------------------------
+
+    synchronized DomainId guestTable(int viommuId, int asid) {
+        PagingHwpt parent = (PagingHwpt) objects.get(viommu(viommuId).parent());
+        return allocateDomain(DomainSpec.nested(parent.domain(), granule, ioasBits, table(parent.domain()).spec().ias(), asid));
+    }
+
+    synchronized int psidOf(int viommuId, int vsid) {
+        Integer psid = vsidTables.get(viommu(viommuId).id()).get(vsid);
+        if (psid == null) {
+            throw new IommufdException(Errno.ENODEV, "virtual StreamID 0x" + Integer.toHexString(vsid)
+                    + " has no vDEVICE on vIOMMU " + viommuId);
+        }
+        return psid;
+    }
+
+    Granule granule() {
+        return granule;
+    }
+
+    static void call(Runnable r) {
+        try {
+            r.run();
+        } catch (ModelException e) {
+            throw ModelErrors.of(e);
+        }
+    }
+
+    private DomainId allocateDomain(DomainSpec spec) {
+        DomainId id = DomainId.of(nextDomain++);
+        call(() -> sim.allocateDomain(id, spec, smmu));
+        return id;
+    }
+
+    private PageTable table(DomainId id) {
+        return sim.pageTable(id).orElseThrow(() -> new IommufdException(Errno.ENOENT, "no domain " + id));
+    }
+
+    private long mappedBytes(DomainId id) {
+        return table(id).mappedBytes();
+    }
+
+    private IommufdObject find(int id) {
+        IommufdObject o = objects.get(id);
+        if (o == null) {
+            throw new IommufdException(Errno.ENOENT, "no object " + id);
+        }
+        return o;
+    }
+
+    private IoasState ioas(int id) {
+        IommufdObject o = find(id);
+        if (!(o instanceof Ioas)) {
+            throw new IommufdException(Errno.ENOENT, "object " + id + " is a " + kind(o) + ", not an IOAS");
+        }
+        return ioasStates.get(id);
+    }
+
+    private Viommu viommu(int id) {
+        IommufdObject o = find(id);
+        if (!(o instanceof Viommu v)) {
+            throw new IommufdException(Errno.ENOENT, "object " + id + " is a " + kind(o) + ", not a vIOMMU");
+        }
+        return v;
+    }
+
+    private static String kind(IommufdObject o) {
+        return o.getClass().getSimpleName();
+    }
+}

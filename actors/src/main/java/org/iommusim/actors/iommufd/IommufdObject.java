@@ -1,0 +1,10 @@
+package org.iommusim.actors.iommufd;
+
+/**
+ * An object of the host's iommufd context, all sharing one ID space as
+ * iommufd's objects do: IO address spaces, HWPTs, vIOMMUs and vDEVICEs.
+ */
+public sealed interface IommufdObject permits Ioas, PagingHwpt, NestedHwpt, Viommu, Vdevice {
+    /** The object's ID in the context. */
+    int id();
+}

@@ -1,0 +1,34 @@
+package org.iommusim.actors.iommufd;
+
+import java.nio.file.Path;
+import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.api.ModelOptions;
+import org.iommusim.actors.api.Smmu;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+
+/** A model on a fresh LevelDB directory with one SMMU and an iommufd host on it; closing stops the model. */
+final class HostFixture implements AutoCloseable {
+    final IommuSim sim;
+    final Smmu smmu;
+    final IommufdHost host;
+
+    HostFixture(Path dir, SmmuCapabilities caps) {
+        sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).withWorkers(1));
+        try {
+            smmu = sim.addSmmu(0, caps);
+            host = IommufdHost.open(sim, smmu);
+        } catch (RuntimeException e) {
+            sim.close();
+            throw e;
+        }
+    }
+
+    HostFixture(Path dir) {
+        this(dir, SmmuCapabilities.defaults());
+    }
+
+    @Override
+    public void close() {
+        sim.close();
+    }
+}

@@ -1,0 +1,99 @@
+package org.iommusim.actors.iommufd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.api.ModelOptions;
+import org.iommusim.actors.api.Smmu;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.CfgiCd;
+import org.iommusim.protocol.command.TlbiNhVa;
+import org.iommusim.protocol.config.S1Dss;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.event.FTranslation;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.Faulted;
+import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.TranslationResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tiny VMM of docs/EMBEDDING.md, as a test so it is compiled and run
+ * (through {@link TinyVmmExampleTest}): a VMM gives two devices to a guest
+ * behind a virtual SMMU; the guest owns stage 1, the host stage 2; DMA runs
+ * through both devices, and unmaps on either side take effect only through
+ * the invalidations each side is allowed to send.
+ */
+public class TinyVmmExample {
+    static final long GUEST_RAM_IPA = 0x4000_0000L;   // where the guest sees its RAM
+    static final long HOST_RAM_PA = 0x8_0000_0000L;   // what backs it on the host
+    static final long GUEST_RAM_SIZE = 0x20_0000L;     // 2 MiB
+    static final long CD_TABLE_IPA = GUEST_RAM_IPA + 0x10_0000L;
+    static final long DMA_VA = 0x1000_0000L;          // the guest's DMA address for each device
+    static final int[] PSID = {0x10, 0x11};           // physical StreamIDs
+    static final int[] VSID = {1, 2};                 // what the guest calls them
+
+    @Test
+    void twoDevicesBehindAVirtualSmmuDoDma(@TempDir Path dir) {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir))) {
+            Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());
+            IommufdHost host = IommufdHost.open(sim, smmu);
+            IdrInfo hw = host.hwInfo();
+            assertTrue(hw.s1p() && hw.s2p(), "a virtual SMMU needs both stages");
+
+            // VMM: guest RAM in an IOAS, a nest-parent stage-2 HWPT on it, and a vSMMU over that
+            int ioas = host.ioasAlloc();
+            host.ioasMap(ioas, GUEST_RAM_IPA, HOST_RAM_PA, GUEST_RAM_SIZE, Prot.rw());
+            int s2 = host.hwptAlloc(ioas, HwptFlags.NEST_PARENT, null);
+            int vsmmu = host.viommuAlloc(s2);
+
+            // VMM: each device gets a virtual StreamID, and the guest's STE (stage 1) as a nested HWPT
+            HwptData guestSte = GuestSte.stage1(CD_TABLE_IPA, 0, S1Dss.SSID0).toHwptData();
+            int nested = host.hwptAlloc(vsmmu, 0, guestSte);
+            for (int i = 0; i < 2; i++) {
+                host.vdeviceAlloc(vsmmu, VSID[i], PSID[i]);
+                host.attach(PSID[i], nested);
+            }
+
+            // guest driver: a stage-1 table per device (ASID 1 and 2), a buffer each, CDs, then CFGI_CD
+            GuestRam ram = host.guestRam(vsmmu);
+            DomainId[] tables = new DomainId[2];
+            for (int i = 0; i < 2; i++) {
+                tables[i] = ram.newStage1Table(i + 1);
+                ram.map(tables[i], DMA_VA, GUEST_RAM_IPA + i * 0x1000L, 0x1000, Prot.rw());
+                ram.writeCd(VSID[i], 0, i + 1, tables[i]);
+            }
+            InvalidationResult cfgi = host.invalidate(vsmmu,
+                    List.of(new CfgiCd(VSID[0], 0, true).encode(), new CfgiCd(VSID[1], 0, true).encode()));
+            assertEquals(2, cfgi.entriesHandled());
+
+            // devices: DMA through both, guest VA -> IPA (guest stage 1) -> PA (host stage 2)
+            for (int i = 0; i < 2; i++) {
+                TranslationResult r = dma(sim, smmu, PSID[i], DMA_VA + 0x40);
+                assertEquals(HOST_RAM_PA + i * 0x1000L + 0x40, ((Translated) r).outputAddress());
+            }
+
+            // guest: unmap device 0's buffer and invalidate it; VMID 0 is overwritten with the vSMMU's
+            ram.unmap(tables[0], DMA_VA, 0x1000);
+            assertTrue(host.invalidate(vsmmu, List.of(TlbiNhVa.of(0, 1, DMA_VA, true).encode())).ok());
+            assertInstanceOf(FTranslation.class, ((Faulted) dma(sim, smmu, PSID[0], DMA_VA)).event());
+            assertInstanceOf(Translated.class, dma(sim, smmu, PSID[1], DMA_VA), "device 1 is untouched");
+
+            // VMM: take the guest's RAM away; the host invalidates stage 2 and the nested entries itself
+            assertEquals(GUEST_RAM_SIZE, host.ioasUnmap(ioas, GUEST_RAM_IPA, GUEST_RAM_SIZE));
+            FTranslation s2Fault = (FTranslation) ((Faulted) dma(sim, smmu, PSID[1], DMA_VA)).event();
+            assertTrue(s2Fault.toText().contains("s2=1"), "the fault names stage 2: " + s2Fault.toText());
+        }
+    }
+
+    private static TranslationResult dma(IommuSim sim, Smmu smmu, int sid, long va) {
+        return sim.translate(smmu, TranslationRequest.of(sid, va, Access.READ));
+    }
+}
