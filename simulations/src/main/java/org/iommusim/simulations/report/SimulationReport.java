@@ -1,0 +1,47 @@
+package org.iommusim.simulations.report;
+
+import java.util.List;
+
+/**
+ * Everything a run reports; written as {@code report.json} and rendered as
+ * {@code report.html}. Times are virtual nanoseconds.
+ *
+ * @param eventDigest     SHA-256 of the exported event stream without wall-clock fields
+ * @param hitRate         IOTLB hit rate over virtual time (one point per sampling interval)
+ * @param latency         translation latency histogram in virtual time
+ * @param staleWindows    every stale window observed: unmap to the last use of its stale translation
+ * @param queueOccupancy  command-queue occupancy over virtual time (entries between CONS and PROD)
+ * @param journalDir      where the run's LevelDB journal is
+ */
+public record SimulationReport(String scenario, String file, String question, long seed, String mode,
+        String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
+        Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run) {
+
+    /** One point of a time series. */
+    public record Point(long timeNs, double value) {}
+
+    public record Checker(long translationsChecked, int violationCount, List<Violation> violations) {}
+
+    /**
+     * A checker finding: what rule broke, explained, with the journal event
+     * sequence numbers to look at and a ready {@code iommu-sim trace} command.
+     */
+    public record Violation(String rule, String explanation, int sid, long iova, List<String> events,
+            String traceCommand) {}
+
+    public record Iotlb(long hits, long misses, double hitRate) {}
+
+    /** Percentiles and the histogram buckets (upper bound ns, count). */
+    public record Latency(long count, double meanNs, long p50Ns, long p99Ns, long maxNs, List<Bucket> histogram) {}
+
+    public record Bucket(long upToNs, long count) {}
+
+    /** Stale windows: their count, maximum and distribution. */
+    public record StaleWindow(long count, long maxNs, double meanNs, List<Bucket> distribution) {}
+
+    public record Commands(long submitted, double perSecond, long syncs, double meanSyncLatencyNs,
+            long maxQueueOccupancy) {}
+
+    /** How the run went: operations done, virtual time covered, wall-clock seconds (not in the digest). */
+    public record Run(long operations, long virtualNanos, double wallSeconds) {}
+}
