@@ -341,6 +341,17 @@ public final class IommuSim implements AutoCloseable {
         return join(translateAsync(smmu, request));
     }
 
+    /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */
+    public CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
+        return AskPattern.<TranslationWorker.Command, TranslationWorker.Traced>ask(
+                smmu.handles.pool().workerFor(request.sid(), request.iova()),
+                r -> new TranslationWorker.TranslateTraced(request, r), options.callTimeout(), system.scheduler());
+    }
+
+    public TranslationWorker.Traced translateTraced(Smmu smmu, TranslationRequest request) {
+        return join(translateTracedAsync(smmu, request));
+    }
+
     /** Up to {@link ModelOptions#maxBurst()} translations, one reply, results in request order. */
     public CompletionStage<List<TranslationResult>> translateBurstAsync(Smmu smmu, List<TranslationRequest> requests) {
         return AskPattern.<BurstRouter.Burst, BurstRouter.BurstReply>ask(smmu.handles.bursts(),

@@ -64,6 +64,11 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     public record TranslateBurst(List<TranslationRequest> requests, ActorRef<BurstRouter.BurstReply> replyTo)
             implements Command {}
 
+    /** A translation answered with how it was found (hit, miss, configuration) and the walk's descriptor reads. */
+    public record TranslateTraced(TranslationRequest request, ActorRef<Traced> replyTo) implements Command {}
+
+    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps) {}
+
     public record GetShard(ActorRef<ShardReport> replyTo) implements Command {}
 
     /** The shard's entries and counters, and per-stream counters (keyed by StreamID). */
@@ -151,6 +156,11 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
                     c.replyTo().tell(r);
                     return afterTranslations();
                 })
+                .onCommand(TranslateTraced.class, (s, c) -> {
+                    Outcome o = outcome(s, c.request(), null);
+                    c.replyTo().tell(new Traced(o.result(), o.path(), o.walkSteps()));
+                    return afterTranslations();
+                })
                 .onCommand(TranslateBurst.class, (s, c) -> {
                     List<SmmuEvent> faults = new ArrayList<>();
                     List<TranslationResult> results = new ArrayList<>(c.requests().size());
@@ -175,6 +185,10 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
 
     /** Translates one request; a fault goes to {@code faults} when given, else straight to the SMMU. */
     private TranslationResult translate(ShardState s, TranslationRequest r, List<SmmuEvent> faults) {
+        return outcome(s, r, faults).result();
+    }
+
+    private Outcome outcome(ShardState s, TranslationRequest r, List<SmmuEvent> faults) {
         StreamContext context = ConfigResolution.resolve(r, caps, smmu.config().effective(r.sid()), domains::table);
         Outcome o = TranslationEngine.translate(r, context, s.shard);
         pending.addAll(o.fills());
@@ -186,7 +200,7 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
                 faultSink.tell(new SmmuEntity.RecordFaults(List.of(o.fault())));
             }
         }
-        return o.result();
+        return o;
     }
 
     private Effect<IotlbEvent, ShardState> afterTranslations() {

@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.iommusim.persistence.replay.EventCursor;
-import org.iommusim.persistence.replay.JournalEvent;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.simulations.cli.UserError;
 import picocli.CommandLine.Command;
@@ -34,17 +32,9 @@ public final class ExportCommand extends JournalCommand {
         if (target.startsWith(reader.location().dataDir())) {
             throw new UserError("--out " + target + " is inside the journal's directory, which replay never changes");
         }
-        EventRenderers renderers = EventRenderers.standard();
-        Timeline timeline = new Timeline(renderers);
-        long count = 0;
-        try (BufferedWriter w = Files.newBufferedWriter(target, StandardCharsets.UTF_8);
-             EventCursor events = reader.allEvents()) {
-            while (events.hasNext()) {
-                JournalEvent e = events.next();
-                w.write(renderers.json(e, timeline.before(e)).toString());
-                w.write('\n');
-                count++;
-            }
+        long count;
+        try (BufferedWriter w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            count = JournalExport.write(reader, w);
         } catch (IOException e) {
             throw new UserError("cannot write " + target + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,171 @@
+package org.iommusim.simulations.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.simulations.scenario.Workload;
+
+/** The device workloads of the scenarios. */
+final class Devices {
+    private Devices() {}
+
+    private static long pages(long bytes) {
+        return (bytes + 4095) & ~4095L;
+    }
+
+    /** A NIC ring: a packet is DMA'd into the oldest buffer, which is unmapped and replaced by a new one. */
+    static final class Nic extends Device {
+        private final Workload.NicRing w;
+        private final DomainCtx domain;
+        private final List<List<MapRecord>> ring = new ArrayList<>();
+        private long nextPa;
+        private int slot;
+
+        Nic(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.NicRing w, DomainCtx domain,
+                long paBase) {
+            super(name, sid, cpu, order, res);
+            this.w = w;
+            this.domain = domain;
+            this.nextPa = paBase;
+        }
+
+        @Override
+        void setup(Simulation.Context ctx, Clock c) {
+            for (int i = 0; i < w.ringSize(); i++) {
+                ring.add(newBuffer(ctx, c));
+            }
+        }
+
+        private List<MapRecord> newBuffer(Simulation.Context ctx, Clock c) {
+            long size = pages(w.packetBytes());
+            List<MapRecord> r = ctx.driver().map(domain, nextPa, size, 1, Prot.of(Prot.READ | Prot.WRITE), sid, c);
+            nextPa += size;
+            return r;
+        }
+
+        @Override
+        int step(Simulation.Context ctx, Clock c, Random rnd) {
+            List<MapRecord> buf = ring.get(slot);
+            MapRecord r = buf.get(0);
+            for (int i = 0; i < w.dmaPerPacket(); i++) {
+                ctx.dma(this, r.iova + (rnd.nextLong(r.size) & ~63L), Access.WRITE, c);
+            }
+            ctx.driver().unmap(domain, buf, cpu, c);
+            unmapped(buf);
+            ring.set(slot, newBuffer(ctx, c));
+            slot = (slot + 1) % ring.size();
+            return w.dmaPerPacket() + stray(ctx, c, rnd);
+        }
+    }
+
+    /** Random accesses over a window mapped once. */
+    static final class RandomAccess extends Device {
+        private final Workload.RandomAccess w;
+        private final DomainCtx domain;
+        private final long paBase;
+        private MapRecord window;
+
+        RandomAccess(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.RandomAccess w,
+                DomainCtx domain, long paBase) {
+            super(name, sid, cpu, order, res);
+            this.w = w;
+            this.domain = domain;
+            this.paBase = paBase;
+        }
+
+        @Override
+        void setup(Simulation.Context ctx, Clock c) {
+            window = ctx.driver().map(domain, paBase, pages(w.windowBytes()), 1, Prot.rw(), sid, c).get(0);
+        }
+
+        @Override
+        int step(Simulation.Context ctx, Clock c, Random rnd) {
+            Access a = rnd.nextDouble() < w.writeFraction() ? Access.WRITE : Access.READ;
+            // page-granular accesses: the IOTLB's reach over the window is what this device measures
+            ctx.dma(this, window.iova + (rnd.nextLong(window.size) & ~63L), a, c);
+            return 1;
+        }
+    }
+
+    /** Storage I/O: map a scatter-gather list in one request, DMA each segment, unmap it in one request. */
+    static final class Storage extends Device {
+        private final Workload.StorageSg w;
+        private final DomainCtx domain;
+        private final long paBase;
+
+        Storage(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.StorageSg w,
+                DomainCtx domain, long paBase) {
+            super(name, sid, cpu, order, res);
+            this.w = w;
+            this.domain = domain;
+            this.paBase = paBase;
+        }
+
+        @Override
+        void setup(Simulation.Context ctx, Clock c) {}
+
+        @Override
+        int step(Simulation.Context ctx, Clock c, Random rnd) {
+            long seg = pages(w.segmentBytes());
+            List<MapRecord> sg = ctx.driver().map(domain, paBase + rnd.nextInt(64) * seg * w.segments(), seg,
+                    w.segments(), Prot.rw(), sid, c);
+            Access a = rnd.nextBoolean() ? Access.READ : Access.WRITE;
+            for (MapRecord r : sg) {
+                ctx.dma(this, r.iova, a, c);
+            }
+            ctx.driver().unmap(domain, sg, cpu, c);
+            unmapped(sg);
+            return sg.size() + stray(ctx, c, rnd);
+        }
+    }
+
+    /**
+     * A guest device behind nested translation: the guest's stage-1 window
+     * stays mapped; the host moves one guest page (remaps stage 2 and
+     * invalidates as configured) every {@code remapEvery} accesses.
+     */
+    static final class NestedGuest extends Device {
+        private final Workload.NestedGuest w;
+        private final DomainCtx s1;
+        private final DomainCtx s2;
+        private final long paBase;
+        private long nextPa;
+        private MapRecord guestWindow;
+        private final List<MapRecord> hostPages = new ArrayList<>();
+        private long accesses;
+
+        NestedGuest(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.NestedGuest w,
+                DomainCtx s1, DomainCtx s2, long paBase) {
+            super(name, sid, cpu, order, res);
+            this.w = w;
+            this.s1 = s1;
+            this.s2 = s2;
+            this.paBase = paBase;
+        }
+
+        @Override
+        void setup(Simulation.Context ctx, Clock c) {
+            long size = pages(w.windowBytes());
+            long ipa = s2.iovas.allocate(size);
+            // the host maps guest memory page by page, so each page can be moved on its own
+            hostPages.addAll(ctx.driver().mapAt(s2, ipa, paBase, 4096, (int) (size / 4096), Prot.rw(), sid, c));
+            nextPa = paBase + size;
+            guestWindow = ctx.driver().mapAt(s1, s1.iovas.allocate(size), ipa, size, 1, Prot.rw(), sid, c).get(0);
+        }
+
+        @Override
+        int step(Simulation.Context ctx, Clock c, Random rnd) {
+            ctx.dma(this, guestWindow.iova + (rnd.nextLong(guestWindow.size) & ~63L),
+                    rnd.nextBoolean() ? Access.READ : Access.WRITE, c);
+            if (++accesses % w.remapEvery() == 0) {
+                int i = rnd.nextInt(hostPages.size());
+                MapRecord old = hostPages.get(i);
+                hostPages.set(i, ctx.driver().remapStage2(s2, old, nextPa, sid, c));
+                nextPa += 4096;
+            }
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package org.iommusim.simulations.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.api.Smmu;
+import org.iommusim.protocol.command.CmdSync;
+import org.iommusim.protocol.command.Command;
+import org.iommusim.protocol.command.RangeInvalidation;
+import org.iommusim.protocol.command.RangeTarget;
+import org.iommusim.protocol.command.TlbiRange;
+import org.iommusim.protocol.command.TlbiS12Vmall;
+import org.iommusim.protocol.command.TlbiS2Ipa;
+import org.iommusim.protocol.domain.MapBatch;
+import org.iommusim.protocol.domain.MapSegment;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.domain.UnmapBatch;
+import org.iommusim.protocol.domain.UnmapSegment;
+import org.iommusim.simulations.scenario.DriverDef;
+import org.iommusim.simulations.scenario.FaultInjection;
+
+/**
+ * The modelled OS driver: maps and unmaps through the model and invalidates
+ * as its strategy says (strict, batched, lazy with per-CPU flush queues), with
+ * per-page, range or ASID-wide commands, a CMD_SYNC after each invalidation it
+ * must wait for, and the injected faults (a dropped TLBI, a skipped sync). It
+ * reports every map, unmap and release to the history the checker uses.
+ */
+final class Driver {
+    private static final int BATCH = 64;
+
+    private IommuSim sim;
+    private final DriverDef def;
+    private final History history;
+    private final Checker checker;
+    private final Metrics metrics;
+    private final Faults faults;
+    private final List<List<MapRecord>> lazyQueues = new ArrayList<>();
+    private final List<Long> lazyOldest = new ArrayList<>();
+    private final List<Command> batched = new ArrayList<>();
+    private final List<MapRecord> batchedRecords = new ArrayList<>();
+    private Smmu batchedSmmu;
+
+    Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults) {
+        this.sim = sim;
+        this.def = def;
+        this.history = history;
+        this.checker = checker;
+        this.metrics = metrics;
+        this.faults = faults;
+        for (int i = 0; i < Math.max(1, def.cpus()); i++) {
+            lazyQueues.add(new ArrayList<>());
+            lazyOldest.add(Long.MAX_VALUE);
+        }
+    }
+
+    /** After a crash the run continues on the restarted model. */
+    void restarted(IommuSim model) {
+        this.sim = model;
+    }
+
+    // ---- map / unmap ----------------------------------------------------------
+
+    /** Maps scatter-gather segments of {@code size} bytes each to consecutive PAs; returns each segment's record. */
+    synchronized List<MapRecord> map(DomainCtx d, long pa, long segmentSize, int segments, Prot prot, int sid, Clock c) {
+        List<MapSegment> segs = new ArrayList<>(segments);
+        long[] iovas = new long[segments];
+        for (int i = 0; i < segments; i++) {
+            iovas[i] = d.iovas.allocate(segmentSize);
+            segs.add(new MapSegment(iovas[i], pa + i * segmentSize, segmentSize, prot));
+            checker.mapped(history, d.id, iovas[i], segmentSize, c.now(), sid);
+        }
+        long seq = sim.map(d.id, new MapBatch(segs));
+        c.advance(metricsMapCost());
+        List<MapRecord> out = new ArrayList<>(segments);
+        for (int i = 0; i < segments; i++) {
+            MapRecord r = new MapRecord(d.id, iovas[i], segmentSize, pa + i * segmentSize, prot, c.now(), seq);
+            history.add(r);
+            out.add(r);
+        }
+        return out;
+    }
+
+    private long metricsMapCost() {
+        return faults.costs().mapNs();
+    }
+
+    /** Unmaps the records' ranges (one request) and invalidates per the strategy. */
+    synchronized void unmap(DomainCtx d, List<MapRecord> records, int cpu, Clock c) {
+        List<UnmapSegment> segs = new ArrayList<>(records.size());
+        for (MapRecord r : records) {
+            segs.add(new UnmapSegment(r.iova, r.size));
+        }
+        long seq = sim.unmap(d.id, new UnmapBatch(segs));
+        c.advance(metricsMapCost());
+        for (MapRecord r : records) {
+            r.unmapAt = c.now();
+            r.unmapSeq = seq;
+        }
+        switch (def.strategy()) {
+            case STRICT -> {
+                List<Command> cmds = new ArrayList<>();
+                for (MapRecord r : records) {
+                    cmds.addAll(invalidation(d, r.iova, r.size));
+                }
+                invalidateGroupAndRelease(d.smmu, dedupe(cmds), records, c);
+            }
+            case BATCHED -> {
+                for (MapRecord r : records) {
+                    batched.addAll(invalidation(d, r.iova, r.size));
+                    batchedRecords.add(r);
+                }
+                batchedSmmu = d.smmu;
+                if (batched.size() >= def.batchCommands()) {
+                    flushBatched(c);
+                }
+            }
+            case LAZY -> {
+                List<MapRecord> q = lazyQueues.get(cpu % lazyQueues.size());
+                if (q.isEmpty()) {
+                    lazyOldest.set(cpu % lazyQueues.size(), c.now());
+                }
+                q.addAll(records);
+                if (q.size() >= def.flushQueue()) {
+                    flushLazy(cpu % lazyQueues.size(), c);
+                }
+            }
+        }
+    }
+
+    /** Maps segments at a chosen IOVA (a guest or host laying out memory), recording them like {@link #map}. */
+    synchronized List<MapRecord> mapAt(DomainCtx d, long iova, long pa, long segmentSize, int segments, Prot prot, int sid, Clock c) {
+        List<MapSegment> segs = new ArrayList<>(segments);
+        for (int i = 0; i < segments; i++) {
+            segs.add(new MapSegment(iova + i * segmentSize, pa + i * segmentSize, segmentSize, prot));
+            checker.mapped(history, d.id, iova + i * segmentSize, segmentSize, c.now(), sid);
+        }
+        long seq = sim.map(d.id, new MapBatch(segs));
+        c.advance(metricsMapCost());
+        List<MapRecord> out = new ArrayList<>(segments);
+        for (int i = 0; i < segments; i++) {
+            MapRecord r = new MapRecord(d.id, iova + i * segmentSize, segmentSize, pa + i * segmentSize, prot, c.now(), seq);
+            history.add(r);
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** The host changes a stage-2 mapping under a nested guest, invalidating as configured; returns the new record. */
+    synchronized MapRecord remapStage2(DomainCtx s2, MapRecord old, long newPa, int sid, Clock c) {
+        long seq = sim.unmap(s2.id, UnmapBatch.single(old.iova, old.size));
+        c.advance(metricsMapCost());
+        old.unmapAt = c.now();
+        old.unmapSeq = seq;
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(TlbiS2Ipa.of(s2.vmid, old.iova, true));
+        if (def.stage2Invalidation() == DriverDef.Stage2Invalidation.S12_VMALL) {
+            cmds.add(new TlbiS12Vmall(s2.vmid));
+        }
+        invalidateGroupAndRelease(s2.smmu, cmds, List.of(old), c);
+        return mapAt(s2, old.iova, newPa, old.size, 1, old.prot, sid, c).get(0);
+    }
+
+    // ---- invalidation -----------------------------------------------------------
+
+    private List<Command> invalidation(DomainCtx d, long iova, long size) {
+        RangeTarget target = d.target();
+        long pages = size / d.spec.granule().pageSize();
+        if (def.invalidation() == DriverDef.Invalidation.ASID || pages >= def.rangeThresholdPages()) {
+            return List.of(target.wholeContext());
+        }
+        if (def.invalidation() == DriverDef.Invalidation.RANGE && d.smmu.capabilities().ril()) {
+            return new ArrayList<>(RangeInvalidation.build(target, iova, size, d.spec.granule(), true, true));
+        }
+        List<Command> out = new ArrayList<>();
+        for (long a = iova; a < iova + size; a += d.spec.granule().pageSize()) {
+            out.add(target.at(a, true, TlbiRange.NONE));
+        }
+        return out;
+    }
+
+    private static List<Command> dedupe(List<Command> cmds) {
+        Set<Command> s = new LinkedHashSet<>(cmds);
+        return new ArrayList<>(s);
+    }
+
+    private static String describe(List<Command> tlbis) {
+        if (tlbis.isEmpty()) {
+            return "no TLBI";
+        }
+        String first = tlbis.get(0).opcode().name();
+        return tlbis.size() == 1 ? first : tlbis.size() + " TLBIs (" + first + "...)";
+    }
+
+    private void flushBatched(Clock c) {
+        if (batchedRecords.isEmpty()) {
+            return;
+        }
+        List<MapRecord> recs = new ArrayList<>(batchedRecords);
+        List<Command> cmds = dedupe(batched);
+        batched.clear();
+        batchedRecords.clear();
+        invalidateGroupAndRelease(batchedSmmu, cmds, recs, c);
+    }
+
+    private void flushLazy(int cpu, Clock c) {
+        List<MapRecord> q = lazyQueues.get(cpu);
+        if (q.isEmpty()) {
+            return;
+        }
+        List<MapRecord> recs = new ArrayList<>(q);
+        q.clear();
+        lazyOldest.set(cpu, Long.MAX_VALUE);
+        // one whole-domain invalidation per domain in the queue, then one sync
+        Set<Command> cmds = new LinkedHashSet<>();
+        for (MapRecord r : recs) {
+            cmds.add(ctxOf.apply(r).target().wholeContext());
+        }
+        invalidateGroupAndRelease(ctxOf.apply(recs.get(0)).smmu, new ArrayList<>(cmds), recs, c);
+    }
+
+    /**
+     * Sends the TLBIs (unless an injected fault drops them), then a CMD_SYNC
+     * the driver waits for (unless the sync is skipped), then releases the
+     * records: the IOVAs may be reused, and from the sync on no translation may
+     * return them. A skipped sync releases the IOVAs without a completed flush,
+     * which the checker reports when one is reused.
+     */
+    private void invalidateGroupAndRelease(Smmu smmu, List<Command> cmds, List<MapRecord> recs, Clock c) {
+        boolean drop = faults.next(FaultInjection.Kind.DROP_TLBI);
+        boolean skipSync = faults.next(FaultInjection.Kind.SKIP_SYNC);
+        List<Command> send = drop ? List.of() : cmds;
+        for (int from = 0; from < send.size(); from += BATCH) {
+            List<Command> chunk = send.subList(from, Math.min(send.size(), from + BATCH));
+            sim.submit(smmu, chunk);
+            c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
+        }
+        long syncIndex = -1;
+        if (!skipSync) {
+            syncIndex = sim.submitAndWait(smmu, List.of(CmdSync.poll())) - 1;
+            c.advance(metrics.commands(c.now(), 1, 1, true));
+        }
+        String how = (drop ? "TLBI dropped" : describe(cmds)) + (skipSync ? ", CMD_SYNC skipped"
+                : ", CMD_SYNC at " + smmu.id() + " queue entry " + syncIndex);
+        for (MapRecord r : recs) {
+            r.tlbiDropped = drop;
+            r.releasedBy = how;
+            if (!skipSync) {
+                r.releasedAt = c.now();
+            }
+            ctxOf.apply(r).iovas.release(r.iova, r.size);
+        }
+    }
+
+    /** Finds a record's domain context (set by the simulation). */
+    java.util.function.Function<MapRecord, DomainCtx> ctxOf;
+
+    /** The lazy flush timer: flushes every CPU queue whose oldest entry has waited the timeout. */
+    synchronized void timer(Clock c) {
+        for (int cpu = 0; cpu < lazyQueues.size(); cpu++) {
+            if (!lazyQueues.get(cpu).isEmpty() && c.now() - lazyOldest.get(cpu) >= def.flushTimeoutNs()) {
+                flushLazy(cpu, c);
+            }
+        }
+    }
+
+    /** When the next lazy timer is due (Long.MAX_VALUE if nothing waits). */
+    synchronized long nextTimer() {
+        long next = Long.MAX_VALUE;
+        for (long o : lazyOldest) {
+            if (o != Long.MAX_VALUE) {
+                next = Math.min(next, o + def.flushTimeoutNs());
+            }
+        }
+        return next;
+    }
+
+    /** At the end of a run: everything pending is flushed. */
+    synchronized void drain(Clock c) {
+        flushBatched(c);
+        for (int cpu = 0; cpu < lazyQueues.size(); cpu++) {
+            flushLazy(cpu, c);
+        }
+    }
+}

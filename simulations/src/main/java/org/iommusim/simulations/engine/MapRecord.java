@@ -1,0 +1,50 @@
+package org.iommusim.simulations.engine;
+
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.Prot;
+
+/**
+ * One mapping in the run's history: [iova, iova + size) of a domain to pa,
+ * from {@code mapAt} to {@code unmapAt}, and the moment {@code releasedAt} the
+ * driver considered its invalidation complete (IOVA reusable; no translation
+ * may return this mapping afterwards). Times are virtual ns; Long.MAX_VALUE
+ * means "not yet". Journal sequence numbers point at the domain's events.
+ */
+final class MapRecord {
+    final DomainId domain;
+    final long iova;
+    final long size;
+    final long pa;
+    final Prot prot;
+    final long mapAt;
+    final long mapSeq;
+    long unmapAt = Long.MAX_VALUE;
+    long unmapSeq = -1;
+    long releasedAt = Long.MAX_VALUE;
+    /** How the release was reached, for violation reports (e.g. the TLBIs and the sync's queue index). */
+    String releasedBy = "";
+    /** Whether the driver's invalidation for this unmap left out the TLBI (an injected fault). */
+    boolean tlbiDropped;
+
+    MapRecord(DomainId domain, long iova, long size, long pa, Prot prot, long mapAt, long mapSeq) {
+        this.domain = domain;
+        this.iova = iova;
+        this.size = size;
+        this.pa = pa;
+        this.prot = prot;
+        this.mapAt = mapAt;
+        this.mapSeq = mapSeq;
+    }
+
+    boolean covers(long address) {
+        return Long.compareUnsigned(address - iova, size) < 0;
+    }
+
+    boolean mappedAt(long t) {
+        return mapAt <= t && t < unmapAt;
+    }
+
+    long translate(long address) {
+        return pa + (address - iova);
+    }
+}

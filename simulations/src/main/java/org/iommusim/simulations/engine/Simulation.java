@@ -1,0 +1,400 @@
+package org.iommusim.simulations.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.api.ModelOptions;
+import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.translate.TranslationWorker;
+import org.iommusim.persistence.replay.JournalReader;
+import org.iommusim.protocol.command.CfgiSte;
+import org.iommusim.protocol.command.CmdSync;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.S1Dss;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainStage;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.simulations.replay.JournalExport;
+import org.iommusim.simulations.report.SimulationReport;
+import org.iommusim.simulations.scenario.DeviceDef;
+import org.iommusim.simulations.scenario.DomainDef;
+import org.iommusim.simulations.scenario.FaultInjection;
+import org.iommusim.simulations.scenario.Scenario;
+import org.iommusim.simulations.scenario.SmmuDef;
+import org.iommusim.simulations.scenario.StreamDef;
+import org.iommusim.simulations.scenario.Workload;
+
+/**
+ * Runs a scenario through the real model on a fresh LevelDB journal under
+ * {@code outDir/journal}, validates every translation with the checker, and
+ * returns the report.
+ *
+ * <p>Deterministic mode (default): a seeded scheduler picks, in virtual time,
+ * which agent acts next; each operation is carried through the real actors
+ * to completion before the next. The same scenario and seed give the same
+ * event stream (the digest) and the same report. Concurrent mode: every
+ * device runs on its own thread against the same model, timed in real time;
+ * the checker still validates every result.
+ */
+public final class Simulation {
+    /** Translation workers per SMMU in simulations: fixed, so a run does not depend on the machine's cores. */
+    public static final int WORKERS = 2;
+
+    private final Scenario sc;
+    private final Path journalDir;
+    private final boolean concurrent;
+    private final History history = new History();
+    private final Checker checker;
+    private final Metrics metrics;
+    private final Faults faults;
+    private final Map<Integer, Smmu> smmus = new HashMap<>();
+    private final Map<DomainId, DomainCtx> domains = new HashMap<>();
+    private final List<Device> devices = new ArrayList<>();
+    private IommuSim sim;
+    private Driver driver;
+    private final Object lock = new Object();
+
+    /** What device agents use: the driver and DMA through the model. */
+    final class Context {
+        Driver driver() {
+            return driver;
+        }
+
+        void dma(Device d, long iova, Access access, Clock c) {
+            long t = c.now();
+            TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
+            TranslationWorker.Traced traced = sim.translateTraced(smmus.get(smmuOf(d)), r);
+            synchronized (lock) {
+                c.advance(metrics.translation(t, traced));
+                if (traced.result() instanceof Translated tr && d.resolution != null) {
+                    checker.translation(d.name, d.sid, t, iova, access, false, tr, d.resolution);
+                }
+            }
+        }
+    }
+
+    private final Map<Device, Integer> deviceSmmu = new HashMap<>();
+    private final Context ctx = new Context();
+
+    private int smmuOf(Device d) {
+        return deviceSmmu.get(d);
+    }
+
+    private Simulation(Scenario sc, Path outDir, boolean concurrent) {
+        this.sc = sc;
+        this.journalDir = outDir.resolve("journal");
+        this.concurrent = concurrent;
+        this.checker = new Checker(journalDir.toString());
+        long span = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : 50_000_000L;
+        this.metrics = new Metrics(sc.costs(), span / 200);
+        this.faults = new Faults(sc.faults(), sc.costs());
+    }
+
+    /**
+     * @param progress told the fraction done (0..1000 per mille) as the run goes on
+     */
+    public static SimulationReport run(Scenario sc, Path outDir, boolean concurrent, LongConsumer progress)
+            throws IOException {
+        return new Simulation(sc, outDir, concurrent).execute(progress);
+    }
+
+    private SimulationReport execute(LongConsumer progress) throws IOException {
+        deleteTree(journalDir);
+        Files.createDirectories(journalDir.getParent());
+        long wallStart = System.nanoTime();
+        start();
+        Clock setup = concurrent ? Clock.real(wallStart) : Clock.virtual(0);
+        configure(setup);
+        long ops;
+        long end;
+        try {
+            if (concurrent) {
+                ops = runConcurrent(wallStart, progress);
+                end = System.nanoTime() - wallStart;
+            } else {
+                long[] result = runDeterministic(setup.now(), progress);
+                ops = result[0];
+                end = result[1];
+            }
+            Clock last = concurrent ? Clock.real(wallStart) : Clock.virtual(end);
+            driver.drain(last);
+            end = last.now();
+        } finally {
+            sim.close();
+        }
+        String digest;
+        try (JournalReader reader = JournalReader.open(journalDir)) {
+            digest = JournalExport.digest(reader);
+        }
+        double wall = (System.nanoTime() - wallStart) / 1e9;
+        return new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(),
+                concurrent ? "concurrent" : "deterministic", digest, checker.result(), metrics.iotlb(),
+                metrics.latency(), Metrics.staleWindows(checker.staleWindows()), metrics.commandSummary(end),
+                metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
+                new SimulationReport.Run(ops, end, wall));
+    }
+
+    private void start() {
+        sim = IommuSim.start(ModelOptions.at(journalDir).withFsync(false).withWorkers(WORKERS));
+        smmus.clear();
+        for (SmmuDef s : sc.smmus()) {
+            smmus.put(s.id(), sim.addSmmu(s.id(), s.caps()));
+        }
+        for (DomainCtx d : domains.values()) {
+            d.smmu = smmus.get(smmuIndex(d.smmu));
+        }
+        if (driver != null) {
+            driver.restarted(sim);
+        }
+    }
+
+    private static int smmuIndex(Smmu s) {
+        return Integer.parseInt(s.id().substring("smmu-".length()));
+    }
+
+    /** Allocates domains (parents first), attaches streams the Linux way, sets up devices. */
+    private void configure(Clock c) {
+        List<DomainDef> ordered = new ArrayList<>(sc.domains());
+        ordered.sort(Comparator.comparingInt((DomainDef d) -> d.spec().stage() == DomainStage.STAGE2 ? 0
+                : d.spec().stage() == DomainStage.STAGE1 ? 1 : 2).thenComparing(DomainDef::id));
+        for (DomainDef d : ordered) {
+            Smmu smmu = smmus.get(d.smmu());
+            int vmid = switch (d.spec().stage()) {
+                case STAGE2 -> d.spec().vmid();
+                case NESTED -> domains.get(d.spec().parent()).vmid;
+                case STAGE1 -> 0;
+            };
+            sim.allocateDomain(d.id(), d.spec(), smmu);
+            domains.put(d.id(), new DomainCtx(d.id(), d.spec(), smmu, vmid));
+        }
+        driver = new Driver(sim, sc.driver(), history, checker, metrics, faults);
+        driver.ctxOf = r -> domains.get(r.domain);
+        Map<String, StreamDef> streams = new HashMap<>();
+        for (StreamDef s : sc.streams()) {
+            attach(s, c);
+            streams.put(s.smmu() + "/" + s.sid(), s);
+        }
+        int order = 0;
+        for (DeviceDef dev : sc.devices()) {
+            StreamDef s = streams.get(dev.smmu() + "/" + dev.sid());
+            Device d = device(dev, s, order, 0x1_0000_0000L * (order + 1));
+            deviceSmmu.put(d, dev.smmu());
+            d.setup(ctx, c);
+            devices.add(d);
+            order++;
+        }
+    }
+
+    private void attach(StreamDef s, Clock c) {
+        Smmu smmu = smmus.get(s.smmu());
+        Ste ste = switch (s.config()) {
+            case ABORT -> Ste.abort();
+            case BYPASS -> Ste.bypass();
+            case STAGE1 -> Ste.stage1(0, S1Dss.SSID0);
+            case STAGE2 -> Ste.stage2(s.vmid(), s.s2Domain());
+            case NESTED -> Ste.nested(0, S1Dss.SSID0, s.vmid(), s.s2Domain());
+        };
+        if (s.config().usesStage1()) {
+            sim.writeCd(smmu, s.sid(), 0, Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()));
+        }
+        sim.writeSte(smmu, s.sid(), ste);
+        boolean drop = faults.next(FaultInjection.Kind.DROP_CFGI);
+        sim.submitAndWait(smmu, drop ? List.of(CmdSync.poll()) : List.of(new CfgiSte(s.sid(), false), CmdSync.poll()));
+        c.advance(metrics.commands(c.now(), drop ? 1 : 2, drop ? 1 : 2, true));
+    }
+
+    private Device device(DeviceDef dev, StreamDef s, int order, long paBase) {
+        int cpu = order % Math.max(1, sc.driver().cpus());
+        Checker.Resolution res = resolution(s);
+        DomainCtx primary = domains.get(s.config() == org.iommusim.protocol.config.SteConfig.STAGE2 ? s.s2Domain()
+                : s.s1Domain());
+        Workload w = dev.workload();
+        if (w instanceof Workload.NicRing n) {
+            return new Devices.Nic(dev.name(), dev.sid(), cpu, order, res, n, primary, paBase);
+        }
+        if (w instanceof Workload.RandomAccess r) {
+            return new Devices.RandomAccess(dev.name(), dev.sid(), cpu, order, res, r, primary, paBase);
+        }
+        if (w instanceof Workload.StorageSg g) {
+            return new Devices.Storage(dev.name(), dev.sid(), cpu, order, res, g, primary, paBase);
+        }
+        Workload.NestedGuest g = (Workload.NestedGuest) w;
+        return new Devices.NestedGuest(dev.name(), dev.sid(), cpu, order, res, g, domains.get(s.s1Domain()),
+                domains.get(s.s2Domain()), paBase);
+    }
+
+    private Checker.Resolution resolution(StreamDef s) {
+        switch (s.config()) {
+            case STAGE1, STAGE2: {
+                DomainCtx d = domains.get(s.config() == org.iommusim.protocol.config.SteConfig.STAGE1 ? s.s1Domain()
+                        : s.s2Domain());
+                return new Checker.Resolution() {
+                    @Override
+                    public List<MapRecord> candidates(long iova) {
+                        return history.covering(d.id, iova);
+                    }
+
+                    @Override
+                    public DomainStage stage() {
+                        return d.spec.tableFormat();
+                    }
+
+                    @Override
+                    public MapRecord stage1(long iova) {
+                        return null;
+                    }
+                };
+            }
+            case NESTED: {
+                DomainCtx s1 = domains.get(s.s1Domain());
+                DomainCtx s2 = domains.get(s.s2Domain());
+                return new Checker.Resolution() {
+                    @Override
+                    public List<MapRecord> candidates(long iova) {
+                        MapRecord first = stage1(iova);
+                        return first == null ? List.of() : history.covering(s2.id, first.translate(iova));
+                    }
+
+                    @Override
+                    public DomainStage stage() {
+                        return DomainStage.STAGE2;
+                    }
+
+                    @Override
+                    public MapRecord stage1(long iova) {
+                        List<MapRecord> c = history.covering(s1.id, iova);
+                        return c.isEmpty() ? null : c.get(0);
+                    }
+                };
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** The seeded scheduler: returns {operations, virtual end time}. */
+    private long[] runDeterministic(long startAt, LongConsumer progress) {
+        Random rnd = new Random(sc.seed());
+        PriorityQueue<Device> queue = new PriorityQueue<>(Comparator.comparingLong((Device d) -> d.nextAt)
+                .thenComparingInt(d -> d.order));
+        for (Device d : devices) {
+            d.nextAt = startAt + rnd.nextInt(1000);
+            queue.add(d);
+        }
+        long ops = 0;
+        long now = startAt;
+        long maxOps = sc.length().operations();
+        long maxTime = sc.length().virtualNanos();
+        long lastPermille = -1;
+        while (!queue.isEmpty()) {
+            Device d = queue.peek();
+            long timerAt = driver.nextTimer();
+            if (timerAt <= d.nextAt && (maxTime <= 0 || timerAt < maxTime)) {
+                Clock c = Clock.virtual(Math.max(now, timerAt));
+                driver.timer(c);
+                now = c.now();
+                continue;
+            }
+            if ((maxOps > 0 && ops >= maxOps) || (maxTime > 0 && d.nextAt >= maxTime)) {
+                break;
+            }
+            queue.poll();
+            Clock c = Clock.virtual(d.nextAt);
+            d.step(ctx, c, rnd);
+            ops++;
+            now = Math.max(now, c.now());
+            d.nextAt = c.now() + 50 + rnd.nextInt(200);
+            queue.add(d);
+            if (faults.crashAfter(ops)) {
+                sim.close();
+                start();
+            }
+            long permille = maxOps > 0 ? ops * 1000 / maxOps : now * 1000 / Math.max(1, maxTime);
+            if (permille != lastPermille) {
+                progress.accept(Math.min(1000, permille));
+                lastPermille = permille;
+            }
+        }
+        return new long[] {ops, now};
+    }
+
+    /** Every device on its own thread, real time; shared state behind one lock, model calls outside it. */
+    private long runConcurrent(long wallStart, LongConsumer progress) {
+        AtomicLong ops = new AtomicLong();
+        long maxOps = sc.length().operations() > 0 ? sc.length().operations() : Long.MAX_VALUE;
+        long maxTime = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : Long.MAX_VALUE;
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        // the lazy flush timer, in real time
+        Thread timer = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                driver.timer(Clock.real(wallStart));
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "flush-timer");
+        timer.setDaemon(true);
+        timer.start();
+        for (Device d : devices) {
+            Random rnd = new Random(sc.seed() * 31 + d.order);
+            Thread t = new Thread(() -> {
+                try {
+                    while (ops.get() < maxOps && System.nanoTime() - wallStart < maxTime) {
+                        Clock c = Clock.real(wallStart);
+                        d.step(ctx, c, rnd);
+                        long n = ops.incrementAndGet();
+                        if (n % Math.max(1, Math.min(maxOps, 1_000_000) / 100) == 0) {
+                            progress.accept(Math.min(1000, maxOps == Long.MAX_VALUE ? 0 : n * 1000 / maxOps));
+                        }
+                    }
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }, "device-" + d.name);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while devices ran", e);
+            }
+        }
+        timer.interrupt();
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("a device thread failed: " + failures.get(0), failures.get(0));
+        }
+        return ops.get();
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
