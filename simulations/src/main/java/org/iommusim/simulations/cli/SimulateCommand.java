@@ -1,21 +1,95 @@
 package org.iommusim.simulations.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.concurrent.Callable;
-import org.iommusim.simulations.demo.Demonstration;
+import org.iommusim.persistence.journal.JournalUnavailableException;
+import org.iommusim.simulations.engine.Simulation;
+import org.iommusim.simulations.report.ReportFiles;
+import org.iommusim.simulations.report.ReportWriter;
+import org.iommusim.simulations.report.SimulationReport;
+import org.iommusim.simulations.scenario.Scenario;
+import org.iommusim.simulations.scenario.ScenarioException;
+import org.iommusim.simulations.scenario.ScenarioLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code iommu-sim simulate}: the main job. Until the simulation engine lands it runs a demonstration. */
+/**
+ * {@code iommu-sim simulate [SCENARIO] [--seed N] [--out DIR] [--concurrent]}:
+ * the main job. Runs the scenario through the model on a fresh LevelDB journal
+ * under {@code DIR/journal}, checks every translation, and writes
+ * {@code report.json} and {@code report.html} to {@code DIR}.
+ */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Run a simulation (for now: a demonstration of the command encodings a Linux driver sends).")
+        description = {"Run a scenario: devices doing DMA through the modelled SMMU while a driver maps, unmaps and "
+                + "invalidates; every translation is checked; a report and the run's journal are written."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:the run completed (the checker's verdict is in the report)",
+                "2:the scenario or the output directory is unusable"})
 final class SimulateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
+            description = "a scenario file (default: conf/scenarios/quickstart.conf)")
+    Path scenario;
+
+    @Option(names = "--seed", paramLabel = "N", description = "override the scenario's seed")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the report and journal go (default: out/<scenario>-seed<N>)")
+    Path out;
+
+    @Option(names = "--concurrent", description = "let devices run freely on their own threads (real time)")
+    boolean concurrent;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        new Demonstration(spec.commandLine().getOut()).run();
+    public Integer call() throws IOException {
+        Path file = scenario != null ? scenario : home().resolve("conf/scenarios/quickstart.conf");
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("no scenario file " + file);
+        }
+        Scenario sc;
+        try {
+            sc = ScenarioLoader.load(file);
+        } catch (ScenarioException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        if (seed != null) {
+            sc = sc.withSeed(seed);
+        }
+        Path dir = (out != null ? out : Paths.get("out", sc.name() + "-seed" + sc.seed())).toAbsolutePath().normalize();
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        o.printf("iommu-sim: %s (seed %d, %s) -> %s%n", sc.name(), sc.seed(), concurrent ? "concurrent" : "deterministic",
+                dir);
+        o.flush();
+        ProgressBar bar = new ProgressBar(err, quiet);
+        SimulationReport report;
+        try {
+            report = Simulation.run(sc, dir, concurrent, bar::update);
+        } catch (JournalUnavailableException e) {
+            throw new UserError(e.getMessage(), e);
+        } finally {
+            bar.done();
+        }
+        ReportFiles files = ReportWriter.write(report, dir);
+        Summary.print(o, report, files);
         return 0;
+    }
+
+    /** The project folder: set by the launcher, else the working directory. */
+    private static Path home() {
+        String h = System.getProperty("iommusim.home");
+        return h != null ? Paths.get(h) : Paths.get("");
     }
 }

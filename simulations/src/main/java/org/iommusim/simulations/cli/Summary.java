@@ -1,0 +1,38 @@
+package org.iommusim.simulations.cli;
+
+import java.io.PrintWriter;
+import org.iommusim.simulations.report.ReportFiles;
+import org.iommusim.simulations.report.SimulationReport;
+
+/** The end-of-run summary: what happened, the checker's verdict, where to look next. */
+final class Summary {
+    private Summary() {}
+
+    static void print(PrintWriter o, SimulationReport r, ReportFiles files) {
+        o.printf("%nscenario    %s (seed %d, %s)%n", r.scenario(), r.seed(), r.mode());
+        o.printf("question    %s%n", r.question().strip().replaceAll("\\s+", " "));
+        o.printf("ran         %,d operations, %.3f ms of virtual time, %.1f s wall%n", r.run().operations(),
+                r.run().virtualNanos() / 1e6, r.run().wallSeconds());
+        o.printf("IOTLB       %,d hits, %,d misses, hit rate %.1f%%%n", r.iotlb().hits(), r.iotlb().misses(),
+                100 * r.iotlb().hitRate());
+        o.printf("latency     mean %.0f ns, p99 %d ns (virtual)%n", r.latency().meanNs(), r.latency().p99Ns());
+        o.printf("commands    %,d (%,d CMD_SYNC), max queue occupancy %d%n", r.commands().submitted(),
+                r.commands().syncs(), r.commands().maxQueueOccupancy());
+        o.printf("stale       %,d stale uses, longest window %,d ns%n", r.staleWindow().count(), r.staleWindow().maxNs());
+        int n = r.checker().violationCount();
+        o.printf("checker     %,d translations checked: %s%n", r.checker().translationsChecked(),
+                n == 0 ? "no violations" : n + " VIOLATION" + (n == 1 ? "" : "S"));
+        for (int i = 0; i < Math.min(5, n); i++) {
+            SimulationReport.Violation v = r.checker().violations().get(i);
+            o.printf("  %s: %s%n    events: %s%n    replay: %s%n", v.rule(), v.explanation(), String.join(", ", v.events()),
+                    v.traceCommand());
+        }
+        if (n > 5) {
+            o.printf("  ... %d more in the report%n", n - 5);
+        }
+        o.printf("digest      %s%n", r.eventDigest());
+        o.printf("report      %s%n            %s%n", files.html(), files.json());
+        o.printf("journal     %s%n", r.journalDir());
+        o.flush();
+    }
+}
