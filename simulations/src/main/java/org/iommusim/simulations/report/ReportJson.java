@@ -1,0 +1,119 @@
+package org.iommusim.simulations.report;
+
+import java.util.List;
+import java.util.Objects;
+import org.iommusim.simulations.report.SimulationReport.Bucket;
+import org.iommusim.simulations.report.SimulationReport.Point;
+import org.iommusim.simulations.report.SimulationReport.Violation;
+
+/**
+ * The JSON form of a {@link SimulationReport}. Field names and order are a
+ * published contract (docs/REPORTS.md): other tools read them by name.
+ */
+final class ReportJson {
+
+    /** Whether the fields that differ between two runs of the same seed are kept. */
+    enum Scope {
+        /** Everything: what {@code report.json} holds. */
+        FULL,
+        /** Without {@code journalDir} and {@code run.wallSeconds}: equal for equal seeds and scenarios. */
+        DETERMINISTIC
+    }
+
+    private ReportJson() {}
+
+    static Json.Obj of(SimulationReport r, Scope scope) {
+        Json.Obj o = new Json.Obj()
+                .string("scenario", r.scenario())
+                .string("file", r.file())
+                .string("question", r.question())
+                .number("seed", r.seed())
+                .string("mode", r.mode())
+                .string("eventDigest", r.eventDigest())
+                .put("checker", checker(require(r.checker(), "checker")))
+                .put("iotlb", iotlb(require(r.iotlb(), "iotlb")))
+                .put("latency", latency(require(r.latency(), "latency")))
+                .put("staleWindow", staleWindow(require(r.staleWindow(), "staleWindow")))
+                .put("commands", commands(require(r.commands(), "commands")))
+                .put("hitRateOverTime", series(r.hitRate()))
+                .put("queueOccupancy", series(r.queueOccupancy()));
+        if (scope == Scope.FULL) {
+            o.string("journalDir", r.journalDir());
+        }
+        return o.put("run", run(require(r.run(), "run"), scope));
+    }
+
+    private static Json.Obj checker(SimulationReport.Checker c) {
+        return new Json.Obj()
+                .number("translationsChecked", c.translationsChecked())
+                .number("violationCount", c.violationCount())
+                .put("violations", Json.array(orEmpty(c.violations()).stream().map(ReportJson::violation).toList()));
+    }
+
+    private static Json.Obj violation(Violation v) {
+        return new Json.Obj()
+                .string("rule", v.rule())
+                .string("explanation", v.explanation())
+                .number("sid", v.sid())
+                .put("iova", Json.hex(v.iova()))
+                .put("events", Json.array(orEmpty(v.events()).stream().map(Json::string).toList()))
+                .string("traceCommand", v.traceCommand());
+    }
+
+    private static Json.Obj iotlb(SimulationReport.Iotlb i) {
+        return new Json.Obj().number("hits", i.hits()).number("misses", i.misses()).number("hitRate", i.hitRate());
+    }
+
+    private static Json.Obj latency(SimulationReport.Latency l) {
+        return new Json.Obj()
+                .number("count", l.count())
+                .number("meanNs", l.meanNs())
+                .number("p50Ns", l.p50Ns())
+                .number("p99Ns", l.p99Ns())
+                .number("maxNs", l.maxNs())
+                .put("histogram", buckets(l.histogram()));
+    }
+
+    private static Json.Obj staleWindow(SimulationReport.StaleWindow s) {
+        return new Json.Obj()
+                .number("count", s.count())
+                .number("maxNs", s.maxNs())
+                .number("meanNs", s.meanNs())
+                .put("distribution", buckets(s.distribution()));
+    }
+
+    private static Json.Obj commands(SimulationReport.Commands c) {
+        return new Json.Obj()
+                .number("submitted", c.submitted())
+                .number("perSecond", c.perSecond())
+                .number("syncs", c.syncs())
+                .number("meanSyncLatencyNs", c.meanSyncLatencyNs())
+                .number("maxQueueOccupancy", c.maxQueueOccupancy());
+    }
+
+    private static Json.Obj run(SimulationReport.Run r, Scope scope) {
+        Json.Obj o = new Json.Obj().number("operations", r.operations()).number("virtualNanos", r.virtualNanos());
+        return scope == Scope.FULL ? o.number("wallSeconds", r.wallSeconds()) : o;
+    }
+
+    private static Json.Arr buckets(List<Bucket> buckets) {
+        return Json.array(orEmpty(buckets).stream()
+                .map(b -> new Json.Obj().number("upToNs", b.upToNs()).number("count", b.count()))
+                .toList());
+    }
+
+    private static Json.Arr series(List<Point> points) {
+        return Json.array(orEmpty(points).stream()
+                .map(p -> new Json.Obj().number("timeNs", p.timeNs()).number("value", p.value()))
+                .toList());
+    }
+
+    /** A run that observed nothing may hand over no list at all; that prints as []. */
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static <T> T require(T part, String name) {
+        return Objects.requireNonNull(part, () -> "SimulationReport." + name + " is null: every report has one");
+    }
+}
