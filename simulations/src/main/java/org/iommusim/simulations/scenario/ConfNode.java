@@ -36,6 +36,11 @@ final class ConfNode {
         this.problems = problems;
     }
 
+    /** This object with key paths counted from it: {@code scenario { }}'s keys are written without "scenario.". */
+    ConfNode asRoot() {
+        return new ConfNode(object, "", problems);
+    }
+
     String path() {
         return path;
     }

@@ -63,15 +63,14 @@ final class DomainReader {
             return -1;
         }
         if (!takes) {
-            return n.contains(key) ? misplacedInt(n, key, stage) : -1;
+            if (n.contains(key)) {
+                misplaced(n, key, stage);
+                return null;
+            }
+            return -1;
         }
         // Range is the DomainSpec's to judge; here only "is it a whole number".
         return n.int32(key, null, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    }
-
-    private static Integer misplacedInt(ConfNode n, String key, DomainStage stage) {
-        Long v = misplaced(n, key, stage);
-        return v == null ? null : v.intValue();
     }
 
     private static Long misplaced(ConfNode n, String key, DomainStage stage) {

@@ -3,10 +3,12 @@ package org.iommusim.simulations.scenario;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.iommusim.persistence.domain.DomainAllocation;
 import org.iommusim.persistence.domain.DomainError;
@@ -26,6 +28,9 @@ final class References {
     private final Map<Integer, Located<SmmuDef>> smmus = new LinkedHashMap<>();
     private final Map<DomainId, Located<DomainDef>> domains = new LinkedHashMap<>();
     private final Map<List<Integer>, Located<StreamReader.Entry>> streams = new LinkedHashMap<>();
+    /** Entries already reported: whatever refers to them is not reported again (one mistake, one message). */
+    private final Set<DomainId> badDomains = new HashSet<>();
+    private final Set<List<Integer>> badStreams = new HashSet<>();
 
     References(Problems problems) {
         this.problems = problems;
@@ -50,40 +55,43 @@ final class References {
             }
         }
         for (Located<DomainDef> d : domains.values()) {
-            checkDomain(d);
+            if (!checkDomain(d)) {
+                badDomains.add(d.value().id());
+            }
         }
         return domains.values().stream().map(Located::value).toList();
     }
 
-    private void checkDomain(Located<DomainDef> located) {
+    private boolean checkDomain(Located<DomainDef> located) {
         DomainDef d = located.value();
         ConfNode n = located.node();
         Located<SmmuDef> smmu = smmus.get(d.smmu());
         if (smmu == null) {
             n.problem("smmu", "no SMMU " + d.smmu() + " (SMMUs: " + known(smmus.keySet()) + ")");
-            return;
+            return false;
         }
         Optional<DomainSpec> parent = Optional.empty();
         if (d.spec().stage() == DomainStage.NESTED) {
             Located<DomainDef> p = domains.get(d.spec().parent());
             if (p == null) {
                 n.problem("parent", "no domain " + d.spec().parent().value());
-                return;
+                return false;
             }
             if (p.value().spec().stage() != DomainStage.STAGE2) {
                 n.problem("parent", "domain " + p.value().id().value() + " is a "
                         + ConfNode.wordOf(p.value().spec().stage()) + " domain; a nested domain's parent must be stage2");
-                return;
+                return false;
             }
             if (p.value().smmu() != d.smmu()) {
                 n.problem("parent", "domain " + p.value().id().value() + " is on SMMU " + p.value().smmu()
                         + ", not on this domain's SMMU " + d.smmu());
-                return;
+                return false;
             }
             parent = Optional.of(p.value().spec());
         }
         Optional<DomainError> refused = DomainAllocation.check(d.spec(), smmu.value().caps(), parent);
         refused.ifPresent(e -> n.problem(keyOf(e.kind(), d.spec()), "SMMU " + d.smmu() + " refuses it: " + e.message()));
+        return refused.isEmpty();
     }
 
     /** The key an allocation refusal is about, so the message lands on the line to change. */
@@ -103,6 +111,8 @@ final class References {
             StreamDef def = stream(s);
             if (def != null) {
                 defs.add(def);
+            } else {
+                badStreams.add(List.of(s.value().smmu(), s.value().sid()));
             }
         }
         return defs;
@@ -131,6 +141,9 @@ final class References {
         Located<DomainDef> d = domains.get(s.domain());
         if (d == null) {
             n.problem("domain", "no domain " + s.domain().value());
+            return null;
+        }
+        if (badDomains.contains(s.domain())) {
             return null;
         }
         DomainDef domain = d.value();
@@ -200,6 +213,9 @@ final class References {
             return null;
         }
         Located<StreamReader.Entry> stream = smmu == null ? null : streams.get(List.of(smmu, d.sid()));
+        if (stream != null && badStreams.contains(List.of(smmu, d.sid()))) {
+            return null;
+        }
         if (stream == null) {
             n.problem("stream", "no stream " + d.sid() + (smmu == null ? "" : " on SMMU " + smmu));
             return null;

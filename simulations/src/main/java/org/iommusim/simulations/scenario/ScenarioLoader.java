@@ -64,11 +64,10 @@ public final class ScenarioLoader {
         problems.throwIfAny();
 
         ConfNode root = new ConfNode(config.root(), "", problems);
-        ConfNode s = root.object("scenario", true);
+        ConfNode scenario = root.object("scenario", true);
         root.finish();
-        if (s == null) {
-            problems.throwIfAny();
-        }
+        problems.throwIfAny();
+        ConfNode s = scenario.asRoot();
         String name = s.string("name");
         String question = s.string("question");
         Long seed = s.integer("seed", 1L, Long.MIN_VALUE, Long.MAX_VALUE);
