@@ -111,7 +111,7 @@ final class References {
             StreamDef def = stream(s);
             if (def != null) {
                 defs.add(def);
-            } else {
+            } else if (streams.get(List.of(s.value().smmu(), s.value().sid())) == s) {
                 badStreams.add(List.of(s.value().smmu(), s.value().sid()));
             }
         }
@@ -121,6 +121,11 @@ final class References {
     private StreamDef stream(Located<StreamReader.Entry> located) {
         StreamReader.Entry s = located.value();
         ConfNode n = located.node();
+        Located<StreamReader.Entry> first = streams.putIfAbsent(List.of(s.smmu(), s.sid()), located);
+        if (first != null) {
+            n.problem("sid", "duplicate stream " + s.sid() + " on SMMU " + s.smmu() + " (first at line " + line(first, "sid") + ")");
+            return null;
+        }
         Located<SmmuDef> smmu = smmus.get(s.smmu());
         if (smmu == null) {
             n.problem("smmu", "no SMMU " + s.smmu() + " (SMMUs: " + known(smmus.keySet()) + ")");
@@ -128,11 +133,6 @@ final class References {
         }
         if (!smmu.value().caps().sidInRange(s.sid())) {
             n.problem("sid", s.sid() + " does not fit SMMU " + s.smmu() + "'s " + smmu.value().caps().sidBits() + "-bit StreamIDs");
-            return null;
-        }
-        Located<StreamReader.Entry> first = streams.putIfAbsent(List.of(s.smmu(), s.sid()), located);
-        if (first != null) {
-            n.problem("sid", "duplicate stream " + s.sid() + " on SMMU " + s.smmu() + " (first at line " + line(first, "sid") + ")");
             return null;
         }
         if (s.domain() == null) {
@@ -208,7 +208,7 @@ final class References {
                 return null;
             }
             smmu = on.isEmpty() ? null : on.get(0);
-        } else if (!smmus.containsKey(smmu)) {
+        } else if (!smmus.containsKey(smmu) && streams.keySet().stream().noneMatch(k -> k.get(0).equals(d.smmu()))) {
             n.problem("smmu", "no SMMU " + smmu + " (SMMUs: " + known(smmus.keySet()) + ")");
             return null;
         }
