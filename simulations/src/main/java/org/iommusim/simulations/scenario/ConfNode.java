@@ -41,10 +41,6 @@ final class ConfNode {
         return new ConfNode(object, "", problems);
     }
 
-    String path() {
-        return path;
-    }
-
     Problems problems() {
         return problems;
     }
@@ -79,6 +75,7 @@ final class ConfNode {
         return has(key) ? object.get(key) : null;
     }
 
+    /** Whether the file sets {@code key}; either way the key is now known, so {@link #finish()} accepts it. */
     boolean has(String key) {
         known.add(key);
         return object.containsKey(key);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +27,9 @@ class ScenarioReportingTest {
         return assertThrows(ScenarioException.class, () -> ScenarioLoader.load(text, "t.conf")).getMessage();
     }
 
-    /** Lines 2..8 of VALID with {@code line} replaced (1-based within the file). */
+    /** VALID with its {@code line}-th line (counting from 1) replaced. */
     private static String withLine(int line, String replacement) {
-        List<String> lines = new java.util.ArrayList<>(VALID.lines().toList());
+        List<String> lines = new ArrayList<>(VALID.lines().toList());
         lines.set(line - 1, replacement);
         return String.join("\n", lines) + "\n";
     }
