@@ -1,0 +1,45 @@
+package org.iommusim.simulations.scenario;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Key overrides on top of a scenario file ({@code driver.strategy = strict}), for running one scenario in
+ * several variants without copying it. Each override is HOCON relative to {@code scenario { }}; every leaf
+ * it sets replaces the file's value at that path (sibling keys stay), and is then checked exactly like the
+ * file. Messages about an overridden value name the override instead of a line.
+ */
+final class Overrides {
+    /** Origin descriptions of override values start with this, which is how messages tell them apart. */
+    static final String ORIGIN = "override ";
+
+    private Overrides() {}
+
+    static Config apply(Config file, List<String> overrides, Problems problems) {
+        Config result = file;
+        for (String override : overrides) {
+            String origin = ORIGIN + "'" + override.strip() + "'";
+            ConfigParseOptions options = ConfigParseOptions.defaults().setOriginDescription(origin)
+                    .setSyntax(ConfigSyntax.CONF).setIncluder(new NoIncludes());
+            try {
+                for (Map.Entry<String, ConfigValue> e : ConfigFactory.parseString(override, options).entrySet()) {
+                    result = result.withValue("scenario." + e.getKey(), e.getValue());
+                }
+            } catch (ConfigException e) {
+                problems.add(new Where(-1, "", origin), ScenarioLoader.reasonOf(e));
+            }
+        }
+        return result;
+    }
+
+    /** An override's name as shown in messages: its origin without the line HOCON appends. */
+    static String name(String originDescription) {
+        return originDescription.replaceFirst(": \\d+$", "");
+    }
+}
