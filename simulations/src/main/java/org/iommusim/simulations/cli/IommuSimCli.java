@@ -15,6 +15,8 @@ public final class IommuSimCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // initialise logging before Pekko logs anything, so nothing is buffered and replayed with a warning
+        org.slf4j.LoggerFactory.getILoggerFactory();
         System.exit(run(args));
     }
 

@@ -15,6 +15,10 @@ final class Summary {
                 r.run().virtualNanos() / 1e6, r.run().wallSeconds());
         o.printf("IOTLB       %,d hits, %,d misses, hit rate %.1f%%%n", r.iotlb().hits(), r.iotlb().misses(),
                 100 * r.iotlb().hitRate());
+        for (SimulationReport.Device d : r.devices()) {
+            o.printf("  %-9s %-12s sid 0x%x: hit rate %5.1f%% (%,d / %,d), %,d stale uses, %,d faults%n", d.name(),
+                    d.workload(), d.sid(), 100 * d.hitRate(), d.hits(), d.hits() + d.misses(), d.staleUses(), d.faults());
+        }
         o.printf("latency     mean %.0f ns, p99 %d ns (virtual)%n", r.latency().meanNs(), r.latency().p99Ns());
         o.printf("commands    %,d (%,d CMD_SYNC), max queue occupancy %d%n", r.commands().submitted(),
                 r.commands().syncs(), r.commands().maxQueueOccupancy());

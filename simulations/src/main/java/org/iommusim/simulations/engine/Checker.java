@@ -49,7 +49,9 @@ final class Checker {
         MapRecord stage1(long iova);
     }
 
-    synchronized void translation(String device, int sid, long t, long iova, Access access, boolean privileged, Translated r,
+    /** Checks one successful translation; returns true when it used a stale (unmapped, not yet flushed) mapping. */
+    synchronized boolean translation(String device, int sid, long t, long iova, Access access, boolean privileged,
+            Translated r,
             Resolution res) {
         checked++;
         MapRecord match = null;
@@ -63,8 +65,9 @@ final class Checker {
             violation("ISOLATION", device + " (sid 0x" + Integer.toHexString(sid) + ") reached PA 0x"
                     + Long.toHexString(r.outputAddress()) + " for IOVA 0x" + Long.toHexString(iova)
                     + ", which no mapping of its domains ever gave", sid, iova, List.of());
-            return;
+            return false;
         }
+        boolean stale = false;
         if (!match.mappedAt(t)) {
             if (t >= match.releasedAt) {
                 violation("STALE_AFTER_SYNC", device + " used the mapping of IOVA 0x" + Long.toHexString(iova)
@@ -74,6 +77,7 @@ final class Checker {
                         sid, iova, events(match));
             } else {
                 staleWindows.add(t - match.unmapAt);
+                stale = true;
             }
         }
         Perms expected = StagePermissions.of(res.stage(), match.prot);
@@ -86,6 +90,7 @@ final class Checker {
                     + Long.toHexString(iova) + "; the stage rules give " + expected + " for " + match.prot,
                     sid, iova, events(match));
         }
+        return stale;
     }
 
     private static long nestedInput(Resolution res, long iova) {

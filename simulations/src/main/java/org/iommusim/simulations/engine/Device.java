@@ -22,9 +22,20 @@ abstract class Device {
     final int order;
     final Checker.Resolution resolution;
     long nextAt;
+    final String workload;
+    long hits;
+    long misses;
+    long staleUses;
+    long faults;
     private final ArrayDeque<MapRecord> recentlyUnmapped = new ArrayDeque<>();
 
     Device(String name, int sid, int cpu, int order, Checker.Resolution resolution) {
+        this.workload = switch (getClass().getSimpleName()) {
+            case "Nic" -> "nic-ring";
+            case "RandomAccess" -> "random";
+            case "Storage" -> "storage-sg";
+            default -> "nested-guest";
+        };
         this.name = name;
         this.sid = sid;
         this.cpu = cpu;

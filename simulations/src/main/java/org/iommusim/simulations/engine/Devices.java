@@ -77,7 +77,12 @@ final class Devices {
 
         @Override
         void setup(Simulation.Context ctx, Clock c) {
-            window = ctx.driver().map(domain, paBase, pages(w.windowBytes()), 1, Prot.rw(), sid, c).get(0);
+            // one request of 4K areas: like a driver mapping page by page, so no block entry widens the IOTLB's reach
+            long size = pages(w.windowBytes());
+            List<MapRecord> pages = ctx.driver().mapAt(domain, domain.iovas.allocate(size), paBase, 4096,
+                    (int) (size / 4096), Prot.rw(), sid, c);
+            MapRecord first = pages.get(0);
+            window = new MapRecord(first.domain, first.iova, size, first.pa, first.prot, first.mapAt, first.mapSeq);
         }
 
         @Override

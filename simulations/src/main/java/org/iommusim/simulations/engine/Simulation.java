@@ -79,8 +79,18 @@ public final class Simulation {
             TranslationWorker.Traced traced = sim.translateTraced(smmus.get(smmuOf(d)), r);
             synchronized (lock) {
                 c.advance(metrics.translation(t, traced));
-                if (traced.result() instanceof Translated tr && d.resolution != null) {
-                    checker.translation(d.name, d.sid, t, iova, access, false, tr, d.resolution);
+                switch (traced.path()) {
+                    case HIT -> d.hits++;
+                    case MISS -> d.misses++;
+                    default -> { }
+                }
+                if (traced.result() instanceof Translated tr) {
+                    if (d.resolution != null && checker.translation(d.name, d.sid, t, iova, access, false, tr,
+                            d.resolution)) {
+                        d.staleUses++;
+                    }
+                } else {
+                    d.faults++;
                 }
             }
         }
@@ -144,7 +154,15 @@ public final class Simulation {
                 concurrent ? "concurrent" : "deterministic", digest, checker.result(), metrics.iotlb(),
                 metrics.latency(), Metrics.staleWindows(checker.staleWindows()), metrics.commandSummary(end),
                 metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
-                new SimulationReport.Run(ops, end, wall));
+                new SimulationReport.Run(ops, end, wall), deviceSummaries());
+    }
+
+    private List<SimulationReport.Device> deviceSummaries() {
+        List<SimulationReport.Device> out = new ArrayList<>();
+        for (Device d : devices) {
+            out.add(new SimulationReport.Device(d.name, d.sid, d.workload, d.hits, d.misses, d.staleUses, d.faults));
+        }
+        return out;
     }
 
     private void start() {

@@ -32,6 +32,7 @@ final class ReportJson {
                 .string("eventDigest", r.eventDigest())
                 .put("checker", checker(require(r.checker(), "checker")))
                 .put("iotlb", iotlb(require(r.iotlb(), "iotlb")))
+                .put("devices", Json.array(orEmpty(r.devices()).stream().map(ReportJson::device).toList()))
                 .put("latency", latency(require(r.latency(), "latency")))
                 .put("staleWindow", staleWindow(require(r.staleWindow(), "staleWindow")))
                 .put("commands", commands(require(r.commands(), "commands")))
@@ -41,6 +42,18 @@ final class ReportJson {
             o.string("journalDir", r.journalDir());
         }
         return o.put("run", run(require(r.run(), "run"), scope));
+    }
+
+    private static Json.Obj device(SimulationReport.Device d) {
+        return new Json.Obj()
+                .string("name", d.name())
+                .number("sid", d.sid())
+                .string("workload", d.workload())
+                .number("hits", d.hits())
+                .number("misses", d.misses())
+                .number("hitRate", d.hitRate())
+                .number("staleUses", d.staleUses())
+                .number("faults", d.faults());
     }
 
     private static Json.Obj checker(SimulationReport.Checker c) {

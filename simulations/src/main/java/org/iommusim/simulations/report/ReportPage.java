@@ -78,6 +78,15 @@ final class ReportPage {
                 {"submitted", Units.count(c.submitted())}, {"per second", Units.rate(c.perSecond())},
                 {"CMD_SYNCs", Units.count(c.syncs())}, {"mean sync latency", Units.duration(c.meanSyncLatencyNs())},
                 {"max occupancy", Units.count(c.maxQueueOccupancy())}});
+        if (r.devices() != null) {
+            for (SimulationReport.Device d : r.devices()) {
+                card(sb, "device-" + d.name(), "Device " + d.name() + " (" + d.workload() + ", sid 0x"
+                        + Integer.toHexString(d.sid()) + ")", new String[][] {
+                        {"hits", Units.count(d.hits())}, {"misses", Units.count(d.misses())},
+                        {"hit rate", Units.percent(d.hitRate())}, {"stale uses", Units.count(d.staleUses())},
+                        {"faults", Units.count(d.faults())}});
+            }
+        }
         sb.append("</section>\n");
     }
 

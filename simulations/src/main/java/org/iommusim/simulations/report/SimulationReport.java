@@ -12,10 +12,20 @@ import java.util.List;
  * @param staleWindows    every stale window observed: unmap to the last use of its stale translation
  * @param queueOccupancy  command-queue occupancy over virtual time (entries between CONS and PROD)
  * @param journalDir      where the run's LevelDB journal is
+ * @param devices         per-device figures
  */
 public record SimulationReport(String scenario, String file, String question, long seed, String mode,
         String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
-        Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run) {
+        Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
+        List<Device> devices) {
+
+    /** Per device: its stream, IOTLB hits and misses, stale uses and faults (what the per-window questions need). */
+    public record Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults) {
+        public double hitRate() {
+            long n = hits + misses;
+            return n == 0 ? 0 : (double) hits / n;
+        }
+    }
 
     /** One point of a time series. */
     public record Point(long timeNs, double value) {}

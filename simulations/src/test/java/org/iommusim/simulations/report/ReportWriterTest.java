@@ -28,7 +28,7 @@ import org.w3c.dom.Document;
 /** report.json's contract and report.html's structure, without a browser. */
 class ReportWriterTest {
     private static final List<String> TOP_LEVEL_KEYS = List.of("scenario", "file", "question", "seed", "mode",
-            "eventDigest", "checker", "iotlb", "latency", "staleWindow", "commands", "hitRateOverTime",
+            "eventDigest", "checker", "iotlb", "devices", "latency", "staleWindow", "commands", "hitRateOverTime",
             "queueOccupancy", "journalDir", "run");
     private static final List<String> CHART_IDS = List.of(ReportPage.HIT_RATE_ID, ReportPage.LATENCY_ID,
             ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID);
@@ -69,6 +69,7 @@ class ReportWriterTest {
         assertEquals(new BigDecimal(33_817), at(root, "checker.translationsChecked"));
         assertEquals(new BigDecimal(29_954), at(root, "iotlb.hits"));
         assertEquals(new BigDecimal(3_863), at(root, "iotlb.misses"));
+        assertEquals("nic0", ((Map<?, ?>) ((List<?>) at(root, "devices")).get(0)).get("name"));
         assertEquals(r.iotlb().hitRate(), ((BigDecimal) at(root, "iotlb.hitRate")).doubleValue());
         assertEquals(new BigDecimal(38), at(root, "staleWindow.count"));
         assertEquals(new BigDecimal(64_000), at(root, "staleWindow.maxNs"));
@@ -115,11 +116,11 @@ class ReportWriterTest {
         SimulationReport elsewhere = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed(), r.mode(),
                 r.eventDigest(), r.checker(), r.iotlb(), r.latency(), r.staleWindow(), r.commands(), r.hitRate(),
                 r.queueOccupancy(), "/somewhere/else", new SimulationReport.Run(r.run().operations(),
-                        r.run().virtualNanos(), 99.5));
+                        r.run().virtualNanos(), 99.5), r.devices());
         assertEquals(ReportWriter.json(r), ReportWriter.json(elsewhere));
         SimulationReport otherSeed = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed() + 1,
                 r.mode(), r.eventDigest(), r.checker(), r.iotlb(), r.latency(), r.staleWindow(), r.commands(),
-                r.hitRate(), r.queueOccupancy(), r.journalDir(), r.run());
+                r.hitRate(), r.queueOccupancy(), r.journalDir(), r.run(), r.devices());
         assertNotEquals(ReportWriter.json(r), ReportWriter.json(otherSeed));
     }
 

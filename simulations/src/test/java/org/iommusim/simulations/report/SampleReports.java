@@ -56,7 +56,8 @@ final class SampleReports {
                 new Latency(33_817, 612.25, 400, 3_200, 204_800, latency),
                 new StaleWindow(38, 64_000, 5_789.5, stale),
                 new Commands(4_410, 2_940_000.0, 512, 1_830.0, 44),
-                hitRate, occupancy, "/tmp/run-42/journal", new Run(40_000, 15_000_000, 3.75));
+                hitRate, occupancy, "/tmp/run-42/journal", new Run(40_000, 15_000_000, 3.75),
+                List.of(new SimulationReport.Device("nic0", 16, "nic-ring", 30_000, 10_000, 41, 3)));
     }
 
     /** A run where nothing happened worth drawing: every list empty. */
@@ -67,7 +68,7 @@ final class SampleReports {
                 new Latency(0, 0, 0, 0, 0, List.of()),
                 new StaleWindow(0, 0, 0, List.of()),
                 new Commands(0, 0, 0, 0, 0),
-                List.of(), List.of(), "data/journal", new Run(0, 0, 0.01));
+                List.of(), List.of(), "data/journal", new Run(0, 0, 0.01), List.of());
     }
 
     /** Small enough to keep its whole JSON as a golden file. */
@@ -83,6 +84,6 @@ final class SampleReports {
                 new Commands(40, 1.0E7, 10, 1_200.0, 3),
                 List.of(new Point(0, 0.0), new Point(1_000_000, 0.75)),
                 List.of(new Point(0, 0), new Point(1_000_000, 3)),
-                "/tmp/strict/journal", new Run(1_000, 1_000_000, 0.25));
+                "/tmp/strict/journal", new Run(1_000, 1_000_000, 0.25), List.of());
     }
 }

@@ -1,0 +1,64 @@
+package org.iommusim.simulations.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job through the command line, on the shipped scenarios: the clean
+ * one passes the checker, the one with an injected missing TLBI is flagged,
+ * and the output folder holds the report and the journal.
+ */
+class SimulateCommandTest {
+
+    private static Path scenario(String name) {
+        Path dir = Paths.get("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("conf/scenarios"))) {
+            dir = dir.getParent();
+        }
+        return dir.resolve("conf/scenarios").resolve(name);
+    }
+
+    @Test
+    void quickstartIsCleanAndWritesReportAndJournal(@TempDir Path out) throws Exception {
+        CliRunner r = CliRunner.run("simulate", scenario("quickstart.conf").toString(), "--out", out.toString(), "--quiet");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("no violations"), r.out());
+        String json = Files.readString(out.resolve("report.json"));
+        for (String key : new String[] {"\"scenario\": \"quickstart\"", "\"seed\": 42", "\"eventDigest\"",
+                "\"violationCount\": 0", "\"hits\"", "\"misses\"", "\"hitRate\"", "\"staleWindow\""}) {
+            assertTrue(json.contains(key), key + " in report.json");
+        }
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        assertTrue(Files.isDirectory(out.resolve("journal").resolve("journal")), "the LevelDB journal is under journal/");
+    }
+
+    @Test
+    void theMissingTlbiScenarioIsFlaggedWithATraceCommand(@TempDir Path out) throws Exception {
+        CliRunner r = CliRunner.run("simulate", scenario("missing-tlbi.conf").toString(), "--out", out.toString(),
+                "--quiet");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("1 VIOLATION") || r.out().contains("VIOLATIONS"), r.out());
+        assertTrue(r.out().contains("the TLBI for it was never sent"), r.out());
+        assertTrue(r.out().contains("replay: ./iommu-sim trace --journal " + out.resolve("journal")), r.out());
+        String json = Files.readString(out.resolve("report.json"));
+        assertTrue(json.contains("\"rule\": \"STALE_AFTER_SYNC\""), json.substring(0, Math.min(2000, json.length())));
+    }
+
+    @Test
+    void seedOverrideAndBadScenarioErrors(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.conf"), "scenario { name = x, question = q, length { operations = 5 },"
+                + " smmus = [ { id = 0 } ], driver { strategy = eager } }\n");
+        CliRunner r = CliRunner.run("simulate", bad.toString(), "--out", dir.resolve("o").toString(), "--quiet");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("bad.conf:1: driver.strategy: 'eager' is not one of strict, batched, lazy"), r.err());
+        CliRunner missing = CliRunner.run("simulate", dir.resolve("nope.conf").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("no scenario file"), missing.err());
+    }
+}
