@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "iommu-sim 0.1.0",
         description = "An event-sourced model of Arm SMMUv3 IOMMUs: simulate, decode, replay.",
-        subcommands = {SimulateCommand.class, DecodeCommand.class, org.iommusim.simulations.replay.InspectCommand.class, org.iommusim.simulations.replay.LogCommand.class, org.iommusim.simulations.replay.StateCommand.class, org.iommusim.simulations.replay.ExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, DecodeCommand.class, org.iommusim.simulations.replay.InspectCommand.class, org.iommusim.simulations.replay.LogCommand.class, org.iommusim.simulations.replay.StateCommand.class, org.iommusim.simulations.replay.ExportCommand.class,
+                org.iommusim.simulations.replay.TraceCommand.class, CommandLine.HelpCommand.class})
 public final class IommuSimCli implements Runnable {
 
     @CommandLine.Spec

@@ -64,6 +64,15 @@ class ReplayCommandsTest {
         return r;
     }
 
+    /** 0x12345 lies in domain-2's second 4K segment, mapped at #2 and unmapped (0x12000..0x14000) at #4. */
+    @Test
+    void traceListsEveryEventThatTouchedTheAddress() {
+        assertEquals(Expected.text("trace-12345.txt"), ok("trace", "--journal", data.toString(), "--iova", "0x12345").out());
+        assertEquals("no event touched 0x7000000\n",
+                ok("trace", "--journal", data.toString(), "--iova", "7000000").out().replace("\r", ""));
+        refused("trace", "--journal", data.toString(), "--iova", "zz");
+    }
+
     @Test
     void inspectListsEntitiesCountsAndSnapshots() {
         assertEquals(Expected.text("inspect.txt"), ok("inspect", "--journal", data.toString()).out());
