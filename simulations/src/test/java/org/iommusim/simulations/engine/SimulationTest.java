@@ -72,4 +72,53 @@ class SimulationTest {
         SimulationReport c = run(sc.withSeed(99), dir.resolve("c"));
         assertTrue(!c.eventDigest().equals(a.eventDigest()), "another seed, another run");
     }
+
+    @Test
+    void aDroppedCfgiLeavesTheStreamUnconfiguredSoItsDmaFaults(@TempDir Path dir) throws Exception {
+        SimulationReport r = run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.STRICT), 300,
+                List.of(new FaultInjection(FaultInjection.Kind.DROP_CFGI, 1))), dir);
+        SimulationReport.Device nic = r.devices().get(0);
+        assertEquals("nic0", nic.name());
+        assertEquals(0, nic.hits() + nic.misses(), "no translation of sid 16 reached the IOTLB");
+        assertTrue(nic.faults() > 0, "C_BAD_STE for every DMA of the unconfigured stream");
+        assertTrue(r.devices().get(1).hits() > 0, "the other stream is unaffected");
+    }
+
+    @Test
+    void aSkippedSyncLetsTheDriverReuseAnIovaBeforeItsFlushCompleted(@TempDir Path dir) throws Exception {
+        SimulationReport r = run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.STRICT), 1500,
+                List.of(new FaultInjection(FaultInjection.Kind.SKIP_SYNC, 5))), dir);
+        assertTrue(r.checker().violations().stream().anyMatch(v -> v.rule().equals("IOVA_REUSED_BEFORE_FLUSH")),
+                () -> r.checker().violations().toString());
+    }
+
+    @Test
+    void aCrashAndRestartFromTheJournalKeepsTheRunCorrect(@TempDir Path dir) throws Exception {
+        SimulationReport r = run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.STRICT), 1200,
+                List.of(new FaultInjection(FaultInjection.Kind.CRASH, 600))), dir);
+        assertEquals(1200, r.run().operations());
+        assertEquals(0, r.checker().violationCount(), () -> r.checker().violations().toString());
+        assertTrue(r.devices().get(0).hits() > 0);
+    }
+
+    @Test
+    void batchedInvalidationIsCorrectAndSyncsLessOften(@TempDir Path dir) throws Exception {
+        SimulationReport strict = run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.STRICT), 1000,
+                List.of()), dir.resolve("strict"));
+        SimulationReport batched = run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.BATCHED), 1000,
+                List.of()), dir.resolve("batched"));
+        assertEquals(0, batched.checker().violationCount(), () -> batched.checker().violations().toString());
+        assertTrue(batched.commands().syncs() * 10 < strict.commands().syncs(),
+                "batched " + batched.commands().syncs() + " syncs vs strict " + strict.commands().syncs());
+    }
+
+    @Test
+    void concurrentModeRunsDevicesFreelyAndStillChecksEveryResult(@TempDir Path dir) throws Exception {
+        SimulationReport r = Simulation.run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.LAZY), 1500,
+                List.of()), dir, true, p -> {});
+        assertEquals("concurrent", r.mode());
+        assertTrue(r.run().operations() >= 1500);
+        assertTrue(r.checker().translationsChecked() > 1000);
+        assertEquals(0, r.checker().violationCount(), () -> r.checker().violations().toString());
+    }
 }
