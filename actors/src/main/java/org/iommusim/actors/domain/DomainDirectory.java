@@ -20,6 +20,8 @@ import org.iommusim.protocol.domain.DomainSpec;
  */
 public final class DomainDirectory extends AbstractBehavior<DomainDirectory.Command> {
 
+    /** Messages the directory accepts. */
+
     public sealed interface Command {}
 
     /** Allocate {@code id} with {@code spec} on an SMMU with {@code caps}. */

@@ -34,14 +34,24 @@ public final class DomainEntity extends EventSourcedBehavior<DomainEntity.Comman
     /** Requests a domain accepts. */
     public sealed interface Command {}
 
+    /** Allocate the domain; {@code parent} is the real parent's spec, looked up by the directory. */
+
     public record Allocate(DomainSpec spec, SmmuCapabilities caps, Optional<DomainSpec> parent,
             ActorRef<Reply> replyTo) implements Command {}
 
+    /** Map a scatter-gather batch, all or nothing. */
+
     public record Map(MapBatch batch, ActorRef<Reply> replyTo) implements Command {}
+
+    /** Unmap a scatter-gather batch, all or nothing. */
 
     public record Unmap(UnmapBatch batch, ActorRef<Reply> replyTo) implements Command {}
 
+    /** Free the domain; its id is not reused. */
+
     public record Free(ActorRef<Reply> replyTo) implements Command {}
+
+    /** Ask for the pure state (with the page table). */
 
     public record GetState(ActorRef<DomainState> replyTo) implements Command {}
 

@@ -45,6 +45,8 @@ import org.iommusim.protocol.event.SmmuEvent;
  */
 public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, SmmuChange, SmmuState> {
 
+    /** Messages the SMMU accepts. */
+
     public sealed interface Command {}
 
     /** Write entries at PROD. Answered with {@link Accepted} or {@link Rejected} ("queue full, N free"). */
@@ -56,10 +58,14 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     /** Acknowledge a CERROR and resume; {@code replacement} (or null) overwrites the bad entry first. */
     public record Resume(RawCommand replacement, ActorRef<SubmitReply> replyTo) implements Command {}
 
+    /** Ask for the pure state. */
+
     public record GetState(ActorRef<SmmuState> replyTo) implements Command {}
 
     /** Join the invalidation port; TLBIs consumed since the last completed sync are sent at once. */
     public record Subscribe(ActorRef<InvalidationPort.Invalidate> subscriber) implements Command {}
+
+    /** Leave the invalidation port; pending syncs stop waiting for this subscriber. */
 
     public record Unsubscribe(ActorRef<InvalidationPort.Invalidate> subscriber) implements Command {}
 
@@ -73,24 +79,40 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     /** Offer fault records to the event queue (from translation). */
     public record RecordFaults(List<SmmuEvent> records) implements Command {}
 
+    /** Read up to {@code max} queued fault records (without consuming them). */
+
     public record ReadEvents(int max, ActorRef<EventQueueView> replyTo) implements Command {}
 
+    /** The reader consumed the first {@code count} records (persisted). */
+
     public record AcknowledgeEvents(int count, ActorRef<SubmitReply> replyTo) implements Command {}
+
+    /** The reader saw the overflow flag; clear it (persisted). */
 
     public record AcknowledgeOverflow(ActorRef<SubmitReply> replyTo) implements Command {}
 
     private record ContinueConsumption() implements Command {}
+
+    /** The answer to a submission, resume or acknowledgement. */
 
     public sealed interface SubmitReply {}
 
     /** Accepted; the queue's producer index is now {@code prod} (entries are numbered from 0). */
     public record Accepted(long prod) implements SubmitReply {}
 
+    /** Refused, with the reason (e.g. "queue full, N free"); nothing changed. */
+
     public record Rejected(String reason) implements SubmitReply {}
+
+    /** The answer to {@link AwaitConsumed}. */
 
     public sealed interface ConsumeReply {}
 
+    /** The consumer index is now {@code cons}, past the awaited entry. */
+
     public record ConsumedPast(long cons) implements ConsumeReply {}
+
+    /** The queue stopped at or before the awaited entry. */
 
     public record QueueHalted(QueueError error) implements ConsumeReply {}
 

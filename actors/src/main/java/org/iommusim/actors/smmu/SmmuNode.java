@@ -27,9 +27,15 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
 public final class SmmuNode {
     private SmmuNode() {}
 
+    /** Messages the node routes. */
+
     public sealed interface Command {}
 
+    /** For the SMMU entity. */
+
     public record ToSmmu(SmmuEntity.Command command) implements Command {}
+
+    /** For the stream entity of {@code sid} (spawned on first use). */
 
     public record ToStream(int sid, StreamEntity.Command command) implements Command {}
 

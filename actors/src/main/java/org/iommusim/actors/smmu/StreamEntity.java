@@ -26,18 +26,30 @@ import org.iommusim.protocol.config.Ste;
  */
 public final class StreamEntity extends EventSourcedBehavior<StreamEntity.Command, StreamEvent, StreamState> {
 
+    /** Messages a stream accepts. */
+
     public sealed interface Command {}
+
+    /** Software writes the STE (memory only). */
 
     public record WriteSte(Ste ste, ActorRef<Reply> replyTo) implements Command {}
 
+    /** Software writes the CD of one SubstreamID (memory only). */
+
     public record WriteCd(int ssid, Cd cd, ActorRef<Reply> replyTo) implements Command {}
 
+    /** Ask for the stream's memory. */
+
     public record GetStream(ActorRef<StreamState> replyTo) implements Command {}
+
+    /** The answer to a write. */
 
     public sealed interface Reply {}
 
     /** Written to memory (durably); not yet in force until a CFGI loads it. */
     public record Written(long sequenceNr) implements Reply {}
+
+    /** The write cannot address the table (ID beyond the advertised widths); nothing changed. */
 
     public record Refused(String reason) implements Reply {}
 

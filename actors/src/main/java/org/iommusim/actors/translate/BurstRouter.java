@@ -17,11 +17,19 @@ import org.iommusim.protocol.translate.TranslationResult;
 public final class BurstRouter {
     private BurstRouter() {}
 
+    /** Up to {@code maxBurst} translations; one {@link BurstReply}. */
+
     public record Burst(List<TranslationRequest> requests, ActorRef<BurstReply> replyTo) {}
+
+    /** The answer to a burst. */
 
     public sealed interface BurstReply {}
 
+    /** The results, in request order. */
+
     public record Results(List<TranslationResult> results) implements BurstReply {}
+
+    /** An empty burst, or one above the limit. */
 
     public record TooLarge(String reason) implements BurstReply {}
 

@@ -58,6 +58,8 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     /** Messages a worker accepts; {@link InvalidationPort.Invalidate} is one of them. */
     public interface Command {}
 
+    /** One translation; the result (or fault) goes to {@code replyTo}. */
+
     public record Translate(TranslationRequest request, ActorRef<TranslationResult> replyTo) implements Command {}
 
     /** Several translations, one reply with the results in request order. */
@@ -67,7 +69,11 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     /** A translation answered with how it was found (hit, miss, configuration) and the walk's descriptor reads. */
     public record TranslateTraced(TranslationRequest request, ActorRef<Traced> replyTo) implements Command {}
 
+    /** A result with how it was found and the walk's descriptor reads. */
+
     public record Traced(TranslationResult result, Outcome.Path path, int walkSteps) {}
+
+    /** Ask for the shard's entries, counters and per-stream statistics. */
 
     public record GetShard(ActorRef<ShardReport> replyTo) implements Command {}
 
