@@ -332,9 +332,9 @@ public final class IommuSim implements AutoCloseable {
     // ---- translation --------------------------------------------------------
 
     public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
-        return AskPattern.<TranslationWorker.Command, TranslationResult>ask(
+        return plain(AskPattern.<TranslationWorker.Command, TranslationResult>ask(
                 smmu.handles.pool().workerFor(request.sid(), request.iova()),
-                r -> new TranslationWorker.Translate(request, r), options.callTimeout(), system.scheduler());
+                r -> new TranslationWorker.Translate(request, r), options.callTimeout(), system.scheduler()));
     }
 
     public TranslationResult translate(Smmu smmu, TranslationRequest request) {
@@ -343,9 +343,9 @@ public final class IommuSim implements AutoCloseable {
 
     /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */
     public CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
-        return AskPattern.<TranslationWorker.Command, TranslationWorker.Traced>ask(
+        return plain(AskPattern.<TranslationWorker.Command, TranslationWorker.Traced>ask(
                 smmu.handles.pool().workerFor(request.sid(), request.iova()),
-                r -> new TranslationWorker.TranslateTraced(request, r), options.callTimeout(), system.scheduler());
+                r -> new TranslationWorker.TranslateTraced(request, r), options.callTimeout(), system.scheduler()));
     }
 
     public TranslationWorker.Traced translateTraced(Smmu smmu, TranslationRequest request) {
@@ -354,8 +354,8 @@ public final class IommuSim implements AutoCloseable {
 
     /** Up to {@link ModelOptions#maxBurst()} translations, one reply, results in request order. */
     public CompletionStage<List<TranslationResult>> translateBurstAsync(Smmu smmu, List<TranslationRequest> requests) {
-        return AskPattern.<BurstRouter.Burst, BurstRouter.BurstReply>ask(smmu.handles.bursts(),
-                r -> new BurstRouter.Burst(requests, r), options.callTimeout(), system.scheduler()).thenApply(reply -> {
+        return plain(AskPattern.<BurstRouter.Burst, BurstRouter.BurstReply>ask(smmu.handles.bursts(),
+                r -> new BurstRouter.Burst(requests, r), options.callTimeout(), system.scheduler())).thenApply(reply -> {
             if (reply instanceof BurstRouter.Results res) {
                 return res.results();
             }
@@ -439,7 +439,26 @@ public final class IommuSim implements AutoCloseable {
     private <T> CompletionStage<T> ask(ActorRef<?> target, Function<ActorRef<T>, ?> message) {
         @SuppressWarnings("unchecked")
         ActorRef<Object> t = (ActorRef<Object>) target;
-        return AskPattern.<Object, T>ask(t, message::apply, options.callTimeout(), system.scheduler());
+        return plain(AskPattern.<Object, T>ask(t, message::apply, options.callTimeout(), system.scheduler()));
+    }
+
+    /**
+     * Pekko's ask answers with Scala's CompletableFuture, which runs every
+     * {@code thenApply}/{@code whenComplete} asynchronously on the common pool;
+     * with one or two cores that pool starts a new thread for each callback. A
+     * plain JDK future, completed on the thread that completes the reply, keeps
+     * callers' compositions synchronous and cheap.
+     */
+    private static <T> CompletableFuture<T> plain(CompletionStage<T> stage) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        stage.whenCompleteAsync((v, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+            } else {
+                out.complete(v);
+            }
+        }, Runnable::run);
+        return out;
     }
 
     private static <T> T join(CompletionStage<T> stage) {

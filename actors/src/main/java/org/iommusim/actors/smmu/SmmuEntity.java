@@ -266,14 +266,8 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         if (events.isEmpty()) {
             return replyTo == null ? Effect().none() : Effect().reply(replyTo, new Accepted(s.queue().prod()));
         }
-        List<IssuedInvalidation> issued = new ArrayList<>();
-        List<org.iommusim.protocol.command.Command> consumed = new ArrayList<>();
-        for (SmmuChange e : r.events()) {
-            if (e instanceof SmmuChange.Consumed k) {
-                issued.addAll(after.invalidationsIn(k));
-                consumed.addAll(after.commandsIn(k));
-            }
-        }
+        List<org.iommusim.protocol.command.Command> consumed = r.consumed();
+        List<IssuedInvalidation> issued = after.invalidationsIn(consumed);
         long firstIndex = after.queue().cons();
         return Effect().persist(events).thenRun(st -> afterConsumption(st, issued, consumed, firstIndex))
                 .thenRun(st -> {

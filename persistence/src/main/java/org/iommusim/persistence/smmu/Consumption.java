@@ -32,8 +32,11 @@ import org.iommusim.protocol.config.Cd;
 public final class Consumption {
     private Consumption() {}
 
-    /** The events to persist, and whether consumption now waits at a CMD_SYNC. */
-    public record Result(List<SmmuChange> events, boolean waitingAtSync) {}
+    /**
+     * The events to persist, whether consumption now waits at a CMD_SYNC, and
+     * the commands consumed, decoded once here so the host need not decode them again.
+     */
+    public record Result(List<SmmuChange> events, boolean waitingAtSync, List<Command> consumed) {}
 
     /**
      * @param ackedThrough the highest invalidation number every subscriber has
@@ -42,13 +45,14 @@ public final class Consumption {
     public static Result run(SmmuState state, StreamMemoryView memory, long ackedThrough, int limit) {
         CommandQueue q = state.queue();
         if (q.halted() || !q.hasPending()) {
-            return new Result(List.of(), false);
+            return new Result(List.of(), false, List.of());
         }
         List<ConfigLoad> loads = new ArrayList<>();
         List<SmmuChange> events = new ArrayList<>(2);
         long issued = state.invalidationsIssued();
         int n = 0;
         boolean waiting = false;
+        List<Command> consumed = new ArrayList<>();
         SmmuChange halt = null;
         int available = Math.min(q.pending().size(), limit);
         while (n < available) {
@@ -71,6 +75,7 @@ public final class Consumption {
             } else {
                 loads.addAll(loadsFor(c, state, memory));
             }
+            consumed.add(c);
             n++;
         }
         if (n > 0) {
@@ -79,7 +84,7 @@ public final class Consumption {
         if (halt != null) {
             events.add(halt);
         }
-        return new Result(events, waiting);
+        return new Result(events, waiting, consumed);
     }
 
     private static List<ConfigLoad> loadsFor(Command c, SmmuState state, StreamMemoryView memory) {

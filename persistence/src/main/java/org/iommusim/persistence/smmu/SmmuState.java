@@ -131,6 +131,18 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
                 Collections.unmodifiableList(open), syncs);
     }
 
+    /** The invalidations among {@code consumed} (the commands a consumption took), numbered from this state on. */
+    public List<IssuedInvalidation> invalidationsIn(List<Command> consumed) {
+        List<IssuedInvalidation> out = new ArrayList<>();
+        long issued = invalidationsIssued;
+        for (Command c : consumed) {
+            if (c instanceof TlbiCommand t) {
+                out.add(new IssuedInvalidation(++issued, t));
+            }
+        }
+        return out;
+    }
+
     /** The invalidations that {@link SmmuChange.Consumed} {@code c} issues, numbered, for broadcast. */
     public List<IssuedInvalidation> invalidationsIn(SmmuChange.Consumed c) {
         List<IssuedInvalidation> out = new ArrayList<>();

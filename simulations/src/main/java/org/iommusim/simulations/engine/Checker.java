@@ -25,13 +25,15 @@ import org.iommusim.simulations.report.SimulationReport;
  *       mapping has completed.</li>
  * </ol>
  * Uses of an unmapped mapping before its flush completed are permitted (lazy
- * invalidation allows them) and measured as stale windows.
+ * invalidation allows them); each such mapping has a stale window, from its
+ * unmap to its last stale use.
  */
 final class Checker {
     private final String journalDir;
     private final List<SimulationReport.Violation> violations = new ArrayList<>();
     private long checked;
-    private final List<Long> staleWindows = new ArrayList<>();
+    /** Mappings used after their unmap (permitted, before the flush): each has one stale window. */
+    private final java.util.Set<MapRecord> staleMappings = new java.util.LinkedHashSet<>();
 
     Checker(String journalDir) {
         this.journalDir = journalDir;
@@ -76,7 +78,8 @@ final class Checker {
                         + match.releasedBy + ")" + (match.tlbiDropped ? "; the TLBI for it was never sent" : ""),
                         sid, iova, events(match));
             } else {
-                staleWindows.add(t - match.unmapAt);
+                match.lastStaleUseAt = Math.max(match.lastStaleUseAt, t);
+                staleMappings.add(match);
                 stale = true;
             }
         }
@@ -125,8 +128,13 @@ final class Checker {
         violations.add(new SimulationReport.Violation(rule, explanation, sid, iova, events, trace));
     }
 
+    /** One window per unmapped mapping that was used stale: from its unmap to its last stale use. */
     synchronized List<Long> staleWindows() {
-        return staleWindows;
+        List<Long> out = new ArrayList<>(staleMappings.size());
+        for (MapRecord m : staleMappings) {
+            out.add(m.lastStaleUseAt - m.unmapAt);
+        }
+        return out;
     }
 
     synchronized SimulationReport.Checker result() {

@@ -63,19 +63,37 @@ final class Driver {
 
     // ---- map / unmap ----------------------------------------------------------
 
-    /** Maps scatter-gather segments of {@code size} bytes each to consecutive PAs; returns each segment's record. */
+    /** Maps scatter-gather segments of {@code segmentSize} bytes each to consecutive PAs, at freshly allocated IOVAs. */
     synchronized List<MapRecord> map(DomainCtx d, long pa, long segmentSize, int segments, Prot prot, int sid, Clock c) {
-        List<MapSegment> segs = new ArrayList<>(segments);
         long[] iovas = new long[segments];
         for (int i = 0; i < segments; i++) {
             iovas[i] = d.iovas.allocate(segmentSize);
+        }
+        return mapSegments(d, iovas, pa, segmentSize, prot, sid, c);
+    }
+
+    /** Maps segments at a chosen IOVA (a guest or host laying out memory), contiguously. */
+    synchronized List<MapRecord> mapAt(DomainCtx d, long iova, long pa, long segmentSize, int segments, Prot prot,
+            int sid, Clock c) {
+        long[] iovas = new long[segments];
+        for (int i = 0; i < segments; i++) {
+            iovas[i] = iova + i * segmentSize;
+        }
+        return mapSegments(d, iovas, pa, segmentSize, prot, sid, c);
+    }
+
+    /** One map request of all the segments; each becomes a record of the history the checker uses. */
+    private List<MapRecord> mapSegments(DomainCtx d, long[] iovas, long pa, long segmentSize, Prot prot, int sid,
+            Clock c) {
+        List<MapSegment> segs = new ArrayList<>(iovas.length);
+        for (int i = 0; i < iovas.length; i++) {
             segs.add(new MapSegment(iovas[i], pa + i * segmentSize, segmentSize, prot));
             checker.mapped(history, d.id, iovas[i], segmentSize, c.now(), sid);
         }
         long seq = sim.map(d.id, new MapBatch(segs));
         c.advance(metricsMapCost());
-        List<MapRecord> out = new ArrayList<>(segments);
-        for (int i = 0; i < segments; i++) {
+        List<MapRecord> out = new ArrayList<>(iovas.length);
+        for (int i = 0; i < iovas.length; i++) {
             MapRecord r = new MapRecord(d.id, iovas[i], segmentSize, pa + i * segmentSize, prot, c.now(), seq);
             history.add(r);
             out.add(r);
@@ -128,24 +146,6 @@ final class Driver {
                 }
             }
         }
-    }
-
-    /** Maps segments at a chosen IOVA (a guest or host laying out memory), recording them like {@link #map}. */
-    synchronized List<MapRecord> mapAt(DomainCtx d, long iova, long pa, long segmentSize, int segments, Prot prot, int sid, Clock c) {
-        List<MapSegment> segs = new ArrayList<>(segments);
-        for (int i = 0; i < segments; i++) {
-            segs.add(new MapSegment(iova + i * segmentSize, pa + i * segmentSize, segmentSize, prot));
-            checker.mapped(history, d.id, iova + i * segmentSize, segmentSize, c.now(), sid);
-        }
-        long seq = sim.map(d.id, new MapBatch(segs));
-        c.advance(metricsMapCost());
-        List<MapRecord> out = new ArrayList<>(segments);
-        for (int i = 0; i < segments; i++) {
-            MapRecord r = new MapRecord(d.id, iova + i * segmentSize, segmentSize, pa + i * segmentSize, prot, c.now(), seq);
-            history.add(r);
-            out.add(r);
-        }
-        return out;
     }
 
     /** The host changes a stage-2 mapping under a nested guest, invalidating as configured; returns the new record. */

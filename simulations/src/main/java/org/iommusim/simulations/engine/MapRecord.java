@@ -25,6 +25,8 @@ final class MapRecord {
     String releasedBy = "";
     /** Whether the driver's invalidation for this unmap left out the TLBI (an injected fault). */
     boolean tlbiDropped;
+    /** The last permitted use of this mapping after its unmap (Long.MIN_VALUE: none): ends its stale window. */
+    long lastStaleUseAt = Long.MIN_VALUE;
 
     MapRecord(DomainId domain, long iova, long size, long pa, Prot prot, long mapAt, long mapSeq) {
         this.domain = domain;
