@@ -13,16 +13,4 @@ public interface StreamMemoryView {
 
     /** The StreamIDs with any written configuration, as unsigned values in [first, first + count). */
     SortedSet<Long> writtenSids(long first, long count);
-
-    StreamMemoryView EMPTY = new StreamMemoryView() {
-        @Override
-        public Optional<StreamConfig> stream(int sid) {
-            return Optional.empty();
-        }
-
-        @Override
-        public SortedSet<Long> writtenSids(long first, long count) {
-            return new java.util.TreeSet<>();
-        }
-    };
 }

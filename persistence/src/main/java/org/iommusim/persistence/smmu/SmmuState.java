@@ -143,19 +143,6 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
         return out;
     }
 
-    /** The invalidations that {@link SmmuChange.Consumed} {@code c} issues, numbered, for broadcast. */
-    public List<IssuedInvalidation> invalidationsIn(SmmuChange.Consumed c) {
-        List<IssuedInvalidation> out = new ArrayList<>();
-        long issued = invalidationsIssued;
-        for (int i = 0; i < c.count(); i++) {
-            DecodedCommand d = CommandCodec.decode(queue.pending().get(i));
-            if (d instanceof TlbiCommand t) {
-                out.add(new IssuedInvalidation(++issued, t));
-            }
-        }
-        return out;
-    }
-
     /** The commands that {@link SmmuChange.Consumed} {@code c} consumes, in order (decoded before applying it). */
     public List<Command> commandsIn(SmmuChange.Consumed c) {
         List<Command> out = new ArrayList<>(c.count());

@@ -37,13 +37,15 @@ final class Driver {
     private final Checker checker;
     private final Metrics metrics;
     private final Faults faults;
+    private final long mapNs;
     private final List<List<MapRecord>> lazyQueues = new ArrayList<>();
     private final List<Long> lazyOldest = new ArrayList<>();
     private final List<Command> batched = new ArrayList<>();
     private final List<MapRecord> batchedRecords = new ArrayList<>();
     private Smmu batchedSmmu;
 
-    Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults) {
+    Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults, long mapNs) {
+        this.mapNs = mapNs;
         this.sim = sim;
         this.def = def;
         this.history = history;
@@ -102,7 +104,7 @@ final class Driver {
     }
 
     private long metricsMapCost() {
-        return faults.costs().mapNs();
+        return mapNs;
     }
 
     /** Unmaps the records' ranges (one request) and invalidates per the strategy. */

@@ -3,18 +3,15 @@ package org.iommusim.simulations.engine;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.iommusim.simulations.scenario.Costs;
 import org.iommusim.simulations.scenario.FaultInjection;
 
 /** Counts the occasions of each injectable fault and says when the scenario's nth one has come. */
 final class Faults {
     private final List<FaultInjection> injections;
-    private final Costs costs;
     private final Map<FaultInjection.Kind, Long> seen = new EnumMap<>(FaultInjection.Kind.class);
 
-    Faults(List<FaultInjection> injections, Costs costs) {
+    Faults(List<FaultInjection> injections) {
         this.injections = injections;
-        this.costs = costs;
     }
 
     /** Counts one more occasion of {@code kind}; true when a fault is injected on it. */
@@ -36,9 +33,5 @@ final class Faults {
             }
         }
         return false;
-    }
-
-    Costs costs() {
-        return costs;
     }
 }

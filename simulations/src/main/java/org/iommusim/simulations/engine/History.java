@@ -25,14 +25,4 @@ final class History {
         }
         return out;
     }
-
-    /** The record mapping [iova, iova + size) currently (not yet unmapped). */
-    synchronized MapRecord live(DomainId domain, long iova) {
-        for (MapRecord r : covering(domain, iova)) {
-            if (r.unmapAt == Long.MAX_VALUE && r.iova == iova) {
-                return r;
-            }
-        }
-        return null;
-    }
 }

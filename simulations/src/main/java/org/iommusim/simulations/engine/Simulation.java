@@ -110,7 +110,7 @@ public final class Simulation {
         this.checker = new Checker(journalDir.toString());
         long span = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : 50_000_000L;
         this.metrics = new Metrics(sc.costs(), span / 200);
-        this.faults = new Faults(sc.faults(), sc.costs());
+        this.faults = new Faults(sc.faults());
     }
 
     /**
@@ -198,7 +198,7 @@ public final class Simulation {
             sim.allocateDomain(d.id(), d.spec(), smmu);
             domains.put(d.id(), new DomainCtx(d.id(), d.spec(), smmu, vmid));
         }
-        driver = new Driver(sim, sc.driver(), history, checker, metrics, faults);
+        driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs());
         driver.ctxOf = r -> domains.get(r.domain);
         Map<String, StreamDef> streams = new HashMap<>();
         for (StreamDef s : sc.streams()) {
