@@ -56,27 +56,9 @@ sealed interface Json permits Json.Scalar, Json.Arr, Json.Obj {
         if (s == null) {
             return NULL;
         }
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return new Scalar(out.append('"').toString());
+        StringBuilder out = new StringBuilder(s.length() + 2);
+        org.iommusim.simulations.json.JsonText.quote(out, s);
+        return new Scalar(out.toString());
     }
 
     static Scalar number(long value) {
