@@ -49,6 +49,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "override a scenario key, checked like the file (e.g. --set driver.strategy=strict)")
+    java.util.List<String> overrides = new java.util.ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +64,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Scenario sc;
         try {
-            sc = ScenarioLoader.load(file);
+            sc = ScenarioLoader.load(file, overrides);
         } catch (ScenarioException e) {
             throw new UserError(e.getMessage(), e);
         }

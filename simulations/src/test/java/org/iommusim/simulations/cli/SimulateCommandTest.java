@@ -51,6 +51,19 @@ class SimulateCommandTest {
     }
 
     @Test
+    void setOverridesAScenarioKey(@TempDir Path out) throws Exception {
+        CliRunner r = CliRunner.run("simulate", scenario("strict-vs-lazy.conf").toString(), "--set",
+                "driver.strategy=strict", "--set", "length.operations=300", "--out", out.toString(), "--quiet");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("ran         300 operations"), r.out());
+        assertTrue(r.out().contains("0 stale uses"), "strict: no stale window\n" + r.out());
+        CliRunner bad = CliRunner.run("simulate", scenario("quickstart.conf").toString(), "--set", "driver.strategy=eager",
+                "--out", out.resolve("bad").toString(), "--quiet");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("driver.strategy: 'eager' is not one of strict, batched, lazy"), bad.err());
+    }
+
+    @Test
     void seedOverrideAndBadScenarioErrors(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.conf"), "scenario { name = x, question = q, length { operations = 5 },"
                 + " smmus = [ { id = 0 } ], driver { strategy = eager } }\n");
