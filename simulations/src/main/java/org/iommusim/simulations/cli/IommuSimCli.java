@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         version = "iommu-sim 0.1.0",
         description = "An event-sourced model of Arm SMMUv3 IOMMUs: simulate, decode, replay.",
         subcommands = {SimulateCommand.class, DecodeCommand.class, org.iommusim.simulations.replay.InspectCommand.class, org.iommusim.simulations.replay.LogCommand.class, org.iommusim.simulations.replay.StateCommand.class, org.iommusim.simulations.replay.ExportCommand.class,
-                org.iommusim.simulations.replay.TraceCommand.class, CommandLine.HelpCommand.class})
+                org.iommusim.simulations.replay.TraceCommand.class, org.iommusim.simulations.replay.TranslateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class IommuSimCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,57 @@
+package org.iommusim.actors.translate;
+
+import java.util.TreeMap;
+
+/**
+ * Consistent hashing of (StreamID, 4K page) onto {@code workers} shards, 64
+ * virtual nodes each: which IOTLB shard serves a translation. Pure, so the
+ * replay tools pick the same shard the pool did.
+ */
+public final class HashRing {
+    private static final int VIRTUAL_NODES = 64;
+
+    private final long[] keys;
+    private final int[] owners;
+
+    public HashRing(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("a ring needs at least one worker, got " + workers);
+        }
+        TreeMap<Long, Integer> ring = new TreeMap<>();
+        for (int w = 0; w < workers; w++) {
+            for (int v = 0; v < VIRTUAL_NODES; v++) {
+                ring.put(mix(((long) w << 32) | v), w);
+            }
+        }
+        keys = new long[ring.size()];
+        owners = new int[ring.size()];
+        int i = 0;
+        for (var e : ring.entrySet()) {
+            keys[i] = e.getKey();
+            owners[i++] = e.getValue();
+        }
+    }
+
+    /** The shard serving (sid, page of iova). */
+    public int indexFor(int sid, long iova) {
+        long h = mix(((long) sid << 40) ^ (iova >>> 12) * 0x9E3779B97F4A7C15L);
+        int lo = 0;
+        int hi = keys.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(keys[mid], h) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return owners[lo == keys.length ? 0 : lo];
+    }
+
+    /** SplitMix64's finalizer: cheap and well spread. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,181 @@
+package org.iommusim.simulations.replay;
+
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import org.iommusim.actors.translate.HashRing;
+import org.iommusim.persistence.config.StreamConfig;
+import org.iommusim.persistence.domain.DomainState;
+import org.iommusim.persistence.iotlb.IotlbConfig;
+import org.iommusim.persistence.iotlb.IotlbEntry;
+import org.iommusim.persistence.iotlb.IotlbShard;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.persistence.replay.DomainFolder;
+import org.iommusim.persistence.replay.IotlbFolder;
+import org.iommusim.persistence.replay.JournalReader;
+import org.iommusim.persistence.replay.SmmuFolder;
+import org.iommusim.persistence.replay.StateReplay;
+import org.iommusim.persistence.smmu.SmmuState;
+import org.iommusim.persistence.translate.ConfigResolution;
+import org.iommusim.persistence.translate.Outcome;
+import org.iommusim.persistence.translate.StreamContext;
+import org.iommusim.persistence.translate.TranslationEngine;
+import org.iommusim.protocol.bits.Hex;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.simulations.cli.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code iommu-sim translate --journal DIR --sid S [--ssid N] --iova A
+ * [--access r|w|x] [--privileged] [--smmu ID] [--at SEQ]}: what the model would
+ * answer at that point, and why. The SMMU is rebuilt at its event SEQ; the
+ * domains and the IOTLB shard that serves the request are brought to the same
+ * write time; then the pure engine runs, step by step: the configuration in
+ * force, the IOTLB (hit, or miss and walk), the permission check, the answer.
+ */
+@Command(name = "translate", mixinStandardHelpOptions = true,
+        description = {"What the recorded model would answer for one DMA at a point of its history, and why."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:answered (a fault is an answer)", "2:the journal or the arguments are unusable"})
+public final class TranslateCommand extends JournalCommand {
+
+    @Option(names = "--sid", required = true, paramLabel = "S", description = "StreamID (decimal or 0x hex)")
+    String sid;
+
+    @Option(names = "--ssid", paramLabel = "N", description = "SubstreamID (PASID), if the transaction has one")
+    String ssid;
+
+    @Option(names = "--iova", required = true, paramLabel = "A", description = "the input address, hex")
+    String iova;
+
+    @Option(names = "--access", paramLabel = "r|w|x", defaultValue = "r", description = "read, write or exec (default r)")
+    String access;
+
+    @Option(names = "--privileged", description = "a privileged transaction (PnU=1)")
+    boolean privileged;
+
+    @Option(names = "--smmu", paramLabel = "ID", defaultValue = "smmu-0", description = "the SMMU (default smmu-0)")
+    String smmuId;
+
+    @Option(names = "--at", paramLabel = "SEQ", description = "the SMMU's event sequence number (default: its last)")
+    Long at;
+
+    @Override
+    protected int run(JournalReader reader, PrintWriter out) {
+        if (!reader.contains(smmuId)) {
+            throw new UserError("no entity '" + smmuId + "' in the journal");
+        }
+        long last = reader.highestSequenceNr(smmuId);
+        long seq = at == null ? last : at;
+        if (seq < 0 || seq > last) {
+            throw new UserError("--at " + seq + " is outside " + smmuId + "'s events (#0 is the start, #" + last + " the last)");
+        }
+        TranslationRequest request = request();
+        SmmuState smmu = StateReplay.at(reader, smmuId, seq, new SmmuFolder()).state();
+        if (!smmu.configured()) {
+            throw new UserError(smmuId + " is not configured at #" + seq + ": nothing translates yet");
+        }
+        long time = EntityAtTime.timeOf(reader, smmuId, seq);
+        Map<DomainId, PageTable> tables = new HashMap<>();
+        StreamConfig config = smmu.config().effective(request.sid());
+        out.printf("%s at #%d of %d; domains and IOTLB at the same write time%n", smmuId, seq, last);
+        out.println("request   " + request);
+        out.println("STE       " + ConfigText.ste(config.ste()));
+        out.println("CDs       " + ConfigText.cds(config.cds()));
+        StreamContext context = ConfigResolution.resolve(request, smmu.caps(), config,
+                id -> tables.computeIfAbsent(id, d -> tableAt(reader, d, time)));
+        out.println("context   " + describe(context));
+        IotlbShard shard = shard(reader, smmu, request, time);
+        if (context instanceof StreamContext.Translate t) {
+            IotlbEntry cached = shard.peek(t.vmid(), t.asid(), t.kind(), request.iova()).orElse(null);
+            out.println("IOTLB     " + (cached == null ? "miss: walk the tables" : "hit " + cached));
+            if (cached == null) {
+                if (t.s1() != null) {
+                    out.println("stage 1   " + t.s1().walk(request.iova()));
+                }
+                if (t.s2() != null && t.s1() == null) {
+                    out.println("stage 2   " + t.s2().walk(request.iova()));
+                }
+            }
+        }
+        Outcome o = TranslationEngine.translate(request, context, shard);
+        out.println("answer    " + o.result().toText());
+        return 0;
+    }
+
+    private TranslationRequest request() {
+        long address;
+        try {
+            address = Hex.parseWord(iova);
+        } catch (NumberFormatException e) {
+            throw new UserError("--iova: " + e.getMessage());
+        }
+        int s = parseId("--sid", sid);
+        Access a;
+        try {
+            a = Access.parse(access);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--access: " + e.getMessage());
+        }
+        if (ssid == null) {
+            return new TranslationRequest(s, false, 0, address, a, privileged);
+        }
+        int ss = parseId("--ssid", ssid);
+        if (ss < 0 || ss > 0xFFFFF) {
+            throw new UserError("--ssid: 0x" + Integer.toHexString(ss) + " is beyond 20 bits");
+        }
+        return new TranslationRequest(s, true, ss, address, a, privileged);
+    }
+
+    private static int parseId(String option, String text) {
+        try {
+            String t = text.strip();
+            return t.startsWith("0x") || t.startsWith("0X") ? Integer.parseUnsignedInt(t.substring(2), 16)
+                    : Integer.parseUnsignedInt(t);
+        } catch (NumberFormatException e) {
+            throw new UserError(option + ": '" + text + "' is not a number");
+        }
+    }
+
+    private static PageTable tableAt(JournalReader reader, DomainId id, long time) {
+        if (!reader.contains(id.persistenceId())) {
+            return null;
+        }
+        DomainState s = EntityAtTime.stateAt(reader, id.persistenceId(), time, new DomainFolder());
+        return s.table().orElse(null);
+    }
+
+    /** The shard the pool routes this request to, rebuilt to the same write time. */
+    private IotlbShard shard(JournalReader reader, SmmuState smmu, TranslationRequest r, long time) {
+        String prefix = smmuId + "/iotlb-";
+        int shards = (int) reader.persistenceIds().stream().filter(p -> p.startsWith(prefix)).count();
+        if (shards == 0) {
+            return IotlbShard.empty(IotlbConfig.shardOf(smmu.caps(), 0, 1));
+        }
+        int k = new HashRing(shards).indexFor(r.sid(), r.iova());
+        String pid = prefix + k;
+        if (!reader.contains(pid)) {
+            return IotlbShard.empty(IotlbConfig.shardOf(smmu.caps(), k, shards));
+        }
+        return EntityAtTime.stateAt(reader, pid, time, new IotlbFolder()).shard();
+    }
+
+    private static String describe(StreamContext c) {
+        if (c instanceof StreamContext.Translate t) {
+            return t.kind() + " vmid=0x" + Integer.toHexString(t.vmid())
+                    + (t.asid() >= 0 ? " asid=0x" + Integer.toHexString(t.asid()) : "")
+                    + (t.s1() != null ? " stage1=" + t.s1().spec().stage() + " table" : "")
+                    + (t.s2() != null ? " stage2 table" : "");
+        }
+        if (c instanceof StreamContext.ConfigFault f) {
+            return "configuration fault: " + f.event().toText();
+        }
+        if (c instanceof StreamContext.Terminate t) {
+            return "terminate: " + t.reason();
+        }
+        return "bypass";
+    }
+}
