@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "An event-sourced model of Arm SMMUv3 IOMMUs: simulate, decode, replay.",
         subcommands = {SimulateCommand.class, DecodeCommand.class, org.iommusim.simulations.replay.InspectCommand.class, org.iommusim.simulations.replay.LogCommand.class, org.iommusim.simulations.replay.StateCommand.class, org.iommusim.simulations.replay.ExportCommand.class,
                 org.iommusim.simulations.replay.TraceCommand.class, org.iommusim.simulations.replay.TranslateCommand.class,
+                org.iommusim.simulations.replay.VerifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class IommuSimCli implements Runnable {
 
