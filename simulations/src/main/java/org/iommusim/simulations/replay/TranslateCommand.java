@@ -82,7 +82,7 @@ public final class TranslateCommand extends JournalCommand {
         Map<DomainId, PageTable> tables = new HashMap<>();
         StreamConfig config = smmu.config().effective(request.sid());
         out.printf("%s at #%d of %d; domains and IOTLB at the same write time%n", smmuId, seq, last);
-        out.println("request   " + request);
+        out.println("request   " + describe(request));
         out.println("STE       " + ConfigText.ste(config.ste()));
         out.println("CDs       " + ConfigText.cds(config.cds()));
         StreamContext context = ConfigResolution.resolve(request, smmu.caps(), config,
@@ -94,10 +94,10 @@ public final class TranslateCommand extends JournalCommand {
             out.println("IOTLB     " + (cached == null ? "miss: walk the tables" : "hit " + cached));
             if (cached == null) {
                 if (t.s1() != null) {
-                    out.println("stage 1   " + t.s1().walk(request.iova()));
+                    out.println("stage 1   " + describe(t.s1().walk(request.iova())));
                 }
                 if (t.s2() != null && t.s1() == null) {
-                    out.println("stage 2   " + t.s2().walk(request.iova()));
+                    out.println("stage 2   " + describe(t.s2().walk(request.iova())));
                 }
             }
         }
@@ -161,6 +161,24 @@ public final class TranslateCommand extends JournalCommand {
             return IotlbShard.empty(IotlbConfig.shardOf(smmu.caps(), k, shards));
         }
         return EntityAtTime.stateAt(reader, pid, time, new IotlbFolder()).shard();
+    }
+
+    private static String describe(TranslationRequest r) {
+        org.iommusim.protocol.bits.TextLine line = org.iommusim.protocol.bits.TextLine.of(r.access().name())
+                .hex("sid", Integer.toUnsignedLong(r.sid()));
+        if (r.ssv()) {
+            line.hex("ssid", r.ssid());
+        }
+        return line.hex("iova", r.iova()).flag("privileged", r.privileged()).toString();
+    }
+
+    private static String describe(org.iommusim.persistence.pagetable.WalkResult w) {
+        if (w instanceof org.iommusim.persistence.pagetable.WalkResult.Leaf l) {
+            return org.iommusim.protocol.bits.TextLine.of("leaf").hex("base", l.leafBase()).hex("size", l.size())
+                    .dec("level", l.level()).hex("pa", l.outputAddress()).word("perms", l.perms().compact()).toString();
+        }
+        var f = (org.iommusim.persistence.pagetable.WalkResult.WalkFault) w;
+        return f.kind() + " fault at level " + f.level();
     }
 
     private static String describe(StreamContext c) {

@@ -33,7 +33,10 @@ class LockedJournalTest {
                     {"inspect", "--journal", tmp.toString()},
                     {"log", "--journal", tmp.toString()},
                     {"state", "--journal", tmp.toString(), "--entity", "domain-2"},
-                    {"export", "--journal", tmp.toString(), "--out", tmp.resolveSibling("x.jsonl").toString()}}) {
+                    {"export", "--journal", tmp.toString(), "--out", tmp.resolveSibling("x.jsonl").toString()},
+                    {"trace", "--journal", tmp.toString(), "--iova", "0x1000"},
+                    {"translate", "--journal", tmp.toString(), "--sid", "1", "--iova", "0x1000"},
+                    {"verify", "--journal", tmp.toString()}}) {
                 ReplayCli r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> ReplayCli.run(args));
                 assertEquals(2, r.exitCode(), r.err());
                 assertEquals(args[0] + ": journal " + journal + " is locked by another process (LevelDB LOCK is held);"
