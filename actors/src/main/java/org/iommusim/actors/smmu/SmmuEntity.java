@@ -12,6 +12,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -51,6 +52,17 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
 
     /** Write entries at PROD. Answered with {@link Accepted} or {@link Rejected} ("queue full, N free"). */
     public record Submit(List<RawCommand> entries, ActorRef<SubmitReply> replyTo) implements Command {}
+
+    /**
+     * Several producers' submissions, gathered by the node while a write was in
+     * flight: each is accepted or refused on its own, in order, and all accepted
+     * ones go to the journal, with what the consumer then takes, in one atomic
+     * write (group commit); {@code done} hears when that write is complete.
+     */
+    public record SubmitAll(List<Submit> submissions, ActorRef<WriteDone> done) implements Command {}
+
+    /** The write for a {@link SubmitAll} is complete (or nothing needed writing). */
+    public record WriteDone() {}
 
     /** Answer once the consumer has passed entry {@code index} (or the queue halts at or before it). */
     public record AwaitConsumed(long index, ActorRef<ConsumeReply> replyTo) implements Command {}
@@ -183,6 +195,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     public CommandHandler<Command, SmmuChange, SmmuState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Submit.class, this::onSubmit)
+                .onCommand(SubmitAll.class, this::onSubmitAll)
                 .onCommand(Resume.class, this::onResume)
                 .onCommand(ContinueConsumption.class, (s, c) -> consume(s, List.of(), null))
                 .onCommand(InvalidationsApplied.class, this::onApplied)
@@ -225,6 +238,41 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         return consume(s, leading, c.replyTo());
     }
 
+    private Effect<SmmuChange, SmmuState> onSubmitAll(SmmuState s, SubmitAll all) {
+        List<SmmuChange> leading = new ArrayList<>(configuredPrefix(s));
+        SmmuState state = leading.isEmpty() ? s : s.apply(leading.get(0));
+        List<ActorRef<SubmitReply>> accepted = new ArrayList<>();
+        List<Long> prods = new ArrayList<>();
+        for (Submit sub : all.submissions()) {
+            SmmuDecision d = state.decideSubmit(sub.entries());
+            if (d instanceof SmmuDecision.Reject r) {
+                sub.replyTo().tell(new Rejected(r.reason()));
+                continue;
+            }
+            for (SmmuChange e : ((SmmuDecision.Accept) d).events()) {
+                leading.add(e);
+                state = state.apply(e);
+            }
+            accepted.add(sub.replyTo());
+            prods.add(state.queue().prod());
+        }
+        if (accepted.isEmpty()) {
+            all.done().tell(new WriteDone());
+            return Effect().none();
+        }
+        // one write for every accepted batch, with all the consumer can take from them
+        int entries = 0;
+        for (Submit sub : all.submissions()) {
+            entries += sub.entries().size();
+        }
+        return consume(s, leading, null, Math.max(settings.consumeBatchLimit(), entries)).thenRun(st -> {
+            for (int i = 0; i < accepted.size(); i++) {
+                accepted.get(i).tell(new Accepted(prods.get(i)));
+            }
+            all.done().tell(new WriteDone());
+        });
+    }
+
     /**
      * A new SMMU records its capabilities in the same write as its first change,
      * so no command can overtake the configuration and the journal is
@@ -255,16 +303,23 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
      * what the consumer then takes, as one atomic write; afterwards sends the
      * consumed TLBIs, sync notices and the new configuration view.
      */
-    private Effect<SmmuChange, SmmuState> consume(SmmuState s, List<SmmuChange> leading, ActorRef<SubmitReply> replyTo) {
+    private EffectBuilder<SmmuChange, SmmuState> consume(SmmuState s, List<SmmuChange> leading,
+            ActorRef<SubmitReply> replyTo) {
+        return consume(s, leading, replyTo, settings.consumeBatchLimit());
+    }
+
+    private EffectBuilder<SmmuChange, SmmuState> consume(SmmuState s, List<SmmuChange> leading,
+            ActorRef<SubmitReply> replyTo, int limit) {
         SmmuState after = s;
         for (SmmuChange e : leading) {
             after = after.apply(e);
         }
-        Consumption.Result r = Consumption.run(after, memory, ackedThrough(after), settings.consumeBatchLimit());
+        Consumption.Result r = Consumption.run(after, memory, ackedThrough(after), limit);
         List<SmmuChange> events = new ArrayList<>(leading);
         events.addAll(r.events());
         if (events.isEmpty()) {
-            return replyTo == null ? Effect().none() : Effect().reply(replyTo, new Accepted(s.queue().prod()));
+            long prod = s.queue().prod();
+            return replyTo == null ? Effect().none() : Effect().none().thenRun(st -> replyTo.tell(new Accepted(prod)));
         }
         List<org.iommusim.protocol.command.Command> consumed = r.consumed();
         List<IssuedInvalidation> issued = after.invalidationsIn(consumed);

@@ -41,6 +41,8 @@ public final class SmmuNode {
 
     private record StreamRecovered(int sid) implements Command {}
 
+    private record GroupWritten() implements Command {}
+
     /** Everything one SMMU node needs. {@code workers} 0 means no translation pool. */
     public record Setup(String smmuId, SmmuCapabilities caps, SmmuEntity.Settings smmuSettings,
             TranslationWorker.Settings poolSettings, int workers, int maxBurst, Collection<Integer> knownSids,
@@ -112,11 +114,52 @@ public final class SmmuNode {
                 .build();
     }
 
+    /**
+     * Routes to the SMMU and the streams. Submissions become group commits:
+     * while one group's journal write is in flight, every SMMU command waits
+     * here in arrival order; when it completes, consecutive submissions go out
+     * as one {@link SmmuEntity.SubmitAll} (one atomic write, one fsync, however
+     * many producers) and anything else follows in its place, so no command
+     * overtakes another.
+     */
     private static Behavior<Command> running(ActorContext<Command> ctx, Setup setup, Handles handles,
             ActorRef<SmmuEntity.Command> smmu) {
+        ActorRef<SmmuEntity.WriteDone> done = ctx.messageAdapter(SmmuEntity.WriteDone.class, d -> new GroupWritten());
+        java.util.ArrayDeque<SmmuEntity.Command> waiting = new java.util.ArrayDeque<>();
+        int[] inFlight = {0};
+        Runnable flush = () -> {
+            List<SmmuEntity.Submit> group = new ArrayList<>();
+            while (!waiting.isEmpty()) {
+                SmmuEntity.Command c = waiting.poll();
+                if (c instanceof SmmuEntity.Submit sub) {
+                    group.add(sub);
+                    continue;
+                }
+                if (!group.isEmpty()) {
+                    smmu.tell(new SmmuEntity.SubmitAll(List.copyOf(group), done));
+                    inFlight[0]++;
+                    group.clear();
+                }
+                smmu.tell(c);
+            }
+            if (!group.isEmpty()) {
+                smmu.tell(new SmmuEntity.SubmitAll(List.copyOf(group), done));
+                inFlight[0]++;
+            }
+        };
         return Behaviors.receive(Command.class)
                 .onMessage(ToSmmu.class, m -> {
-                    smmu.tell(m.command());
+                    waiting.add(m.command());
+                    if (inFlight[0] == 0) {
+                        flush.run();
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(GroupWritten.class, m -> {
+                    inFlight[0]--;
+                    if (inFlight[0] == 0) {
+                        flush.run();
+                    }
                     return Behaviors.same();
                 })
                 .onMessage(ToStream.class, m -> {

@@ -209,4 +209,59 @@ class SmmuEntityLevelDbTest {
             return null;
         });
     }
+
+    /**
+     * Submissions arriving while a write is in flight are group-committed:
+     * each is still accepted or refused on its own, in arrival order, with its
+     * own producer index, and a refusal (queue full) disturbs none of the others.
+     */
+    @Test
+    void groupCommitKeepsOrderIndexesAndRefusalsPerSubmission(@TempDir Path dir) {
+        SmmuHarness.run(dir, CAPS.toBuilder().cmdqs(3).build(), h -> {
+            h.writeSte(1, S1);
+            List<TestProbe<SmmuEntity.SubmitReply>> probes = new java.util.ArrayList<>();
+            int[] sizes = {3, 2, 4, 1};
+            for (int size : sizes) {
+                TestProbe<SmmuEntity.SubmitReply> p = h.kit().createTestProbe();
+                List<org.iommusim.protocol.command.RawCommand> entries = new java.util.ArrayList<>();
+                for (int i = 0; i < size - 1; i++) {
+                    entries.add(new CfgiSte(1, true).encode());
+                }
+                entries.add(CmdSync.poll().encode());
+                h.tell(new SmmuEntity.Submit(entries, p.getRef()));
+                probes.add(p);
+            }
+            // capacity 8: 3 and 2 fit (consumed at once, freeing room), so 4 and 1 fit after them too
+            assertEquals(new SmmuEntity.Accepted(3), probes.get(0).receiveMessage(SmmuHarness.WAIT));
+            assertEquals(new SmmuEntity.Accepted(5), probes.get(1).receiveMessage(SmmuHarness.WAIT));
+            assertEquals(new SmmuEntity.Accepted(9), probes.get(2).receiveMessage(SmmuHarness.WAIT));
+            assertEquals(new SmmuEntity.Accepted(10), probes.get(3).receiveMessage(SmmuHarness.WAIT));
+            assertEquals(10, h.state().queue().cons());
+            assertEquals(4, h.state().syncsCompleted());
+            return null;
+        });
+        // a group whose second batch cannot fit: it alone is refused, the others go through
+        ActorTestKit probes = ActorTestKit.create("probes2");
+        try {
+            TestProbe<InvalidationPort.Invalidate> silent = probes.createTestProbe();
+            SmmuHarness.run(dir.resolve("full"), CAPS.toBuilder().cmdqs(2).build(), List.of(silent.getRef()), h -> {
+                // a TLBI and a sync nobody acknowledges: the sync and everything after it waits
+                TestProbe<SmmuEntity.SubmitReply> a = h.kit().createTestProbe();
+                TestProbe<SmmuEntity.SubmitReply> b = h.kit().createTestProbe();
+                TestProbe<SmmuEntity.SubmitReply> c = h.kit().createTestProbe();
+                h.tell(new SmmuEntity.Submit(List.of(new TlbiNhAsid(0, 1).encode(), CmdSync.poll().encode()), a.getRef()));
+                // capacity 4, the waiting sync holds one: a batch of four cannot fit
+                h.tell(new SmmuEntity.Submit(List.of(CmdSync.poll().encode(), CmdSync.poll().encode(),
+                        CmdSync.poll().encode(), CmdSync.poll().encode()), b.getRef()));
+                h.tell(new SmmuEntity.Submit(List.of(CmdSync.poll().encode()), c.getRef()));
+                assertEquals(new SmmuEntity.Accepted(2), a.receiveMessage(SmmuHarness.WAIT));
+                assertEquals(new SmmuEntity.Rejected("queue full, 3 free"), b.receiveMessage(SmmuHarness.WAIT));
+                assertEquals(new SmmuEntity.Accepted(3), c.receiveMessage(SmmuHarness.WAIT));
+                assertEquals(3, h.state().queue().prod(), "the refused batch left no trace");
+                return null;
+            });
+        } finally {
+            probes.shutdownTestKit();
+        }
+    }
 }

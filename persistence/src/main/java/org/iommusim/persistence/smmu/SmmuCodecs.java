@@ -114,7 +114,7 @@ public final class SmmuCodecs {
         out.writeInt(s.unsynced().size());
         for (IssuedInvalidation i : s.unsynced()) {
             out.writeLong(i.seq());
-            VocabularyCodecs.writeRaw(i.command().encode(), out);
+            VocabularyCodecs.writeRaw(i.raw(), out);
         }
         out.writeLong(s.syncsCompleted());
     }
@@ -143,7 +143,7 @@ public final class SmmuCodecs {
         for (int i = 0; i < n; i++) {
             long seq = in.readLong();
             RawCommand raw = VocabularyCodecs.readRaw(in);
-            unsynced.add(new IssuedInvalidation(seq, (TlbiCommand) CommandCodec.decode(raw)));
+            unsynced.add(new IssuedInvalidation(seq, raw));
         }
         return new SmmuState(caps, q, ConfigCache.of(cache), ev, issued, List.copyOf(unsynced), in.readLong());
     }

@@ -9,7 +9,7 @@ import org.iommusim.persistence.config.ConfigCache;
 import org.iommusim.persistence.evtq.EventQueue;
 import org.iommusim.persistence.serialization.JournalSerializable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
-import org.iommusim.protocol.command.CmdSync;
+import org.iommusim.protocol.command.CommandOpcode;
 import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.CommandCodec;
 import org.iommusim.protocol.command.DecodedCommand;
@@ -115,20 +115,27 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
         long syncs = syncsCompleted;
         List<IssuedInvalidation> open = new ArrayList<>(unsynced);
         for (int i = 0; i < c.count(); i++) {
-            DecodedCommand d = CommandCodec.decode(queue.pending().get(i));
-            if (!(d instanceof Command cmd)) {
-                throw new IllegalStateException("consumed an illegal entry at " + (queue.cons() + i));
-            }
-            if (cmd instanceof TlbiCommand t) {
-                open.add(new IssuedInvalidation(++issued, t));
-            } else if (cmd instanceof CmdSync) {
+            // the consumer accepted these entries; their opcodes are all this needs (no decoding on replay)
+            RawCommand raw = queue.pending().get(i);
+            int op = raw.opcode();
+            if (op == CommandOpcode.CMD_SYNC.code()) {
                 // a completed sync means every invalidation before it was acknowledged
                 open.clear();
                 syncs++;
+            } else if (TLBI_OPCODES[op]) {
+                open.add(new IssuedInvalidation(++issued, raw));
             }
         }
         return new SmmuState(caps, queue.consume(c.count()), config.load(c.loads()), events, issued,
                 Collections.unmodifiableList(open), syncs);
+    }
+
+    private static final boolean[] TLBI_OPCODES = new boolean[256];
+
+    static {
+        for (org.iommusim.protocol.command.CommandOpcode op : org.iommusim.protocol.command.CommandOpcode.values()) {
+            TLBI_OPCODES[op.code()] = op.name().startsWith("TLBI_");
+        }
     }
 
     /** The invalidations among {@code consumed} (the commands a consumption took), numbered from this state on. */
