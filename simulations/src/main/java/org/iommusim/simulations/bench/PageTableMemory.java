@@ -42,6 +42,21 @@ public final class PageTableMemory {
         walkSpeed(pages);
     }
 
+    /** Retained bytes per mapped 4K page of 1 GiB mapped as 4K pages (best of the repetitions). */
+    public static double bytesPerPageOneGiB() {
+        long best = Long.MAX_VALUE;
+        long pages = 0;
+        for (int rep = 0; rep < REPETITIONS; rep++) {
+            long before = usedAfterGc();
+            PageTable table = oneGiBOfPages();
+            long after = usedAfterGc();
+            Reference.reachabilityFence(table);
+            best = Math.min(best, after - before);
+            pages = table.mappedBytes() / K4;
+        }
+        return (double) best / pages;
+    }
+
     private static PageTable measure(String name, Supplier<PageTable> build) {
         long best = Long.MAX_VALUE;
         long bestMs = 0;

@@ -57,6 +57,27 @@ public final class ReplayBench {
 
     private ReplayBench() {}
 
+    /** Raw iteration of a journal of {@code events} events, and the {@code state} rebuild of its largest entity. */
+    public record Figures(Rounds raw, Rounds state) {
+        public double ratio() {
+            return state.mean() / raw.mean();
+        }
+    }
+
+    public static Figures measure(int events, int rounds) throws Exception {
+        Path dir = Files.createTempDirectory("replay-bench-");
+        try {
+            write(dir, events);
+            Rounds raw = Rounds.measure(2, rounds, () -> rawIteration(dir.resolve("journal")));
+            try (JournalReader reader = JournalReader.open(dir)) {
+                Rounds state = Rounds.measure(2, rounds, () -> replay(reader, DOMAINS[0], folder(DOMAINS[0])));
+                return new Figures(raw, state);
+            }
+        } finally {
+            delete(dir);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;

@@ -58,7 +58,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path file = scenario != null ? scenario : home().resolve("conf/scenarios/quickstart.conf");
+        Path file = scenario != null ? scenario : ProjectHome.find().resolve("conf/scenarios/quickstart.conf");
         if (!Files.isRegularFile(file)) {
             throw new UserError("no scenario file " + file);
         }
@@ -89,11 +89,5 @@ final class SimulateCommand implements Callable<Integer> {
         ReportFiles files = ReportWriter.write(report, dir);
         Summary.print(o, report, files);
         return 0;
-    }
-
-    /** The project folder: set by the launcher, else the working directory. */
-    private static Path home() {
-        String h = System.getProperty("iommusim.home");
-        return h != null ? Paths.get(h) : Paths.get("");
     }
 }

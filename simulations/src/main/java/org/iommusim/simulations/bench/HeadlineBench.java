@@ -1,0 +1,81 @@
+package org.iommusim.simulations.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.iommusim.simulations.engine.Simulation;
+import org.iommusim.simulations.report.SimulationReport;
+import org.iommusim.simulations.scenario.Scenario;
+import org.iommusim.simulations.scenario.ScenarioLoader;
+
+/**
+ * Every headline figure in one JVM and one run, each beside its floor: the
+ * figures issue H names, measured by the harnesses of the other issues.
+ * {@code scale} shrinks every workload (1 for a full run; the quick run and
+ * tests use less).
+ */
+public final class HeadlineBench {
+    private HeadlineBench() {}
+
+    public static List<BenchFigure> run(double scale, int rounds, Path quickstart, Consumer<String> progress)
+            throws Exception {
+        List<BenchFigure> out = new ArrayList<>();
+        settle();
+        progress.accept("durable command queue (fsync on, batches of 256, 4 producers)");
+        // rounds of a fraction of a second: shorter ones measure fsync jitter, not the queue
+        int commands = n(256_000, scale, 1024);
+        Rounds actor = CommandQueueBench.actorRounds(256, commands, 4);
+        Rounds raw = CommandQueueBench.rawRounds(256, commands);
+        out.add(BenchFigure.ratio("durableCommandRatio",
+                "commands consumed and durably persisted/s (batches of 256, 4 producers)", actor, raw, 0.5));
+        settle();
+        progress.accept("translation (hit path, bursts of 64)");
+        TranslateBench.Results t = TranslateBench.run(rounds, n(200_000, scale, 4096));
+        out.add(BenchFigure.ratio("translateBurstRatio", "translations/s through the API, IOTLB hits, bursts of 64",
+                t.burst(), t.engine(), 0.5));
+        settle();
+        progress.accept("replay (state rebuild vs raw LevelDB iteration)");
+        ReplayBench.Figures r = ReplayBench.measure(n(1_000_000, scale, 5_000), rounds);
+        out.add(BenchFigure.ratio("replayRatio", "events/s of the replay tools' state rebuild", r.state(), r.raw(), 0.5));
+        out.add(BenchFigure.absolute("singleTranslationsPerSecond", "single-request translations/s (API, hits)",
+                t.single(), "/s"));
+        settle();
+        progress.accept("map+unmap through the domain actor (fsync on)");
+        int requests = n(400, scale, 20);
+        out.add(BenchFigure.absolute("mapUnmapPerSecondBatch1", "map+unmap requests/s, batch 1",
+                DomainMapBench.actorRounds(1, requests), "/s"));
+        out.add(BenchFigure.absolute("mapUnmapPerSecondBatch512", "map+unmap requests/s, batch 512",
+                DomainMapBench.actorRounds(512, requests), "/s"));
+        settle();
+        progress.accept("deterministic simulation (quickstart)");
+        Scenario sc = ScenarioLoader.load(quickstart, List.of("length.operations = " + n(20_000, scale, 200)));
+        Rounds sim = Rounds.measure(0, Math.max(1, rounds / 2), () -> {
+            Path dir = Files.createTempDirectory("iommu-sim-bench-sim");
+            try {
+                SimulationReport rep = Simulation.run(sc, dir, false, p -> {});
+                return rep.run().operations(); // per second of the whole run, model start included
+            } finally {
+                DomainMapBench.deleteTree(dir);
+            }
+        });
+        out.add(BenchFigure.absolute("simulatedOperationsPerSecond", "simulated operations/s, deterministic mode",
+                sim, "/s"));
+        progress.accept("memory (1 GiB of 4K pages)");
+        double bytes = PageTableMemory.bytesPerPageOneGiB();
+        out.add(BenchFigure.absolute("bytesPerMapped4kPage", "bytes per mapped 4K page (1 GiB as 4K pages)",
+                new Rounds(new double[] {bytes}), " B"));
+        return out;
+    }
+
+    /** Each block starts on a collected heap: garbage of the one before must not be charged to it. */
+    private static void settle() throws InterruptedException {
+        System.gc();
+        Thread.sleep(200);
+    }
+
+    private static int n(int full, double scale, int min) {
+        return Math.max(min, (int) (full * scale));
+    }
+}
