@@ -156,12 +156,12 @@ public final class JournalReader implements AutoCloseable {
     }
 
     /**
-     * The decoded payloads of events {@code [from, to]} of one entity, in
-     * order: the state-replay path. It seeks to the entity's first key and
-     * stops at the first key of another entity, so no other entity's record
-     * is read, and it builds no {@link JournalEvent} (no timestamp, no writer).
+     * The stored records of events {@code [from, to]} of one entity, in
+     * order, undecoded: the state-replay path. It seeks to the entity's first
+     * key and stops at the first key of another entity, so no other entity's
+     * record is read, and it builds no {@link JournalEvent}.
      */
-    void payloads(String persistenceId, long from, long to, PayloadSink sink) {
+    void records(String persistenceId, long from, long to, RecordSink sink) {
         Integer nid = entities.get(persistenceId);
         if (nid == null) {
             return;
@@ -170,8 +170,7 @@ public final class JournalReader implements AutoCloseable {
             EventKeys keys = new EventKeys(it);
             keys.start(nid, Math.max(1, from), to);
             for (Map.Entry<byte[], byte[]> e = keys.next(); e != null; e = keys.next()) {
-                long seq = JournalKey.sequenceNr(e.getKey());
-                sink.accept(seq, decoder.payloadOnly(e.getValue(), persistenceId, seq));
+                sink.accept(JournalKey.sequenceNr(e.getKey()), e.getValue());
             }
         } catch (IOException e) {
             throw new JournalReadException("cannot read journal " + location.journalDir() + ": " + e.getMessage(), e);

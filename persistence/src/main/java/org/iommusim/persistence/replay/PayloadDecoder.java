@@ -22,7 +22,8 @@ import org.iommusim.persistence.serialization.IommuSimSerializer;
  * header's end), then the payload bytes.
  *
  * <p>Payloads of {@link IommuSimSerializer} are decoded by their manifest;
- * anything else becomes an {@link Undecoded}.
+ * anything else becomes an {@link Undecoded}. Not thread-safe (it reuses
+ * one {@link StoredMessage}): one decoder per thread.
  */
 final class PayloadDecoder {
     private final IommuSimSerializer serializer = new IommuSimSerializer();

@@ -47,7 +47,7 @@ public final class StateReplay {
         }
         Fold<S> fold = new Fold<>(persistenceId, folder, state, base + 1, at);
         try {
-            reader.payloads(persistenceId, base + 1, at, fold);
+            reader.records(persistenceId, base + 1, at, fold);
             fold.finish();
         } finally {
             fold.close();
@@ -61,21 +61,23 @@ public final class StateReplay {
     }
 
     /**
-     * The replay loop: checks each event is the next expected one, then folds
-     * it in, one by one or, for a {@link WindowedFolder}, in windows applied on
-     * a second thread while this one reads and decodes the next window (the
-     * two halves cost about the same). Windows are applied strictly in order,
-     * one thread owning the state; a window that fails is applied one by one
-     * instead, so the error names its event.
+     * The replay loop: checks each event is the next expected one, then
+     * decodes and folds it in, one by one or, for a {@link WindowedFolder}, in
+     * windows decoded and applied on a second thread while this one reads the
+     * next window from LevelDB (reading alone costs about as much as decoding
+     * and applying together). Windows are applied strictly in order, one
+     * thread owning the state and the decoder; a window that fails is applied
+     * one by one instead, so the error names its event.
      */
-    private static final class Fold<S> implements PayloadSink, AutoCloseable {
+    private static final class Fold<S> implements RecordSink, AutoCloseable {
         private static final int IN_FLIGHT = 4;
         private final String persistenceId;
         private final StateFolder<S> folder;
         private final WindowedFolder<S> windowed;
         private final ExecutorService applier;
         private final ArrayDeque<Future<?>> inFlight = new ArrayDeque<>();
-        private List<Object> window = new ArrayList<>();
+        private final PayloadDecoder decoder = new PayloadDecoder();
+        private List<byte[]> window = new ArrayList<>();
         private final long at;
         private S state;
         private long expected;
@@ -95,27 +97,24 @@ public final class StateReplay {
         }
 
         @Override
-        public void accept(long seq, Object payload) {
+        public void accept(long seq, byte[] value) {
             if (seq != expected) {
                 throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (next is #"
                         + seq + "; deleted, and no snapshot at or before #" + at + " covers it)");
             }
-            if (payload instanceof Undecoded u) {
-                throw new JournalReadException(persistenceId + " #" + seq + " cannot be decoded: " + u.reason());
-            }
             expected++;
             if (windowed == null) {
-                applyOne(seq, payload);
+                applyOne(seq, decode(seq, value));
                 return;
             }
-            window.add(payload);
+            window.add(value);
             if (window.size() >= windowed.window()) {
                 submit();
             }
         }
 
         private void submit() {
-            List<Object> w = window;
+            List<byte[]> w = window;
             long first = expected - w.size();
             window = new ArrayList<>(windowed.window());
             if (inFlight.size() >= IN_FLIGHT) {
@@ -124,15 +123,28 @@ public final class StateReplay {
             inFlight.addLast(applier.submit(() -> applyWindow(w, first)));
         }
 
-        private void applyWindow(List<Object> w, long first) {
+        private void applyWindow(List<byte[]> values, long first) {
+            List<Object> payloads = new ArrayList<>(values.size());
+            long seq = first;
+            for (byte[] v : values) {
+                payloads.add(decode(seq++, v));
+            }
             try {
-                state = windowed.applyWindow(state, w);
+                state = windowed.applyWindow(state, payloads);
             } catch (RuntimeException e) {
-                long seq = first;
-                for (Object p : w) {
+                seq = first;
+                for (Object p : payloads) {
                     applyOne(seq++, p);
                 }
             }
+        }
+
+        private Object decode(long seq, byte[] value) {
+            Object payload = decoder.payloadOnly(value, persistenceId, seq);
+            if (payload instanceof Undecoded u) {
+                throw new JournalReadException(persistenceId + " #" + seq + " cannot be decoded: " + u.reason());
+            }
+            return payload;
         }
 
         /** Applies what is still buffered and waits until every window is in the state. */
