@@ -48,7 +48,8 @@ import org.iq80.leveldb.ReadOptions;
  * event, as {@code state} runs it; (c) the same replay with a folder that
  * applies nothing, to separate reading+decoding from the state machine.
  *
- * <p>Run: {@code java -cp simulations/target/iommu-sim.jar org.iommusim.simulations.bench.ReplayBench [events] [rounds]}
+ * <p>Run, on the collector the launcher selects: {@code java -XX:+UseParallelGC -cp
+ * simulations/target/iommu-sim.jar org.iommusim.simulations.bench.ReplayBench [events] [rounds]}
  */
 public final class ReplayBench {
     private static final String[] DOMAINS = {"domain-1", "domain-2"};
