@@ -99,6 +99,7 @@ public final class StateReplay {
         @Override
         public void accept(long seq, byte[] value) {
             if (seq != expected) {
+                finish(); // an undecodable record before the gap is the first problem, so it is the one reported
                 throw new JournalReadException(persistenceId + ": event #" + expected + " is missing (next is #"
                         + seq + "; deleted, and no snapshot at or before #" + at + " covers it)");
             }

@@ -17,10 +17,12 @@ import org.iommusim.persistence.domain.DomainEvent;
 import org.iommusim.persistence.domain.DomainState;
 import org.iommusim.persistence.pagetable.Mapped;
 import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.persistence.pagetable.Unmapped;
 import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.domain.Granule;
 import org.iommusim.protocol.domain.MapSegment;
 import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.domain.UnmapSegment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,8 @@ class JournalReaderTest {
     private static final DomainSpec SPEC = DomainSpec.stage1(Granule.G4K, 48, 48, 5);
     private static final DomainEvent MAP = new DomainEvent.TableChanged(
             new Mapped(List.of(new MapSegment(0x1000, 0x2000, 0x1000, Prot.rw()))));
+    private static final DomainEvent UNMAP = new DomainEvent.TableChanged(
+            new Unmapped(List.of(new UnmapSegment(0x1000, 0x1000))));
 
     /** domain-10 (nid 11) has 3 events, #2 hidden by a deletion mark; "$$$hot" is a tag copy of #1. */
     private static void write(Path dir) throws IOException {
@@ -65,6 +69,33 @@ class JournalReaderTest {
             Undecoded u = assertInstanceOf(Undecoded.class, e.payload());
             assertEquals(42, u.serializerId());
             assertEquals(1_700_000_000_002L, e.timestamp());
+        }
+    }
+
+    /**
+     * Decoding runs on the applying thread, behind the reader; the first
+     * problem in sequence order must still be the one named.
+     */
+    @Test
+    void namesAnUndecodableRecordBeforeALaterGap(@TempDir Path dir) throws IOException {
+        try (HandWrittenJournal j = new HandWrittenJournal(dir)) {
+            j.mapping(10, "domain-3").counter(10, 2_000)
+                    .event(10, "domain-3", 1, new DomainEvent.Allocated(SPEC));
+            for (long seq = 2; seq < 2_000; seq++) {
+                if (seq == 600) {
+                    j.raw(10, "domain-3", seq, 42, "X", new byte[] {1, 2, 3});
+                } else if (seq != 1_500) {
+                    j.event(10, "domain-3", seq, seq % 2 == 0 ? MAP : UNMAP);
+                }
+            }
+        }
+        try (JournalReader r = JournalReader.open(dir)) {
+            JournalReadException e = assertThrows(JournalReadException.class,
+                    () -> StateReplay.at(r, "domain-3", 1_999, new DomainFolder()));
+            assertTrue(e.getMessage().startsWith("domain-3 #600 cannot be decoded"), e.getMessage());
+            ReplayedState<DomainState> before = StateReplay.at(r, "domain-3", 599, new DomainFolder());
+            assertEquals(599, before.eventsApplied());
+            assertEquals(PageTable.empty(SPEC).digest(), before.state().table().orElseThrow().digest());
         }
     }
 
