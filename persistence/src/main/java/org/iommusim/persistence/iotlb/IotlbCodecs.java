@@ -5,12 +5,12 @@ import static org.iommusim.persistence.serialization.VocabularyCodecs.readCount;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.iommusim.persistence.serialization.BinaryCodec;
 import org.iommusim.persistence.serialization.JournalCodecs;
+import org.iommusim.persistence.serialization.VocabularyCodecs;
 import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.command.CommandCodec;
 import org.iommusim.protocol.command.CommandOpcode;
@@ -94,10 +94,7 @@ public final class IotlbCodecs {
             out.writeLong(v.config().seed());
             out.writeLong(v.rngState());
             writeStats(v.stats(), out);
-            out.writeInt(v.entries().size());
-            for (IotlbEntry e : v.entries()) {
-                writeEntry(e, out);
-            }
+            VocabularyCodecs.writeList(v.entries(), IotlbCodecs::writeEntry, out);
         }
 
         @Override
@@ -107,11 +104,7 @@ public final class IotlbCodecs {
             long seed = in.readLong();
             long rng = in.readLong();
             IotlbStats stats = readStats(in);
-            int n = readCount(in);
-            List<IotlbEntry> entries = new ArrayList<>(Math.min(n, 1 << 16));
-            for (int i = 0; i < n; i++) {
-                entries.add(readEntry(in));
-            }
+            List<IotlbEntry> entries = VocabularyCodecs.readList(in, IotlbCodecs::readEntry);
             try {
                 return new IotlbSnapshot(new IotlbConfig(capacity, policy, seed), rng, entries, stats);
             } catch (IllegalArgumentException e) {

@@ -92,21 +92,36 @@ public final class VocabularyCodecs {
         return new org.iommusim.protocol.command.RawCommand(in.readLong(), in.readLong());
     }
 
-    public static void writeRaws(List<org.iommusim.protocol.command.RawCommand> raws, DataOutput out)
+    /**
+     * A count-prefixed list. Map and unmap segments keep their own loops: they
+     * are most of what replay decodes, and a call through a shared element
+     * reader there would be one of many lambdas at a single call site.
+     */
+    public static <T> void writeList(List<T> items, BinaryCodec.Writer<T> element, DataOutput out)
             throws IOException {
-        out.writeInt(raws.size());
-        for (org.iommusim.protocol.command.RawCommand r : raws) {
-            writeRaw(r, out);
+        out.writeInt(items.size());
+        for (T item : items) {
+            element.write(item, out);
         }
     }
 
-    public static List<org.iommusim.protocol.command.RawCommand> readRaws(DataInput in) throws IOException {
+    public static <T> List<T> readList(DataInput in, BinaryCodec.Reader<T> element) throws IOException {
         int n = readCount(in);
-        List<org.iommusim.protocol.command.RawCommand> out = new ArrayList<>(n);
+        // a corrupt count must fail at the first missing element, not by allocating for it
+        List<T> out = new ArrayList<>(Math.min(n, 1 << 16));
         for (int i = 0; i < n; i++) {
-            out.add(readRaw(in));
+            out.add(element.read(in));
         }
         return out;
+    }
+
+    public static void writeRaws(List<org.iommusim.protocol.command.RawCommand> raws, DataOutput out)
+            throws IOException {
+        writeList(raws, VocabularyCodecs::writeRaw, out);
+    }
+
+    public static List<org.iommusim.protocol.command.RawCommand> readRaws(DataInput in) throws IOException {
+        return readList(in, VocabularyCodecs::readRaw);
     }
 
     /** A fault record as its 32-byte event-queue encoding. */
@@ -130,18 +145,10 @@ public final class VocabularyCodecs {
 
     public static void writeEvents(List<org.iommusim.protocol.event.SmmuEvent> events, DataOutput out)
             throws IOException {
-        out.writeInt(events.size());
-        for (org.iommusim.protocol.event.SmmuEvent e : events) {
-            writeEvent(e, out);
-        }
+        writeList(events, VocabularyCodecs::writeEvent, out);
     }
 
     public static List<org.iommusim.protocol.event.SmmuEvent> readEvents(DataInput in) throws IOException {
-        int n = readCount(in);
-        List<org.iommusim.protocol.event.SmmuEvent> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(readEvent(in));
-        }
-        return out;
+        return readList(in, VocabularyCodecs::readEvent);
     }
 }

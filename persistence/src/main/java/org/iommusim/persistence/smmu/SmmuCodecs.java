@@ -13,7 +13,6 @@ import org.iommusim.persistence.cmdq.CommandQueue;
 import org.iommusim.persistence.cmdq.PendingEntries;
 import org.iommusim.persistence.cmdq.QueueError;
 import org.iommusim.persistence.config.ConfigCache;
-import org.iommusim.persistence.config.ConfigLoad;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.evtq.EventQueue;
 import org.iommusim.persistence.serialization.BinaryCodec;
@@ -43,20 +42,9 @@ public final class SmmuCodecs {
         codecs.register("S.K", SmmuChange.Consumed.class, BinaryCodec.<SmmuChange.Consumed>of(
                 (v, out) -> {
                     out.writeInt(v.count());
-                    out.writeInt(v.loads().size());
-                    for (ConfigLoad l : v.loads()) {
-                        ConfigCodecs.writeLoad(l, out);
-                    }
+                    VocabularyCodecs.writeList(v.loads(), ConfigCodecs::writeLoad, out);
                 },
-                in -> {
-                    int count = in.readInt();
-                    int n = readCount(in);
-                    List<ConfigLoad> loads = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) {
-                        loads.add(ConfigCodecs.readLoad(in));
-                    }
-                    return new SmmuChange.Consumed(count, loads);
-                }));
+                in -> new SmmuChange.Consumed(in.readInt(), VocabularyCodecs.readList(in, ConfigCodecs::readLoad))));
         codecs.register("S.H", SmmuChange.Halted.class, BinaryCodec.<SmmuChange.Halted>of(
                 (v, out) -> {
                     out.writeLong(v.index());
