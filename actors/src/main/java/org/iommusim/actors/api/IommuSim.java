@@ -11,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -25,8 +28,7 @@ import org.iommusim.actors.domain.PageTableViews;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.actors.smmu.StreamEntity;
-import org.iommusim.actors.translate.BurstRouter;
-import org.iommusim.actors.translate.StreamStats;
+import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.domain.DomainState;
 import org.iommusim.persistence.journal.JournalSettings;
@@ -43,6 +45,7 @@ import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.domain.MapBatch;
 import org.iommusim.protocol.domain.UnmapBatch;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 
@@ -331,40 +334,56 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- translation --------------------------------------------------------
 
+    /** The hot path: a long-lived port for bursts and single requests with callbacks (see {@link TranslationPort}). */
+    public TranslationPort translationPort(Smmu smmu) {
+        return new TranslationPort(smmu, smmu.handles.pool());
+    }
+
     public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
-        return plain(AskPattern.<TranslationWorker.Command, TranslationResult>ask(
-                smmu.handles.pool().workerFor(request.sid(), request.iova()),
-                r -> new TranslationWorker.Translate(request, r), options.callTimeout(), system.scheduler()));
+        CompletableFuture<TranslationResult> f = new CompletableFuture<>();
+        smmu.handles.pool().translate(request, o -> f.complete(o.result()));
+        return f;
     }
 
     public TranslationResult translate(Smmu smmu, TranslationRequest request) {
-        return join(translateAsync(smmu, request));
+        return await(translateAsync(smmu, request), "translation");
     }
 
     /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */
     public CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
-        return plain(AskPattern.<TranslationWorker.Command, TranslationWorker.Traced>ask(
-                smmu.handles.pool().workerFor(request.sid(), request.iova()),
-                r -> new TranslationWorker.TranslateTraced(request, r), options.callTimeout(), system.scheduler()));
+        CompletableFuture<TranslationWorker.Traced> f = new CompletableFuture<>();
+        smmu.handles.pool().translate(request, o -> f.complete(TranslationWorker.Traced.of(o)));
+        return f;
     }
 
     public TranslationWorker.Traced translateTraced(Smmu smmu, TranslationRequest request) {
-        return join(translateTracedAsync(smmu, request));
+        return await(translateTracedAsync(smmu, request), "translation");
     }
 
-    /** Up to {@link ModelOptions#maxBurst()} translations, one reply, results in request order. */
+    /**
+     * Up to {@link ModelOptions#maxBurst()} translations, one answer, results
+     * in request order. The list form of {@link TranslationPort#submit}; the
+     * port is the faster one.
+     */
     public CompletionStage<List<TranslationResult>> translateBurstAsync(Smmu smmu, List<TranslationRequest> requests) {
-        return plain(AskPattern.<BurstRouter.Burst, BurstRouter.BurstReply>ask(smmu.handles.bursts(),
-                r -> new BurstRouter.Burst(requests, r), options.callTimeout(), system.scheduler())).thenApply(reply -> {
-            if (reply instanceof BurstRouter.Results res) {
-                return res.results();
+        int max = smmu.handles.pool().maxBurst();
+        if (requests.isEmpty() || requests.size() > max) {
+            return CompletableFuture.failedFuture(new ModelException("BURST_TOO_LARGE",
+                    "a burst holds 1 to " + max + " requests, got " + requests.size()));
+        }
+        TranslationBurst burst = new TranslationBurst(requests.size());
+        requests.forEach(burst::add);
+        return translationPort(smmu).submit(burst).thenApply(b -> {
+            List<TranslationResult> out = new ArrayList<>(b.size());
+            for (int i = 0; i < b.size(); i++) {
+                out.add(b.result(i));
             }
-            throw new ModelException("BURST_TOO_LARGE", ((BurstRouter.TooLarge) reply).reason());
+            return out;
         });
     }
 
     public List<TranslationResult> translateBurst(Smmu smmu, List<TranslationRequest> requests) {
-        return join(translateBurstAsync(smmu, requests));
+        return await(translateBurstAsync(smmu, requests), "burst translation");
     }
 
     // ---- event queue and statistics -------------------------------------------
@@ -459,6 +478,26 @@ public final class IommuSim implements AutoCloseable {
             }
         }, Runnable::run);
         return out;
+    }
+
+    /**
+     * Waits for a translation at most the call timeout: translations are not
+     * asks (no timer each), so the blocking forms bound the wait here.
+     */
+    private <T> T await(CompletionStage<T> stage, String what) {
+        try {
+            return stage.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ModelException("TIMEOUT", "no answer to the " + what + " within " + options.callTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelException("INTERRUPTED", "interrupted while waiting for the " + what);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new CompletionException(e.getCause());
+        }
     }
 
     private static <T> T join(CompletionStage<T> stage) {

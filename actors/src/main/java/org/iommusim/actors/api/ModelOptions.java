@@ -2,6 +2,7 @@ package org.iommusim.actors.api;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.iommusim.actors.translate.TranslationPool;
 
 /**
  * How to start a model: where its LevelDB journal lives (created with its
@@ -10,8 +11,19 @@ import java.time.Duration;
  * long a blocking call may wait.
  */
 public record ModelOptions(Path dataDir, boolean fsync, int workersPerSmmu, int maxBurst, Duration callTimeout) {
+    public ModelOptions {
+        if (workersPerSmmu < 1 || workersPerSmmu > TranslationPool.MAX_WORKERS) {
+            throw new IllegalArgumentException("workers per SMMU must be 1 to " + TranslationPool.MAX_WORKERS
+                    + ", got " + workersPerSmmu);
+        }
+        if (maxBurst < 1) {
+            throw new IllegalArgumentException("the burst limit must be at least 1, got " + maxBurst);
+        }
+    }
+
     public static ModelOptions at(Path dataDir) {
-        return new ModelOptions(dataDir, true, Runtime.getRuntime().availableProcessors(), 64, Duration.ofSeconds(30));
+        int workers = Math.min(Runtime.getRuntime().availableProcessors(), TranslationPool.MAX_WORKERS);
+        return new ModelOptions(dataDir, true, workers, 64, Duration.ofSeconds(30));
     }
 
     public ModelOptions withFsync(boolean on) {

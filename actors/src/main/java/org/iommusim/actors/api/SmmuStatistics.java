@@ -1,7 +1,7 @@
 package org.iommusim.actors.api;
 
 import java.util.Map;
-import org.iommusim.actors.translate.StreamStats;
+import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.protocol.command.CommandOpcode;
 
 /**

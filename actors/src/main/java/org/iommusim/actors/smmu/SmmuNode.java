@@ -6,11 +6,11 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.iommusim.actors.domain.PageTableViews;
-import org.iommusim.actors.translate.BurstRouter;
 import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.iotlb.IotlbConfig;
@@ -53,18 +53,16 @@ public final class SmmuNode {
         public final SmmuViews views = new SmmuViews();
         public final StreamMemoryBoard memory = new StreamMemoryBoard();
         private volatile TranslationPool pool;
-        private volatile ActorRef<BurstRouter.Burst> bursts;
 
+        /** The SMMU's translation pool; null for a node without one. */
         public TranslationPool pool() {
             return pool;
-        }
-
-        public ActorRef<BurstRouter.Burst> bursts() {
-            return bursts;
         }
     }
 
     private static final int STASH = 10_000;
+    private static final DispatcherSelector TRANSLATION_DISPATCHER =
+            DispatcherSelector.fromConfig("iommu-sim.translation-dispatcher");
     private static final Duration RECOVERY = Duration.ofSeconds(60);
 
     public static Behavior<Command> create(Setup setup, Handles handles, PageTableViews domains) {
@@ -76,13 +74,11 @@ public final class SmmuNode {
                 for (int k = 0; k < setup.workers(); k++) {
                     ActorRef<TranslationWorker.Command> w = ctx.spawn(TranslationWorker.create(setup.smmuId(), k,
                             IotlbConfig.shardOf(setup.caps(), k, setup.workers()), setup.caps(), handles.views,
-                            domains, faultSink, setup.poolSettings()), "iotlb-" + k);
+                            domains, faultSink, setup.poolSettings()), "iotlb-" + k, TRANSLATION_DISPATCHER);
                     workers.add(w);
                     subscribers.add(w.narrow());
                 }
-                TranslationPool pool = new TranslationPool(workers);
-                handles.pool = pool;
-                handles.bursts = ctx.spawn(BurstRouter.create(pool, setup.maxBurst()), "bursts");
+                handles.pool = new TranslationPool(workers, setup.maxBurst());
             }
             for (int sid : setup.knownSids()) {
                 ctx.ask(StreamState.class, stream(ctx, setup, handles, sid), RECOVERY, StreamEntity.GetStream::new,

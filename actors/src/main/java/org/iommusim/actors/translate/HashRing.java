@@ -5,13 +5,19 @@ import java.util.TreeMap;
 /**
  * Consistent hashing of (StreamID, 4K page) onto {@code workers} shards, 64
  * virtual nodes each: which IOTLB shard serves a translation. Pure, so the
- * replay tools pick the same shard the pool did.
+ * replay tools pick the same shard the pool did. A table of the hash space's
+ * top bits answers most lookups without the binary search (every request of
+ * a burst is routed on the caller's thread); it gives the same owner.
  */
 public final class HashRing {
     private static final int VIRTUAL_NODES = 64;
 
+    /** Buckets of the hash space by its top bits: the owner of every hash in the bucket, or -1 to search. */
+    private static final int BUCKET_BITS = 12;
+
     private final long[] keys;
     private final int[] owners;
+    private final int[] buckets;
 
     public HashRing(int workers) {
         if (workers < 1) {
@@ -30,11 +36,34 @@ public final class HashRing {
             keys[i] = e.getKey();
             owners[i++] = e.getValue();
         }
+        buckets = new int[1 << BUCKET_BITS];
+        for (int b = 0; b < buckets.length; b++) {
+            long first = (long) b << (64 - BUCKET_BITS);
+            long lastInBucket = first + ((1L << (64 - BUCKET_BITS)) - 1);
+            int owner = search(first);
+            buckets[b] = search(lastInBucket) == owner && !pointInside(first, lastInBucket) ? owner : -1;
+        }
+    }
+
+    /** Whether a ring point lies in {@code [first, last]} (unsigned): then the bucket has two owners' hashes. */
+    private boolean pointInside(long first, long last) {
+        for (long k : keys) {
+            if (Long.compareUnsigned(k, first) >= 0 && Long.compareUnsigned(k, last) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The shard serving (sid, page of iova). */
     public int indexFor(int sid, long iova) {
         long h = mix(((long) sid << 40) ^ (iova >>> 12) * 0x9E3779B97F4A7C15L);
+        int owner = buckets[(int) (h >>> (64 - BUCKET_BITS))];
+        return owner >= 0 ? owner : search(h);
+    }
+
+    /** The first ring point at or after {@code h} (wrapping), by binary search. */
+    private int search(long h) {
         int lo = 0;
         int hi = keys.length;
         while (lo < hi) {

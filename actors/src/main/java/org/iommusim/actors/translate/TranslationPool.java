@@ -1,28 +1,59 @@
 package org.iommusim.actors.translate;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.iommusim.persistence.translate.Outcome;
+import org.iommusim.protocol.translate.TranslationBurst;
+import org.iommusim.protocol.translate.TranslationRequest;
 
 /**
  * Routes translations to an SMMU's workers by consistent hashing on
  * (StreamID, 4K page) ({@link HashRing}), so one page of one stream always
- * meets the same IOTLB shard. Immutable once the workers exist; callers send
- * to the worker directly, with no router actor on the hot path.
+ * meets the same IOTLB shard. Callers send to the workers directly, on their
+ * own thread: no router actor, no ask, no reply actor on the hot path. A
+ * burst is split by worker here and each worker answers its part into the
+ * burst itself; the last part to finish completes it.
+ *
+ * <p>Everything goes through {@link Admission}, which bounds what is in
+ * flight (see there). Immutable once the workers exist; thread-safe.
  */
 public final class TranslationPool {
-    private final List<ActorRef<TranslationWorker.Command>> workers;
-    private final HashRing ring;
+    /** Units in flight at most: half the persistence stash, which drops beyond 4096. */
+    public static final int IN_FLIGHT_LIMIT = 2048;
 
-    public TranslationPool(List<ActorRef<TranslationWorker.Command>> workers) {
-        if (workers.isEmpty()) {
-            throw new IllegalArgumentException("a translation pool needs at least one worker");
+    /** Workers at most: a burst marks each request's worker in a byte, and its parts in a 64-bit set. */
+    public static final int MAX_WORKERS = 64;
+
+    private final ActorRef<TranslationWorker.Command>[] workers;
+    private final List<ActorRef<TranslationWorker.Command>> workerList;
+    private final HashRing ring;
+    private final int maxBurst;
+    private final Admission admission;
+
+    @SuppressWarnings("unchecked")
+    public TranslationPool(List<ActorRef<TranslationWorker.Command>> workers, int maxBurst) {
+        if (workers.isEmpty() || workers.size() > MAX_WORKERS) {
+            throw new IllegalArgumentException("a translation pool has 1 to " + MAX_WORKERS + " workers, got "
+                    + workers.size());
         }
-        this.workers = List.copyOf(workers);
+        if (maxBurst < 1) {
+            throw new IllegalArgumentException("the burst limit must be at least 1, got " + maxBurst);
+        }
+        this.workers = workers.toArray(new ActorRef[0]);
+        this.workerList = List.copyOf(workers);
         this.ring = new HashRing(workers.size());
+        this.maxBurst = maxBurst;
+        this.admission = new Admission(IN_FLIGHT_LIMIT);
     }
 
     public List<ActorRef<TranslationWorker.Command>> workers() {
-        return workers;
+        return workerList;
+    }
+
+    /** The largest burst a caller may submit. */
+    public int maxBurst() {
+        return maxBurst;
     }
 
     /** The index of the worker serving (sid, page of iova). */
@@ -31,6 +62,55 @@ public final class TranslationPool {
     }
 
     public ActorRef<TranslationWorker.Command> workerFor(int sid, long iova) {
-        return workers.get(indexFor(sid, iova));
+        return workers[indexFor(sid, iova)];
+    }
+
+    /** Units (bursts or single requests) sent and not yet answered, and units waiting for room. */
+    public int inFlight() {
+        return admission.inFlight();
+    }
+
+    public int waiting() {
+        return admission.waiting();
+    }
+
+    /**
+     * Translates every request of {@code burst} and then runs {@code onDone}
+     * with it, answered, on a worker's thread (keep it short; it may submit
+     * again). Refused with {@link IllegalArgumentException} when the burst is
+     * larger than {@link #maxBurst()}, with {@link IllegalStateException} when
+     * it is empty or already submitted.
+     */
+    public void submit(TranslationBurst burst, Consumer<? super TranslationBurst> onDone) {
+        int n = burst.size();
+        if (n > maxBurst) {
+            throw new IllegalArgumentException("a burst holds 1 to " + maxBurst + " requests, got " + n);
+        }
+        burst.markSubmitted();
+        byte[] lanes = new byte[n];
+        long parts = 0;
+        for (int i = 0; i < n; i++) {
+            int w = ring.indexFor(burst.sid(i), burst.iova(i));
+            lanes[i] = (byte) w;
+            parts |= 1L << w;
+        }
+        BurstCompletion done = new BurstCompletion(Long.bitCount(parts), burst, onDone, admission);
+        byte[] route = Long.bitCount(parts) == 1 ? null : lanes; // one worker answers all: no lane test per request
+        long partSet = parts;
+        admission.admit(() -> {
+            for (long p = partSet; p != 0; p &= p - 1) {
+                int w = Long.numberOfTrailingZeros(p);
+                workers[w].tell(new TranslationWorker.TranslatePart(done, route, w));
+            }
+        });
+    }
+
+    /** One request; {@code onDone} gets its outcome (result, path, walk) on the worker's thread. */
+    public void translate(TranslationRequest request, Consumer<? super Outcome> onDone) {
+        ActorRef<TranslationWorker.Command> w = workerFor(request.sid(), request.iova());
+        admission.admit(() -> w.tell(new TranslationWorker.Translate(request, o -> {
+            admission.release();
+            onDone.accept(o);
+        })));
     }
 }

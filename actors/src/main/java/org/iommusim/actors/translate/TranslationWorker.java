@@ -2,10 +2,9 @@ package org.iommusim.actors.translate;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -30,12 +29,13 @@ import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.iotlb.IotlbSnapshot;
 import org.iommusim.persistence.iotlb.IotlbStats;
 import org.iommusim.persistence.smmu.IssuedInvalidation;
-import org.iommusim.persistence.translate.ConfigResolution;
 import org.iommusim.persistence.translate.Outcome;
-import org.iommusim.persistence.translate.StreamContext;
-import org.iommusim.persistence.translate.TranslationEngine;
+import org.iommusim.persistence.translate.ShardTranslator;
+import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.Terminated;
+import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 
@@ -58,20 +58,21 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     /** Messages a worker accepts; {@link InvalidationPort.Invalidate} is one of them. */
     public interface Command {}
 
-    /** One translation; the result (or fault) goes to {@code replyTo}. */
+    /**
+     * One translation; {@code onDone} gets its outcome (result, how it was
+     * found, the walk's descriptor reads) on the worker's thread.
+     */
+    public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone) implements Command {}
 
-    public record Translate(TranslationRequest request, ActorRef<TranslationResult> replyTo) implements Command {}
-
-    /** Several translations, one reply with the results in request order. */
-    public record TranslateBurst(List<TranslationRequest> requests, ActorRef<BurstRouter.BurstReply> replyTo)
-            implements Command {}
-
-    /** A translation answered with how it was found (hit, miss, configuration) and the walk's descriptor reads. */
-    public record TranslateTraced(TranslationRequest request, ActorRef<Traced> replyTo) implements Command {}
+    /** This worker's part of a burst: the requests whose lane is {@code lane} (all of them when lanes is null). */
+    record TranslatePart(BurstCompletion done, byte[] lanes, int lane) implements Command {}
 
     /** A result with how it was found and the walk's descriptor reads. */
-
-    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps) {}
+    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps) {
+        public static Traced of(Outcome o) {
+            return new Traced(o.result(), o.path(), o.walkSteps());
+        }
+    }
 
     /** Ask for the shard's entries, counters and per-stream statistics. */
 
@@ -92,13 +93,11 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final IotlbConfig config;
-    private final SmmuCapabilities caps;
     private final SmmuViews smmu;
-    private final PageTableViews domains;
     private final ActorRef<SmmuEntity.Command> faultSink;
     private final Settings settings;
     private final List<IotlbEvent> pending = new ArrayList<>();
-    private final Map<Integer, StreamCounters> streams = new HashMap<>();
+    private final ShardTranslator translator;
     private boolean recovered;
 
     private TranslationWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, String persistenceId,
@@ -108,11 +107,10 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
         this.ctx = ctx;
         this.timers = timers;
         this.config = config;
-        this.caps = caps;
         this.smmu = smmu;
-        this.domains = domains;
         this.faultSink = faultSink;
         this.settings = settings;
+        this.translator = new ShardTranslator(caps, domains::table, pending);
     }
 
     public static String persistenceId(String smmuId, int index) {
@@ -157,56 +155,50 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     @Override
     public CommandHandler<Command, IotlbEvent, ShardState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
+                .onCommand(TranslatePart.class, this::onPart)
                 .onCommand(Translate.class, (s, c) -> {
-                    TranslationResult r = translate(s, c.request(), null);
-                    c.replyTo().tell(r);
-                    return afterTranslations();
-                })
-                .onCommand(TranslateTraced.class, (s, c) -> {
-                    Outcome o = outcome(s, c.request(), null);
-                    c.replyTo().tell(new Traced(o.result(), o.path(), o.walkSteps()));
-                    return afterTranslations();
-                })
-                .onCommand(TranslateBurst.class, (s, c) -> {
-                    List<SmmuEvent> faults = new ArrayList<>();
-                    List<TranslationResult> results = new ArrayList<>(c.requests().size());
-                    for (TranslationRequest r : c.requests()) {
-                        results.add(translate(s, r, faults));
+                    Outcome o = translator.translate(c.request(), smmu.config(), s.shard);
+                    if (o.fault() != null) {
+                        faultSink.tell(new SmmuEntity.RecordFaults(List.of(o.fault())));
                     }
-                    if (!faults.isEmpty()) {
-                        faultSink.tell(new SmmuEntity.RecordFaults(faults));
-                    }
-                    c.replyTo().tell(new BurstRouter.Results(results));
+                    notify(c.onDone(), o);
                     return afterTranslations();
                 })
                 .onCommand(InvalidationPort.Invalidate.class, this::onInvalidate)
                 .onCommand(FlushFills.class, (s, c) -> flush())
-                .onCommand(GetShard.class, (s, c) -> {
-                    Map<Integer, StreamStats> out = new HashMap<>();
-                    streams.forEach((sid, k) -> out.put(sid, k.snapshot()));
-                    return Effect().reply(c.replyTo(), new ShardReport(s.shard.snapshot(), s.shard.stats(), out));
-                })
+                .onCommand(GetShard.class, (s, c) -> Effect().reply(c.replyTo(),
+                        new ShardReport(s.shard.snapshot(), s.shard.stats(), translator.streamStats())))
                 .build();
     }
 
-    /** Translates one request; a fault goes to {@code faults} when given, else straight to the SMMU. */
-    private TranslationResult translate(ShardState s, TranslationRequest r, List<SmmuEvent> faults) {
-        return outcome(s, r, faults).result();
-    }
-
-    private Outcome outcome(ShardState s, TranslationRequest r, List<SmmuEvent> faults) {
-        StreamContext context = ConfigResolution.resolve(r, caps, smmu.config().effective(r.sid()), domains::table);
-        Outcome o = TranslationEngine.translate(r, context, s.shard);
-        pending.addAll(o.fills());
-        streams.computeIfAbsent(r.sid(), k -> new StreamCounters()).count(o);
-        if (o.fault() != null) {
-            if (faults != null) {
-                faults.add(o.fault());
-            } else {
-                faultSink.tell(new SmmuEntity.RecordFaults(List.of(o.fault())));
+    private Effect<IotlbEvent, ShardState> onPart(ShardState s, TranslatePart part) {
+        List<SmmuEvent> faults = new ArrayList<>(0);
+        TranslationBurst b = part.done().burst();
+        try {
+            translator.translate(b, part.lanes(), part.lane(), smmu.config(), s.shard, faults);
+        } catch (RuntimeException e) {
+            // a fault in the model itself: answer what is left rather than leave the device waiting
+            ctx.getLog().error("translating a burst failed", e);
+            for (int i = 0; i < b.size(); i++) {
+                if ((part.lanes() == null || part.lanes()[i] == part.lane()) && b.result(i) == null) {
+                    b.answer(i, new Terminated(b.sid(i), "model error: " + e));
+                }
             }
         }
-        return o;
+        if (!faults.isEmpty()) {
+            faultSink.tell(new SmmuEntity.RecordFaults(faults));
+        }
+        part.done().partDone();
+        return afterTranslations();
+    }
+
+    private <T> void notify(Consumer<? super T> onDone, T value) {
+        try {
+            onDone.accept(value);
+        } catch (RuntimeException | AssertionError e) {
+            // the caller's code must not take this worker (and its IOTLB shard) down with it
+            ctx.getLog().error("a translation callback threw; the request was answered", e);
+        }
     }
 
     private Effect<IotlbEvent, ShardState> afterTranslations() {
@@ -250,33 +242,5 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     @Override
     public SignalHandler<ShardState> signalHandler() {
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> recovered = true).build();
-    }
-
-    /** Mutable per-stream counters; only this worker touches them. */
-    private static final class StreamCounters {
-        long hits;
-        long misses;
-        long walks;
-        long config;
-        final EnumMap<org.iommusim.protocol.event.EventId, Long> faults =
-                new EnumMap<>(org.iommusim.protocol.event.EventId.class);
-
-        void count(Outcome o) {
-            switch (o.path()) {
-                case HIT -> hits++;
-                case MISS -> {
-                    misses++;
-                    walks += o.walkSteps() > 0 ? 1 : 0;
-                }
-                case CONFIG -> config++;
-            }
-            if (o.fault() != null) {
-                faults.merge(o.fault().id(), 1L, Long::sum);
-            }
-        }
-
-        StreamStats snapshot() {
-            return new StreamStats(hits, misses, walks, config, Map.copyOf(faults));
-        }
     }
 }

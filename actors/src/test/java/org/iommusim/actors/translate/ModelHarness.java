@@ -26,6 +26,7 @@ import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.domain.MapBatch;
 import org.iommusim.protocol.domain.UnmapBatch;
+import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 
@@ -113,15 +114,30 @@ record ModelHarness(ActorTestKit kit, ActorRef<DomainDirectory.Command> domains,
     }
 
     TranslationResult translate(TranslationRequest r) {
-        TestProbe<TranslationResult> p = kit.createTestProbe();
-        handles.pool().workerFor(r.sid(), r.iova()).tell(new TranslationWorker.Translate(r, p.getRef()));
-        return p.receiveMessage(WAIT);
+        java.util.concurrent.CompletableFuture<TranslationResult> f = new java.util.concurrent.CompletableFuture<>();
+        handles.pool().translate(r, o -> f.complete(o.result()));
+        return await(f);
     }
 
     List<TranslationResult> burst(List<TranslationRequest> requests) {
-        TestProbe<BurstRouter.BurstReply> p = kit.createTestProbe();
-        handles.bursts().tell(new BurstRouter.Burst(requests, p.getRef()));
-        return ((BurstRouter.Results) p.receiveMessage(WAIT)).results();
+        TranslationBurst b = new TranslationBurst(requests.size());
+        requests.forEach(b::add);
+        java.util.concurrent.CompletableFuture<TranslationBurst> f = new java.util.concurrent.CompletableFuture<>();
+        handles.pool().submit(b, f::complete);
+        TranslationBurst done = await(f);
+        List<TranslationResult> out = new ArrayList<>();
+        for (int i = 0; i < done.size(); i++) {
+            out.add(done.result(i));
+        }
+        return out;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no answer within " + WAIT, e);
+        }
     }
 
     List<TranslationWorker.ShardReport> shards() {

@@ -14,6 +14,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.persistence.iotlb.IotlbEntry;
+import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;

@@ -31,8 +31,14 @@ public final class ConfigResolution {
 
     public static StreamContext resolve(TranslationRequest r, SmmuCapabilities caps, StreamConfig config,
             DomainLookup domains) {
-        Origin origin = new Origin(r.sid(), r.ssv(), r.ssid());
-        if (!caps.sidInRange(Integer.toUnsignedLong(r.sid()))) {
+        return resolve(r.sid(), r.ssv(), r.ssid(), caps, config, domains);
+    }
+
+    /** {@link #resolve(TranslationRequest, SmmuCapabilities, StreamConfig, DomainLookup)} by the fields it reads. */
+    public static StreamContext resolve(int sid, boolean ssv, int ssid, SmmuCapabilities caps, StreamConfig config,
+            DomainLookup domains) {
+        Origin origin = new Origin(sid, ssv, ssid);
+        if (!caps.sidInRange(Integer.toUnsignedLong(sid))) {
             return new StreamContext.ConfigFault(new CBadStreamId(origin));
         }
         Ste ste = config.ste();
@@ -63,11 +69,11 @@ public final class ConfigResolution {
         }
         // stage 1: choose the CD
         Cd cd;
-        if (r.ssv()) {
-            if (ste.s1CdMax() == 0 || !caps.ssidInRange(r.ssid()) || r.ssid() >>> ste.s1CdMax() != 0) {
+        if (ssv) {
+            if (ste.s1CdMax() == 0 || !caps.ssidInRange(ssid) || ssid >>> ste.s1CdMax() != 0) {
                 return new StreamContext.ConfigFault(new CBadSubstreamId(origin));
             }
-            cd = config.cds().get(r.ssid());
+            cd = config.cds().get(ssid);
         } else if (ste.s1CdMax() > 0) {
             switch (ste.s1dss()) {
                 case TERMINATE:

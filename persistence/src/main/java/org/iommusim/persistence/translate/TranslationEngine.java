@@ -11,6 +11,7 @@ import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Perms;
 import org.iommusim.protocol.translate.Terminated;
 import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 
 /**
@@ -43,8 +44,35 @@ public final class TranslationEngine {
         return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
     }
 
+    /**
+     * Request {@code i} of a burst, answered into the burst. The common case, a
+     * hit that allows the access, allocates nothing and returns null: nothing is
+     * left to persist, record or explain but the hit itself. Anything else takes
+     * the one-request path and returns its outcome (fills, fault, path).
+     */
+    public static Outcome translateInto(TranslationBurst b, int i, StreamContext context, IotlbShard shard) {
+        Outcome o;
+        if (context instanceof StreamContext.Translate t) {
+            long iova = b.iova(i);
+            IotlbEntry hit = shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), iova);
+            if (hit != null && hit.perms().allows(b.access(i), b.privileged(i))) {
+                b.answer(i, hit.translate(iova), hit.perms());
+                return null;
+            }
+            o = afterLookup(b.request(i), t, shard, hit);
+        } else {
+            o = translate(b.request(i), context, shard);
+        }
+        b.answer(i, o.result());
+        return o;
+    }
+
     private static Outcome translate(TranslationRequest r, StreamContext.Translate t, IotlbShard shard) {
-        IotlbEntry hit = shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), r.iova());
+        return afterLookup(r, t, shard, shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), r.iova()));
+    }
+
+    private static Outcome afterLookup(TranslationRequest r, StreamContext.Translate t, IotlbShard shard,
+            IotlbEntry hit) {
         if (hit != null) {
             return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0);
         }

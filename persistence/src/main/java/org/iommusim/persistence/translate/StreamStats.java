@@ -1,4 +1,4 @@
-package org.iommusim.actors.translate;
+package org.iommusim.persistence.translate;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,0 +1,81 @@
+package org.iommusim.actors.translate;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Flow control in front of a translation pool: at most {@code limit} units
+ * of work (a burst, or one request) in flight. Each unit sends at most one
+ * message to each worker, so no worker ever holds more than {@code limit}
+ * translation messages, in its mailbox or in the stash Pekko keeps while a
+ * journal write is in flight; the limit is kept well below the stash
+ * capacity (4096, which drops beyond it). Work beyond the limit waits here,
+ * in order, and is sent as units complete: nothing blocks, nothing is
+ * dropped.
+ */
+final class Admission {
+    private final int limit;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+
+    Admission(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("admission limit must be at least 1, got " + limit);
+        }
+        this.limit = limit;
+    }
+
+    /** Runs {@code send} now if there is room, else once earlier units complete. */
+    void admit(Runnable send) {
+        if (queued.get() == 0 && tryAcquire()) {
+            send.run();
+            return;
+        }
+        // counted before it is queued, so a drainer that sees the count but not yet the work gives way
+        queued.incrementAndGet();
+        waiting.add(send);
+        drain();
+    }
+
+    /** One unit completed. */
+    void release() {
+        inFlight.decrementAndGet();
+        if (queued.get() > 0) {
+            drain();
+        }
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    int waiting() {
+        return queued.get();
+    }
+
+    private void drain() {
+        while (queued.get() > 0 && tryAcquire()) {
+            Runnable next = waiting.poll();
+            if (next == null) {
+                // its producer has counted it but not queued it yet; it drains after queuing
+                inFlight.decrementAndGet();
+                if (waiting.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            queued.decrementAndGet();
+            next.run();
+        }
+    }
+
+    private boolean tryAcquire() {
+        for (int n = inFlight.get(); n < limit; n = inFlight.get()) {
+            if (inFlight.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
