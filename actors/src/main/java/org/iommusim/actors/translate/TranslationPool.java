@@ -86,21 +86,33 @@ public final class TranslationPool {
         if (n > maxBurst) {
             throw new IllegalArgumentException("a burst holds 1 to " + maxBurst + " requests, got " + n);
         }
-        burst.markSubmitted();
-        byte[] lanes = new byte[n];
-        long parts = 0;
-        for (int i = 0; i < n; i++) {
-            int w = ring.indexFor(burst.sid(i), burst.iova(i));
-            lanes[i] = (byte) w;
-            parts |= 1L << w;
+        int parts;
+        int[] start;
+        long used;
+        if (workers.length == 1) {
+            burst.markSubmitted();
+            parts = 1;
+            start = new int[] {0, n};
+            used = 1;
+        } else {
+            byte[] lanes = new byte[n];
+            long lanesUsed = 0;
+            for (int i = 0; i < n; i++) {
+                int w = ring.indexFor(burst.sid(i), burst.iova(i));
+                lanes[i] = (byte) w;
+                lanesUsed |= 1L << w;
+            }
+            parts = Long.bitCount(lanesUsed);
+            used = lanesUsed;
+            // each worker reads and answers its own run of slots: no cache line written by two workers but at a seam
+            start = burst.markSubmitted(lanes, workers.length);
         }
-        BurstCompletion done = new BurstCompletion(Long.bitCount(parts), burst, onDone, admission);
-        byte[] route = Long.bitCount(parts) == 1 ? null : lanes; // one worker answers all: no lane test per request
-        long partSet = parts;
+        BurstCompletion done = new BurstCompletion(parts, burst, onDone, admission);
+        long partSet = used;
         admission.admit(() -> {
             for (long p = partSet; p != 0; p &= p - 1) {
                 int w = Long.numberOfTrailingZeros(p);
-                workers[w].tell(new TranslationWorker.TranslatePart(done, route, w));
+                workers[w].tell(new TranslationWorker.TranslatePart(done, start[w], start[w + 1]));
             }
         });
     }

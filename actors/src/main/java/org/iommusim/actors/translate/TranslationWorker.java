@@ -7,18 +7,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.SnapshotAdapter;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.iommusim.actors.domain.PageTableViews;
 import org.iommusim.actors.smmu.InvalidationPort;
 import org.iommusim.actors.smmu.SmmuEntity;
@@ -34,26 +26,32 @@ import org.iommusim.persistence.translate.ShardTranslator;
 import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.event.SmmuEvent;
-import org.iommusim.protocol.translate.Terminated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 
 /**
- * One worker of an SMMU's translation pool, owning one IOTLB shard
- * ({@code smmu-<n>/iotlb-<k>}). A hit persists nothing. A miss walks the
- * published tables, fills the live shard at once and queues the fill for the
- * journal (written behind, in batches: an IOTLB may always forget an entry,
- * so a lost fill is harmless). An invalidation is applied and persisted,
- * together with the fills before it, before it is acknowledged to the SMMU,
- * so a rebuilt shard never holds an entry that was invalidated.
+ * One worker of an SMMU's translation pool, serving from one IOTLB shard
+ * ({@code smmu-<n>/iotlb-<k>}) that its child {@link IotlbJournal} keeps
+ * durable. A hit persists nothing. A miss walks the published tables, fills
+ * the live shard at once and queues the fill for the journal (written
+ * behind, in batches: an IOTLB may always forget an entry, so a lost fill is
+ * harmless). An invalidation is applied to the live shard at once, so no
+ * translation after it can use what it removed, and is acknowledged to the
+ * SMMU only once the journal has persisted it with every fill before it, so
+ * a rebuilt shard never holds an entry that was invalidated.
  *
- * <p>Live, the shard changes in the command handler; the event handler only
- * rebuilds it during recovery. Commands that arrive while a write is in
- * flight wait (Pekko stashes them), so when a write completes the shard and
- * the journal agree, and a snapshot taken then is exact.
+ * <p>A plain actor: translations never wait behind a journal write. One
+ * write is in flight at a time; what arrives meanwhile goes out together in
+ * the next (group commit), so the journal sees the live shard's events in
+ * the order they were applied. Until the journal has recovered the shard,
+ * messages wait in a bounded stash; the pool's admission keeps translations
+ * far below its capacity. If the journal fails, the worker answers every
+ * translation as terminated, naming the failure, and acknowledges nothing
+ * more.
  */
-public final class TranslationWorker extends EventSourcedBehavior<TranslationWorker.Command, IotlbEvent, ShardState> {
+public final class TranslationWorker {
+    private TranslationWorker() {}
 
     /** Messages a worker accepts; {@link InvalidationPort.Invalidate} is one of them. */
     public interface Command {}
@@ -64,8 +62,8 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
      */
     public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone) implements Command {}
 
-    /** This worker's part of a burst: the requests whose lane is {@code lane} (all of them when lanes is null). */
-    record TranslatePart(BurstCompletion done, byte[] lanes, int lane) implements Command {}
+    /** This worker's part of a burst: the requests answered in slots {@code [from, to)}. */
+    record TranslatePart(BurstCompletion done, int from, int to) implements Command {}
 
     /** A result with how it was found and the walk's descriptor reads. */
     public record Traced(TranslationResult result, Outcome.Path path, int walkSteps) {
@@ -75,13 +73,14 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
     }
 
     /** Ask for the shard's entries, counters and per-stream statistics. */
-
     public record GetShard(ActorRef<ShardReport> replyTo) implements Command {}
 
     /** The shard's entries and counters, and per-stream counters (keyed by StreamID). */
     public record ShardReport(IotlbSnapshot snapshot, IotlbStats stats, Map<Integer, StreamStats> streams) {}
 
     private record FlushFills() implements Command {}
+
+    private static final FlushFills FLUSH = new FlushFills();
 
     /** Pool settings: how many fills are written per batch at most, and how long one may wait. */
     public record Settings(int fillBatch, Duration fillDelay, int snapshotEvery) {
@@ -90,28 +89,8 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
         }
     }
 
-    private final ActorContext<Command> ctx;
-    private final TimerScheduler<Command> timers;
-    private final IotlbConfig config;
-    private final SmmuViews smmu;
-    private final ActorRef<SmmuEntity.Command> faultSink;
-    private final Settings settings;
-    private final List<IotlbEvent> pending = new ArrayList<>();
-    private final ShardTranslator translator;
-    private boolean recovered;
-
-    private TranslationWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, String persistenceId,
-            IotlbConfig config, SmmuCapabilities caps, SmmuViews smmu, PageTableViews domains,
-            ActorRef<SmmuEntity.Command> faultSink, Settings settings) {
-        super(PersistenceId.ofUniqueId(persistenceId));
-        this.ctx = ctx;
-        this.timers = timers;
-        this.config = config;
-        this.smmu = smmu;
-        this.faultSink = faultSink;
-        this.settings = settings;
-        this.translator = new ShardTranslator(caps, domains::table, pending);
-    }
+    /** Messages held while the journal recovers: well above the pool's admission limit. */
+    private static final int RECOVERY_STASH = 4 * TranslationPool.IN_FLIGHT_LIMIT;
 
     public static String persistenceId(String smmuId, int index) {
         return smmuId + "/iotlb-" + index;
@@ -122,125 +101,194 @@ public final class TranslationWorker extends EventSourcedBehavior<TranslationWor
      */
     public static Behavior<Command> create(String smmuId, int index, IotlbConfig config, SmmuCapabilities caps,
             SmmuViews smmu, PageTableViews domains, ActorRef<SmmuEntity.Command> faultSink, Settings settings) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TranslationWorker(ctx, timers,
-                persistenceId(smmuId, index), config, caps, smmu, domains, faultSink, settings)));
+        String id = persistenceId(smmuId, index);
+        return Behaviors.withStash(RECOVERY_STASH, stash -> Behaviors.setup(ctx -> {
+            ActorRef<IotlbJournal.Command> journal = ctx.spawn(
+                    IotlbJournal.create(id, config, settings.snapshotEvery(), ctx.getSelf()), "journal");
+            ctx.watch(journal);
+            return Behaviors.receive(Command.class)
+                    .onMessage(IotlbJournal.Recovered.class, r -> {
+                        Live live = new Live(ctx, id, IotlbShard.restore(r.shard()), journal,
+                                new ShardTranslator(caps, domains, new ArrayList<>()), smmu, faultSink,
+                                settings);
+                        return stash.unstashAll(live.running());
+                    })
+                    .onSignal(Terminated.class, t -> broken(ctx, id, "its journal did not recover",
+                            IotlbShard.empty(config), new ShardTranslator(caps, domains, new ArrayList<>())))
+                    .onAnyMessage(m -> {
+                        stash.stash(m);
+                        return Behaviors.same();
+                    })
+                    .build();
+        }));
     }
 
-    @Override
-    public ShardState emptyState() {
-        return new ShardState(IotlbShard.empty(config));
-    }
+    /** The running worker's state: the live shard, its translator, and the write-behind queue. */
+    private static final class Live {
+        private final ActorContext<Command> ctx;
+        private final String id;
+        private final IotlbShard shard;
+        private final ActorRef<IotlbJournal.Command> journal;
+        private final ShardTranslator translator;
+        private final SmmuViews smmu;
+        private final ActorRef<SmmuEntity.Command> faultSink;
+        private final Settings settings;
+        private final List<IotlbEvent> pending;
+        private final List<IotlbJournal.Ack> acks = new ArrayList<>();
+        private final ActorRef<InvalidationPort.Invalidate> self;
+        private boolean writing;
+        private boolean flushScheduled;
 
-    @Override
-    public RetentionCriteria retentionCriteria() {
-        return settings.snapshotEvery() > 0 ? RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2)
-                : RetentionCriteria.disabled();
-    }
+        Live(ActorContext<Command> ctx, String id, IotlbShard shard, ActorRef<IotlbJournal.Command> journal,
+                ShardTranslator translator, SmmuViews smmu, ActorRef<SmmuEntity.Command> faultSink,
+                Settings settings) {
+            this.ctx = ctx;
+            this.id = id;
+            this.shard = shard;
+            this.journal = journal;
+            this.translator = translator;
+            this.smmu = smmu;
+            this.faultSink = faultSink;
+            this.settings = settings;
+            this.pending = translator.fills();
+            this.self = ctx.getSelf().narrow();
+        }
 
-    @Override
-    public SnapshotAdapter<ShardState> snapshotAdapter() {
-        return new SnapshotAdapter<>() {
-            @Override
-            public Object toJournal(ShardState state) {
-                return state.shard.snapshot();
+        Behavior<Command> running() {
+            return Behaviors.receive(Command.class)
+                    .onMessage(TranslatePart.class, this::onPart)
+                    .onMessage(Translate.class, this::onTranslate)
+                    .onMessage(InvalidationPort.Invalidate.class, this::onInvalidate)
+                    .onMessage(IotlbJournal.Written.class, w -> {
+                        writing = false;
+                        if (!acks.isEmpty() || pending.size() >= settings.fillBatch()) {
+                            write();
+                        } else {
+                            scheduleFlush();
+                        }
+                        return Behaviors.same();
+                    })
+                    .onMessage(FlushFills.class, f -> {
+                        flushScheduled = false;
+                        write();
+                        return Behaviors.same();
+                    })
+                    .onMessage(GetShard.class, g -> {
+                        g.replyTo().tell(new ShardReport(shard.snapshot(), shard.stats(), translator.streamStats()));
+                        return Behaviors.same();
+                    })
+                    .onSignal(Terminated.class, t -> broken(ctx, id, "its journal failed (see the log)", shard,
+                            translator))
+                    .build();
+        }
+
+        private Behavior<Command> onPart(TranslatePart part) {
+            List<SmmuEvent> faults = new ArrayList<>(0);
+            TranslationBurst b = part.done().burst();
+            try {
+                translator.translate(b, part.from(), part.to(), smmu.config(), shard, faults);
+            } catch (RuntimeException e) {
+                // a fault in the model itself: answer the whole part rather than leave the device waiting
+                ctx.getLog().error("translating a burst failed", e);
+                terminatePart(part, "model error: " + e);
             }
-
-            @Override
-            public ShardState fromJournal(Object from) {
-                return new ShardState(IotlbShard.restore((IotlbSnapshot) from));
+            if (!faults.isEmpty()) {
+                faultSink.tell(new SmmuEntity.RecordFaults(faults));
             }
-        };
+            part.done().partDone();
+            afterTranslations();
+            return Behaviors.same();
+        }
+
+        private Behavior<Command> onTranslate(Translate c) {
+            Outcome o = translator.translate(c.request(), smmu.config(), shard);
+            if (o.fault() != null) {
+                faultSink.tell(new SmmuEntity.RecordFaults(List.of(o.fault())));
+            }
+            answer(ctx, c.onDone(), o);
+            afterTranslations();
+            return Behaviors.same();
+        }
+
+        private Behavior<Command> onInvalidate(InvalidationPort.Invalidate inv) {
+            for (IssuedInvalidation i : inv.invalidations()) {
+                pending.add(shard.invalidate(i.command()));
+            }
+            acks.add(new IotlbJournal.Ack(inv.ackTo(), new SmmuEntity.InvalidationsApplied(self, inv.lastSeq())));
+            write();
+            return Behaviors.same();
+        }
+
+        private void afterTranslations() {
+            if (pending.size() >= settings.fillBatch()) {
+                write();
+            } else {
+                scheduleFlush();
+            }
+        }
+
+        private void scheduleFlush() {
+            if (!pending.isEmpty() && !flushScheduled && !writing) {
+                flushScheduled = true;
+                ctx.scheduleOnce(settings.fillDelay(), ctx.getSelf(), FLUSH);
+            }
+        }
+
+        /** Sends everything pending to the journal, unless a write is in flight (it goes when that completes). */
+        private void write() {
+            if (writing || (pending.isEmpty() && acks.isEmpty())) {
+                return;
+            }
+            journal.tell(new IotlbJournal.Write(List.copyOf(pending), List.copyOf(acks)));
+            pending.clear();
+            acks.clear();
+            writing = true;
+        }
+
+        private static void terminatePart(TranslatePart part, String reason) {
+            TranslationBurst b = part.done().burst();
+            for (int j = part.from(); j < part.to(); j++) {
+                b.answerSlot(j, new org.iommusim.protocol.translate.Terminated(b.slotSid(j), reason));
+            }
+        }
     }
 
-    @Override
-    public CommandHandler<Command, IotlbEvent, ShardState> commandHandler() {
-        return newCommandHandlerBuilder().forAnyState()
-                .onCommand(TranslatePart.class, this::onPart)
-                .onCommand(Translate.class, (s, c) -> {
-                    Outcome o = translator.translate(c.request(), smmu.config(), s.shard);
-                    if (o.fault() != null) {
-                        faultSink.tell(new SmmuEntity.RecordFaults(List.of(o.fault())));
-                    }
-                    notify(c.onDone(), o);
-                    return afterTranslations();
+    /**
+     * A worker whose journal is gone: it can no longer keep the IOTLB durable,
+     * so it translates nothing (each request is answered as terminated, with
+     * the reason) and acknowledges no invalidation. It still reports the
+     * shard as it last was.
+     */
+    private static Behavior<Command> broken(ActorContext<Command> ctx, String id, String why, IotlbShard shard,
+            ShardTranslator translator) {
+        String reason = "IOTLB shard " + id + " is out of service: " + why;
+        ctx.getLog().error(reason);
+        return Behaviors.receive(Command.class)
+                .onMessage(TranslatePart.class, part -> {
+                    Live.terminatePart(part, reason);
+                    part.done().partDone();
+                    return Behaviors.same();
                 })
-                .onCommand(InvalidationPort.Invalidate.class, this::onInvalidate)
-                .onCommand(FlushFills.class, (s, c) -> flush())
-                .onCommand(GetShard.class, (s, c) -> Effect().reply(c.replyTo(),
-                        new ShardReport(s.shard.snapshot(), s.shard.stats(), translator.streamStats())))
+                .onMessage(Translate.class, c -> {
+                    TranslationRequest r = c.request();
+                    answer(ctx, c.onDone(), new Outcome(new org.iommusim.protocol.translate.Terminated(r.sid(), reason),
+                            Outcome.Path.CONFIG, List.of(), null, 0));
+                    return Behaviors.same();
+                })
+                .onMessage(GetShard.class, g -> {
+                    g.replyTo().tell(new ShardReport(shard.snapshot(), shard.stats(), translator.streamStats()));
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> Behaviors.same())
                 .build();
     }
 
-    private Effect<IotlbEvent, ShardState> onPart(ShardState s, TranslatePart part) {
-        List<SmmuEvent> faults = new ArrayList<>(0);
-        TranslationBurst b = part.done().burst();
-        try {
-            translator.translate(b, part.lanes(), part.lane(), smmu.config(), s.shard, faults);
-        } catch (RuntimeException e) {
-            // a fault in the model itself: answer what is left rather than leave the device waiting
-            ctx.getLog().error("translating a burst failed", e);
-            for (int i = 0; i < b.size(); i++) {
-                if ((part.lanes() == null || part.lanes()[i] == part.lane()) && b.result(i) == null) {
-                    b.answer(i, new Terminated(b.sid(i), "model error: " + e));
-                }
-            }
-        }
-        if (!faults.isEmpty()) {
-            faultSink.tell(new SmmuEntity.RecordFaults(faults));
-        }
-        part.done().partDone();
-        return afterTranslations();
-    }
-
-    private <T> void notify(Consumer<? super T> onDone, T value) {
+    private static <T> void answer(ActorContext<Command> ctx, Consumer<? super T> onDone, T value) {
         try {
             onDone.accept(value);
         } catch (RuntimeException | AssertionError e) {
             // the caller's code must not take this worker (and its IOTLB shard) down with it
             ctx.getLog().error("a translation callback threw; the request was answered", e);
         }
-    }
-
-    private Effect<IotlbEvent, ShardState> afterTranslations() {
-        if (pending.size() >= settings.fillBatch()) {
-            return flush();
-        }
-        if (!pending.isEmpty() && !timers.isTimerActive("flush")) {
-            timers.startSingleTimer("flush", new FlushFills(), settings.fillDelay());
-        }
-        return Effect().none();
-    }
-
-    private Effect<IotlbEvent, ShardState> flush() {
-        timers.cancel("flush");
-        if (pending.isEmpty()) {
-            return Effect().none();
-        }
-        List<IotlbEvent> batch = List.copyOf(pending);
-        pending.clear();
-        return Effect().persist(batch);
-    }
-
-    private Effect<IotlbEvent, ShardState> onInvalidate(ShardState s, InvalidationPort.Invalidate inv) {
-        for (IssuedInvalidation i : inv.invalidations()) {
-            pending.add(s.shard.invalidate(i.command()));
-        }
-        ActorRef<InvalidationPort.Invalidate> me = ctx.getSelf().narrow();
-        SmmuEntity.InvalidationsApplied ack = new SmmuEntity.InvalidationsApplied(me, inv.lastSeq());
-        timers.cancel("flush");
-        List<IotlbEvent> batch = List.copyOf(pending);
-        pending.clear();
-        return Effect().persist(batch).thenRun(st -> inv.ackTo().tell(ack));
-    }
-
-    @Override
-    public EventHandler<ShardState, IotlbEvent> eventHandler() {
-        // live changes are made by the command handler; events rebuild the shard only during recovery
-        return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> recovered ? s : s.apply(e));
-    }
-
-    @Override
-    public SignalHandler<ShardState> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> recovered = true).build();
     }
 }

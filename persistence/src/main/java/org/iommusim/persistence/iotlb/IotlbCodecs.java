@@ -195,11 +195,11 @@ public final class IotlbCodecs {
     }
 
     private static int permBits(Perms p) {
-        return (p.read() ? 1 : 0) | (p.write() ? 2 : 0) | (p.exec() ? 4 : 0) | (p.unprivileged() ? 8 : 0);
+        return p.bits();
     }
 
     private static Perms perms(int bits) {
-        return new Perms((bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0);
+        return Perms.ofBits(bits & 15);
     }
 
     private static <E> E ordinal(E[] values, int i, String what) throws IOException {

@@ -37,15 +37,6 @@ public final class StagePermissions {
     /** Every bit this class owns, for either format. */
     public static final long MASK = (3L << 6) | (3L << 53);
 
-    /** Perms are values; the walk hands out these shared instances so a hit allocates nothing. */
-    private static final Perms[] CACHE = new Perms[16];
-
-    static {
-        for (int i = 0; i < 16; i++) {
-            CACHE[i] = new Perms((i & 1) != 0, (i & 2) != 0, (i & 4) != 0, (i & 8) != 0);
-        }
-    }
-
     private StagePermissions() {}
 
     /** Whether a map with these flags grants anything (Linux maps nothing without READ or WRITE). */
@@ -86,7 +77,7 @@ public final class StagePermissions {
             exec = (descriptor & (S1_PXN | S1_UXN)) == 0;
             unpriv = (descriptor & S1_AP_UNPRIV) != 0;
         }
-        return CACHE[(read ? 1 : 0) | (write ? 2 : 0) | (exec ? 4 : 0) | (unpriv ? 8 : 0)];
+        return Perms.ofBits((read ? 1 : 0) | (write ? 2 : 0) | (exec ? 4 : 0) | (unpriv ? 8 : 0));
     }
 
     /** What a map with {@code prot} grants, without building a descriptor by hand. */

@@ -7,4 +7,14 @@ import org.iommusim.protocol.domain.DomainId;
 @FunctionalInterface
 public interface DomainLookup {
     PageTable table(DomainId id);
+
+    /**
+     * A number that changes (before the change is announced) whenever any
+     * table is published or withdrawn, so that what was resolved against the
+     * tables may be reused while it stays the same; -1 when unknown, and then
+     * nothing is reused.
+     */
+    default long version() {
+        return -1;
+    }
 }

@@ -21,8 +21,9 @@ import org.iommusim.protocol.translate.TranslationRequest;
  * <p>A burst (or the part of one this shard serves) is translated against one
  * configuration cache, read once by the caller: a burst is one instant of
  * configuration, so each stream's context is resolved once per burst, not per
- * request. Contexts are never kept across bursts: they hold the page-table
- * views a miss walks, which a map replaces.
+ * request. The next burst reuses the last context only while it meets the
+ * same configuration cache and the same tables ({@link DomainLookup#version}):
+ * a context holds the page-table views a miss walks, which a map replaces.
  */
 public final class ShardTranslator {
     private final SmmuCapabilities caps;
@@ -31,12 +32,23 @@ public final class ShardTranslator {
     private final Map<Integer, StreamCounters> streams = new HashMap<>();
     private int lastSid;
     private StreamCounters last;
+    // the last stream's context, reusable by the next burst while the configuration and tables are the same ones
+    private ConfigCache resolvedConfig;
+    private long resolvedVersion = -1;
+    private long resolvedStream = -1;
+    private StreamContext resolved;
+    private StreamCounters resolvedCounters;
 
     /** @param fills where misses' IOTLB events go, for the owner to persist */
     public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills) {
         this.caps = caps;
         this.domains = domains;
         this.fills = fills;
+    }
+
+    /** The write-behind list this translator's misses add their IOTLB events to. */
+    public List<IotlbEvent> fills() {
+        return fills;
     }
 
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */
@@ -49,31 +61,31 @@ public final class ShardTranslator {
     }
 
     /**
-     * Answers, in the burst, every request {@code i} with {@code lanes[i] == lane}
-     * (every request when {@code lanes} is null) and adds their faults to
-     * {@code faults}. Returns how many requests it answered.
+     * Answers the requests in slots {@code [from, to)} of a submitted burst
+     * (all of it: 0 to its size) and adds their faults to {@code faults}.
      */
-    public int translate(TranslationBurst b, byte[] lanes, int lane, ConfigCache config, IotlbShard shard,
+    public void translate(TranslationBurst b, int from, int to, ConfigCache config, IotlbShard shard,
             List<SmmuEvent> faults) {
-        int n = b.size();
-        int answered = 0;
-        StreamContext context = null;
-        int sid = 0;
-        int ssid = 0;
-        StreamCounters counters = null;
-        for (int i = 0; i < n; i++) {
-            if (lanes != null && lanes[i] != lane) {
-                continue;
-            }
-            answered++;
-            if (context == null || b.sid(i) != sid || b.ssidOrNone(i) != ssid) {
-                sid = b.sid(i);
-                ssid = b.ssidOrNone(i);
+        long version = domains.version();
+        boolean reuse = version != -1 && version == resolvedVersion && config == resolvedConfig;
+        resolvedVersion = version;
+        resolvedConfig = config;
+        StreamContext context = reuse ? resolved : null;
+        long stream = reuse ? resolvedStream : -1;
+        StreamCounters counters = reuse ? resolvedCounters : null;
+        for (int j = from; j < to; j++) {
+            if (b.slotStream(j) != stream) {
+                stream = b.slotStream(j);
+                int sid = b.slotSid(j);
+                int ssid = b.slotSsidOrNone(j);
                 boolean ssv = ssid != TranslationBurst.NO_SSID;
                 context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, config.effective(sid), domains);
                 counters = counters(sid);
+                resolved = context;
+                resolvedStream = stream;
+                resolvedCounters = counters;
             }
-            Outcome o = TranslationEngine.translateInto(b, i, context, shard);
+            Outcome o = TranslationEngine.translateInto(b, j, context, shard);
             if (o == null) {
                 counters.hits++;
                 continue;
@@ -84,7 +96,6 @@ public final class ShardTranslator {
                 faults.add(o.fault());
             }
         }
-        return answered;
     }
 
     /** Per-stream counters so far, keyed by StreamID. */

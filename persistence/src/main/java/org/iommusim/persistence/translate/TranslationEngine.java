@@ -45,25 +45,26 @@ public final class TranslationEngine {
     }
 
     /**
-     * Request {@code i} of a burst, answered into the burst. The common case, a
-     * hit that allows the access, allocates nothing and returns null: nothing is
-     * left to persist, record or explain but the hit itself. Anything else takes
-     * the one-request path and returns its outcome (fills, fault, path).
+     * The request whose answer goes in slot {@code slot} of a burst, answered
+     * there. The common case, a hit that allows the access, allocates nothing
+     * and returns null: nothing is left to persist, record or explain but the
+     * hit itself. Anything else takes the one-request path and returns its
+     * outcome (fills, fault, path).
      */
-    public static Outcome translateInto(TranslationBurst b, int i, StreamContext context, IotlbShard shard) {
+    public static Outcome translateInto(TranslationBurst b, int slot, StreamContext context, IotlbShard shard) {
         Outcome o;
         if (context instanceof StreamContext.Translate t) {
-            long iova = b.iova(i);
+            long iova = b.slotIova(slot);
             IotlbEntry hit = shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), iova);
-            if (hit != null && hit.perms().allows(b.access(i), b.privileged(i))) {
-                b.answer(i, hit.translate(iova), hit.perms());
+            if (hit != null && hit.perms().allows(b.slotAccess(slot), b.slotPrivileged(slot))) {
+                b.answerSlot(slot, hit.translate(iova), hit.perms());
                 return null;
             }
-            o = afterLookup(b.request(i), t, shard, hit);
+            o = afterLookup(b.slotRequest(slot), t, shard, hit);
         } else {
-            o = translate(b.request(i), context, shard);
+            o = translate(b.slotRequest(slot), context, shard);
         }
-        b.answer(i, o.result());
+        b.answerSlot(slot, o.result());
         return o;
     }
 

@@ -1,5 +1,7 @@
 package org.iommusim.protocol.translate;
 
+import java.util.Arrays;
+
 /**
  * Up to {@link #capacity()} DMA transactions sent to the SMMU together, and
  * once answered their results, held in flat arrays: the hot path's form of a
@@ -9,13 +11,23 @@ package org.iommusim.protocol.translate;
  * terminations carry a result object.
  *
  * <p>Reusable: a device fills a burst, submits it, reads the results once the
- * model has answered, then {@link #clear()}s it for the next one. While a
- * burst is submitted the model owns it: adding to it, clearing it or
- * submitting it again is refused ({@link IllegalStateException}).
+ * model has answered, then {@link #clear()}s it for the next one (or submits
+ * the same requests again). While a burst is submitted the model owns it:
+ * adding to it, clearing it or submitting it again is refused
+ * ({@link IllegalStateException}).
  *
  * <p>Not thread-safe: one thread fills it, the model answers each request
  * exactly once, and the model's completion hands it back (a completion that
  * happens-before the reader's next access, as any callback or future does).
+ *
+ * <h2>Slots: the model's side</h2>
+ * Several threads may answer one burst: each request goes to the IOTLB shard
+ * its page hashes to. When the model takes the burst it copies the requests
+ * into <em>slots</em>, grouped by answering thread, and each thread reads its
+ * own run of slots and writes its answers there: no cache line is written by
+ * two threads but at a seam, and each thread reads only the lines of its
+ * requests. The owner never sees slots: {@link #result(int)} and the other
+ * accessors take the request's index.
  */
 public final class TranslationBurst {
     /** {@link #ssidOrNone} of a request without a SubstreamID. */
@@ -24,12 +36,25 @@ public final class TranslationBurst {
     private static final int PRIVILEGED = 0x80;
     private static final Access[] ACCESS = Access.values();
 
-    private final int[] sid;
-    private final int[] ssid;
+    // a slot's key: sid [31:0], ssid + 1 [52:32] (0: none), access and privilege [63:56]
+    private static final long STREAM_MASK = (1L << 53) - 1;
+    // an answer: TRANSLATED, perms [59:56], output address [55:0]; or OTHER (the result is in other[]); 0 unanswered
+    private static final long TRANSLATED = 1L << 63;
+    private static final long OTHER = 1L << 62;
+    private static final long ADDRESS = (1L << 56) - 1;
+
+    // requests in the owner's order, packed: a key (sid, ssid, access) and an address, 16 bytes each
+    private final long[] key;
     private final long[] iova;
-    private final byte[] access;
-    private final long[] output;
-    private final Perms[] perms;
+    // the requests in slot order: the owner's arrays themselves when there is one run of slots, else copies
+    private final long[] groupedKey;
+    private final long[] groupedIova;
+    private long[] slotKey;
+    private long[] slotIova;
+    private final int[] slotOf;
+    private final int[] requestIn;
+    // answers, by slot: a translation packed in one word; anything else in other[]
+    private final long[] answer;
     private final TranslationResult[] other;
     private int size;
     private boolean submitted;
@@ -38,17 +63,20 @@ public final class TranslationBurst {
         if (capacity < 1) {
             throw new IllegalArgumentException("a burst holds at least one request, capacity " + capacity);
         }
-        sid = new int[capacity];
-        ssid = new int[capacity];
+        key = new long[capacity];
         iova = new long[capacity];
-        access = new byte[capacity];
-        output = new long[capacity];
-        perms = new Perms[capacity];
+        groupedKey = new long[capacity];
+        groupedIova = new long[capacity];
+        slotKey = key;
+        slotIova = iova;
+        slotOf = new int[capacity];
+        requestIn = new int[capacity];
+        answer = new long[capacity];
         other = new TranslationResult[capacity];
     }
 
     public int capacity() {
-        return sid.length;
+        return key.length;
     }
 
     public int size() {
@@ -77,8 +105,8 @@ public final class TranslationBurst {
      */
     public int add(int sid, int ssidOrNone, long iova, Access access, boolean privileged) {
         requireOwned("add to");
-        if (size == this.sid.length) {
-            throw new IllegalStateException("the burst is full: it holds " + this.sid.length + " requests");
+        if (size == key.length) {
+            throw new IllegalStateException("the burst is full: it holds " + key.length + " requests");
         }
         if (access == null) {
             throw new IllegalArgumentException("a translation request needs an access kind");
@@ -87,12 +115,12 @@ public final class TranslationBurst {
             throw new IllegalArgumentException("ssid=" + ssidOrNone + " is outside 20 bits");
         }
         int i = size++;
-        this.sid[i] = sid;
-        this.ssid[i] = ssidOrNone;
+        key[i] = Integer.toUnsignedLong(sid) | (long) (ssidOrNone + 1) << 32
+                | (long) (access.ordinal() | (privileged ? PRIVILEGED : 0)) << 56;
         this.iova[i] = iova;
-        this.access[i] = (byte) (access.ordinal() | (privileged ? PRIVILEGED : 0));
-        perms[i] = null;
-        other[i] = null;
+        slotOf[i] = i;
+        requestIn[i] = i;
+        answer[i] = 0;
         return i;
     }
 
@@ -104,18 +132,17 @@ public final class TranslationBurst {
 
     public int sid(int i) {
         check(i);
-        return sid[i];
+        return (int) key[i];
     }
 
     public boolean ssv(int i) {
-        check(i);
-        return ssid[i] != NO_SSID;
+        return ssidOrNone(i) != NO_SSID;
     }
 
     /** The SubstreamID, or {@link #NO_SSID}. */
     public int ssidOrNone(int i) {
         check(i);
-        return ssid[i];
+        return ssidOf(key[i]);
     }
 
     public long iova(int i) {
@@ -125,19 +152,18 @@ public final class TranslationBurst {
 
     public Access access(int i) {
         check(i);
-        return ACCESS[access[i] & 0x7F];
+        return accessOf(key[i]);
     }
 
     public boolean privileged(int i) {
         check(i);
-        return (access[i] & PRIVILEGED) != 0;
+        return privilegedOf(key[i]);
     }
 
     /** Request {@code i} as a record (allocates; for the slow path and for display). */
     public TranslationRequest request(int i) {
         check(i);
-        int s = ssid[i];
-        return new TranslationRequest(sid[i], s != NO_SSID, s == NO_SSID ? 0 : s, iova[i], access(i), privileged(i));
+        return record(key[i], iova[i]);
     }
 
     // ---- results ------------------------------------------------------------
@@ -145,81 +171,182 @@ public final class TranslationBurst {
     /** Whether request {@code i} was translated (rather than faulted, terminated or not yet answered). */
     public boolean translated(int i) {
         check(i);
-        return perms[i] != null;
+        return answer[slotOf[i]] < 0;
     }
 
     /** The output address of translated request {@code i}. */
     public long outputAddress(int i) {
         requireTranslated(i);
-        return output[i];
+        int j = slotOf[i];
+        return (answer[j] & OTHER) == 0 ? answer[j] & ADDRESS : ((Translated) other[j]).outputAddress();
     }
 
     /** The effective permissions of translated request {@code i}. */
     public Perms perms(int i) {
         requireTranslated(i);
-        return perms[i];
+        int j = slotOf[i];
+        return (answer[j] & OTHER) == 0 ? Perms.ofBits((int) (answer[j] >>> 56) & 15) : ((Translated) other[j]).perms();
     }
 
     /** The result of request {@code i} as a record (a {@link Translated} is made on demand); null if unanswered. */
     public TranslationResult result(int i) {
         check(i);
-        return perms[i] != null ? new Translated(output[i], perms[i]) : other[i];
+        return slotResult(slotOf[i]);
     }
 
-    /** How many answered requests were not translated. */
+    /** How many requests were not translated (faulted, terminated or unanswered). */
     public int untranslated() {
         int n = 0;
-        for (int i = 0; i < size; i++) {
-            n += perms[i] == null ? 1 : 0;
+        for (int j = 0; j < size; j++) {
+            n += answer[j] < 0 ? 0 : 1;
         }
         return n;
     }
 
     // ---- the model's side -----------------------------------------------------
 
-    /** Records that request {@code i} translated to {@code outputAddress} with {@code perms}. */
-    public void answer(int i, long outputAddress, Perms perms) {
-        check(i);
-        output[i] = outputAddress;
-        this.perms[i] = perms;
-        other[i] = null;
-    }
-
-    /** Records any result of request {@code i}. */
-    public void answer(int i, TranslationResult result) {
-        if (result instanceof Translated t) {
-            answer(i, t.outputAddress(), t.perms());
-            return;
-        }
-        check(i);
-        perms[i] = null;
-        other[i] = result;
-    }
-
     /** Whether the model holds the burst (submitted, not yet completed). */
     public boolean isSubmitted() {
         return submitted;
     }
 
+    /** Hands the burst to the model with its requests in one run of slots, in request order. */
+    public void markSubmitted() {
+        requireSubmittable();
+        for (int i = 0; i < size; i++) {
+            slotOf[i] = i;
+            requestIn[i] = i;
+        }
+        slotKey = key;
+        slotIova = iova;
+        submitted = true;
+    }
+
     /**
      * Hands the burst to the model: refused when it is already submitted or
-     * empty. Clears its previous results.
+     * empty. Copies the requests into slots grouped by {@code group[i]} (0 to
+     * {@code groups - 1}), request order kept within a group, and returns
+     * where each group's run of slots starts; element {@code groups} holds
+     * the size.
      */
-    public void markSubmitted() {
+    public int[] markSubmitted(byte[] group, int groups) {
+        requireSubmittable();
+        int[] start = new int[groups + 1];
+        for (int i = 0; i < size; i++) {
+            start[group[i] + 1]++;
+        }
+        for (int g = 0; g < groups; g++) {
+            start[g + 1] += start[g];
+        }
+        int[] next = Arrays.copyOf(start, groups);
+        for (int i = 0; i < size; i++) {
+            int j = next[group[i]]++;
+            slotOf[i] = j;
+            requestIn[j] = i;
+            groupedKey[j] = key[i];
+            groupedIova[j] = iova[i];
+        }
+        slotKey = groupedKey;
+        slotIova = groupedIova;
+        submitted = true;
+        return start;
+    }
+
+    private void requireSubmittable() {
         if (submitted) {
             throw new IllegalStateException("the burst is already submitted and not yet completed");
         }
         if (size == 0) {
             throw new IllegalStateException("an empty burst cannot be submitted");
         }
-        java.util.Arrays.fill(perms, 0, size, null);
-        java.util.Arrays.fill(other, 0, size, null);
-        submitted = true;
     }
 
     /** Hands the burst back to its owner, answered. */
     public void markCompleted() {
         submitted = false;
+    }
+
+    /** The index (in the owner's order) of the request in slot {@code j}. */
+    public int requestInSlot(int j) {
+        return requestIn[j];
+    }
+
+    public int slotSid(int j) {
+        return (int) slotKey[j];
+    }
+
+    /** The SubstreamID of slot {@code j}'s request, or {@link #NO_SSID}. */
+    public int slotSsidOrNone(int j) {
+        return ssidOf(slotKey[j]);
+    }
+
+    /** Slot {@code j}'s StreamID and SubstreamID in one value: equal for requests of the same (sub)stream. */
+    public long slotStream(int j) {
+        return slotKey[j] & STREAM_MASK;
+    }
+
+    public long slotIova(int j) {
+        return slotIova[j];
+    }
+
+    public Access slotAccess(int j) {
+        return accessOf(slotKey[j]);
+    }
+
+    public boolean slotPrivileged(int j) {
+        return privilegedOf(slotKey[j]);
+    }
+
+    /** Slot {@code j}'s request as a record (allocates; for the slow path). */
+    public TranslationRequest slotRequest(int j) {
+        return record(slotKey[j], slotIova[j]);
+    }
+
+    /** Answers slot {@code j}: translated to {@code outputAddress} with {@code perms}. */
+    public void answerSlot(int j, long outputAddress, Perms perms) {
+        if ((outputAddress & ~ADDRESS) == 0) {
+            answer[j] = TRANSLATED | (long) perms.bits() << 56 | outputAddress;
+        } else {
+            // beyond 56 bits (a bypassed wild address): kept whole
+            other[j] = new Translated(outputAddress, perms);
+            answer[j] = TRANSLATED | OTHER;
+        }
+    }
+
+    /** Answers slot {@code j} with any result. */
+    public void answerSlot(int j, TranslationResult result) {
+        if (result instanceof Translated t) {
+            answerSlot(j, t.outputAddress(), t.perms());
+            return;
+        }
+        other[j] = result;
+        answer[j] = OTHER;
+    }
+
+    private TranslationResult slotResult(int j) {
+        long a = answer[j];
+        if ((a & OTHER) != 0) {
+            return other[j];
+        }
+        return a < 0 ? new Translated(a & ADDRESS, Perms.ofBits((int) (a >>> 56) & 15)) : null;
+    }
+
+    private static int ssidOf(long key) {
+        return (int) ((key >>> 32) & 0x1FFFFF) - 1;
+    }
+
+    private static Access accessOf(long key) {
+        return ACCESS[(int) (key >>> 56) & 0x7F];
+    }
+
+    private static boolean privilegedOf(long key) {
+        return (key & (long) PRIVILEGED << 56) != 0;
+    }
+
+    private static TranslationRequest record(long key, long iova) {
+        int ssid = ssidOf(key);
+        return new TranslationRequest((int) key, ssid != NO_SSID, ssid == NO_SSID ? 0 : ssid, iova, accessOf(key),
+                privilegedOf(key));
     }
 
     private void requireOwned(String what) {
@@ -230,7 +357,7 @@ public final class TranslationBurst {
 
     private void requireTranslated(int i) {
         if (!translated(i)) {
-            TranslationResult r = other[i];
+            TranslationResult r = slotResult(slotOf[i]);
             throw new IllegalStateException("request " + i + " was not translated: "
                     + (r == null ? "not answered" : r.toText()));
         }
@@ -244,6 +371,6 @@ public final class TranslationBurst {
 
     @Override
     public String toString() {
-        return "TranslationBurst[" + size + "/" + sid.length + (submitted ? ", submitted" : "") + "]";
+        return "TranslationBurst[" + size + "/" + key.length + (submitted ? ", submitted" : "") + "]";
     }
 }

@@ -32,7 +32,7 @@ public final class HeadlineBench {
                 "commands consumed and durably persisted/s (batches of 256, 4 producers)", actor, raw, 0.5));
         settle();
         progress.accept("translation (hit path, bursts of 64)");
-        TranslateBench.Results t = TranslateBench.run(rounds, n(200_000, scale, 4096));
+        TranslateBench.Results t = TranslateBench.run(rounds, n(10_000_000, scale, 4096));
         out.add(BenchFigure.ratio("translateBurstRatio", "translations/s through the API, IOTLB hits, bursts of 64",
                 t.burst(), t.engine(), 0.5));
         settle();

@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
@@ -17,6 +22,7 @@ import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.persistence.translate.DomainLookup;
 import org.iommusim.persistence.translate.ShardTranslator;
 import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.capability.SmmuCapabilities;
@@ -47,6 +53,11 @@ import org.iommusim.protocol.translate.TranslationResult;
  * thread over the same burst. The bare shard lookup is shown too. Also walks
  * per second on the miss path (each request a new page).
  *
+ * <p>The headline is one worker, which answers each burst whole. With two
+ * workers every burst of the 64 pages is split between them (each page goes
+ * to the shard it hashes to): that figure is shown too, and
+ * docs/PERFORMANCE.md says what bounds it.
+ *
  * <p>Run: {@code java -cp simulations/target/iommu-sim.jar org.iommusim.simulations.bench.TranslateBench}
  */
 public final class TranslateBench {
@@ -54,14 +65,14 @@ public final class TranslateBench {
     private static final long IOVA = 0x10_0000_0000L;
     private static final long PA = 0x2_0000_0000L;
     private static final int CHUNK = 4096;
-    /** Bursts a device keeps in flight through the port: 4,096 translations, as for the other API forms. */
+    /** Bursts a device keeps in flight through the port: 4,096 translations, as the other API forms do. */
     private static final int WINDOW = CHUNK / PAGES;
 
     private TranslateBench() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        Results r = run(rounds, 2_000_000);
+        Results r = run(rounds, 10_000_000);
         System.out.println(r.table());
     }
 
@@ -70,19 +81,24 @@ public final class TranslateBench {
      * hit-path code called directly, no actor in between; {@code lookup} is the
      * bare shard lookup, for reference.
      */
-    public record Results(Rounds lookup, Rounds engine, Rounds burst, Rounds listBurst, Rounds single, Rounds walks) {
+    public record Results(Rounds lookup, Rounds engine, Rounds burst, Rounds deviceBurst, Rounds splitBurst,
+            Rounds listBurst, Rounds single, Rounds walks) {
         public String table() {
-            String row = "%-46s %s%n";
-            String ratioRow = "%-46s %s  ratio %.2f%n";
+            String row = "%-58s %s%n";
+            String ratioRow = "%-58s %s  ratio %.2f%n";
             return String.format(row, "direct IOTLB lookups (bare shard)", lookup.summary())
-                    + String.format(row, "direct hit path (ShardTranslator): floor", engine.summary())
-                    + String.format(ratioRow, "API port bursts of 64 (64 in flight)", burst.summary(),
+                    + String.format(row, "direct hit path (ShardTranslator, one thread): floor", engine.summary())
+                    + String.format(ratioRow, "API port, bursts of 64, event-driven, 1 worker", burst.summary(),
                             burst.mean() / engine.mean())
-                    + String.format(ratioRow, "API list bursts of 64 (chunks of 4096)", listBurst.summary(),
+                    + String.format(ratioRow, "API port, bursts of 64, device thread, 1 worker", deviceBurst.summary(),
+                            deviceBurst.mean() / engine.mean())
+                    + String.format(ratioRow, "API port, bursts of 64, event-driven, 2 workers (split)",
+                            splitBurst.summary(), splitBurst.mean() / engine.mean())
+                    + String.format(ratioRow, "API list bursts of 64, 1 worker (4096 in flight)", listBurst.summary(),
                             listBurst.mean() / engine.mean())
-                    + String.format(ratioRow, "API single requests (chunks of 4096)", single.summary(),
+                    + String.format(ratioRow, "API single requests, 1 worker (4096 in flight)", single.summary(),
                             single.mean() / engine.mean())
-                    + String.format(row, "API miss path: walks", walks.summary());
+                    + String.format(row, "API miss path: walks, 1 worker", walks.summary());
         }
 
         public double burstRatio() {
@@ -93,8 +109,35 @@ public final class TranslateBench {
     public static Results run(int rounds, int requestsPerRound) throws Exception {
         Rounds lookup = directRounds(rounds, requestsPerRound * 2);
         Rounds engine = engineRounds(rounds, requestsPerRound);
+        int bursts = Math.max(WINDOW, requestsPerRound / PAGES);
+        List<TranslationRequest> requests = hotPages();
+        Rounds[] one = onModel(1, (sim, smmu, port) -> new Rounds[] {
+            Rounds.measure(5, rounds, () -> PAGES * chained(port, requests, WINDOW, bursts)),
+            Rounds.measure(5, rounds, () -> PAGES * new Device(port, requests, WINDOW).run(bursts)),
+            Rounds.measure(2, rounds, () -> PAGES * pipelined(requestsPerRound / 10 / PAGES, i ->
+                    sim.translateBurstAsync(smmu, requests).toCompletableFuture()
+                            .thenApply(l -> check(l.get(PAGES - 1))))),
+            Rounds.measure(2, rounds, () -> pipelined(requestsPerRound / 10, i ->
+                    sim.translateAsync(smmu, requests.get(i % PAGES)).toCompletableFuture()
+                            .thenApply(TranslateBench::check))),
+            walkRounds(sim, smmu, rounds, Math.max(CHUNK, requestsPerRound / 50))});
+        Rounds[] two = onModel(2, (sim, smmu, port) -> new Rounds[] {
+            Rounds.measure(5, rounds, () -> PAGES * chained(port, requests, WINDOW, bursts))});
+        return new Results(lookup, engine, one[0], one[1], two[0], one[2], one[3], one[4]);
+    }
+
+    private interface OnModel {
+        Rounds[] measure(IommuSim sim, Smmu smmu, TranslationPort port) throws Exception;
+    }
+
+    /**
+     * A model on a fresh journal (fsync off: nothing here writes but fills)
+     * with {@code workers} translation workers, one stage-1 stream over a
+     * 1 GiB block, its 64 hot pages already in the IOTLB.
+     */
+    private static Rounds[] onModel(int workers, OnModel body) throws Exception {
         Path dir = Files.createTempDirectory("iommu-sim-bench-translate");
-        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).withWorkers(2))) {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).withWorkers(workers))) {
             Smmu smmu = sim.addSmmu(0, SmmuCapabilities.builder().iotlbEntries(4096).build());
             DomainId d = DomainId.of(1);
             sim.allocateDomain(d, DomainSpec.stage1(Granule.G4K, 48, 48, 1), smmu);
@@ -102,25 +145,19 @@ public final class TranslateBench {
             sim.writeCd(smmu, 1, 0, Cd.of(1, d));
             sim.writeSte(smmu, 1, Ste.stage1(0, S1Dss.SSID0));
             sim.submitAndWait(smmu, List.of(new CfgiSte(1, false), CmdSync.poll()));
-            List<TranslationRequest> requests = hotPages();
-            sim.translateBurst(smmu, requests); // fill
-            TranslationPort port = sim.translationPort(smmu);
-            int bursts = Math.max(WINDOW, requestsPerRound / PAGES);
-            Rounds burst = Rounds.measure(3, rounds, () -> PAGES * new Device(port, requests, WINDOW).run(bursts));
-            Rounds listBurst = Rounds.measure(2, rounds, () -> PAGES * pipelined(requestsPerRound / 10 / PAGES, i ->
-                    sim.translateBurstAsync(smmu, requests).toCompletableFuture()
-                            .thenApply(l -> check(l.get(PAGES - 1)))));
-            Rounds single = Rounds.measure(2, rounds, () -> pipelined(requestsPerRound / 10, i ->
-                    sim.translateAsync(smmu, requests.get(i % PAGES)).toCompletableFuture()
-                            .thenApply(TranslateBench::check)));
-            long[] page = {1 << 20};
-            Rounds walks = Rounds.measure(1, rounds, () -> pipelined(20_000, i ->
-                    sim.translateAsync(smmu, TranslationRequest.of(1, IOVA + (page[0]++ % (1 << 18)) * 4096L, Access.READ))
-                            .toCompletableFuture().thenApply(TranslateBench::check)));
-            return new Results(lookup, engine, burst, listBurst, single, walks);
+            sim.translateBurst(smmu, hotPages()); // fill
+            return body.measure(sim, smmu, sim.translationPort(smmu));
         } finally {
             DomainMapBench.deleteTree(dir);
         }
+    }
+
+    /** Each request a page not yet cached: a walk and a fill. */
+    private static Rounds walkRounds(IommuSim sim, Smmu smmu, int rounds, int n) throws Exception {
+        long[] page = {1 << 20};
+        return Rounds.measure(1, rounds, () -> pipelined(n, i ->
+                sim.translateAsync(smmu, TranslationRequest.of(1, IOVA + (page[0]++ % (1 << 18)) * 4096L, Access.READ))
+                        .toCompletableFuture().thenApply(TranslateBench::check)));
     }
 
     private static List<TranslationRequest> hotPages() {
@@ -152,18 +189,16 @@ public final class TranslateBench {
 
     /**
      * A device on its own thread keeping {@code window} bursts in flight
-     * through the port: it refills each completed burst and submits it again,
-     * sleeping only when the whole window is out, and woken when half of it
-     * is back (a wake-up per completion would measure thread hand-offs).
+     * through the port, polling for completed ones as a device model polls
+     * its completion ring: it refills each completed burst and submits it
+     * again, and yields its core while nothing is back (parking and waking
+     * per completion would measure the scheduler's hand-offs, not the model).
      */
     private static final class Device {
         private final TranslationPort port;
         private final List<TranslationRequest> requests;
-        private final java.util.concurrent.ConcurrentLinkedQueue<TranslationBurst> done =
-                new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.atomic.AtomicInteger back = new java.util.concurrent.atomic.AtomicInteger();
+        private final ConcurrentLinkedQueue<TranslationBurst> back = new ConcurrentLinkedQueue<>();
         private final int window;
-        private volatile Thread sleeper;
 
         Device(TranslationPort port, List<TranslationRequest> requests, int window) {
             this.port = port;
@@ -172,25 +207,17 @@ public final class TranslateBench {
         }
 
         long run(int bursts) {
-            Thread me = Thread.currentThread();
             for (int i = 0; i < window; i++) {
-                done.add(port.newBurst());
+                back.add(port.newBurst());
             }
-            back.set(window);
             int submitted = 0;
             int completed = 0;
             while (completed < bursts) {
-                TranslationBurst b = done.poll();
+                TranslationBurst b = back.poll();
                 if (b == null) {
-                    sleeper = me;
-                    if (back.get() < window / 2) {
-                        // bounded: at the end fewer than half the window may still be out
-                        java.util.concurrent.locks.LockSupport.parkNanos(this, 50_000);
-                    }
-                    sleeper = null;
+                    Thread.yield();
                     continue;
                 }
-                back.decrementAndGet();
                 if (b.size() > 0) {
                     check(b);
                     b.clear();
@@ -201,21 +228,43 @@ public final class TranslateBench {
                         b.add(r.sid(), r.iova(), r.access());
                     }
                     submitted++;
-                    port.submit(b, this::completed);
+                    port.submit(b, back::add);
                 }
             }
             return bursts;
         }
+    }
 
-        private void completed(TranslationBurst b) {
-            done.add(b);
-            if (back.incrementAndGet() >= window / 2) {
-                Thread t = sleeper;
-                if (t != null) {
-                    java.util.concurrent.locks.LockSupport.unpark(t);
-                }
+    /**
+     * An event-driven device (as in a discrete-event simulator): {@code window}
+     * bursts in flight, each completion checked and the same burst submitted
+     * again from the completion itself, until {@code bursts} have completed.
+     */
+    private static long chained(TranslationPort port, List<TranslationRequest> requests, int window, int bursts)
+            throws InterruptedException {
+        AtomicInteger toSubmit = new AtomicInteger(bursts - window);
+        CountDownLatch finished = new CountDownLatch(bursts);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Consumer<TranslationBurst>[] next = new Consumer[1];
+        next[0] = b -> {
+            try {
+                check(b);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
             }
+            finished.countDown();
+            if (toSubmit.getAndDecrement() > 0) {
+                port.submit(b, next[0]);
+            }
+        };
+        for (int i = 0; i < window; i++) {
+            port.submit(burstOf(requests), next[0]);
         }
+        finished.await();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return bursts;
     }
 
     private interface Op {
@@ -252,15 +301,27 @@ public final class TranslateBench {
         ConfigCache config = ConfigCache.of(Map.of(1, new StreamConfig(Ste.stage1(0, S1Dss.SSID0), Map.of(0, Cd.of(1, d)))));
         IotlbShard shard = IotlbShard.empty(new IotlbConfig(4096, IotlbPolicy.LRU, 1));
         List<IotlbEvent> fills = new ArrayList<>();
-        ShardTranslator translator = new ShardTranslator(caps, id -> id.equals(d) ? table : null, fills);
+        DomainLookup domains = new DomainLookup() {
+            @Override
+            public PageTable table(DomainId id) {
+                return id.equals(d) ? table : null;
+            }
+
+            @Override
+            public long version() {
+                return 0; // the tables never change here
+            }
+        };
+        ShardTranslator translator = new ShardTranslator(caps, domains, fills);
         TranslationBurst b = burstOf(hotPages());
+        b.markSubmitted(); // held by the "model" from here on, as a worker holds its part
         List<SmmuEvent> faults = new ArrayList<>();
-        translator.translate(b, null, 0, config, shard, faults); // fill
+        translator.translate(b, 0, b.size(), config, shard, faults); // fill
         check(b);
         long[] sink = {0};
-        Rounds r = Rounds.measure(3, rounds, () -> {
+        Rounds r = Rounds.measure(5, rounds, () -> {
             for (int n = 0; n < requests; n += PAGES) {
-                translator.translate(b, null, 0, config, shard, faults);
+                translator.translate(b, 0, PAGES, config, shard, faults);
                 sink[0] += b.outputAddress(PAGES - 1);
             }
             return requests / PAGES * PAGES;
