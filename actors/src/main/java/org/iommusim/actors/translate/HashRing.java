@@ -62,7 +62,12 @@ public final class HashRing {
         return owner >= 0 ? owner : search(h);
     }
 
-    /** The first ring point at or after {@code h} (wrapping), by binary search. */
+    /** {@link #indexFor} without the bucket table: by binary search alone (for tests). */
+    int indexBySearch(int sid, long iova) {
+        return search(mix(((long) sid << 40) ^ (iova >>> 12) * 0x9E3779B97F4A7C15L));
+    }
+
+    /** The owner of the first ring point at or after {@code h} (wrapping), by binary search. */
     private int search(long h) {
         int lo = 0;
         int hi = keys.length;

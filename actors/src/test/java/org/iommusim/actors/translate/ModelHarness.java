@@ -36,6 +36,11 @@ record ModelHarness(ActorTestKit kit, ActorRef<DomainDirectory.Command> domains,
     static final Duration WAIT = Duration.ofSeconds(10);
 
     static <T> T run(Path dir, SmmuCapabilities caps, int workers, Function<ModelHarness, T> body) {
+        return run(dir, caps, workers, TranslationWorker.Settings.defaults(), body);
+    }
+
+    static <T> T run(Path dir, SmmuCapabilities caps, int workers, TranslationWorker.Settings pool,
+            Function<ModelHarness, T> body) {
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
         ActorTestKit kit = ActorTestKit.create("model", journal.toConfig().withFallback(ConfigFactory.load()));
         try {
@@ -54,7 +59,7 @@ record ModelHarness(ActorTestKit kit, ActorRef<DomainDirectory.Command> domains,
             }
             SmmuNode.Handles handles = new SmmuNode.Handles();
             SmmuNode.Setup setup = new SmmuNode.Setup("smmu-0", caps, SmmuEntity.Settings.defaults(),
-                    TranslationWorker.Settings.defaults(), workers, 64, SmmuNode.streamsOf("smmu-0", ids), List.of());
+                    pool, workers, 64, SmmuNode.streamsOf("smmu-0", ids), List.of());
             ActorRef<SmmuNode.Command> node = kit.spawn(SmmuNode.create(setup, handles, views), "smmu-0");
             ModelHarness h = new ModelHarness(kit, domains, node, handles, views);
             TestProbe<org.iommusim.persistence.smmu.SmmuState> p = kit.createTestProbe();

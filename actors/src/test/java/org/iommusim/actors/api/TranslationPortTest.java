@@ -1,0 +1,189 @@
+package org.iommusim.actors.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.iommusim.actors.translate.TranslationPool;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.CfgiSte;
+import org.iommusim.protocol.command.CmdSync;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.S1Dss;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.Granule;
+import org.iommusim.protocol.domain.MapBatch;
+import org.iommusim.protocol.domain.MapSegment;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.event.CBadSte;
+import org.iommusim.protocol.event.FPermission;
+import org.iommusim.protocol.event.FTranslation;
+import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.Faulted;
+import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationBurst;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.TranslationResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hot-path port through a whole model on the LevelDB JNI journal: bursts split over two workers. */
+class TranslationPortTest {
+    private static final SmmuCapabilities CAPS = SmmuCapabilities.defaults();
+    private static final DomainId D = DomainId.of(1);
+    private static final long IOVA = 0x1000_0000L;
+    private static final long PA = 0x8000_0000L;
+
+    /** Stream 1: stage 1 over 16 read-write pages, then one read-only page; stream 3 is never configured. */
+    private static Smmu model(IommuSim sim) {
+        Smmu smmu = sim.addSmmu(0, CAPS);
+        sim.allocateDomain(D, DomainSpec.stage1(Granule.G4K, 48, 48, 5), smmu);
+        sim.map(D, MapBatch.of(new MapSegment(IOVA, PA, 16 * 0x1000L, Prot.rw()),
+                new MapSegment(IOVA + 16 * 0x1000L, PA + 16 * 0x1000L, 0x1000, Prot.of(Prot.READ))));
+        sim.writeCd(smmu, 1, 0, Cd.of(5, D));
+        sim.writeSte(smmu, 1, Ste.stage1(0, S1Dss.SSID0));
+        sim.submitAndWait(smmu, List.of(new CfgiSte(1, false), CmdSync.poll()));
+        return smmu;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aBurstIsAnsweredAsSingleRequestsAreAndItsFaultsAreRecorded(@TempDir Path dir) throws Exception {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2))) {
+            Smmu smmu = model(sim);
+            TranslationPort port = sim.translationPort(smmu);
+            TranslationBurst b = port.newBurst();
+            List<TranslationRequest> requests = new ArrayList<>();
+            for (int p = 0; p < 16; p++) {
+                requests.add(TranslationRequest.of(1, IOVA + p * 0x1000L + 0x40, p % 3 == 0 ? Access.WRITE : Access.READ));
+            }
+            requests.add(TranslationRequest.of(1, IOVA + 16 * 0x1000L, Access.WRITE)); // read-only page
+            requests.add(TranslationRequest.of(1, IOVA + 17 * 0x1000L, Access.READ)); // unmapped
+            requests.add(TranslationRequest.of(3, IOVA, Access.READ)); // no STE loaded
+            requests.add(TranslationRequest.of(1, IOVA + 0x80, Access.READ)); // a page already in this burst
+            requests.forEach(b::add);
+            TranslationPool pool = smmu.handles.pool();
+            assertTrue(requests.stream().map(r -> pool.indexFor(r.sid(), r.iova())).distinct().count() == 2,
+                    "the burst is split between the two workers");
+            assertEquals(b, await(port.submit(b)));
+            assertEquals(0x8000_3040L, b.outputAddress(3));
+            assertInstanceOf(FPermission.class, ((Faulted) b.result(16)).event());
+            assertInstanceOf(FTranslation.class, ((Faulted) b.result(17)).event());
+            assertInstanceOf(CBadSte.class, ((Faulted) b.result(18)).event());
+            for (int i = 0; i < requests.size(); i++) {
+                // the same request again, alone: the IOTLB now holds what the burst filled
+                TranslationResult alone = sim.translate(smmu, requests.get(i));
+                assertEquals(alone, b.result(i), "request " + i);
+            }
+            List<SmmuEvent> events = sim.readEvents(smmu, 64);
+            assertEquals(6, events.size(), "three faults from the burst, three from the same requests alone: " + events);
+            assertEquals(3, b.untranslated());
+        }
+    }
+
+    @Test
+    void emptyOversizedAndInFlightBurstsAreRefusedByName(@TempDir Path dir) {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2))) {
+            Smmu smmu = model(sim);
+            TranslationPort port = sim.translationPort(smmu);
+            assertEquals("BURST_EMPTY", assertThrows(ModelException.class, () -> port.submit(port.newBurst())).kind());
+            TranslationBurst big = new TranslationBurst(port.maxBurst() + 1);
+            for (int i = 0; i <= port.maxBurst(); i++) {
+                big.add(1, IOVA, Access.READ);
+            }
+            ModelException tooLarge = assertThrows(ModelException.class, () -> port.submit(big));
+            assertEquals("BURST_TOO_LARGE", tooLarge.kind());
+            assertTrue(tooLarge.getMessage().contains("got " + (port.maxBurst() + 1)), tooLarge.getMessage());
+            TranslationBurst held = port.newBurst();
+            held.add(1, IOVA, Access.READ);
+            held.markSubmitted(); // as if the model held it
+            assertEquals("BURST_IN_FLIGHT", assertThrows(ModelException.class, () -> port.submit(held)).kind());
+            assertEquals("BURST_TOO_LARGE", assertThrows(ModelException.class,
+                    () -> sim.translateBurst(smmu, List.of())).kind());
+        }
+    }
+
+    @Test
+    void aCallbackThatThrowsDoesNotStopTheWorkers(@TempDir Path dir) throws Exception {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2))) {
+            Smmu smmu = model(sim);
+            TranslationPort port = sim.translationPort(smmu);
+            for (int round = 0; round < 3; round++) {
+                TranslationBurst b = port.newBurst();
+                for (int p = 0; p < 16; p++) {
+                    b.add(1, IOVA + p * 0x1000L, Access.READ);
+                }
+                CountDownLatch called = new CountDownLatch(1);
+                port.submit(b, done -> {
+                    called.countDown();
+                    throw new IllegalStateException("a device model's bug");
+                });
+                assertTrue(called.await(30, TimeUnit.SECONDS));
+                port.translate(TranslationRequest.of(1, IOVA, Access.READ), r -> {});
+            }
+            assertEquals(PA + 0x5008, ((Translated) sim.translate(smmu,
+                    TranslationRequest.of(1, IOVA + 0x5008, Access.READ))).outputAddress());
+        }
+    }
+
+    /**
+     * One worker held up (a callback that blocks its thread): bursts for it
+     * pile up to the pool's in-flight limit, the rest wait in order, none is
+     * dropped, and all are answered once the worker runs again.
+     */
+    @Test
+    void pastTheInFlightLimitBurstsWaitAndNoneIsLost(@TempDir Path dir) throws Exception {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2))) {
+            Smmu smmu = model(sim);
+            TranslationPort port = sim.translationPort(smmu);
+            TranslationPool pool = smmu.handles.pool();
+            int shard = pool.indexFor(1, IOVA);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            TranslationBurst blocker = port.newBurst();
+            blocker.add(1, IOVA, Access.READ);
+            port.submit(blocker, b -> {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(entered.await(30, TimeUnit.SECONDS));
+            int extra = 100;
+            int n = TranslationPool.IN_FLIGHT_LIMIT + extra;
+            CountDownLatch answered = new CountDownLatch(n);
+            AtomicInteger translated = new AtomicInteger();
+            for (int i = 0; i < n; i++) {
+                TranslationBurst b = port.newBurst();
+                b.add(1, IOVA + 0x10 + i % 0x100, Access.READ); // same page: same (held-up) worker
+                port.submit(b, done -> {
+                    translated.addAndGet(done.translated(0) && done.outputAddress(0) == PA + done.iova(0) - IOVA ? 1 : 0);
+                    answered.countDown();
+                });
+            }
+            assertEquals(shard, pool.indexFor(1, IOVA + 0x10));
+            assertEquals(TranslationPool.IN_FLIGHT_LIMIT, pool.inFlight());
+            assertEquals(extra, pool.waiting());
+            release.countDown();
+            assertTrue(answered.await(60, TimeUnit.SECONDS), answered.getCount() + " bursts unanswered");
+            assertEquals(n, translated.get());
+            assertEquals(0, pool.inFlight());
+            assertEquals(0, pool.waiting());
+        }
+    }
+}
