@@ -80,6 +80,13 @@ public final class TranslationWorker {
 
     private record FlushFills() implements Command {}
 
+    /**
+     * Write everything pending (fills held back for a batch included), then
+     * run {@code onWritten} on the worker's thread: what a clean stop does
+     * first, so that it loses no fill.
+     */
+    public record Flush(Runnable onWritten) implements Command {}
+
     private static final FlushFills FLUSH = new FlushFills();
 
     /** Pool settings: how many fills are written per batch at most, and how long one may wait. */
@@ -135,6 +142,7 @@ public final class TranslationWorker {
         private final Settings settings;
         private final List<IotlbEvent> pending;
         private final List<IotlbJournal.Ack> acks = new ArrayList<>();
+        private final List<Runnable> flushWaiters = new ArrayList<>();
         private final ActorRef<InvalidationPort.Invalidate> self;
         private boolean writing;
         private boolean flushScheduled;
@@ -161,11 +169,18 @@ public final class TranslationWorker {
                     .onMessage(InvalidationPort.Invalidate.class, this::onInvalidate)
                     .onMessage(IotlbJournal.Written.class, w -> {
                         writing = false;
-                        if (!acks.isEmpty() || pending.size() >= settings.fillBatch()) {
+                        if (!acks.isEmpty() || pending.size() >= settings.fillBatch() || !flushWaiters.isEmpty()) {
                             write();
                         } else {
                             scheduleFlush();
                         }
+                        flushed();
+                        return Behaviors.same();
+                    })
+                    .onMessage(Flush.class, f -> {
+                        flushWaiters.add(f.onWritten());
+                        write();
+                        flushed();
                         return Behaviors.same();
                     })
                     .onMessage(FlushFills.class, f -> {
@@ -234,6 +249,15 @@ public final class TranslationWorker {
             }
         }
 
+        /** Once nothing is pending or being written, tells whoever asked for a flush. */
+        private void flushed() {
+            if (!writing && !flushWaiters.isEmpty()) {
+                List<Runnable> done = List.copyOf(flushWaiters);
+                flushWaiters.clear();
+                done.forEach(r -> answer(ctx, x -> r.run(), null));
+            }
+        }
+
         /** Sends everything pending to the journal, unless a write is in flight (it goes when that completes). */
         private void write() {
             if (writing || (pending.isEmpty() && acks.isEmpty())) {
@@ -277,6 +301,11 @@ public final class TranslationWorker {
                 })
                 .onMessage(GetShard.class, g -> {
                     g.replyTo().tell(new ShardReport(shard.snapshot(), shard.stats(), translator.streamStats()));
+                    return Behaviors.same();
+                })
+                .onMessage(Flush.class, f -> {
+                    // nothing can be written any more: do not hold up a stop
+                    answer(ctx, x -> f.onWritten().run(), null);
                     return Behaviors.same();
                 })
                 .onAnyMessage(m -> Behaviors.same())
