@@ -339,10 +339,11 @@ public final class IommuSim implements AutoCloseable {
         return new TranslationPort(smmu, smmu.handles.pool());
     }
 
+    /** Completes on a model thread; fails with TIMEOUT after the call timeout (the port has no timer: it is faster). */
     public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
         CompletableFuture<TranslationResult> f = new CompletableFuture<>();
         smmu.handles.pool().translate(request, o -> f.complete(o.result()));
-        return f;
+        return bounded(f, "translation");
     }
 
     public TranslationResult translate(Smmu smmu, TranslationRequest request) {
@@ -353,7 +354,7 @@ public final class IommuSim implements AutoCloseable {
     public CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
         CompletableFuture<TranslationWorker.Traced> f = new CompletableFuture<>();
         smmu.handles.pool().translate(request, o -> f.complete(TranslationWorker.Traced.of(o)));
-        return f;
+        return bounded(f, "translation");
     }
 
     public TranslationWorker.Traced translateTraced(Smmu smmu, TranslationRequest request) {
@@ -373,7 +374,7 @@ public final class IommuSim implements AutoCloseable {
         }
         TranslationBurst burst = new TranslationBurst(requests.size());
         requests.forEach(burst::add);
-        return translationPort(smmu).submit(burst).thenApply(b -> {
+        return bounded(translationPort(smmu).submit(burst), "burst translation").thenApply(b -> {
             List<TranslationResult> out = new ArrayList<>(b.size());
             for (int i = 0; i < b.size(); i++) {
                 out.add(b.result(i));
@@ -502,9 +503,20 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
-     * Waits for a translation at most the call timeout: translations are not
-     * asks (no timer each), so the blocking forms bound the wait here.
+     * Fails {@code f} with TIMEOUT once the call timeout has passed: translations
+     * are not asks, so nothing else bounds the wait.
      */
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> f, String what) {
+        return f.orTimeout(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                throw new ModelException("TIMEOUT", "no answer to the " + what + " within " + options.callTimeout());
+            }
+            throw e instanceof RuntimeException r ? r : new CompletionException(e);
+        });
+    }
+
+    /** Waits for a translation at most the call timeout. */
     private <T> T await(CompletionStage<T> stage, String what) {
         try {
             return stage.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);

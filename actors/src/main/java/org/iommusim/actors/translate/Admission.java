@@ -1,22 +1,24 @@
 package org.iommusim.actors.translate;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Flow control in front of a translation pool: at most {@code limit} units
  * of work (a burst, or one request) in flight. Each unit sends at most one
  * message to each worker, so no worker ever holds more than {@code limit}
- * translation messages, in its mailbox or in the stash Pekko keeps while a
- * journal write is in flight; the limit is kept well below the stash
- * capacity (4096, which drops beyond it). Work beyond the limit waits here,
- * in order, and is sent as units complete: nothing blocks, nothing is
- * dropped.
+ * translation messages, in its mailbox or in the stash it keeps while its
+ * shard recovers. Work beyond the limit waits here and is sent, first come
+ * first sent, as units complete: nothing blocks, nothing is dropped. One
+ * submitter's units go out in the order it admitted them (a unit waits behind
+ * any still waiting or being sent); one thread at a time sends waiting work.
  */
 final class Admission {
     private final int limit;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
     Admission(int limit) {
@@ -55,18 +57,29 @@ final class Admission {
     }
 
     private void drain() {
-        while (queued.get() > 0 && tryAcquire()) {
-            Runnable next = waiting.poll();
-            if (next == null) {
-                // its producer has counted it but not queued it yet; it drains after queuing
-                inFlight.decrementAndGet();
-                if (waiting.isEmpty()) {
-                    return;
+        while (draining.compareAndSet(false, true)) {
+            try {
+                while (queued.get() > 0 && tryAcquire()) {
+                    Runnable next = waiting.poll();
+                    if (next == null) {
+                        // its producer has counted it but not queued it yet; it drains after queuing
+                        inFlight.decrementAndGet();
+                        break;
+                    }
+                    try {
+                        next.run();
+                    } finally {
+                        // only now: until it is sent, a new unit must queue behind it
+                        queued.decrementAndGet();
+                    }
                 }
-                continue;
+            } finally {
+                draining.set(false);
             }
-            queued.decrementAndGet();
-            next.run();
+            // room or work may have come while this thread held the drain: look again rather than strand it
+            if (waiting.peek() == null || inFlight.get() >= limit) {
+                return;
+            }
         }
     }
 

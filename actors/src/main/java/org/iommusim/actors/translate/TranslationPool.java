@@ -19,7 +19,11 @@ import org.iommusim.protocol.translate.TranslationRequest;
  * flight (see there). Immutable once the workers exist; thread-safe.
  */
 public final class TranslationPool {
-    /** Units in flight at most: half the persistence stash, which drops beyond 4096. */
+    /**
+     * Units (bursts or requests) in flight at most. Each sends a worker at most
+     * one message, so this bounds every worker's mailbox, and the stash that
+     * holds messages while its shard recovers (four times this).
+     */
     public static final int IN_FLIGHT_LIMIT = 2048;
 
     /** Workers at most: a burst marks each request's worker in a byte, and its parts in a 64-bit set. */

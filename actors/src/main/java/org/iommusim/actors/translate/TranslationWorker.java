@@ -96,7 +96,7 @@ public final class TranslationWorker {
         }
     }
 
-    /** Messages held while the journal recovers: well above the pool's admission limit. */
+    /** Messages held while the journal recovers: well above the pool's in-flight limit, so it never overflows. */
     private static final int RECOVERY_STASH = 4 * TranslationPool.IN_FLIGHT_LIMIT;
 
     public static String persistenceId(String smmuId, int index) {
@@ -120,8 +120,9 @@ public final class TranslationWorker {
                                 settings);
                         return stash.unstashAll(live.running());
                     })
-                    .onSignal(Terminated.class, t -> broken(ctx, id, "its journal did not recover",
-                            IotlbShard.empty(config), new ShardTranslator(caps, domains, new ArrayList<>())))
+                    // what waited for the recovery is answered too: out of service, with the reason
+                    .onSignal(Terminated.class, t -> stash.unstashAll(broken(ctx, id, "its journal did not recover",
+                            IotlbShard.empty(config), new ShardTranslator(caps, domains, new ArrayList<>()))))
                     .onAnyMessage(m -> {
                         stash.stash(m);
                         return Behaviors.same();
@@ -216,7 +217,13 @@ public final class TranslationWorker {
         }
 
         private Behavior<Command> onTranslate(Translate c) {
-            Outcome o = translator.translate(c.request(), smmu.config(), shard);
+            Outcome o;
+            try {
+                o = translator.translate(c.request(), smmu.config(), shard);
+            } catch (RuntimeException e) {
+                ctx.getLog().error("translating a request failed", e);
+                o = terminated(c.request(), "model error: " + e);
+            }
             if (o.fault() != null) {
                 faultSink.tell(new SmmuEntity.RecordFaults(List.of(o.fault())));
             }
@@ -226,8 +233,14 @@ public final class TranslationWorker {
         }
 
         private Behavior<Command> onInvalidate(InvalidationPort.Invalidate inv) {
-            for (IssuedInvalidation i : inv.invalidations()) {
-                pending.add(shard.invalidate(i.command()));
+            try {
+                for (IssuedInvalidation i : inv.invalidations()) {
+                    pending.add(shard.invalidate(i.command()));
+                }
+            } catch (RuntimeException e) {
+                // an invalidation not applied can be neither acknowledged nor skipped: this shard is done
+                ctx.getLog().error("applying an invalidation failed", e);
+                return broken(ctx, id, "applying an invalidation failed: " + e, shard, translator);
             }
             acks.add(new IotlbJournal.Ack(inv.ackTo(), new SmmuEntity.InvalidationsApplied(self, inv.lastSeq())));
             write();
@@ -294,9 +307,7 @@ public final class TranslationWorker {
                     return Behaviors.same();
                 })
                 .onMessage(Translate.class, c -> {
-                    TranslationRequest r = c.request();
-                    answer(ctx, c.onDone(), new Outcome(new org.iommusim.protocol.translate.Terminated(r.sid(), reason),
-                            Outcome.Path.CONFIG, List.of(), null, 0));
+                    answer(ctx, c.onDone(), terminated(c.request(), reason));
                     return Behaviors.same();
                 })
                 .onMessage(GetShard.class, g -> {
@@ -310,6 +321,11 @@ public final class TranslationWorker {
                 })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
+    }
+
+    private static Outcome terminated(TranslationRequest r, String reason) {
+        return new Outcome(new org.iommusim.protocol.translate.Terminated(r.sid(), reason), Outcome.Path.CONFIG,
+                List.of(), null, 0);
     }
 
     private static <T> void answer(ActorContext<Command> ctx, Consumer<? super T> onDone, T value) {

@@ -134,8 +134,49 @@ class TranslationPortTest {
                 assertTrue(called.await(30, TimeUnit.SECONDS));
                 port.translate(TranslationRequest.of(1, IOVA, Access.READ), r -> {});
             }
-            assertEquals(PA + 0x5008, ((Translated) sim.translate(smmu,
-                    TranslationRequest.of(1, IOVA + 0x5008, Access.READ))).outputAddress());
+            // both workers still answer: a burst over all 16 pages, split between them
+            TranslationBurst all = port.newBurst();
+            for (int p = 0; p < 16; p++) {
+                all.add(1, IOVA + p * 0x1000L + 8, Access.READ);
+            }
+            TranslationBurst done = await(port.submit(all));
+            for (int p = 0; p < 16; p++) {
+                assertEquals(PA + p * 0x1000L + 8, done.outputAddress(p));
+            }
+        }
+    }
+
+    /** The facade's asynchronous translations are bounded by the call timeout, as its asks are. */
+    @Test
+    void anAsyncTranslationThatGetsNoAnswerFailsWithTimeout(@TempDir Path dir) throws Exception {
+        ModelOptions opts = new ModelOptions(dir, true, 1, 64, java.time.Duration.ofMillis(500));
+        try (IommuSim sim = IommuSim.start(opts)) {
+            Smmu smmu = model(sim);
+            TranslationPort port = sim.translationPort(smmu);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            TranslationBurst blocker = port.newBurst();
+            blocker.add(1, IOVA, Access.READ);
+            port.submit(blocker, b -> { // holds the only worker's thread
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertTrue(entered.await(30, TimeUnit.SECONDS));
+                var late = sim.translateAsync(smmu, TranslationRequest.of(1, IOVA, Access.READ)).toCompletableFuture();
+                var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> late.get(30, TimeUnit.SECONDS));
+                ModelException timeout = assertInstanceOf(ModelException.class, e.getCause());
+                assertEquals("TIMEOUT", timeout.kind());
+                assertEquals("TIMEOUT", assertThrows(ModelException.class,
+                        () -> sim.translate(smmu, TranslationRequest.of(1, IOVA, Access.READ))).kind());
+            } finally {
+                release.countDown();
+            }
+            assertInstanceOf(Translated.class, sim.translate(smmu, TranslationRequest.of(1, IOVA, Access.READ)));
         }
     }
 

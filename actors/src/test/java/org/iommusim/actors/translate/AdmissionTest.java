@@ -33,6 +33,39 @@ class AdmissionTest {
         assertEquals(0, a.waiting());
     }
 
+    /** One submitter's units go out in the order it admitted them, however completions interleave. */
+    @Test
+    void oneSubmittersUnitsGoOutInOrderWhileOthersComplete() throws Exception {
+        Admission a = new Admission(4);
+        ConcurrentLinkedQueue<Integer> sent = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Integer> outstanding = new ConcurrentLinkedQueue<>();
+        int n = 100_000;
+        Thread completer = new Thread(() -> {
+            for (int done = 0; done < n; ) {
+                if (outstanding.poll() != null) {
+                    a.release();
+                    done++;
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        completer.start();
+        for (int i = 0; i < n; i++) {
+            int unit = i;
+            a.admit(() -> {
+                sent.add(unit);
+                outstanding.add(unit);
+            });
+        }
+        completer.join(60_000);
+        int expected = 0;
+        for (int unit : sent) {
+            assertEquals(expected++, unit, "sent out of order");
+        }
+        assertEquals(n, expected);
+    }
+
     /**
      * Many threads admitting and completing at once (completions on other
      * threads, as workers complete units): every unit is sent exactly once

@@ -174,9 +174,27 @@ class ShardTranslatorTest {
         assertInstanceOf(Terminated.class, once(tr, aborted, shard));
     }
 
+    /** A map replaces the table a reused context would walk: a miss after it walks the new table. */
+    @Test
+    void aMissAfterAMapWalksTheNewTableNotTheOneAContextHeld() {
+        Tables t = tables();
+        IotlbShard shard = IotlbShard.empty(new IotlbConfig(16, IotlbPolicy.LRU, 1));
+        ShardTranslator tr = new ShardTranslator(CAPS, t, new ArrayList<>());
+        ConfigCache config = config();
+        long fresh = IOVA + 40 * 0x1000L;
+        assertInstanceOf(Translated.class, once(tr, config, shard, IOVA));
+        assertInstanceOf(Faulted.class, once(tr, config, shard, fresh), "not mapped yet");
+        t.put(S1, t.table(S1).map(fresh, PA + 0x100_0000, 0x1000, Prot.rw()).table());
+        assertEquals(PA + 0x100_0000 + 0x10, ((Translated) once(tr, config, shard, fresh)).outputAddress());
+    }
+
     private static TranslationResult once(ShardTranslator tr, ConfigCache config, IotlbShard shard) {
+        return once(tr, config, shard, IOVA);
+    }
+
+    private static TranslationResult once(ShardTranslator tr, ConfigCache config, IotlbShard shard, long iova) {
         TranslationBurst b = new TranslationBurst(1);
-        b.add(1, IOVA + 0x10, Access.READ);
+        b.add(1, iova + 0x10, Access.READ);
         b.markSubmitted();
         tr.translate(b, 0, 1, config, shard, new ArrayList<>());
         b.markCompleted();

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * model has answered, then {@link #clear()}s it for the next one (or submits
  * the same requests again). While a burst is submitted the model owns it:
  * adding to it, clearing it or submitting it again is refused
- * ({@link IllegalStateException}).
+ * ({@link IllegalStateException}), and so is adding to an answered burst
+ * before {@code clear()}.
  *
  * <p>Not thread-safe: one thread fills it, the model answers each request
  * exactly once, and the model's completion hands it back (a completion that
@@ -58,6 +59,8 @@ public final class TranslationBurst {
     private final TranslationResult[] other;
     private int size;
     private boolean submitted;
+    // since the last clear(): its answers are laid out for that submission, so adding would misplace them
+    private boolean sentSinceClear;
 
     public TranslationBurst(int capacity) {
         if (capacity < 1) {
@@ -105,6 +108,9 @@ public final class TranslationBurst {
      */
     public int add(int sid, int ssidOrNone, long iova, Access access, boolean privileged) {
         requireOwned("add to");
+        if (sentSinceClear) {
+            throw new IllegalStateException("the burst holds the answers of its last submission: clear() it before adding");
+        }
         if (size == key.length) {
             throw new IllegalStateException("the burst is full: it holds " + key.length + " requests");
         }
@@ -128,6 +134,7 @@ public final class TranslationBurst {
     public void clear() {
         requireOwned("clear");
         size = 0;
+        sentSinceClear = false;
     }
 
     public int sid(int i) {
@@ -220,6 +227,7 @@ public final class TranslationBurst {
         slotKey = key;
         slotIova = iova;
         submitted = true;
+        sentSinceClear = true;
     }
 
     /**
@@ -249,6 +257,7 @@ public final class TranslationBurst {
         slotKey = groupedKey;
         slotIova = groupedIova;
         submitted = true;
+        sentSinceClear = true;
         return start;
     }
 

@@ -113,6 +113,26 @@ class TranslationBurstTest {
     }
 
     @Test
+    void anAnsweredBurstTakesNoMoreRequestsUntilCleared() {
+        TranslationBurst b = new TranslationBurst(4);
+        b.add(1, 0x1000, Access.READ);
+        b.add(1, 0x2000, Access.READ);
+        b.markSubmitted(new byte[] {1, 0}, 2);
+        b.answerSlot(0, 0x6000, RW);
+        b.answerSlot(1, 0x5000, RW);
+        b.markCompleted();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.add(1, 0x3000, Access.READ));
+        assertTrue(e.getMessage().contains("clear()"), e.getMessage());
+        assertEquals(0x5000, b.outputAddress(0), "the answers stay readable");
+        assertEquals(0x6000, b.outputAddress(1));
+        b.markSubmitted(); // the same requests again is fine
+        b.markCompleted();
+        b.clear();
+        b.add(1, 0x3000, Access.READ);
+        assertEquals(1, b.size());
+    }
+
+    @Test
     void aRefilledBurstForgetsItsOldAnswers() {
         TranslationBurst b = new TranslationBurst(1);
         b.add(1, 0x1000, Access.READ);

@@ -1,0 +1,111 @@
+package org.iommusim.actors.translate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.iommusim.actors.domain.PageTableViews;
+import org.iommusim.actors.smmu.InvalidationPort;
+import org.iommusim.actors.smmu.SmmuEntity;
+import org.iommusim.actors.smmu.SmmuNode;
+import org.iommusim.persistence.iotlb.IotlbConfig;
+import org.iommusim.persistence.smmu.IssuedInvalidation;
+import org.iommusim.persistence.translate.Outcome;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.command.TlbiNhAll;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.Terminated;
+import org.iommusim.protocol.translate.TranslationBurst;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An IOTLB shard whose journal fails: every translation, including those that
+ * waited for a recovery that failed, is answered as terminated with the
+ * reason, nothing is left waiting, and no invalidation is acknowledged.
+ */
+class JournalFailureTest {
+    private static final SmmuCapabilities CAPS = SmmuCapabilities.defaults();
+
+    private static ActorTestKit kit(String journalClass, Path dir) {
+        return ActorTestKit.create("failing", ConfigFactory.parseString(
+                "pekko.persistence.journal.plugin = \"failing-journal\"\n"
+                        + "failing-journal.class = \"" + journalClass + "\"\n"
+                        + "pekko.persistence.snapshot-store.plugin = \"pekko.persistence.snapshot-store.local\"\n"
+                        + "pekko.persistence.snapshot-store.local.dir = \"" + dir.resolve("snapshots") + "\"\n")
+                .withFallback(ConfigFactory.load()));
+    }
+
+    private static TranslationPool pool(ActorTestKit kit, ActorRef<SmmuEntity.Command> sink) {
+        ActorRef<TranslationWorker.Command> w = kit.spawn(TranslationWorker.create("smmu-9", 0,
+                IotlbConfig.shardOf(CAPS, 0, 1), CAPS, new SmmuNode.Handles().views, new PageTableViews(), sink,
+                TranslationWorker.Settings.defaults()));
+        return new TranslationPool(List.of(w), 64);
+    }
+
+    @Test
+    void workThatWaitedForAFailedRecoveryIsAnsweredNotLost(@TempDir Path dir) throws Exception {
+        ActorTestKit kit = kit(FailingJournals.FailingRecovery.class.getName(), dir);
+        try {
+            TranslationPool pool = pool(kit, kit.<SmmuEntity.Command>createTestProbe().getRef());
+            TranslationBurst b = new TranslationBurst(2);
+            b.add(1, 0x1000, Access.READ);
+            b.add(1, 0x2000, Access.WRITE);
+            CompletableFuture<TranslationBurst> burst = new CompletableFuture<>();
+            pool.submit(b, burst::complete); // arrives while the recovery is still under way
+            CompletableFuture<Outcome> one = new CompletableFuture<>();
+            pool.translate(TranslationRequest.of(1, 0x3000, Access.READ), one::complete);
+            TranslationBurst done = burst.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 2; i++) {
+                Terminated t = assertInstanceOf(Terminated.class, done.result(i));
+                assertTrue(t.reason().contains("smmu-9/iotlb-0") && t.reason().contains("did not recover"), t.reason());
+            }
+            assertInstanceOf(Terminated.class, one.get(30, TimeUnit.SECONDS).result());
+            assertEquals(0, pool.inFlight());
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
+    @Test
+    void aFailedWriteTakesTheShardOutOfServiceAndAcknowledgesNothing(@TempDir Path dir) throws Exception {
+        ActorTestKit kit = kit(FailingJournals.FailingWrites.class.getName(), dir);
+        try {
+            TestProbe<SmmuEntity.Command> smmu = kit.createTestProbe(); // where acknowledgements would go
+            TranslationPool pool = pool(kit, kit.<SmmuEntity.Command>createTestProbe().getRef());
+            ActorRef<TranslationWorker.Command> worker = pool.workers().get(0);
+            worker.tell(new InvalidationPort.Invalidate(List.of(new IssuedInvalidation(1, new TlbiNhAll(0))),
+                    smmu.getRef()));
+            TranslationBurst after = null;
+            // the write fails on its own schedule: ask until the shard says it is out of service
+            for (int attempt = 0; attempt < 100 && after == null; attempt++) {
+                TranslationBurst b = new TranslationBurst(1);
+                b.add(1, 0x1000, Access.READ);
+                CompletableFuture<TranslationBurst> f = new CompletableFuture<>();
+                pool.submit(b, f::complete);
+                TranslationBurst answered = f.get(30, TimeUnit.SECONDS);
+                if (answered.result(0) instanceof Terminated t && t.reason().contains("journal failed")) {
+                    after = answered;
+                } else {
+                    Thread.sleep(50);
+                }
+            }
+            assertTrue(after != null, "the shard went out of service after its journal refused a write");
+            smmu.expectNoMessage(java.time.Duration.ofMillis(300)); // the invalidation was never acknowledged
+            CompletableFuture<Runnable> flushed = new CompletableFuture<>();
+            worker.tell(new TranslationWorker.Flush(() -> flushed.complete(null)));
+            flushed.get(30, TimeUnit.SECONDS); // a stop is not held up by a broken shard
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+}
