@@ -90,27 +90,24 @@ public final class TranslationPool {
         if (n > maxBurst) {
             throw new IllegalArgumentException("a burst holds 1 to " + maxBurst + " requests, got " + n);
         }
-        int parts;
-        int[] start;
-        long used;
         if (workers.length == 1) {
-            burst.markSubmitted();
-            parts = 1;
-            start = new int[] {0, n};
-            used = 1;
-        } else {
-            byte[] lanes = new byte[n];
-            long lanesUsed = 0;
-            for (int i = 0; i < n; i++) {
-                int w = ring.indexFor(burst.sid(i), burst.iova(i));
-                lanes[i] = (byte) w;
-                lanesUsed |= 1L << w;
-            }
-            parts = Long.bitCount(lanesUsed);
-            used = lanesUsed;
-            // each worker reads and answers its own run of slots: no cache line written by two workers but at a seam
-            start = burst.markSubmitted(lanes, workers.length);
+            sendWhole(burst, 0, onDone);
+            return;
         }
+        byte[] lanes = new byte[n];
+        long used = 0;
+        for (int i = 0; i < n; i++) {
+            int w = ring.indexFor(burst.sid(i), burst.iova(i));
+            lanes[i] = (byte) w;
+            used |= 1L << w;
+        }
+        int parts = Long.bitCount(used);
+        if (parts == 1) {
+            sendWhole(burst, Long.numberOfTrailingZeros(used), onDone);
+            return;
+        }
+        // each worker reads and answers its own run of slots: no cache line written by two workers but at a seam
+        int[] start = burst.markSubmitted(lanes, workers.length);
         BurstCompletion done = new BurstCompletion(parts, burst, onDone, admission);
         long partSet = used;
         admission.admit(() -> {
@@ -119,6 +116,15 @@ public final class TranslationPool {
                 workers[w].tell(new TranslationWorker.TranslatePart(done, start[w], start[w + 1]));
             }
         });
+    }
+
+    /** A burst whose requests all go to worker {@code w}: its slots are its requests, in order. */
+    private void sendWhole(TranslationBurst burst, int w, Consumer<? super TranslationBurst> onDone) {
+        burst.markSubmitted();
+        TranslationWorker.TranslatePart part = new TranslationWorker.TranslatePart(
+                new BurstCompletion(1, burst, onDone, admission), 0, burst.size());
+        ActorRef<TranslationWorker.Command> worker = workers[w];
+        admission.admit(() -> worker.tell(part));
     }
 
     /** One request; {@code onDone} gets its outcome (result, path, walk) on the worker's thread. */

@@ -144,6 +144,7 @@ public final class TranslationWorker {
         private final List<IotlbEvent> pending;
         private final List<IotlbJournal.Ack> acks = new ArrayList<>();
         private final List<Runnable> flushWaiters = new ArrayList<>();
+        private final List<SmmuEvent> faults = new ArrayList<>();
         private final ActorRef<InvalidationPort.Invalidate> self;
         private boolean writing;
         private boolean flushScheduled;
@@ -199,7 +200,7 @@ public final class TranslationWorker {
         }
 
         private Behavior<Command> onPart(TranslatePart part) {
-            List<SmmuEvent> faults = new ArrayList<>(0);
+            faults.clear();
             TranslationBurst b = part.done().burst();
             try {
                 translator.translate(b, part.from(), part.to(), smmu.config(), shard, faults);
@@ -209,7 +210,7 @@ public final class TranslationWorker {
                 terminatePart(part, "model error: " + e);
             }
             if (!faults.isEmpty()) {
-                faultSink.tell(new SmmuEntity.RecordFaults(faults));
+                faultSink.tell(new SmmuEntity.RecordFaults(List.copyOf(faults)));
             }
             part.done().partDone();
             afterTranslations();

@@ -220,9 +220,12 @@ public final class TranslationBurst {
     /** Hands the burst to the model with its requests in one run of slots, in request order. */
     public void markSubmitted() {
         requireSubmittable();
-        for (int i = 0; i < size; i++) {
-            slotOf[i] = i;
-            requestIn[i] = i;
+        if (slotKey != key) {
+            // laid out in groups for an earlier submission: back to one run in request order
+            for (int i = 0; i < size; i++) {
+                slotOf[i] = i;
+                requestIn[i] = i;
+            }
         }
         slotKey = key;
         slotIova = iova;

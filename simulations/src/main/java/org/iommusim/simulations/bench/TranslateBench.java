@@ -82,7 +82,7 @@ public final class TranslateBench {
      * bare shard lookup, for reference.
      */
     public record Results(Rounds lookup, Rounds engine, Rounds burst, Rounds deviceBurst, Rounds splitBurst,
-            Rounds listBurst, Rounds single, Rounds walks) {
+            Rounds rawSplit, Rounds listBurst, Rounds single, Rounds walks) {
         public String table() {
             String row = "%-58s %s%n";
             String ratioRow = "%-58s %s  ratio %.2f%n";
@@ -94,6 +94,8 @@ public final class TranslateBench {
                             deviceBurst.mean() / engine.mean())
                     + String.format(ratioRow, "API port, bursts of 64, event-driven, 2 workers (split)",
                             splitBurst.summary(), splitBurst.mean() / engine.mean())
+                    + String.format(ratioRow, "  its bound: the same split on 2 bare threads, no actors",
+                            rawSplit.summary(), rawSplit.mean() / engine.mean())
                     + String.format(ratioRow, "API list bursts of 64, 1 worker (4096 in flight)", listBurst.summary(),
                             listBurst.mean() / engine.mean())
                     + String.format(ratioRow, "API port single requests, 1 worker (4096 in flight)",
@@ -122,7 +124,8 @@ public final class TranslateBench {
             walkRounds(port, rounds, Math.max(CHUNK, requestsPerRound / 50))});
         Rounds[] two = onModel(2, (sim, smmu, port) -> new Rounds[] {
             Rounds.measure(5, rounds, () -> PAGES * chained(port, requests, WINDOW, bursts))});
-        return new Results(lookup, engine, one[0], one[1], two[0], one[2], one[3], one[4]);
+        Rounds rawSplit = Rounds.measure(3, rounds, () -> PAGES * BareSplit.run(requests, WINDOW, bursts));
+        return new Results(lookup, engine, one[0], one[1], two[0], rawSplit, one[2], one[3], one[4]);
     }
 
     private interface OnModel {
@@ -324,7 +327,8 @@ public final class TranslateBench {
         translator.translate(b, 0, b.size(), config, shard, faults); // fill
         check(b);
         long[] sink = {0};
-        Rounds r = Rounds.measure(5, rounds, () -> {
+        // warmed until the JIT has settled: a floor still climbing would flatter every ratio
+        Rounds r = Rounds.measure(12, rounds, () -> {
             for (int n = 0; n < requests; n += PAGES) {
                 translator.translate(b, 0, PAGES, config, shard, faults);
                 sink[0] += b.outputAddress(PAGES - 1);

@@ -1,0 +1,127 @@
+package org.iommusim.simulations.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.iommusim.actors.translate.HashRing;
+import org.iommusim.persistence.config.ConfigCache;
+import org.iommusim.persistence.config.StreamConfig;
+import org.iommusim.persistence.iotlb.IotlbConfig;
+import org.iommusim.persistence.iotlb.IotlbShard;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.persistence.translate.DomainLookup;
+import org.iommusim.persistence.translate.ShardTranslator;
+import org.iommusim.protocol.capability.IotlbPolicy;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.S1Dss;
+import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.Granule;
+import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.TranslationBurst;
+import org.iommusim.protocol.translate.TranslationRequest;
+
+/**
+ * What bounds a burst split between two shards on this machine, measured
+ * without the model's actors: two bare threads, each owning a shard and
+ * spinning on its own queue, translate their halves of each burst with the
+ * pool's own code ({@link ShardTranslator}, the same slots) and the last one
+ * submits the burst again, as the event-driven device does. Whatever this
+ * reaches, no implementation of per-page sharding over two cores can beat by
+ * much: each half's requests and answers must cross cores, and the halves
+ * must meet.
+ */
+final class BareSplit {
+    private static final long IOVA = 0x10_0000_0000L;
+    private static final long PA = 0x2_0000_0000L;
+
+    private BareSplit() {}
+
+    private record Part(Burst burst, int from, int to) {}
+
+    private static final class Burst extends AtomicInteger {
+        final TranslationBurst requests;
+
+        Burst(List<TranslationRequest> rs) {
+            requests = new TranslationBurst(rs.size());
+            rs.forEach(requests::add);
+        }
+    }
+
+    /** Translates {@code bursts} bursts of {@code requests}, {@code window} in flight, on two threads. */
+    static long run(List<TranslationRequest> requests, int window, int bursts) throws InterruptedException {
+        DomainId d = DomainId.of(1);
+        PageTable table = PageTable.empty(DomainSpec.stage1(Granule.G4K, 48, 48, 1)).map(IOVA, PA, 1L << 30, Prot.rw())
+                .table();
+        DomainLookup domains = new DomainLookup() {
+            @Override
+            public PageTable table(DomainId id) {
+                return id.equals(d) ? table : null;
+            }
+
+            @Override
+            public long version() {
+                return 0;
+            }
+        };
+        ConfigCache config = ConfigCache.of(Map.of(1, new StreamConfig(Ste.stage1(0, S1Dss.SSID0), Map.of(0, Cd.of(1, d)))));
+        HashRing ring = new HashRing(2);
+        List<ConcurrentLinkedQueue<Part>> queues = List.of(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+        AtomicInteger toSubmit = new AtomicInteger(bursts);
+        AtomicInteger completed = new AtomicInteger();
+        Thread[] threads = new Thread[2];
+        for (int w = 0; w < 2; w++) {
+            int me = w;
+            threads[w] = new Thread(() -> {
+                IotlbShard shard = IotlbShard.empty(new IotlbConfig(2048, IotlbPolicy.LRU, 1));
+                ShardTranslator translator = new ShardTranslator(SmmuCapabilities.defaults(), domains, new ArrayList<>());
+                List<SmmuEvent> faults = new ArrayList<>();
+                while (completed.get() < bursts) {
+                    Part p = queues.get(me).poll();
+                    if (p == null) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    translator.translate(p.burst().requests, p.from(), p.to(), config, shard, faults);
+                    if (p.burst().decrementAndGet() == 0) {
+                        p.burst().requests.markCompleted();
+                        completed.incrementAndGet();
+                        if (toSubmit.getAndDecrement() > 0) {
+                            submit(p.burst(), ring, queues);
+                        }
+                    }
+                }
+            }, "bare-split-" + w);
+            threads[w].setDaemon(true);
+            threads[w].start();
+        }
+        for (int i = 0; i < window && toSubmit.getAndDecrement() > 0; i++) {
+            submit(new Burst(requests), ring, queues);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return bursts;
+    }
+
+    private static void submit(Burst b, HashRing ring, List<ConcurrentLinkedQueue<Part>> queues) {
+        TranslationBurst r = b.requests;
+        byte[] lanes = new byte[r.size()];
+        long used = 0;
+        for (int i = 0; i < r.size(); i++) {
+            lanes[i] = (byte) ring.indexFor(r.sid(i), r.iova(i));
+            used |= 1L << lanes[i];
+        }
+        int[] start = r.markSubmitted(lanes, 2);
+        b.set(Long.bitCount(used));
+        for (long p = used; p != 0; p &= p - 1) {
+            int w = Long.numberOfTrailingZeros(p);
+            queues.get(w).add(new Part(b, start[w], start[w + 1]));
+        }
+    }
+}
