@@ -70,15 +70,12 @@ public final class SmmuNode {
             List<ActorRef<InvalidationPort.Invalidate>> subscribers = new ArrayList<>(setup.extraSubscribers());
             if (setup.workers() > 0) {
                 ActorRef<SmmuEntity.Command> faultSink = ctx.messageAdapter(SmmuEntity.Command.class, ToSmmu::new);
-                List<ActorRef<TranslationWorker.Command>> workers = new ArrayList<>();
-                for (int k = 0; k < setup.workers(); k++) {
-                    ActorRef<TranslationWorker.Command> w = ctx.spawn(TranslationWorker.create(setup.smmuId(), k,
-                            IotlbConfig.shardOf(setup.caps(), k, setup.workers()), setup.caps(), handles.views,
-                            domains, faultSink, setup.poolSettings()), "iotlb-" + k, TRANSLATION_DISPATCHER);
-                    workers.add(w);
-                    subscribers.add(w.narrow());
-                }
-                handles.pool = new TranslationPool(workers, setup.maxBurst());
+                TranslationPool pool = TranslationPool.spawn(setup.workers(), setup.maxBurst(), (k, inbox) ->
+                        ctx.spawn(TranslationWorker.create(setup.smmuId(), k,
+                                IotlbConfig.shardOf(setup.caps(), k, setup.workers()), setup.caps(), handles.views,
+                                domains, faultSink, setup.poolSettings(), inbox), "iotlb-" + k, TRANSLATION_DISPATCHER));
+                pool.workers().forEach(w -> subscribers.add(w.narrow()));
+                handles.pool = pool;
             }
             for (int sid : setup.knownSids()) {
                 ctx.ask(StreamState.class, stream(ctx, setup, handles, sid), RECOVERY, StreamEntity.GetStream::new,

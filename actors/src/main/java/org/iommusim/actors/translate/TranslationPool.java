@@ -30,13 +30,35 @@ public final class TranslationPool {
     public static final int MAX_WORKERS = 64;
 
     private final ActorRef<TranslationWorker.Command>[] workers;
+    private final PartInbox[] inboxes;
     private final List<ActorRef<TranslationWorker.Command>> workerList;
     private final HashRing ring;
     private final int maxBurst;
     private final Admission admission;
 
+    /** A worker and its inbox for burst parts. */
+    public record Worker(ActorRef<TranslationWorker.Command> ref, PartInbox inbox) {}
+
+    /**
+     * Spawns {@code n} workers with {@code spawn} (given each index and its
+     * inbox) and makes their pool: the inboxes are attached before anything
+     * can be posted to them.
+     */
+    public static TranslationPool spawn(int n, int maxBurst,
+            java.util.function.BiFunction<Integer, PartInbox, ActorRef<TranslationWorker.Command>> spawn) {
+        List<Worker> ws = new java.util.ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            PartInbox inbox = new PartInbox();
+            ActorRef<TranslationWorker.Command> ref = spawn.apply(k, inbox);
+            inbox.attach(ref);
+            ws.add(new Worker(ref, inbox));
+        }
+        return new TranslationPool(ws, maxBurst);
+    }
+
     @SuppressWarnings("unchecked")
-    public TranslationPool(List<ActorRef<TranslationWorker.Command>> workers, int maxBurst) {
+    private TranslationPool(List<Worker> ws, int maxBurst) {
+        List<ActorRef<TranslationWorker.Command>> workers = ws.stream().map(Worker::ref).toList();
         if (workers.isEmpty() || workers.size() > MAX_WORKERS) {
             throw new IllegalArgumentException("a translation pool has 1 to " + MAX_WORKERS + " workers, got "
                     + workers.size());
@@ -45,6 +67,7 @@ public final class TranslationPool {
             throw new IllegalArgumentException("the burst limit must be at least 1, got " + maxBurst);
         }
         this.workers = workers.toArray(new ActorRef[0]);
+        this.inboxes = ws.stream().map(Worker::inbox).toArray(PartInbox[]::new);
         this.workerList = List.copyOf(workers);
         this.ring = new HashRing(workers.size());
         this.maxBurst = maxBurst;
@@ -113,7 +136,7 @@ public final class TranslationPool {
         admission.admit(() -> {
             for (long p = partSet; p != 0; p &= p - 1) {
                 int w = Long.numberOfTrailingZeros(p);
-                workers[w].tell(new TranslationWorker.TranslatePart(done, start[w], start[w + 1]));
+                inboxes[w].post(new TranslationWorker.TranslatePart(done, start[w], start[w + 1]));
             }
         });
     }
@@ -123,8 +146,8 @@ public final class TranslationPool {
         burst.markSubmitted();
         TranslationWorker.TranslatePart part = new TranslationWorker.TranslatePart(
                 new BurstCompletion(1, burst, onDone, admission), 0, burst.size());
-        ActorRef<TranslationWorker.Command> worker = workers[w];
-        admission.admit(() -> worker.tell(part));
+        PartInbox inbox = inboxes[w];
+        admission.admit(() -> inbox.post(part));
     }
 
     /** One request; {@code onDone} gets its outcome (result, path, walk) on the worker's thread. */

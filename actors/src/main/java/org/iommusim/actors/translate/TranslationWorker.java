@@ -62,8 +62,16 @@ public final class TranslationWorker {
      */
     public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone) implements Command {}
 
-    /** This worker's part of a burst: the requests answered in slots {@code [from, to)}. */
-    record TranslatePart(BurstCompletion done, int from, int to) implements Command {}
+    /** This worker's part of a burst: the requests answered in slots {@code [from, to)}; posted to its inbox. */
+    record TranslatePart(BurstCompletion done, int from, int to) {}
+
+    /** Parts wait in the worker's {@link PartInbox}. */
+    record Ring() implements Command {}
+
+    static final Ring RING = new Ring();
+
+    /** Parts taken per {@link Ring} at most, so invalidations and other messages are not held up behind a stream. */
+    private static final int PARTS_PER_TURN = 64;
 
     /** A result with how it was found and the walk's descriptor reads. */
     public record Traced(TranslationResult result, Outcome.Path path, int walkSteps) {
@@ -107,7 +115,8 @@ public final class TranslationWorker {
      * @param faultSink where fault records go (the SMMU's event queue)
      */
     public static Behavior<Command> create(String smmuId, int index, IotlbConfig config, SmmuCapabilities caps,
-            SmmuViews smmu, PageTableViews domains, ActorRef<SmmuEntity.Command> faultSink, Settings settings) {
+            SmmuViews smmu, PageTableViews domains, ActorRef<SmmuEntity.Command> faultSink, Settings settings,
+            PartInbox inbox) {
         String id = persistenceId(smmuId, index);
         return Behaviors.withStash(RECOVERY_STASH, stash -> Behaviors.setup(ctx -> {
             ActorRef<IotlbJournal.Command> journal = ctx.spawn(
@@ -117,12 +126,12 @@ public final class TranslationWorker {
                     .onMessage(IotlbJournal.Recovered.class, r -> {
                         Live live = new Live(ctx, id, IotlbShard.restore(r.shard()), journal,
                                 new ShardTranslator(caps, domains, new ArrayList<>()), smmu, faultSink,
-                                settings);
+                                settings, inbox);
                         return stash.unstashAll(live.running());
                     })
                     // what waited for the recovery is answered too: out of service, with the reason
                     .onSignal(Terminated.class, t -> stash.unstashAll(broken(ctx, id, "its journal did not recover",
-                            IotlbShard.empty(config), new ShardTranslator(caps, domains, new ArrayList<>()))))
+                            IotlbShard.empty(config), new ShardTranslator(caps, domains, new ArrayList<>()), inbox)))
                     .onAnyMessage(m -> {
                         stash.stash(m);
                         return Behaviors.same();
@@ -146,12 +155,13 @@ public final class TranslationWorker {
         private final List<Runnable> flushWaiters = new ArrayList<>();
         private final List<SmmuEvent> faults = new ArrayList<>();
         private final ActorRef<InvalidationPort.Invalidate> self;
+        private final PartInbox inbox;
         private boolean writing;
         private boolean flushScheduled;
 
         Live(ActorContext<Command> ctx, String id, IotlbShard shard, ActorRef<IotlbJournal.Command> journal,
                 ShardTranslator translator, SmmuViews smmu, ActorRef<SmmuEntity.Command> faultSink,
-                Settings settings) {
+                Settings settings, PartInbox inbox) {
             this.ctx = ctx;
             this.id = id;
             this.shard = shard;
@@ -162,11 +172,12 @@ public final class TranslationWorker {
             this.settings = settings;
             this.pending = translator.fills();
             this.self = ctx.getSelf().narrow();
+            this.inbox = inbox;
         }
 
         Behavior<Command> running() {
             return Behaviors.receive(Command.class)
-                    .onMessage(TranslatePart.class, this::onPart)
+                    .onMessage(Ring.class, r -> onRing())
                     .onMessage(Translate.class, this::onTranslate)
                     .onMessage(InvalidationPort.Invalidate.class, this::onInvalidate)
                     .onMessage(IotlbJournal.Written.class, w -> {
@@ -195,11 +206,24 @@ public final class TranslationWorker {
                         return Behaviors.same();
                     })
                     .onSignal(Terminated.class, t -> broken(ctx, id, "its journal failed (see the log)", shard,
-                            translator))
+                            translator, inbox))
                     .build();
         }
 
-        private Behavior<Command> onPart(TranslatePart part) {
+        private Behavior<Command> onRing() {
+            for (int k = 0; k < PARTS_PER_TURN; k++) {
+                TranslatePart part = inbox.take();
+                if (part == null) {
+                    inbox.drained();
+                    return Behaviors.same();
+                }
+                onPart(part);
+            }
+            inbox.later();
+            return Behaviors.same();
+        }
+
+        private void onPart(TranslatePart part) {
             faults.clear();
             TranslationBurst b = part.done().burst();
             try {
@@ -214,7 +238,6 @@ public final class TranslationWorker {
             }
             part.done().partDone();
             afterTranslations();
-            return Behaviors.same();
         }
 
         private Behavior<Command> onTranslate(Translate c) {
@@ -241,7 +264,7 @@ public final class TranslationWorker {
             } catch (RuntimeException e) {
                 // an invalidation not applied can be neither acknowledged nor skipped: this shard is done
                 ctx.getLog().error("applying an invalidation failed", e);
-                return broken(ctx, id, "applying an invalidation failed: " + e, shard, translator);
+                return broken(ctx, id, "applying an invalidation failed: " + e, shard, translator, inbox);
             }
             acks.add(new IotlbJournal.Ack(inv.ackTo(), new SmmuEntity.InvalidationsApplied(self, inv.lastSeq())));
             write();
@@ -298,13 +321,16 @@ public final class TranslationWorker {
      * shard as it last was.
      */
     private static Behavior<Command> broken(ActorContext<Command> ctx, String id, String why, IotlbShard shard,
-            ShardTranslator translator) {
+            ShardTranslator translator, PartInbox inbox) {
         String reason = "IOTLB shard " + id + " is out of service: " + why;
         ctx.getLog().error(reason);
         return Behaviors.receive(Command.class)
-                .onMessage(TranslatePart.class, part -> {
-                    Live.terminatePart(part, reason);
-                    part.done().partDone();
+                .onMessage(Ring.class, r -> {
+                    for (TranslatePart part = inbox.take(); part != null; part = inbox.take()) {
+                        Live.terminatePart(part, reason);
+                        part.done().partDone();
+                    }
+                    inbox.drained();
                     return Behaviors.same();
                 })
                 .onMessage(Translate.class, c -> {

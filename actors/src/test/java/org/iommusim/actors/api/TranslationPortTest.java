@@ -180,6 +180,61 @@ class TranslationPortTest {
         }
     }
 
+    /**
+     * Several device threads and completion callbacks submitting at once,
+     * while the workers keep emptying their inboxes and ringing again: every
+     * burst is answered, and answered right (a part left in an inbox would
+     * leave its burst waiting).
+     */
+    @Test
+    void concurrentSubmittersAreAllAnsweredRight(@TempDir Path dir) throws Exception {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2).withFsync(false))) {
+            Smmu smmu = model(sim);
+            TranslationPort port = sim.translationPort(smmu);
+            int threads = 4;
+            int each = 3000;
+            CountDownLatch answered = new CountDownLatch(threads * each * 2);
+            AtomicInteger wrong = new AtomicInteger();
+            List<Thread> devices = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                devices.add(new Thread(() -> {
+                    for (int n = 0; n < each; n++) {
+                        TranslationBurst b = port.newBurst();
+                        for (int p = 0; p < 1 + (n + first) % 16; p++) {
+                            b.add(1, IOVA + ((p + n) % 16) * 0x1000L + p, Access.READ);
+                        }
+                        port.submit(b, done -> {
+                            check(done, wrong);
+                            answered.countDown();
+                            done.clear(); // and once more from the callback, as an event-driven device does
+                            done.add(1, IOVA + (first % 16) * 0x1000L, Access.READ);
+                            port.submit(done, again -> {
+                                check(again, wrong);
+                                answered.countDown();
+                            });
+                        });
+                    }
+                }));
+            }
+            devices.forEach(Thread::start);
+            for (Thread d : devices) {
+                d.join();
+            }
+            assertTrue(answered.await(60, TimeUnit.SECONDS), answered.getCount() + " bursts unanswered");
+            assertEquals(0, wrong.get());
+            assertEquals(0, smmu.handles.pool().inFlight());
+        }
+    }
+
+    private static void check(TranslationBurst b, AtomicInteger wrong) {
+        for (int i = 0; i < b.size(); i++) {
+            if (!b.translated(i) || b.outputAddress(i) != PA + (b.iova(i) - IOVA)) {
+                wrong.incrementAndGet();
+            }
+        }
+    }
+
     /** A clean close writes the fills held back for a batch: reopened, the IOTLB holds every page translated. */
     @Test
     void aCleanCloseLosesNoFill(@TempDir Path dir) throws Exception {

@@ -46,10 +46,9 @@ class JournalFailureTest {
     }
 
     private static TranslationPool pool(ActorTestKit kit, ActorRef<SmmuEntity.Command> sink) {
-        ActorRef<TranslationWorker.Command> w = kit.spawn(TranslationWorker.create("smmu-9", 0,
-                IotlbConfig.shardOf(CAPS, 0, 1), CAPS, new SmmuNode.Handles().views, new PageTableViews(), sink,
-                TranslationWorker.Settings.defaults()));
-        return new TranslationPool(List.of(w), 64);
+        return TranslationPool.spawn(1, 64, (k, inbox) -> kit.spawn(TranslationWorker.create("smmu-9", k,
+                IotlbConfig.shardOf(CAPS, k, 1), CAPS, new SmmuNode.Handles().views, new PageTableViews(), sink,
+                TranslationWorker.Settings.defaults(), inbox)));
     }
 
     @Test

@@ -20,12 +20,34 @@ public record Rounds(double[] perSecond) {
         }
         double[] rates = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            long t0 = System.nanoTime();
-            long ops = round.run();
-            long t1 = System.nanoTime();
-            rates[i] = ops * 1e9 / (t1 - t0);
+            rates[i] = timed(round);
         }
         return new Rounds(rates);
+    }
+
+    /**
+     * Two figures measured in alternating rounds (a, b, a, b, ...) after
+     * {@code warmups} untimed rounds of each, so that a slow spell of the
+     * machine falls on both alike: for a ratio of one to the other.
+     */
+    public static Rounds[] interleaved(int warmups, int rounds, Round a, Round b) throws Exception {
+        for (int i = 0; i < warmups; i++) {
+            a.run();
+            b.run();
+        }
+        double[] ra = new double[rounds];
+        double[] rb = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            ra[i] = timed(a);
+            rb[i] = timed(b);
+        }
+        return new Rounds[] {new Rounds(ra), new Rounds(rb)};
+    }
+
+    private static double timed(Round r) throws Exception {
+        long t0 = System.nanoTime();
+        long ops = r.run();
+        return ops * 1e9 / (System.nanoTime() - t0);
     }
 
     public double mean() {

@@ -1,0 +1,55 @@
+package org.iommusim.actors.translate;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * A worker's inbox for burst parts, with a doorbell: a queue the pool posts
+ * parts to, and one {@link TranslationWorker.Ring} message in the worker's
+ * mailbox while any are waiting. The worker takes the parts within its own
+ * turn, so its shard still has one owner; a busy worker is not sent a
+ * message per part (each would cost a dispatch and an envelope, as much as
+ * translating the part). Posting and draining cross as in Dekker's
+ * protocol: a part posted while the worker stops draining is either seen by
+ * the worker or rings again, never left behind.
+ *
+ * <p>Order against the mailbox is what CMD_SYNC needs: a part posted after a
+ * sync completed is posted after the worker applied the invalidations the
+ * sync waited for, so it is translated after them.
+ */
+public final class PartInbox {
+    private final ConcurrentLinkedQueue<TranslationWorker.TranslatePart> parts = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean rung = new AtomicBoolean();
+    private volatile ActorRef<TranslationWorker.Command> worker;
+
+    /** The worker this inbox belongs to; set right after it is spawned, before anything is posted. */
+    void attach(ActorRef<TranslationWorker.Command> w) {
+        worker = w;
+    }
+
+    void post(TranslationWorker.TranslatePart part) {
+        parts.offer(part);
+        if (!rung.get() && rung.compareAndSet(false, true)) {
+            worker.tell(TranslationWorker.RING);
+        }
+    }
+
+    /** The next part, or null. */
+    TranslationWorker.TranslatePart take() {
+        return parts.poll();
+    }
+
+    /** The worker found the inbox empty: the next post rings again (and one that just came in rings now). */
+    void drained() {
+        rung.set(false);
+        if (!parts.isEmpty() && rung.compareAndSet(false, true)) {
+            worker.tell(TranslationWorker.RING);
+        }
+    }
+
+    /** The worker stops for now with parts left: it rings itself, behind whatever its mailbox holds. */
+    void later() {
+        worker.tell(TranslationWorker.RING);
+    }
+}
