@@ -10,7 +10,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.iommusim.actors.domain.PageTableViews;
 import org.iommusim.actors.smmu.InvalidationPort;
 import org.iommusim.actors.smmu.SmmuEntity;

@@ -2,26 +2,14 @@ package org.iommusim.simulations.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.iommusim.actors.translate.HashRing;
 import org.iommusim.persistence.config.ConfigCache;
-import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.iotlb.IotlbConfig;
 import org.iommusim.persistence.iotlb.IotlbShard;
-import org.iommusim.persistence.pagetable.PageTable;
-import org.iommusim.persistence.translate.DomainLookup;
 import org.iommusim.persistence.translate.ShardTranslator;
 import org.iommusim.protocol.capability.IotlbPolicy;
-import org.iommusim.protocol.capability.SmmuCapabilities;
-import org.iommusim.protocol.config.Cd;
-import org.iommusim.protocol.config.S1Dss;
-import org.iommusim.protocol.config.Ste;
-import org.iommusim.protocol.domain.DomainId;
-import org.iommusim.protocol.domain.DomainSpec;
-import org.iommusim.protocol.domain.Granule;
-import org.iommusim.protocol.domain.Prot;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
@@ -55,21 +43,8 @@ final class BareSplit {
 
     /** Translates {@code bursts} bursts of {@code requests}, {@code window} in flight, on two threads. */
     static long run(List<TranslationRequest> requests, int window, int bursts) throws InterruptedException {
-        DomainId d = DomainId.of(1);
-        PageTable table = PageTable.empty(DomainSpec.stage1(Granule.G4K, 48, 48, 1)).map(IOVA, PA, 1L << 30, Prot.rw())
-                .table();
-        DomainLookup domains = new DomainLookup() {
-            @Override
-            public PageTable table(DomainId id) {
-                return id.equals(d) ? table : null;
-            }
-
-            @Override
-            public long version() {
-                return 0;
-            }
-        };
-        ConfigCache config = ConfigCache.of(Map.of(1, new StreamConfig(Ste.stage1(0, S1Dss.SSID0), Map.of(0, Cd.of(1, d)))));
+        HitPathFixture model = HitPathFixture.stage1Block(IOVA, PA);
+        ConfigCache config = model.config();
         HashRing ring = new HashRing(2);
         List<ConcurrentLinkedQueue<Part>> queues = List.of(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
         AtomicInteger toSubmit = new AtomicInteger(bursts);
@@ -79,7 +54,7 @@ final class BareSplit {
             int me = w;
             threads[w] = new Thread(() -> {
                 IotlbShard shard = IotlbShard.empty(new IotlbConfig(2048, IotlbPolicy.LRU, 1));
-                ShardTranslator translator = new ShardTranslator(SmmuCapabilities.defaults(), domains, new ArrayList<>());
+                ShardTranslator translator = model.translator();
                 List<SmmuEvent> faults = new ArrayList<>();
                 while (completed.get() < bursts) {
                     Part p = queues.get(me).poll();
