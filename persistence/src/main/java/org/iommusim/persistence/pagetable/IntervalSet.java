@@ -10,8 +10,26 @@ import java.util.TreeMap;
 final class IntervalSet {
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
 
+    /**
+     * Adds [start, end), merged with every range it overlaps or touches, so the
+     * ranges stay disjoint: a lookup by the floor entry alone would otherwise
+     * miss a wide range added after a narrower one inside it.
+     */
     void add(long start, long end) {
-        ranges.put(start, end);
+        long from = start;
+        long to = end;
+        Map.Entry<Long, Long> below = ranges.floorEntry(start);
+        if (below != null && below.getValue() >= start) {
+            from = below.getKey();
+            to = Math.max(to, below.getValue());
+            ranges.remove(below.getKey());
+        }
+        for (Map.Entry<Long, Long> next = ranges.ceilingEntry(from); next != null && next.getKey() <= to;
+                next = ranges.ceilingEntry(from)) {
+            to = Math.max(to, next.getValue());
+            ranges.remove(next.getKey());
+        }
+        ranges.put(from, to);
     }
 
     boolean contains(long address) {
