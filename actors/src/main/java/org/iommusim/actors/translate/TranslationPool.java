@@ -20,9 +20,11 @@ import org.iommusim.protocol.translate.TranslationRequest;
  */
 public final class TranslationPool {
     /**
-     * Units (bursts or requests) in flight at most. Each sends a worker at most
-     * one message, so this bounds every worker's mailbox, and the stash that
-     * holds messages while its shard recovers (four times this).
+     * Units (bursts or requests) in flight at most. A request is one message to
+     * its worker and a burst at most one part in each worker's inbox (which
+     * keeps one message in the mailbox while parts wait), so this bounds every
+     * worker's mailbox and inbox, and the stash that holds messages while its
+     * shard recovers (four times this).
      */
     public static final int IN_FLIGHT_LIMIT = 2048;
 

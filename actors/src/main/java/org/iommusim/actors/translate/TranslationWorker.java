@@ -325,11 +325,17 @@ public final class TranslationWorker {
         ctx.getLog().error(reason);
         return Behaviors.receive(Command.class)
                 .onMessage(Ring.class, r -> {
-                    for (TranslatePart part = inbox.take(); part != null; part = inbox.take()) {
+                    // bounded as a live turn is: a callback that submits again must not keep this turn going
+                    for (int k = 0; k < PARTS_PER_TURN; k++) {
+                        TranslatePart part = inbox.take();
+                        if (part == null) {
+                            inbox.drained();
+                            return Behaviors.same();
+                        }
                         Live.terminatePart(part, reason);
                         part.done().partDone();
                     }
-                    inbox.drained();
+                    inbox.later();
                     return Behaviors.same();
                 })
                 .onMessage(Translate.class, c -> {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.iommusim.actors.translate.HashRing;
 import org.iommusim.persistence.config.ConfigCache;
 import org.iommusim.persistence.iotlb.IotlbConfig;
@@ -49,6 +51,8 @@ final class BareSplit {
         List<ConcurrentLinkedQueue<Part>> queues = List.of(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
         AtomicInteger toSubmit = new AtomicInteger(bursts);
         AtomicInteger completed = new AtomicInteger();
+        AtomicLong hits = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] threads = new Thread[2];
         for (int w = 0; w < 2; w++) {
             int me = w;
@@ -56,21 +60,30 @@ final class BareSplit {
                 IotlbShard shard = IotlbShard.empty(new IotlbConfig(2048, IotlbPolicy.LRU, 1));
                 ShardTranslator translator = model.translator();
                 List<SmmuEvent> faults = new ArrayList<>();
-                while (completed.get() < bursts) {
-                    Part p = queues.get(me).poll();
-                    if (p == null) {
-                        Thread.onSpinWait();
-                        continue;
-                    }
-                    translator.translate(p.burst().requests, p.from(), p.to(), config, shard, faults);
-                    if (p.burst().decrementAndGet() == 0) {
-                        p.burst().requests.markCompleted();
-                        completed.incrementAndGet();
-                        if (toSubmit.getAndDecrement() > 0) {
-                            submit(p.burst(), ring, queues);
+                try {
+                    while (completed.get() < bursts) {
+                        Part p = queues.get(me).poll();
+                        if (p == null) {
+                            Thread.onSpinWait();
+                            continue;
+                        }
+                        translator.translate(p.burst().requests, p.from(), p.to(), config, shard, faults);
+                        if (!faults.isEmpty()) {
+                            throw new IllegalStateException("a bare-split translation faulted: " + faults.get(0));
+                        }
+                        if (p.burst().decrementAndGet() == 0) {
+                            p.burst().requests.markCompleted();
+                            completed.incrementAndGet();
+                            if (toSubmit.getAndDecrement() > 0) {
+                                submit(p.burst(), ring, queues);
+                            }
                         }
                     }
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                    completed.set(bursts); // and the other thread stops too
                 }
+                hits.addAndGet(shard.stats().hits() + shard.stats().misses());
             }, "bare-split-" + w);
             threads[w].setDaemon(true);
             threads[w].start();
@@ -80,6 +93,14 @@ final class BareSplit {
         }
         for (Thread t : threads) {
             t.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("the bare split failed", failure.get());
+        }
+        // every request of every burst was looked up (the first of each page in each shard missed, then filled)
+        if (hits.get() != (long) bursts * requests.size()) {
+            throw new IllegalStateException("the bare split looked up " + hits.get() + " of "
+                    + (long) bursts * requests.size() + " requests");
         }
         return bursts;
     }
