@@ -39,36 +39,38 @@ public final class HashRing {
         buckets = new int[1 << BUCKET_BITS];
         for (int b = 0; b < buckets.length; b++) {
             long first = (long) b << (64 - BUCKET_BITS);
-            long lastInBucket = first + ((1L << (64 - BUCKET_BITS)) - 1);
-            int owner = search(first);
-            buckets[b] = search(lastInBucket) == owner && !pointInside(first, lastInBucket) ? owner : -1;
+            long last = first + ((1L << (64 - BUCKET_BITS)) - 1);
+            int k = firstPointAtOrAfter(first);
+            // one owner for the whole bucket unless a ring point falls inside it, before its last hash
+            boolean split = k < keys.length && Long.compareUnsigned(keys[k], last) < 0;
+            buckets[b] = split ? -1 : owners[k == keys.length ? 0 : k];
         }
-    }
-
-    /** Whether a ring point lies in {@code [first, last]} (unsigned): then the bucket has two owners' hashes. */
-    private boolean pointInside(long first, long last) {
-        for (long k : keys) {
-            if (Long.compareUnsigned(k, first) >= 0 && Long.compareUnsigned(k, last) < 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The shard serving (sid, page of iova). */
     public int indexFor(int sid, long iova) {
-        long h = mix(((long) sid << 40) ^ (iova >>> 12) * 0x9E3779B97F4A7C15L);
+        long h = hash(sid, iova);
         int owner = buckets[(int) (h >>> (64 - BUCKET_BITS))];
         return owner >= 0 ? owner : search(h);
     }
 
     /** {@link #indexFor} without the bucket table: by binary search alone (for tests). */
     int indexBySearch(int sid, long iova) {
-        return search(mix(((long) sid << 40) ^ (iova >>> 12) * 0x9E3779B97F4A7C15L));
+        return search(hash(sid, iova));
+    }
+
+    private static long hash(int sid, long iova) {
+        return mix(((long) sid << 40) ^ (iova >>> 12) * 0x9E3779B97F4A7C15L);
     }
 
     /** The owner of the first ring point at or after {@code h} (wrapping), by binary search. */
     private int search(long h) {
+        int k = firstPointAtOrAfter(h);
+        return owners[k == keys.length ? 0 : k];
+    }
+
+    /** The index of the first ring point at or after {@code h} (unsigned), or the number of points. */
+    private int firstPointAtOrAfter(long h) {
         int lo = 0;
         int hi = keys.length;
         while (lo < hi) {
@@ -79,7 +81,7 @@ public final class HashRing {
                 hi = mid;
             }
         }
-        return owners[lo == keys.length ? 0 : lo];
+        return lo;
     }
 
     /** SplitMix64's finalizer: cheap and well spread. */

@@ -52,4 +52,22 @@ public final class PartInbox {
     void later() {
         worker.tell(TranslationWorker.RING);
     }
+
+    /**
+     * One turn of the worker on a {@link TranslationWorker.Ring}: takes up to
+     * {@code max} parts, each to {@code each}, then either finds the inbox
+     * empty ({@link #drained}) or rings again for the rest ({@link #later}), so
+     * other messages are not held up behind a stream of parts.
+     */
+    void serve(int max, java.util.function.Consumer<TranslationWorker.TranslatePart> each) {
+        for (int k = 0; k < max; k++) {
+            TranslationWorker.TranslatePart part = take();
+            if (part == null) {
+                drained();
+                return;
+            }
+            each.accept(part);
+        }
+        later();
+    }
 }

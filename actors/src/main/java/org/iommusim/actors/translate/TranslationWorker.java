@@ -69,7 +69,7 @@ public final class TranslationWorker {
 
     static final Ring RING = new Ring();
 
-    /** Parts taken per {@link Ring} at most, so invalidations and other messages are not held up behind a stream. */
+    /** Parts taken per {@link Ring} at most ({@link PartInbox#serve}). */
     private static final int PARTS_PER_TURN = 64;
 
     /** A result with how it was found and the walk's descriptor reads. */
@@ -176,15 +176,18 @@ public final class TranslationWorker {
 
         Behavior<Command> running() {
             return Behaviors.receive(Command.class)
-                    .onMessage(Ring.class, r -> onRing())
+                    .onMessage(Ring.class, r -> {
+                        inbox.serve(PARTS_PER_TURN, this::onPart);
+                        return Behaviors.same();
+                    })
                     .onMessage(Translate.class, this::onTranslate)
                     .onMessage(InvalidationPort.Invalidate.class, this::onInvalidate)
                     .onMessage(IotlbJournal.Written.class, w -> {
                         writing = false;
-                        if (!acks.isEmpty() || pending.size() >= settings.fillBatch() || !flushWaiters.isEmpty()) {
+                        if (!acks.isEmpty() || !flushWaiters.isEmpty()) {
                             write();
                         } else {
-                            scheduleFlush();
+                            afterTranslations(); // a full batch goes now, a smaller one after the delay
                         }
                         flushed();
                         return Behaviors.same();
@@ -207,19 +210,6 @@ public final class TranslationWorker {
                     .onSignal(Terminated.class, t -> broken(ctx, id, "its journal failed (see the log)", shard,
                             translator, inbox))
                     .build();
-        }
-
-        private Behavior<Command> onRing() {
-            for (int k = 0; k < PARTS_PER_TURN; k++) {
-                TranslatePart part = inbox.take();
-                if (part == null) {
-                    inbox.drained();
-                    return Behaviors.same();
-                }
-                onPart(part);
-            }
-            inbox.later();
-            return Behaviors.same();
         }
 
         private void onPart(TranslatePart part) {
@@ -326,16 +316,10 @@ public final class TranslationWorker {
         return Behaviors.receive(Command.class)
                 .onMessage(Ring.class, r -> {
                     // bounded as a live turn is: a callback that submits again must not keep this turn going
-                    for (int k = 0; k < PARTS_PER_TURN; k++) {
-                        TranslatePart part = inbox.take();
-                        if (part == null) {
-                            inbox.drained();
-                            return Behaviors.same();
-                        }
+                    inbox.serve(PARTS_PER_TURN, part -> {
                         Live.terminatePart(part, reason);
                         part.done().partDone();
-                    }
-                    inbox.later();
+                    });
                     return Behaviors.same();
                 })
                 .onMessage(Translate.class, c -> {

@@ -30,8 +30,6 @@ public final class ShardTranslator {
     private final DomainLookup domains;
     private final List<IotlbEvent> fills;
     private final Map<Integer, StreamCounters> streams = new HashMap<>();
-    private int lastSid;
-    private StreamCounters last;
     // the last stream's context, reusable by the next burst while the configuration and tables are the same ones
     private ConfigCache resolvedConfig;
     private long resolvedVersion = -1;
@@ -106,10 +104,6 @@ public final class ShardTranslator {
     }
 
     private StreamCounters counters(int sid) {
-        if (last == null || sid != lastSid) {
-            last = streams.computeIfAbsent(sid, k -> new StreamCounters());
-            lastSid = sid;
-        }
-        return last;
+        return streams.computeIfAbsent(sid, k -> new StreamCounters());
     }
 }
