@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -18,7 +19,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
 import org.iommusim.actors.JournalIds;
@@ -29,6 +29,7 @@ import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.actors.smmu.StreamEntity;
 import org.iommusim.persistence.translate.StreamStats;
+import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.domain.DomainState;
 import org.iommusim.persistence.journal.JournalSettings;
@@ -64,28 +65,40 @@ import org.iommusim.protocol.translate.TranslationResult;
  * {@link #addSmmu} and find their journals.
  */
 public final class IommuSim implements AutoCloseable {
+    /**
+     * Calls in flight to one entity at most (a domain; an SMMU's command queue
+     * and event queue; an SMMU's streams): one more is refused at once with
+     * {@link ModelException.Kind#OVERLOADED}. Well below what an entity can
+     * hold while it writes (Pekko's stash keeps 4096 messages).
+     */
+    public static final int MAX_CALLS_PER_ENTITY = 1024;
+
+    private static final java.util.concurrent.atomic.AtomicLong INSIDE_SEQ = new java.util.concurrent.atomic.AtomicLong();
+
     private final ActorSystem<?> system;
     private final boolean ownsSystem;
     private final JournalSettings journal;
     private final ModelOptions options;
-    private final Spawner spawner;
+    private final ActorRef<ModelRoot.Command> root;
+    private final CompletableFuture<Void> rootStopped;
+    private final CallGate gate = new CallGate(MAX_CALLS_PER_ENTITY);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final PageTableViews domainViews = new PageTableViews();
     private final ActorRef<DomainDirectory.Command> domains;
     private final List<String> journalIds;
     private final Map<String, Smmu> smmus = new ConcurrentHashMap<>();
 
-    private interface Spawner {
-        <T> ActorRef<T> spawn(Behavior<T> behavior, String name);
-    }
-
-    private IommuSim(ActorSystem<?> system, boolean owns, JournalSettings journal, ModelOptions options, Spawner spawner) {
+    private IommuSim(ActorSystem<?> system, boolean owns, JournalSettings journal, ModelOptions options,
+            ActorRef<ModelRoot.Command> root, CompletableFuture<Void> rootStopped) {
         this.system = system;
         this.ownsSystem = owns;
         this.journal = journal;
         this.options = options;
-        this.spawner = spawner;
+        this.root = root;
+        this.rootStopped = rootStopped;
         this.journalIds = JournalIds.current(system, options.callTimeout());
-        this.domains = spawner.spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
+        this.domains = spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
                 domainViews), "domains");
         for (String id : journalIds) {
             if (id.startsWith("domain-")) {
@@ -95,33 +108,40 @@ public final class IommuSim implements AutoCloseable {
         }
     }
 
+    private <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
+        return AskPattern.<ModelRoot.Command, ActorRef<T>>ask(root,
+                r -> new ModelRoot.Spawn<>(behavior, name, Props.empty(), r), options.callTimeout(),
+                system.scheduler()).toCompletableFuture().join();
+    }
+
     /** The Pekko configuration the model needs: its journal under {@code options.dataDir()}. */
     public static Config config(ModelOptions options) {
+        Objects.requireNonNull(options, "options");
         return JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).toConfig()
                 .withFallback(ConfigFactory.load());
     }
 
-    /** Starts a model with its own ActorSystem. */
+    /**
+     * Starts a model with its own ActorSystem on the journal under
+     * {@code options.dataDir()}, recovering what it holds.
+     *
+     * @throws org.iommusim.persistence.journal.JournalUnavailableException when the directory cannot be used
+     *         (not creatable or writable, or in use by this or another process), naming the problem
+     */
     public static IommuSim start(ModelOptions options) {
+        arg(options, "options");
         JournalSettings journal = JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).prepare();
-        ActorSystem<SpawnProtocol.Command> system;
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        ActorSystem<ModelRoot.Command> system;
         try {
-            system = ActorSystem.create(SpawnProtocol.create(), "iommu-sim",
+            system = ActorSystem.create(ModelRoot.create(stopped), "iommu-sim",
                     journal.toConfig().withFallback(ConfigFactory.load()));
         } catch (RuntimeException e) {
             journal.release();
             throw e;
         }
-        Spawner spawner = new Spawner() {
-            @Override
-            public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
-                return AskPattern.<SpawnProtocol.Command, ActorRef<T>>ask(system,
-                        r -> new SpawnProtocol.Spawn<>(behavior, name, Props.empty(), r), options.callTimeout(),
-                        system.scheduler()).toCompletableFuture().join();
-            }
-        };
         try {
-            return new IommuSim(system, true, journal, options, spawner);
+            return new IommuSim(system, true, journal, options, system, stopped);
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
@@ -131,59 +151,82 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
-     * Runs the model inside the caller's ActorSystem (as system actors), whose
-     * configuration must include {@link #config}; the caller keeps ownership of
-     * the system and its journal directory.
+     * Runs the model inside the caller's ActorSystem (under one system actor),
+     * whose configuration must include {@link #config}; the caller keeps
+     * ownership of the system and its journal directory. {@link #close} stops
+     * the model's actors; a later {@code inside} on the same system starts a
+     * new model.
      */
     public static IommuSim inside(ActorSystem<?> system, ModelOptions options) {
-        Spawner spawner = new Spawner() {
-            @Override
-            public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
-                return system.systemActorOf(behavior, "iommu-sim-" + name, Props.empty());
-            }
-        };
-        return new IommuSim(system, false, null, options, spawner);
+        arg(system, "system");
+        arg(options, "options");
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        ActorRef<ModelRoot.Command> root = system.systemActorOf(ModelRoot.create(stopped),
+                "iommu-sim-" + INSIDE_SEQ.incrementAndGet(), Props.empty());
+        try {
+            return new IommuSim(system, false, null, options, root, stopped);
+        } catch (RuntimeException e) {
+            root.tell(new ModelRoot.Stop());
+            throw e;
+        }
     }
 
     // ---- SMMUs --------------------------------------------------------------
 
     /** Adds (or, after a restart, re-attaches) SMMU {@code smmu-<index>} with these capabilities. */
     public Smmu addSmmu(int index, SmmuCapabilities caps) {
+        if (index < 0) {
+            throw new IllegalArgumentException("an SMMU index is 0 or more, got " + index);
+        }
+        arg(caps, "caps");
+        gate.ensureOpen();
         String id = "smmu-" + index;
         if (smmus.containsKey(id)) {
-            throw new ModelException("DUPLICATE_SMMU", id + " is already added");
+            throw new ModelException(ModelException.Kind.DUPLICATE_SMMU, id + " is already added");
         }
         SmmuNode.Handles handles = new SmmuNode.Handles();
         SmmuNode.Setup setup = new SmmuNode.Setup(id, caps, SmmuEntity.Settings.fromConfig(system.settings().config()),
                 TranslationWorker.Settings.defaults(), options.workersPerSmmu(), options.maxBurst(),
                 SmmuNode.streamsOf(id, journalIds), List.of());
-        ActorRef<SmmuNode.Command> node = spawner.spawn(SmmuNode.create(setup, handles, domainViews), id);
+        ActorRef<SmmuNode.Command> node = spawn(SmmuNode.create(setup, handles, domainViews), id);
         Smmu smmu = new Smmu(id, caps, node, handles);
         join(smmuStateAsync(smmu)); // recovered and serving
         smmus.put(id, smmu);
         return smmu;
     }
 
+    /** The SMMU added as {@code id} ({@code smmu-<n>}); fails with UNKNOWN_SMMU if there is none. */
     public Smmu smmu(String id) {
+        arg(id, "id");
         Smmu s = smmus.get(id);
         if (s == null) {
-            throw new ModelException("UNKNOWN_SMMU", "no SMMU " + id + "; added: " + smmus.keySet());
+            throw new ModelException(ModelException.Kind.UNKNOWN_SMMU, "no SMMU " + id + "; added: " + smmus.keySet());
         }
         return s;
     }
 
     // ---- domains ------------------------------------------------------------
 
+    /**
+     * Allocates domain {@code id} with {@code spec} for use on {@code on}; completes
+     * with the journal sequence number of the allocation, or fails with the
+     * allocation rule's kind (ALREADY_ALLOCATED, STAGE_UNSUPPORTED, ...).
+     */
     public CompletionStage<Long> allocateDomainAsync(DomainId id, DomainSpec spec, Smmu on) {
-        return this.<DomainEntity.Reply>ask(domains, r -> new DomainDirectory.Allocate(id, spec, on.capabilities(), r))
-                .thenApply(IommuSim::done);
+        arg(id, "id");
+        arg(spec, "spec");
+        arg(on, "on");
+        return gate.call(id, () -> this.<DomainEntity.Reply>ask(domains,
+                r -> new DomainDirectory.Allocate(id, spec, on.capabilities(), r)).thenApply(IommuSim::done));
     }
 
     public long allocateDomain(DomainId id, DomainSpec spec, Smmu on) {
         return join(allocateDomainAsync(id, spec, on));
     }
 
+    /** Maps a scatter-gather batch, all or nothing; completes with the event's sequence number once durable. */
     public CompletionStage<Long> mapAsync(DomainId id, MapBatch batch) {
+        arg(batch, "batch");
         return domainCall(id, r -> new DomainEntity.Map(batch, r));
     }
 
@@ -191,7 +234,9 @@ public final class IommuSim implements AutoCloseable {
         return join(mapAsync(id, batch));
     }
 
+    /** Unmaps a scatter-gather batch, all or nothing; completes with the event's sequence number once durable. */
     public CompletionStage<Long> unmapAsync(DomainId id, UnmapBatch batch) {
+        arg(batch, "batch");
         return domainCall(id, r -> new DomainEntity.Unmap(batch, r));
     }
 
@@ -199,6 +244,7 @@ public final class IommuSim implements AutoCloseable {
         return join(unmapAsync(id, batch));
     }
 
+    /** Frees the domain (its id is never reused); completes with the event's sequence number. */
     public CompletionStage<Long> freeDomainAsync(DomainId id) {
         return domainCall(id, DomainEntity.Free::new);
     }
@@ -209,12 +255,14 @@ public final class IommuSim implements AutoCloseable {
 
     /** The domain's published page table (immutable), if it is allocated. */
     public java.util.Optional<PageTable> pageTable(DomainId id) {
+        arg(id, "id");
         return domainViews.get(id);
     }
 
     private CompletionStage<Long> domainCall(DomainId id, Function<ActorRef<DomainEntity.Reply>, DomainEntity.Command> f) {
-        return this.<DomainEntity.Reply>ask(domains, r -> new DomainDirectory.Deliver(id, f.apply(r)))
-                .thenApply(IommuSim::done);
+        arg(id, "id");
+        return gate.call(id, () -> this.<DomainEntity.Reply>ask(domains, r -> new DomainDirectory.Deliver(id, f.apply(r)))
+                .thenApply(IommuSim::done));
     }
 
     private static long done(DomainEntity.Reply reply) {
@@ -223,12 +271,14 @@ public final class IommuSim implements AutoCloseable {
         }
         DomainEntity.Refused r = (DomainEntity.Refused) reply;
         String kind = r.error().pageTable() != null ? r.error().pageTable().kind().name() : r.error().kind().name();
-        throw new ModelException(kind, r.error().message());
+        throw new ModelException(ModelException.Kind.named(kind), r.error().message());
     }
 
     // ---- streams ------------------------------------------------------------
 
+    /** Writes the STE of {@code sid} into stream-table memory (effective after CFGI_STE and CMD_SYNC). */
     public CompletionStage<Long> writeSteAsync(Smmu smmu, int sid, Ste ste) {
+        arg(ste, "ste");
         return streamCall(smmu, sid, r -> new StreamEntity.WriteSte(ste, r));
     }
 
@@ -236,7 +286,9 @@ public final class IommuSim implements AutoCloseable {
         return join(writeSteAsync(smmu, sid, ste));
     }
 
+    /** Writes CD {@code ssid} of {@code sid} into memory (effective after CFGI_CD or CFGI_STE and CMD_SYNC). */
     public CompletionStage<Long> writeCdAsync(Smmu smmu, int sid, int ssid, Cd cd) {
+        arg(cd, "cd");
         return streamCall(smmu, sid, r -> new StreamEntity.WriteCd(ssid, cd, r));
     }
 
@@ -246,29 +298,44 @@ public final class IommuSim implements AutoCloseable {
 
     private CompletionStage<Long> streamCall(Smmu smmu, int sid,
             Function<ActorRef<StreamEntity.Reply>, StreamEntity.Command> f) {
-        return this.<StreamEntity.Reply>ask(smmu.node, r -> new SmmuNode.ToStream(sid, f.apply(r))).thenApply(reply -> {
-            if (reply instanceof StreamEntity.Written w) {
-                return w.sequenceNr();
-            }
-            throw new ModelException("STREAM_REFUSED", ((StreamEntity.Refused) reply).reason());
-        });
+        arg(smmu, "smmu");
+        return gate.call(smmu.id() + "/streams", () -> this.<StreamEntity.Reply>ask(smmu.node,
+                r -> new SmmuNode.ToStream(sid, f.apply(r))).thenApply(reply -> {
+                    if (reply instanceof StreamEntity.Written w) {
+                        return w.sequenceNr();
+                    }
+                    throw new ModelException(ModelException.Kind.STREAM_REFUSED,
+                            ((StreamEntity.Refused) reply).reason());
+                }));
     }
 
     // ---- command queue ------------------------------------------------------
 
     /** Writes entries at PROD; completes with the new producer index, or fails with QUEUE_FULL. */
     public CompletionStage<Long> submitRawAsync(Smmu smmu, List<RawCommand> entries) {
-        return this.<SmmuEntity.SubmitReply>ask(smmu.node, r -> new SmmuNode.ToSmmu(new SmmuEntity.Submit(entries, r)))
-                .thenApply(IommuSim::accepted);
+        arg(entries, "entries");
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i) == null) {
+                throw new IllegalArgumentException("entry " + i + " of the submission is null");
+            }
+        }
+        List<RawCommand> copy = List.copyOf(entries);
+        return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.Submit(copy, r)).thenApply(IommuSim::accepted);
     }
 
     public long submitRaw(Smmu smmu, List<RawCommand> entries) {
         return join(submitRawAsync(smmu, entries));
     }
 
+    /** Encodes and submits commands ({@link #submitRawAsync}). */
     public CompletionStage<Long> submitAsync(Smmu smmu, List<? extends Command> commands) {
+        arg(commands, "commands");
         List<RawCommand> raws = new ArrayList<>(commands.size());
-        for (Command c : commands) {
+        for (int i = 0; i < commands.size(); i++) {
+            Command c = commands.get(i);
+            if (c == null) {
+                throw new IllegalArgumentException("command " + i + " of the submission is null");
+            }
             raws.add(c.encode());
         }
         return submitRawAsync(smmu, raws);
@@ -284,14 +351,18 @@ public final class IommuSim implements AutoCloseable {
      * halts at or before it.
      */
     public CompletionStage<Long> awaitConsumedAsync(Smmu smmu, long index) {
-        return this.<SmmuEntity.ConsumeReply>ask(smmu.node,
-                r -> new SmmuNode.ToSmmu(new SmmuEntity.AwaitConsumed(index, r))).thenApply(reply -> {
-            if (reply instanceof SmmuEntity.ConsumedPast c) {
-                return c.cons();
-            }
-            var e = ((SmmuEntity.QueueHalted) reply).error();
-            throw new ModelException("CERROR_" + e.code(), "command queue halted at entry " + e.index() + ": " + e.reason());
-        });
+        if (index < 0) {
+            throw new IllegalArgumentException("a queue index is 0 or more, got " + index);
+        }
+        return this.<SmmuEntity.ConsumeReply>smmuCall(smmu, r -> new SmmuEntity.AwaitConsumed(index, r))
+                .thenApply(reply -> {
+                    if (reply instanceof SmmuEntity.ConsumedPast c) {
+                        return c.cons();
+                    }
+                    var e = ((SmmuEntity.QueueHalted) reply).error();
+                    throw new ModelException(ModelException.Kind.named("CERROR_" + e.code()),
+                            "command queue halted at entry " + e.index() + ": " + e.reason());
+                });
     }
 
     public long awaitConsumed(Smmu smmu, long index) {
@@ -307,13 +378,18 @@ public final class IommuSim implements AutoCloseable {
         return join(submitAndWaitAsync(smmu, commands));
     }
 
+    /** Acknowledges a CERROR and resumes; {@code replacement} (or null) overwrites the bad entry first. */
     public CompletionStage<Long> resumeAsync(Smmu smmu, RawCommand replacement) {
-        return this.<SmmuEntity.SubmitReply>ask(smmu.node,
-                r -> new SmmuNode.ToSmmu(new SmmuEntity.Resume(replacement, r))).thenApply(IommuSim::accepted);
+        return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.Resume(replacement, r)).thenApply(IommuSim::accepted);
     }
 
     public long resume(Smmu smmu, RawCommand replacement) {
         return join(resumeAsync(smmu, replacement));
+    }
+
+    private <T> CompletableFuture<T> smmuCall(Smmu smmu, Function<ActorRef<T>, SmmuEntity.Command> f) {
+        arg(smmu, "smmu");
+        return gate.call(smmu.id(), () -> this.<T>ask(smmu.node, r -> new SmmuNode.ToSmmu(f.apply(r))));
     }
 
     private static long accepted(SmmuEntity.SubmitReply reply) {
@@ -321,11 +397,12 @@ public final class IommuSim implements AutoCloseable {
             return a.prod();
         }
         String reason = ((SmmuEntity.Rejected) reply).reason();
-        throw new ModelException(reason.startsWith("queue full") ? "QUEUE_FULL" : "REJECTED", reason);
+        throw new ModelException(reason.startsWith("queue full") ? ModelException.Kind.QUEUE_FULL
+                : ModelException.Kind.REJECTED, reason);
     }
 
     public CompletionStage<SmmuState> smmuStateAsync(Smmu smmu) {
-        return ask(smmu.node, r -> new SmmuNode.ToSmmu(new SmmuEntity.GetState(r)));
+        return smmuCall(smmu, SmmuEntity.GetState::new);
     }
 
     public SmmuState smmuState(Smmu smmu) {
@@ -336,13 +413,19 @@ public final class IommuSim implements AutoCloseable {
 
     /** The hot path: a long-lived port for bursts and single requests with callbacks (see {@link TranslationPort}). */
     public TranslationPort translationPort(Smmu smmu) {
-        return new TranslationPort(smmu, smmu.handles.pool());
+        arg(smmu, "smmu");
+        gate.ensureOpen();
+        return new TranslationPort(smmu, smmu.handles.pool(), gate);
     }
 
     /** Completes on a model thread; fails with TIMEOUT after the call timeout (the port has no timer: it is faster). */
     public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
-        CompletableFuture<TranslationResult> f = new CompletableFuture<>();
-        smmu.handles.pool().translate(request, o -> f.complete(o.result()));
+        arg(smmu, "smmu");
+        arg(request, "request");
+        CompletableFuture<TranslationResult> f = gate.track(new CompletableFuture<>());
+        if (!f.isDone()) {
+            smmu.handles.pool().translate(request, o -> f.complete(o.result()));
+        }
         return bounded(f, "translation");
     }
 
@@ -352,8 +435,12 @@ public final class IommuSim implements AutoCloseable {
 
     /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */
     public CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
-        CompletableFuture<TranslationWorker.Traced> f = new CompletableFuture<>();
-        smmu.handles.pool().translate(request, o -> f.complete(TranslationWorker.Traced.of(o)));
+        arg(smmu, "smmu");
+        arg(request, "request");
+        CompletableFuture<TranslationWorker.Traced> f = gate.track(new CompletableFuture<>());
+        if (!f.isDone()) {
+            smmu.handles.pool().translate(request, o -> f.complete(TranslationWorker.Traced.of(o)));
+        }
         return bounded(f, "translation");
     }
 
@@ -367,14 +454,24 @@ public final class IommuSim implements AutoCloseable {
      * port is the faster one.
      */
     public CompletionStage<List<TranslationResult>> translateBurstAsync(Smmu smmu, List<TranslationRequest> requests) {
+        arg(smmu, "smmu");
+        arg(requests, "requests");
         int max = smmu.handles.pool().maxBurst();
         if (requests.isEmpty() || requests.size() > max) {
-            return CompletableFuture.failedFuture(new ModelException("BURST_TOO_LARGE",
+            return CompletableFuture.failedFuture(new ModelException(ModelException.Kind.BURST_TOO_LARGE,
                     "a burst holds 1 to " + max + " requests, got " + requests.size()));
         }
         TranslationBurst burst = new TranslationBurst(requests.size());
-        requests.forEach(burst::add);
-        return bounded(translationPort(smmu).submit(burst), "burst translation").thenApply(b -> {
+        for (int i = 0; i < requests.size(); i++) {
+            burst.add(arg(requests.get(i), "request " + i));
+        }
+        CompletableFuture<TranslationBurst> answered;
+        try {
+            answered = translationPort(smmu).submit(burst);
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return bounded(answered, "burst translation").thenApply(b -> {
             List<TranslationResult> out = new ArrayList<>(b.size());
             for (int i = 0; i < b.size(); i++) {
                 out.add(b.result(i));
@@ -389,8 +486,12 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- event queue and statistics -------------------------------------------
 
+    /** Up to {@code max} queued fault records, oldest first, without consuming them. */
     public CompletionStage<List<SmmuEvent>> readEventsAsync(Smmu smmu, int max) {
-        return this.<SmmuEntity.EventQueueView>ask(smmu.node, r -> new SmmuNode.ToSmmu(new SmmuEntity.ReadEvents(max, r)))
+        if (max < 0) {
+            throw new IllegalArgumentException("max is 0 or more, got " + max);
+        }
+        return this.<SmmuEntity.EventQueueView>smmuCall(smmu, r -> new SmmuEntity.ReadEvents(max, r))
                 .thenApply(SmmuEntity.EventQueueView::records);
     }
 
@@ -398,19 +499,25 @@ public final class IommuSim implements AutoCloseable {
         return join(readEventsAsync(smmu, max));
     }
 
+    /** Consumes the first {@code count} queued records (persisted); completes with the command queue's PROD. */
     public CompletionStage<Long> acknowledgeEventsAsync(Smmu smmu, int count) {
-        return this.<SmmuEntity.SubmitReply>ask(smmu.node,
-                r -> new SmmuNode.ToSmmu(new SmmuEntity.AcknowledgeEvents(count, r))).thenApply(IommuSim::accepted);
+        if (count < 0) {
+            throw new IllegalArgumentException("count is 0 or more, got " + count);
+        }
+        return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.AcknowledgeEvents(count, r)).thenApply(IommuSim::accepted);
     }
 
     public long acknowledgeEvents(Smmu smmu, int count) {
         return join(acknowledgeEventsAsync(smmu, count));
     }
 
+    /** The translation pool's counters: IOTLB hits, misses, fills, evictions, invalidations, per stream. */
     public CompletionStage<SmmuStatistics> statisticsAsync(Smmu smmu) {
+        arg(smmu, "smmu");
         List<CompletableFuture<TranslationWorker.ShardReport>> reports = new ArrayList<>();
         for (var w : smmu.handles.pool().workers()) {
-            reports.add(this.<TranslationWorker.ShardReport>ask(w, TranslationWorker.GetShard::new).toCompletableFuture());
+            reports.add(gate.call(smmu.id() + "/pool",
+                    () -> this.<TranslationWorker.ShardReport>ask(w, TranslationWorker.GetShard::new)));
         }
         return CompletableFuture.allOf(reports.toArray(new CompletableFuture[0])).thenApply(v -> {
             long hits = 0, misses = 0, fills = 0, evictions = 0, removed = 0;
@@ -441,34 +548,58 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- lifecycle ------------------------------------------------------------
 
+    /** True once {@link #close} has been called (or the journal failed): calls are refused. */
+    public boolean isClosed() {
+        return gate.isStopped();
+    }
+
     /**
-     * Stops the model (and its ActorSystem, if it owns one) and releases the
-     * journal directory. The IOTLB shards first write the fills they hold
-     * back for a batch, so a clean stop loses none (a crash may: an IOTLB may
-     * always forget an entry).
+     * Stops the model and releases its journal directory; idempotent (a second
+     * call returns once the first has finished). From the start of the close,
+     * every pending call fails with CLOSED, and every later call fails at once
+     * with CLOSED; translations in flight are answered as terminated (a port's
+     * future fails with CLOSED). The IOTLB shards first write the fills they
+     * hold back for a batch, so a clean stop loses none (a crash may: an IOTLB
+     * may always forget an entry). With its own ActorSystem the system is
+     * terminated; inside the caller's, the model's actors are stopped.
      */
     @Override
     public void close() {
-        List<CompletableFuture<Void>> flushed = new ArrayList<>();
-        for (Smmu s : smmus.values()) {
-            for (var w : s.handles.pool().workers()) {
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                w.tell(new TranslationWorker.Flush(() -> f.complete(null)));
-                flushed.add(f);
-            }
+        if (!closing.compareAndSet(false, true)) {
+            awaitQuietly(closed);
+            return;
         }
         try {
-            CompletableFuture.allOf(flushed.toArray(new CompletableFuture[0]))
-                    .get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            gate.stop(ModelException.Kind.CLOSED, "the model is closed");
+            for (Smmu s : smmus.values()) {
+                TranslationPool pool = s.handles.pool();
+                if (pool != null) {
+                    awaitQuietly(pool.close("the model is closed"));
+                }
+            }
+            if (ownsSystem) {
+                system.terminate();
+                awaitQuietly(system.getWhenTerminated().toCompletableFuture());
+            } else {
+                root.tell(new ModelRoot.Stop());
+                awaitQuietly(rootStopped);
+            }
+        } finally {
+            if (journal != null) {
+                journal.release();
+            }
+            closed.complete(null);
+        }
+    }
+
+    /** Waits for {@code f} at most the call timeout; a close never hangs on the model. */
+    private void awaitQuietly(CompletionStage<?> f) {
+        try {
+            f.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // stop anyway: what was not written is only fills, which an IOTLB may forget
-        }
-        if (ownsSystem) {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().join();
-            journal.release();
+            // stop anyway: what was not written is only IOTLB fills, which a cache may forget
         }
     }
 
@@ -510,9 +641,10 @@ public final class IommuSim implements AutoCloseable {
         return f.orTimeout(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof TimeoutException) {
-                throw new ModelException("TIMEOUT", "no answer to the " + what + " within " + options.callTimeout());
+                throw new ModelException(ModelException.Kind.TIMEOUT,
+                        "no answer to the " + what + " within " + options.callTimeout());
             }
-            throw e instanceof RuntimeException r ? r : new CompletionException(e);
+            throw gate.failure(cause);
         });
     }
 
@@ -521,27 +653,30 @@ public final class IommuSim implements AutoCloseable {
         try {
             return stage.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ModelException("TIMEOUT", "no answer to the " + what + " within " + options.callTimeout());
+            throw new ModelException(ModelException.Kind.TIMEOUT,
+                    "no answer to the " + what + " within " + options.callTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModelException("INTERRUPTED", "interrupted while waiting for the " + what);
+            throw new ModelException(ModelException.Kind.INTERRUPTED, "interrupted while waiting for the " + what);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new CompletionException(e.getCause());
+            throw gate.failure(e);
         }
     }
 
-    private static <T> T join(CompletionStage<T> stage) {
+    /** Waits for a call; its future always completes (ask timeout, answer, or the model stopping). */
+    private <T> T join(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            throw gate.failure(e);
         }
     }
 
+    /** A null argument is refused on the caller's thread, before any actor sees it. */
+    private static <T> T arg(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
 }

@@ -29,10 +29,12 @@ import org.iommusim.protocol.translate.TranslationResult;
 public final class TranslationPort {
     private final Smmu smmu;
     private final TranslationPool pool;
+    private final CallGate gate;
 
-    TranslationPort(Smmu smmu, TranslationPool pool) {
+    TranslationPort(Smmu smmu, TranslationPool pool, CallGate gate) {
         this.smmu = smmu;
         this.pool = pool;
+        this.gate = gate;
     }
 
     public Smmu smmu() {
@@ -53,31 +55,55 @@ public final class TranslationPort {
      * Translates every request of {@code burst}, then runs {@code onDone} with
      * the burst, answered. Refused with a {@link ModelException}:
      * BURST_EMPTY, BURST_TOO_LARGE (more than {@link #maxBurst()} requests),
-     * BURST_IN_FLIGHT (submitted and not yet completed).
+     * BURST_IN_FLIGHT (submitted and not yet completed), CLOSED (the model is
+     * closed). A burst in flight when the model closes is answered with every
+     * request terminated ("the model is closed").
      */
     public void submit(TranslationBurst burst, Consumer<? super TranslationBurst> onDone) {
+        if (burst == null || onDone == null) {
+            throw new IllegalArgumentException(burst == null ? "burst must not be null" : "onDone must not be null");
+        }
+        gate.ensureOpen();
         if (burst.isEmpty()) {
-            throw new ModelException("BURST_EMPTY", "a burst holds 1 to " + pool.maxBurst() + " requests, got 0");
+            throw new ModelException(ModelException.Kind.BURST_EMPTY, "a burst holds 1 to " + pool.maxBurst() + " requests, got 0");
         }
         if (burst.size() > pool.maxBurst()) {
-            throw new ModelException("BURST_TOO_LARGE",
+            throw new ModelException(ModelException.Kind.BURST_TOO_LARGE,
                     "a burst holds 1 to " + pool.maxBurst() + " requests, got " + burst.size());
         }
         if (burst.isSubmitted()) {
-            throw new ModelException("BURST_IN_FLIGHT", "the burst is submitted and not yet completed");
+            throw new ModelException(ModelException.Kind.BURST_IN_FLIGHT, "the burst is submitted and not yet completed");
         }
         pool.submit(burst, onDone);
     }
 
-    /** {@link #submit(TranslationBurst, Consumer)} with a future; it completes on a model thread. */
+    /**
+     * {@link #submit(TranslationBurst, Consumer)} with a future; it completes on
+     * a model thread, or fails with CLOSED if the model closes first.
+     */
     public CompletableFuture<TranslationBurst> submit(TranslationBurst burst) {
         CompletableFuture<TranslationBurst> f = new CompletableFuture<>();
-        submit(burst, f::complete);
-        return f;
+        submit(burst, b -> {
+            ModelException stopped = gate.refusal();
+            if (stopped != null) {
+                f.completeExceptionally(stopped);
+            } else {
+                f.complete(b);
+            }
+        });
+        return gate.track(f);
     }
 
-    /** One request; {@code onDone} gets its result on a model thread. */
+    /**
+     * One request; {@code onDone} gets its result on a model thread (terminated,
+     * "the model is closed", if the model closes first). Refused with CLOSED
+     * once the model is closed.
+     */
     public void translate(TranslationRequest request, Consumer<? super TranslationResult> onDone) {
+        if (request == null || onDone == null) {
+            throw new IllegalArgumentException(request == null ? "request must not be null" : "onDone must not be null");
+        }
+        gate.ensureOpen();
         pool.translate(request, o -> onDone.accept(o.result()));
     }
 }

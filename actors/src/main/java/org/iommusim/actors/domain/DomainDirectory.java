@@ -1,6 +1,5 @@
 package org.iommusim.actors.domain;
 
-import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -8,7 +7,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.iommusim.persistence.domain.DomainState;
+import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.DomainSpec;
@@ -31,10 +30,6 @@ public final class DomainDirectory extends AbstractBehavior<DomainDirectory.Comm
     /** Deliver a command to a domain (map, unmap, free, get state). */
     public record Deliver(DomainId id, DomainEntity.Command command) implements Command {}
 
-    private record ParentResolved(Allocate request, Optional<DomainSpec> parent) implements Command {}
-
-    private static final Duration PARENT_LOOKUP = Duration.ofSeconds(30);
-
     private final DomainEntity.Settings settings;
     private final PageTableViews views;
 
@@ -52,7 +47,6 @@ public final class DomainDirectory extends AbstractBehavior<DomainDirectory.Comm
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Allocate.class, this::onAllocate)
-                .onMessage(ParentResolved.class, this::onParentResolved)
                 .onMessage(Deliver.class, d -> {
                     domain(d.id()).tell(d.command());
                     return this;
@@ -60,24 +54,16 @@ public final class DomainDirectory extends AbstractBehavior<DomainDirectory.Comm
                 .build();
     }
 
+    /**
+     * A nested domain's parent is read from the published views, which hold
+     * exactly the allocated domains (a domain publishes before it answers), so
+     * no message goes to the parent and nothing waits in its stash.
+     */
     private Behavior<Command> onAllocate(Allocate a) {
-        if (a.spec().parent() == null) {
-            domain(a.id()).tell(new DomainEntity.Allocate(a.spec(), a.caps(), Optional.empty(), a.replyTo()));
-            return this;
-        }
-        getContext().ask(DomainState.class, domain(a.spec().parent()), PARENT_LOOKUP, DomainEntity.GetState::new,
-                (state, failure) -> new ParentResolved(a, state == null ? Optional.empty() : specOf(state)));
+        Optional<DomainSpec> parent = a.spec().parent() == null ? Optional.empty()
+                : views.get(a.spec().parent()).map(PageTable::spec);
+        domain(a.id()).tell(new DomainEntity.Allocate(a.spec(), a.caps(), parent, a.replyTo()));
         return this;
-    }
-
-    private Behavior<Command> onParentResolved(ParentResolved r) {
-        Allocate a = r.request();
-        domain(a.id()).tell(new DomainEntity.Allocate(a.spec(), a.caps(), r.parent(), a.replyTo()));
-        return this;
-    }
-
-    private static Optional<DomainSpec> specOf(DomainState state) {
-        return state instanceof DomainState.Active active ? Optional.of(active.spec()) : Optional.empty();
     }
 
     private ActorRef<DomainEntity.Command> domain(DomainId id) {

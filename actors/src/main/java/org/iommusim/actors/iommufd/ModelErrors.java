@@ -13,7 +13,7 @@ final class ModelErrors {
     private ModelErrors() {}
 
     static IommufdException of(ModelException e) {
-        return new IommufdException(errnoOf(e.kind()), e.getMessage());
+        return new IommufdException(errnoOf(e.kind().name()), e.getMessage());
     }
 
     static Errno errnoOf(String kind) {

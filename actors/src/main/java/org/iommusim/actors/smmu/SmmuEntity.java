@@ -54,15 +54,22 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     public record Submit(List<RawCommand> entries, ActorRef<SubmitReply> replyTo) implements Command {}
 
     /**
-     * Several producers' submissions, gathered by the node while a write was in
-     * flight: each is accepted or refused on its own, in order, and all accepted
-     * ones go to the journal, with what the consumer then takes, in one atomic
-     * write (group commit); {@code done} hears when that write is complete.
+     * Requests gathered by the node, in arrival order, handled as one turn:
+     * each is decided on the state the ones before it left, every change goes
+     * to the journal in one atomic write (group commit), and the answers go out
+     * after it, in order; {@code done} hears when that write is complete. The
+     * node sends the next batch only then, so requests never pile up in this
+     * entity's stash.
      */
-    public record SubmitAll(List<Submit> submissions, ActorRef<WriteDone> done) implements Command {}
+    public record Batch(List<Command> commands, ActorRef<BatchDone> done) implements Command {}
 
-    /** The write for a {@link SubmitAll} is complete (or nothing needed writing). */
-    public record WriteDone() {}
+    /** The write for a {@link Batch} is complete (or nothing needed writing). */
+    public record BatchDone() {}
+
+    /** Fault records wait in the SMMU's {@link FaultChannel}: take them all (one message, however many). */
+    public record FaultsPending() implements Command {
+        static final FaultsPending INSTANCE = new FaultsPending();
+    }
 
     /** Answer once the consumer has passed entry {@code index} (or the queue halts at or before it). */
     public record AwaitConsumed(long index, ActorRef<ConsumeReply> replyTo) implements Command {}
@@ -88,7 +95,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     /** Receive a notice for each completed CMD_SYNC with CS=IRQ (the MSI write) or CS=SEV. */
     public record ListenForSyncs(ActorRef<SyncNotice> listener) implements Command {}
 
-    /** Offer fault records to the event queue (from translation). */
+    /** Offer fault records to the event queue in order (translation uses the {@link FaultChannel} instead). */
     public record RecordFaults(List<SmmuEvent> records) implements Command {}
 
     /** Read up to {@code max} queued fault records (without consuming them). */
@@ -155,10 +162,13 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     private final Map<ActorRef<InvalidationPort.Invalidate>, Long> acked = new HashMap<>();
     private final List<AwaitConsumed> waiters = new ArrayList<>();
     private final List<ActorRef<SyncNotice>> listeners = new ArrayList<>();
+    private final FaultChannel faults;
 
     private SmmuEntity(ActorContext<Command> ctx, String id, SmmuCapabilities caps, StreamMemoryView memory,
-            SmmuViews views, Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers) {
+            SmmuViews views, Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers,
+            FaultChannel faults) {
         super(PersistenceId.ofUniqueId(id));
+        this.faults = faults;
         this.ctx = ctx;
         this.id = id;
         this.caps = caps;
@@ -177,7 +187,16 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
      */
     public static Behavior<Command> create(String id, SmmuCapabilities caps, StreamMemoryView memory, SmmuViews views,
             Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers) {
-        return Behaviors.setup(ctx -> new SmmuEntity(ctx, id, caps, memory, views, settings, subscribers));
+        return create(id, caps, memory, views, settings, subscribers, new FaultChannel(caps.eventQueueCapacity()));
+    }
+
+    /** As above, with the channel through which translation offers fault records. */
+    public static Behavior<Command> create(String id, SmmuCapabilities caps, StreamMemoryView memory, SmmuViews views,
+            Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers, FaultChannel faults) {
+        return Behaviors.setup(ctx -> {
+            faults.attach(ctx.getSelf());
+            return new SmmuEntity(ctx, id, caps, memory, views, settings, subscribers, faults);
+        });
     }
 
     @Override
@@ -194,83 +213,129 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     @Override
     public CommandHandler<Command, SmmuChange, SmmuState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
-                .onCommand(Submit.class, this::onSubmit)
-                .onCommand(SubmitAll.class, this::onSubmitAll)
-                .onCommand(Resume.class, this::onResume)
-                .onCommand(ContinueConsumption.class, (s, c) -> consume(s, List.of(), null))
-                .onCommand(InvalidationsApplied.class, this::onApplied)
-                .onCommand(AwaitConsumed.class, this::onAwait)
-                .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), s))
-                .onCommand(Subscribe.class, this::onSubscribe)
-                .onCommand(Unsubscribe.class, (s, c) -> {
-                    acked.remove(c.subscriber());
-                    return consume(s, List.of(), null);
+                .onCommand(Batch.class, (s, b) -> turn(s, b.commands(), b.done()))
+                .onCommand(FaultsPending.class, this::onFaultsPending)
+                .onCommand(InvalidationsApplied.class, (s, a) -> {
+                    acked.computeIfPresent(a.subscriber(), (k, v) -> Math.max(v, a.upToSeq()));
+                    return turn(s, List.of(), null);
                 })
-                .onCommand(ListenForSyncs.class, (s, c) -> {
-                    listeners.add(c.listener());
-                    return Effect().none();
-                })
-                .onCommand(RecordFaults.class, (s, c) -> {
-                    if (c.records().isEmpty()) {
-                        return Effect().none();
-                    }
-                    List<SmmuChange> events = new ArrayList<>(configuredPrefix(s));
-                    events.add(new SmmuChange.FaultsRecorded(c.records()));
-                    return Effect().persist(events);
-                })
-                .onCommand(ReadEvents.class, (s, c) -> Effect().reply(c.replyTo(), view(s.events(), c.max())))
-                .onCommand(AcknowledgeEvents.class, (s, c) -> decided(s.decideConsumeEvents(c.count()), c.replyTo()))
-                .onCommand(AcknowledgeOverflow.class, (s, c) -> !s.events().overflow()
-                        ? Effect().reply(c.replyTo(), new Rejected("the event queue has not overflowed"))
-                        : Effect().persist(new SmmuChange.OverflowAcknowledged())
-                                .thenReply(c.replyTo(), st -> new Accepted(st.queue().prod())))
-                .build();
+                .onCommand(ContinueConsumption.class, (s, c) -> turn(s, List.of(), null))
+                .onAnyCommand((s, c) -> turn(s, List.of(c), null));
     }
 
-    private Effect<SmmuChange, SmmuState> onSubmit(SmmuState s, Submit c) {
-        List<SmmuChange> prefix = configuredPrefix(s);
-        SmmuDecision d = (prefix.isEmpty() ? s : s.apply(prefix.get(0))).decideSubmit(c.entries());
-        if (d instanceof SmmuDecision.Reject r) {
-            return Effect().reply(c.replyTo(), new Rejected(r.reason()));
+    /**
+     * One turn: every request decided in order on the state the ones before it
+     * left, then whatever the consumer can take, all persisted as one atomic
+     * write; the answers and the consumed TLBIs go out after the write, in
+     * order. A turn with nothing to write answers at once.
+     */
+    private Effect<SmmuChange, SmmuState> turn(SmmuState s, List<Command> requests, ActorRef<BatchDone> done) {
+        Turn t = new Turn(s);
+        for (Command c : requests) {
+            fold(t, c);
         }
-        List<SmmuChange> leading = new ArrayList<>(prefix);
-        leading.addAll(((SmmuDecision.Accept) d).events());
-        return consume(s, leading, c.replyTo());
+        consume(t);
+        EffectBuilder<SmmuChange, SmmuState> effect = t.events.isEmpty() ? Effect().none() : Effect().persist(t.events);
+        return effect.thenRun(st -> {
+            t.after.forEach(a -> a.accept(st));
+            finish(st, t.consumedAny);
+            if (done != null) {
+                done.tell(new BatchDone());
+            }
+        });
     }
 
-    private Effect<SmmuChange, SmmuState> onSubmitAll(SmmuState s, SubmitAll all) {
-        List<SmmuChange> leading = new ArrayList<>(configuredPrefix(s));
-        SmmuState state = leading.isEmpty() ? s : s.apply(leading.get(0));
-        List<ActorRef<SubmitReply>> accepted = new ArrayList<>();
-        List<Long> prods = new ArrayList<>();
-        for (Submit sub : all.submissions()) {
-            SmmuDecision d = state.decideSubmit(sub.entries());
-            if (d instanceof SmmuDecision.Reject r) {
-                sub.replyTo().tell(new Rejected(r.reason()));
-                continue;
-            }
-            for (SmmuChange e : ((SmmuDecision.Accept) d).events()) {
-                leading.add(e);
+    /** The state a turn builds up, with what to do once its write is complete. */
+    private static final class Turn {
+        SmmuState state;
+        final List<SmmuChange> events = new ArrayList<>();
+        final List<java.util.function.Consumer<SmmuState>> after = new ArrayList<>();
+        boolean consumedAny;
+
+        Turn(SmmuState state) {
+            this.state = state;
+        }
+
+        void apply(List<SmmuChange> changes) {
+            for (SmmuChange e : changes) {
+                events.add(e);
                 state = state.apply(e);
             }
-            accepted.add(sub.replyTo());
-            prods.add(state.queue().prod());
         }
-        if (accepted.isEmpty()) {
-            all.done().tell(new WriteDone());
-            return Effect().none();
+
+        void after(java.util.function.Consumer<SmmuState> action) {
+            after.add(action);
         }
-        // one write for every accepted batch, with all the consumer can take from them
-        int entries = 0;
-        for (Submit sub : all.submissions()) {
-            entries += sub.entries().size();
+
+        /** Accepted: answered with the producer index as it stands now. */
+        void accepted(ActorRef<SubmitReply> replyTo) {
+            long prod = state.queue().prod();
+            after(st -> replyTo.tell(new Accepted(prod)));
         }
-        return consume(s, leading, null, Math.max(settings.consumeBatchLimit(), entries)).thenRun(st -> {
-            for (int i = 0; i < accepted.size(); i++) {
-                accepted.get(i).tell(new Accepted(prods.get(i)));
+
+        void rejected(ActorRef<SubmitReply> replyTo, String reason) {
+            after(st -> replyTo.tell(new Rejected(reason)));
+        }
+    }
+
+    private void fold(Turn t, Command c) {
+        if (c instanceof Submit sub) {
+            configure(t);
+            decided(t, t.state.decideSubmit(sub.entries()), sub.replyTo(), true);
+        } else if (c instanceof Resume r) {
+            decided(t, t.state.decideResume(r.replacement()), r.replyTo(), true);
+        } else if (c instanceof AcknowledgeEvents a) {
+            decided(t, t.state.decideConsumeEvents(a.count()), a.replyTo(), false);
+        } else if (c instanceof AcknowledgeOverflow a) {
+            if (!t.state.events().overflow()) {
+                t.rejected(a.replyTo(), "the event queue has not overflowed");
+            } else {
+                t.apply(List.of(new SmmuChange.OverflowAcknowledged()));
+                t.accepted(a.replyTo());
             }
-            all.done().tell(new WriteDone());
-        });
+        } else if (c instanceof RecordFaults f) {
+            if (!f.records().isEmpty()) {
+                configure(t);
+                t.apply(List.of(new SmmuChange.FaultsRecorded(f.records())));
+            }
+        } else if (c instanceof AwaitConsumed a) {
+            t.after(st -> waiters.add(a)); // answered in finish, by the state after the write
+        } else if (c instanceof GetState g) {
+            SmmuState now = t.state;
+            t.after(st -> g.replyTo().tell(now));
+        } else if (c instanceof ReadEvents r) {
+            EventQueueView now = view(t.state.events(), r.max());
+            t.after(st -> r.replyTo().tell(now));
+        } else if (c instanceof Subscribe sub) {
+            // owed from now: later consumption in this turn already waits for it
+            List<IssuedInvalidation> owed = owe(t.state, sub.subscriber());
+            t.after(st -> send(sub.subscriber(), owed));
+        } else if (c instanceof Unsubscribe u) {
+            acked.remove(u.subscriber());
+        } else if (c instanceof ListenForSyncs l) {
+            t.after(st -> listeners.add(l.listener()));
+        } else if (c instanceof InvalidationsApplied a) {
+            acked.computeIfPresent(a.subscriber(), (k, v) -> Math.max(v, a.upToSeq()));
+        } else if (c instanceof Batch || c instanceof FaultsPending || c instanceof ContinueConsumption) {
+            throw new IllegalArgumentException(c.getClass().getSimpleName() + " cannot be part of a batch");
+        } else {
+            throw new IllegalArgumentException("unknown SMMU command " + c);
+        }
+        if (c instanceof Submit || c instanceof Resume) {
+            consume(t);
+        }
+    }
+
+    private void decided(Turn t, SmmuDecision d, ActorRef<SubmitReply> replyTo, boolean consumes) {
+        if (d instanceof SmmuDecision.Reject r) {
+            t.rejected(replyTo, r.reason());
+            return;
+        }
+        t.apply(((SmmuDecision.Accept) d).events());
+        if (consumes) {
+            consume(t);
+        }
+        t.accepted(replyTo);
     }
 
     /**
@@ -278,62 +343,45 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
      * so no command can overtake the configuration and the journal is
      * self-describing from its first event.
      */
-    private List<SmmuChange> configuredPrefix(SmmuState s) {
-        return s.configured() ? List.of() : List.of(new SmmuChange.Configured(caps));
-    }
-
-    private Effect<SmmuChange, SmmuState> onResume(SmmuState s, Resume c) {
-        SmmuDecision d = s.decideResume(c.replacement());
-        if (d instanceof SmmuDecision.Reject r) {
-            return Effect().reply(c.replyTo(), new Rejected(r.reason()));
+    private void configure(Turn t) {
+        if (!t.state.configured()) {
+            t.apply(List.of(new SmmuChange.Configured(caps)));
         }
-        return consume(s, ((SmmuDecision.Accept) d).events(), c.replyTo());
     }
 
-    private Effect<SmmuChange, SmmuState> decided(SmmuDecision d, ActorRef<SubmitReply> replyTo) {
-        if (d instanceof SmmuDecision.Reject r) {
-            return Effect().reply(replyTo, new Rejected(r.reason()));
-        }
-        return Effect().persist(((SmmuDecision.Accept) d).events())
-                .thenReply(replyTo, st -> new Accepted(st.queue().prod()));
-    }
-
-    /**
-     * Persists {@code leading} events (a submission or resume) together with
-     * what the consumer then takes, as one atomic write; afterwards sends the
-     * consumed TLBIs, sync notices and the new configuration view.
-     */
-    private EffectBuilder<SmmuChange, SmmuState> consume(SmmuState s, List<SmmuChange> leading,
-            ActorRef<SubmitReply> replyTo) {
-        return consume(s, leading, replyTo, settings.consumeBatchLimit());
-    }
-
-    private EffectBuilder<SmmuChange, SmmuState> consume(SmmuState s, List<SmmuChange> leading,
-            ActorRef<SubmitReply> replyTo, int limit) {
-        SmmuState after = s;
-        for (SmmuChange e : leading) {
-            after = after.apply(e);
-        }
-        Consumption.Result r = Consumption.run(after, memory, ackedThrough(after), limit);
-        List<SmmuChange> events = new ArrayList<>(leading);
-        events.addAll(r.events());
-        if (events.isEmpty()) {
-            long prod = s.queue().prod();
-            return replyTo == null ? Effect().none() : Effect().none().thenRun(st -> replyTo.tell(new Accepted(prod)));
+    /** Whatever the consumer can take now; the TLBIs and sync notices go out after the write. */
+    private void consume(Turn t) {
+        Consumption.Result r = Consumption.run(t.state, memory, ackedThrough(t.state), settings.consumeBatchLimit());
+        if (r.events().isEmpty()) {
+            return;
         }
         List<org.iommusim.protocol.command.Command> consumed = r.consumed();
-        List<IssuedInvalidation> issued = after.invalidationsIn(consumed);
-        long firstIndex = after.queue().cons();
-        return Effect().persist(events).thenRun(st -> afterConsumption(st, issued, consumed, firstIndex))
-                .thenRun(st -> {
-                    if (replyTo != null) {
-                        replyTo.tell(new Accepted(st.queue().prod()));
-                    }
-                });
+        List<IssuedInvalidation> issued = t.state.invalidationsIn(consumed);
+        long firstIndex = t.state.queue().cons();
+        t.apply(r.events());
+        t.consumedAny = true;
+        t.after(st -> afterConsumption(issued, consumed, firstIndex));
     }
 
-    private void afterConsumption(SmmuState st, List<IssuedInvalidation> issued,
-            List<org.iommusim.protocol.command.Command> consumed, long firstIndex) {
+    /** The fault records waiting in the channel (and any lost on the way) in one write. */
+    private Effect<SmmuChange, SmmuState> onFaultsPending(SmmuState s, FaultsPending p) {
+        FaultChannel.Drained d = faults.drain();
+        if (d.isEmpty()) {
+            return Effect().none();
+        }
+        Turn t = new Turn(s);
+        configure(t);
+        if (!d.records().isEmpty()) {
+            t.apply(List.of(new SmmuChange.FaultsRecorded(d.records())));
+        }
+        if (d.lost() > 0) {
+            t.apply(List.of(new SmmuChange.FaultsLost(d.lost())));
+        }
+        return Effect().persist(t.events);
+    }
+
+    private void afterConsumption(List<IssuedInvalidation> issued, List<org.iommusim.protocol.command.Command> consumed,
+            long firstIndex) {
         if (!issued.isEmpty()) {
             for (ActorRef<InvalidationPort.Invalidate> sub : acked.keySet()) {
                 sub.tell(new InvalidationPort.Invalidate(issued, ctx.getSelf()));
@@ -345,9 +393,15 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
                 listeners.forEach(l -> l.tell(notice));
             }
         }
-        views.publish(st.config());
+    }
+
+    /** After a turn's write: publish what is in force, answer waiters, and go on consuming if the queue can. */
+    private void finish(SmmuState st, boolean consumed) {
+        if (consumed) {
+            views.publish(st.config());
+        }
         answerWaiters(st);
-        if (st.queue().hasPending() && !st.queue().halted() && !waitingAtSync(st)) {
+        if (consumed && st.queue().hasPending() && !st.queue().halted() && !waitingAtSync(st)) {
             ctx.getSelf().tell(new ContinueConsumption());
         }
     }
@@ -356,29 +410,17 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         return Consumption.run(st, memory, ackedThrough(st), 1).waitingAtSync();
     }
 
-    private Effect<SmmuChange, SmmuState> onApplied(SmmuState s, InvalidationsApplied a) {
-        acked.computeIfPresent(a.subscriber(), (k, v) -> Math.max(v, a.upToSeq()));
-        return consume(s, List.of(), null);
-    }
-
-    private Effect<SmmuChange, SmmuState> onSubscribe(SmmuState s, Subscribe c) {
-        prime(s, c.subscriber());
-        return Effect().none();
-    }
-
     /** A subscriber starts owing acknowledgements for every TLBI not yet covered by a completed sync. */
-    private void prime(SmmuState s, ActorRef<InvalidationPort.Invalidate> subscriber) {
+    private List<IssuedInvalidation> owe(SmmuState s, ActorRef<InvalidationPort.Invalidate> subscriber) {
         List<IssuedInvalidation> unsynced = s.unsynced();
         acked.put(subscriber, unsynced.isEmpty() ? s.invalidationsIssued() : unsynced.get(0).seq() - 1);
-        if (!unsynced.isEmpty()) {
-            subscriber.tell(new InvalidationPort.Invalidate(unsynced, ctx.getSelf()));
-        }
+        return unsynced;
     }
 
-    private Effect<SmmuChange, SmmuState> onAwait(SmmuState s, AwaitConsumed a) {
-        waiters.add(a);
-        answerWaiters(s);
-        return Effect().none();
+    private void send(ActorRef<InvalidationPort.Invalidate> subscriber, List<IssuedInvalidation> owed) {
+        if (!owed.isEmpty()) {
+            subscriber.tell(new InvalidationPort.Invalidate(owed, ctx.getSelf()));
+        }
     }
 
     private void answerWaiters(SmmuState s) {
@@ -417,7 +459,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     @Override
     public SignalHandler<SmmuState> signalHandler() {
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> {
-            List.copyOf(acked.keySet()).forEach(sub -> prime(s, sub));
+            List.copyOf(acked.keySet()).forEach(sub -> send(sub, owe(s, sub)));
             views.publish(s.config());
             if (s.queue().hasPending() && !s.queue().halted()) {
                 ctx.getSelf().tell(new ContinueConsumption());

@@ -53,6 +53,15 @@ public final class SmmuNode {
         public final SmmuViews views = new SmmuViews();
         public final StreamMemoryBoard memory = new StreamMemoryBoard();
         private volatile TranslationPool pool;
+        private FaultChannel faults;
+
+        /** The channel from the pool's workers to the SMMU's event queue (made on first use, by the node). */
+        synchronized FaultChannel faults(SmmuCapabilities caps) {
+            if (faults == null) {
+                faults = new FaultChannel(caps.eventQueueCapacity());
+            }
+            return faults;
+        }
 
         /** The SMMU's translation pool; null for a node without one. */
         public TranslationPool pool() {
@@ -61,6 +70,8 @@ public final class SmmuNode {
     }
 
     private static final int STASH = 10_000;
+    /** Requests per batch at most: bounds one journal write (a batch of submissions is written at once). */
+    private static final int BATCH = 1024;
     private static final DispatcherSelector TRANSLATION_DISPATCHER =
             DispatcherSelector.fromConfig("iommu-sim.translation-dispatcher");
     private static final Duration RECOVERY = Duration.ofSeconds(60);
@@ -69,7 +80,7 @@ public final class SmmuNode {
         return Behaviors.withStash(STASH, stash -> Behaviors.setup(ctx -> {
             List<ActorRef<InvalidationPort.Invalidate>> subscribers = new ArrayList<>(setup.extraSubscribers());
             if (setup.workers() > 0) {
-                ActorRef<SmmuEntity.Command> faultSink = ctx.messageAdapter(SmmuEntity.Command.class, ToSmmu::new);
+                FaultChannel faultSink = handles.faults(setup.caps());
                 TranslationPool pool = TranslationPool.spawn(setup.workers(), setup.maxBurst(), (k, inbox) ->
                         ctx.spawn(TranslationWorker.create(setup.smmuId(), k,
                                 IotlbConfig.shardOf(setup.caps(), k, setup.workers()), setup.caps(), handles.views,
@@ -95,7 +106,8 @@ public final class SmmuNode {
             Handles handles, List<ActorRef<InvalidationPort.Invalidate>> subscribers, int outstanding) {
         if (outstanding == 0) {
             ActorRef<SmmuEntity.Command> smmu = ctx.spawn(SmmuEntity.create(setup.smmuId(), setup.caps(),
-                    handles.memory, handles.views, setup.smmuSettings(), subscribers), "smmu");
+                    handles.memory, handles.views, setup.smmuSettings(), subscribers, handles.faults(setup.caps())),
+                    "smmu");
             return stash.unstashAll(running(ctx, setup, handles, smmu));
         }
         return Behaviors.receive(Command.class)
@@ -108,51 +120,38 @@ public final class SmmuNode {
     }
 
     /**
-     * Routes to the SMMU and the streams. Submissions become group commits:
-     * while one group's journal write is in flight, every SMMU command waits
-     * here in arrival order; when it completes, consecutive submissions go out
-     * as one {@link SmmuEntity.SubmitAll} (one atomic write, one fsync, however
-     * many producers) and anything else follows in its place, so no command
-     * overtakes another.
+     * Routes to the SMMU and the streams. SMMU requests go in batches: while
+     * one batch is with the SMMU (its journal write in flight), every further
+     * request waits here in arrival order; when it is done, everything waiting
+     * goes as the next {@link SmmuEntity.Batch} (one atomic write, one fsync,
+     * however many producers), each request still answered on its own. So the
+     * SMMU holds at most one batch at a time and its stash never fills; what
+     * waits here is bounded by the facade's per-entity call limit.
      */
     private static Behavior<Command> running(ActorContext<Command> ctx, Setup setup, Handles handles,
             ActorRef<SmmuEntity.Command> smmu) {
-        ActorRef<SmmuEntity.WriteDone> done = ctx.messageAdapter(SmmuEntity.WriteDone.class, d -> new GroupWritten());
-        java.util.ArrayDeque<SmmuEntity.Command> waiting = new java.util.ArrayDeque<>();
-        int[] inFlight = {0};
+        ActorRef<SmmuEntity.BatchDone> done = ctx.messageAdapter(SmmuEntity.BatchDone.class, d -> new GroupWritten());
+        List<SmmuEntity.Command> waiting = new ArrayList<>();
+        boolean[] inFlight = {false};
         Runnable flush = () -> {
-            List<SmmuEntity.Submit> group = new ArrayList<>();
-            while (!waiting.isEmpty()) {
-                SmmuEntity.Command c = waiting.poll();
-                if (c instanceof SmmuEntity.Submit sub) {
-                    group.add(sub);
-                    continue;
-                }
-                if (!group.isEmpty()) {
-                    smmu.tell(new SmmuEntity.SubmitAll(List.copyOf(group), done));
-                    inFlight[0]++;
-                    group.clear();
-                }
-                smmu.tell(c);
+            if (inFlight[0] || waiting.isEmpty()) {
+                return;
             }
-            if (!group.isEmpty()) {
-                smmu.tell(new SmmuEntity.SubmitAll(List.copyOf(group), done));
-                inFlight[0]++;
-            }
+            int n = Math.min(waiting.size(), BATCH);
+            List<SmmuEntity.Command> batch = List.copyOf(waiting.subList(0, n));
+            waiting.subList(0, n).clear();
+            smmu.tell(new SmmuEntity.Batch(batch, done));
+            inFlight[0] = true;
         };
         return Behaviors.receive(Command.class)
                 .onMessage(ToSmmu.class, m -> {
                     waiting.add(m.command());
-                    if (inFlight[0] == 0) {
-                        flush.run();
-                    }
+                    flush.run();
                     return Behaviors.same();
                 })
                 .onMessage(GroupWritten.class, m -> {
-                    inFlight[0]--;
-                    if (inFlight[0] == 0) {
-                        flush.run();
-                    }
+                    inFlight[0] = false;
+                    flush.run();
                     return Behaviors.same();
                 })
                 .onMessage(ToStream.class, m -> {

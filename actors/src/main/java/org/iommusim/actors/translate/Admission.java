@@ -20,6 +20,8 @@ final class Admission {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<java.util.concurrent.CompletableFuture<Void>> idleWaiters =
+            new ConcurrentLinkedQueue<>();
 
     Admission(int limit) {
         if (limit < 1) {
@@ -45,6 +47,25 @@ final class Admission {
         inFlight.decrementAndGet();
         if (queued.get() > 0) {
             drain();
+        }
+        if (!idleWaiters.isEmpty()) {
+            wakeIfIdle();
+        }
+    }
+
+    /** Completes once nothing is in flight or waiting (for a close: every unit answered). */
+    java.util.concurrent.CompletableFuture<Void> whenIdle() {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        idleWaiters.add(f);
+        wakeIfIdle();
+        return f;
+    }
+
+    private void wakeIfIdle() {
+        if (inFlight.get() == 0 && queued.get() == 0) {
+            for (java.util.concurrent.CompletableFuture<Void> f; (f = idleWaiters.poll()) != null; ) {
+                f.complete(null);
+            }
         }
     }
 

@@ -37,6 +37,7 @@ public final class TranslationPool {
     private final HashRing ring;
     private final int maxBurst;
     private final Admission admission;
+    private volatile String closed;
 
     /** A worker and its inbox for burst parts. */
     public record Worker(ActorRef<TranslationWorker.Command> ref, PartInbox inbox) {}
@@ -115,6 +116,17 @@ public final class TranslationPool {
         if (n > maxBurst) {
             throw new IllegalArgumentException("a burst holds 1 to " + maxBurst + " requests, got " + n);
         }
+        String shut = closed;
+        if (shut != null) {
+            // answered here, on the caller's thread: no worker will serve it any more
+            burst.markSubmitted();
+            for (int i = 0; i < n; i++) {
+                burst.answerSlot(i, new org.iommusim.protocol.translate.Terminated(burst.sid(i), shut));
+            }
+            burst.markCompleted();
+            onDone.accept(burst);
+            return;
+        }
         if (workers.length == 1) {
             sendWhole(burst, 0, onDone);
             return;
@@ -154,10 +166,39 @@ public final class TranslationPool {
 
     /** One request; {@code onDone} gets its outcome (result, path, walk) on the worker's thread. */
     public void translate(TranslationRequest request, Consumer<? super Outcome> onDone) {
+        String shut = closed;
+        if (shut != null) {
+            onDone.accept(new Outcome(new org.iommusim.protocol.translate.Terminated(request.sid(), shut),
+                    Outcome.Path.CONFIG, java.util.List.of(), null, 0));
+            return;
+        }
         ActorRef<TranslationWorker.Command> w = workerFor(request.sid(), request.iova());
         admission.admit(() -> w.tell(new TranslationWorker.Translate(request, o -> {
             admission.release();
             onDone.accept(o);
         })));
+    }
+
+    /**
+     * Closes the pool: every worker first writes what it holds back, then
+     * answers whatever still reaches it as terminated with {@code reason}, and
+     * so does a submission after this call, on the caller's thread. Completes
+     * when every unit admitted before has been answered.
+     */
+    public java.util.concurrent.CompletableFuture<Void> close(String reason) {
+        closed = reason;
+        List<java.util.concurrent.CompletableFuture<Void>> flushed = new java.util.ArrayList<>();
+        for (ActorRef<TranslationWorker.Command> w : workers) {
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            w.tell(new TranslationWorker.Flush(() -> f.complete(null)));
+            flushed.add(f);
+        }
+        return java.util.concurrent.CompletableFuture.allOf(flushed.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .thenCompose(v -> {
+                    for (ActorRef<TranslationWorker.Command> w : workers) {
+                        w.tell(new TranslationWorker.Close(reason));
+                    }
+                    return admission.whenIdle();
+                });
     }
 }

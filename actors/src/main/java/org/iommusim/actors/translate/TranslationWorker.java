@@ -96,6 +96,13 @@ public final class TranslationWorker {
 
     private static final FlushFills FLUSH = new FlushFills();
 
+    /**
+     * The model is closing: from now on answer every translation as
+     * terminated with {@code reason} (send after a {@link Flush} has completed:
+     * nothing more is written).
+     */
+    public record Close(String reason) implements Command {}
+
     /** Pool settings: how many fills are written per batch at most, and how long one may wait. */
     public record Settings(int fillBatch, Duration fillDelay, int snapshotEvery) {
         public static Settings defaults() {
@@ -111,10 +118,10 @@ public final class TranslationWorker {
     }
 
     /**
-     * @param faultSink where fault records go (the SMMU's event queue)
+     * @param faultSink where fault records go (the SMMU's event queue, through its channel)
      */
     public static Behavior<Command> create(String smmuId, int index, IotlbConfig config, SmmuCapabilities caps,
-            SmmuViews smmu, PageTableViews domains, ActorRef<SmmuEntity.Command> faultSink, Settings settings,
+            SmmuViews smmu, PageTableViews domains, org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings,
             PartInbox inbox) {
         String id = persistenceId(smmuId, index);
         return Behaviors.withStash(RECOVERY_STASH, stash -> Behaviors.setup(ctx -> {
@@ -129,7 +136,7 @@ public final class TranslationWorker {
                         return stash.unstashAll(live.running());
                     })
                     // what waited for the recovery is answered too: out of service, with the reason
-                    .onSignal(Terminated.class, t -> stash.unstashAll(broken(ctx, id, "its journal did not recover",
+                    .onSignal(Terminated.class, t -> stash.unstashAll(failed(ctx, id, "its journal did not recover",
                             IotlbShard.empty(config), new ShardTranslator(caps, domains, new ArrayList<>()), inbox)))
                     .onAnyMessage(m -> {
                         stash.stash(m);
@@ -147,7 +154,7 @@ public final class TranslationWorker {
         private final ActorRef<IotlbJournal.Command> journal;
         private final ShardTranslator translator;
         private final SmmuViews smmu;
-        private final ActorRef<SmmuEntity.Command> faultSink;
+        private final org.iommusim.actors.smmu.FaultChannel faultSink;
         private final Settings settings;
         private final List<IotlbEvent> pending;
         private final List<IotlbJournal.Ack> acks = new ArrayList<>();
@@ -159,7 +166,7 @@ public final class TranslationWorker {
         private boolean flushScheduled;
 
         Live(ActorContext<Command> ctx, String id, IotlbShard shard, ActorRef<IotlbJournal.Command> journal,
-                ShardTranslator translator, SmmuViews smmu, ActorRef<SmmuEntity.Command> faultSink,
+                ShardTranslator translator, SmmuViews smmu, org.iommusim.actors.smmu.FaultChannel faultSink,
                 Settings settings, PartInbox inbox) {
             this.ctx = ctx;
             this.id = id;
@@ -207,7 +214,8 @@ public final class TranslationWorker {
                         g.replyTo().tell(new ShardReport(shard.snapshot(), shard.stats(), translator.streamStats()));
                         return Behaviors.same();
                     })
-                    .onSignal(Terminated.class, t -> broken(ctx, id, "its journal failed (see the log)", shard,
+                    .onMessage(Close.class, c -> broken(ctx, id, c.reason(), shard, translator, inbox))
+                    .onSignal(Terminated.class, t -> failed(ctx, id, "its journal failed (see the log)", shard,
                             translator, inbox))
                     .build();
         }
@@ -223,7 +231,7 @@ public final class TranslationWorker {
                 terminatePart(part, "model error: " + e);
             }
             if (!faults.isEmpty()) {
-                faultSink.tell(new SmmuEntity.RecordFaults(List.copyOf(faults)));
+                faultSink.offer(faults);
             }
             part.done().partDone();
             afterTranslations();
@@ -238,7 +246,7 @@ public final class TranslationWorker {
                 o = terminated(c.request(), "model error: " + e);
             }
             if (o.fault() != null) {
-                faultSink.tell(new SmmuEntity.RecordFaults(List.of(o.fault())));
+                faultSink.offer(o.fault());
             }
             answer(ctx, c.onDone(), o);
             afterTranslations();
@@ -253,7 +261,7 @@ public final class TranslationWorker {
             } catch (RuntimeException e) {
                 // an invalidation not applied can be neither acknowledged nor skipped: this shard is done
                 ctx.getLog().error("applying an invalidation failed", e);
-                return broken(ctx, id, "applying an invalidation failed: " + e, shard, translator, inbox);
+                return failed(ctx, id, "applying an invalidation failed: " + e, shard, translator, inbox);
             }
             acks.add(new IotlbJournal.Ack(inv.ackTo(), new SmmuEntity.InvalidationsApplied(self, inv.lastSeq())));
             write();
@@ -309,10 +317,15 @@ public final class TranslationWorker {
      * the reason) and acknowledges no invalidation. It still reports the
      * shard as it last was.
      */
+    private static Behavior<Command> failed(ActorContext<Command> ctx, String id, String why, IotlbShard shard,
+            ShardTranslator translator, PartInbox inbox) {
+        ctx.getLog().error("IOTLB shard {} is out of service: {}", id, why);
+        return broken(ctx, id, why, shard, translator, inbox);
+    }
+
     private static Behavior<Command> broken(ActorContext<Command> ctx, String id, String why, IotlbShard shard,
             ShardTranslator translator, PartInbox inbox) {
         String reason = "IOTLB shard " + id + " is out of service: " + why;
-        ctx.getLog().error(reason);
         return Behaviors.receive(Command.class)
                 .onMessage(Ring.class, r -> {
                     // bounded as a live turn is: a callback that submits again must not keep this turn going

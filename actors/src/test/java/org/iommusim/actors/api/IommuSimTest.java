@@ -55,7 +55,7 @@ class IommuSimTest {
             assertEquals(2, sim.translateBurst(smmu, List.of(r, TranslationRequest.of(1, 0x1000_1000L, Access.WRITE))).size());
             ModelException overlap = assertThrows(ModelException.class,
                     () -> sim.map(D, MapBatch.single(0x1000_0000L, 0, 0x1000, Prot.rw())));
-            assertEquals("OVERLAP", overlap.kind());
+            assertEquals(ModelException.Kind.OVERLAP, overlap.kind());
             sim.unmap(D, UnmapBatch.single(0x1000_0000L, 0x1000));
             sim.submitAndWait(smmu, List.of(TlbiNhVa.of(0, 5, 0x1000_0000L, true), CmdSync.poll()));
             FTranslation f = assertInstanceOf(FTranslation.class, ((Faulted) sim.translate(smmu, r)).event());

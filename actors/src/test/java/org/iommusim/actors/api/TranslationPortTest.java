@@ -99,19 +99,19 @@ class TranslationPortTest {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2))) {
             Smmu smmu = model(sim);
             TranslationPort port = sim.translationPort(smmu);
-            assertEquals("BURST_EMPTY", assertThrows(ModelException.class, () -> port.submit(port.newBurst())).kind());
+            assertEquals(ModelException.Kind.BURST_EMPTY, assertThrows(ModelException.class, () -> port.submit(port.newBurst())).kind());
             TranslationBurst big = new TranslationBurst(port.maxBurst() + 1);
             for (int i = 0; i <= port.maxBurst(); i++) {
                 big.add(1, IOVA, Access.READ);
             }
             ModelException tooLarge = assertThrows(ModelException.class, () -> port.submit(big));
-            assertEquals("BURST_TOO_LARGE", tooLarge.kind());
+            assertEquals(ModelException.Kind.BURST_TOO_LARGE, tooLarge.kind());
             assertTrue(tooLarge.getMessage().contains("got " + (port.maxBurst() + 1)), tooLarge.getMessage());
             TranslationBurst held = port.newBurst();
             held.add(1, IOVA, Access.READ);
             held.markSubmitted(); // as if the model held it
-            assertEquals("BURST_IN_FLIGHT", assertThrows(ModelException.class, () -> port.submit(held)).kind());
-            assertEquals("BURST_TOO_LARGE", assertThrows(ModelException.class,
+            assertEquals(ModelException.Kind.BURST_IN_FLIGHT, assertThrows(ModelException.class, () -> port.submit(held)).kind());
+            assertEquals(ModelException.Kind.BURST_TOO_LARGE, assertThrows(ModelException.class,
                     () -> sim.translateBurst(smmu, List.of())).kind());
         }
     }
@@ -170,8 +170,8 @@ class TranslationPortTest {
                 var late = sim.translateAsync(smmu, TranslationRequest.of(1, IOVA, Access.READ)).toCompletableFuture();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> late.get(30, TimeUnit.SECONDS));
                 ModelException timeout = assertInstanceOf(ModelException.class, e.getCause());
-                assertEquals("TIMEOUT", timeout.kind());
-                assertEquals("TIMEOUT", assertThrows(ModelException.class,
+                assertEquals(ModelException.Kind.TIMEOUT, timeout.kind());
+                assertEquals(ModelException.Kind.TIMEOUT, assertThrows(ModelException.class,
                         () -> sim.translate(smmu, TranslationRequest.of(1, IOVA, Access.READ))).kind());
             } finally {
                 release.countDown();

@@ -45,7 +45,7 @@ class JournalFailureTest {
                 .withFallback(ConfigFactory.load()));
     }
 
-    private static TranslationPool pool(ActorTestKit kit, ActorRef<SmmuEntity.Command> sink) {
+    private static TranslationPool pool(ActorTestKit kit, org.iommusim.actors.smmu.FaultChannel sink) {
         return TranslationPool.spawn(1, 64, (k, inbox) -> kit.spawn(TranslationWorker.create("smmu-9", k,
                 IotlbConfig.shardOf(CAPS, k, 1), CAPS, new SmmuNode.Handles().views, new PageTableViews(), sink,
                 TranslationWorker.Settings.defaults(), inbox)));
@@ -55,7 +55,7 @@ class JournalFailureTest {
     void workThatWaitedForAFailedRecoveryIsAnsweredNotLost(@TempDir Path dir) throws Exception {
         ActorTestKit kit = kit(FailingJournals.FailingRecovery.class.getName(), dir);
         try {
-            TranslationPool pool = pool(kit, kit.<SmmuEntity.Command>createTestProbe().getRef());
+            TranslationPool pool = pool(kit, new org.iommusim.actors.smmu.FaultChannel(16));
             TranslationBurst b = new TranslationBurst(2);
             b.add(1, 0x1000, Access.READ);
             b.add(1, 0x2000, Access.WRITE);
@@ -80,7 +80,7 @@ class JournalFailureTest {
         ActorTestKit kit = kit(FailingJournals.FailingWrites.class.getName(), dir);
         try {
             TestProbe<SmmuEntity.Command> smmu = kit.createTestProbe(); // where acknowledgements would go
-            TranslationPool pool = pool(kit, kit.<SmmuEntity.Command>createTestProbe().getRef());
+            TranslationPool pool = pool(kit, new org.iommusim.actors.smmu.FaultChannel(16));
             ActorRef<TranslationWorker.Command> worker = pool.workers().get(0);
             worker.tell(new InvalidationPort.Invalidate(List.of(new IssuedInvalidation(1, new TlbiNhAll(0))),
                     smmu.getRef()));

@@ -36,6 +36,11 @@ public record EventQueue(int capacity, List<SmmuEvent> records, boolean overflow
                 consumed);
     }
 
+    /** {@code count} records offered and lost before reaching the queue: overflow, as {@link #append} when full. */
+    public EventQueue lose(long count) {
+        return new EventQueue(capacity, records, true, lost + count, recorded + count, consumed);
+    }
+
     /** The reader has consumed (and acknowledged) the first {@code n} records. */
     public EventQueue consume(int n) {
         if (n < 0 || n > records.size()) {

@@ -45,6 +45,19 @@ public sealed interface SmmuChange extends JournalSerializable {
         }
     }
 
+    /**
+     * {@code count} fault records that never reached the queue: more were offered
+     * while the SMMU was writing than the queue could ever hold, so the excess is
+     * lost as hardware loses it (overflow flag set, loss counted).
+     */
+    record FaultsLost(long count) implements SmmuChange {
+        public FaultsLost {
+            if (count < 1) {
+                throw new IllegalArgumentException("a loss counts at least one record, got " + count);
+            }
+        }
+    }
+
     /** The reader consumed and acknowledged the first {@code count} queued records. */
     record EventsConsumed(int count) implements SmmuChange {}
 

@@ -64,6 +64,8 @@ public final class SmmuCodecs {
         codecs.register("S.F", SmmuChange.FaultsRecorded.class, BinaryCodec.<SmmuChange.FaultsRecorded>of(
                 (v, out) -> VocabularyCodecs.writeEvents(v.records(), out),
                 in -> new SmmuChange.FaultsRecorded(VocabularyCodecs.readEvents(in))));
+        codecs.register("S.L", SmmuChange.FaultsLost.class, BinaryCodec.<SmmuChange.FaultsLost>of(
+                (v, out) -> out.writeLong(v.count()), in -> new SmmuChange.FaultsLost(in.readLong())));
         codecs.register("S.E", SmmuChange.EventsConsumed.class, BinaryCodec.<SmmuChange.EventsConsumed>of(
                 (v, out) -> out.writeInt(v.count()), in -> new SmmuChange.EventsConsumed(in.readInt())));
         codecs.register("S.O", SmmuChange.OverflowAcknowledged.class,

@@ -95,6 +95,10 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
             return new SmmuState(caps, queue, config, events.append(f.records()), invalidationsIssued, unsynced,
                     syncsCompleted);
         }
+        if (change instanceof SmmuChange.FaultsLost l) {
+            return new SmmuState(caps, queue, config, events.lose(l.count()), invalidationsIssued, unsynced,
+                    syncsCompleted);
+        }
         if (change instanceof SmmuChange.EventsConsumed e) {
             return new SmmuState(caps, queue, config, events.consume(e.count()), invalidationsIssued, unsynced,
                     syncsCompleted);

@@ -151,6 +151,18 @@ final class SmmuEventRenderers {
                         out.array("records", records);
                     }
                 });
+        r.register(EntityKind.SMMU, SmmuChange.FaultsLost.class,
+                new Renderer<SmmuChange.FaultsLost>("FAULTS_LOST") {
+                    @Override
+                    public String details(SmmuChange.FaultsLost e, SmmuState before) {
+                        return "lost=" + e.count();
+                    }
+
+                    @Override
+                    public void json(SmmuChange.FaultsLost e, SmmuState before, JsonObject out) {
+                        out.number("lost", e.count());
+                    }
+                });
         r.register(EntityKind.SMMU, SmmuChange.EventsConsumed.class,
                 new Renderer<SmmuChange.EventsConsumed>("EVENTS_CONSUMED") {
                     @Override
