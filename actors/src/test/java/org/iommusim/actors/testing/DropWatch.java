@@ -1,0 +1,60 @@
+package org.iommusim.actors.testing;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * A logback appender for the test suites: every log line that says a message
+ * was dropped (a full stash, a dead letter, a {@code Dropped} notice) is
+ * written to {@code target/dropped-messages.log}, and the build's enforcer
+ * rule fails when that file exists. So no test can pass while the model loses
+ * a message, whatever the test itself asserts. The file is removed when the
+ * test JVM starts, so only this run counts.
+ */
+public final class DropWatch extends AppenderBase<ILoggingEvent> {
+    private static final List<String> DROPS = List.of("Stash buffer is full", "dead letters encountered",
+            "was not delivered", "was dropped", "StashOverflow");
+
+    private Path file = Paths.get("target", "dropped-messages.log");
+
+    /** Where drops go (logback sets it from the configuration). */
+    public void setFile(String file) {
+        this.file = Paths.get(file);
+    }
+
+    @Override
+    public void start() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            addError("cannot clear " + file, e);
+        }
+        super.start();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        String message = event.getFormattedMessage();
+        if (message == null || DROPS.stream().noneMatch(message::contains)) {
+            return;
+        }
+        String line = event.getLevel() + " " + event.getLoggerName() + " [" + event.getThreadName() + "] " + message
+                + System.lineSeparator();
+        synchronized (this) {
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                addError("cannot record a dropped message in " + file, e);
+            }
+        }
+    }
+}
