@@ -115,6 +115,20 @@ public final class JournalSettings {
         return this;
     }
 
+    /**
+     * Checks, without creating or writing anything, that no model has this
+     * directory open: neither this JVM (through {@link #prepare}) nor another
+     * process (LevelDB's LOCK). Call it before deleting an earlier journal.
+     *
+     * @throws JournalUnavailableException naming the directory when it is in use
+     */
+    public void checkNotInUse() {
+        if (OPEN_HERE.contains(dataDir)) {
+            throw new JournalUnavailableException("journal directory " + dataDir + " is open in this process");
+        }
+        checkNotLockedElsewhere();
+    }
+
     /** Marks the directory free again (call after the ActorSystem using it has terminated). */
     public void release() {
         OPEN_HERE.remove(dataDir);

@@ -46,6 +46,22 @@ class JournalSettingsTest {
     }
 
     @Test
+    void checkNotInUseRefusesADirectoryOpenHereAndCreatesNothing(@TempDir Path tmp) {
+        Path absent = tmp.resolve("absent");
+        JournalSettings.levelDb(absent).checkNotInUse();
+        assertTrue(Files.notExists(absent), "a check writes nothing");
+        JournalSettings open = JournalSettings.levelDb(tmp).prepare();
+        try {
+            JournalUnavailableException e = assertThrows(JournalUnavailableException.class,
+                    () -> JournalSettings.levelDb(tmp).checkNotInUse());
+            assertTrue(e.getMessage().contains(tmp + " is open in this process"), e.getMessage());
+        } finally {
+            open.release();
+        }
+        JournalSettings.levelDb(tmp).checkNotInUse();
+    }
+
+    @Test
     void aPathThatIsAFileIsRefusedByName(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("data"), "not a directory");
         JournalUnavailableException e = assertThrows(JournalUnavailableException.class,

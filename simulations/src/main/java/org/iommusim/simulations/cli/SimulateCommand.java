@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import org.iommusim.persistence.journal.JournalUnavailableException;
+import org.iommusim.simulations.engine.RunFolder;
+import org.iommusim.simulations.engine.RunFolderException;
 import org.iommusim.simulations.engine.Simulation;
 import org.iommusim.simulations.report.ReportFiles;
 import org.iommusim.simulations.report.ReportWriter;
@@ -20,17 +22,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code iommu-sim simulate [SCENARIO] [--seed N] [--out DIR] [--concurrent]}:
+ * {@code iommu-sim simulate [SCENARIO] [--seed N] [--out DIR] [--force] [--concurrent]}:
  * the main job. Runs the scenario through the model on a fresh LevelDB journal
  * under {@code DIR/journal}, checks every translation, and writes
- * {@code report.json} and {@code report.html} to {@code DIR}.
+ * {@code report.json} and {@code report.html} to {@code DIR}. {@code DIR} is
+ * locked from before anything in it is touched until the reports are written
+ * ({@link RunFolder}); an earlier run there is replaced only with
+ * {@code --force}, and a folder holding anything else is never cleared.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a scenario: devices doing DMA through the modelled SMMU while a driver maps, unmaps and "
                 + "invalidates; every translation is checked; a report and the run's journal are written."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:the run completed (the checker's verdict is in the report)",
-                "2:the scenario or the output directory is unusable"})
+                "2:the scenario or the output folder is unusable: the folder is a file or cannot be created or "
+                        + "written, is in use by a running simulation, holds an earlier run (without --force), "
+                        + "or holds files iommu-sim did not write"})
 final class SimulateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",
@@ -40,8 +47,13 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "override the scenario's seed")
     Long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "where the report and journal go (default: out/<scenario>-seed<N>)")
+    @Option(names = "--out", paramLabel = "DIR", description = {"where the report and journal go (default: "
+            + "out/<scenario>-seed<N>); a new or empty folder, or an earlier run's with --force"})
     Path out;
+
+    @Option(names = "--force", description = {"replace the earlier run in DIR: deletes only what a run writes "
+            + "(journal/, report.json, report.html); a folder holding anything else is refused even so"})
+    boolean force;
 
     @Option(names = "--concurrent", description = "let devices run freely on their own threads (real time)")
     boolean concurrent;
@@ -72,22 +84,32 @@ final class SimulateCommand implements Callable<Integer> {
             sc = sc.withSeed(seed);
         }
         Path dir = (out != null ? out : Paths.get("out", sc.name() + "-seed" + sc.seed())).toAbsolutePath().normalize();
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        o.printf("iommu-sim: %s (seed %d, %s) -> %s%n", sc.name(), sc.seed(), concurrent ? "concurrent" : "deterministic",
-                dir);
-        o.flush();
-        ProgressBar bar = new ProgressBar(err, quiet);
-        SimulationReport report;
-        try {
-            report = Simulation.run(sc, dir, concurrent, bar::update);
-        } catch (JournalUnavailableException e) {
-            throw new UserError(e.getMessage(), e);
-        } finally {
-            bar.done();
+        try (RunFolder folder = claim(dir)) {
+            PrintWriter o = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            o.printf("iommu-sim: %s (seed %d, %s) -> %s%n", sc.name(), sc.seed(),
+                    concurrent ? "concurrent" : "deterministic", dir);
+            o.flush();
+            ProgressBar bar = new ProgressBar(err, quiet);
+            SimulationReport report;
+            try {
+                report = Simulation.run(sc, folder, concurrent, bar::update);
+            } catch (JournalUnavailableException e) {
+                throw new UserError(e.getMessage(), e);
+            } finally {
+                bar.done();
+            }
+            ReportFiles files = ReportWriter.write(report, dir);
+            Summary.print(o, report, files);
+            return 0;
         }
-        ReportFiles files = ReportWriter.write(report, dir);
-        Summary.print(o, report, files);
-        return 0;
+    }
+
+    private RunFolder claim(Path dir) {
+        try {
+            return RunFolder.claim(dir, force);
+        } catch (RunFolderException e) {
+            throw new UserError(e.getMessage(), e);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package org.iommusim.simulations.engine;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,7 +39,8 @@ import org.iommusim.simulations.scenario.Workload;
 /**
  * Runs a scenario through the real model on a fresh LevelDB journal under
  * {@code outDir/journal}, validates every translation with the checker, and
- * returns the report.
+ * returns the report. The run folder is held ({@link RunFolder}) for the
+ * run; an earlier run there is never deleted by this class.
  *
  * <p>Deterministic mode (default): a seeded scheduler picks, in virtual time,
  * which agent acts next; each operation is carried through the real actors
@@ -103,9 +103,9 @@ public final class Simulation {
         return deviceSmmu.get(d);
     }
 
-    private Simulation(Scenario sc, Path outDir, boolean concurrent) {
+    private Simulation(Scenario sc, RunFolder folder, boolean concurrent) {
         this.sc = sc;
-        this.journalDir = outDir.resolve("journal");
+        this.journalDir = folder.journalDir();
         this.concurrent = concurrent;
         this.checker = new Checker(journalDir.toString());
         long span = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : 50_000_000L;
@@ -114,16 +114,29 @@ public final class Simulation {
     }
 
     /**
+     * Runs in {@code outDir}, which must be new, empty, or free of an earlier run.
+     *
      * @param progress told the fraction done (0..1000 per mille) as the run goes on
+     * @throws RunFolderException when {@code outDir} cannot hold the run (see {@link RunFolder#claim})
      */
     public static SimulationReport run(Scenario sc, Path outDir, boolean concurrent, LongConsumer progress)
             throws IOException {
-        return new Simulation(sc, outDir, concurrent).execute(progress);
+        try (RunFolder folder = RunFolder.claim(outDir, false)) {
+            return run(sc, folder, concurrent, progress);
+        }
+    }
+
+    /**
+     * Runs in a folder the caller holds (and may keep holding to write the reports).
+     *
+     * @param progress told the fraction done (0..1000 per mille) as the run goes on
+     */
+    public static SimulationReport run(Scenario sc, RunFolder folder, boolean concurrent, LongConsumer progress)
+            throws IOException {
+        return new Simulation(sc, folder, concurrent).execute(progress);
     }
 
     private SimulationReport execute(LongConsumer progress) throws IOException {
-        deleteTree(journalDir);
-        Files.createDirectories(journalDir.getParent());
         long wallStart = System.nanoTime();
         start();
         Clock setup = concurrent ? Clock.real(wallStart) : Clock.virtual(0);
@@ -403,16 +416,5 @@ public final class Simulation {
             throw new IllegalStateException("a device thread failed: " + failures.get(0), failures.get(0));
         }
         return ops.get();
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -11,10 +11,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** Every file under a directory with the SHA-256 of its bytes: equal maps mean nothing was added, removed or changed. */
-final class DirectoryHash {
+public final class DirectoryHash {
     private DirectoryHash() {}
 
-    static Map<String, String> of(Path dir) throws IOException {
+    public static Map<String, String> of(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
