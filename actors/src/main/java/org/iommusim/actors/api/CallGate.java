@@ -29,6 +29,8 @@ final class CallGate {
     private final int limit;
     private final Map<Object, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger underway = new AtomicInteger();
+    private final java.util.Queue<CompletableFuture<Void>> quietWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile ModelException.Kind stoppedKind;
     private volatile String stoppedWhy;
 
@@ -56,6 +58,15 @@ final class CallGate {
      * completes with the call's answer, or fails with a {@link ModelException}.
      */
     <T> CompletableFuture<T> call(Object entity, Supplier<? extends CompletionStage<T>> start) {
+        return call(entity, start, true);
+    }
+
+    /**
+     * As {@link #call(Object, Supplier)}; a call that may wait without end for
+     * something the model does (an awaited CMD_SYNC) passes {@code counted}
+     * false, so that {@link #quiet} does not wait for it.
+     */
+    <T> CompletableFuture<T> call(Object entity, Supplier<? extends CompletionStage<T>> start, boolean counted) {
         ModelException refused = refusal();
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
@@ -73,13 +84,22 @@ final class CallGate {
             return out;
         }
         CompletionStage<T> stage;
+        if (counted) {
+            underway.incrementAndGet();
+        }
         try {
             stage = start.get();
         } catch (RuntimeException e) {
+            if (counted) {
+                settled();
+            }
             out.completeExceptionally(e);
             return out;
         }
         stage.whenComplete((v, e) -> {
+            if (counted) {
+                settled();
+            }
             if (e == null) {
                 out.complete(v);
             } else {
@@ -101,6 +121,33 @@ final class CallGate {
             f.completeExceptionally(refused);
         }
         return f;
+    }
+
+    /**
+     * Completes once every counted call started so far has had its answer from
+     * the model (its journal write done), even if its caller was already told
+     * the model stopped: what a close waits for before it stops the actors, so
+     * none is stopped in the middle of a write.
+     */
+    CompletableFuture<Void> quiet() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        quietWaiters.add(f);
+        wakeIfQuiet();
+        return f;
+    }
+
+    private void settled() {
+        if (underway.decrementAndGet() == 0) {
+            wakeIfQuiet();
+        }
+    }
+
+    private void wakeIfQuiet() {
+        if (underway.get() == 0) {
+            for (CompletableFuture<Void> f; (f = quietWaiters.poll()) != null; ) {
+                f.complete(null);
+            }
+        }
     }
 
     /** From now on nothing is served: pending calls fail with this reason, and so do later ones, at once. */

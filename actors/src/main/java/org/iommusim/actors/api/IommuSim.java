@@ -354,7 +354,9 @@ public final class IommuSim implements AutoCloseable {
         if (index < 0) {
             throw new IllegalArgumentException("a queue index is 0 or more, got " + index);
         }
-        return this.<SmmuEntity.ConsumeReply>smmuCall(smmu, r -> new SmmuEntity.AwaitConsumed(index, r))
+        arg(smmu, "smmu");
+        return gate.call(smmu.id(), () -> this.<SmmuEntity.ConsumeReply>ask(smmu.node,
+                r -> new SmmuNode.ToSmmu(new SmmuEntity.AwaitConsumed(index, r))), false)
                 .thenApply(reply -> {
                     if (reply instanceof SmmuEntity.ConsumedPast c) {
                         return c.cons();
@@ -571,6 +573,7 @@ public final class IommuSim implements AutoCloseable {
         }
         try {
             gate.stop(ModelException.Kind.CLOSED, "the model is closed");
+            awaitQuietly(gate.quiet()); // no entity is stopped in the middle of a caller's write
             for (Smmu s : smmus.values()) {
                 TranslationPool pool = s.handles.pool();
                 if (pool != null) {

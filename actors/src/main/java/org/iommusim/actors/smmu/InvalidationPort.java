@@ -10,13 +10,20 @@ import org.iommusim.persistence.smmu.IssuedInvalidation;
  * highest number they have applied. Mailboxes keep per-sender order, so one
  * cumulative number per subscriber is the whole protocol: a CMD_SYNC completes
  * when every subscriber's number has reached the last TLBI before it.
+ *
+ * <p>Port messages, like the other messages the model's actors send one
+ * another and nobody outside waits on (doorbells, write completions,
+ * acknowledgements), are {@code DeadLetterSuppression}: once a model is
+ * closed one may still be in flight to an actor that has stopped, and that
+ * loses nothing. Tests still count every such letter (DropCounter) while a
+ * model runs.
  */
 public final class InvalidationPort {
     private InvalidationPort() {}
 
     /** Invalidations to apply, then acknowledge with {@link SmmuEntity.InvalidationsApplied}. */
     public record Invalidate(List<IssuedInvalidation> invalidations, ActorRef<SmmuEntity.Command> ackTo)
-            implements org.iommusim.actors.translate.TranslationWorker.Command {
+            implements org.iommusim.actors.translate.TranslationWorker.Command, org.apache.pekko.actor.DeadLetterSuppression {
         public long lastSeq() {
             return invalidations.get(invalidations.size() - 1).seq();
         }

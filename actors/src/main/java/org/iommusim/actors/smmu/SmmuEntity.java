@@ -64,10 +64,10 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     public record Batch(List<Command> commands, ActorRef<BatchDone> done) implements Command {}
 
     /** The write for a {@link Batch} is complete (or nothing needed writing). */
-    public record BatchDone() {}
+    public record BatchDone() implements org.apache.pekko.actor.DeadLetterSuppression {}
 
     /** Fault records wait in the SMMU's {@link FaultChannel}: take them all (one message, however many). */
-    public record FaultsPending() implements Command {
+    public record FaultsPending() implements Command, org.apache.pekko.actor.DeadLetterSuppression {
         static final FaultsPending INSTANCE = new FaultsPending();
     }
 
@@ -90,7 +90,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
 
     /** A subscriber has applied every invalidation numbered up to {@code upToSeq}. */
     public record InvalidationsApplied(ActorRef<InvalidationPort.Invalidate> subscriber, long upToSeq)
-            implements Command {}
+            implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
     /** Receive a notice for each completed CMD_SYNC with CS=IRQ (the MSI write) or CS=SEV. */
     public record ListenForSyncs(ActorRef<SyncNotice> listener) implements Command {}
@@ -110,7 +110,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
 
     public record AcknowledgeOverflow(ActorRef<SubmitReply> replyTo) implements Command {}
 
-    private record ContinueConsumption() implements Command {}
+    private record ContinueConsumption() implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
     /** The answer to a submission, resume or acknowledgement. */
 

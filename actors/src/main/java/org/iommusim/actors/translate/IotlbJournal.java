@@ -48,7 +48,7 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
     record Recovered(IotlbSnapshot shard) implements TranslationWorker.Command {}
 
     /** To the worker: the last write is durable. */
-    record Written() implements TranslationWorker.Command {}
+    record Written() implements TranslationWorker.Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
     private static final Written WRITTEN = new Written();
 

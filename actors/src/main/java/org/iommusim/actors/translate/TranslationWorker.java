@@ -65,7 +65,7 @@ public final class TranslationWorker {
     record TranslatePart(BurstCompletion done, int from, int to) {}
 
     /** Parts wait in the worker's {@link PartInbox}. */
-    record Ring() implements Command {}
+    record Ring() implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
     static final Ring RING = new Ring();
 
@@ -85,7 +85,7 @@ public final class TranslationWorker {
     /** The shard's entries and counters, and per-stream counters (keyed by StreamID). */
     public record ShardReport(IotlbSnapshot snapshot, IotlbStats stats, Map<Integer, StreamStats> streams) {}
 
-    private record FlushFills() implements Command {}
+    private record FlushFills() implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
     /**
      * Write everything pending (fills held back for a batch included), then

@@ -47,8 +47,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "override the scenario's seed")
     Long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = {"where the report and journal go (default: "
-            + "out/<scenario>-seed<N>); a new or empty folder, or an earlier run's with --force"})
+    @Option(names = "--out", paramLabel = "DIR", description = {"where the report and journal go: a new or empty "
+            + "folder, or an earlier run's with --force (default: out/<scenario>-seed<N>, or the first free "
+            + "out/<scenario>-seed<N>-2, -3, ... when it holds an earlier run)"})
     Path out;
 
     @Option(names = "--force", description = {"replace the earlier run in DIR: deletes only what a run writes "
@@ -83,7 +84,8 @@ final class SimulateCommand implements Callable<Integer> {
         if (seed != null) {
             sc = sc.withSeed(seed);
         }
-        Path dir = (out != null ? out : Paths.get("out", sc.name() + "-seed" + sc.seed())).toAbsolutePath().normalize();
+        Path dir = out != null ? out.toAbsolutePath().normalize()
+                : defaultFolder(Paths.get("out", sc.name() + "-seed" + sc.seed()).toAbsolutePath().normalize());
         try (RunFolder folder = claim(dir)) {
             PrintWriter o = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -102,6 +104,40 @@ final class SimulateCommand implements Callable<Integer> {
             ReportFiles files = ReportWriter.write(report, dir);
             Summary.print(o, report, files);
             return 0;
+        }
+    }
+
+    /**
+     * Without {@code --out}, a run never needs {@code --force}: the default folder
+     * if it is free, else the first free {@code <folder>-2}, {@code -3}, ... (with
+     * {@code --force}, the default folder itself, replaced).
+     */
+    private Path defaultFolder(Path base) throws IOException {
+        return force ? base : freeFolder(base);
+    }
+
+    /** {@code base} if it is missing or empty, else the first free {@code base-2}, {@code base-3}, ... */
+    static Path freeFolder(Path base) throws IOException {
+        if (isFree(base)) {
+            return base;
+        }
+        for (int i = 2; ; i++) {
+            Path next = base.resolveSibling(base.getFileName() + "-" + i);
+            if (isFree(next)) {
+                return next;
+            }
+        }
+    }
+
+    private static boolean isFree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.allMatch(p -> p.getFileName().toString().equals(RunFolder.LOCK_FILE));
         }
     }
 

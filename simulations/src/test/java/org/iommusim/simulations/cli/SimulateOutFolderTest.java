@@ -191,4 +191,20 @@ class SimulateOutFolderTest {
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName(), arg.toString())
                 .redirectErrorStream(true).start();
     }
+
+    @Test
+    void withoutOutARunGoesToTheFirstFreeNumberedFolderAndNeverReplacesOne(@TempDir Path tmp) throws Exception {
+        Path base = tmp.resolve("quickstart-seed42");
+        assertEquals(base, SimulateCommand.freeFolder(base), "missing: used as is");
+        Files.createDirectories(base);
+        Files.writeString(base.resolve(".iommu-sim.lock"), "");
+        assertEquals(base, SimulateCommand.freeFolder(base), "only a lock: free");
+        Files.writeString(base.resolve("report.json"), "{}");
+        assertEquals(tmp.resolve("quickstart-seed42-2"), SimulateCommand.freeFolder(base));
+        Files.createDirectories(tmp.resolve("quickstart-seed42-2"));
+        Files.writeString(tmp.resolve("quickstart-seed42-2").resolve("x"), "");
+        assertEquals(tmp.resolve("quickstart-seed42-3"), SimulateCommand.freeFolder(base));
+        Files.writeString(tmp.resolve("quickstart-seed42-3"), "a file is not free");
+        assertEquals(tmp.resolve("quickstart-seed42-4"), SimulateCommand.freeFolder(base));
+    }
 }
