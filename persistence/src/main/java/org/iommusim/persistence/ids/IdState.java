@@ -39,12 +39,15 @@ public record IdState(IdPool vmids, IdPool asids) implements JournalSerializable
         return new IdDecision.Accept(List.of(new IdEvent.IdAllocated(kind, id)));
     }
 
-    /** Releasing an id in use: it then awaits its flush. Any other id is refused. */
+    /**
+     * Releasing an id in use: it then awaits its flush. Releasing an id that
+     * already awaits its flush is accepted with nothing to record (its flush
+     * is simply due again); any other id is refused.
+     */
     public IdDecision decideRelease(IdKind kind, int id) {
         IdPool p = pool(kind);
         if (p.awaitingFlush(id)) {
-            return new IdDecision.Reject(new IdError(IdError.Kind.ID_NOT_IN_USE,
-                    kind + " " + id + " is already released and awaiting its flush"));
+            return new IdDecision.Accept(List.of());
         }
         if (!p.inUse(id)) {
             return new IdDecision.Reject(new IdError(IdError.Kind.ID_NOT_IN_USE, kind + " " + id + " is not allocated"));
