@@ -533,8 +533,11 @@ public final class IommufdHost implements AutoCloseable {
      * attached device (STE ABORT, CFGI_STE, one CMD_SYNC), then destroys
      * every object, users before what they use, each paging HWPT's VMID or
      * ASID going back through its flush. Afterwards every call is
-     * {@link Errno#EBADF}; closing again does nothing. All the work is tried
-     * even when part of it fails; the first failure is thrown at the end.
+     * {@link Errno#EBADF}; closing again does nothing. If the detaching fails
+     * (the queue halted), an STE in force may still name a HWPT, so nothing is
+     * freed and no tag given back: the failure is thrown and the model keeps
+     * those domains and tags. Otherwise every destruction is tried even when
+     * one fails, and the first failure is thrown at the end.
      */
     @Override
     public void close() {
@@ -554,19 +557,15 @@ public final class IommufdHost implements AutoCloseable {
                 releases.add(unlink(o));
             }
         }
-        RuntimeException first = null;
-        try {
-            for (int sid : sids) {
-                call(() -> sim.writeSte(smmu, sid, Ste.abort()));
-            }
-            List<Command> cfgis = new ArrayList<>();
-            sids.forEach(sid -> cfgis.add(new CfgiSte(sid, false)));
-            if (!cfgis.isEmpty()) {
-                CommandBatches.issueWithSync(sim, smmu, cfgis);
-            }
-        } catch (RuntimeException e) {
-            first = e;
+        for (int sid : sids) {
+            call(() -> sim.writeSte(smmu, sid, Ste.abort()));
         }
+        List<Command> cfgis = new ArrayList<>();
+        sids.forEach(sid -> cfgis.add(new CfgiSte(sid, false)));
+        if (!cfgis.isEmpty()) {
+            CommandBatches.issueWithSync(sim, smmu, cfgis);
+        }
+        RuntimeException first = null;
         for (Runnable r : releases) {
             try {
                 r.run();
