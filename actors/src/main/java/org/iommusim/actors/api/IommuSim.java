@@ -150,7 +150,12 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- SMMUs --------------------------------------------------------------
 
-    /** Adds (or, after a restart, re-attaches) SMMU {@code smmu-<index>} with these capabilities. */
+    /**
+     * Adds (or, after a restart, re-attaches) SMMU {@code smmu-<index>} with
+     * these capabilities, and its VMID and ASID allocator
+     * ({@code smmu-<index>/ids}). Returns once both have recovered and ids
+     * released but not flushed before a restart have been flushed.
+     */
     public Smmu addSmmu(int index, SmmuCapabilities caps) {
         String id = "smmu-" + index;
         if (smmus.containsKey(id)) {
