@@ -25,6 +25,7 @@ import org.iommusim.actors.JournalIds;
 import org.iommusim.actors.domain.DomainDirectory;
 import org.iommusim.actors.domain.DomainEntity;
 import org.iommusim.actors.domain.PageTableViews;
+import org.iommusim.actors.smmu.IdEntity;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.actors.smmu.StreamEntity;
@@ -32,6 +33,8 @@ import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.domain.DomainState;
+import org.iommusim.persistence.ids.IdKind;
+import org.iommusim.persistence.ids.IdState;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.smmu.SmmuState;
@@ -173,7 +176,12 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- SMMUs --------------------------------------------------------------
 
-    /** Adds (or, after a restart, re-attaches) SMMU {@code smmu-<index>} with these capabilities. */
+    /**
+     * Adds (or, after a restart, re-attaches) SMMU {@code smmu-<index>} with
+     * these capabilities, and its VMID and ASID allocator
+     * ({@code smmu-<index>/ids}). Returns once both have recovered and ids
+     * released but not flushed before a restart have been flushed.
+     */
     public Smmu addSmmu(int index, SmmuCapabilities caps) {
         if (index < 0) {
             throw new IllegalArgumentException("an SMMU index is 0 or more, got " + index);
@@ -189,8 +197,10 @@ public final class IommuSim implements AutoCloseable {
                 TranslationWorker.Settings.defaults(), options.workersPerSmmu(), options.maxBurst(),
                 SmmuNode.streamsOf(id, journalIds), List.of());
         ActorRef<SmmuNode.Command> node = spawn(SmmuNode.create(setup, handles, domainViews), id);
-        Smmu smmu = new Smmu(id, caps, node, handles);
+        ActorRef<IdEntity.Command> ids = spawn(IdEntity.create(id, caps, node, options.callTimeout()), id + "-ids");
+        Smmu smmu = new Smmu(id, caps, node, handles, ids);
         join(smmuStateAsync(smmu)); // recovered and serving
+        join(this.<IdState>ask(ids, IdEntity.AwaitRecovered::new)); // ids released before a restart flushed
         smmus.put(id, smmu);
         return smmu;
     }
@@ -203,6 +213,94 @@ public final class IommuSim implements AutoCloseable {
             throw new ModelException(ModelException.Kind.UNKNOWN_SMMU, "no SMMU " + id + "; added: " + smmus.keySet());
         }
         return s;
+    }
+
+    // ---- VMIDs and ASIDs ------------------------------------------------------
+    //
+    // Tags belong to the SMMU, not to whoever drives it: every VMM or driver model on one SMMU takes its
+    // VMIDs and ASIDs from that SMMU's allocator (smmu-<n>/ids), so two of them can never share a tag.
+
+    /**
+     * The lowest free VMID of {@code smmu} (1 up; VMID 0 tags host stage-1
+     * translations), journaled. Never one in use, nor one released but not
+     * yet flushed. Fails with {@code ID_EXHAUSTED} when every VMID the
+     * advertised width (8 or 16 bits) allows is taken, {@code ID_UNSUPPORTED}
+     * on an SMMU without stage 2.
+     */
+    public CompletionStage<Integer> allocateVmidAsync(Smmu smmu) {
+        return allocateIdAsync(smmu, IdKind.VMID);
+    }
+
+    /** Blocking form of {@link #allocateVmidAsync}. */
+    public int allocateVmid(Smmu smmu) {
+        return join(allocateVmidAsync(smmu));
+    }
+
+    /** As {@link #allocateVmidAsync}, for the ASIDs of host stage-1 domains ({@code ID_UNSUPPORTED} without stage 1). */
+    public CompletionStage<Integer> allocateAsidAsync(Smmu smmu) {
+        return allocateIdAsync(smmu, IdKind.ASID);
+    }
+
+    /** Blocking form of {@link #allocateAsidAsync}. */
+    public int allocateAsid(Smmu smmu) {
+        return join(allocateAsidAsync(smmu));
+    }
+
+    /**
+     * Releases a VMID as Linux frees a stage-2 domain: TLBI_S12_VMALL of the
+     * VMID and CMD_SYNC go through the SMMU's command queue, and the VMID is
+     * free again (journaled) once the sync has completed, which is when this
+     * completes. Fails with {@code ID_NOT_IN_USE}, or {@code FLUSH_FAILED}
+     * (the queue halted or was full): the VMID then stays reserved until a
+     * later release, an allocation that finds nothing else free, or a restart
+     * flushes it. Release only what no STE or CD in force still names.
+     */
+    public CompletionStage<Void> releaseVmidAsync(Smmu smmu, int vmid) {
+        return releaseIdAsync(smmu, IdKind.VMID, vmid);
+    }
+
+    /** Blocking form of {@link #releaseVmidAsync}. */
+    public void releaseVmid(Smmu smmu, int vmid) {
+        join(releaseVmidAsync(smmu, vmid));
+    }
+
+    /** As {@link #releaseVmidAsync}, for an ASID: its flush is TLBI_NH_ASID (VMID 0) and CMD_SYNC. */
+    public CompletionStage<Void> releaseAsidAsync(Smmu smmu, int asid) {
+        return releaseIdAsync(smmu, IdKind.ASID, asid);
+    }
+
+    /** Blocking form of {@link #releaseAsidAsync}. */
+    public void releaseAsid(Smmu smmu, int asid) {
+        join(releaseAsidAsync(smmu, asid));
+    }
+
+    /** The allocator's state: per kind, the ids in use and those released but awaiting their flush. */
+    public CompletionStage<IdState> idsAsync(Smmu smmu) {
+        arg(smmu, "smmu");
+        return gate.call(smmu.id() + "/ids", () -> this.<IdState>ask(smmu.ids, IdEntity.GetIds::new));
+    }
+
+    /** Blocking form of {@link #idsAsync}. */
+    public IdState ids(Smmu smmu) {
+        return join(idsAsync(smmu));
+    }
+
+    private CompletionStage<Integer> allocateIdAsync(Smmu smmu, IdKind kind) {
+        return idCall(smmu, r -> new IdEntity.Allocate(kind, r)).thenApply(reply -> ((IdEntity.Granted) reply).id());
+    }
+
+    private CompletionStage<Void> releaseIdAsync(Smmu smmu, IdKind kind, int id) {
+        return idCall(smmu, r -> new IdEntity.Release(kind, id, r)).thenApply(reply -> null);
+    }
+
+    private CompletionStage<IdEntity.Reply> idCall(Smmu smmu, Function<ActorRef<IdEntity.Reply>, IdEntity.Command> f) {
+        arg(smmu, "smmu");
+        return gate.call(smmu.id() + "/ids", () -> this.<IdEntity.Reply>ask(smmu.ids, f::apply).thenApply(reply -> {
+            if (reply instanceof IdEntity.Refused r) {
+                throw new ModelException(ModelException.Kind.named(r.kind()), r.reason());
+            }
+            return reply;
+        }));
     }
 
     // ---- domains ------------------------------------------------------------

@@ -66,6 +66,15 @@ public final class ModelException extends RuntimeException {
         CERROR_ABT,
         /** The command queue halted: CERROR_ATC_INV_SYNC. */
         CERROR_ATC_INV_SYNC,
+        // ---- VMID and ASID allocation
+        /** Every VMID (or ASID) the advertised width allows is in use or awaiting its flush. */
+        ID_EXHAUSTED,
+        /** A VMID on an SMMU without stage 2, or an ASID without stage 1. */
+        ID_UNSUPPORTED,
+        /** Releasing an id that is not allocated. */
+        ID_NOT_IN_USE,
+        /** A released id's flush (TLBI + CMD_SYNC) failed: the id stays reserved until it is flushed. */
+        FLUSH_FAILED,
         // ---- translation
         /** A burst with no request. */
         BURST_EMPTY,

@@ -1,6 +1,7 @@
 package org.iommusim.actors.api;
 
 import org.apache.pekko.actor.typed.ActorRef;
+import org.iommusim.actors.smmu.IdEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 
@@ -10,12 +11,15 @@ public final class Smmu {
     private final SmmuCapabilities caps;
     final ActorRef<SmmuNode.Command> node;
     final SmmuNode.Handles handles;
+    final ActorRef<IdEntity.Command> ids;
 
-    Smmu(String id, SmmuCapabilities caps, ActorRef<SmmuNode.Command> node, SmmuNode.Handles handles) {
+    Smmu(String id, SmmuCapabilities caps, ActorRef<SmmuNode.Command> node, SmmuNode.Handles handles,
+            ActorRef<IdEntity.Command> ids) {
         this.id = id;
         this.caps = caps;
         this.node = node;
         this.handles = handles;
+        this.ids = ids;
     }
 
     public String id() {

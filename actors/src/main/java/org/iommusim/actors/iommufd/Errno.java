@@ -10,9 +10,11 @@ public enum Errno {
     ENOENT(2),
     /** The command data is invalid: iommufd's answer for a bad guest STE or guest command. */
     EIO(5),
+    /** The host (the {@code /dev/iommu} file descriptor) is closed. */
+    EBADF(9),
     /** A payload longer than the structure with non-zero trailing bytes. */
     E2BIG(7),
-    /** The object is in use. */
+    /** The object is in use; or no ASID left (arm-smmu-v3's {@code xa_alloc} answer). */
     EBUSY(16),
     /** Something is already mapped there, or the ID is already taken. */
     EEXIST(17),
@@ -20,7 +22,7 @@ public enum Errno {
     ENODEV(19),
     /** A malformed request: wrong object type, wrong length, bad parent. */
     EINVAL(22),
-    /** No ASID or VMID left. */
+    /** No VMID left. */
     ENOSPC(28),
     /** An address beyond what the table can hold. */
     ERANGE(34),

@@ -1,15 +1,19 @@
 package org.iommusim.actors.iommufd;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.Smmu;
 import org.iommusim.persistence.domain.DomainAllocation;
 import org.iommusim.persistence.domain.DomainError;
+import org.iommusim.persistence.ids.IdKind;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
@@ -43,12 +47,18 @@ import org.iommusim.protocol.domain.UnmapBatch;
  * through the {@link IommuSim} facade; this class only adds iommufd's object
  * model on top.
  *
+ * <p>VMIDs and ASIDs come from the SMMU's allocator ({@link IommuSim#allocateVmid}),
+ * not from the host: two hosts (two VMMs) on one SMMU never share a tag, and a
+ * freed HWPT's tag is reused only after its flush (TLBI and CMD_SYNC) has
+ * completed, as arm-smmu-v3 frees a domain.
+ *
  * <p>Calls block until the model has done the work (journal written, CMD_SYNC
  * completed). The object table itself is not journaled, as iommufd's objects
  * live only as long as the file descriptor: after a restart, open a new host
- * with a fresh {@code firstDomainId} range.
+ * with a fresh {@code firstDomainId} range. {@link #close()} is closing that
+ * file descriptor: devices detached, every object destroyed.
  */
-public final class IommufdHost {
+public final class IommufdHost implements AutoCloseable {
     /** {@code UINT64_MAX}: with IOVA 0, {@code IOMMU_IOAS_UNMAP} unmaps everything. */
     public static final long UNMAP_ALL_LENGTH = -1L;
     /** Bytes of one guest command in an {@code IOMMU_HWPT_INVALIDATE} array for arm-smmu-v3. */
@@ -63,11 +73,16 @@ public final class IommufdHost {
     private final int ioasBits;
     private long nextDomain;
     private int nextId = 1;
-    private int nextAsid = 1;
-    private int nextVmid = 1;
     private final Map<Integer, IommufdObject> objects = new HashMap<>();
     private final Map<Integer, IoasState> ioasStates = new HashMap<>();
     private final Map<Integer, Map<Integer, Integer>> vsidTables = new HashMap<>();
+    /** StreamID to the HWPT its device is attached to. */
+    private final Map<Integer, Integer> attachments = new HashMap<>();
+    /** HWPTs made by attaching to an IOAS: destroyed when their last device leaves, as iommufd's auto domains. */
+    private final Set<Integer> autoDomains = new HashSet<>();
+    /** The guest stage-1 tables made through each vIOMMU's {@link GuestRam}. */
+    private final Map<Integer, List<DomainId>> guestTables = new HashMap<>();
+    private boolean closed;
 
     private IommufdHost(IommuSim sim, Smmu smmu, long firstDomainId) {
         this.sim = sim;
@@ -103,7 +118,7 @@ public final class IommufdHost {
         return IdrInfo.of(caps);
     }
 
-    /** The object with this ID, if any. */
+    /** The object with this ID, if any (none once the host is closed). */
     public synchronized Optional<IommufdObject> object(int id) {
         return Optional.ofNullable(objects.get(id));
     }
@@ -112,6 +127,7 @@ public final class IommufdHost {
 
     /** {@code IOMMU_IOAS_ALLOC}: a new, empty IO address space. */
     public synchronized int ioasAlloc() {
+        requireOpen();
         DomainId backing = allocateDomain(caps.stage1() ? DomainSpec.stage1(granule, ioasBits, caps.oas(), 0)
                 : DomainSpec.stage2(granule, ioasBits, caps.oas(), 0));
         Ioas ioas = new Ioas(nextId++, backing);
@@ -127,6 +143,7 @@ public final class IommufdHost {
      * is {@link Errno#EEXIST}; misalignment or no access is {@link Errno#EINVAL}.
      */
     public synchronized void ioasMap(int ioasId, long iova, long pa, long length, Prot prot) {
+        requireOpen();
         IoasState s = ioas(ioasId);
         MapBatch batch = MapBatch.single(iova, pa, length, prot);
         call(() -> sim.map(s.ioas.backing(), batch));
@@ -147,6 +164,7 @@ public final class IommufdHost {
      * as Linux's strict mode does.
      */
     public synchronized long ioasUnmap(int ioasId, long iova, long length) {
+        requireOpen();
         IoasState s = ioas(ioasId);
         boolean all = iova == 0 && length == UNMAP_ALL_LENGTH;
         if (all) {
@@ -201,9 +219,12 @@ public final class IommufdHost {
      *         a parent without NEST_PARENT, a nested request without data, short
      *         data); EOPNOTSUPP (unknown flags or data type, flags on a nested
      *         request, a capability the SMMU lacks); E2BIG (longer data with
-     *         non-zero tail); EIO (a guest STE a guest may not write)
+     *         non-zero tail); EIO (a guest STE a guest may not write); ENOSPC
+     *         (no VMID left on the SMMU) or EBUSY (no ASID left), as
+     *         arm-smmu-v3's allocators answer
      */
     public synchronized int hwptAlloc(int ptId, int flags, HwptData data) {
+        requireOpen();
         IommufdObject pt = find(ptId);
         if ((flags & ~HwptFlags.KNOWN) != 0) {
             throw new IommufdException(Errno.EOPNOTSUPP, "unknown HWPT flags 0x" + Integer.toHexString(flags));
@@ -241,29 +262,42 @@ public final class IommufdHost {
     }
 
     private int pagingAlloc(IoasState s, boolean nestParent) {
-        DomainSpec spec;
         if (nestParent) {
             refuseUnlessNestingPossible();
-            spec = DomainSpec.stage2(granule, ioasBits, caps.oas(), nextVmid);
-        } else if (caps.stage1()) {
-            spec = DomainSpec.stage1(granule, ioasBits, caps.oas(), nextAsid);
-        } else {
-            spec = DomainSpec.stage2(granule, ioasBits, caps.oas(), nextVmid);
         }
-        DomainId domain = allocateDomain(spec);
-        if (spec.stage() == DomainStage.STAGE1) {
-            nextAsid++;
-        } else {
-            nextVmid++;
-        }
-        if (!s.areas.isEmpty()) {
-            // iommufd fills a new domain from the IOAS's areas, one segment per area so areas stay areas
-            call(() -> sim.map(domain, new MapBatch(new ArrayList<>(s.areas.values()))));
+        // arm_smmu_domain_finalise: stage 2 (a nest parent, or no stage 1) takes a VMID, stage 1 an ASID
+        IdKind kind = nestParent || !caps.stage1() ? IdKind.VMID : IdKind.ASID;
+        int tag = allocateTag(kind);
+        DomainSpec spec = kind == IdKind.VMID ? DomainSpec.stage2(granule, ioasBits, caps.oas(), tag)
+                : DomainSpec.stage1(granule, ioasBits, caps.oas(), tag);
+        DomainId domain = null;
+        try {
+            domain = allocateDomain(spec);
+            if (!s.areas.isEmpty()) {
+                // iommufd fills a new domain from the IOAS's areas, one segment per area so areas stay areas
+                DomainId filled = domain;
+                call(() -> sim.map(filled, new MapBatch(new ArrayList<>(s.areas.values()))));
+            }
+        } catch (IommufdException e) {
+            // nothing may keep the tag: no STE or CD ever named it, but it goes back through its flush all the same
+            undo(e, domain, kind, tag);
+            throw e;
         }
         PagingHwpt h = new PagingHwpt(nextId++, s.ioas.id(), domain, spec.stage(), nestParent, spec.asid(), spec.vmid());
         objects.put(h.id(), h);
         s.hwpts.add(h);
         return h.id();
+    }
+
+    private void undo(IommufdException e, DomainId domain, IdKind kind, int tag) {
+        try {
+            if (domain != null) {
+                call(() -> sim.freeDomain(domain));
+            }
+            releaseTag(kind, tag);
+        } catch (RuntimeException cleanup) {
+            e.addSuppressed(cleanup);
+        }
     }
 
     private void refuseUnlessNestingPossible() {
@@ -320,12 +354,42 @@ public final class IommufdHost {
      *
      * @return the HWPT the device is now attached to
      */
-    public synchronized int attach(int sid, int hwptOrIoasId) {
+    public int attach(int sid, int hwptOrIoasId) {
+        Runnable release;
+        int hwpt;
+        synchronized (this) {
+            hwpt = attachLocked(sid, hwptOrIoasId);
+            release = leave(attachments.put(sid, hwpt));
+        }
+        release.run();
+        return hwpt;
+    }
+
+    private int attachLocked(int sid, int hwptOrIoasId) {
+        requireOpen();
         requireDevice(sid);
         IommufdObject o = find(hwptOrIoasId);
         if (o instanceof Ioas ioas) {
-            o = objects.get(pagingAlloc(ioasStates.get(ioas.id()), false));
+            PagingHwpt auto = (PagingHwpt) objects.get(pagingAlloc(ioasStates.get(ioas.id()), false));
+            autoDomains.add(auto.id());
+            try {
+                installSte(sid, steFor(sid, auto));
+            } catch (IommufdException e) {
+                // a device never reached it: it goes as it came (an error path, so waiting here is no new habit)
+                try {
+                    unlink(auto).run();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+            return auto.id();
         }
+        installSte(sid, steFor(sid, o));
+        return o.id();
+    }
+
+    private Ste steFor(int sid, IommufdObject o) {
         Ste ste;
         if (o instanceof PagingHwpt h) {
             if (h.stage() == DomainStage.STAGE1) {
@@ -342,16 +406,33 @@ public final class IommufdHost {
                 default -> Ste.abort();
             };
         } else {
-            throw new IommufdException(Errno.EINVAL, "object " + hwptOrIoasId + " is a " + kind(o) + ", not a HWPT or IOAS");
+            throw new IommufdException(Errno.EINVAL, "object " + o.id() + " is a " + kind(o) + ", not a HWPT or IOAS");
         }
-        installSte(sid, ste);
-        return o.id();
+        return ste;
     }
 
-    /** Detaches the device: its STE becomes ABORT (Linux's blocking domain), effective after CFGI_STE and CMD_SYNC. */
-    public synchronized void detach(int sid) {
-        requireDevice(sid);
-        installSte(sid, Ste.abort());
+    /**
+     * Detaches the device: its STE becomes ABORT (Linux's blocking domain),
+     * effective after CFGI_STE and CMD_SYNC. A HWPT made by attaching to an
+     * IOAS is destroyed when its last device leaves (iommufd's auto domain).
+     */
+    public void detach(int sid) {
+        Runnable release;
+        synchronized (this) {
+            requireOpen();
+            requireDevice(sid);
+            installSte(sid, Ste.abort());
+            release = leave(attachments.remove(sid));
+        }
+        release.run();
+    }
+
+    /** What follows a device leaving HWPT {@code hwpt} (null: none): nothing, or the destruction of an auto domain. */
+    private Runnable leave(Integer hwpt) {
+        if (hwpt == null || !autoDomains.contains(hwpt) || attachments.containsValue(hwpt)) {
+            return () -> {};
+        }
+        return unlink(objects.get(hwpt));
     }
 
     private void installSte(int sid, Ste ste) {
@@ -376,6 +457,7 @@ public final class IommufdHost {
      * @throws IommufdException ENOENT (no such object); EINVAL (not a HWPT, or not a nest parent)
      */
     public synchronized int viommuAlloc(int parentHwptId) {
+        requireOpen();
         IommufdObject o = find(parentHwptId);
         if (!(o instanceof PagingHwpt parent)) {
             throw new IommufdException(Errno.EINVAL, "object " + parentHwptId + " is a " + kind(o) + ", not a paging HWPT");
@@ -386,6 +468,7 @@ public final class IommufdHost {
         Viommu v = new Viommu(nextId++, parent.id(), parent.vmid());
         objects.put(v.id(), v);
         vsidTables.put(v.id(), new HashMap<>());
+        guestTables.put(v.id(), new ArrayList<>());
         return v.id();
     }
 
@@ -396,6 +479,7 @@ public final class IommufdHost {
      * @throws IommufdException ENODEV (no such StreamID); EEXIST (vSID taken, or the device already has one here)
      */
     public synchronized int vdeviceAlloc(int viommuId, int vsid, int psid) {
+        requireOpen();
         Viommu v = viommu(viommuId);
         requireDevice(psid);
         Map<Integer, Integer> table = vsidTables.get(v.id());
@@ -410,6 +494,152 @@ public final class IommufdHost {
         Vdevice d = new Vdevice(nextId++, v.id(), vsid, psid);
         objects.put(d.id(), d);
         return d.id();
+    }
+
+    // ---- destroy and close -------------------------------------------------------
+
+    /**
+     * {@code IOMMU_DESTROY}. An object something else still holds is
+     * {@link Errno#EBUSY}, as iommufd's users count answers: an IOAS with
+     * HWPTs, a HWPT with a device attached or a nested HWPT or vIOMMU on it, a
+     * vIOMMU with vDEVICEs or nested HWPTs. Destroying a paging HWPT frees its
+     * domain and gives its VMID or ASID back to the SMMU through its flush
+     * (TLBI_S12_VMALL or TLBI_NH_ASID, then CMD_SYNC), as
+     * {@code arm_smmu_domain_free_paging} does; destroying a vIOMMU frees the
+     * guest stage-1 tables made through its {@link GuestRam}. The object is
+     * gone from the table before that work starts, and the monitor is not held
+     * while it waits.
+     *
+     * @throws IommufdException ENOENT (no such object); EBUSY (in use); EIO (the
+     *         flush failed: the object is gone, its VMID or ASID stays reserved
+     *         until a later flush succeeds)
+     */
+    public void destroy(int id) {
+        Runnable release;
+        synchronized (this) {
+            requireOpen();
+            IommufdObject o = find(id);
+            Optional<String> user = userOf(o);
+            if (user.isPresent()) {
+                throw new IommufdException(Errno.EBUSY, kind(o) + " " + id + " is in use: " + user.get());
+            }
+            release = unlink(o);
+        }
+        release.run();
+    }
+
+    /**
+     * Closes the host as closing {@code /dev/iommu} does: detaches every
+     * attached device (STE ABORT, CFGI_STE, one CMD_SYNC), then destroys
+     * every object, users before what they use, each paging HWPT's VMID or
+     * ASID going back through its flush. Afterwards every call is
+     * {@link Errno#EBADF}; closing again does nothing. If the detaching fails
+     * (the queue halted), an STE in force may still name a HWPT, so nothing is
+     * freed and no tag given back: the failure is thrown and the model keeps
+     * those domains and tags. Otherwise every destruction is tried even when
+     * one fails, and the first failure is thrown at the end.
+     */
+    @Override
+    public void close() {
+        List<Integer> sids;
+        List<Runnable> releases = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            sids = new ArrayList<>(attachments.keySet());
+            attachments.clear();
+            // a user always has a higher ID than what it uses: newest first
+            List<IommufdObject> all = new ArrayList<>(objects.values());
+            all.sort(Comparator.comparingInt(IommufdObject::id).reversed());
+            for (IommufdObject o : all) {
+                releases.add(unlink(o));
+            }
+        }
+        for (int sid : sids) {
+            call(() -> sim.writeSte(smmu, sid, Ste.abort()));
+        }
+        List<Command> cfgis = new ArrayList<>();
+        sids.forEach(sid -> cfgis.add(new CfgiSte(sid, false)));
+        if (!cfgis.isEmpty()) {
+            CommandBatches.issueWithSync(sim, smmu, cfgis);
+        }
+        RuntimeException first = null;
+        for (Runnable r : releases) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Who still holds {@code o}, if anyone. */
+    private Optional<String> userOf(IommufdObject o) {
+        for (Map.Entry<Integer, Integer> a : attachments.entrySet()) {
+            if (a.getValue() == o.id()) {
+                return Optional.of("the device with StreamID 0x" + Integer.toHexString(a.getKey()) + " is attached to it");
+            }
+        }
+        for (IommufdObject u : objects.values()) {
+            if (uses(u, o.id())) {
+                return Optional.of(kind(u) + " " + u.id() + " uses it");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code user} holds object {@code id}, as iommufd's objects hold a user count on what they use. */
+    private static boolean uses(IommufdObject user, int id) {
+        if (user instanceof PagingHwpt h) {
+            return h.ioas() == id;
+        }
+        if (user instanceof NestedHwpt n) {
+            return n.parent() == id || n.viommu() == id;
+        }
+        if (user instanceof Viommu v) {
+            return v.parent() == id;
+        }
+        return user instanceof Vdevice d && d.viommu() == id;
+    }
+
+    /**
+     * Takes {@code o} out of the host's tables (under the monitor) and answers
+     * what is left to do in the model, to run without the monitor.
+     */
+    private Runnable unlink(IommufdObject o) {
+        objects.remove(o.id());
+        if (o instanceof Ioas i) {
+            ioasStates.remove(i.id());
+            return () -> call(() -> sim.freeDomain(i.backing()));
+        }
+        if (o instanceof PagingHwpt h) {
+            ioasStates.get(h.ioas()).hwpts.remove(h);
+            autoDomains.remove(h.id());
+            IdKind kind = h.stage() == DomainStage.STAGE2 ? IdKind.VMID : IdKind.ASID;
+            int tag = kind == IdKind.VMID ? h.vmid() : h.asid();
+            return () -> {
+                call(() -> sim.freeDomain(h.domain()));
+                releaseTag(kind, tag);
+            };
+        }
+        if (o instanceof Viommu v) {
+            vsidTables.remove(v.id());
+            List<DomainId> tables = guestTables.remove(v.id());
+            return () -> tables.forEach(t -> call(() -> sim.freeDomain(t)));
+        }
+        if (o instanceof Vdevice d) {
+            vsidTables.get(d.viommu()).remove(d.vsid());
+        }
+        return () -> {};
     }
 
     // ---- guest invalidation -------------------------------------------------------
@@ -432,6 +662,7 @@ public final class IommufdHost {
      *         on the vIOMMU only)
      */
     public synchronized InvalidationResult invalidate(int hwptOrViommuId, byte[] entries, int entryLength) {
+        requireOpen();
         IommufdObject o = find(hwptOrViommuId);
         if (o instanceof NestedHwpt) {
             throw new IommufdException(Errno.EOPNOTSUPP,
@@ -491,11 +722,16 @@ public final class IommufdHost {
     // ---- helpers for GuestRam and VfioContainer ----------------------------------------
 
     synchronized DomainId guestTable(int viommuId, int asid) {
+        requireOpen();
         PagingHwpt parent = (PagingHwpt) objects.get(viommu(viommuId).parent());
-        return allocateDomain(DomainSpec.nested(parent.domain(), granule, ioasBits, table(parent.domain()).spec().ias(), asid));
+        DomainId table = allocateDomain(DomainSpec.nested(parent.domain(), granule, ioasBits,
+                table(parent.domain()).spec().ias(), asid));
+        guestTables.get(viommuId).add(table);
+        return table;
     }
 
     synchronized int psidOf(int viommuId, int vsid) {
+        requireOpen();
         Integer psid = vsidTables.get(viommu(viommuId).id()).get(vsid);
         if (psid == null) {
             throw new IommufdException(Errno.ENODEV, "virtual StreamID 0x" + Integer.toHexString(vsid)
@@ -516,6 +752,24 @@ public final class IommufdHost {
         }
     }
 
+    private int allocateTag(IdKind kind) {
+        try {
+            return kind == IdKind.VMID ? sim.allocateVmid(smmu) : sim.allocateAsid(smmu);
+        } catch (ModelException e) {
+            throw new IommufdException(ModelErrors.tagErrno(kind, e.kind().name()), e.getMessage());
+        }
+    }
+
+    private void releaseTag(IdKind kind, int tag) {
+        call(() -> {
+            if (kind == IdKind.VMID) {
+                sim.releaseVmid(smmu, tag);
+            } else {
+                sim.releaseAsid(smmu, tag);
+            }
+        });
+    }
+
     private DomainId allocateDomain(DomainSpec spec) {
         DomainId id = DomainId.of(nextDomain++);
         call(() -> sim.allocateDomain(id, spec, smmu));
@@ -528,6 +782,12 @@ public final class IommufdHost {
 
     private long mappedBytes(DomainId id) {
         return table(id).mappedBytes();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IommufdException(Errno.EBADF, "the host is closed");
+        }
     }
 
     private IommufdObject find(int id) {

@@ -13,10 +13,15 @@ final class HostFixture implements AutoCloseable {
     final IommufdHost host;
 
     HostFixture(Path dir, SmmuCapabilities caps) {
+        this(dir, caps, 0);
+    }
+
+    /** {@code firstDomainId} 0: the host's default; after a restart, a range clear of the first run's domains. */
+    HostFixture(Path dir, SmmuCapabilities caps, long firstDomainId) {
         sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).withWorkers(1));
         try {
             smmu = sim.addSmmu(0, caps);
-            host = IommufdHost.open(sim, smmu);
+            host = firstDomainId == 0 ? IommufdHost.open(sim, smmu) : IommufdHost.open(sim, smmu, firstDomainId);
         } catch (RuntimeException e) {
             sim.close();
             throw e;

@@ -19,25 +19,33 @@ final class NestedRig {
     static final int ASID = 7;
 
     final HostFixture f;
+    final IommufdHost host;
     final int ioas;
     final int s2;
     final int viommu;
     final int vsid;
     final int psid;
+    final int vdevice;
     final int nested;
     final GuestRam ram;
     final DomainId guestTable;
 
     NestedRig(HostFixture f, int vsid, int psid, long pa) {
+        this(f, f.host, vsid, psid, pa);
+    }
+
+    /** A guest of {@code host}, one of several VMMs on the fixture's SMMU. */
+    NestedRig(HostFixture f, IommufdHost host, int vsid, int psid, long pa) {
         this.f = f;
+        this.host = host;
         this.vsid = vsid;
         this.psid = psid;
-        IommufdHost h = f.host;
+        IommufdHost h = host;
         ioas = h.ioasAlloc();
         h.ioasMap(ioas, IPA, pa, 0x10000, Prot.rw());
         s2 = h.hwptAlloc(ioas, HwptFlags.NEST_PARENT, null);
         viommu = h.viommuAlloc(s2);
-        h.vdeviceAlloc(viommu, vsid, psid);
+        vdevice = h.vdeviceAlloc(viommu, vsid, psid);
         nested = h.hwptAlloc(viommu, 0, GuestSte.stage1(0x4001_0000L, 0, S1Dss.SSID0).toHwptData());
         ram = h.guestRam(viommu);
         guestTable = ram.newStage1Table(ASID);
@@ -54,7 +62,15 @@ final class NestedRig {
         return f.sim.translate(f.smmu, TranslationRequest.of(psid, va, Access.READ));
     }
 
+    /** The VMM tears its VM down, users before what they use: every destroy succeeds. */
+    void tearDown() {
+        host.detach(psid);
+        for (int id : new int[] {nested, vdevice, viommu, s2, ioas}) {
+            host.destroy(id);
+        }
+    }
+
     int vmid() {
-        return ((Viommu) f.host.object(viommu).orElseThrow()).vmid();
+        return ((Viommu) host.object(viommu).orElseThrow()).vmid();
     }
 }

@@ -33,4 +33,25 @@ class VfioType1Test {
             assertInstanceOf(Faulted.class, f.sim.translate(f.smmu, dma), "the unmap invalidated the IOTLB");
         }
     }
+
+    @Test
+    void containersOfTwoVmmsOnOneSmmuNeverShareAnAsid(@TempDir Path dir) {
+        try (HostFixture f = new HostFixture(dir)) {
+            VfioContainer a = f.host.vfioContainer();
+            IommufdHost vmmB = IommufdHost.open(f.sim, f.smmu, 1L << 40);
+            VfioContainer b = vmmB.vfioContainer();
+            a.setIommu(VfioContainer.TYPE1V2_IOMMU);
+            b.setIommu(VfioContainer.TYPE1V2_IOMMU);
+            int rw = VfioContainer.MAP_FLAG_READ | VfioContainer.MAP_FLAG_WRITE;
+            a.mapDma(0x1000, 0x8000_0000L, 0x1000, rw);
+            b.mapDma(0x1000, 0x9000_0000L, 0x1000, rw);
+            f.host.attach(0x30, a.ioas());
+            vmmB.attach(0x31, b.ioas());
+            TranslationRequest fromA = TranslationRequest.of(0x30, 0x1010, Access.READ);
+            TranslationRequest fromB = TranslationRequest.of(0x31, 0x1010, Access.READ);
+            assertEquals(0x8000_0010L, ((Translated) f.sim.translate(f.smmu, fromA)).outputAddress());
+            assertEquals(0x9000_0010L, ((Translated) f.sim.translate(f.smmu, fromB)).outputAddress(),
+                    "the second VMM's device reaches its own memory, not the first one's cached page");
+        }
+    }
 }

@@ -17,6 +17,8 @@ public enum EntityKind {
     STREAM("smmu-\\d+/sid-\\d+"),
     /** {@code smmu-<n>/iotlb-<k>}: one IOTLB shard. */
     IOTLB("smmu-\\d+/iotlb-\\d+"),
+    /** {@code smmu-<n>/ids}: the SMMU's VMID and ASID allocator. */
+    IDS("smmu-\\d+/ids"),
     /** Anything this build does not know. */
     OTHER(".*");
 

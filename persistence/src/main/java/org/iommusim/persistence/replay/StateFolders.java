@@ -16,6 +16,7 @@ public final class StateFolders {
         register(EntityKind.SMMU, new SmmuFolder());
         register(EntityKind.STREAM, new StreamFolder());
         register(EntityKind.IOTLB, new IotlbFolder());
+        register(EntityKind.IDS, new IdsFolder());
     }
 
     private StateFolders() {}

@@ -7,6 +7,7 @@ import java.io.NotSerializableException;
 import java.util.HashMap;
 import java.util.Map;
 import org.iommusim.persistence.domain.DomainCodecs;
+import org.iommusim.persistence.ids.IdCodecs;
 import org.iommusim.persistence.iotlb.IotlbCodecs;
 import org.iommusim.persistence.smmu.SmmuCodecs;
 import org.iommusim.persistence.stream.StreamCodecs;
@@ -27,6 +28,7 @@ public final class JournalCodecs {
         SmmuCodecs.register(this);
         StreamCodecs.register(this);
         IotlbCodecs.register(this);
+        IdCodecs.register(this);
     }
 
     public <T> void register(String manifest, Class<? extends T> type, BinaryCodec<T> codec) {

@@ -1,0 +1,50 @@
+package org.iommusim.actors.iommufd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.iommusim.actors.translate.TranslationWorker;
+import org.iommusim.persistence.translate.Outcome;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model stops with a VM still running (its VMM never closed its host),
+ * and starts again on the same LevelDB directory: the IOTLB comes back with
+ * the dead VM's entries, so its VMID must come back as taken too.
+ */
+class RestartIdsTest {
+    private static final long PA_NEW = NestedRig.PA + 0x100_0000L;
+
+    @Test
+    void aNewVmAfterARestartGetsANewVmidAndNeverHitsTheDeadVmsRecoveredEntries(@TempDir Path dir) {
+        int deadVmid;
+        try (HostFixture f = new HostFixture(dir)) {
+            NestedRig dead = new NestedRig(f, 1, 0x10, NestedRig.PA);
+            deadVmid = dead.vmid();
+            assertEquals(NestedRig.PA, ((Translated) dead.dma(NestedRig.VA)).outputAddress());
+        }
+        try (HostFixture f = new HostFixture(dir, SmmuCapabilities.defaults(), 1L << 40)) {
+            assertEquals(List.of(deadVmid), f.sim.ids(f.smmu).vmids().inUseIds(), "recovered as in use");
+            TranslationWorker.Traced old = f.sim.translateTraced(f.smmu,
+                    TranslationRequest.of(0x10, NestedRig.VA, Access.READ));
+            assertEquals(Outcome.Path.HIT, old.path(), "the dead VM's entry is back in the IOTLB");
+            NestedRig fresh = new NestedRig(f, 1, 0x20, PA_NEW);
+            assertNotEquals(deadVmid, fresh.vmid());
+            TranslationWorker.Traced first = f.sim.translateTraced(f.smmu,
+                    TranslationRequest.of(0x20, NestedRig.VA, Access.READ));
+            assertEquals(Outcome.Path.MISS, first.path(), "same guest ASID and VA, another VMID: no hit");
+            assertEquals(PA_NEW, ((Translated) first.result()).outputAddress());
+            f.host.close();
+            assertTrue(f.sim.ids(f.smmu).vmids().inUseIds().contains(deadVmid),
+                    "only its owner (gone) or an explicit IommuSim.releaseVmid gives the dead VM's VMID back");
+        }
+    }
+}
