@@ -12,11 +12,31 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
-        if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
-            cmd.getErr().println(cmd.getCommandName() + ": " + ex.getMessage());
+        Throwable problem = userProblem(ex);
+        if (problem != null) {
+            cmd.getErr().println(cmd.getCommandName() + ": " + problem.getMessage());
             cmd.getErr().flush();
             return USAGE;
         }
         throw ex;
+    }
+
+    /**
+     * The user's problem behind {@code ex}, if it is one: bad input, or a journal
+     * that cannot be used or has failed (a full disk is the user's to fix, not a
+     * bug), wherever it sits in the chain of causes.
+     */
+    private static Throwable userProblem(Throwable ex) {
+        if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+            return ex;
+        }
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.iommusim.persistence.journal.JournalUnavailableException
+                    || (t instanceof org.iommusim.actors.api.ModelException m
+                            && m.kind() == org.iommusim.actors.api.ModelException.Kind.JOURNAL_FAILED)) {
+                return t;
+            }
+        }
+        return null;
     }
 }
