@@ -23,9 +23,11 @@ import scala.util.Try;
  * rather than fail. Any LevelDB error during a write becomes the same
  * failure. Every failure is recorded in {@link JournalHealth}.
  *
- * <p>The check is one {@code statvfs} per write batch. It cannot stop another
- * process from filling the disk between two checks; the threshold is what
- * LevelDB itself may still write after the last accepted batch.
+ * <p>The check is one {@code statvfs} per write batch, or none while a
+ * reading under 10 ms old was far above the threshold
+ * ({@link JournalSpace#shortfallForWrite}). It cannot stop another process
+ * from filling the disk between two checks; the threshold is what LevelDB
+ * itself may still write after the last accepted batch.
  * {@link JournalSettings#toConfig()} selects this class for the
  * {@code pekko.persistence.journal.leveldb} plugin.
  */
@@ -74,7 +76,7 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
 
     @Override
     public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
-        Optional<String> shortfall = space.shortfall();
+        Optional<String> shortfall = space.shortfallForWrite();
         if (shortfall.isPresent()) {
             return refused("journal write refused, nothing of it stored: " + shortfall.get());
         }
@@ -94,7 +96,7 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
 
     @Override
     public Future<BoxedUnit> asyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-        Optional<String> shortfall = space.shortfall();
+        Optional<String> shortfall = space.shortfallForWrite();
         if (shortfall.isPresent()) {
             return refused("journal delete refused: " + shortfall.get());
         }

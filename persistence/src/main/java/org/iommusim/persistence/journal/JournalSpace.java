@@ -22,11 +22,22 @@ public final class JournalSpace {
     /** The configuration key of the threshold, in bytes (HOCON sizes such as {@code 64 MiB} work). */
     public static final String MIN_FREE_KEY = "iommu-sim.journal.min-free-bytes";
 
+    /** A reading at least this far above the threshold is trusted for {@link #RECHECK_NANOS}. */
+    static final long FAR_ABOVE = 64L << 20;
+    /**
+     * 10 ms: the journal cannot write {@link #FAR_ABOVE} in that time (it
+     * would take 6 GB/s), and a reading costs a few microseconds, as much as a
+     * small LevelDB write without fsync.
+     */
+    static final long RECHECK_NANOS = 10_000_000L;
+
     private final Path dir;
     private final FileStore store;
     private final long minFreeBytes;
+    private long lastReadAt;
+    private long lastUsable = -1;
 
-    private JournalSpace(Path dir, FileStore store, long minFreeBytes) {
+    JournalSpace(Path dir, FileStore store, long minFreeBytes) {
         this.dir = dir;
         this.store = store;
         this.minFreeBytes = minFreeBytes;
@@ -77,14 +88,30 @@ public final class JournalSpace {
         try {
             usable = store.getUsableSpace();
         } catch (IOException e) {
+            lastUsable = -1;
             return Optional.of("cannot read the free space of " + dir + "'s file system: " + e.getMessage());
         }
+        lastReadAt = System.nanoTime();
+        lastUsable = usable;
         if (usable >= minFreeBytes) {
             return Optional.empty();
         }
         return Optional.of(dir + " is on a file system with " + usable + " bytes (" + mib(usable)
                 + ") usable, below the " + minFreeBytes + " bytes (" + mib(minFreeBytes) + ") that " + MIN_FREE_KEY
                 + " keeps free for LevelDB's log and compactions; free space on that file system");
+    }
+
+    /**
+     * {@link #shortfall()} for the write path: a reading taken less than
+     * {@link #RECHECK_NANOS} ago that was at least {@link #FAR_ABOVE} above
+     * the threshold stands; otherwise the file system is asked again. Not
+     * thread-safe: one journal actor uses it.
+     */
+    public Optional<String> shortfallForWrite() {
+        if (lastUsable - minFreeBytes >= FAR_ABOVE && System.nanoTime() - lastReadAt < RECHECK_NANOS) {
+            return Optional.empty();
+        }
+        return shortfall();
     }
 
     private static String mib(long bytes) {
