@@ -35,6 +35,7 @@ import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.domain.DomainState;
 import org.iommusim.persistence.ids.IdKind;
 import org.iommusim.persistence.ids.IdState;
+import org.iommusim.persistence.journal.JournalHealth;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.smmu.SmmuState;
@@ -91,6 +92,7 @@ public final class IommuSim implements AutoCloseable {
     private final ActorRef<DomainDirectory.Command> domains;
     private final List<String> journalIds;
     private final Map<String, Smmu> smmus = new ConcurrentHashMap<>();
+    private final AutoCloseable journalWatch;
 
     private IommuSim(ActorSystem<?> system, boolean owns, JournalSettings journal, ModelOptions options,
             ActorRef<ModelRoot.Command> root, CompletableFuture<Void> rootStopped) {
@@ -100,6 +102,9 @@ public final class IommuSim implements AutoCloseable {
         this.options = options;
         this.root = root;
         this.rootStopped = rootStopped;
+        // a failed journal write stops the model: every pending and later call fails with the reason at once
+        this.journalWatch = JournalHealth.onFailure(JournalSettings.levelDb(options.dataDir()).journalDir(),
+                reason -> gate.stop(ModelException.Kind.JOURNAL_FAILED, "the journal failed: " + reason));
         this.journalIds = JournalIds.current(system, options.callTimeout());
         this.domains = spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
                 domainViews), "domains");
@@ -686,6 +691,11 @@ public final class IommuSim implements AutoCloseable {
                 awaitQuietly(rootStopped);
             }
         } finally {
+            try {
+                journalWatch.close();
+            } catch (Exception e) {
+                // only a listener's removal: nothing to undo
+            }
             if (journal != null) {
                 journal.release();
             }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Pekko's own failure modes are unhelpful: LevelDB creates only the last
  * directory level (a missing parent shows up as a 30 s recovery timeout), and
  * a directory another process holds fails deep inside the journal actor.
+ *
+ * <p>The journal and snapshot store are guarded against a full disk
+ * ({@link GuardedLeveldbJournal}, {@link GuardedSnapshotStore}): LevelDB 1.8
+ * writes through {@code mmap}, so writing onto a full file system would kill
+ * the JVM. Below {@link JournalSpace#MIN_FREE_KEY} usable bytes, writes fail
+ * and {@link #prepare} refuses to start.
  */
 public final class JournalSettings {
     /** Directories this JVM has open, since LevelDB's own lock does not stop a second open in-process. */
@@ -33,25 +40,44 @@ public final class JournalSettings {
     private final Path dataDir;
     private final boolean fsync;
     private final boolean nativeLevelDb;
+    private final long minFreeBytes;
 
-    private JournalSettings(Path dataDir, boolean fsync, boolean nativeLevelDb) {
+    private JournalSettings(Path dataDir, boolean fsync, boolean nativeLevelDb, long minFreeBytes) {
         this.dataDir = dataDir;
         this.fsync = fsync;
         this.nativeLevelDb = nativeLevelDb;
+        this.minFreeBytes = minFreeBytes;
     }
 
-    /** LevelDB under {@code dataDir}, fsync on, native LevelDB where the JNI library exists. */
+    /**
+     * LevelDB under {@code dataDir}, fsync on, native LevelDB where the JNI
+     * library exists, the free-space threshold from the application's
+     * configuration ({@value JournalSpace#MIN_FREE_KEY}).
+     */
     public static JournalSettings levelDb(Path dataDir) {
-        return new JournalSettings(dataDir.toAbsolutePath().normalize(), true, nativeAvailable());
+        return new JournalSettings(dataDir.toAbsolutePath().normalize(), true, nativeAvailable(),
+                JournalSpace.minFreeBytes(ConfigFactory.load()));
     }
 
     public JournalSettings withFsync(boolean on) {
-        return new JournalSettings(dataDir, on, nativeLevelDb);
+        return new JournalSettings(dataDir, on, nativeLevelDb, minFreeBytes);
     }
 
     /** Forces the pure-Java LevelDB port ({@code native = off}), e.g. where JNI is unavailable. */
     public JournalSettings withNative(boolean on) {
-        return new JournalSettings(dataDir, fsync, on);
+        return new JournalSettings(dataDir, fsync, on, minFreeBytes);
+    }
+
+    /** The usable bytes below which the journal refuses to start and to write. */
+    public JournalSettings withMinFreeBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException(JournalSpace.MIN_FREE_KEY + " must not be negative, got " + bytes);
+        }
+        return new JournalSettings(dataDir, fsync, nativeLevelDb, bytes);
+    }
+
+    public long minFreeBytes() {
+        return minFreeBytes;
     }
 
     public Path dataDir() {
@@ -79,9 +105,11 @@ public final class JournalSettings {
 
     /**
      * Creates the directories (parents included) and checks that they are
-     * writable and not in use, then marks them in use by this JVM until
-     * {@link #release}. Throws {@link JournalUnavailableException} naming the
-     * problem; never leaves a half-prepared journal behind.
+     * writable, not in use, and on a file system with at least
+     * {@link #minFreeBytes} usable, then marks them in use by this JVM until
+     * {@link #release} and clears the journal's {@link JournalHealth} record.
+     * Throws {@link JournalUnavailableException} naming the problem; never
+     * leaves a half-prepared journal behind.
      */
     public JournalSettings prepare() {
         for (Path dir : new Path[] {journalDir(), snapshotDir()}) {
@@ -102,6 +130,7 @@ public final class JournalSettings {
                 throw new JournalUnavailableException("journal directory " + dir + " is not writable");
             }
         }
+        checkSpace();
         if (!OPEN_HERE.add(dataDir)) {
             throw new JournalUnavailableException("journal directory " + dataDir
                     + " is already open in this process; each run needs its own directory");
@@ -112,6 +141,7 @@ public final class JournalSettings {
             OPEN_HERE.remove(dataDir);
             throw e;
         }
+        JournalHealth.clear(journalDir());
         return this;
     }
 
@@ -127,6 +157,19 @@ public final class JournalSettings {
             throw new JournalUnavailableException("journal directory " + dataDir + " is open in this process");
         }
         checkNotLockedElsewhere();
+    }
+
+    /** Opening LevelDB writes (the log is replayed into a new table): on a full disk that would crash the JVM. */
+    private void checkSpace() {
+        Optional<String> shortfall;
+        try {
+            shortfall = JournalSpace.of(journalDir(), minFreeBytes).shortfall();
+        } catch (IOException e) {
+            shortfall = Optional.of("cannot find the file system of " + journalDir() + ": " + e.getMessage());
+        }
+        if (shortfall.isPresent()) {
+            throw new JournalUnavailableException("journal not started: " + shortfall.get());
+        }
     }
 
     /** Marks the directory free again (call after the ActorSystem using it has terminated). */
@@ -161,14 +204,16 @@ public final class JournalSettings {
 
     /** Pekko configuration selecting this journal and snapshot store; layer it over the application's config. */
     public Config toConfig() {
-        return ConfigFactory.parseMap(Map.of(
-                "pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb",
-                "pekko.persistence.journal.leveldb.dir", journalDir().toString(),
-                "pekko.persistence.journal.leveldb.fsync", fsync,
-                "pekko.persistence.journal.leveldb.native", nativeLevelDb,
-                "pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local",
-                "pekko.persistence.snapshot-store.local.dir", snapshotDir().toString(),
-                "pekko.persistence.query.journal.leveldb.write-plugin", "pekko.persistence.journal.leveldb"));
+        return ConfigFactory.parseMap(Map.ofEntries(
+                Map.entry("pekko.persistence.journal.plugin", "pekko.persistence.journal.leveldb"),
+                Map.entry("pekko.persistence.journal.leveldb.class", GuardedLeveldbJournal.class.getName()),
+                Map.entry("pekko.persistence.snapshot-store.local.class", GuardedSnapshotStore.class.getName()),
+                Map.entry(JournalSpace.MIN_FREE_KEY, minFreeBytes),
+                Map.entry("pekko.persistence.journal.leveldb.dir", journalDir().toString()),
+                Map.entry("pekko.persistence.journal.leveldb.fsync", fsync),
+                Map.entry("pekko.persistence.journal.leveldb.native", nativeLevelDb),
+                Map.entry("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local"),
+                Map.entry("pekko.persistence.snapshot-store.local.dir", snapshotDir().toString())));
     }
 
     /** The in-memory journal with a throwaway snapshot directory: unit tests only. */

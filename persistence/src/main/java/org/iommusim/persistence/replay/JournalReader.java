@@ -1,5 +1,6 @@
 package org.iommusim.persistence.replay;
 
+import com.typesafe.config.ConfigFactory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.fusesource.leveldbjni.JniDBFactory;
 import org.iommusim.persistence.journal.JournalSettings;
+import org.iommusim.persistence.journal.JournalSpace;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBFactory;
 import org.iq80.leveldb.DBIterator;
@@ -47,8 +49,18 @@ public final class JournalReader implements AutoCloseable {
 
     /** Checks {@code dir} (see {@link JournalLocation#check}) and opens a private copy of its journal. */
     public static JournalReader open(Path dir) {
+        return open(dir, JournalSpace.minFreeBytes(ConfigFactory.load()));
+    }
+
+    /** As {@link #open(Path)}, with the copy's file system needing {@code minFreeBytes} usable. */
+    static JournalReader open(Path dir, long minFreeBytes) {
         JournalLocation loc = JournalLocation.check(dir);
         PrivateCopy copy = PrivateCopy.of(loc.journalDir());
+        Optional<String> shortfall = spaceShortfall(copy.dir(), minFreeBytes);
+        if (shortfall.isPresent()) {
+            copy.close();
+            throw new JournalReadException("cannot open journal " + loc.journalDir() + ": " + shortfall.get());
+        }
         DB db;
         try {
             db = factory().open(copy.dir().toFile(), new Options().createIfMissing(false));
@@ -64,6 +76,20 @@ public final class JournalReader implements AutoCloseable {
             throw e;
         }
         return reader;
+    }
+
+    /**
+     * Opening LevelDB writes (the log is replayed into a new table, which may
+     * start a compaction), through {@code mmap}: on a full file system that is
+     * a SIGBUS, so the copy's file system must have the journal's margin
+     * ({@link JournalSpace}).
+     */
+    private static Optional<String> spaceShortfall(Path dir, long minFreeBytes) {
+        try {
+            return JournalSpace.of(dir, minFreeBytes).shortfall();
+        } catch (IOException e) {
+            return Optional.of("cannot find the file system of " + dir + ": " + e.getMessage());
+        }
     }
 
     private static DBFactory factory() {

@@ -93,4 +93,51 @@ class JournalSettingsTest {
         // once the other process is gone the directory is usable again
         JournalSettings.levelDb(tmp).prepare().release();
     }
+
+    @Test
+    void selectsTheGuardedJournalAndSnapshotStoreWithTheThreshold(@TempDir Path tmp) {
+        JournalSettings s = JournalSettings.levelDb(tmp);
+        assertEquals(64L << 20, s.minFreeBytes(), "reference.conf's default");
+        Config c = s.withMinFreeBytes(12345).toConfig();
+        assertEquals(GuardedLeveldbJournal.class.getName(), c.getString("pekko.persistence.journal.leveldb.class"));
+        assertEquals(GuardedSnapshotStore.class.getName(), c.getString("pekko.persistence.snapshot-store.local.class"));
+        assertEquals(12345L, c.getBytes(JournalSpace.MIN_FREE_KEY));
+        assertThrows(IllegalArgumentException.class, () -> s.withMinFreeBytes(-1));
+    }
+
+    /** Opening LevelDB writes; on a full disk that is a SIGBUS, so prepare() refuses first and holds nothing. */
+    @Test
+    void aFileSystemShortOfTheThresholdIsRefusedBeforeAnythingOpens(@TempDir Path tmp) {
+        JournalUnavailableException e = assertThrows(JournalUnavailableException.class,
+                () -> JournalSettings.levelDb(tmp).withMinFreeBytes(Long.MAX_VALUE).prepare());
+        assertTrue(e.getMessage().contains(tmp.resolve("journal").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("bytes") && e.getMessage().contains("usable"), e.getMessage());
+        assertTrue(e.getMessage().contains(String.valueOf(Long.MAX_VALUE)), e.getMessage());
+        assertTrue(e.getMessage().contains(JournalSpace.MIN_FREE_KEY), e.getMessage());
+        JournalSettings.levelDb(tmp).withMinFreeBytes(0).prepare().release(); // nothing was left marked open
+    }
+
+    @Test
+    void healthKeepsTheFirstFailureTellsListenersOnceAndAFreshPrepareClearsIt(@TempDir Path tmp) throws Exception {
+        JournalSettings s = JournalSettings.levelDb(tmp).prepare();
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AutoCloseable hook = JournalHealth.onFailure(s.journalDir(), told::add)) {
+            assertTrue(JournalHealth.failure(s.journalDir()).isEmpty());
+            assertTrue(JournalHealth.failed(tmp.resolve("./journal"), "disk full"), "same directory, other spelling");
+            assertTrue(!JournalHealth.failed(s.journalDir(), "a consequence"));
+            assertEquals(java.util.Optional.of("disk full"), JournalHealth.failure(s.journalDir()));
+            assertEquals(java.util.List.of("disk full"), told);
+            java.util.List<String> late = new java.util.ArrayList<>();
+            JournalHealth.onFailure(s.journalDir(), late::add).close();
+            assertEquals(java.util.List.of("disk full"), late, "a listener added after the failure hears it at once");
+        } finally {
+            s.release();
+        }
+        JournalSettings again = JournalSettings.levelDb(tmp).prepare();
+        try {
+            assertTrue(JournalHealth.failure(again.journalDir()).isEmpty(), "a fresh start begins healthy");
+        } finally {
+            again.release();
+        }
+    }
 }

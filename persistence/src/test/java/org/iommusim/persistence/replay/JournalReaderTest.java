@@ -56,6 +56,17 @@ class JournalReaderTest {
         }
     }
 
+    /** Opening LevelDB writes through mmap: with no room for that, the reader refuses instead of crashing. */
+    @Test
+    void refusesToOpenWhereTheCopyHasNoRoomToRecover(@TempDir Path dir) throws IOException {
+        write(dir);
+        JournalReadException e = assertThrows(JournalReadException.class, () -> JournalReader.open(dir, Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("usable") && e.getMessage().contains("min-free-bytes"), e.getMessage());
+        try (JournalReader r = JournalReader.open(dir, 0)) {
+            assertEquals(List.of("domain-2", "domain-10"), r.persistenceIds());
+        }
+    }
+
     @Test
     void streamsEventsSkippingDeletedOnesAndKeepsForeignPayloadsVisible(@TempDir Path dir) throws IOException {
         write(dir);

@@ -1,0 +1,126 @@
+package org.iommusim.persistence.journal;
+
+import com.typesafe.config.Config;
+import java.io.IOError;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
+import scala.collection.immutable.Seq;
+import scala.concurrent.Future;
+import scala.concurrent.Promise;
+import scala.runtime.BoxedUnit;
+import scala.util.Failure;
+import scala.util.Try;
+
+/**
+ * Pekko's LevelDB journal, guarded against a full disk: a write (or delete)
+ * is refused with {@link JournalWriteFailedException} while the journal's
+ * file system has less than {@link JournalSpace}'s threshold usable, and the
+ * journal refuses to open then ({@link JournalUnavailableException}), because
+ * LevelDB 1.8 writes through {@code mmap} and would kill the JVM with SIGBUS
+ * rather than fail. Any LevelDB error during a write becomes the same
+ * failure. Every failure is recorded in {@link JournalHealth}.
+ *
+ * <p>The check is one {@code statvfs} per write batch, or none while a
+ * reading under 10 ms old was far above the threshold
+ * ({@link JournalSpace#shortfallForWrite}). It cannot stop another process
+ * from filling the disk between two checks; the threshold is what LevelDB
+ * itself may still write after the last accepted batch.
+ * {@link JournalSettings#toConfig()} selects this class for the
+ * {@code pekko.persistence.journal.leveldb} plugin.
+ */
+@SuppressWarnings("deprecation") // Pekko deprecates its LevelDB journal; it is still this project's default store
+public class GuardedLeveldbJournal extends LeveldbJournal {
+    private final Path dir;
+    private final long minFreeBytes;
+    private JournalSpace space;
+
+    /** Pekko passes the plugin's configuration ({@code dir}, {@code fsync}, ...); the threshold is system-wide. */
+    public GuardedLeveldbJournal(Config cfg) {
+        super(cfg);
+        this.dir = leveldbDir().toPath().toAbsolutePath().normalize();
+        this.minFreeBytes = JournalSpace.minFreeBytes(context().system().settings().config());
+    }
+
+    @Override
+    public void preStart() {
+        Optional<String> shortfall;
+        try {
+            space = JournalSpace.of(dir, minFreeBytes);
+            shortfall = space.shortfall();
+        } catch (IOException e) {
+            shortfall = Optional.of("cannot find the file system of " + dir + ": " + e.getMessage());
+        }
+        if (shortfall.isPresent()) {
+            String reason = "the LevelDB journal refused to open: " + shortfall.get();
+            record(reason);
+            throw new JournalUnavailableException(reason);
+        }
+        try {
+            super.preStart();
+        } catch (RuntimeException e) {
+            String reason = "cannot open the LevelDB journal in " + dir + ": " + e;
+            record(reason);
+            throw new JournalUnavailableException(reason, e);
+        }
+    }
+
+    @Override
+    public void postStop() {
+        if (leveldb() != null) { // null when the open was refused
+            super.postStop();
+        }
+    }
+
+    @Override
+    public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
+        Optional<String> shortfall = space.shortfallForWrite();
+        if (shortfall.isPresent()) {
+            return refused("journal write refused, nothing of it stored: " + shortfall.get());
+        }
+        Future<Seq<Try<BoxedUnit>>> f;
+        try {
+            f = super.asyncWriteMessages(messages);
+        } catch (RuntimeException | IOError | InternalError e) {
+            // InternalError: the pure-Java LevelDB's mapped buffers report a fault this way
+            return Promise.<Seq<Try<BoxedUnit>>>failed(failure(e)).future();
+        }
+        if (f.isCompleted()) { // LevelDB writes synchronously: no hop through a dispatcher on the hot path
+            Try<Seq<Try<BoxedUnit>>> t = f.value().get();
+            return t.isFailure() ? Promise.<Seq<Try<BoxedUnit>>>failed(failure(t.failed().get())).future() : f;
+        }
+        return f.transform(t -> t.isFailure() ? new Failure<>(failure(t.failed().get())) : t, context().dispatcher());
+    }
+
+    @Override
+    public Future<BoxedUnit> asyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+        Optional<String> shortfall = space.shortfallForWrite();
+        if (shortfall.isPresent()) {
+            return refused("journal delete refused: " + shortfall.get());
+        }
+        Future<BoxedUnit> f = super.asyncDeleteMessagesTo(persistenceId, toSequenceNr);
+        if (f.isCompleted() && f.value().get().isFailure()) {
+            return Promise.<BoxedUnit>failed(failure(f.value().get().failed().get())).future();
+        }
+        return f;
+    }
+
+    private <T> Future<T> refused(String reason) {
+        record(reason);
+        return Promise.<T>failed(new JournalWriteFailedException(reason)).future();
+    }
+
+    private JournalWriteFailedException failure(Throwable cause) {
+        String reason = "journal write failed in " + dir + ": " + cause;
+        record(reason);
+        return new JournalWriteFailedException(reason, cause);
+    }
+
+    private void record(String reason) {
+        if (JournalHealth.failed(dir, reason)) {
+            log().error("{}", reason);
+        }
+    }
+}

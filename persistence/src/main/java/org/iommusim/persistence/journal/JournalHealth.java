@@ -1,0 +1,92 @@
+package org.iommusim.persistence.journal;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Which journal directories of this JVM have failed, and why: the guarded
+ * journal plugin records every refused or failed write and every refused
+ * open here, so the code above the persistent actors (the facade) can learn
+ * that the journal is gone instead of waiting for asks to time out.
+ *
+ * <p>A directory's first reason is kept (later ones are usually its
+ * consequences); {@link JournalSettings#prepare} clears the record, so a
+ * fresh start on the same directory begins healthy. Keys are absolute,
+ * normalised journal directories ({@link JournalSettings#journalDir()}).
+ */
+public final class JournalHealth {
+    private static final ConcurrentHashMap<Path, String> FAILURES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, List<Consumer<String>>> LISTENERS = new ConcurrentHashMap<>();
+
+    private JournalHealth() {}
+
+    /**
+     * Records that the journal under {@code journalDir} failed. The first
+     * call for a directory notifies its listeners (on the caller's thread)
+     * and returns true; later calls keep the first reason and return false.
+     */
+    public static boolean failed(Path journalDir, String reason) {
+        Path key = key(journalDir);
+        if (FAILURES.putIfAbsent(key, reason) != null) {
+            return false;
+        }
+        for (Consumer<String> l : LISTENERS.getOrDefault(key, List.of())) {
+            try {
+                l.accept(reason);
+            } catch (RuntimeException e) {
+                // a listener's bug must not hide the failure from the others
+            }
+        }
+        return true;
+    }
+
+    /** Why the journal under {@code journalDir} failed, if it has since its last {@link JournalSettings#prepare}. */
+    public static Optional<String> failure(Path journalDir) {
+        return Optional.ofNullable(FAILURES.get(key(journalDir)));
+    }
+
+    /**
+     * The hook for a facade: {@code listener} gets the reason once, when the
+     * journal under {@code journalDir} fails (at once, on this thread, if it
+     * already has). It runs on the journal's thread: keep it short and never
+     * block in it. Closing the returned handle removes the listener.
+     */
+    public static AutoCloseable onFailure(Path journalDir, Consumer<String> listener) {
+        Path key = key(journalDir);
+        Consumer<String> once = new Consumer<>() {
+            private boolean told;
+
+            @Override
+            public synchronized void accept(String reason) {
+                if (!told) {
+                    told = true;
+                    listener.accept(reason);
+                }
+            }
+        };
+        LISTENERS.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(once);
+        String already = FAILURES.get(key);
+        if (already != null) {
+            once.accept(already);
+        }
+        return () -> LISTENERS.computeIfPresent(key, (k, l) -> {
+            l.remove(once);
+            return l.isEmpty() ? null : l;
+        });
+    }
+
+    /** A fresh start: forgets the directory's failure and the listeners of the run before. */
+    static void clear(Path journalDir) {
+        Path key = key(journalDir);
+        FAILURES.remove(key);
+        LISTENERS.remove(key);
+    }
+
+    private static Path key(Path journalDir) {
+        return journalDir.toAbsolutePath().normalize();
+    }
+}
