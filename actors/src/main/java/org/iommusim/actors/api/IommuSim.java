@@ -25,6 +25,8 @@ import org.iommusim.actors.JournalIds;
 import org.iommusim.actors.domain.DomainDirectory;
 import org.iommusim.actors.domain.DomainEntity;
 import org.iommusim.actors.domain.PageTableViews;
+import org.iommusim.actors.exec.DeterministicRuntime;
+import org.iommusim.actors.exec.StuckException;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.actors.smmu.StreamEntity;
@@ -62,6 +64,11 @@ import org.iommusim.protocol.translate.TranslationResult;
  * include {@link #config}. Restarting on the same directory recovers every
  * domain and stream before serving: SMMUs are re-added by name with
  * {@link #addSmmu} and find their journals.
+ *
+ * <p>In deterministic mode ({@link ModelOptions#deterministic()}, or a system
+ * built by a {@link DeterministicRuntime}) every blocking call runs the model
+ * on the caller's thread until its answer is there, and timers wait for
+ * virtual time: see {@link #advanceTo} and docs/EMBEDDING.md.
  */
 public final class IommuSim implements AutoCloseable {
     private final ActorSystem<?> system;
@@ -73,6 +80,8 @@ public final class IommuSim implements AutoCloseable {
     private final ActorRef<DomainDirectory.Command> domains;
     private final List<String> journalIds;
     private final Map<String, Smmu> smmus = new ConcurrentHashMap<>();
+    /** Drives the model on the caller's thread in deterministic mode; null when threaded. */
+    private final DeterministicRuntime runtime;
 
     private interface Spawner {
         <T> ActorRef<T> spawn(Behavior<T> behavior, String name);
@@ -84,6 +93,7 @@ public final class IommuSim implements AutoCloseable {
         this.journal = journal;
         this.options = options;
         this.spawner = spawner;
+        this.runtime = DeterministicRuntime.of(system).orElse(null);
         this.journalIds = JournalIds.current(system, options.callTimeout());
         this.domains = spawner.spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
                 domainViews), "domains");
@@ -104,30 +114,46 @@ public final class IommuSim implements AutoCloseable {
     /** Starts a model with its own ActorSystem. */
     public static IommuSim start(ModelOptions options) {
         JournalSettings journal = JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).prepare();
+        DeterministicRuntime runtime = options.execution() instanceof Execution.Deterministic d
+                ? DeterministicRuntime.create(d.interleavingSeed()) : null;
         ActorSystem<SpawnProtocol.Command> system;
         try {
-            system = ActorSystem.create(SpawnProtocol.create(), "iommu-sim",
-                    journal.toConfig().withFallback(ConfigFactory.load()));
+            Config config = journal.toConfig().withFallback(ConfigFactory.load());
+            system = runtime == null ? ActorSystem.create(SpawnProtocol.create(), "iommu-sim", config)
+                    : runtime.createSystem(SpawnProtocol.create(), "iommu-sim", config);
         } catch (RuntimeException e) {
+            if (runtime != null) {
+                runtime.close();
+            }
             journal.release();
             throw e;
         }
         Spawner spawner = new Spawner() {
             @Override
             public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
-                return AskPattern.<SpawnProtocol.Command, ActorRef<T>>ask(system,
+                CompletionStage<ActorRef<T>> spawned = AskPattern.<SpawnProtocol.Command, ActorRef<T>>ask(system,
                         r -> new SpawnProtocol.Spawn<>(behavior, name, Props.empty(), r), options.callTimeout(),
-                        system.scheduler()).toCompletableFuture().join();
+                        system.scheduler());
+                return runtime == null ? spawned.toCompletableFuture().join()
+                        : runtime.await(spawned, "spawning " + name, options.callTimeout());
             }
         };
         try {
             return new IommuSim(system, true, journal, options, spawner);
         } catch (RuntimeException e) {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().join();
+            stop(system, runtime);
             journal.release();
             throw e;
         }
+    }
+
+    private static void stop(ActorSystem<?> system, DeterministicRuntime runtime) {
+        if (runtime != null) {
+            runtime.terminate(system);
+            return;
+        }
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().join();
     }
 
     /**
@@ -457,17 +483,20 @@ public final class IommuSim implements AutoCloseable {
                 flushed.add(f);
             }
         }
+        CompletableFuture<Void> all = CompletableFuture.allOf(flushed.toArray(new CompletableFuture[0]));
         try {
-            CompletableFuture.allOf(flushed.toArray(new CompletableFuture[0]))
-                    .get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (runtime != null) {
+                runtime.await(all, "the IOTLB shards' last writes", options.callTimeout());
+            } else {
+                all.get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | StuckException e) {
             // stop anyway: what was not written is only fills, which an IOTLB may forget
         }
         if (ownsSystem) {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().join();
+            stop(system, runtime);
             journal.release();
         }
     }
@@ -507,6 +536,9 @@ public final class IommuSim implements AutoCloseable {
      * are not asks, so nothing else bounds the wait.
      */
     private <T> CompletableFuture<T> bounded(CompletableFuture<T> f, String what) {
+        if (runtime != null) {
+            return f; // no wall-clock timer: the blocking forms bound the wait in virtual time
+        }
         return f.orTimeout(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof TimeoutException) {
@@ -518,6 +550,9 @@ public final class IommuSim implements AutoCloseable {
 
     /** Waits for a translation at most the call timeout. */
     private <T> T await(CompletionStage<T> stage, String what) {
+        if (runtime != null) {
+            return pump(stage, what);
+        }
         try {
             return stage.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -533,7 +568,10 @@ public final class IommuSim implements AutoCloseable {
         }
     }
 
-    private static <T> T join(CompletionStage<T> stage) {
+    private <T> T join(CompletionStage<T> stage) {
+        if (runtime != null) {
+            return pump(stage, null);
+        }
         try {
             return stage.toCompletableFuture().join();
         } catch (CompletionException e) {
@@ -544,4 +582,63 @@ public final class IommuSim implements AutoCloseable {
         }
     }
 
+    // ---- deterministic mode ---------------------------------------------------
+
+    /**
+     * Deterministic mode: runs the model on this thread until {@code stage}
+     * completes, letting virtual time move to each next timer while nothing
+     * else can run, at most the call timeout; a wait that can never end, or
+     * would pass that, fails with STUCK or TIMEOUT naming the call.
+     */
+    private <T> T pump(CompletionStage<T> stage, String what) {
+        try {
+            return runtime.await(stage, what != null ? what : "a model call", options.callTimeout());
+        } catch (StuckException e) {
+            String call = what != null ? what : callerName();
+            throw new ModelException(e.reason() == StuckException.Reason.DEADLINE ? "TIMEOUT" : "STUCK",
+                    call + ": " + e.getMessage());
+        }
+    }
+
+    /** The public facade method that was waiting (for a clear failure). */
+    private static String callerName() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> f.getClassName().equals(IommuSim.class.getName()))
+                .map(StackWalker.StackFrame::getMethodName)
+                .filter(m -> !m.equals("pump") && !m.equals("join") && !m.equals("await") && !m.equals("callerName"))
+                .findFirst().map(m -> "IommuSim." + m).orElse("a model call"));
+    }
+
+    /** Whether this model runs deterministically on its caller's thread. */
+    public boolean isDeterministic() {
+        return runtime != null;
+    }
+
+    /** The runtime driving this model (deterministic mode); throws IllegalStateException when threaded. */
+    public DeterministicRuntime deterministicRuntime() {
+        if (runtime == null) {
+            throw new IllegalStateException("this model runs on Pekko's threads; start it with"
+                    + " ModelOptions.deterministic() for virtual time");
+        }
+        return runtime;
+    }
+
+    /**
+     * Deterministic mode: moves virtual time to {@code virtualNanos}, firing
+     * every timer due by then (IOTLB write-behind, ask timeouts...) in time
+     * order, each followed by all it causes.
+     */
+    public void advanceTo(long virtualNanos) {
+        deterministicRuntime().advanceTo(virtualNanos);
+    }
+
+    /** Deterministic mode: runs everything ready at the current virtual time; returns how many tasks ran. */
+    public long runUntilIdle() {
+        return deterministicRuntime().runUntilIdle();
+    }
+
+    /** Deterministic mode: virtual nanoseconds since the model started. */
+    public long virtualNanos() {
+        return deterministicRuntime().nowNanos();
+    }
 }
