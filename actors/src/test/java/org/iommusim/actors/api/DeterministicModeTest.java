@@ -11,6 +11,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.iommusim.actors.exec.DeterministicRuntime;
+import org.iommusim.persistence.journal.JournalSettings;
+import org.iommusim.protocol.translate.Access;
+import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +54,26 @@ class DeterministicModeTest {
         String two = inChildJvm(2, dir.resolve("two"));
         assertEquals(one, two, "the same journal with 1 and with 2 processors");
         assertEquals(DeterministicWorkload.runAndDigest(dir.resolve("here")), one, "and as in this JVM");
+    }
+
+    @Test
+    void runsInsideACallersDeterministicSystem(@TempDir Path dir) {
+        ModelOptions opts = ModelOptions.at(dir).withFsync(false).deterministic();
+        JournalSettings journal = JournalSettings.levelDb(dir).prepare();
+        DeterministicRuntime runtime = DeterministicRuntime.fifo();
+        ActorSystem<Void> mine = runtime.createSystem(Behaviors.empty(), "callers-own", IommuSim.config(opts));
+        try {
+            IommuSim sim = IommuSim.inside(mine, opts);
+            assertTrue(sim.isDeterministic(), "found the runtime of the caller's system");
+            Smmu smmu = DeterministicWorkload.attach(sim);
+            assertEquals(DeterministicWorkload.PA, ((Translated) sim.translate(smmu,
+                    TranslationRequest.of(1, DeterministicWorkload.IOVA, Access.READ))).outputAddress());
+            sim.close();
+            assertEquals(List.of(Thread.currentThread()), runtime.executor().runners());
+        } finally {
+            runtime.terminate(mine);
+            journal.release();
+        }
     }
 
     /** Runs {@link DeterministicWorkload#main} in a JVM that sees {@code cpus} processors; returns its digest. */
