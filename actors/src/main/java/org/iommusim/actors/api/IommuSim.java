@@ -365,7 +365,10 @@ public final class IommuSim implements AutoCloseable {
         return new TranslationPort(smmu, smmu.handles.pool());
     }
 
-    /** Completes on a model thread; fails with TIMEOUT after the call timeout (the port has no timer: it is faster). */
+    /**
+     * Completes on a model thread; fails with TIMEOUT after the call timeout (the port has no timer: it is faster).
+     * In deterministic mode it completes while the caller runs the model, and has no timer of its own.
+     */
     public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
         CompletableFuture<TranslationResult> f = new CompletableFuture<>();
         smmu.handles.pool().translate(request, o -> f.complete(o.result()));
