@@ -3,12 +3,14 @@ package org.iommusim.actors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.Persistence;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
+import org.iommusim.actors.exec.DeterministicRuntime;
 
 /**
  * The persistence ids a journal holds, so a restarted model can recover
@@ -24,19 +26,45 @@ import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
 public final class JournalIds {
     private JournalIds() {}
 
+    /**
+     * Waits at most {@code timeout}: in wall-clock time, or, in a system a
+     * {@link DeterministicRuntime} drives, by running it on this thread for
+     * at most that much virtual time.
+     */
     public static List<String> current(ActorSystem<?> system, Duration timeout) {
-        var journal = Persistence.get(Adapter.toClassic(system)).journalFor("", com.typesafe.config.ConfigFactory.empty());
-        Object reply = Patterns.ask(journal, LeveldbJournal.SubscribeAllPersistenceIds$.MODULE$, timeout)
-                .toCompletableFuture()
+        var runtime = DeterministicRuntime.of(system);
+        if (runtime.isPresent()) {
+            return runtime.get().await(currentAsync(system, timeout), "the journal's persistence ids", timeout);
+        }
+        return currentAsync(system, timeout).toCompletableFuture()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
-        List<String> ids = new ArrayList<>();
-        for (String id : scala.jdk.javaapi.CollectionConverters.asJava(
-                ((LeveldbJournal.CurrentPersistenceIds) reply).allPersistenceIds())) {
-            if (!id.startsWith("$$$")) {
-                ids.add(id);
+    }
+
+    /**
+     * The ids, once the journal has listed them. Completed on the thread that
+     * delivers the journal's answer: Pekko's ask answers with Scala's
+     * CompletableFuture, whose {@code thenApply} runs on the common pool (a new
+     * thread per callback on one or two cores), which a deterministic model
+     * must never depend on.
+     */
+    public static CompletionStage<List<String>> currentAsync(ActorSystem<?> system, Duration timeout) {
+        var journal = Persistence.get(Adapter.toClassic(system)).journalFor("", com.typesafe.config.ConfigFactory.empty());
+        java.util.concurrent.CompletableFuture<List<String>> out = new java.util.concurrent.CompletableFuture<>();
+        Patterns.ask(journal, LeveldbJournal.SubscribeAllPersistenceIds$.MODULE$, timeout).whenCompleteAsync((reply, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+                return;
             }
-        }
-        return ids;
+            List<String> ids = new ArrayList<>();
+            for (String id : scala.jdk.javaapi.CollectionConverters.asJava(
+                    ((LeveldbJournal.CurrentPersistenceIds) reply).allPersistenceIds())) {
+                if (!id.startsWith("$$$")) {
+                    ids.add(id);
+                }
+            }
+            out.complete(ids);
+        }, Runnable::run);
+        return out;
     }
 }

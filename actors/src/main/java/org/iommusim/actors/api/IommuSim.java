@@ -25,6 +25,8 @@ import org.iommusim.actors.JournalIds;
 import org.iommusim.actors.domain.DomainDirectory;
 import org.iommusim.actors.domain.DomainEntity;
 import org.iommusim.actors.domain.PageTableViews;
+import org.iommusim.actors.exec.DeterministicRuntime;
+import org.iommusim.actors.exec.StuckException;
 import org.iommusim.actors.smmu.IdEntity;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
@@ -67,6 +69,11 @@ import org.iommusim.protocol.translate.TranslationResult;
  * include {@link #config}. Restarting on the same directory recovers every
  * domain and stream before serving: SMMUs are re-added by name with
  * {@link #addSmmu} and find their journals.
+ *
+ * <p>In deterministic mode ({@link ModelOptions#deterministic()}, or a system
+ * built by a {@link DeterministicRuntime}) every blocking call runs the model
+ * on the caller's thread until its answer is there, and timers wait for
+ * virtual time: see {@link #advanceTo} and docs/EMBEDDING.md.
  */
 public final class IommuSim implements AutoCloseable {
     /**
@@ -93,6 +100,8 @@ public final class IommuSim implements AutoCloseable {
     private final List<String> journalIds;
     private final Map<String, Smmu> smmus = new ConcurrentHashMap<>();
     private final AutoCloseable journalWatch;
+    /** Drives the model on the caller's thread in deterministic mode; null when threaded. */
+    private final DeterministicRuntime runtime;
 
     private IommuSim(ActorSystem<?> system, boolean owns, JournalSettings journal, ModelOptions options,
             ActorRef<ModelRoot.Command> root, CompletableFuture<Void> rootStopped) {
@@ -102,6 +111,7 @@ public final class IommuSim implements AutoCloseable {
         this.options = options;
         this.root = root;
         this.rootStopped = rootStopped;
+        this.runtime = DeterministicRuntime.of(system).orElse(null);
         // a failed journal write stops the model: every pending and later call fails with the reason at once
         this.journalWatch = JournalHealth.onFailure(JournalSettings.levelDb(options.dataDir()).journalDir(),
                 reason -> gate.stop(ModelException.Kind.JOURNAL_FAILED, "the journal failed: " + reason));
@@ -117,9 +127,11 @@ public final class IommuSim implements AutoCloseable {
     }
 
     private <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
-        return AskPattern.<ModelRoot.Command, ActorRef<T>>ask(root,
+        CompletionStage<ActorRef<T>> spawned = AskPattern.<ModelRoot.Command, ActorRef<T>>ask(root,
                 r -> new ModelRoot.Spawn<>(behavior, name, Props.empty(), r), options.callTimeout(),
-                system.scheduler()).toCompletableFuture().join();
+                system.scheduler());
+        return runtime == null ? spawned.toCompletableFuture().join()
+                : runtime.await(spawned, "spawning " + name, options.callTimeout());
     }
 
     /** The Pekko configuration the model needs: its journal under {@code options.dataDir()}. */
@@ -139,23 +151,37 @@ public final class IommuSim implements AutoCloseable {
     public static IommuSim start(ModelOptions options) {
         arg(options, "options");
         JournalSettings journal = JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).prepare();
+        DeterministicRuntime runtime = options.execution() instanceof Execution.Deterministic d
+                ? DeterministicRuntime.create(d.interleavingSeed()) : null;
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         ActorSystem<ModelRoot.Command> system;
         try {
-            system = ActorSystem.create(ModelRoot.create(stopped), "iommu-sim",
-                    journal.toConfig().withFallback(ConfigFactory.load()));
+            Config config = journal.toConfig().withFallback(ConfigFactory.load());
+            system = runtime == null ? ActorSystem.create(ModelRoot.create(stopped), "iommu-sim", config)
+                    : runtime.createSystem(ModelRoot.create(stopped), "iommu-sim", config);
         } catch (RuntimeException e) {
+            if (runtime != null) {
+                runtime.close();
+            }
             journal.release();
             throw e;
         }
         try {
             return new IommuSim(system, true, journal, options, system, stopped);
         } catch (RuntimeException e) {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().join();
+            stop(system, runtime);
             journal.release();
             throw e;
         }
+    }
+
+    private static void stop(ActorSystem<?> system, DeterministicRuntime runtime) {
+        if (runtime != null) {
+            runtime.terminate(system);
+            return;
+        }
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().join();
     }
 
     /**
@@ -523,7 +549,10 @@ public final class IommuSim implements AutoCloseable {
         return new TranslationPort(smmu, smmu.handles.pool(), gate);
     }
 
-    /** Completes on a model thread; fails with TIMEOUT after the call timeout (the port has no timer: it is faster). */
+    /**
+     * Completes on a model thread; fails with TIMEOUT after the call timeout (the port has no timer: it is faster).
+     * In deterministic mode it completes while the caller runs the model, and has no timer of its own.
+     */
     public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
         arg(smmu, "smmu");
         arg(request, "request");
@@ -671,24 +700,23 @@ public final class IommuSim implements AutoCloseable {
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
-            awaitQuietly(closed);
+            awaitQuietly(closed, "the first close");
             return;
         }
         try {
             gate.stop(ModelException.Kind.CLOSED, "the model is closed");
-            awaitQuietly(gate.quiet()); // no entity is stopped in the middle of a caller's write
+            awaitQuietly(gate.quiet(), "the callers' last writes"); // no entity stops in the middle of one
             for (Smmu s : smmus.values()) {
                 TranslationPool pool = s.handles.pool();
                 if (pool != null) {
-                    awaitQuietly(pool.close("the model is closed"));
+                    awaitQuietly(pool.close("the model is closed"), "the IOTLB shards' last writes");
                 }
             }
             if (ownsSystem) {
-                system.terminate();
-                awaitQuietly(system.getWhenTerminated().toCompletableFuture());
+                stop(system, runtime);
             } else {
                 root.tell(new ModelRoot.Stop());
-                awaitQuietly(rootStopped);
+                awaitQuietly(rootStopped, "the model's actors stopping");
             }
         } finally {
             try {
@@ -703,13 +731,17 @@ public final class IommuSim implements AutoCloseable {
         }
     }
 
-    /** Waits for {@code f} at most the call timeout; a close never hangs on the model. */
-    private void awaitQuietly(CompletionStage<?> f) {
+    /** Waits for {@code f} at most the call timeout (virtual in deterministic mode); a close never hangs. */
+    private void awaitQuietly(CompletionStage<?> f, String what) {
         try {
-            f.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (runtime != null) {
+                runtime.await(f, what, options.callTimeout());
+            } else {
+                f.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | StuckException | CompletionException e) {
             // stop anyway: what was not written is only IOTLB fills, which a cache may forget
         }
     }
@@ -749,6 +781,9 @@ public final class IommuSim implements AutoCloseable {
      * are not asks, so nothing else bounds the wait.
      */
     private <T> CompletableFuture<T> bounded(CompletableFuture<T> f, String what) {
+        if (runtime != null) {
+            return f; // no wall-clock timer: the blocking forms bound the wait in virtual time
+        }
         return f.orTimeout(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionally(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof TimeoutException) {
@@ -761,6 +796,9 @@ public final class IommuSim implements AutoCloseable {
 
     /** Waits for a translation at most the call timeout. */
     private <T> T await(CompletionStage<T> stage, String what) {
+        if (runtime != null) {
+            return pump(stage, what);
+        }
         try {
             return stage.toCompletableFuture().get(options.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -776,6 +814,9 @@ public final class IommuSim implements AutoCloseable {
 
     /** Waits for a call; its future always completes (ask timeout, answer, or the model stopping). */
     private <T> T join(CompletionStage<T> stage) {
+        if (runtime != null) {
+            return pump(stage, null);
+        }
         try {
             return stage.toCompletableFuture().join();
         } catch (CompletionException | java.util.concurrent.CancellationException e) {
@@ -789,5 +830,66 @@ public final class IommuSim implements AutoCloseable {
             throw new IllegalArgumentException(name + " must not be null");
         }
         return value;
+    }
+
+    // ---- deterministic mode ---------------------------------------------------
+
+    /**
+     * Deterministic mode: runs the model on this thread until {@code stage}
+     * completes, letting virtual time move to each next timer while nothing
+     * else can run, at most the call timeout; a wait that can never end, or
+     * would pass that, fails with STUCK or TIMEOUT naming the call.
+     */
+    private <T> T pump(CompletionStage<T> stage, String what) {
+        try {
+            return runtime.await(stage, what != null ? what : "a model call", options.callTimeout());
+        } catch (StuckException e) {
+            String call = what != null ? what : callerName();
+            throw new ModelException(e.reason() == StuckException.Reason.DEADLINE ? ModelException.Kind.TIMEOUT
+                    : ModelException.Kind.STUCK,
+                    call + ": " + e.getMessage());
+        }
+    }
+
+    /** The public facade method that was waiting (for a clear failure). */
+    private static String callerName() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> f.getClassName().equals(IommuSim.class.getName()))
+                .map(StackWalker.StackFrame::getMethodName)
+                .filter(m -> !m.equals("pump") && !m.equals("join") && !m.equals("await") && !m.equals("callerName"))
+                .findFirst().map(m -> "IommuSim." + m).orElse("a model call"));
+    }
+
+    /** Whether this model runs deterministically on its caller's thread. */
+    public boolean isDeterministic() {
+        return runtime != null;
+    }
+
+    /** The runtime driving this model (deterministic mode); throws IllegalStateException when threaded. */
+    public DeterministicRuntime deterministicRuntime() {
+        if (runtime == null) {
+            throw new IllegalStateException("this model runs on Pekko's threads; start it with"
+                    + " ModelOptions.deterministic() for virtual time");
+        }
+        return runtime;
+    }
+
+    /**
+     * Deterministic mode: moves virtual time to {@code virtualNanos}, firing
+     * every timer due by then (IOTLB write-behind, ask timeouts...) in time
+     * order, each followed by all it causes.
+     */
+    public void advanceTo(long virtualNanos) {
+        deterministicRuntime().advanceTo(virtualNanos);
+    }
+
+    /** Deterministic mode: runs everything ready at the current virtual time; returns how many tasks ran. */
+    public long runUntilIdle() {
+        return deterministicRuntime().runUntilIdle();
+    }
+
+    /** Deterministic mode: virtual nanoseconds since the model started. */
+    public long virtualNanos() {
+        return deterministicRuntime().nowNanos();
     }
 }

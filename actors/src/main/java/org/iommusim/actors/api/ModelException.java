@@ -85,8 +85,10 @@ public final class ModelException extends RuntimeException {
         // ---- the model as a whole
         /** More calls in flight to one entity than it can hold; nothing was done. Try again later. */
         OVERLOADED,
-        /** No answer within the call timeout. */
+        /** No answer within the call timeout (virtual time in deterministic mode). */
         TIMEOUT,
+        /** Deterministic mode: the call can never be answered (nothing left to run, no timer due). */
+        STUCK,
         /** The calling thread was interrupted while waiting. */
         INTERRUPTED,
         /** The model is closed (or closing); nothing was done. */

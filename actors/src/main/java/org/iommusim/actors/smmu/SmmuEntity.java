@@ -1,7 +1,7 @@
 package org.iommusim.actors.smmu;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -159,7 +159,12 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     private final StreamMemoryView memory;
     private final SmmuViews views;
     private final Settings settings;
-    private final Map<ActorRef<InvalidationPort.Invalidate>, Long> acked = new HashMap<>();
+    /**
+     * Insertion-ordered: invalidations go to the subscribers in this map's
+     * order, and an ActorRef's hash is its actor's random uid, so a hash order
+     * would differ from run to run (and with it the deterministic mode's journal).
+     */
+    private final Map<ActorRef<InvalidationPort.Invalidate>, Long> acked = new LinkedHashMap<>();
     private final List<AwaitConsumed> waiters = new ArrayList<>();
     private final List<ActorRef<SyncNotice>> listeners = new ArrayList<>();
     private final FaultChannel faults;

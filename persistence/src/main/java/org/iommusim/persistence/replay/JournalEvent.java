@@ -7,8 +7,10 @@ package org.iommusim.persistence.replay;
  * @param sequenceNr    its position in the entity's stream, from 1
  * @param manifest      our serializer's manifest, e.g. {@code D.T}
  * @param payload       the decoded event, or an {@link Undecoded} saying why not
- * @param timestamp     wall-clock milliseconds of the write: differs between identical runs
- * @param writerUuid    the writing incarnation: differs between identical runs
+ * @param timestamp     milliseconds of the write: wall-clock, differing between identical runs, or in
+ *                      deterministic mode the virtual time
+ * @param writerUuid    the writing incarnation: random, or in deterministic mode derived from the
+ *                      persistence id and the incarnation's first sequence number
  */
 public record JournalEvent(String persistenceId, long sequenceNr, String manifest, Object payload,
                            long timestamp, String writerUuid) {

@@ -1,0 +1,86 @@
+package org.iommusim.actors.exec;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Pekko settings that put a whole ActorSystem on one
+ * {@link DeterministicRuntime}: every dispatcher Pekko, Pekko Persistence,
+ * Pekko Streams and the model would start (each of which would otherwise own
+ * threads) becomes a plain {@code Dispatcher} on the runtime's executor; the
+ * scheduler is the virtual one; the LevelDB journal and local snapshot store
+ * are Pekko's own, their records and files stamped with virtual time
+ * ({@link DeterministicMessageSerializer}, {@link DeterministicSnapshotStore});
+ * nothing hooks the JVM's
+ * shutdown (a hook thread could not drive the runtime).
+ */
+public final class DeterministicConfig {
+    /**
+     * Every dispatcher a model's ActorSystem can look up. Overriding the
+     * definitions, not only the settings that point at them, also catches a
+     * plugin or library that names one of them directly.
+     */
+    public static final List<String> DISPATCHERS = List.of(
+            "pekko.actor.default-dispatcher",
+            "pekko.actor.internal-dispatcher",
+            "pekko.actor.default-blocking-io-dispatcher",
+            "pekko.io.pinned-dispatcher",
+            "pekko.persistence.dispatchers.default-plugin-dispatcher",
+            "pekko.persistence.dispatchers.default-replay-dispatcher",
+            "pekko.persistence.dispatchers.default-stream-dispatcher",
+            "iommu-sim.translation-dispatcher");
+
+    /** Settings that name a dispatcher, each pointed at one defined above. */
+    private static final Map<String, String> POINTERS = Map.of(
+            "pekko.loggers-dispatcher", "pekko.actor.default-dispatcher",
+            "pekko.persistence.journal.leveldb.plugin-dispatcher",
+            "pekko.persistence.dispatchers.default-plugin-dispatcher",
+            "pekko.persistence.journal.leveldb.replay-dispatcher",
+            "pekko.persistence.dispatchers.default-replay-dispatcher",
+            "pekko.persistence.snapshot-store.local.plugin-dispatcher",
+            "pekko.persistence.dispatchers.default-plugin-dispatcher",
+            "pekko.persistence.snapshot-store.local.stream-dispatcher",
+            "pekko.persistence.dispatchers.default-stream-dispatcher",
+            "pekko.stream.materializer.dispatcher", "pekko.actor.default-dispatcher",
+            "pekko.stream.materializer.blocking-io-dispatcher", "pekko.actor.default-blocking-io-dispatcher",
+            "pekko.stream.blocking-io-dispatcher", "pekko.actor.default-blocking-io-dispatcher");
+
+    private DeterministicConfig() {}
+
+    /**
+     * The overrides for the runtime {@code runtimeId}; layer them over the
+     * application's configuration ({@code overrides.withFallback(app)}).
+     *
+     * @param throughput messages an actor handles per turn: large for speed
+     *                   in FIFO order, 1 when a seed interleaves turns, so that
+     *                   every message is a point where another actor may run
+     */
+    public static Config overrides(String runtimeId, int throughput) {
+        if (throughput < 1) {
+            throw new IllegalArgumentException("throughput must be at least 1, got " + throughput);
+        }
+        Map<String, Object> m = new HashMap<>();
+        m.put(RuntimeRegistry.ID_PATH, runtimeId);
+        m.put("pekko.scheduler.implementation", VirtualTimeScheduler.class.getName());
+        for (String d : DISPATCHERS) {
+            m.put(d + ".type", "Dispatcher");
+            m.put(d + ".executor", CallerDrivenExecutorConfigurator.class.getName());
+            m.put(d + ".throughput", throughput);
+            // a deadline would read System.nanoTime inside every turn (Mailbox.processMailbox)
+            m.put(d + ".throughput-deadline-time", "0ms");
+        }
+        m.putAll(POINTERS);
+        m.put("pekko.actor.serializers.iommu-sim-deterministic-message", DeterministicMessageSerializer.class.getName());
+        m.put("pekko.actor.serialization-bindings.\"org.apache.pekko.persistence.serialization.Message\"",
+                "iommu-sim-deterministic-message");
+        m.put("pekko.logging-filter", DeterministicLoggingFilter.class.getName());
+        m.put("pekko.persistence.snapshot-store.local.class", DeterministicSnapshotStore.class.getName());
+        // a JVM shutdown hook runs on its own thread and would wait for a system nobody drives
+        m.put("pekko.jvm-shutdown-hooks", "off");
+        m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        return ConfigFactory.parseMap(m, "iommu-sim deterministic runtime " + runtimeId);
+    }
+}

@@ -1,0 +1,73 @@
+package org.iommusim.actors.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Test;
+
+class DeterministicRuntimeTest {
+    record Ping(ActorRef<String> replyTo) {}
+
+    private static Behavior<Object> echo(List<Long> fired, DeterministicRuntime rt) {
+        return Behaviors.withTimers(timers -> Behaviors.receive(Object.class)
+                .onMessage(Ping.class, p -> {
+                    p.replyTo().tell("pong");
+                    timers.startSingleTimer("t", "tick", Duration.ofMillis(5));
+                    return Behaviors.same();
+                })
+                .onMessageEquals("tick", () -> {
+                    fired.add(rt.nowNanos());
+                    return Behaviors.same();
+                })
+                .build());
+    }
+
+    @Test
+    void anAskAndATimerRunOnTheCallingThreadAndTimersWaitForVirtualTime() {
+        DeterministicRuntime rt = DeterministicRuntime.fifo();
+        List<Long> fired = new ArrayList<>();
+        ActorSystem<Object> system = rt.createSystem(echo(fired, rt), "det-smoke", ConfigFactory.load());
+        try {
+            String reply = rt.await(AskPattern.<Object, String>ask(system, Ping::new, Duration.ofSeconds(3),
+                    system.scheduler()), "the pong");
+            assertEquals("pong", reply);
+            rt.runUntilIdle();
+            assertEquals(List.of(), fired, "no timer fires before virtual time moves");
+            rt.advanceTo(4_999_999);
+            assertEquals(List.of(), fired);
+            rt.advanceTo(6_000_000);
+            assertEquals(List.of(5_000_000L), fired, "the 5 ms timer fired at virtual 5 ms exactly");
+            assertEquals(6_000_000L, rt.nowNanos());
+            assertEquals(List.of(Thread.currentThread()), rt.executor().runners());
+            assertEquals(List.of(Thread.currentThread()), rt.executor().submitters());
+        } finally {
+            rt.terminate(system);
+        }
+        assertTrue(system.getWhenTerminated().toCompletableFuture().isDone());
+    }
+
+    @Test
+    void awaitingWhatNothingCanCompleteFailsNamingIt() {
+        DeterministicRuntime rt = DeterministicRuntime.fifo();
+        ActorSystem<Object> system = rt.createSystem(Behaviors.ignore(), "det-stuck", ConfigFactory.load());
+        try {
+            rt.runUntilIdle();
+            StuckException e = assertThrows(StuckException.class,
+                    () -> rt.await(new CompletableFuture<String>(), "a reply nobody sends", Duration.ofSeconds(1)));
+            assertTrue(e.getMessage().contains("a reply nobody sends"), e.getMessage());
+        } finally {
+            rt.terminate(system);
+        }
+    }
+}
