@@ -326,9 +326,6 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         } else {
             throw new IllegalArgumentException("unknown SMMU command " + c);
         }
-        if (c instanceof Submit || c instanceof Resume) {
-            consume(t);
-        }
     }
 
     private void decided(Turn t, SmmuDecision d, ActorRef<SubmitReply> replyTo, boolean consumes) {
