@@ -54,6 +54,7 @@ final class DmaPipe {
     private TranslationBurst open;
     private List<Runnable> openReleases = new ArrayList<>();
     private long bursts;
+    private int peakInFlight;
 
     DmaPipe(Device device, TranslationPort port, Checks checks, Clock clock) {
         this.device = device;
@@ -121,6 +122,11 @@ final class DmaPipe {
         return bursts;
     }
 
+    /** The most bursts that were in flight at once. */
+    int peakInFlight() {
+        return peakInFlight;
+    }
+
     private void send() {
         while (inFlight.size() >= IN_FLIGHT) {
             takeOne();
@@ -131,6 +137,7 @@ final class DmaPipe {
         openReleases = new ArrayList<>();
         inFlight.addLast(s);
         bursts++;
+        peakInFlight = Math.max(peakInFlight, inFlight.size());
         port.submit(s.burst, b -> handedBack.add(s));
     }
 
