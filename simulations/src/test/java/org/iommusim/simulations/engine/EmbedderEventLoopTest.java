@@ -13,13 +13,16 @@ import org.iommusim.actors.api.Smmu;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;
+import org.iommusim.protocol.command.TlbiNhAsid;
 import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
 import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.domain.Granule;
+import org.iommusim.protocol.domain.MapBatch;
 import org.iommusim.protocol.domain.Prot;
+import org.iommusim.protocol.domain.UnmapBatch;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationRequest;
@@ -101,6 +104,58 @@ class EmbedderEventLoopTest {
             assertEquals(List.of("late DMA before the flush: Translated", "late DMA after the flush: Faulted"), seen,
                     "the stale IOTLB entry serves until the flush, and not after");
         }
+    }
+
+    /** An event of the example's simulator: what happens at a virtual time. */
+    private record Step(long at, Runnable action) {}
+
+    /**
+     * The example of docs/EMBEDDING.md ("Driving the model from your own
+     * event loop"), public API only: the embedder's own lazy flush, one
+     * TLBI_NH_ASID and CMD_SYNC 10 ms (virtual) after the first unmap queued.
+     */
+    @Test
+    void theDocumentedEventLoopFlushesAtExactlyTenMilliseconds(@TempDir Path dir) {
+        long iova = 0x1000_0000L;
+        List<String> seen = new ArrayList<>();
+        long[] flushedAt = {-1};
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).deterministic())) {
+            Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());
+            DomainId domain = DomainId.of(1);
+            sim.allocateDomain(domain, DomainSpec.stage1(Granule.G4K, 48, 48, 1), smmu);
+            sim.writeCd(smmu, SID, 0, Cd.of(1, domain));
+            sim.writeSte(smmu, SID, Ste.stage1(0, S1Dss.SSID0));
+            sim.submitAndWait(smmu, List.of(new CfgiSte(SID, false), CmdSync.poll()));
+            TranslationRequest dma = TranslationRequest.of(SID, iova, Access.WRITE);
+
+            PriorityQueue<Step> events = new PriorityQueue<>((a, b) -> Long.compare(a.at(), b.at()));
+            List<Long> flushQueue = new ArrayList<>();
+            events.add(new Step(MS, () -> {
+                sim.map(domain, MapBatch.single(iova, 0x8000_0000L, 4096, Prot.rw()));
+                seen.add("mapped: " + sim.translate(smmu, dma).getClass().getSimpleName());
+                sim.unmap(domain, UnmapBatch.single(iova, 4096));
+                if (flushQueue.isEmpty()) { // the first entry arms the flush, 10 ms from now
+                    events.add(new Step(sim.virtualNanos() + 10 * MS, () -> {
+                        sim.submitAndWait(smmu, List.of(new TlbiNhAsid(0, 1), CmdSync.poll()));
+                        flushQueue.clear();
+                        flushedAt[0] = sim.virtualNanos();
+                    }));
+                }
+                flushQueue.add(iova);
+                events.add(new Step(sim.virtualNanos() + 10 * MS - 1,
+                        () -> seen.add("before: " + sim.translate(smmu, dma).getClass().getSimpleName())));
+                events.add(new Step(sim.virtualNanos() + 10 * MS + 1,
+                        () -> seen.add("after: " + sim.translate(smmu, dma).getClass().getSimpleName())));
+            }));
+            while (!events.isEmpty()) {
+                Step e = events.poll();
+                sim.advanceTo(e.at()); // the model's own timers due by then fire first, each at its time
+                e.action().run(); // blocking calls run the model on this thread, taking no virtual time
+            }
+        }
+        assertEquals(11 * MS, flushedAt[0], "flushed exactly 10 ms after the unmap, and the sync took no virtual time");
+        assertEquals(List.of("mapped: Translated", "before: Translated", "after: Faulted"), seen,
+                "the stale IOTLB entry serves until the flush, and not after");
     }
 
     private static TranslationResult dma(IommuSim sim, Smmu smmu, MapRecord r) {
