@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.iommusim.persistence.journal.JournalUnavailableException;
 import org.iommusim.simulations.engine.RunFolder;
 import org.iommusim.simulations.engine.RunFolderException;
+import org.iommusim.simulations.engine.RunMode;
 import org.iommusim.simulations.engine.Simulation;
 import org.iommusim.simulations.report.ReportFiles;
 import org.iommusim.simulations.report.ReportWriter;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code iommu-sim simulate [SCENARIO] [--seed N] [--out DIR] [--force] [--concurrent]}:
+ * {@code iommu-sim simulate [SCENARIO] [--seed N] [--out DIR] [--force] [--concurrent | --interleave SEED]}:
  * the main job. Runs the scenario through the model on a fresh LevelDB journal
  * under {@code DIR/journal}, checks every translation, and writes
  * {@code report.json} and {@code report.html} to {@code DIR}. {@code DIR} is
@@ -56,8 +57,14 @@ final class SimulateCommand implements Callable<Integer> {
             + "(journal/, report.json, report.html); a folder holding anything else is refused even so"})
     boolean force;
 
-    @Option(names = "--concurrent", description = "let devices run freely on their own threads (real time)")
+    @Option(names = "--concurrent", description = {"let devices run freely on their own threads against the "
+            + "threaded model, their DMA in asynchronous bursts (real time; not reproducible)"})
     boolean concurrent;
+
+    @Option(names = "--interleave", paramLabel = "SEED", description = {"deterministic mode: when several of the "
+            + "model's actors are ready, SEED picks which runs next (default: the order they became ready); "
+            + "each seed is one reproducible interleaving"})
+    Long interleave;
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
@@ -84,18 +91,23 @@ final class SimulateCommand implements Callable<Integer> {
         if (seed != null) {
             sc = sc.withSeed(seed);
         }
+        if (concurrent && interleave != null) {
+            throw new UserError("--interleave chooses an interleaving of the deterministic mode; --concurrent runs"
+                    + " on threads, whose interleaving no seed decides: give one or the other");
+        }
+        RunMode mode = concurrent ? RunMode.CONCURRENT
+                : interleave != null ? RunMode.interleaved(interleave) : RunMode.DETERMINISTIC;
         Path dir = out != null ? out.toAbsolutePath().normalize()
                 : defaultFolder(Paths.get("out", sc.name() + "-seed" + sc.seed()).toAbsolutePath().normalize());
         try (RunFolder folder = claim(dir)) {
             PrintWriter o = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            o.printf("iommu-sim: %s (seed %d, %s) -> %s%n", sc.name(), sc.seed(),
-                    concurrent ? "concurrent" : "deterministic", dir);
+            o.printf("iommu-sim: %s (seed %d, %s) -> %s%n", sc.name(), sc.seed(), mode.label(), dir);
             o.flush();
             ProgressBar bar = new ProgressBar(err, quiet);
             SimulationReport report;
             try {
-                report = Simulation.run(sc, folder, concurrent, bar::update);
+                report = Simulation.run(sc, folder, mode, bar::update);
             } catch (JournalUnavailableException e) {
                 throw new UserError(e.getMessage(), e);
             } finally {

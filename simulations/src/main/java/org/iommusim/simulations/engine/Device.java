@@ -22,6 +22,10 @@ abstract class Device {
     final int order;
     final Checker.Resolution resolution;
     long nextAt;
+    /** Mean virtual time from the start of one operation to the next (0: 50 to 250 ns after one ends). */
+    long intervalNs;
+    /** Concurrent mode: the device's DMA in flight. */
+    DmaPipe pipe;
     final String workload;
     long hits;
     long misses;
@@ -43,10 +47,14 @@ abstract class Device {
         this.resolution = resolution;
     }
 
-    abstract void setup(Simulation.Context ctx, Clock c);
+    abstract void setup(DeviceContext ctx, Clock c);
 
-    /** One operation; returns the number of translations it made. */
-    abstract int step(Simulation.Context ctx, Clock c, Random rnd);
+    /**
+     * One operation; returns the number of translations it made. What must
+     * wait for its DMA to land (unmapping the buffer) goes through
+     * {@link DeviceContext#afterDma}.
+     */
+    abstract int step(DeviceContext ctx, Clock c, Random rnd);
 
     void unmapped(List<MapRecord> records) {
         for (MapRecord r : records) {
@@ -58,7 +66,7 @@ abstract class Device {
     }
 
     /** Maybe a late DMA into a recently unmapped buffer; returns translations made (0 or 1). */
-    int stray(Simulation.Context ctx, Clock c, Random rnd) {
+    int stray(DeviceContext ctx, Clock c, Random rnd) {
         if (recentlyUnmapped.isEmpty() || rnd.nextDouble() >= STRAY_PROBABILITY) {
             return 0;
         }

@@ -32,13 +32,13 @@ final class Devices {
         }
 
         @Override
-        void setup(Simulation.Context ctx, Clock c) {
+        void setup(DeviceContext ctx, Clock c) {
             for (int i = 0; i < w.ringSize(); i++) {
                 ring.add(newBuffer(ctx, c));
             }
         }
 
-        private List<MapRecord> newBuffer(Simulation.Context ctx, Clock c) {
+        private List<MapRecord> newBuffer(DeviceContext ctx, Clock c) {
             long size = pages(w.packetBytes());
             List<MapRecord> r = ctx.driver().map(domain, nextPa, size, 1, Prot.of(Prot.READ | Prot.WRITE), sid, c);
             nextPa += size;
@@ -46,16 +46,23 @@ final class Devices {
         }
 
         @Override
-        int step(Simulation.Context ctx, Clock c, Random rnd) {
-            List<MapRecord> buf = ring.get(slot);
+        int step(DeviceContext ctx, Clock c, Random rnd) {
+            int s = slot;
+            // a slot whose packet is still in flight (concurrent mode) gets its new buffer when that lands
+            ctx.await(this, () -> ring.get(s) != null);
+            List<MapRecord> buf = ring.get(s);
+            ring.set(s, null);
             MapRecord r = buf.get(0);
             for (int i = 0; i < w.dmaPerPacket(); i++) {
                 ctx.dma(this, r.iova + (rnd.nextLong(r.size) & ~63L), Access.WRITE, c);
             }
-            ctx.driver().unmap(domain, buf, cpu, c);
-            unmapped(buf);
-            ring.set(slot, newBuffer(ctx, c));
-            slot = (slot + 1) % ring.size();
+            // the driver unmaps the buffer once the packet is in, and puts a fresh one in the slot
+            ctx.afterDma(this, () -> {
+                ctx.driver().unmap(domain, buf, cpu, c);
+                unmapped(buf);
+                ring.set(s, newBuffer(ctx, c));
+            });
+            slot = (s + 1) % ring.size();
             return w.dmaPerPacket() + stray(ctx, c, rnd);
         }
     }
@@ -76,7 +83,7 @@ final class Devices {
         }
 
         @Override
-        void setup(Simulation.Context ctx, Clock c) {
+        void setup(DeviceContext ctx, Clock c) {
             // one request of 4K areas: like a driver mapping page by page, so no block entry widens the IOTLB's reach
             long size = pages(w.windowBytes());
             List<MapRecord> pages = ctx.driver().mapAt(domain, domain.iovas.allocate(size), paBase, 4096,
@@ -86,7 +93,7 @@ final class Devices {
         }
 
         @Override
-        int step(Simulation.Context ctx, Clock c, Random rnd) {
+        int step(DeviceContext ctx, Clock c, Random rnd) {
             Access a = rnd.nextDouble() < w.writeFraction() ? Access.WRITE : Access.READ;
             // page-granular accesses: the IOTLB's reach over the window is what this device measures
             ctx.dma(this, window.iova + (rnd.nextLong(window.size) & ~63L), a, c);
@@ -109,10 +116,10 @@ final class Devices {
         }
 
         @Override
-        void setup(Simulation.Context ctx, Clock c) {}
+        void setup(DeviceContext ctx, Clock c) {}
 
         @Override
-        int step(Simulation.Context ctx, Clock c, Random rnd) {
+        int step(DeviceContext ctx, Clock c, Random rnd) {
             long seg = pages(w.segmentBytes());
             List<MapRecord> sg = ctx.driver().map(domain, paBase + rnd.nextInt(64) * seg * w.segments(), seg,
                     w.segments(), Prot.rw(), sid, c);
@@ -120,8 +127,11 @@ final class Devices {
             for (MapRecord r : sg) {
                 ctx.dma(this, r.iova, a, c);
             }
-            ctx.driver().unmap(domain, sg, cpu, c);
-            unmapped(sg);
+            // the I/O completes: the driver unmaps its list
+            ctx.afterDma(this, () -> {
+                ctx.driver().unmap(domain, sg, cpu, c);
+                unmapped(sg);
+            });
             return sg.size() + stray(ctx, c, rnd);
         }
     }
@@ -151,7 +161,7 @@ final class Devices {
         }
 
         @Override
-        void setup(Simulation.Context ctx, Clock c) {
+        void setup(DeviceContext ctx, Clock c) {
             long size = pages(w.windowBytes());
             long ipa = s2.iovas.allocate(size);
             // the host maps guest memory page by page, so each page can be moved on its own
@@ -161,7 +171,7 @@ final class Devices {
         }
 
         @Override
-        int step(Simulation.Context ctx, Clock c, Random rnd) {
+        int step(DeviceContext ctx, Clock c, Random rnd) {
             ctx.dma(this, guestWindow.iova + (rnd.nextLong(guestWindow.size) & ~63L),
                     rnd.nextBoolean() ? Access.READ : Access.WRITE, c);
             if (++accesses % w.remapEvery() == 0) {

@@ -43,8 +43,14 @@ final class Driver {
     private final List<Command> batched = new ArrayList<>();
     private final List<MapRecord> batchedRecords = new ArrayList<>();
     private Smmu batchedSmmu;
+    /** Held while a record's unmap and release are written: the checks of concurrent devices read them under it. */
+    private final Object records;
+    private final RunObserver observer;
 
-    Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults, long mapNs) {
+    Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults, long mapNs,
+            Object records, RunObserver observer) {
+        this.records = records;
+        this.observer = observer;
         this.mapNs = mapNs;
         this.sim = sim;
         this.def = def;
@@ -115,9 +121,11 @@ final class Driver {
         }
         long seq = sim.unmap(d.id, new UnmapBatch(segs));
         c.advance(metricsMapCost());
-        for (MapRecord r : records) {
-            r.unmapAt = c.now();
-            r.unmapSeq = seq;
+        synchronized (this.records) {
+            for (MapRecord r : records) {
+                r.unmapAt = c.now();
+                r.unmapSeq = seq;
+            }
         }
         switch (def.strategy()) {
             case STRICT -> {
@@ -154,8 +162,10 @@ final class Driver {
     synchronized MapRecord remapStage2(DomainCtx s2, MapRecord old, long newPa, int sid, Clock c) {
         long seq = sim.unmap(s2.id, UnmapBatch.single(old.iova, old.size));
         c.advance(metricsMapCost());
-        old.unmapAt = c.now();
-        old.unmapSeq = seq;
+        synchronized (records) {
+            old.unmapAt = c.now();
+            old.unmapSeq = seq;
+        }
         List<Command> cmds = new ArrayList<>();
         cmds.add(TlbiS2Ipa.of(s2.vmid, old.iova, true));
         if (def.stage2Invalidation() == DriverDef.Stage2Invalidation.S12_VMALL) {
@@ -224,34 +234,48 @@ final class Driver {
     }
 
     /**
-     * Sends the TLBIs (unless an injected fault drops them), then a CMD_SYNC
-     * the driver waits for (unless the sync is skipped), then releases the
-     * records: the IOVAs may be reused, and from the sync on no translation may
-     * return them. A skipped sync releases the IOVAs without a completed flush,
-     * which the checker reports when one is reused.
+     * Sends the TLBIs (unless an injected fault drops them) in batches of
+     * {@link #BATCH}, the last one followed by a CMD_SYNC the driver waits for
+     * (unless the sync is skipped), as Linux issues a command list with its
+     * sync; then releases the records: the IOVAs may be reused, and from the
+     * sync on no translation may return them. A skipped sync releases the
+     * IOVAs without a completed flush, which the checker reports when one is
+     * reused.
      */
     private void invalidateGroupAndRelease(Smmu smmu, List<Command> cmds, List<MapRecord> recs, Clock c) {
         boolean drop = faults.next(FaultInjection.Kind.DROP_TLBI);
         boolean skipSync = faults.next(FaultInjection.Kind.SKIP_SYNC);
         List<Command> send = drop ? List.of() : cmds;
-        for (int from = 0; from < send.size(); from += BATCH) {
-            List<Command> chunk = send.subList(from, Math.min(send.size(), from + BATCH));
-            sim.submit(smmu, chunk);
-            c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
-        }
         long syncIndex = -1;
-        if (!skipSync) {
-            syncIndex = sim.submitAndWait(smmu, List.of(CmdSync.poll())) - 1;
-            c.advance(metrics.commands(c.now(), 1, 1, true));
+        for (int from = 0; from < send.size() || (from == 0 && !skipSync); from += BATCH) {
+            List<Command> chunk = send.subList(from, Math.min(send.size(), from + BATCH));
+            boolean last = from + BATCH >= send.size();
+            if (last && !skipSync) {
+                List<Command> withSync = new ArrayList<>(chunk.size() + 1);
+                withSync.addAll(chunk);
+                withSync.add(CmdSync.poll());
+                syncIndex = sim.submitAndWait(smmu, withSync) - 1;
+                if (!chunk.isEmpty()) {
+                    c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
+                }
+                c.advance(metrics.commands(c.now(), 1, 1, true));
+            } else {
+                sim.submit(smmu, chunk);
+                c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
+            }
         }
         String how = (drop ? "TLBI dropped" : describe(cmds)) + (skipSync ? ", CMD_SYNC skipped"
                 : ", CMD_SYNC at " + smmu.id() + " queue entry " + syncIndex);
-        for (MapRecord r : recs) {
-            r.tlbiDropped = drop;
-            r.releasedBy = how;
-            if (!skipSync) {
-                r.releasedAt = c.now();
+        synchronized (records) {
+            for (MapRecord r : recs) {
+                r.tlbiDropped = drop;
+                r.releasedBy = how;
+                if (!skipSync) {
+                    r.releasedAt = c.now();
+                }
             }
+        }
+        for (MapRecord r : recs) {
             ctxOf.apply(r).iovas.release(r.iova, r.size);
         }
     }
@@ -259,10 +283,16 @@ final class Driver {
     /** Finds a record's domain context (set by the simulation). */
     java.util.function.Function<MapRecord, DomainCtx> ctxOf;
 
-    /** The lazy flush timer: flushes every CPU queue whose oldest entry has waited the timeout. */
+    /**
+     * The lazy flush timer (Linux's flush-queue timeout): flushes every CPU
+     * queue whose oldest entry has waited the timeout. Deterministic runs
+     * call it at exactly {@link #nextTimer()}, with the model's clock moved
+     * there first; concurrent runs poll it from a thread in real time.
+     */
     synchronized void timer(Clock c) {
         for (int cpu = 0; cpu < lazyQueues.size(); cpu++) {
             if (!lazyQueues.get(cpu).isEmpty() && c.now() - lazyOldest.get(cpu) >= def.flushTimeoutNs()) {
+                observer.lazyTimer(cpu, lazyOldest.get(cpu), c.now());
                 flushLazy(cpu, c);
             }
         }

@@ -10,11 +10,14 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.api.SmmuStatistics;
 import org.iommusim.actors.translate.TranslationWorker;
+import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;
@@ -25,7 +28,9 @@ import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.DomainStage;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.TranslationResult;
 import org.iommusim.simulations.replay.JournalExport;
 import org.iommusim.simulations.report.SimulationReport;
 import org.iommusim.simulations.scenario.DeviceDef;
@@ -42,12 +47,18 @@ import org.iommusim.simulations.scenario.Workload;
  * returns the report. The run folder is held ({@link RunFolder}) for the
  * run; an earlier run there is never deleted by this class.
  *
- * <p>Deterministic mode (default): a seeded scheduler picks, in virtual time,
- * which agent acts next; each operation is carried through the real actors
- * to completion before the next. The same scenario and seed give the same
- * event stream (the digest) and the same report. Concurrent mode: every
- * device runs on its own thread against the same model, timed in real time;
- * the checker still validates every result.
+ * <p>Deterministic mode (default, {@link RunMode.Deterministic}): a seeded
+ * scheduler picks, in virtual time, which agent acts next, and the model runs
+ * on the scheduler's thread ({@code ModelOptions.deterministic}): every
+ * operation is carried through the real actors to completion before the
+ * next, with no thread hand-off. The model's virtual clock follows the
+ * scheduler's: before each step, and before the driver's lazy flush timer
+ * fires, the model is moved to that time, so its own timers (the IOTLB
+ * write-behind, snapshots) fire in the same virtual time. The same scenario
+ * and seed (and interleaving seed) give the same event stream (the digest)
+ * and the same report on any host. Concurrent mode: every device runs on its
+ * own thread against the threaded model, sending its DMA as asynchronous
+ * bursts, in real time; the checker still validates every result.
  */
 public final class Simulation {
     /** Translation workers per SMMU in simulations: fixed, so a run does not depend on the machine's cores. */
@@ -55,7 +66,8 @@ public final class Simulation {
 
     private final Scenario sc;
     private final Path journalDir;
-    private final boolean concurrent;
+    private final RunMode mode;
+    private final RunObserver observer;
     private final History history = new History();
     private final Checker checker;
     private final Metrics metrics;
@@ -63,16 +75,21 @@ public final class Simulation {
     private final Map<Integer, Smmu> smmus = new HashMap<>();
     private final Map<DomainId, DomainCtx> domains = new HashMap<>();
     private final List<Device> devices = new ArrayList<>();
+    private final Map<Device, Integer> deviceSmmu = new HashMap<>();
     private IommuSim sim;
     private Driver driver;
+    /** Held by each translation's check and by the driver while it writes a record's unmap or release. */
     private final Object lock = new Object();
+    private final DeviceContext ctx;
 
-    /** What device agents use: the driver and DMA through the model. */
-    final class Context {
+    /** Deterministic mode: each DMA is translated (blocking, on this thread) and checked before the next. */
+    private final class BlockingDma extends DeviceContext {
+        @Override
         Driver driver() {
             return driver;
         }
 
+        @Override
         void dma(Device d, long iova, Access access, Clock c) {
             long t = c.now();
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
@@ -84,38 +101,90 @@ public final class Simulation {
                     case MISS -> d.misses++;
                     default -> { }
                 }
-                if (traced.result() instanceof Translated tr) {
-                    if (d.resolution != null && checker.translation(d.name, d.sid, t, iova, access, false, tr,
-                            d.resolution)) {
-                        d.staleUses++;
-                    }
-                } else {
-                    d.faults++;
-                }
+                check(d, t, iova, access, traced.result());
+            }
+        }
+
+        @Override
+        void afterDma(Device d, Runnable release) {
+            release.run();
+        }
+
+        @Override
+        void await(Device d, BooleanSupplier ready) {
+            if (!ready.getAsBoolean()) {
+                throw new IllegalStateException(d.name + " waits for DMA, but every DMA is answered at once here");
             }
         }
     }
 
-    private final Map<Device, Integer> deviceSmmu = new HashMap<>();
-    private final Context ctx = new Context();
+    /** Concurrent mode: each device's DMA goes through its {@link DmaPipe}, answered and checked later. */
+    private final class PipedDma extends DeviceContext {
+        @Override
+        Driver driver() {
+            return driver;
+        }
+
+        @Override
+        void dma(Device d, long iova, Access access, Clock c) {
+            d.pipe.dma(iova, access);
+        }
+
+        @Override
+        void afterDma(Device d, Runnable release) {
+            d.pipe.afterDma(release);
+        }
+
+        @Override
+        void await(Device d, BooleanSupplier ready) {
+            d.pipe.await(ready);
+        }
+    }
+
+    /** One answered burst of {@code d}'s, each request checked as issued at {@code sentAt}. */
+    private void checkBurst(Device d, long sentAt, TranslationBurst b) {
+        synchronized (lock) {
+            for (int i = 0; i < b.size(); i++) {
+                check(d, sentAt, b.iova(i), b.access(i), b.result(i));
+            }
+        }
+    }
+
+    /** Checks one answer to {@code d}'s DMA issued at {@code t}; the caller holds {@link #lock}. */
+    private void check(Device d, long t, long iova, Access access, TranslationResult result) {
+        if (result instanceof Translated tr) {
+            if (d.resolution != null && checker.translation(d.name, d.sid, t, iova, access, false, tr, d.resolution)) {
+                d.staleUses++;
+            }
+        } else {
+            d.faults++;
+        }
+    }
 
     private int smmuOf(Device d) {
         return deviceSmmu.get(d);
     }
 
-    private Simulation(Scenario sc, RunFolder folder, boolean concurrent) {
+    private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer) {
         this.sc = sc;
         this.journalDir = folder.journalDir();
-        this.concurrent = concurrent;
+        this.mode = java.util.Objects.requireNonNull(mode, "mode");
+        this.observer = observer;
         this.checker = new Checker(journalDir.toString());
         long span = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : 50_000_000L;
         this.metrics = new Metrics(sc.costs(), span / 200);
         this.faults = new Faults(sc.faults());
+        this.ctx = concurrent() ? new PipedDma() : new BlockingDma();
+    }
+
+    private boolean concurrent() {
+        return mode instanceof RunMode.Concurrent;
     }
 
     /**
      * Runs in {@code outDir}, which must be new, empty, or free of an earlier run.
      *
+     * @param concurrent {@link RunMode#CONCURRENT} if true, else {@link RunMode#DETERMINISTIC}
      * @param progress told the fraction done (0..1000 per mille) as the run goes on
      * @throws RunFolderException when {@code outDir} cannot hold the run (see {@link RunFolder#claim})
      */
@@ -129,32 +198,54 @@ public final class Simulation {
     /**
      * Runs in a folder the caller holds (and may keep holding to write the reports).
      *
+     * @param concurrent {@link RunMode#CONCURRENT} if true, else {@link RunMode#DETERMINISTIC}
      * @param progress told the fraction done (0..1000 per mille) as the run goes on
      */
     public static SimulationReport run(Scenario sc, RunFolder folder, boolean concurrent, LongConsumer progress)
             throws IOException {
-        return new Simulation(sc, folder, concurrent).execute(progress);
+        return run(sc, folder, concurrent ? RunMode.CONCURRENT : RunMode.DETERMINISTIC, progress);
+    }
+
+    /**
+     * Runs in a folder the caller holds, in {@code mode}.
+     *
+     * @param progress told the fraction done (0..1000 per mille) as the run goes on
+     */
+    public static SimulationReport run(Scenario sc, RunFolder folder, RunMode mode, LongConsumer progress)
+            throws IOException {
+        return run(sc, folder, mode, progress, RunObserver.NONE);
+    }
+
+    /** As {@link #run(Scenario, RunFolder, RunMode, LongConsumer)}, showing the run to {@code observer}. */
+    static SimulationReport run(Scenario sc, RunFolder folder, RunMode mode, LongConsumer progress,
+            RunObserver observer) throws IOException {
+        return new Simulation(sc, folder, mode, observer).execute(progress);
     }
 
     private SimulationReport execute(LongConsumer progress) throws IOException {
-        long wallStart = System.nanoTime();
+        long wallStart = System.nanoTime(); // for the report's wallSeconds and concurrent mode's real time only
         start();
-        Clock setup = concurrent ? Clock.real(wallStart) : Clock.virtual(0);
-        configure(setup);
         long ops;
         long end;
+        SimulationReport.Iotlb iotlb;
         try {
-            if (concurrent) {
+            Clock setup = concurrent() ? Clock.real(wallStart) : Clock.virtual(0);
+            configure(setup);
+            if (concurrent()) {
                 ops = runConcurrent(wallStart, progress);
-                end = System.nanoTime() - wallStart;
+                Clock last = Clock.real(wallStart);
+                driver.drain(last);
+                end = last.now();
+                iotlb = countedByTheModel();
             } else {
                 long[] result = runDeterministic(setup.now(), progress);
                 ops = result[0];
-                end = result[1];
+                modelAt(result[1]);
+                Clock last = Clock.virtual(result[1]);
+                driver.drain(last);
+                end = last.now();
+                iotlb = metrics.iotlb();
             }
-            Clock last = concurrent ? Clock.real(wallStart) : Clock.virtual(end);
-            driver.drain(last);
-            end = last.now();
         } finally {
             sim.close();
         }
@@ -163,11 +254,34 @@ public final class Simulation {
             digest = JournalExport.digest(reader);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        return new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(),
-                concurrent ? "concurrent" : "deterministic", digest, checker.result(), metrics.iotlb(),
-                metrics.latency(), Metrics.staleWindows(checker.staleWindows()), metrics.commandSummary(end),
-                metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
+        return new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), mode.label(), digest,
+                checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
+                metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries());
+    }
+
+    /**
+     * Concurrent mode: bursts carry no hit/miss path per request, so the
+     * IOTLB figures (in all, and per device by its stream) are the model's
+     * own counters.
+     */
+    private SimulationReport.Iotlb countedByTheModel() {
+        long hits = 0;
+        long misses = 0;
+        for (Map.Entry<Integer, Smmu> e : smmus.entrySet()) {
+            SmmuStatistics st = sim.statistics(e.getValue());
+            hits += st.hits();
+            misses += st.misses();
+            for (Device d : devices) {
+                StreamStats s = smmuOf(d) == e.getKey() ? st.streams().get(d.sid) : null;
+                if (s != null) {
+                    d.hits = s.hits();
+                    d.misses = s.misses();
+                }
+            }
+        }
+        long n = hits + misses;
+        return new SimulationReport.Iotlb(hits, misses, n == 0 ? 0 : (double) hits / n);
     }
 
     private List<SimulationReport.Device> deviceSummaries() {
@@ -179,7 +293,12 @@ public final class Simulation {
     }
 
     private void start() {
-        sim = IommuSim.start(ModelOptions.at(journalDir).withFsync(false).withWorkers(WORKERS));
+        ModelOptions base = ModelOptions.at(journalDir).withFsync(false);
+        ModelOptions options = mode instanceof RunMode.Deterministic d
+                ? (d.interleavingSeed().isPresent() ? base.deterministic(d.interleavingSeed().getAsLong())
+                        : base.deterministic()).withWorkers(WORKERS)
+                : base.withWorkers(WORKERS);
+        sim = IommuSim.start(options);
         smmus.clear();
         for (SmmuDef s : sc.smmus()) {
             smmus.put(s.id(), sim.addSmmu(s.id(), s.caps()));
@@ -189,6 +308,19 @@ public final class Simulation {
         }
         if (driver != null) {
             driver.restarted(sim);
+        }
+        observer.modelStarted(sim);
+    }
+
+    /**
+     * Deterministic mode: moves the model's virtual clock to the scheduler's
+     * time {@code t}, firing the model's timers due by then, each at its own
+     * time. The scheduler's times only grow, so the model follows exactly
+     * (it would stay ahead only if a call had to wait for a timer of its own).
+     */
+    private void modelAt(long t) {
+        if (t > sim.virtualNanos()) {
+            sim.advanceTo(t);
         }
     }
 
@@ -211,7 +343,7 @@ public final class Simulation {
             sim.allocateDomain(d.id(), d.spec(), smmu);
             domains.put(d.id(), new DomainCtx(d.id(), d.spec(), smmu, vmid));
         }
-        driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs());
+        driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs(), lock, observer);
         driver.ctxOf = r -> domains.get(r.domain);
         Map<String, StreamDef> streams = new HashMap<>();
         for (StreamDef s : sc.streams()) {
@@ -222,6 +354,7 @@ public final class Simulation {
         for (DeviceDef dev : sc.devices()) {
             StreamDef s = streams.get(dev.smmu() + "/" + dev.sid());
             Device d = device(dev, s, order, 0x1_0000_0000L * (order + 1));
+            d.intervalNs = dev.intervalNs();
             deviceSmmu.put(d, dev.smmu());
             d.setup(ctx, c);
             devices.add(d);
@@ -316,7 +449,11 @@ public final class Simulation {
         }
     }
 
-    /** The seeded scheduler: returns {operations, virtual end time}. */
+    /**
+     * The seeded scheduler: returns {operations, virtual end time}. Events
+     * (device steps, the lazy flush timer) are taken in time order, so the
+     * model's clock, moved to each before it runs, only moves forward.
+     */
     private long[] runDeterministic(long startAt, LongConsumer progress) {
         Random rnd = new Random(sc.seed());
         PriorityQueue<Device> queue = new PriorityQueue<>(Comparator.comparingLong((Device d) -> d.nextAt)
@@ -334,20 +471,25 @@ public final class Simulation {
             Device d = queue.peek();
             long timerAt = driver.nextTimer();
             if (timerAt <= d.nextAt && (maxTime <= 0 || timerAt < maxTime)) {
-                Clock c = Clock.virtual(Math.max(now, timerAt));
+                // the lazy flush timer fires at exactly its time, on the scheduler's clock and the model's
+                modelAt(timerAt);
+                Clock c = Clock.virtual(timerAt);
                 driver.timer(c);
-                now = c.now();
+                now = Math.max(now, c.now());
                 continue;
             }
             if ((maxOps > 0 && ops >= maxOps) || (maxTime > 0 && d.nextAt >= maxTime)) {
                 break;
             }
             queue.poll();
-            Clock c = Clock.virtual(d.nextAt);
+            long start = d.nextAt;
+            modelAt(start);
+            Clock c = Clock.virtual(start);
             d.step(ctx, c, rnd);
             ops++;
             now = Math.max(now, c.now());
-            d.nextAt = c.now() + 50 + rnd.nextInt(200);
+            d.nextAt = d.intervalNs > 0 ? Math.max(c.now(), start + d.intervalNs / 2 + rnd.nextLong(d.intervalNs + 1))
+                    : c.now() + 50 + rnd.nextInt(200);
             queue.add(d);
             if (faults.crashAfter(ops)) {
                 sim.close();
@@ -362,11 +504,19 @@ public final class Simulation {
         return new long[] {ops, now};
     }
 
-    /** Every device on its own thread, real time; shared state behind one lock, model calls outside it. */
+    /**
+     * Every device on its own thread, real time, its DMA in asynchronous
+     * bursts ({@link DmaPipe}); shared state behind locks, model calls outside
+     * them. Returns the operations done.
+     */
     private long runConcurrent(long wallStart, LongConsumer progress) {
         AtomicLong ops = new AtomicLong();
         long maxOps = sc.length().operations() > 0 ? sc.length().operations() : Long.MAX_VALUE;
         long maxTime = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : Long.MAX_VALUE;
+        for (Device d : devices) {
+            d.pipe = new DmaPipe(d, sim.translationPort(smmus.get(smmuOf(d))), this::checkBurst,
+                    Clock.real(wallStart));
+        }
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
         // the lazy flush timer, in real time
@@ -386,14 +536,16 @@ public final class Simulation {
             Random rnd = new Random(sc.seed() * 31 + d.order);
             Thread t = new Thread(() -> {
                 try {
+                    Clock c = Clock.real(wallStart);
                     while (ops.get() < maxOps && System.nanoTime() - wallStart < maxTime) {
-                        Clock c = Clock.real(wallStart);
+                        d.pipe.poll();
                         d.step(ctx, c, rnd);
                         long n = ops.incrementAndGet();
                         if (n % Math.max(1, Math.min(maxOps, 1_000_000) / 100) == 0) {
                             progress.accept(Math.min(1000, maxOps == Long.MAX_VALUE ? 0 : n * 1000 / maxOps));
                         }
                     }
+                    d.pipe.finish();
                 } catch (Throwable e) {
                     synchronized (failures) {
                         failures.add(e);
@@ -412,6 +564,12 @@ public final class Simulation {
             }
         }
         timer.interrupt();
+        try {
+            timer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the flush timer stopped", e);
+        }
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a device thread failed: " + failures.get(0), failures.get(0));
         }

@@ -225,7 +225,7 @@ final class References {
                     + ConfNode.wordOf(stream.value().config()));
             return null;
         }
-        return new DeviceDef(d.name(), smmu, d.sid(), d.weight(), d.workload());
+        return new DeviceDef(d.name(), smmu, d.sid(), d.weight(), d.workload(), d.intervalNs());
     }
 
     private static int line(Located<?> located, String key) {

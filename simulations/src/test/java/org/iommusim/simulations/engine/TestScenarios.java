@@ -52,4 +52,14 @@ final class TestScenarios {
                 List.of(new StreamDef(0, 18, SteConfig.NESTED, DomainId.of(3), DomainId.of(2), 3)),
                 d, List.of(new DeviceDef("guest0", 0, 18, 1, new Workload.NestedGuest(64 << 10, 50))), List.of());
     }
+
+    /** One NIC paced at one packet per {@code intervalNs}, for {@code virtualNanos} of virtual time. */
+    static Scenario paced(DriverDef driver, long virtualNanos, long intervalNs) {
+        return new Scenario("test-paced", "(code)", "test", 5, new RunLength(0, virtualNanos), Costs.defaults(),
+                List.of(new SmmuDef(0, CAPS)),
+                List.of(new DomainDef(DomainId.of(1), 0, DomainSpec.stage1(Granule.G4K, 48, 48, 1))),
+                List.of(new StreamDef(0, 16, SteConfig.STAGE1, DomainId.of(1), null, -1)),
+                driver, List.of(new DeviceDef("nic0", 0, 16, 1, new Workload.NicRing(64, 2048, 4), intervalNs)),
+                List.of());
+    }
 }
