@@ -31,7 +31,9 @@ import org.iommusim.simulations.scenario.ScenarioLoader;
  * default) for {@code operations} in a child JVM started with a given
  * {@code -Xmx} (issue I: 10,000,000 operations in {@code -Xmx1g}) and
  * reports whether it completed, how long it took, and the most heap found
- * in use after a collection (and after a full one: the live set).
+ * in use after a collection; a full collection forced every 30 s shows the
+ * live set as the run goes on (which slows the run a little: this is not a
+ * speed figure).
  *
  * <p>Run: {@code java -cp simulations/target/iommu-sim.jar org.iommusim.simulations.bench.SimulationMemory
  * [OPERATIONS [XMX [SCENARIO]]]} (defaults 10000000, 1g, conf/scenarios/quickstart.conf).
@@ -49,18 +51,20 @@ public final class SimulationMemory {
      * @param wallSeconds           the run's wall-clock time as the report gives it
      * @param maxUsedAfterGcBytes   the most heap in use right after any collection
      * @param maxLiveAfterFullGcBytes the most heap in use right after a full collection (0: none happened)
+     * @param liveMiBEvery30s       the live heap (MiB, after a full collection forced every 30 s), comma-separated
      * @param output                every line the child printed
      */
     public record Result(int exitCode, long operations, long translationsChecked, long violations, double wallSeconds,
-            long maxUsedAfterGcBytes, long maxLiveAfterFullGcBytes, List<String> output) {
+            long maxUsedAfterGcBytes, long maxLiveAfterFullGcBytes, String liveMiBEvery30s, List<String> output) {
         public boolean completed(long expectedOperations) {
             return exitCode == 0 && operations == expectedOperations;
         }
 
         public String summary() {
             return String.format(Locale.ROOT, "%,d operations, %,d translations checked, %d violations, %.1f s;"
-                    + " heap after GC at most %,d MiB (after a full GC: %,d MiB)", operations, translationsChecked,
-                    violations, wallSeconds, maxUsedAfterGcBytes >> 20, maxLiveAfterFullGcBytes >> 20);
+                    + " heap after GC at most %,d MiB; live (after a full GC) at most %,d MiB, every 30 s: [%s] MiB",
+                    operations, translationsChecked, violations, wallSeconds, maxUsedAfterGcBytes >> 20,
+                    maxLiveAfterFullGcBytes >> 20, liveMiBEvery30s);
         }
     }
 
@@ -105,7 +109,9 @@ public final class SimulationMemory {
                 if (line.startsWith(Child.PREFIX)) {
                     for (String kv : line.substring(Child.PREFIX.length()).trim().split(" ")) {
                         int eq = kv.indexOf('=');
-                        fig.put(kv.substring(0, eq), kv.substring(eq + 1));
+                        if (eq > 0) {
+                            fig.put(kv.substring(0, eq), kv.substring(eq + 1));
+                        }
                     }
                 }
             }
@@ -114,7 +120,8 @@ public final class SimulationMemory {
                     Long.parseLong(fig.getOrDefault("violations", "-1")),
                     Double.parseDouble(fig.getOrDefault("wallSeconds", "-1")),
                     Long.parseLong(fig.getOrDefault("maxUsedAfterGc", "-1")),
-                    Long.parseLong(fig.getOrDefault("maxLiveAfterFullGc", "-1")), List.copyOf(lines));
+                    Long.parseLong(fig.getOrDefault("maxLiveAfterFullGc", "-1")),
+                    fig.getOrDefault("liveMiBEvery30s", ""), List.copyOf(lines));
         } finally {
             DomainMapBench.deleteTree(out);
         }
@@ -123,6 +130,7 @@ public final class SimulationMemory {
     /** The child JVM: one run, then one line of figures. */
     public static final class Child {
         static final String PREFIX = "simulation-memory:";
+        private static final long LIVE_SAMPLE_MILLIS = 30_000;
 
         private Child() {}
 
@@ -150,12 +158,32 @@ public final class SimulationMemory {
                     }
                 }, null, null);
             }
+            // a full collection now and then shows the live set as the run goes on (not a speed figure)
+            List<Long> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread sampler = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(LIVE_SAMPLE_MILLIS);
+                        System.gc();
+                        live.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "live-heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
             SimulationReport r = Simulation.run(sc, Path.of(args[2]), false, p -> {});
+            sampler.interrupt();
+            sampler.join();
+            long maxLive = Math.max(maxAfterFull.get(), live.stream().mapToLong(Long::longValue).max().orElse(0));
+            System.out.println(PREFIX + " liveMiBEvery" + LIVE_SAMPLE_MILLIS / 1000 + "s=" + String.join(",",
+                    live.stream().map(b -> Long.toString(b >> 20)).toList()));
             System.out.println(PREFIX + " operations=" + r.run().operations()
                     + " translationsChecked=" + r.checker().translationsChecked()
                     + " violations=" + r.checker().violationCount()
                     + " wallSeconds=" + r.run().wallSeconds()
-                    + " maxUsedAfterGc=" + maxAfterGc.get() + " maxLiveAfterFullGc=" + maxAfterFull.get());
+                    + " maxUsedAfterGc=" + maxAfterGc.get() + " maxLiveAfterFullGc=" + maxLive);
         }
     }
 }
