@@ -3,7 +3,7 @@ package org.iommusim.simulations.bench;
 /**
  * One headline figure of {@code iommu-sim bench}: a measured rate beside the
  * floor it is a ratio to, with the goal the ratio should reach; or an
- * absolute figure (no floor).
+ * absolute figure (no floor), with a goal of its own or none (0).
  */
 public record BenchFigure(String key, String what, Rounds figure, Rounds floor, double goal, String unit) {
 
@@ -15,6 +15,11 @@ public record BenchFigure(String key, String what, Rounds figure, Rounds floor, 
     /** An absolute figure with its unit ("/s" for a rate). */
     public static BenchFigure absolute(String key, String what, Rounds figure, String unit) {
         return new BenchFigure(key, what, figure, null, 0, unit);
+    }
+
+    /** An absolute figure that should reach {@code goal} (in its unit). */
+    public static BenchFigure absolute(String key, String what, Rounds figure, String unit, double goal) {
+        return new BenchFigure(key, what, figure, null, goal, unit);
     }
 
     /** The figure with its spread, in its unit. */
@@ -29,7 +34,12 @@ public record BenchFigure(String key, String what, Rounds figure, Rounds floor, 
         return figure.mean() / floor.mean();
     }
 
+    /** Whether there is a goal to meet: every ratio, and an absolute figure given one. */
+    public boolean hasGoal() {
+        return isRatio() || goal > 0;
+    }
+
     public boolean met() {
-        return !isRatio() || ratio() >= goal;
+        return isRatio() ? ratio() >= goal : figure.mean() >= goal;
     }
 }

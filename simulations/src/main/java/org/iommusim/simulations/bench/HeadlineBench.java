@@ -1,18 +1,13 @@
 package org.iommusim.simulations.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.iommusim.simulations.engine.Simulation;
-import org.iommusim.simulations.report.SimulationReport;
-import org.iommusim.simulations.scenario.Scenario;
-import org.iommusim.simulations.scenario.ScenarioLoader;
 
 /**
  * Every headline figure in one JVM and one run, each beside its floor: the
- * figures issue H names, measured by the harnesses of the other issues.
+ * figures issues H and I name, measured by the harnesses of the other issues.
  * {@code scale} shrinks every workload (1 for a full run; the quick run and
  * tests use less).
  */
@@ -52,19 +47,22 @@ public final class HeadlineBench {
         out.add(BenchFigure.absolute("mapUnmapPerSecondBatch512", "map+unmap requests/s, batch 512",
                 DomainMapBench.actorRounds(512, requests), "/s"));
         settle();
-        progress.accept("deterministic simulation (quickstart)");
-        Scenario sc = ScenarioLoader.load(quickstart, List.of("length.operations = " + n(20_000, scale, 200)));
-        Rounds sim = Rounds.measure(0, Math.max(1, rounds / 2), () -> {
-            Path dir = Files.createTempDirectory("iommu-sim-bench-sim");
-            try {
-                SimulationReport rep = Simulation.run(sc, dir, false, p -> {});
-                return rep.run().operations(); // per second of the whole run, model start included
-            } finally {
-                DomainMapBench.deleteTree(dir);
-            }
-        });
-        out.add(BenchFigure.absolute("simulatedOperationsPerSecond", "simulated operations/s, deterministic mode",
-                sim, "/s"));
+        progress.accept("blocking translate, one call at a time, deterministic mode");
+        StepTranslateBench.Results step = StepTranslateBench.run(rounds, n(10_000_000, scale, 4096));
+        settle();
+        progress.accept("simulation (quickstart): deterministic with its journal beside a raw LevelDB loop, "
+                + "then --concurrent");
+        SimulationBench.Figures sim = SimulationBench.measure(quickstart, n(200_000, scale, 1_000),
+                n(100_000, scale, 1_000), rounds / 2 + 1);
+        out.add(BenchFigure.absolute("simulatedOperationsPerSecond", "simulated operations/s, quickstart, "
+                + "deterministic mode (model start excluded)", sim.operations(), "/s", 150_000));
+        out.add(BenchFigure.ratio("simulationJournalRatio", "journal records written/s during those runs "
+                + "(floor: the same records, raw unsynced LevelDB JNI)", sim.journalRecords(),
+                sim.rawJournalRecords(), 0.25));
+        out.add(BenchFigure.ratio("stepTranslateRatio", "blocking translate/s on IOTLB hits, deterministic mode, "
+                + "one caller thread", step.step(), step.floor(), 0.05));
+        out.add(BenchFigure.absolute("concurrentCheckedTranslationsPerSecond", "translations checked/s, quickstart "
+                + "--concurrent", sim.concurrentChecked(), "/s", 1_000_000));
         progress.accept("memory (1 GiB of 4K pages)");
         double bytes = PageTableMemory.bytesPerPageOneGiB();
         out.add(BenchFigure.absolute("bytesPerMapped4kPage", "bytes per mapped 4K page (1 GiB as 4K pages)",

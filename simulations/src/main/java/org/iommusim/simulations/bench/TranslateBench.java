@@ -142,14 +142,14 @@ public final class TranslateBench {
      * A resubmitted burst still holds its last answers, so reading them proves
      * nothing: the shards' own count shows each request was translated again.
      */
-    private static void requireHits(IommuSim sim, Smmu smmu, long before, long expected) {
+    static void requireHits(IommuSim sim, Smmu smmu, long before, long expected) {
         long hits = sim.statistics(smmu).hits() - before;
         if (hits != expected) {
             throw new IllegalStateException("the pool counted " + hits + " hits for " + expected + " translations");
         }
     }
 
-    private interface OnModel {
+    interface OnModel {
         Rounds[] measure(IommuSim sim, Smmu smmu, TranslationPort port) throws Exception;
     }
 
@@ -159,8 +159,13 @@ public final class TranslateBench {
      * 1 GiB block, its 64 hot pages already in the IOTLB.
      */
     private static Rounds[] onModel(int workers, OnModel body) throws Exception {
+        return onModel(dir -> ModelOptions.at(dir).withFsync(false).withWorkers(workers), body);
+    }
+
+    /** As {@link #onModel(int, OnModel)}, the model started with the options {@code options} gives for its folder. */
+    static Rounds[] onModel(java.util.function.Function<Path, ModelOptions> options, OnModel body) throws Exception {
         Path dir = Files.createTempDirectory("iommu-sim-bench-translate");
-        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).withWorkers(workers))) {
+        try (IommuSim sim = IommuSim.start(options.apply(dir))) {
             Smmu smmu = sim.addSmmu(0, SmmuCapabilities.builder().iotlbEntries(4096).build());
             DomainId d = DomainId.of(1);
             sim.allocateDomain(d, DomainSpec.stage1(Granule.G4K, 48, 48, 1), smmu);
@@ -189,7 +194,7 @@ public final class TranslateBench {
         return f.thenApply(TranslateBench::check);
     }
 
-    private static List<TranslationRequest> hotPages() {
+    static List<TranslationRequest> hotPages() {
         List<TranslationRequest> out = new ArrayList<>(PAGES);
         for (int i = 0; i < PAGES; i++) {
             out.add(TranslationRequest.of(1, IOVA + i * 4096L + 8, Access.READ));
@@ -203,7 +208,7 @@ public final class TranslateBench {
         return b;
     }
 
-    private static Object check(TranslationResult r) {
+    static Object check(TranslationResult r) {
         if (!(r instanceof Translated)) {
             throw new IllegalStateException("benchmark translation failed: " + r.toText());
         }

@@ -49,12 +49,12 @@ final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("bench: " + what + " ...");
             spec.commandLine().getErr().flush();
         });
-        out.printf("%-30s %-62s %12s %10s %6s%n", "key", "figure (mean, min..max, rsd)", "floor", "ratio", "goal");
+        out.printf("%-38s %-62s %12s %10s %6s%n", "key", "figure (mean, min..max, rsd)", "floor", "ratio", "goal");
         for (BenchFigure f : figures) {
-            out.printf(Locale.ROOT, "%-30s %-62s %12s %10s %6s%n", f.key(), f.summary(),
+            out.printf(Locale.ROOT, "%-38s %-62s %12s %10s %6s%n", f.key(), f.summary(),
                     f.isRatio() ? String.format(Locale.ROOT, "%,.0f/s", f.floor().mean()) : "-",
                     f.isRatio() ? String.format(Locale.ROOT, "%.3f", f.ratio()) : "-",
-                    f.isRatio() ? (f.met() ? ">=" : "< ") + f.goal() : "-");
+                    f.hasGoal() ? (f.met() ? ">=" : "< ") + goal(f) : "-");
         }
         out.flush();
         if (json != null) {
@@ -62,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
             out.println("figures written to " + json.toAbsolutePath());
         }
         return 0;
+    }
+
+    private static String goal(BenchFigure f) {
+        return f.isRatio() ? Double.toString(f.goal()) : String.format(Locale.ROOT, "%,.0f", f.goal());
     }
 
     private static void write(Path file, List<BenchFigure> figures) throws IOException {
@@ -79,6 +83,8 @@ final class BenchCommand implements Callable<Integer> {
             if (f.isRatio()) {
                 sb.append(String.format(Locale.ROOT, ", \"floor\": %.3f, \"ratio\": %.4f, \"goal\": %.2f, \"met\": %b",
                         f.floor().mean(), f.ratio(), f.goal(), f.met()));
+            } else if (f.hasGoal()) {
+                sb.append(String.format(Locale.ROOT, ", \"goal\": %.2f, \"met\": %b", f.goal(), f.met()));
             }
             sb.append(i + 1 < figures.size() ? "},\n" : "}\n");
         }

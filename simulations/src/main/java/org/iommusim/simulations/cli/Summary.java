@@ -26,13 +26,15 @@ final class Summary {
         int n = r.checker().violationCount();
         o.printf("checker     %,d translations checked: %s%n", r.checker().translationsChecked(),
                 n == 0 ? "no violations" : n + " VIOLATION" + (n == 1 ? "" : "S"));
-        for (int i = 0; i < Math.min(5, n); i++) {
+        int listed = Math.min(5, r.checker().violations().size());
+        for (int i = 0; i < listed; i++) {
             SimulationReport.Violation v = r.checker().violations().get(i);
             o.printf("  %s: %s%n    events: %s%n    replay: %s%n", v.rule(), v.explanation(), String.join(", ", v.events()),
                     v.traceCommand());
         }
-        if (n > 5) {
-            o.printf("  ... %d more in the report%n", n - 5);
+        if (n > listed) {
+            o.printf("  ... %d more (%d listed in the report; by rule: %s)%n", n - listed, r.checker().examplesKept(),
+                    r.checker().violationsByRule());
         }
         o.printf("digest      %s%n", r.eventDigest());
         o.printf("report      %s%n            %s%n", files.html(), files.json());

@@ -1,7 +1,13 @@
 package org.iommusim.simulations.engine;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
 import org.iommusim.persistence.pagetable.StagePermissions;
 import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.DomainStage;
@@ -27,16 +33,35 @@ import org.iommusim.simulations.report.SimulationReport;
  * Uses of an unmapped mapping before its flush completed are permitted (lazy
  * invalidation allows them); each such mapping has a stale window, from its
  * unmap to its last stale use.
+ *
+ * <p>Bounded memory whatever the run's length: violations are counted per
+ * rule exactly, but only the first {@link CheckerSettings#examplesPerRule()}
+ * of each rule are kept with their explanation; a stale window goes into a
+ * histogram once its mapping is forgotten by the {@link History} (no use of
+ * it can follow), and only the windows still open are held.
  */
 final class Checker {
+    /** Open stale windows looked at per translation checked: closes them about as fast as they open. */
+    private static final int SWEEP = 2;
+
     private final String journalDir;
-    private final List<SimulationReport.Violation> violations = new ArrayList<>();
+    private final int examplesPerRule;
+    private final List<SimulationReport.Violation> examples = new ArrayList<>();
+    private final Map<String, Long> counts = new HashMap<>();
+    private long violationCount;
     private long checked;
-    /** Mappings used after their unmap (permitted, before the flush): each has one stale window. */
-    private final java.util.Set<MapRecord> staleMappings = new java.util.LinkedHashSet<>();
+    /** Closed stale windows: mappings used stale (permitted, before the flush) that the history has forgotten. */
+    private final Histogram staleWindows = new Histogram(3);
+    /** Mappings used stale whose window may still grow (the history still remembers them). */
+    private final ArrayDeque<MapRecord> openStale = new ArrayDeque<>();
 
     Checker(String journalDir) {
+        this(journalDir, CheckerSettings.configured().examplesPerRule());
+    }
+
+    Checker(String journalDir, int examplesPerRule) {
         this.journalDir = journalDir;
+        this.examplesPerRule = examplesPerRule;
     }
 
     /** A stream's view of memory for the checker: how an IOVA resolves through its domains. */
@@ -56,30 +81,37 @@ final class Checker {
             Translated r,
             Resolution res) {
         checked++;
+        closeStaleWindows();
         MapRecord match = null;
+        long input = nestedInput(res, iova);
         for (MapRecord m : res.candidates(iova)) {
-            if (m.translate(nestedInput(res, iova)) == r.outputAddress()) {
+            if (m.translate(input) == r.outputAddress()) {
                 match = m;
                 break;
             }
         }
         if (match == null) {
-            violation("ISOLATION", device + " (sid 0x" + Integer.toHexString(sid) + ") reached PA 0x"
+            violation("ISOLATION", () -> device + " (sid 0x" + Integer.toHexString(sid) + ") reached PA 0x"
                     + Long.toHexString(r.outputAddress()) + " for IOVA 0x" + Long.toHexString(iova)
-                    + ", which no mapping of its domains ever gave", sid, iova, List.of());
+                    + ", which no mapping of its domains ever gave", sid, iova, null);
             return false;
         }
         boolean stale = false;
         if (!match.mappedAt(t)) {
+            match.lastUsedAt = Math.max(match.lastUsedAt, t);
+            MapRecord used = match;
             if (t >= match.releasedAt) {
-                violation("STALE_AFTER_SYNC", device + " used the mapping of IOVA 0x" + Long.toHexString(iova)
+                violation("STALE_AFTER_SYNC", () -> device + " used the mapping of IOVA 0x" + Long.toHexString(iova)
                         + " -> PA 0x" + Long.toHexString(r.outputAddress()) + " at t=" + t + "ns, after it was unmapped"
-                        + " at t=" + match.unmapAt + "ns and its invalidation completed at t=" + match.releasedAt + "ns ("
-                        + match.releasedBy + ")" + (match.tlbiDropped ? "; the TLBI for it was never sent" : ""),
-                        sid, iova, events(match));
+                        + " at t=" + used.unmapAt + "ns and its invalidation completed at t=" + used.releasedAt + "ns ("
+                        + used.releasedBy + ")" + (used.tlbiDropped ? "; the TLBI for it was never sent" : ""),
+                        sid, iova, used);
             } else {
                 match.lastStaleUseAt = Math.max(match.lastStaleUseAt, t);
-                staleMappings.add(match);
+                if (!match.staleOpen) {
+                    match.staleOpen = true;
+                    openStale.addLast(match);
+                }
                 stale = true;
             }
         }
@@ -89,9 +121,11 @@ final class Checker {
             expected = StagePermissions.of(DomainStage.STAGE1, s1.prot).intersect(expected);
         }
         if (!r.perms().equals(expected) || !expected.allows(access, privileged)) {
-            violation("PERMISSION", device + " got " + r.perms() + " for a " + access + " of IOVA 0x"
-                    + Long.toHexString(iova) + "; the stage rules give " + expected + " for " + match.prot,
-                    sid, iova, events(match));
+            Perms rule = expected;
+            MapRecord used = match;
+            violation("PERMISSION", () -> device + " got " + r.perms() + " for a " + access + " of IOVA 0x"
+                    + Long.toHexString(iova) + "; the stage rules give " + rule + " for " + used.prot,
+                    sid, iova, used);
         }
         return stale;
     }
@@ -103,17 +137,18 @@ final class Checker {
 
     /** A new mapping of [iova, iova + size): the previous one there must have been released. */
     synchronized void mapped(History history, DomainId domain, long iova, long size, long t, int sid) {
-        for (MapRecord old : history.covering(domain, iova)) {
-            if (old.unmapAt <= t && t < old.releasedAt) {
-                violation("IOVA_REUSED_BEFORE_FLUSH", "IOVA 0x" + Long.toHexString(iova) + " of " + domain
-                        + " was mapped again at t=" + t + "ns before the invalidation of its previous mapping"
-                        + " (unmapped at t=" + old.unmapAt + "ns) completed", sid, iova, events(old));
-                return;
-            }
+        MapRecord old = history.awaitingFlush(domain, iova, t);
+        if (old != null) {
+            violation("IOVA_REUSED_BEFORE_FLUSH", () -> "IOVA 0x" + Long.toHexString(iova) + " of " + domain
+                    + " was mapped again at t=" + t + "ns before the invalidation of its previous mapping"
+                    + " (unmapped at t=" + old.unmapAt + "ns) completed", sid, iova, old);
         }
     }
 
     private List<String> events(MapRecord m) {
+        if (m == null) {
+            return List.of();
+        }
         List<String> out = new ArrayList<>();
         out.add(m.domain.persistenceId() + " #" + m.mapSeq + " map");
         if (m.unmapSeq >= 0) {
@@ -122,22 +157,51 @@ final class Checker {
         return out;
     }
 
-    private void violation(String rule, String explanation, int sid, long iova, List<String> events) {
+    /** Counts a violation; keeps it in full (explanation, events, trace) only while its rule has room. */
+    private void violation(String rule, Supplier<String> explanation, int sid, long iova, MapRecord record) {
+        violationCount++;
+        long n = counts.merge(rule, 1L, Long::sum);
+        if (n > examplesPerRule) {
+            return;
+        }
         String trace = "./iommu-sim trace --journal " + journalDir + " --iova 0x" + Long.toHexString(iova)
                 + " --sid " + Integer.toUnsignedString(sid);
-        violations.add(new SimulationReport.Violation(rule, explanation, sid, iova, events, trace));
+        examples.add(new SimulationReport.Violation(rule, explanation.get(), sid, iova, events(record), trace));
     }
 
-    /** One window per unmapped mapping that was used stale: from its unmap to its last stale use. */
-    synchronized List<Long> staleWindows() {
-        List<Long> out = new ArrayList<>(staleMappings.size());
-        for (MapRecord m : staleMappings) {
-            out.add(m.lastStaleUseAt - m.unmapAt);
+    /** Moves the windows of mappings the history has forgotten into the histogram: they cannot grow any more. */
+    private void closeStaleWindows() {
+        for (int i = 0; i < SWEEP && !openStale.isEmpty(); i++) {
+            MapRecord m = openStale.pollFirst();
+            if (m.forgotten) {
+                m.staleOpen = false;
+                staleWindows.recordValue(window(m));
+            } else {
+                openStale.addLast(m);
+            }
         }
-        return out;
+    }
+
+    private static long window(MapRecord m) {
+        return Math.max(0, m.lastStaleUseAt - m.unmapAt);
+    }
+
+    /** One window per unmapped mapping that was used stale, from its unmap to its last stale use: closed and open. */
+    synchronized Histogram staleWindows() {
+        Histogram all = staleWindows.copy();
+        for (MapRecord m : openStale) {
+            all.recordValue(window(m));
+        }
+        return all;
+    }
+
+    /** Stale windows still open (for tests and memory figures). */
+    synchronized int openStaleWindows() {
+        return openStale.size();
     }
 
     synchronized SimulationReport.Checker result() {
-        return new SimulationReport.Checker(checked, violations.size(), List.copyOf(violations));
+        return new SimulationReport.Checker(checked, Math.toIntExact(violationCount), new TreeMap<>(counts),
+                List.copyOf(examples));
     }
 }

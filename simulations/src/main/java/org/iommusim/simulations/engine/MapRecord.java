@@ -27,6 +27,14 @@ final class MapRecord {
     boolean tlbiDropped;
     /** The last permitted use of this mapping after its unmap (Long.MIN_VALUE: none): ends its stale window. */
     long lastStaleUseAt = Long.MIN_VALUE;
+    /** The last translation that returned this mapping after its unmap (Long.MIN_VALUE: none); keeps it in the history. */
+    long lastUsedAt = Long.MIN_VALUE;
+    /** Its place in the history (the order records were added), for newest-first answers. */
+    long order;
+    /** Whether the history has forgotten it (see {@link History}): no translation is judged against it any more. */
+    boolean forgotten;
+    /** Whether the checker holds its stale window open (a permitted stale use, not yet released). */
+    boolean staleOpen;
 
     MapRecord(DomainId domain, long iova, long size, long pa, Prot prot, long mapAt, long mapSeq) {
         this.domain = domain;

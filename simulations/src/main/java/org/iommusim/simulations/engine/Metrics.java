@@ -8,7 +8,7 @@ import org.iommusim.persistence.translate.Outcome;
 import org.iommusim.simulations.report.SimulationReport;
 import org.iommusim.simulations.scenario.Costs;
 
-/** What a run measures, in virtual time. */
+/** What a run measures, in virtual time; in memory that does not grow with the run (histograms, {@link Series}). */
 final class Metrics {
     private final Costs costs;
     private final long sampleEveryNs;
@@ -18,8 +18,8 @@ final class Metrics {
     private long intervalHits;
     private long intervalLookups;
     private long nextSample;
-    private final List<SimulationReport.Point> hitRate = new ArrayList<>();
-    private final List<SimulationReport.Point> occupancy = new ArrayList<>();
+    private final Series hitRate = new Series(Series.Kind.RATIO);
+    private final Series occupancy = new Series(Series.Kind.MAX);
     private long commands;
     private long syncs;
     private long syncLatencyTotal;
@@ -60,14 +60,14 @@ final class Metrics {
             syncLatencyTotal += ns;
         }
         maxOccupancy = Math.max(maxOccupancy, pendingAfter);
-        occupancy.add(new SimulationReport.Point(t, pendingAfter));
+        occupancy.add(t, pendingAfter);
         return ns;
     }
 
     private void sample(long t) {
         while (t >= nextSample) {
             if (intervalLookups > 0) {
-                hitRate.add(new SimulationReport.Point(nextSample, (double) intervalHits / intervalLookups));
+                hitRate.add(nextSample, intervalHits, intervalLookups);
             }
             intervalHits = 0;
             intervalLookups = 0;
@@ -91,13 +91,10 @@ final class Metrics {
                 latency.getValueAtPercentile(99), latency.getMaxValue(), buckets);
     }
 
-    static SimulationReport.StaleWindow staleWindows(List<Long> windows) {
-        if (windows.isEmpty()) {
+    /** The stale windows' summary from their histogram (one value per window, ns). */
+    static SimulationReport.StaleWindow staleWindows(Histogram h) {
+        if (h.getTotalCount() == 0) {
             return new SimulationReport.StaleWindow(0, 0, 0, List.of());
-        }
-        Histogram h = new Histogram(3);
-        for (long w : windows) {
-            h.recordValue(Math.max(0, w));
         }
         List<SimulationReport.Bucket> buckets = new ArrayList<>();
         for (var v : h.linearBucketValues(Math.max(1, (h.getMaxValue() + 20) / 20))) {
@@ -105,7 +102,7 @@ final class Metrics {
                 buckets.add(new SimulationReport.Bucket(v.getValueIteratedTo(), v.getCountAddedInThisIterationStep()));
             }
         }
-        return new SimulationReport.StaleWindow(windows.size(), h.getMaxValue(), h.getMean(), buckets);
+        return new SimulationReport.StaleWindow(h.getTotalCount(), h.getMaxValue(), h.getMean(), buckets);
     }
 
     synchronized SimulationReport.Commands commandSummary(long virtualNanos) {
@@ -113,11 +110,13 @@ final class Metrics {
                 syncs == 0 ? 0 : (double) syncLatencyTotal / syncs, maxOccupancy);
     }
 
-    List<SimulationReport.Point> hitRate() {
-        return hitRate;
+    /** The hit rate per sampling interval (bounded: see {@link Series}). */
+    synchronized List<SimulationReport.Point> hitRate() {
+        return hitRate.points();
     }
 
-    List<SimulationReport.Point> occupancy() {
-        return occupancy;
+    /** The queue occupancy after each submission (bounded: see {@link Series}). */
+    synchronized List<SimulationReport.Point> occupancy() {
+        return occupancy.points();
     }
 }

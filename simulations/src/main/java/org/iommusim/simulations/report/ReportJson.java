@@ -60,7 +60,15 @@ final class ReportJson {
         return new Json.Obj()
                 .number("translationsChecked", c.translationsChecked())
                 .number("violationCount", c.violationCount())
+                .put("violationsByRule", byRule(c))
+                .number("examplesKept", c.examplesKept())
                 .put("violations", Json.array(orEmpty(c.violations()).stream().map(ReportJson::violation).toList()));
+    }
+
+    private static Json.Obj byRule(SimulationReport.Checker c) {
+        Json.Obj o = new Json.Obj();
+        c.violationsByRule().forEach(o::number);
+        return o;
     }
 
     private static Json.Obj violation(Violation v) {

@@ -27,7 +27,7 @@ final class ReportPage {
         verdict(sb, r.checker());
         figures(sb, r);
         charts(sb, r);
-        violations(sb, r.checker().violations());
+        violations(sb, r.checker());
         sb.append("<script>\n").append(ReportStyle.SCRIPT).append("</script>\n</body>\n</html>\n");
         return sb.toString();
     }
@@ -103,11 +103,24 @@ final class ReportPage {
         sb.append("</section>\n");
     }
 
-    private static void violations(StringBuilder sb, List<Violation> violations) {
+    private static void violations(StringBuilder sb, SimulationReport.Checker c) {
+        List<Violation> violations = c.violations();
         if (violations == null || violations.isEmpty()) {
             return;
         }
-        sb.append("<section id=\"violations\">\n<h2>Violations</h2>\n<ol class=\"violations\">\n");
+        sb.append("<section id=\"violations\">\n<h2>Violations</h2>\n");
+        if (violations.size() < c.violationCount()) {
+            sb.append("<p class=\"kept\">The first ").append(Units.count(violations.size())).append(" of ")
+                    .append(Units.count(c.violationCount())).append(" violations (the first of each rule; per rule: ");
+            boolean first = true;
+            for (var e : c.violationsByRule().entrySet()) {
+                sb.append(first ? "" : ", ").append(Html.escape(e.getKey())).append(' ')
+                        .append(Units.count(e.getValue()));
+                first = false;
+            }
+            sb.append(").</p>\n");
+        }
+        sb.append("<ol class=\"violations\">\n");
         for (Violation v : violations) {
             sb.append("<li class=\"violation\">\n<h3>").append(Html.escape(v.rule())).append("</h3>\n<p>")
                     .append(Html.escape(v.explanation())).append("</p>\n<dl class=\"meta\">\n");

@@ -1,16 +1,21 @@
 package org.iommusim.simulations.report;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything a run reports; written as {@code report.json} and rendered as
  * {@code report.html}. Times are virtual nanoseconds.
  *
  * @param eventDigest     SHA-256 of the exported event stream without wall-clock fields
- * @param hitRate         IOTLB hit rate over virtual time (one point per sampling interval)
+ * @param hitRate         IOTLB hit rate over virtual time (one point per sampling interval; adjacent
+ *                        intervals merged pairwise while there are more than a thousand)
  * @param latency         translation latency histogram in virtual time
- * @param staleWindows    every stale window observed: unmap to the last use of its stale translation
- * @param queueOccupancy  command-queue occupancy over virtual time (entries between CONS and PROD)
+ * @param staleWindow     every stale window observed: unmap to the last use of its stale translation
+ * @param queueOccupancy  command-queue occupancy over virtual time (entries between CONS and PROD; the
+ *                        largest of adjacent points, merged pairwise while there are more than a thousand)
  * @param journalDir      where the run's LevelDB journal is
  * @param devices         per-device figures
  */
@@ -30,7 +35,42 @@ public record SimulationReport(String scenario, String file, String question, lo
     /** One point of a time series. */
     public record Point(long timeNs, double value) {}
 
-    public record Checker(long translationsChecked, int violationCount, List<Violation> violations) {}
+    /**
+     * The checker's verdict. Every violation is counted, per rule; only the
+     * first few of each rule are kept in full ({@code violations}, in the
+     * order found), so a run of any length reports in bounded memory.
+     *
+     * @param violationCount   every violation found; 0 is a pass
+     * @param violationsByRule the same count per rule, by rule name
+     * @param violations       the violations kept in full: all of them when
+     *                         {@code violations.size() == violationCount}
+     */
+    public record Checker(long translationsChecked, int violationCount, Map<String, Long> violationsByRule,
+            List<Violation> violations) {
+
+        public Checker {
+            violationsByRule = violationsByRule == null ? Map.of()
+                    : Collections.unmodifiableMap(new TreeMap<>(violationsByRule));
+        }
+
+        /** A verdict that lists every violation it counts. */
+        public Checker(long translationsChecked, int violationCount, List<Violation> violations) {
+            this(translationsChecked, violationCount, byRule(violations), violations);
+        }
+
+        private static Map<String, Long> byRule(List<Violation> violations) {
+            Map<String, Long> out = new TreeMap<>();
+            for (Violation v : violations == null ? List.<Violation>of() : violations) {
+                out.merge(v.rule(), 1L, Long::sum);
+            }
+            return out;
+        }
+
+        /** How many violations are kept in full. */
+        public int examplesKept() {
+            return violations == null ? 0 : violations.size();
+        }
+    }
 
     /**
      * A checker finding: what rule broke, explained, with the journal event

@@ -34,6 +34,19 @@ class BenchCommandTest {
             Matcher m = Pattern.compile("\"" + key + "\": \\{[^}]*\"mean\": ([0-9.]+)").matcher(text);
             assertTrue(m.find() && Double.parseDouble(m.group(1)) > 0, key + " in\n" + text);
         }
+        for (String[] key : new String[][] {{"simulationJournalRatio", "0.25"}, {"stepTranslateRatio", "0.05"}}) {
+            Matcher m = Pattern.compile("\"" + key[0] + "\": \\{[^}]*\"mean\": ([0-9.]+)[^}]*\"floor\": ([0-9.]+), "
+                    + "\"ratio\": ([0-9.]+), \"goal\": " + key[1]).matcher(text);
+            assertTrue(m.find(), key[0] + " with mean, floor, ratio and goal in\n" + text);
+            assertTrue(Double.parseDouble(m.group(1)) > 0 && Double.parseDouble(m.group(2)) > 0, key[0]);
+        }
+        for (String[] key : new String[][] {{"simulatedOperationsPerSecond", "150000.00"},
+                {"concurrentCheckedTranslationsPerSecond", "1000000.00"}}) {
+            Matcher m = Pattern.compile("\"" + key[0] + "\": \\{[^}]*\"mean\": ([0-9.]+)[^}]*\"goal\": " + key[1]
+                    + ", \"met\": (true|false)").matcher(text);
+            assertTrue(m.find() && Double.parseDouble(m.group(1)) > 0, key[0] + " with its goal in\n" + text);
+        }
         assertTrue(r.out().contains("translateBurstRatio"), r.out());
+        assertTrue(r.out().contains("concurrentCheckedTranslationsPerSecond"), r.out());
     }
 }
