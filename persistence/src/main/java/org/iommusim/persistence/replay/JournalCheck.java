@@ -191,7 +191,8 @@ public final class JournalCheck {
         if (log.damage() != null) {
             throw damaged(new JournalDamage(file, log.damage().reason(), "every entity"));
         }
-        if (log.tail() != null) {
+        if (log.tail() != null && !log.endsInZerosOnly()) {
+            // LevelDB itself refuses a descriptor whose last edit is cut short; zeros after it are its mmap writer's
             throw damaged(new JournalDamage(file, "cut short: " + log.tail(), "every entity"));
         }
         try {
@@ -242,9 +243,11 @@ public final class JournalCheck {
                     : " (nothing after it reads)");
             List<KeyLedger.Problem> gaps = ledger.problems().stream().filter(KeyLedger.Problem::lost).toList();
             if (!gaps.isEmpty()) {
-                KeyLedger.Problem g = gaps.get(0);
-                return new JournalDamage(file, problem, ledger.name(g.nid()) + " #" + g.from() + ".." + "#" + g.to()
-                        + " lost" + (gaps.size() > 1 ? " (and " + (gaps.size() - 1) + " more)" : ""));
+                List<String> shown = gaps.stream().limit(3)
+                        .map(g -> ledger.name(g.nid()) + " #" + g.from() + (g.to() > g.from() ? "..#" + g.to() : ""))
+                        .toList();
+                return new JournalDamage(file, problem, String.join(", ", shown) + " lost"
+                        + (gaps.size() > 3 ? " (and " + (gaps.size() - 3) + (gaps.size() == 4 ? " more gap)" : " more gaps)") : ""));
             }
             byte[] before = lastEventKey(log.records());
             return new JournalDamage(file, problem, "the writes after " + ledger.describe(before) + " in this log");
@@ -283,6 +286,10 @@ public final class JournalCheck {
                 if (first == null) {
                     first = new LogDamage(file, log);
                 }
+            } else if (log.endsInZerosOnly()) {
+                cutCopy(copy, log.end());
+                notes.add(file + " was not closed (" + log.tail() + ": a crash, or a model still running);"
+                        + " nothing in it is lost");
             } else if (log.tail() != null) {
                 cutCopy(copy, log.end());
                 notes.add(file + " ends in a crash's cut (" + log.tail() + "): read up to byte " + log.end()
@@ -349,14 +356,29 @@ public final class JournalCheck {
 
     /** The keys strictly between {@code after} and {@code before} (null: the start, the end), in words. */
     private static String between(KeyLedger ledger, byte[] after, byte[] before) {
-        if (after != null && before != null && JournalKey.nid(after) == JournalKey.nid(before)
-                && JournalKey.nid(after) != JournalKey.MAPPING_NID) {
-            long from = JournalKey.sequenceNr(after) + 1;
-            long to = JournalKey.sequenceNr(before) - 1;
-            return ledger.name(JournalKey.nid(after)) + " #" + from + ".." + "#" + Math.max(from, to);
+        boolean entityKeys = (after == null || JournalKey.nid(after) != JournalKey.MAPPING_NID)
+                && (before == null || JournalKey.nid(before) != JournalKey.MAPPING_NID);
+        if (!entityKeys) {
+            return "everything after " + ledger.describe(after) + (before == null ? " to the end"
+                    : " and before " + ledger.describe(before));
         }
-        return "everything after " + ledger.describe(after) + (before == null ? " to the end"
-                : " and before " + ledger.describe(before));
+        int fromNid = after == null ? 0 : JournalKey.nid(after);
+        int toNid = before == null ? Integer.MAX_VALUE : JournalKey.nid(before);
+        if (fromNid == toNid) {
+            long from = JournalKey.sequenceNr(after) + 1;
+            return ledger.name(fromNid) + " #" + from + "..#" + Math.max(from, JournalKey.sequenceNr(before) - 1);
+        }
+        List<String> parts = new ArrayList<>();
+        if (after != null) {
+            parts.add(ledger.name(fromNid) + " from #" + (JournalKey.sequenceNr(after) + 1));
+        }
+        ledger.mappings().keySet().stream().sorted()
+                .filter(nid -> Integer.compareUnsigned(nid, fromNid) > 0 && Integer.compareUnsigned(nid, toNid) < 0)
+                .forEach(nid -> parts.add("all of " + ledger.name(nid)));
+        if (before != null && JournalKey.sequenceNr(before) > 1) {
+            parts.add(ledger.name(toNid) + " #1..#" + (JournalKey.sequenceNr(before) - 1));
+        }
+        return parts.isEmpty() ? "the counter record of " + ledger.name(toNid) : String.join(", ", parts);
     }
 
     private static String range(KeyLedger ledger, byte[] smallest, byte[] largest) {

@@ -36,6 +36,7 @@ record LevelDbLog(List<Record> records, long end, String tail, Damage damage) {
     private static final int FIRST = 2;
     private static final int MIDDLE = 3;
     private static final int LAST = 4;
+    private static final String ZEROS = "zeros from byte ";
 
     /** One logical record and the byte its first fragment starts at. */
     record Record(long offset, byte[] data) {}
@@ -65,8 +66,10 @@ record LevelDbLog(List<Record> records, long end, String tail, Damage damage) {
             if (type == ZERO && length == 0 && readIntLe(bytes, pos) == 0) {
                 long from = fragments != null ? fragmentStart : pos;
                 if (allZero(bytes, pos, n)) {
-                    return new LevelDbLog(records, from, "zeros from byte " + pos + " to the end (" + n
-                            + " bytes)", null);
+                    if (fragments != null) {
+                        return cut(records, from, "a fragmented record cut short by zeros at byte " + pos);
+                    }
+                    return new LevelDbLog(records, from, ZEROS + pos + " to the end (" + n + " bytes)", null);
                 }
                 return damaged(records, from, bytes, "zeros at byte " + pos + " with records after them", pos);
             }
@@ -167,9 +170,9 @@ record LevelDbLog(List<Record> records, long end, String tail, Damage damage) {
         return -1;
     }
 
-    /** Whether the file holds no data at all: none written, or only the zeros the writer put ahead. */
-    boolean holdsNothing() {
-        return records.isEmpty() && damage == null;
+    /** Whether the file ends in nothing but the zeros the writer puts ahead of its writes (no record lost). */
+    boolean endsInZerosOnly() {
+        return tail != null && tail.startsWith(ZEROS);
     }
 
     /**
