@@ -64,7 +64,7 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
         }
         try {
             super.preStart();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // leveldbjni throws its DBException, a checked IOException, through Scala's code
             String reason = "cannot open the LevelDB journal in " + dir + ": " + e;
             record(reason);
             throw new JournalUnavailableException(reason, e);
