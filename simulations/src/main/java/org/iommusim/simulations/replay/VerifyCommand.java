@@ -240,11 +240,13 @@ public final class VerifyCommand extends JournalCommand {
             return null;
         }
         var completed = WaitingSync.complete(a, WaitingSync.memoryOf(original, id));
-        if (completed.isPresent() && smmuDiff(completed.get().state(), b) == null) {
-            return SETTLED + " (its journal ends with a CMD_SYNC waiting at queue index " + completed.get().syncIndex()
-                    + ": compared as completed, as a restart completes it)";
+        if (completed.isEmpty()) {
+            return diff;
         }
-        return diff;
+        String waiting = "its journal ends with a CMD_SYNC waiting at queue index " + completed.get().syncIndex()
+                + ": compared as completed, as a restart completes it";
+        String rest = smmuDiff(completed.get().state(), b);
+        return rest == null ? SETTLED + " (" + waiting + ")" : rest + " (" + waiting + ")";
     }
 
     private static String compareDomain(JournalReader original, JournalReader fresh, String id) {
