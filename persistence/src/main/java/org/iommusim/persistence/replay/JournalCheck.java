@@ -109,7 +109,10 @@ public final class JournalCheck {
         if (!LevelDbFiles.holdsData(journalDir)) {
             return Findings.none();
         }
-        PrivateCopy copy = PrivateCopy.of(journalDir);
+        // beside the journal: its tables are hard-linked, not copied, however large (the directory is the model's)
+        Path parent = journalDir.toAbsolutePath().getParent();
+        PrivateCopy copy = parent != null && Files.isWritable(parent)
+                ? PrivateCopy.beside(journalDir, parent, ".journal-check-") : PrivateCopy.of(journalDir);
         try {
             requireRoom(copy.dir(), minFreeBytes, journalDir);
             Opened o = open(journalDir, snapshotDir, copy.dir(), Snapshots.FALL_BACK);
@@ -313,7 +316,9 @@ public final class JournalCheck {
     private DB openDb(boolean paranoid) {
         try {
             return factory().open(copyDir.toFile(), new Options().createIfMissing(false).paranoidChecks(paranoid));
-        } catch (IOException | RuntimeException | LinkageError e) {
+        } catch (LinkageError e) {
+            throw new JournalReadException("cannot load LevelDB to read " + journalDir + ": " + oneLine(e), e);
+        } catch (IOException | RuntimeException e) {
             throw damaged(new JournalDamage(journalDir, "LevelDB cannot open it: " + oneLine(e), "every entity"), e);
         }
     }

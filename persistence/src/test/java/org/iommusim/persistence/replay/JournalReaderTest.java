@@ -122,6 +122,34 @@ class JournalReaderTest {
         assertTrue(e.getMessage().contains("counter record says #45 but the events end at #39"), e.getMessage());
     }
 
+    /** A counter behind the events, events without an id mapping, a counter record gone: each is named. */
+    @Test
+    void countersAndMappingsThatDisagreeWithTheEventsAreRefused(@TempDir Path dir) throws IOException {
+        write3(dir.resolve("behind"), 40, -1, -1);
+        try (HandWrittenJournal j = new HandWrittenJournal(dir.resolve("behind"))) {
+            j.counter(10, 30);
+        }
+        JournalDamagedException behind = assertThrows(JournalDamagedException.class,
+                () -> JournalReader.open(dir.resolve("behind")));
+        assertEquals("domain-3 #31..#39", behind.damage().affected(), behind.getMessage());
+
+        try (HandWrittenJournal j = new HandWrittenJournal(dir.resolve("unmapped"))) {
+            j.mapping(10, "domain-3").counter(10, 1).event(10, "domain-3", 1, new DomainEvent.Allocated(SPEC))
+                    .counter(11, 1).event(11, "domain-4", 1, new DomainEvent.Allocated(SPEC));
+        }
+        JournalDamagedException unmapped = assertThrows(JournalDamagedException.class,
+                () -> JournalReader.open(dir.resolve("unmapped")));
+        assertTrue(unmapped.getMessage().contains("events of numeric id 11 have no persistence id"),
+                unmapped.getMessage());
+
+        try (HandWrittenJournal j = new HandWrittenJournal(dir.resolve("uncounted"))) {
+            j.mapping(10, "domain-3").event(10, "domain-3", 1, new DomainEvent.Allocated(SPEC));
+        }
+        JournalDamagedException uncounted = assertThrows(JournalDamagedException.class,
+                () -> JournalReader.open(dir.resolve("uncounted")));
+        assertTrue(uncounted.getMessage().contains("domain-3: its counter record is missing"), uncounted.getMessage());
+    }
+
     /** domain-3 (nid 10) with events #1 to {@code end - 1}, one undecodable at {@code foreign}, none at {@code gap}. */
     private static void write3(Path dir, long end, long foreign, long gap) throws IOException {
         try (HandWrittenJournal j = new HandWrittenJournal(dir)) {
