@@ -50,8 +50,9 @@ import picocli.CommandLine.Command;
  * and the event queue are not: they follow from translations, which a journal
  * does not record. Events written in the same millisecond are re-run domains
  * first, then streams, then SMMUs (writes before the commands that read them).
- * A journal that ends with a CMD_SYNC waiting (a crash before the workers
- * acknowledged) is compared as that sync completed ({@link WaitingSync}).
+ * A journal that ends with commands not yet consumed (a crash while a
+ * CMD_SYNC waited for the workers' acknowledgements, or between consumption
+ * batches) is compared as the consumer would go on ({@link WaitingSync}).
  * A damaged or empty journal fails (exit 1) with the one line saying why.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -225,9 +226,10 @@ public final class VerifyCommand extends JournalCommand {
     private static final String SETTLED = "\0settled";
 
     /**
-     * An SMMU's states; a recorded SMMU left waiting at a CMD_SYNC (its
-     * journal ends before the workers acknowledged) is compared as that sync
-     * completed ({@link WaitingSync}), and a match says so.
+     * An SMMU's states; a recorded SMMU with commands not yet consumed (its
+     * journal ends while a CMD_SYNC waited for the workers, or between
+     * consumption batches) is compared as its consumer would go on
+     * ({@link WaitingSync}), and a match says so.
      */
     private static String compareSmmu(JournalReader original, JournalReader fresh, String id) {
         if (!fresh.contains(id)) {
@@ -243,8 +245,7 @@ public final class VerifyCommand extends JournalCommand {
         if (completed.isEmpty()) {
             return diff;
         }
-        String waiting = "its journal ends with a CMD_SYNC waiting at queue index " + completed.get().syncIndex()
-                + ": compared as completed, as a restart completes it";
+        String waiting = completed.get().describe();
         String rest = smmuDiff(completed.get().state(), b);
         return rest == null ? SETTLED + " (" + waiting + ")" : rest + " (" + waiting + ")";
     }

@@ -16,45 +16,60 @@ import org.iommusim.persistence.smmu.SmmuChange;
 import org.iommusim.persistence.smmu.SmmuState;
 
 /**
- * A CMD_SYNC the recorded SMMU was still waiting at when its journal ends
- * (a crash, or a close, before the translation workers acknowledged the
- * invalidations before it). The re-run's workers do acknowledge, so its
- * consumer goes on; that is not a divergence. What the recorded SMMU would
- * have reached is its own pure consumer run on, with every invalidation
- * acknowledged, against its streams' memory as recorded: exactly what a
- * restart of it does.
+ * Commands the recorded SMMU had not consumed when its journal ends: a crash
+ * (or a close) while a CMD_SYNC waited for the translation workers to
+ * acknowledge the invalidations before it, or between two consumption
+ * batches. The re-run's workers do acknowledge and its consumer goes on, so
+ * the re-run is further along; that is not a divergence. What the recorded
+ * SMMU would have reached is its own pure consumer run on, with every
+ * invalidation acknowledged, against its streams' memory as recorded: what
+ * a restart of it does.
  */
 final class WaitingSync {
-    /** What the completed sync's waiting state was: the queue index of the sync. */
-    record Completed(SmmuState state, long syncIndex) {}
+    /**
+     * The state once the consumer has taken everything it can.
+     *
+     * @param fromIndex the first queue index the recorded SMMU had not consumed
+     * @param syncIndex the queue index of the CMD_SYNC it was waiting at, or -1
+     */
+    record Completed(SmmuState state, long fromIndex, long syncIndex) {
+        /** In words, for verify's report. */
+        String describe() {
+            return "its journal ends with commands not yet consumed from queue index " + fromIndex
+                    + (syncIndex >= 0 ? " (a CMD_SYNC waiting at index " + syncIndex + ")" : "")
+                    + ": compared as consumed, as a restart consumes them";
+        }
+    }
 
     private WaitingSync() {}
 
-    /** The state once the sync completes, or empty when {@code recorded} was not waiting at one. */
+    /** The state once every pending command is consumed, or empty when {@code recorded} had none it could take. */
     static Optional<Completed> complete(SmmuState recorded, StreamMemoryView memory) {
         if (!recorded.configured()) {
             return Optional.empty();
         }
         long synced = recorded.unsynced().isEmpty() ? recorded.invalidationsIssued()
                 : recorded.unsynced().get(0).seq() - 1;
+        long syncIndex = -1;
         SmmuState s = recorded;
-        // consume what was consumable without new acknowledgements, then see whether a sync is what stops it
+        // first what was consumable without new acknowledgements, up to a sync that would wait for them
         for (Consumption.Result r = Consumption.run(s, memory, synced, Integer.MAX_VALUE); ;
                 r = Consumption.run(s, memory, synced, Integer.MAX_VALUE)) {
             s = apply(s, r.events());
             if (r.waitingAtSync()) {
+                syncIndex = s.queue().cons();
                 break;
             }
             if (r.events().isEmpty()) {
-                return Optional.empty();
+                break;
             }
         }
-        long syncIndex = s.queue().cons();
         for (Consumption.Result r = Consumption.run(s, memory, Long.MAX_VALUE, Integer.MAX_VALUE);
                 !r.events().isEmpty(); r = Consumption.run(s, memory, Long.MAX_VALUE, Integer.MAX_VALUE)) {
             s = apply(s, r.events());
         }
-        return Optional.of(new Completed(s, syncIndex));
+        return s.equals(recorded) ? Optional.empty()
+                : Optional.of(new Completed(s, recorded.queue().cons(), syncIndex));
     }
 
     private static SmmuState apply(SmmuState s, List<SmmuChange> events) {

@@ -55,9 +55,10 @@ class VerifyCommandTest {
 
     /**
      * A journal that ends with the SMMU waiting at a CMD_SYNC (a crash before
-     * the workers acknowledged the TLBI before it): the re-run's workers do
-     * acknowledge, so its consumer goes on through the sync and the CFGI after
-     * it. That is the sync completing, not a divergence.
+     * the workers acknowledged the TLBI before it), or with entries not yet
+     * consumed: the re-run's workers do acknowledge, so its consumer goes on
+     * through the sync and the CFGI after it. That is the consumer going on,
+     * not a divergence.
      */
     @Test
     void aSyncLeftWaitingAtACrashIsNotADivergence(@TempDir Path dir) throws Exception {
@@ -71,8 +72,21 @@ class VerifyCommandTest {
         }
         ReplayCli r = ReplayCli.run("verify", "--journal", data.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        assertTrue(r.out().contains("match     smmu-0 (its journal ends with a CMD_SYNC waiting at queue index 1:"
-                + " compared as completed"), r.out());
+        assertTrue(r.out().contains("match     smmu-0 (its journal ends with commands not yet consumed from queue"
+                + " index 1 (a CMD_SYNC waiting at index 1): compared as consumed"), r.out());
+
+        // between two consumption batches: entries submitted, none consumed yet, no sync waiting
+        Path between = dir.resolve("between");
+        try (PekkoRecordWriter w = PekkoRecordWriter.create(between, "verify-test")) {
+            w.append("smmu-0", new SmmuChange.Configured(SmmuCapabilities.defaults()), 1_000);
+            w.append("smmu-0/sid-16", new StreamEvent.SteWritten(Ste.bypass()), 1_001);
+            w.append("smmu-0", new SmmuChange.Submitted(List.of(new CfgiSte(16, false).encode(),
+                    CmdSync.poll().encode())), 1_002);
+        }
+        ReplayCli b = ReplayCli.run("verify", "--journal", between.toString());
+        assertEquals(0, b.exitCode(), b.out() + b.err());
+        assertTrue(b.out().contains("match     smmu-0 (its journal ends with commands not yet consumed from queue"
+                + " index 0: compared as consumed"), b.out());
 
         // waiting at a sync too, but after a CFGI load the stream's memory never held: still a divergence
         Path forged = dir.resolve("forged");
