@@ -32,6 +32,7 @@ import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.actors.smmu.StreamEntity;
 import org.iommusim.persistence.translate.StreamStats;
+import org.iommusim.actors.translate.RetiredShard;
 import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.domain.DomainState;
@@ -39,6 +40,10 @@ import org.iommusim.persistence.ids.IdKind;
 import org.iommusim.persistence.ids.IdState;
 import org.iommusim.persistence.journal.JournalHealth;
 import org.iommusim.persistence.journal.JournalSettings;
+import org.iommusim.persistence.journal.JournalUnavailableException;
+import org.iommusim.persistence.replay.JournalCheck;
+import org.iommusim.persistence.replay.JournalDamagedException;
+import org.iommusim.persistence.replay.JournalReadException;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.smmu.SmmuState;
 import org.iommusim.protocol.capability.SmmuCapabilities;
@@ -147,10 +152,18 @@ public final class IommuSim implements AutoCloseable {
      *
      * @throws org.iommusim.persistence.journal.JournalUnavailableException when the directory cannot be used
      *         (not creatable or writable, or in use by this or another process), naming the problem
+     * @throws ModelException of kind {@link ModelException.Kind#JOURNAL_DAMAGED} when the journal there cannot
+     *         be trusted ({@link #checkJournal}), naming the file, the entity and the range
      */
     public static IommuSim start(ModelOptions options) {
         arg(options, "options");
         JournalSettings journal = JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).prepare();
+        try {
+            checkJournal(journal);
+        } catch (RuntimeException e) {
+            journal.release();
+            throw e;
+        }
         DeterministicRuntime runtime = options.execution() instanceof Execution.Deterministic d
                 ? DeterministicRuntime.create(d.interleavingSeed()) : null;
         CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -172,6 +185,27 @@ public final class IommuSim implements AutoCloseable {
             stop(system, runtime);
             journal.release();
             throw e;
+        }
+    }
+
+    /**
+     * What recovery will read, checked before LevelDB or Pekko opens it
+     * ({@link JournalCheck}, on a private copy: nothing is written there): a
+     * directory with LevelDB files but no {@code CURRENT} (LevelDB would
+     * create a new database over it), a MANIFEST or log that does not read, a
+     * table missing or truncated, a table block whose checksum fails, a gap in
+     * an entity's sequence numbers, a counter record that disagrees with the
+     * events, a snapshot beyond its entity's events. A snapshot that does not
+     * read is not damage when older snapshots or the events cover it:
+     * recovery falls back to them (the snapshot store does so).
+     */
+    private static void checkJournal(JournalSettings journal) {
+        try {
+            JournalCheck.verify(journal.journalDir(), journal.snapshotDir(), journal.minFreeBytes());
+        } catch (JournalDamagedException e) {
+            throw new ModelException(ModelException.Kind.JOURNAL_DAMAGED, e.getMessage());
+        } catch (JournalReadException e) {
+            throw new JournalUnavailableException("journal not started: " + e.getMessage(), e);
         }
     }
 
@@ -223,6 +257,7 @@ public final class IommuSim implements AutoCloseable {
         if (smmus.containsKey(id)) {
             throw new ModelException(ModelException.Kind.DUPLICATE_SMMU, id + " is already added");
         }
+        retireShards(id);
         SmmuNode.Handles handles = new SmmuNode.Handles();
         SmmuNode.Setup setup = new SmmuNode.Setup(id, caps, SmmuEntity.Settings.fromConfig(system.settings().config()),
                 TranslationWorker.Settings.defaults(), options.workersPerSmmu(), options.maxBurst(),
@@ -234,6 +269,26 @@ public final class IommuSim implements AutoCloseable {
         join(this.<IdState>ask(ids, IdEntity.AwaitRecovered::new)); // ids released before a restart flushed
         smmus.put(id, smmu);
         return smmu;
+    }
+
+    /**
+     * Empties, before the SMMU serves, the IOTLB shards its journal holds
+     * beyond this run's worker count ({@link RetiredShard}): no worker serves
+     * them now, so no invalidation reaches them, and a later run with more
+     * workers must not recover what they held.
+     */
+    private void retireShards(String smmuId) {
+        String prefix = smmuId + "/iotlb-";
+        for (String pid : journalIds) {
+            if (!pid.startsWith(prefix) || !pid.substring(prefix.length()).matches("\\d{1,9}")) {
+                continue;
+            }
+            int k = Integer.parseInt(pid.substring(prefix.length()));
+            if (k >= options.workersPerSmmu()) {
+                ActorRef<RetiredShard.Retire> shard = spawn(RetiredShard.create(pid), smmuId + "-retired-iotlb-" + k);
+                join(this.<org.apache.pekko.Done>ask(shard, RetiredShard.Retire::new));
+            }
+        }
     }
 
     /** The SMMU added as {@code id} ({@code smmu-<n>}); fails with UNKNOWN_SMMU if there is none. */

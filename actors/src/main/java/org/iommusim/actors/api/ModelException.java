@@ -95,6 +95,12 @@ public final class ModelException extends RuntimeException {
         CLOSED,
         /** A journal write failed (disk full, I/O error); the model stops serving. Nothing acknowledged is lost. */
         JOURNAL_FAILED,
+        /**
+         * The journal directory cannot be trusted (a gap in an entity's events, a corrupt or truncated log or
+         * table, a counter that disagrees with the events, a missing CURRENT or MANIFEST): the model refused to
+         * start on it, and changed nothing there. The message names the file, the entity and the range.
+         */
+        JOURNAL_DAMAGED,
         /** A model actor stopped unexpectedly; the message names it. */
         MODEL_FAILED;
 

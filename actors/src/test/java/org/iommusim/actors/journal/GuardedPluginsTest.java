@@ -94,4 +94,44 @@ class GuardedPluginsTest {
             system.getWhenTerminated().toCompletableFuture().join();
         }
     }
+
+    /**
+     * Below the model's own check (an embedder's system opens the journal
+     * itself): LevelDB would create a new database where CURRENT is missing,
+     * then delete the old files as obsolete. The guarded journal refuses to
+     * open instead, and the directory stays as it was.
+     */
+    @Test
+    void aJournalWithoutCurrentIsNeverReplacedByANewDatabase(@TempDir Path dir) throws Exception {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false))) {
+            Smmu smmu = sim.addSmmu(0, CAPS);
+            sim.allocateDomain(D, DomainSpec.stage1(Granule.G4K, 48, 48, 5), smmu);
+            sim.map(D, MapBatch.single(0x1000, 0x8000_0000L, 0x1000, Prot.rw()));
+        }
+        JournalSettings settings = JournalSettings.levelDb(dir).withFsync(false);
+        Files.delete(settings.journalDir().resolve("CURRENT"));
+        var before = dataFiles(settings.journalDir());
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "no-current",
+                settings.toConfig().withFallback(ConfigFactory.load()));
+        try {
+            var journal = Persistence.get(Adapter.toClassic(system)).journalFor("", ConfigFactory.empty());
+            assertThrows(Exception.class, () -> Patterns.ask(journal,
+                    org.apache.pekko.persistence.journal.leveldb.LeveldbJournal.SubscribeAllPersistenceIds$.MODULE$,
+                    Duration.ofSeconds(3)).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            String reason = JournalHealth.failure(settings.journalDir()).orElseThrow(
+                    () -> new AssertionError("the refused open is not in JournalHealth"));
+            assertTrue(reason.contains("cannot open the LevelDB journal") && reason.contains("does not exist"), reason);
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+        }
+        assertEquals(before, dataFiles(settings.journalDir()), "no CURRENT made, no file replaced or deleted");
+    }
+
+    /** Every file but LevelDB's diagnostic text log, which any open attempt rotates (LOG to LOG.old). */
+    private static java.util.Map<String, String> dataFiles(Path dir) {
+        var files = new java.util.TreeMap<>(org.iommusim.actors.api.DirectoryFiles.hash(dir));
+        files.keySet().removeIf(name -> name.equals("LOG") || name.equals("LOG.old"));
+        return files;
+    }
 }

@@ -3,10 +3,14 @@ package org.iommusim.persistence.journal;
 import com.typesafe.config.Config;
 import java.io.IOError;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.Optional;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
+import org.iq80.leveldb.Options;
 import scala.collection.immutable.Seq;
 import scala.concurrent.Future;
 import scala.concurrent.Promise;
@@ -60,12 +64,33 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
         }
         try {
             super.preStart();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // leveldbjni throws its DBException, a checked IOException, through Scala's code
             String reason = "cannot open the LevelDB journal in " + dir + ": " + e;
             record(reason);
             throw new JournalUnavailableException(reason, e);
         }
     }
+
+    /**
+     * Pekko's options create a database wherever none opens; over a journal
+     * whose {@code CURRENT} is lost that would be a new, empty database, and
+     * LevelDB would then delete the old tables as obsolete. Creation is for a
+     * directory without LevelDB data files only.
+     */
+    @Override
+    public Options leveldbOptions() {
+        return super.leveldbOptions().createIfMissing(!holdsLevelDbData(dir));
+    }
+
+    private static boolean holdsLevelDbData(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> LEVELDB_DATA.matcher(f.getFileName().toString()).matches());
+        } catch (IOException e) {
+            return false; // no directory yet: LevelDB creates it, and there is nothing in it to lose
+        }
+    }
+
+    private static final Pattern LEVELDB_DATA = Pattern.compile("CURRENT|MANIFEST-\\d+|\\d+\\.(log|ldb|sst)");
 
     @Override
     public void postStop() {

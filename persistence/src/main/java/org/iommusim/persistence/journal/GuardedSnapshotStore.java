@@ -4,11 +4,15 @@ import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.apache.pekko.persistence.SelectedSnapshot;
 import org.apache.pekko.persistence.SnapshotMetadata;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.snapshot.local.LocalSnapshotStore;
+import scala.Option;
 import scala.concurrent.Future;
 import scala.concurrent.Promise;
 import scala.runtime.BoxedUnit;
+import scala.util.Success;
 
 /**
  * Pekko's local snapshot store, refusing to save while the file system has
@@ -31,6 +35,27 @@ public class GuardedSnapshotStore extends LocalSnapshotStore {
         super(config);
         this.dir = Path.of(config.getString("dir")).toAbsolutePath().normalize();
         this.minFreeBytes = JournalSpace.minFreeBytes(context().system().settings().config());
+    }
+
+    /**
+     * Pekko's store tries the newest snapshots in turn and fails recovery
+     * when none of them reads (a checksum that does not match, a file cut
+     * short). The events are all in the journal (this project never deletes
+     * them, and the model's start refuses a journal whose events after its
+     * last readable snapshot are not all there), so recovery replays them
+     * instead, from the start.
+     */
+    @Override
+    public Future<Option<SelectedSnapshot>> loadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+        Future<Option<SelectedSnapshot>> f = super.loadAsync(persistenceId, criteria);
+        return f.transform(t -> {
+            if (t.isSuccess()) {
+                return t;
+            }
+            log().warning("no snapshot of {} can be read ({}); recovering it from its events",
+                    persistenceId, t.failed().get().getMessage());
+            return new Success<>(Option.empty());
+        }, context().dispatcher());
     }
 
     @Override

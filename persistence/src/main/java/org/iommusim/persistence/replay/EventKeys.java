@@ -31,6 +31,19 @@ final class EventKeys {
 
     /** The next present event record, or null when the range is done. */
     Map.Entry<byte[], byte[]> next() {
+        try {
+            return read();
+        } catch (JournalReadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // leveldbjni wraps its DBException (checksum mismatch, I/O error) in a RuntimeException
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new JournalReadException("the journal cannot be read past numeric id " + nid + ": "
+                    + cause.getMessage(), e);
+        }
+    }
+
+    private Map.Entry<byte[], byte[]> read() {
         while (!done && it.hasNext()) {
             Map.Entry<byte[], byte[]> e = it.next();
             byte[] k = e.getKey();

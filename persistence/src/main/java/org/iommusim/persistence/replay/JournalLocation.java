@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A data directory laid out as {@code JournalSettings} lays it out
- * ({@code journal/} LevelDB, {@code snapshots/} local snapshot files), checked
+ * ({@code journal/} LevelDB, {@code snapshots/} local snapshot files), or a
+ * simulation's output folder holding one as its {@code journal/}, checked
  * before anything is read: it exists, holds a LevelDB journal, and no other
  * process has that journal open. Checking never writes.
  *
@@ -22,9 +23,12 @@ import java.nio.file.StandardOpenOption;
 public record JournalLocation(Path dataDir, Path journalDir, Path snapshotDir) {
 
     /**
-     * Resolves {@code dir}, which may be the data directory or its
-     * {@code journal/} directory itself, and checks it. Throws
-     * {@link JournalReadException} naming the path and the problem.
+     * Resolves {@code dir}, which may be the data directory, its
+     * {@code journal/} directory itself, or a simulation's output folder
+     * (whose data directory is its {@code journal/}), and checks it. Throws
+     * {@link JournalReadException} naming the path and the problem, and
+     * {@link JournalDamagedException} for a LevelDB directory whose
+     * {@code CURRENT} is missing.
      */
     public static JournalLocation check(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
@@ -34,10 +38,13 @@ public record JournalLocation(Path dataDir, Path journalDir, Path snapshotDir) {
         if (!Files.isDirectory(d)) {
             throw new JournalReadException("no journal at " + d + ": not a directory");
         }
-        JournalLocation loc = isLevelDb(d) && d.getFileName() != null && d.getFileName().toString().equals("journal")
-                ? new JournalLocation(d.getParent(), d, d.getParent().resolve("snapshots"))
-                : new JournalLocation(d, d.resolve("journal"), d.resolve("snapshots"));
-        if (!isLevelDb(loc.journalDir)) {
+        JournalLocation loc = resolve(d);
+        if (!Files.isRegularFile(loc.journalDir.resolve("CURRENT"))) {
+            if (LevelDbFiles.holdsData(loc.journalDir)) {
+                throw new JournalDamagedException(new JournalDamage(loc.journalDir.resolve("CURRENT"),
+                        "missing (LevelDB files are there: " + String.join(", ", LevelDbFiles.dataFiles(loc.journalDir))
+                                + ")", "every entity"));
+            }
             throw new JournalReadException("no journal at " + d + ": expected a LevelDB journal in "
                     + loc.journalDir + " (its CURRENT file is missing)");
         }
@@ -45,8 +52,20 @@ public record JournalLocation(Path dataDir, Path journalDir, Path snapshotDir) {
         return loc;
     }
 
+    /** The layout {@code d} is in: a LevelDB named journal/, a data directory, or a run's output folder. */
+    private static JournalLocation resolve(Path d) {
+        if (isLevelDb(d) && d.getFileName() != null && d.getFileName().toString().equals("journal")) {
+            return new JournalLocation(d.getParent(), d, d.getParent().resolve("snapshots"));
+        }
+        Path data = d.resolve("journal");
+        if (!isLevelDb(data.resolve("journal")) || isLevelDb(data)) {
+            return new JournalLocation(d, data, d.resolve("snapshots"));
+        }
+        return new JournalLocation(data, data.resolve("journal"), data.resolve("snapshots"));
+    }
+
     private static boolean isLevelDb(Path dir) {
-        return Files.isRegularFile(dir.resolve("CURRENT"));
+        return Files.isRegularFile(dir.resolve("CURRENT")) || LevelDbFiles.holdsData(dir);
     }
 
     /**

@@ -5,7 +5,7 @@ package org.iommusim.persistence.replay;
  * process, or corrupt. The message is one line naming the path or record, so a
  * command line can print it as it is.
  */
-public final class JournalReadException extends RuntimeException {
+public class JournalReadException extends RuntimeException {
     public JournalReadException(String message) {
         super(message);
     }

@@ -1,32 +1,26 @@
 package org.iommusim.persistence.replay;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.fusesource.leveldbjni.JniDBFactory;
-import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.persistence.journal.JournalSpace;
 import org.iq80.leveldb.DB;
-import org.iq80.leveldb.DBFactory;
 import org.iq80.leveldb.DBIterator;
-import org.iq80.leveldb.Options;
 import org.iq80.leveldb.ReadOptions;
-import org.iq80.leveldb.impl.Iq80DBFactory;
 
 /**
  * Reads a data directory written by an earlier run (Pekko's LevelDB journal and
  * local snapshot store, laid out as {@code JournalSettings} lays them out)
  * without that run's configuration and without an ActorSystem, and without
  * changing a byte of it: the LevelDB is opened from a {@link PrivateCopy}.
+ * Nothing is read before {@link JournalCheck} has found the journal whole;
+ * reads verify LevelDB's checksums.
  *
  * <p>Entities are the persistence ids in the journal's id mapping, minus the
  * {@code $$$<tag>} ids Pekko makes up for tags (whose records are copies of
@@ -39,15 +33,22 @@ public final class JournalReader implements AutoCloseable {
     private final PayloadDecoder decoder = new PayloadDecoder();
     /** Persistence id to numeric id, in {@link PersistenceIdOrder}, tags left out. */
     private final TreeMap<String, Integer> entities = new TreeMap<>(PersistenceIdOrder.INSTANCE);
-    private final Map<String, EntitySummary> summaries = new HashMap<>();
+    private final JournalCheck.Findings findings;
 
-    private JournalReader(JournalLocation location, PrivateCopy copy, DB db) {
+    private JournalReader(JournalLocation location, PrivateCopy copy, JournalCheck.Opened opened) {
         this.location = location;
         this.copy = copy;
-        this.db = db;
+        this.db = opened.db();
+        this.findings = opened.findings();
+        this.entities.putAll(opened.nids());
     }
 
-    /** Checks {@code dir} (see {@link JournalLocation#check}) and opens a private copy of its journal. */
+    /**
+     * Checks {@code dir} (see {@link JournalLocation#check}), opens a private
+     * copy of its journal and checks that ({@link JournalCheck}, snapshots
+     * included): a journal that cannot be trusted is refused with a
+     * {@link JournalDamagedException} naming the file, the entity and the range.
+     */
     public static JournalReader open(Path dir) {
         return open(dir, JournalSpace.minFreeBytes(ConfigFactory.load()));
     }
@@ -56,68 +57,24 @@ public final class JournalReader implements AutoCloseable {
     static JournalReader open(Path dir, long minFreeBytes) {
         JournalLocation loc = JournalLocation.check(dir);
         PrivateCopy copy = PrivateCopy.of(loc.journalDir());
-        Optional<String> shortfall = spaceShortfall(copy.dir(), minFreeBytes);
-        if (shortfall.isPresent()) {
-            copy.close();
-            throw new JournalReadException("cannot open journal " + loc.journalDir() + ": " + shortfall.get());
-        }
-        DB db;
         try {
-            db = factory().open(copy.dir().toFile(), new Options().createIfMissing(false));
-        } catch (IOException | RuntimeException e) {
-            copy.close();
-            throw new JournalReadException("cannot open journal " + loc.journalDir() + ": " + e.getMessage(), e);
-        }
-        JournalReader reader = new JournalReader(loc, copy, db);
-        try {
-            reader.readIdMapping();
+            JournalCheck.requireRoom(copy.dir(), minFreeBytes, loc.journalDir());
+            return new JournalReader(loc, copy, JournalCheck.open(loc.journalDir(), loc.snapshotDir(), copy.dir(),
+                    JournalCheck.Snapshots.STRICT));
         } catch (RuntimeException e) {
-            reader.close();
+            copy.close();
             throw e;
         }
-        return reader;
     }
 
-    /**
-     * Opening LevelDB writes (the log is replayed into a new table, which may
-     * start a compaction), through {@code mmap}: on a full file system that is
-     * a SIGBUS, so the copy's file system must have the journal's margin
-     * ({@link JournalSpace}).
-     */
-    private static Optional<String> spaceShortfall(Path dir, long minFreeBytes) {
-        try {
-            return JournalSpace.of(dir, minFreeBytes).shortfall();
-        } catch (IOException e) {
-            return Optional.of("cannot find the file system of " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static DBFactory factory() {
-        return JournalSettings.nativeAvailable() ? JniDBFactory.factory : Iq80DBFactory.factory;
-    }
-
-    private void readIdMapping() {
-        try (DBIterator it = iterator()) {
-            it.seek(JournalKey.mapping(0).encode());
-            while (it.hasNext()) {
-                Map.Entry<byte[], byte[]> e = it.next();
-                JournalKey k = JournalKey.decode(e.getKey());
-                if (!k.isMapping()) {
-                    break;
-                }
-                String pid = new String(e.getValue(), StandardCharsets.UTF_8);
-                if (!pid.startsWith(JournalKey.TAG_PREFIX)) {
-                    entities.put(pid, k.mappingId());
-                }
-            }
-        } catch (IOException e) {
-            throw new JournalReadException("cannot read journal " + location.journalDir() + ": " + e.getMessage(), e);
-        }
+    /** What the check found: every entity's events, and notes (a log read up to a crash's cut). */
+    public JournalCheck.Findings findings() {
+        return findings;
     }
 
     private DBIterator iterator() {
         // one sequential pass: keep the scan out of the block cache
-        return db.iterator(new ReadOptions().fillCache(false));
+        return db.iterator(new ReadOptions().verifyChecksums(true).fillCache(false));
     }
 
     public JournalLocation location() {
@@ -133,34 +90,9 @@ public final class JournalReader implements AutoCloseable {
         return entities.containsKey(persistenceId);
     }
 
-    /** Counts and bounds of one entity's events (one pass over its keys, remembered). */
+    /** Counts and bounds of one entity's events (found by the check that opened this reader). */
     public Optional<EntitySummary> summary(String persistenceId) {
-        Integer nid = entities.get(persistenceId);
-        if (nid == null) {
-            return Optional.empty();
-        }
-        return Optional.of(summaries.computeIfAbsent(persistenceId, pid -> summarize(pid, nid)));
-    }
-
-    private EntitySummary summarize(String pid, int nid) {
-        long count = 0;
-        long first = 0;
-        long last = 0;
-        try (DBIterator it = iterator()) {
-            EventKeys keys = new EventKeys(it);
-            keys.start(nid, 1, Long.MAX_VALUE);
-            for (Map.Entry<byte[], byte[]> e = keys.next(); e != null; e = keys.next()) {
-                long seq = JournalKey.sequenceNr(e.getKey());
-                count++;
-                if (first == 0) {
-                    first = seq;
-                }
-                last = seq;
-            }
-        } catch (IOException e) {
-            throw new JournalReadException("cannot read journal " + location.journalDir() + ": " + e.getMessage(), e);
-        }
-        return new EntitySummary(pid, count, first, last, Math.max(last, highestSequenceNr(pid)));
+        return Optional.ofNullable(findings.entities().get(persistenceId));
     }
 
     /**

@@ -31,6 +31,26 @@ final class PrivateCopy implements AutoCloseable {
         } catch (IOException e) {
             throw new JournalReadException("cannot create a temporary directory to read " + journalDir + ": " + e, e);
         }
+        return fill(tmp, journalDir);
+    }
+
+    /**
+     * A copy in a new directory under {@code parent}, named {@code prefix...}:
+     * on the journal's own file system, tables are hard-linked rather than
+     * copied, however large the journal. For the model's own data directory
+     * only, never beside a recorded journal that must stay as it is.
+     */
+    static PrivateCopy beside(Path journalDir, Path parent, String prefix) {
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory(parent, prefix);
+        } catch (IOException e) {
+            return of(journalDir);
+        }
+        return fill(tmp, journalDir);
+    }
+
+    private static PrivateCopy fill(Path tmp, Path journalDir) {
         PrivateCopy copy = new PrivateCopy(tmp);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(journalDir)) {
             for (Path f : files) {

@@ -12,6 +12,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * The one serializer for journal events and snapshots: a short string
  * manifest names the type, the payload is the type's {@link BinaryCodec}.
  * Compact by design: hot events are a few bytes plus their addresses.
+ * Snapshots end with a checksum ({@link SnapshotChecksum}); events do not
+ * (LevelDB checks the blocks that hold them).
  */
 public final class IommuSimSerializer extends SerializerWithStringManifest {
     /** Pekko serializer ids below 40 are reserved; this one is ours. */
@@ -37,11 +39,14 @@ public final class IommuSimSerializer extends SerializerWithStringManifest {
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + o.getClass().getName(), e);
         }
-        return bytes.toByteArray();
+        String manifest = codecs.manifestOf(o);
+        return SnapshotChecksum.applies(manifest) ? SnapshotChecksum.seal(manifest, bytes.toByteArray())
+                : bytes.toByteArray();
     }
 
     @Override
-    public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    public Object fromBinary(byte[] stored, String manifest) throws NotSerializableException {
+        byte[] bytes = SnapshotChecksum.applies(manifest) ? SnapshotChecksum.open(manifest, stored) : stored;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             Object value = codecs.read(manifest, in);
             if (in.available() > 0) {

@@ -88,18 +88,8 @@ class JournalReaderTest {
      * problem in sequence order must still be the one named.
      */
     @Test
-    void namesAnUndecodableRecordBeforeALaterGap(@TempDir Path dir) throws IOException {
-        try (HandWrittenJournal j = new HandWrittenJournal(dir)) {
-            j.mapping(10, "domain-3").counter(10, 2_000)
-                    .event(10, "domain-3", 1, new DomainEvent.Allocated(SPEC));
-            for (long seq = 2; seq < 2_000; seq++) {
-                if (seq == 600) {
-                    j.raw(10, "domain-3", seq, 42, "X", new byte[] {1, 2, 3});
-                } else if (seq != 1_500) {
-                    j.event(10, "domain-3", seq, seq % 2 == 0 ? MAP : UNMAP);
-                }
-            }
-        }
+    void namesAnUndecodableRecordBeforeALaterFailure(@TempDir Path dir) throws IOException {
+        write3(dir, 2_000, 600, -1);
         try (JournalReader r = JournalReader.open(dir)) {
             JournalReadException e = assertThrows(JournalReadException.class,
                     () -> StateReplay.at(r, "domain-3", 1_999, new DomainFolder()));
@@ -107,6 +97,71 @@ class JournalReaderTest {
             ReplayedState<DomainState> before = StateReplay.at(r, "domain-3", 599, new DomainFolder());
             assertEquals(599, before.eventsApplied());
             assertEquals(PageTable.empty(SPEC).digest(), before.state().table().orElseThrow().digest());
+        }
+    }
+
+    /** A gap in an entity's sequence numbers is found when the journal is opened, before anything is replayed. */
+    @Test
+    void aGapIsRefusedAtOpenNamingTheEntityAndRange(@TempDir Path dir) throws IOException {
+        write3(dir, 2_000, -1, 1_500);
+        JournalDamagedException e = assertThrows(JournalDamagedException.class, () -> JournalReader.open(dir));
+        assertEquals("domain-3 #1500", e.damage().affected(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("journal damaged: " + dir.resolve("journal")), e.getMessage());
+        assertTrue(e.getMessage().contains("event #1500 is missing (the next is #1501)"), e.getMessage());
+    }
+
+    /** A counter record that says more than the events hold is refused, naming the events it claims. */
+    @Test
+    void aCounterAheadOfTheEventsIsRefused(@TempDir Path dir) throws IOException {
+        write3(dir, 40, -1, -1);
+        try (HandWrittenJournal j = new HandWrittenJournal(dir)) {
+            j.counter(10, 45);
+        }
+        JournalDamagedException e = assertThrows(JournalDamagedException.class, () -> JournalReader.open(dir));
+        assertEquals("domain-3 #40..#45", e.damage().affected(), e.getMessage());
+        assertTrue(e.getMessage().contains("counter record says #45 but the events end at #39"), e.getMessage());
+    }
+
+    /** A counter behind the events, events without an id mapping, a counter record gone: each is named. */
+    @Test
+    void countersAndMappingsThatDisagreeWithTheEventsAreRefused(@TempDir Path dir) throws IOException {
+        write3(dir.resolve("behind"), 40, -1, -1);
+        try (HandWrittenJournal j = new HandWrittenJournal(dir.resolve("behind"))) {
+            j.counter(10, 30);
+        }
+        JournalDamagedException behind = assertThrows(JournalDamagedException.class,
+                () -> JournalReader.open(dir.resolve("behind")));
+        assertEquals("domain-3 #31..#39", behind.damage().affected(), behind.getMessage());
+
+        try (HandWrittenJournal j = new HandWrittenJournal(dir.resolve("unmapped"))) {
+            j.mapping(10, "domain-3").counter(10, 1).event(10, "domain-3", 1, new DomainEvent.Allocated(SPEC))
+                    .counter(11, 1).event(11, "domain-4", 1, new DomainEvent.Allocated(SPEC));
+        }
+        JournalDamagedException unmapped = assertThrows(JournalDamagedException.class,
+                () -> JournalReader.open(dir.resolve("unmapped")));
+        assertTrue(unmapped.getMessage().contains("events of numeric id 11 have no persistence id"),
+                unmapped.getMessage());
+
+        try (HandWrittenJournal j = new HandWrittenJournal(dir.resolve("uncounted"))) {
+            j.mapping(10, "domain-3").event(10, "domain-3", 1, new DomainEvent.Allocated(SPEC));
+        }
+        JournalDamagedException uncounted = assertThrows(JournalDamagedException.class,
+                () -> JournalReader.open(dir.resolve("uncounted")));
+        assertTrue(uncounted.getMessage().contains("domain-3: its counter record is missing"), uncounted.getMessage());
+    }
+
+    /** domain-3 (nid 10) with events #1 to {@code end - 1}, one undecodable at {@code foreign}, none at {@code gap}. */
+    private static void write3(Path dir, long end, long foreign, long gap) throws IOException {
+        try (HandWrittenJournal j = new HandWrittenJournal(dir)) {
+            j.mapping(10, "domain-3").counter(10, end - 1)
+                    .event(10, "domain-3", 1, new DomainEvent.Allocated(SPEC));
+            for (long seq = 2; seq < end; seq++) {
+                if (seq == foreign) {
+                    j.raw(10, "domain-3", seq, 42, "X", new byte[] {1, 2, 3});
+                } else if (seq != gap) {
+                    j.event(10, "domain-3", seq, seq % 2 == 0 ? MAP : UNMAP);
+                }
+            }
         }
     }
 

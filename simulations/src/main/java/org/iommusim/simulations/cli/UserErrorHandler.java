@@ -23,8 +23,8 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     /**
      * The user's problem behind {@code ex}, if it is one: bad input, or a journal
-     * that cannot be used or has failed (a full disk is the user's to fix, not a
-     * bug), wherever it sits in the chain of causes.
+     * that cannot be used, has failed (a full disk is the user's to fix, not a
+     * bug) or is damaged, wherever it sits in the chain of causes.
      */
     private static Throwable userProblem(Throwable ex) {
         if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
@@ -33,7 +33,8 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
         for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.iommusim.persistence.journal.JournalUnavailableException
                     || (t instanceof org.iommusim.actors.api.ModelException m
-                            && m.kind() == org.iommusim.actors.api.ModelException.Kind.JOURNAL_FAILED)) {
+                            && (m.kind() == org.iommusim.actors.api.ModelException.Kind.JOURNAL_FAILED
+                                    || m.kind() == org.iommusim.actors.api.ModelException.Kind.JOURNAL_DAMAGED))) {
                 return t;
             }
         }

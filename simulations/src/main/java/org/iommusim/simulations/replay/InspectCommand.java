@@ -12,12 +12,13 @@ import picocli.CommandLine.Command;
 /**
  * {@code iommu-sim inspect --journal DIR}: one row per entity (tag pseudo-ids
  * left out) with its event count, first and last sequence numbers and its
- * snapshots (sequence number and size), then totals.
+ * snapshots (sequence number and size), then totals, then notes: a log
+ * read up to a crash's cut (LAST is then where each entity ends).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "List the entities of a recorded journal: event counts, sequence numbers, snapshots.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:listed", "2:the journal is missing, locked or unreadable"})
+        exitCodeList = {"0:listed", "2:the journal is missing, locked, unreadable, damaged or empty"})
 public final class InspectCommand extends JournalCommand {
 
     @Override
@@ -49,6 +50,14 @@ public final class InspectCommand extends JournalCommand {
                     + "s  %s", (Object[]) r));
         }
         out.println(reader.persistenceIds().size() + " entities, " + events + " events, " + shown + " snapshots");
+        for (String note : reader.findings().notes()) {
+            out.println("note: " + note);
+        }
         return 0;
+    }
+
+    @Override
+    protected boolean notesInOutput() {
+        return true;
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.iommusim.persistence.replay.JournalDamagedException;
 import org.iommusim.persistence.replay.JournalReadException;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.simulations.cli.UserError;
@@ -14,14 +15,17 @@ import picocli.CommandLine.Option;
 
 /**
  * What every replay subcommand shares: {@code --journal DIR}, a
- * {@link JournalReader} on a private copy (so the journal is never changed),
- * closed however the command ends, every read problem turned into a one-line
- * {@link UserError} (exit 2), and buffered output.
+ * {@link JournalReader} on a private copy (so the journal is never changed)
+ * that has checked the whole journal first, closed however the command ends,
+ * every read problem turned into a one-line {@link UserError} (exit 2): a
+ * damaged journal (naming the file, the entity and the range) and an empty
+ * one included; and buffered output.
  */
 public abstract class JournalCommand implements Callable<Integer> {
 
     @Option(names = "--journal", required = true, paramLabel = "DIR",
-            description = "data directory of an earlier run (holding journal/ and snapshots/), or its journal/")
+            description = "data directory of an earlier run (holding journal/ and snapshots/), its journal/,"
+                    + " or a simulation's --out folder")
     Path journal;
 
     @CommandLine.Spec
@@ -31,14 +35,43 @@ public abstract class JournalCommand implements Callable<Integer> {
     public final Integer call() {
         PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         try (JournalReader reader = JournalReader.open(journal)) {
+            if (reader.findings().empty()) {
+                return refuse(new UnusableJournal("journal " + reader.location().dataDir()
+                        + " is empty: no event was recorded in it", null), out);
+            }
+            for (String note : reader.findings().notes()) {
+                if (!notesInOutput()) {
+                    spec.commandLine().getErr().println(spec.name() + ": note: " + note);
+                }
+            }
             return run(reader, out);
+        } catch (JournalDamagedException e) {
+            return refuse(new UnusableJournal(e.getMessage(), e), out);
         } catch (JournalReadException e) {
             throw new UserError(e.getMessage(), e);
         } catch (DBException e) {
             throw new UserError("cannot read journal " + journal + ": " + e.getMessage(), e);
         } finally {
             out.flush();
+            spec.commandLine().getErr().flush();
         }
+    }
+
+    /** A journal that is damaged or empty: a one-line refusal (exit 2), or, for {@code verify}, a failure. */
+    protected static final class UnusableJournal extends RuntimeException {
+        UnusableJournal(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Refuses a damaged or empty journal: one line and exit 2 ({@link UserError}); {@code verify} fails instead. */
+    protected int refuse(UnusableJournal why, PrintWriter out) {
+        throw new UserError(why.getMessage(), why.getCause());
+    }
+
+    /** Whether the subcommand prints the check's notes (a log read up to a crash's cut) itself, in its output. */
+    protected boolean notesInOutput() {
+        return false;
     }
 
     /** Runs the subcommand on an open reader; returns the exit code. */

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  * that touched an address, entity by entity in sequence order: maps and
  * unmaps of it, IOTLB fills and invalidations covering it, TLBIs submitted and
  * consumed for it, faults at it, and with {@code --sid} the stream's STE/CD
- * writes and configuration loads. It answers "why did this DMA fault, or hit
+ * writes and configuration loads, leaving out the maps, unmaps and IOTLB
+ * fills of domains the stream was never configured with ({@link StreamContexts}). It answers "why did this DMA fault, or hit
  * a stale entry?" and is what the checker's violation reports point to.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
@@ -27,7 +28,8 @@ public final class TraceCommand extends JournalCommand {
     @Option(names = "--iova", required = true, paramLabel = "ADDR", description = "the address, hex (0x optional)")
     String iova;
 
-    @Option(names = "--sid", paramLabel = "SID", description = "also the configuration of this StreamID (decimal or 0x hex)")
+    @Option(names = "--sid", paramLabel = "SID", description = {"also the configuration of this StreamID (decimal or 0x hex);",
+            "leaves out other domains' maps, unmaps and IOTLB fills"})
     String sid;
 
     @Override
@@ -39,6 +41,7 @@ public final class TraceCommand extends JournalCommand {
             throw new UserError("--iova: " + e.getMessage());
         }
         Integer stream = sid == null ? null : parseSid(sid);
+        StreamContexts mine = stream == null ? null : StreamContexts.of(reader, stream);
         EventRenderers renderers = EventRenderers.standard();
         Timeline timeline = new Timeline(renderers);
         long found = 0;
@@ -46,7 +49,7 @@ public final class TraceCommand extends JournalCommand {
             while (events.hasNext()) {
                 JournalEvent e = events.next();
                 Object before = timeline.before(e);
-                if (AddressTouch.touches(e, before, address, stream)) {
+                if (AddressTouch.touches(e, before, address, stream) && (mine == null || !mine.otherDomain(e))) {
                     out.println(renderers.line(e, before));
                     found++;
                 }

@@ -57,7 +57,8 @@ public final class TranslateCommand extends JournalCommand {
     @Option(names = "--privileged", description = "a privileged transaction (PnU=1)")
     boolean privileged;
 
-    @Option(names = "--smmu", paramLabel = "ID", defaultValue = "smmu-0", description = "the SMMU (default smmu-0)")
+    @Option(names = "--smmu", paramLabel = "ID", defaultValue = "smmu-0",
+            description = "the SMMU: smmu-<n> or just <n> (default smmu-0)")
     String smmuId;
 
     @Option(names = "--at", paramLabel = "SEQ", description = "the SMMU's event sequence number (default: its last)")
@@ -65,6 +66,9 @@ public final class TranslateCommand extends JournalCommand {
 
     @Override
     protected int run(JournalReader reader, PrintWriter out) {
+        if (smmuId.strip().matches("\\d+")) {
+            smmuId = "smmu-" + smmuId.strip().replaceFirst("^0+(?=\\d)", "");
+        }
         if (!reader.contains(smmuId)) {
             throw new UserError("no entity '" + smmuId + "' in the journal");
         }

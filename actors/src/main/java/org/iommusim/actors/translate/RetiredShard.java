@@ -1,0 +1,81 @@
+package org.iommusim.actors.translate;
+
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.iommusim.persistence.iotlb.IotlbEvent;
+import org.iommusim.persistence.iotlb.IotlbSnapshot;
+
+/**
+ * An IOTLB shard ({@code smmu-<n>/iotlb-<k>}) of an earlier, larger worker
+ * count, emptied before the SMMU serves. With fewer workers it has no worker:
+ * it sees no invalidation, and a later start with more workers would recover
+ * its entries as they were, invalidated or not. So every start flushes the
+ * shards beyond its worker count: recovered, and if it holds entries (its
+ * last word is not a flush), a {@link IotlbEvent.Flushed} is persisted; then
+ * it answers and stops. A shard is therefore always empty when a worker
+ * takes it up again.
+ *
+ * <p>Only whether the shard is empty is kept, not its entries: the shard's
+ * capacity under the old worker count is unknown, and nothing is looked up.
+ */
+public final class RetiredShard extends EventSourcedBehavior<RetiredShard.Retire, IotlbEvent, Boolean> {
+
+    /** Empty the shard, then answer and stop. */
+    public record Retire(ActorRef<Done> replyTo) {}
+
+    private RetiredShard(String persistenceId) {
+        super(PersistenceId.ofUniqueId(persistenceId));
+    }
+
+    /** The shard {@code persistenceId}, whose events are {@link IotlbEvent}s. */
+    public static Behavior<Retire> create(String persistenceId) {
+        return new RetiredShard(persistenceId);
+    }
+
+    /** Whether the shard is known empty: true for one never written. */
+    @Override
+    public Boolean emptyState() {
+        return Boolean.TRUE;
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return RetentionCriteria.disabled();
+    }
+
+    @Override
+    public SnapshotAdapter<Boolean> snapshotAdapter() {
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(Boolean state) {
+                throw new IllegalStateException("a retired shard takes no snapshot");
+            }
+
+            @Override
+            public Boolean fromJournal(Object from) {
+                return ((IotlbSnapshot) from).entries().isEmpty();
+            }
+        };
+    }
+
+    @Override
+    public CommandHandler<Retire, IotlbEvent, Boolean> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Retire.class, (empty, r) -> (empty ? Effect().none() : Effect().persist(new IotlbEvent.Flushed()))
+                        .thenRun(s -> r.replyTo().tell(Done.getInstance()))
+                        .thenStop())
+                .build();
+    }
+
+    @Override
+    public EventHandler<Boolean, IotlbEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(e -> e instanceof IotlbEvent.Flushed);
+    }
+}
