@@ -273,8 +273,12 @@ final class History {
 
         /** The newest record older than {@code before} that covers {@code address}, or null. */
         MapRecord newestBefore(long before, long address) {
-            int i = indexOf(before);
-            for (i = i >= 0 ? i - 1 : -i - 2; i >= 0; i--) {
+            int i = size - 1; // the newest: no search for the first step, the usual one
+            if (before != Long.MAX_VALUE) {
+                int at = indexOf(before);
+                i = at >= 0 ? at - 1 : -at - 2;
+            }
+            for (; i >= 0; i--) {
                 if (items[i].covers(address)) {
                     return items[i];
                 }

@@ -110,8 +110,8 @@ final class ReportPage {
         }
         sb.append("<section id=\"violations\">\n<h2>Violations</h2>\n");
         if (violations.size() < c.violationCount()) {
-            sb.append("<p class=\"kept\">The first ").append(Units.count(violations.size())).append(" of ")
-                    .append(Units.count(c.violationCount())).append(" violations (the first of each rule; per rule: ");
+            sb.append("<p class=\"kept\">Listed below: ").append(Units.count(violations.size())).append(" of ")
+                    .append(Units.count(c.violationCount())).append(" violations, the first of each rule (per rule: ");
             boolean first = true;
             for (var e : c.violationsByRule().entrySet()) {
                 sb.append(first ? "" : ", ").append(Html.escape(e.getKey())).append(' ')

@@ -191,6 +191,24 @@ class ReportWriterTest {
     }
 
     @Test
+    void aCutListOfViolationsSaysSoWithTheCountsPerRule() throws IOException {
+        SimulationReport r = SampleReports.racy();
+        SimulationReport cut = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed(), r.mode(),
+                r.eventDigest(), new SimulationReport.Checker(33_817, 5_266, java.util.Map.of("stale-after-sync",
+                        5_265L, "iova-reused-before-flush", 1L), r.checker().violations()), r.iotlb(), r.latency(),
+                r.staleWindow(), r.commands(), r.hitRate(), r.queueOccupancy(), r.journalDir(), r.run(), r.devices());
+        String html = readHtml(cut);
+        assertTrue(html.contains("Checker: 5,266 violations"), html);
+        assertTrue(html.contains("Listed below: 2 of 5,266 violations, the first of each rule (per rule: "
+                + "iova-reused-before-flush 1, stale-after-sync 5,265)."), html);
+        Object root = readJson(cut);
+        assertEquals(new BigDecimal(5_266), at(root, "checker.violationCount"));
+        assertEquals(new BigDecimal(5_265), at(root, "checker.violationsByRule.stale-after-sync"));
+        assertEquals(new BigDecimal(2), at(root, "checker.examplesKept"));
+        assertFalse(readHtml(r).contains("Listed below"), "a complete list says nothing");
+    }
+
+    @Test
     void everyChartIsWellFormedSvgWithAxesTicksAndATitle() throws Exception {
         for (String svg : svgs(readHtml(SampleReports.racy()))) {
             Document doc = parseXml(svg);
