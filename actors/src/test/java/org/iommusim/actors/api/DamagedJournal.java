@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.iommusim.actors.testing.JournalDamage;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;
@@ -152,59 +152,24 @@ final class DamagedJournal {
         return Long.parseLong(parts[parts.length - 2]);
     }
 
-    /** The one file in {@code dir} whose name ends in (or, for "MANIFEST-", starts with) {@code kind}. */
     static Path only(Path dir, String kind) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> kind.endsWith("-") ? p.getFileName().toString().startsWith(kind)
-                    : p.getFileName().toString().endsWith(kind)).forEach(found::add);
-        }
-        if (found.size() != 1) {
-            throw new IllegalStateException("expected one " + kind + " file in " + dir + ", found " + found);
-        }
-        return found.get(0);
+        return JournalDamage.only(dir, kind);
     }
 
     private static void flip(Path file, long at, int n) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            byte[] b = new byte[n];
-            f.seek(at);
-            f.readFully(b);
-            for (int i = 0; i < n; i++) {
-                b[i] ^= (byte) 0xFF;
-            }
-            f.seek(at);
-            f.write(b);
-        }
+        JournalDamage.flip(file, at, n);
     }
 
     private static void zero(Path file, long at, int n) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(at);
-            f.write(new byte[n]);
-        }
+        JournalDamage.write(file, at, new byte[n]);
     }
 
-    /** Cuts {@code n} bytes off the end of the log: what a crash leaves. */
     static void cutLogTail(Path data, int n) throws IOException {
-        Path log = only(data.resolve("journal"), ".log");
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
-            f.setLength(f.length() - n);
-        }
+        JournalDamage.cutLogTail(data, n);
     }
 
-    /** A copy of {@code from} at {@code to} (LevelDB's LOCK left out, as a copy of a closed journal). */
     static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals("LOCK")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        JournalDamage.copy(from, to);
     }
 
     /** Every file under {@code dir} with the SHA-256 of its bytes. */

@@ -5,9 +5,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
+import org.iommusim.actors.testing.JournalDamage;
 
 /** The ways the corruption matrix damages a copy of a real journal (a data directory: journal/, snapshots/). */
 enum Corruption {
@@ -69,58 +67,23 @@ enum Corruption {
         }
     }
 
-    /** The last (by name) file in {@code dir} whose name ends in, or for a "...-" prefix starts with, {@code kind}. */
     static Path only(Path dir, String kind) throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> kind.endsWith("-") ? p.getFileName().toString().startsWith(kind)
-                    : p.getFileName().toString().endsWith(kind)).sorted().forEach(found::add);
-        }
-        if (found.isEmpty()) {
-            throw new IllegalStateException("no " + kind + " file in " + dir);
-        }
-        return found.get(found.size() - 1);
+        return JournalDamage.last(dir, kind);
     }
 
     private static void flip(Path file, long at, int n) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            byte[] b = new byte[n];
-            f.seek(at);
-            f.readFully(b);
-            for (int i = 0; i < n; i++) {
-                b[i] ^= (byte) 0xFF;
-            }
-            f.seek(at);
-            f.write(b);
-        }
+        JournalDamage.flip(file, at, n);
     }
 
     private static void write(Path file, long at, byte[] bytes) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(at);
-            f.write(bytes);
-        }
+        JournalDamage.write(file, at, bytes);
     }
 
-    /** Cuts {@code n} bytes off the end of the log: what a crash leaves. */
     static void cutLogTail(Path data, int n) throws IOException {
-        Path log = only(data.resolve("journal"), ".log");
-        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
-            f.setLength(f.length() - n);
-        }
+        JournalDamage.cutLogTail(data, n);
     }
 
-    /** A copy of {@code from} at {@code to}, LevelDB's LOCK left out. */
     static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().equals("LOCK")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        JournalDamage.copy(from, to);
     }
 }
