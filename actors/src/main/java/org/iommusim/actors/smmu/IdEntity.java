@@ -184,7 +184,7 @@ public final class IdEntity extends EventSourcedBehavior<IdEntity.Command, IdEve
 
     /** Submits step {@code step} and waits until the queue has consumed it (for the last: the sync completed). */
     private void submit(Flush f, int step) {
-        ctx.ask(SmmuEntity.SubmitReply.class, smmu, timeout,
+        org.iommusim.actors.LocalAsk.<Command, SmmuNode.Command, SmmuEntity.SubmitReply>ask(ctx, smmu, timeout,
                 r -> new SmmuNode.ToSmmu(new SmmuEntity.Submit(f.submissions().get(step), r)), (reply, failure) -> {
                     if (failure != null) {
                         return new StepDone(f, step, "no answer from the SMMU: " + failure.getMessage());
@@ -197,7 +197,7 @@ public final class IdEntity extends EventSourcedBehavior<IdEntity.Command, IdEve
     }
 
     private void awaitConsumed(Flush f, int step, long index) {
-        ctx.ask(SmmuEntity.ConsumeReply.class, smmu, timeout,
+        org.iommusim.actors.LocalAsk.<Command, SmmuNode.Command, SmmuEntity.ConsumeReply>ask(ctx, smmu, timeout,
                 r -> new SmmuNode.ToSmmu(new SmmuEntity.AwaitConsumed(index, r)), (reply, failure) -> {
                     if (failure != null) {
                         return new StepDone(f, step, "the flush's CMD_SYNC did not complete: " + failure.getMessage());

@@ -89,7 +89,8 @@ public final class SmmuNode {
                 handles.pool = pool;
             }
             for (int sid : setup.knownSids()) {
-                ctx.ask(StreamState.class, stream(ctx, setup, handles, sid), RECOVERY, StreamEntity.GetStream::new,
+                org.iommusim.actors.LocalAsk.<Command, StreamEntity.Command, StreamState>ask(ctx,
+                        stream(ctx, setup, handles, sid), RECOVERY, StreamEntity.GetStream::new,
                         (state, failure) -> {
                             if (failure != null) {
                                 throw new IllegalStateException("stream " + sid + " of " + setup.smmuId()

@@ -45,6 +45,33 @@ class DeterministicSimulationTest {
         }
     }
 
+    /**
+     * A crash and restart in deterministic mode: the restarted model's stream
+     * recovery and id flushes asked with Pekko's context ask, whose answer came
+     * back on a common-pool thread and raced the runtime (an ask timed out in
+     * virtual time). Every task of every model must be queued from this thread.
+     */
+    @Test
+    void aRestartedModelStillRunsEveryTaskFromTheCallingThread(@TempDir Path dir) throws Exception {
+        List<IommuSim> models = new ArrayList<>();
+        RunObserver keep = new RunObserver() {
+            @Override
+            public void modelStarted(IommuSim model) {
+                models.add(model);
+            }
+        };
+        SimulationReport r = run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.STRICT), 1200,
+                List.of(new org.iommusim.simulations.scenario.FaultInjection(
+                        org.iommusim.simulations.scenario.FaultInjection.Kind.CRASH, 600))), dir,
+                RunMode.DETERMINISTIC, keep);
+        assertEquals(1200, r.run().operations());
+        assertEquals(2, models.size(), "the model was started again after the crash");
+        for (IommuSim m : models) {
+            assertEquals(List.of(Thread.currentThread()), m.deterministicRuntime().executor().submitters(),
+                    "every task was queued from the scheduler's thread");
+        }
+    }
+
     @Test
     void theSameScenarioAndSeedGiveTheSameJournalAndReportTwiceInOneJvmAllOnTheCallingThread(@TempDir Path dir)
             throws Exception {
