@@ -22,7 +22,8 @@ import org.iommusim.protocol.translate.TranslationRequest;
 final class Faults {
     private Faults() {}
 
-    private static final long IPA_MASK = (1L << 52) - 1;
+    /** The record's IPA field is IPA[51:12] (Arm IHI 0070, 7.3.13 F_TRANSLATION): the page, not the byte. */
+    private static final long IPA_FIELD = ((1L << 52) - 1) & ~0xFFFL;
 
     static AccessAttributes attributes(TranslationRequest r) {
         return new AccessAttributes(r.privileged(), r.access() == Access.EXEC, r.access() != Access.WRITE);
@@ -37,7 +38,7 @@ final class Faults {
     }
 
     static WalkInfo stage2(long ipa) {
-        return WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & IPA_MASK);
+        return WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & IPA_FIELD);
     }
 
     static SmmuEvent walk(TranslationRequest r, WalkResult.WalkFault f, WalkInfo where) {

@@ -113,7 +113,9 @@ class TranslationEngineTest {
         assertInstanceOf(Translated.class, translate(s2, TranslationRequest.of(1, IOVA, Access.WRITE)).result());
         FPermission f = fault(translate(s2, TranslationRequest.of(1, IOVA + 8, Access.READ)), FPermission.class);
         assertTrue(f.walk().s2());
-        assertEquals(IOVA + 8, f.walk().ipa());
+        // Arm IHI 0070, 7.3.13 F_TRANSLATION: the IPA field is IPA[51:12]; the byte offset is in InputAddr
+        assertEquals(IOVA, f.walk().ipa());
+        assertEquals(IOVA + 8, f.iova());
         assertTrue(f.access().rnw());
     }
 
