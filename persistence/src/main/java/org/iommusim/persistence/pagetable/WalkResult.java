@@ -17,10 +17,10 @@ public sealed interface WalkResult permits WalkResult.Leaf, WalkResult.WalkFault
 
     /** A walk that ended without a leaf. */
     record WalkFault(Kind kind, int level) implements WalkResult {
-        /** The SMMU event a fault of this kind raises: F_TRANSLATION or F_ADDR_SIZE. */
-        public enum Kind { TRANSLATION, ADDR_SIZE }
+        /** The SMMU event a fault of this kind raises: F_TRANSLATION. */
+        public enum Kind { TRANSLATION }
 
-        private static final WalkFault[][] SHARED = new WalkFault[2][5];
+        private static final WalkFault[][] SHARED = new WalkFault[Kind.values().length][5];
 
         static {
             for (Kind k : Kind.values()) {

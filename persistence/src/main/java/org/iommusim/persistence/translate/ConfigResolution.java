@@ -50,7 +50,7 @@ public final class ConfigResolution {
             return new StreamContext.Terminate("STE.Config is ABORT");
         }
         if (c == SteConfig.BYPASS) {
-            return new StreamContext.Bypass();
+            return new StreamContext.Bypass(caps.oas());
         }
         if ((c.usesStage1() && !caps.stage1()) || (c.usesStage2() && !caps.stage2())) {
             return new StreamContext.ConfigFault(new CBadSte(origin));
@@ -64,7 +64,7 @@ public final class ConfigResolution {
             }
             vmid = ste.vmid();
             if (c == SteConfig.STAGE2) {
-                return new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2);
+                return new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2, caps.ias());
             }
         }
         // stage 1: choose the CD
@@ -79,8 +79,9 @@ public final class ConfigResolution {
                 case TERMINATE:
                     return new StreamContext.ConfigFault(new FStreamDisabled(origin));
                 case BYPASS:
-                    return s2 == null ? new StreamContext.Bypass()
-                            : new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2);
+                    return s2 == null ? new StreamContext.Bypass(caps.ias())
+                            : new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2,
+                                    caps.ias());
                 default:
                     cd = config.cds().get(0);
             }
@@ -98,11 +99,11 @@ public final class ConfigResolution {
         if (c == SteConfig.STAGE1) {
             // a nested domain's output is an IPA: without stage 2 it cannot be used
             return nestedDomain ? new StreamContext.ConfigFault(new CBadCd(origin))
-                    : new StreamContext.Translate(IotlbEntry.Kind.STAGE1, 0, cd.asid(), s1, null);
+                    : new StreamContext.Translate(IotlbEntry.Kind.STAGE1, 0, cd.asid(), s1, null, caps.ias());
         }
         if (nestedDomain && !s1.spec().parent().equals(ste.s2Domain())) {
             return new StreamContext.ConfigFault(new CBadCd(origin));
         }
-        return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2);
+        return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2, caps.ias());
     }
 }

@@ -17,7 +17,10 @@ import org.iommusim.protocol.translate.TranslationRequest;
  * The fault records translation produces, with the fields the hardware
  * sets: RnW and InD from the access, PnU from the privilege, S2 and the IPA
  * for faults in stage 2 (CLASS=INPUT_ADDRESS: the model keeps tables outside
- * the IPA space, so only the input translation can fault).
+ * the IPA space, so only the input translation can fault). A walk ends in
+ * F_TRANSLATION (no valid descriptor, or an input beyond the table's TxSZ
+ * range); F_ADDR_SIZE is only the stage-1 check of an input that bypasses
+ * stage 1 (the model's tables cannot output beyond their own OAS).
  */
 final class Faults {
     private Faults() {}
@@ -42,9 +45,16 @@ final class Faults {
     }
 
     static SmmuEvent walk(TranslationRequest r, WalkResult.WalkFault f, WalkInfo where) {
-        return f.kind() == WalkResult.WalkFault.Kind.TRANSLATION
-                ? new FTranslation(origin(r), Stall.NONE, attributes(r), where, r.iova())
-                : new FAddrSize(origin(r), Stall.NONE, attributes(r), where, r.iova());
+        return new FTranslation(origin(r), Stall.NONE, attributes(r), where, r.iova());
+    }
+
+    /**
+     * A stage-1 Address Size fault on the input itself (CLASS=IN, S2=0): an
+     * input that bypasses stage 1 is beyond the IAS, or bypasses both stages
+     * beyond the OAS (Arm IHI 0070, 3.4 and 7.3.14 F_ADDR_SIZE).
+     */
+    static SmmuEvent addressSize(TranslationRequest r) {
+        return new FAddrSize(origin(r), Stall.NONE, attributes(r), stage1(), r.iova());
     }
 
     static SmmuEvent permission(TranslationRequest r, WalkInfo where) {

@@ -34,7 +34,13 @@ public final class TranslationEngine {
         if (context instanceof StreamContext.Translate t) {
             return translate(r, t, shard);
         }
-        if (context instanceof StreamContext.Bypass) {
+        if (context instanceof StreamContext.Bypass b) {
+            if (r.iova() >>> b.addressBits() != 0) {
+                // Arm IHI 0070, 3.4 "Address sizes": a bypassed input beyond the OAS (or, with stage 1
+                // bypassed, the IAS) is a stage-1 Address Size fault, CLASS=IN, S2=0
+                SmmuEvent e = Faults.addressSize(r);
+                return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
+            }
             return new Outcome(new Translated(r.iova(), BYPASS), Outcome.Path.CONFIG, List.of(), null, 0);
         }
         if (context instanceof StreamContext.Terminate a) {
@@ -120,6 +126,12 @@ public final class TranslationEngine {
                         l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
             }
             case STAGE2: {
+                if (r.iova() >>> t.ias() != 0) {
+                    // Arm IHI 0070, 3.4 "Address sizes": with stage 1 bypassed, an input beyond the IAS is a
+                    // stage-1 Address Size fault (S2=0) before stage 2 sees it; within the IAS but beyond
+                    // S2T0SZ it is a stage-2 Translation fault (the walk below)
+                    return new Walk(null, Faults.addressSize(r), 0);
+                }
                 WalkResult w = t.s2().walk(r.iova());
                 int steps = steps(t.s2(), w);
                 if (w instanceof WalkResult.WalkFault f) {

@@ -25,6 +25,7 @@ import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.domain.Granule;
 import org.iommusim.protocol.domain.Prot;
 import org.iommusim.protocol.event.CBadCd;
+import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.CBadSte;
 import org.iommusim.protocol.event.CBadStreamId;
 import org.iommusim.protocol.event.CBadSubstreamId;
@@ -191,11 +192,73 @@ class TranslationEngineTest {
         assertEquals(0, shard.size(), "bypass fills nothing");
     }
 
+    /**
+     * Arm IHI 0070, 3.4 "Address sizes", stage 2 check 1: an IPA outside the range STE.S2T0SZ configures
+     * is a stage-2 Translation fault (F_TRANSLATION, S2=1, CLASS=IN, the IPA recorded), not F_ADDR_SIZE.
+     */
     @Test
-    void addressSizeFaultBeyondStage2Ias() {
+    void stage2InputBeyondS2T0szIsAStage2TranslationFault() {
         map(S2, DomainSpec.stage2(Granule.G4K, 40, 48, 9), 0, 0, 0x1000, Prot.READ);
-        FAddrSize f = fault(translate(new StreamConfig(Ste.stage2(9, S2), Map.of()),
-                TranslationRequest.of(1, 1L << 40, Access.READ)), FAddrSize.class);
+        long beyond = (1L << 40) + 0x123;
+        FTranslation f = fault(translate(new StreamConfig(Ste.stage2(9, S2), Map.of()),
+                TranslationRequest.of(1, beyond, Access.READ)), FTranslation.class);
         assertTrue(f.walk().s2());
+        assertEquals(EventClass.INPUT_ADDRESS, f.walk().eventClass());
+        assertEquals(1L << 40, f.walk().ipa(), "IPA[51:12] of the input");
+        assertEquals(beyond, f.iova());
+    }
+
+    /**
+     * Arm IHI 0070, 3.4 "Address sizes": when stage 1 is bypassed (stage-2-only STE, or S1DSS=BYPASS),
+     * an input beyond the IAS is a stage-1 Address Size fault: F_ADDR_SIZE with S2=0, CLASS=IN (7.3.14),
+     * even on an SMMU that translates only through stage 2.
+     */
+    @Test
+    void stage2OnlyInputBeyondTheIasIsAStage1AddressSizeFault() {
+        map(S2, DomainSpec.stage2(Granule.G4K, 48, 48, 9), 0, 0, 0x1000, Prot.READ);
+        assertEquals(48, CAPS.ias());
+        for (StreamConfig stream : new StreamConfig[] {new StreamConfig(Ste.stage2(9, S2), Map.of()),
+                new StreamConfig(Ste.nested(2, S1Dss.BYPASS, 9, S2), Map.of())}) {
+            Outcome o = translate(stream, TranslationRequest.of(1, 1L << 48, Access.WRITE));
+            FAddrSize f = fault(o, FAddrSize.class);
+            assertFalse(f.walk().s2(), "recorded as a stage-1 fault");
+            assertEquals(0, f.walk().ipa());
+            assertEquals(EventClass.INPUT_ADDRESS, f.walk().eventClass());
+            assertEquals(0, o.walkSteps(), "no stage-2 walk starts");
+        }
+        FTranslation within = fault(translate(new StreamConfig(Ste.stage2(9, S2), Map.of()),
+                TranslationRequest.of(1, (1L << 48) - 0x1000, Access.READ)), FTranslation.class);
+        assertTrue(within.walk().s2(), "within the IAS the stage-2 walk decides");
+    }
+
+    /**
+     * Arm IHI 0070, 3.4 "Address sizes": with STE.Config = BYPASS, an input beyond the OAS is terminated
+     * with a stage-1 F_ADDR_SIZE (the same holds for S1DSS bypass on a stage-1-only stream, against the IAS).
+     */
+    @Test
+    void bypassBeyondTheOasIsAStage1AddressSizeFault() {
+        StreamConfig bypass = new StreamConfig(Ste.bypass(), Map.of());
+        assertEquals(new Translated((1L << 48) - 1, new Perms(true, true, true, true)),
+                translate(bypass, TranslationRequest.of(1, (1L << 48) - 1, Access.READ)).result());
+        Outcome o = translate(bypass, TranslationRequest.of(1, 1L << 48, Access.READ));
+        FAddrSize f = fault(o, FAddrSize.class);
+        assertFalse(f.walk().s2());
+        assertEquals(o.fault(), f, "recorded");
+        StreamConfig s1Bypassed = new StreamConfig(Ste.stage1(2, S1Dss.BYPASS), Map.of());
+        assertInstanceOf(FAddrSize.class, ((Faulted) translate(s1Bypassed,
+                TranslationRequest.of(1, -1L, Access.READ)).result()).event());
+    }
+
+    /** Arm IHI 0070, 3.4.3 note: a nested stage-1 output IPA beyond S2T0SZ is a stage-2 Translation fault. */
+    @Test
+    void nestedOutputBeyondS2T0szIsAStage2TranslationFault() {
+        // stage 1 may output 36-bit IPAs (CD.IPS); stage 2 accepts 32 (S2T0SZ)
+        tables.put(S2, PageTable.empty(DomainSpec.stage2(Granule.G4K, 32, 48, 9)));
+        tables.put(NESTED, PageTable.empty(DomainSpec.nested(S2, Granule.G4K, 48, 36, 5))
+                .map(IOVA, 1L << 33, 0x1000, Prot.of(Prot.READ)).table());
+        FTranslation f = fault(translate(nestedStream(), TranslationRequest.of(1, IOVA + 0x10, Access.READ)),
+                FTranslation.class);
+        assertTrue(f.walk().s2());
+        assertEquals(1L << 33, f.walk().ipa());
     }
 }

@@ -99,6 +99,15 @@ public record SmmuCapabilities(
         return 1 << eventqs;
     }
 
+    /**
+     * The SMMU's IAS, the largest IPA it handles: Arm IHI 0070, 3.4 "Address
+     * sizes", gives IAS = MAX(TTF[0] ? 40 : 0, TTF[1] ? OAS : 0); the model
+     * implements only VMSAv8-64 tables (TTF = 0b10), so IAS = OAS.
+     */
+    public int ias() {
+        return oas;
+    }
+
     public boolean supportsNesting() {
         return stage1 && stage2;
     }
