@@ -122,8 +122,19 @@ public final class PageTable {
 
     // ---- translation --------------------------------------------------------
 
-    /** Walks the table for one input address: the miss path, plain array descent. */
+    /** Walks the table for one input address, with no hardware update of the Access flag. */
     public WalkResult walk(long iova) {
+        return walk(iova, false);
+    }
+
+    /**
+     * Walks the table for one input address: the miss path, plain array descent.
+     * A leaf with AF=0 is an Access fault unless {@code hardwareAccessFlag}
+     * (HTTU enabled for this table), when the walk uses it as the SMMU would
+     * after setting AF (Arm IHI 0070, 3.13.2; the model does not write the
+     * flag back into the table, which only software changes).
+     */
+    public WalkResult walk(long iova, boolean hardwareAccessFlag) {
         if (Long.compareUnsigned(iova, geo.inputLimit) >= 0) {
             return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, geo.startLevel);
         }
@@ -141,6 +152,9 @@ public final class PageTable {
             long d = entries == null ? 0L : entries[i];
             if ((d & DescriptorFormat.VALID) == 0) {
                 return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, level);
+            }
+            if ((d & DescriptorFormat.AF) == 0 && !hardwareAccessFlag) {
+                return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.ACCESS, level);
             }
             long size = geo.entrySize(level);
             return new WalkResult.Leaf(format.outputAddress(d) | (iova & (size - 1)), iova & -size, size, level,

@@ -17,8 +17,11 @@ public sealed interface WalkResult permits WalkResult.Leaf, WalkResult.WalkFault
 
     /** A walk that ended without a leaf. */
     record WalkFault(Kind kind, int level) implements WalkResult {
-        /** The SMMU event a fault of this kind raises: F_TRANSLATION. */
-        public enum Kind { TRANSLATION }
+        /**
+         * The SMMU event a fault of this kind raises: F_TRANSLATION (no valid descriptor, or
+         * an input beyond the table's range), F_ACCESS (a leaf with AF=0, Arm IHI 0070 7.3.15).
+         */
+        public enum Kind { TRANSLATION, ACCESS }
 
         private static final WalkFault[][] SHARED = new WalkFault[Kind.values().length][5];
 

@@ -2,6 +2,7 @@ package org.iommusim.persistence.translate;
 
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.protocol.event.AccessAttributes;
+import org.iommusim.protocol.event.FAccess;
 import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.FAddrSize;
 import org.iommusim.protocol.event.FPermission;
@@ -19,7 +20,7 @@ import org.iommusim.protocol.translate.TranslationRequest;
  * for faults in stage 2 (CLASS=INPUT_ADDRESS: the model keeps tables outside
  * the IPA space, so only the input translation can fault). A walk ends in
  * F_TRANSLATION (no valid descriptor, or an input beyond the table's TxSZ
- * range); F_ADDR_SIZE is only the stage-1 check of an input that bypasses
+ * range) or F_ACCESS (a leaf with AF=0 and no hardware AF update); F_ADDR_SIZE is only the stage-1 check of an input that bypasses
  * stage 1 (the model's tables cannot output beyond their own OAS).
  */
 final class Faults {
@@ -45,7 +46,9 @@ final class Faults {
     }
 
     static SmmuEvent walk(TranslationRequest r, WalkResult.WalkFault f, WalkInfo where) {
-        return new FTranslation(origin(r), Stall.NONE, attributes(r), where, r.iova());
+        return f.kind() == WalkResult.WalkFault.Kind.ACCESS
+                ? new FAccess(origin(r), Stall.NONE, attributes(r), where, r.iova())
+                : new FTranslation(origin(r), Stall.NONE, attributes(r), where, r.iova());
     }
 
     /**

@@ -7,6 +7,7 @@ import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.event.TranslationFault;
 import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Perms;
 import org.iommusim.protocol.translate.Terminated;
@@ -85,7 +86,7 @@ public final class TranslationEngine {
         }
         Walk w = walk(r, t);
         if (w.fault != null) {
-            return new Outcome(new Faulted(w.fault), Outcome.Path.MISS, List.of(), w.fault, w.steps);
+            return faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
         }
         List<IotlbEvent> fills = shard.fill(w.entry);
         return checked(r, t, w.entry, Outcome.Path.MISS, fills, w.steps);
@@ -103,7 +104,25 @@ public final class TranslationEngine {
                     ? Faults.permission(r, Faults.stage2(ipaOf(t.s1(), r.iova())))
                     : Faults.permission(r, Faults.stage1());
         };
-        return new Outcome(new Faulted(fault), path, fills, fault, steps);
+        return faulted(r, t, fault, path, fills, steps);
+    }
+
+    /**
+     * A translation-related fault terminates the transaction; it is recorded
+     * unless the record bit of the stage it names is clear (CD.R for stage 1,
+     * STE.S2R for stage 2; Arm IHI 0070, 5.5 "Fault configuration": R governs
+     * F_TRANSLATION, F_ACCESS, F_ADDR_SIZE and F_PERMISSION, which are all the
+     * faults a walk or a permission check raises). Unrecorded, the device
+     * still gets an abort, as a termination without an event.
+     */
+    private static Outcome faulted(TranslationRequest r, StreamContext.Translate t, SmmuEvent fault,
+            Outcome.Path path, List<IotlbEvent> fills, int steps) {
+        boolean s2 = ((TranslationFault) fault).walk().s2();
+        if (s2 ? t.faults().recordS2() : t.faults().recordS1()) {
+            return new Outcome(new Faulted(fault), path, fills, fault, steps);
+        }
+        String reason = fault.id().referenceName() + " not recorded: " + (s2 ? "STE.S2R" : "CD.R") + " is 0";
+        return new Outcome(new Terminated(r.sid(), reason), path, fills, null, steps);
     }
 
     /** The IPA of a nested access, for a stage-2 fault record (0 if stage 1 no longer maps it). */
@@ -116,7 +135,7 @@ public final class TranslationEngine {
     private static Walk walk(TranslationRequest r, StreamContext.Translate t) {
         switch (t.kind()) {
             case STAGE1: {
-                WalkResult w = t.s1().walk(r.iova());
+                WalkResult w = t.s1().walk(r.iova(), t.faults().hardwareAfS1());
                 int steps = steps(t.s1(), w);
                 if (w instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage1()), steps);
@@ -132,7 +151,7 @@ public final class TranslationEngine {
                     // S2T0SZ it is a stage-2 Translation fault (the walk below)
                     return new Walk(null, Faults.addressSize(r), 0);
                 }
-                WalkResult w = t.s2().walk(r.iova());
+                WalkResult w = t.s2().walk(r.iova(), t.faults().hardwareAfS2());
                 int steps = steps(t.s2(), w);
                 if (w instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage2(r.iova())), steps);
@@ -142,7 +161,7 @@ public final class TranslationEngine {
                         l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
             }
             default: {
-                WalkResult w1 = t.s1().walk(r.iova());
+                WalkResult w1 = t.s1().walk(r.iova(), t.faults().hardwareAfS1());
                 int n1 = steps(t.s1(), w1);
                 // each stage-1 descriptor read is itself translated by stage 2
                 int s2Depth = 4 - t.s2().startLevel();
@@ -151,7 +170,7 @@ public final class TranslationEngine {
                 }
                 WalkResult.Leaf l1 = (WalkResult.Leaf) w1;
                 long ipa = l1.outputAddress();
-                WalkResult w2 = t.s2().walk(ipa);
+                WalkResult w2 = t.s2().walk(ipa, t.faults().hardwareAfS2());
                 int steps = n1 * (s2Depth + 1) + steps(t.s2(), w2);
                 if (w2 instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage2(ipa)), steps);

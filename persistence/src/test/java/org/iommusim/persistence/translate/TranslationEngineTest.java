@@ -29,6 +29,7 @@ import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.CBadSte;
 import org.iommusim.protocol.event.CBadStreamId;
 import org.iommusim.protocol.event.CBadSubstreamId;
+import org.iommusim.protocol.event.FAccess;
 import org.iommusim.protocol.event.FAddrSize;
 import org.iommusim.protocol.event.FPermission;
 import org.iommusim.protocol.event.FStreamDisabled;
@@ -60,8 +61,17 @@ class TranslationEngineTest {
     }
 
     private Outcome translate(StreamConfig config, TranslationRequest r) {
-        StreamContext ctx = ConfigResolution.resolve(r, CAPS, config, tables::get);
+        return translate(CAPS, config, r);
+    }
+
+    private Outcome translate(SmmuCapabilities caps, StreamConfig config, TranslationRequest r) {
+        StreamContext ctx = ConfigResolution.resolve(r, caps, config, tables::get);
         return TranslationEngine.translate(r, ctx, shard);
+    }
+
+    private static Terminated unrecorded(Outcome o) {
+        assertNull(o.fault(), "nothing to record");
+        return assertInstanceOf(Terminated.class, o.result(), "the transaction is still terminated");
     }
 
     private static StreamConfig stage1Stream() {
@@ -260,5 +270,93 @@ class TranslationEngineTest {
                 FTranslation.class);
         assertTrue(f.walk().s2());
         assertEquals(1L << 33, f.walk().ipa());
+    }
+
+    /**
+     * Arm IHI 0070, 5.5 "Fault configuration (A, R, S bits)": with CD.R = 0 a stage-1 F_TRANSLATION,
+     * F_ACCESS, F_ADDR_SIZE or F_PERMISSION terminates the transaction without an event record;
+     * configuration errors (C_BAD_*) are unaffected by R.
+     */
+    @Test
+    void cdRClearTerminatesStage1TranslationFaultsWithoutARecord() {
+        map(S1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), IOVA, PA, 0x1000, Prot.READ);
+        StreamConfig silent = new StreamConfig(Ste.stage1(1, S1Dss.SSID0), Map.of(0, Cd.of(5, S1).withR(false)));
+        Terminated t = unrecorded(translate(silent, TranslationRequest.of(1, IOVA + 0x1000, Access.READ)));
+        assertEquals("F_TRANSLATION not recorded: CD.R is 0", t.reason());
+        assertEquals("F_PERMISSION not recorded: CD.R is 0",
+                unrecorded(translate(silent, TranslationRequest.of(1, IOVA, Access.WRITE))).reason());
+        assertInstanceOf(Translated.class, translate(silent, TranslationRequest.of(1, IOVA, Access.READ)).result());
+        Outcome config = translate(silent, TranslationRequest.withSsid(1, 2, IOVA, Access.READ));
+        assertInstanceOf(CBadSubstreamId.class, config.fault(), "C_BAD_SUBSTREAMID is recorded whatever R says");
+        StreamConfig recorded = new StreamConfig(Ste.stage1(0, S1Dss.SSID0), Map.of(0, Cd.of(5, S1)));
+        assertInstanceOf(FTranslation.class, translate(recorded, TranslationRequest.of(1, IOVA + 0x1000,
+                Access.READ)).fault(), "R=1, as Linux writes CDs, records");
+    }
+
+    /**
+     * Arm IHI 0070, 5.5: STE.S2R governs stage-2 faults and CD.R stage-1 faults; in a nested stream each
+     * fault is suppressed only by the R bit of the stage that raised it.
+     */
+    @Test
+    void steS2rGovernsStage2FaultsAndCdRStage1Faults() {
+        map(S2, DomainSpec.stage2(Granule.G4K, 44, 48, 9), 0, 0, 0x1000, Prot.READ);
+        map(NESTED, DomainSpec.nested(S2, Granule.G4K, 48, 44, 5), IOVA, IPA, 0x1000, Prot.READ);
+        TranslationRequest s2Miss = TranslationRequest.of(1, IOVA, Access.READ);
+        TranslationRequest s1Miss = TranslationRequest.of(1, IOVA + 0x1000, Access.READ);
+        StreamConfig noS2r = new StreamConfig(Ste.nested(0, S1Dss.SSID0, 9, S2).withS2r(false),
+                Map.of(0, Cd.of(5, NESTED)));
+        assertEquals("F_TRANSLATION not recorded: STE.S2R is 0", unrecorded(translate(noS2r, s2Miss)).reason());
+        assertFalse(fault(translate(noS2r, s1Miss), FTranslation.class).walk().s2(), "stage 1 still records");
+        StreamConfig noR = new StreamConfig(Ste.nested(0, S1Dss.SSID0, 9, S2), Map.of(0, Cd.of(5, NESTED).withR(false)));
+        assertTrue(fault(translate(noR, s2Miss), FTranslation.class).walk().s2(), "stage 2 still records");
+        unrecorded(translate(noR, s1Miss));
+        StreamConfig s2Only = new StreamConfig(Ste.stage2(9, S2).withS2r(false), Map.of());
+        unrecorded(translate(s2Only, TranslationRequest.of(1, 0x5000, Access.READ)));
+        // the stage-1 check of a stage-1-bypassing input has no CD to silence it
+        assertInstanceOf(FAddrSize.class, translate(s2Only, TranslationRequest.of(1, 1L << 50, Access.READ)).fault());
+    }
+
+    /**
+     * Arm IHI 0070, 3.13.2 and 7.3.15 F_ACCESS: a leaf descriptor with AF = 0 raises F_ACCESS when HTTU
+     * is not supported or not enabled (CD.HA / STE.S2HA); it is not cached, and an Access fault takes
+     * priority over a Permission fault (3.13.1).
+     */
+    @Test
+    void accessFlagClearIsAnAccessFaultWithoutHardwareUpdate() {
+        map(S1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), IOVA, PA, 0x1000, Prot.READ | Prot.OLD);
+        StreamConfig stream = stage1Stream();
+        FAccess f = fault(translate(stream, TranslationRequest.of(1, IOVA + 4, Access.READ)), FAccess.class);
+        assertFalse(f.walk().s2());
+        assertEquals(EventClass.INPUT_ADDRESS, f.walk().eventClass());
+        assertEquals(0, shard.size(), "an AF=0 translation is never cached");
+        assertInstanceOf(FAccess.class, fault(translate(stream, TranslationRequest.of(1, IOVA, Access.WRITE)),
+                FAccess.class), "the Access fault comes before the Permission fault");
+        StreamConfig ha = new StreamConfig(Ste.stage1(0, S1Dss.SSID0), Map.of(0, Cd.of(5, S1).withHa(true)));
+        assertInstanceOf(FAccess.class, translate(ha, TranslationRequest.of(1, IOVA, Access.READ)).fault(),
+                "CD.HA means nothing on an SMMU without HTTU");
+        SmmuCapabilities httu = CAPS.toBuilder().httu(true).build();
+        assertInstanceOf(FAccess.class, translate(httu, stream, TranslationRequest.of(1, IOVA, Access.READ)).fault(),
+                "HTTU without CD.HA: still a fault");
+        Outcome updated = translate(httu, ha, TranslationRequest.of(1, IOVA + 4, Access.READ));
+        assertEquals(PA + 4, ((Translated) updated.result()).outputAddress(), "HTTU sets AF and translates");
+        assertEquals(1, shard.size());
+        StreamConfig silent = new StreamConfig(Ste.stage1(0, S1Dss.SSID0), Map.of(0, Cd.of(5, S1).withR(false)));
+        shard = IotlbShard.empty(new IotlbConfig(64, IotlbPolicy.LRU, 1));
+        assertEquals("F_ACCESS not recorded: CD.R is 0",
+                unrecorded(translate(silent, TranslationRequest.of(1, IOVA, Access.READ))).reason());
+    }
+
+    /** Arm IHI 0070, 3.13.2 and 7.3.15: a stage-2 leaf with AF = 0 is a stage-2 F_ACCESS with the IPA, unless STE.S2HA. */
+    @Test
+    void stage2AccessFlagFaultNamesStage2AndTheIpa() {
+        nestedTables(Prot.READ, Prot.READ | Prot.OLD);
+        FAccess f = fault(translate(nestedStream(), TranslationRequest.of(1, IOVA + 0x10, Access.READ)), FAccess.class);
+        assertTrue(f.walk().s2());
+        assertEquals(IPA, f.walk().ipa());
+        SmmuCapabilities httu = CAPS.toBuilder().httu(true).build();
+        StreamConfig s2ha = new StreamConfig(Ste.nested(0, S1Dss.SSID0, 9, S2).withS2ha(true),
+                Map.of(0, Cd.of(5, NESTED)));
+        assertEquals(PA + 0x10, ((Translated) translate(httu, s2ha, TranslationRequest.of(1, IOVA + 0x10,
+                Access.READ)).result()).outputAddress());
     }
 }
