@@ -31,6 +31,8 @@ import org.iommusim.protocol.command.TlbiS2Ipa;
  * Which decoded commands a particular SMMU refuses as CERROR_ILL, given what
  * it advertises: the capability-dependent half of command legality (the
  * codec does the capability-free half). Every refusal names its reason.
+ * A command refused here halts the queue; one that {@link #hasNoEffect has no
+ * effect} is consumed and does nothing.
  *
  * <p>Valid commands the model does not act on (documented in docs/SMMU.md):
  * PREFETCH_* are accepted as hints and do nothing (caches fill on demand);
@@ -50,41 +52,65 @@ public final class CommandRules {
         if (c instanceof TlbiCommand t) {
             return tlbi(t, caps);
         }
-        if (c instanceof CfgiSte s) {
-            return sid(s.sid(), caps);
-        }
-        if (c instanceof CfgiSteRange r) {
-            return r.isAll() ? null : sid(r.sid(), caps);
+        // A StreamID beyond SIDSIZE is an out-of-range parameter (Arm IHI 0070, 4.1.7): CONSTRAINED
+        // UNPREDICTABLE between "no effect" and acting on some other StreamID, never CERROR_ILL. The
+        // model takes "no effect" (see hasNoEffect); a SubstreamID beyond SSIDSIZE it refuses as ILL,
+        // which the reference allows a model to do.
+        if (c instanceof CfgiSte || c instanceof CfgiSteRange) {
+            return null;
         }
         if (c instanceof CfgiCd cd) {
-            String s = sid(cd.sid(), caps);
-            return s != null ? s : ssid(cd.ssid(), caps);
+            return orElse(needStage1(caps, c), ssid(cd.ssid(), caps));
         }
-        if (c instanceof CfgiCdAll cd) {
-            return sid(cd.sid(), caps);
+        if (c instanceof CfgiCdAll) {
+            return needStage1(caps, c);
         }
         if (c instanceof PrefetchConfig p) {
-            return sidSsid(p.sid(), p.ssv(), p.ssid(), caps);
+            return ssidIfValid(p.ssv(), p.ssid(), caps);
         }
         if (c instanceof PrefetchAddr p) {
-            return sidSsid(p.sid(), p.ssv(), p.ssid(), caps);
+            return ssidIfValid(p.ssv(), p.ssid(), caps);
         }
         if (c instanceof AtcInv a) {
-            return !caps.ats() ? "ATC_INV on an SMMU without ATS (IDR0.ATS=0)" : sidSsid(a.sid(), a.ssv(), a.ssid(), caps);
+            return !caps.ats() ? "ATC_INV on an SMMU without ATS (IDR0.ATS=0)" : ssidIfValid(a.ssv(), a.ssid(), caps);
         }
         if (c instanceof PriResp p) {
-            return !caps.pri() ? "PRI_RESP on an SMMU without PRI (IDR0.PRI=0)" : sidSsid(p.sid(), p.ssv(), p.ssid(), caps);
+            return !caps.pri() ? "PRI_RESP on an SMMU without PRI (IDR0.PRI=0)" : ssidIfValid(p.ssv(), p.ssid(), caps);
         }
         if (c instanceof Resume r) {
-            return !caps.stall() ? "RESUME on an SMMU without stall support" : sid(r.sid(), caps);
+            return !caps.stall() ? "RESUME on an SMMU without stall support" : null;
         }
         if (c instanceof StallTerm s) {
-            return !caps.stall() ? "STALL_TERM on an SMMU without stall support" : sid(s.sid(), caps);
+            return !caps.stall() ? "STALL_TERM on an SMMU without stall support" : null;
         }
         if (c instanceof CmdSync s) {
             return null;
         }
         throw new IllegalStateException("no rule for " + c.opcode());
+    }
+
+    /**
+     * Whether a legal command is consumed without effect: a configuration
+     * invalidation of one StreamID beyond SIDSIZE (Arm IHI 0070, 4.1.7
+     * "Out-of-range parameters"; the model takes the "no effect" choice), and
+     * a CFGI_STE_RANGE whose aligned range starts beyond it (the range is then
+     * wholly out of range; one that starts inside covers the whole table, and
+     * only StreamIDs in range are ever written or cached).
+     */
+    public static boolean hasNoEffect(Command c, SmmuCapabilities caps) {
+        int sid;
+        if (c instanceof CfgiSteRange r) {
+            return !caps.sidInRange(r.firstSid());
+        } else if (c instanceof CfgiSte s) {
+            sid = s.sid();
+        } else if (c instanceof CfgiCd cd) {
+            sid = cd.sid();
+        } else if (c instanceof CfgiCdAll cd) {
+            sid = cd.sid();
+        } else {
+            return false;
+        }
+        return !caps.sidInRange(Integer.toUnsignedLong(sid));
     }
 
     private static String tlbi(TlbiCommand t, SmmuCapabilities caps) {
@@ -126,8 +152,9 @@ public final class CommandRules {
         return a != null ? a : b;
     }
 
-    private static String needStage1(SmmuCapabilities caps, TlbiCommand t) {
-        return caps.stage1() ? null : t.opcode() + " is a stage-1 invalidation on an SMMU without stage 1";
+    /** TLBI_NH_*, and CFGI_CD / CFGI_CD_ALL (Arm IHI 0070, 4.3.3 and 4.3.4: CERROR_ILL without stage 1). */
+    private static String needStage1(SmmuCapabilities caps, Command c) {
+        return caps.stage1() ? null : c.opcode() + " is a stage-1 invalidation on an SMMU without stage 1";
     }
 
     private static String needStage2(SmmuCapabilities caps, TlbiCommand t) {
@@ -165,20 +192,13 @@ public final class CommandRules {
                 : "ASID 0x" + Integer.toHexString(asid) + " exceeds the advertised " + caps.asidBits() + "-bit ASIDs";
     }
 
-    static String sid(int sid, SmmuCapabilities caps) {
-        return caps.sidInRange(Integer.toUnsignedLong(sid)) ? null
-                : "StreamID 0x" + Integer.toHexString(sid) + " is beyond the advertised " + caps.sidBits()
-                        + "-bit StreamIDs";
-    }
-
     static String ssid(int ssid, SmmuCapabilities caps) {
         return caps.ssidInRange(ssid) ? null
                 : "SubstreamID 0x" + Integer.toHexString(ssid) + " is beyond the advertised " + caps.ssidBits()
                         + "-bit SubstreamIDs";
     }
 
-    private static String sidSsid(int sid, boolean ssv, int ssid, SmmuCapabilities caps) {
-        String s = sid(sid, caps);
-        return s != null || !ssv ? s : ssid(ssid, caps);
+    private static String ssidIfValid(boolean ssv, int ssid, SmmuCapabilities caps) {
+        return ssv ? ssid(ssid, caps) : null;
     }
 }

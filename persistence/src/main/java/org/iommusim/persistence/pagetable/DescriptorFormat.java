@@ -17,7 +17,7 @@ import org.iommusim.protocol.translate.Perms;
  *  [5:2]    stage 2 MemAttr (0x5 non-cacheable, 0xF write-back)
  *  [7:6]    stage 1 AP[2:1] / stage 2 S2AP[1:0]   (see {@link StagePermissions})
  *  [9:8]    SH = inner shareable, or OA[51:50] with a 52-bit OAS on 4K/16K (FEAT_LPA2)
- *  [10]     AF, always set (Linux never takes access-flag faults)
+ *  [10]     AF, set unless the map asked for {@code Prot.OLD} (io-pgtable always sets it)
  *  [11]     nG, stage 1 only (entries are ASID-tagged)
  *  [15:12]  OA[51:48] with a 52-bit OAS on 64K (FEAT_LPA)
  *  [47:n]   OA, n = the page shift ([49:n] with FEAT_LPA2)
@@ -61,7 +61,7 @@ public record DescriptorFormat(DomainStage stage, Granule granule, boolean oa52)
 
     /** The leaf descriptor mapping {@code oa} (aligned to the leaf size) at {@code level}. */
     public long leaf(long oa, int level, Prot prot, boolean areaStart, boolean areaEnd) {
-        long d = VALID | AF | packOutput(oa) | StagePermissions.encode(stage, prot);
+        long d = VALID | (prot.old() ? 0 : AF) | packOutput(oa) | StagePermissions.encode(stage, prot);
         if (level == 3) d |= PAGE;
         if (stage == DomainStage.STAGE1) {
             d |= NG | (prot.cache() ? S1_ATTR_CACHE : 0);
@@ -98,6 +98,11 @@ public record DescriptorFormat(DomainStage stage, Granule granule, boolean oa52)
 
     public Perms perms(long descriptor) {
         return StagePermissions.decode(stage, descriptor);
+    }
+
+    /** The Access flag: a leaf with AF=0 faults (F_ACCESS) unless the SMMU updates AF itself. */
+    public static boolean accessed(long descriptor) {
+        return (descriptor & AF) != 0;
     }
 
     public static boolean valid(long descriptor) {

@@ -3,7 +3,6 @@ package org.iommusim.persistence.pagetable;
 import java.util.ArrayList;
 import java.util.List;
 import org.iommusim.protocol.domain.DomainSpec;
-import org.iommusim.protocol.domain.DomainStage;
 import org.iommusim.protocol.domain.MapBatch;
 import org.iommusim.protocol.domain.MapSegment;
 import org.iommusim.protocol.domain.Prot;
@@ -22,14 +21,14 @@ import org.iommusim.protocol.domain.UnmapSegment;
  * A table never changes once built, so publishing a view for translation is
  * handing over the reference.
  *
- * <p>Input addresses at or beyond 2^IAS: a stage-2 table answers an
- * Address Size fault at the start level, because SMMUv3 (section 3.4,
- * "Address sizes") checks a stage-2 input against the IAS before any walk
- * and raises F_ADDR_SIZE, as QEMU's {@code smmu_ptw} does; a stage-1 table
- * answers a Translation fault at the start level, because such a VA lies
- * outside the region CD.T0SZ gives a table at all, which VMSAv8-64 reports
- * as a Translation fault. Which stage a fault record names (its S2 bit) is
- * the translating caller's business, not the table's.
+ * <p>Input addresses at or beyond 2^IAS (the range TxSZ gives the table):
+ * a Translation fault at the start level, for both stages. Arm IHI 0070,
+ * 3.4 "Address sizes": a VA outside the range CD.T0SZ configures is a stage-1
+ * Translation fault, and an IPA outside the range STE.S2T0SZ configures is a
+ * stage-2 Translation fault (QEMU reports F_ADDR_SIZE there; the architecture
+ * does not). The check of a stage-1-bypassing input against the SMMU's IAS,
+ * a stage-1 Address Size fault, is the translating caller's, as is which
+ * stage a fault record names (its S2 bit).
  */
 public final class PageTable {
     private final DomainSpec spec;
@@ -123,11 +122,21 @@ public final class PageTable {
 
     // ---- translation --------------------------------------------------------
 
-    /** Walks the table for one input address: the miss path, plain array descent. */
+    /** Walks the table for one input address, with no hardware update of the Access flag. */
     public WalkResult walk(long iova) {
+        return walk(iova, false);
+    }
+
+    /**
+     * Walks the table for one input address: the miss path, plain array descent.
+     * A leaf with AF=0 is an Access fault unless {@code hardwareAccessFlag}
+     * (HTTU enabled for this table), when the walk uses it as the SMMU would
+     * after setting AF (Arm IHI 0070, 3.13.2; the model does not write the
+     * flag back into the table, which only software changes).
+     */
+    public WalkResult walk(long iova, boolean hardwareAccessFlag) {
         if (Long.compareUnsigned(iova, geo.inputLimit) >= 0) {
-            return WalkResult.WalkFault.of(format.stage() == DomainStage.STAGE2
-                    ? WalkResult.WalkFault.Kind.ADDR_SIZE : WalkResult.WalkFault.Kind.TRANSLATION, geo.startLevel);
+            return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, geo.startLevel);
         }
         Node n = root;
         for (int level = geo.startLevel; ; level++) {
@@ -143,6 +152,9 @@ public final class PageTable {
             long d = entries == null ? 0L : entries[i];
             if ((d & DescriptorFormat.VALID) == 0) {
                 return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, level);
+            }
+            if ((d & DescriptorFormat.AF) == 0 && !hardwareAccessFlag) {
+                return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.ACCESS, level);
             }
             long size = geo.entrySize(level);
             return new WalkResult.Leaf(format.outputAddress(d) | (iova & (size - 1)), iova & -size, size, level,

@@ -17,10 +17,13 @@ public sealed interface WalkResult permits WalkResult.Leaf, WalkResult.WalkFault
 
     /** A walk that ended without a leaf. */
     record WalkFault(Kind kind, int level) implements WalkResult {
-        /** The SMMU event a fault of this kind raises: F_TRANSLATION or F_ADDR_SIZE. */
-        public enum Kind { TRANSLATION, ADDR_SIZE }
+        /**
+         * The SMMU event a fault of this kind raises: F_TRANSLATION (no valid descriptor, or
+         * an input beyond the table's range), F_ACCESS (a leaf with AF=0, Arm IHI 0070 7.3.15).
+         */
+        public enum Kind { TRANSLATION, ACCESS }
 
-        private static final WalkFault[][] SHARED = new WalkFault[2][5];
+        private static final WalkFault[][] SHARED = new WalkFault[Kind.values().length][5];
 
         static {
             for (Kind k : Kind.values()) {

@@ -22,8 +22,26 @@ import org.iommusim.protocol.domain.Granule;
 public final class ConfigCodecs {
     private ConfigCodecs() {}
 
+    // The first byte of an STE or CD holds flags: bit 0 V, bit 1 R clear (STE.S2R / CD.R = 0),
+    // bit 2 HA (STE.S2HA / CD.HA). Journals written before R and HA hold 0 or 1 there, which
+    // read as R = 1, HA = 0: what those STEs and CDs meant.
+    private static final int FLAG_VALID = 1, FLAG_NO_RECORD = 2, FLAG_HA = 4;
+    private static final int CAPS_HTTU = 1 << 4;
+
+    private static int flags(boolean valid, boolean record, boolean ha) {
+        return (valid ? FLAG_VALID : 0) | (record ? 0 : FLAG_NO_RECORD) | (ha ? FLAG_HA : 0);
+    }
+
+    private static int readFlags(DataInput in, String what) throws IOException {
+        int f = in.readUnsignedByte();
+        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA)) != 0) {
+            throw new IOException(what + " flags 0x" + Integer.toHexString(f) + " have unknown bits");
+        }
+        return f;
+    }
+
     public static void writeSte(Ste s, DataOutput out) throws IOException {
-        out.writeBoolean(s.valid());
+        out.writeByte(flags(s.valid(), s.s2r(), s.s2ha()));
         out.writeByte(s.config().ordinal());
         out.writeByte(s.s1CdMax());
         out.writeByte(s.s1dss().ordinal());
@@ -32,26 +50,28 @@ public final class ConfigCodecs {
     }
 
     public static Ste readSte(DataInput in) throws IOException {
-        boolean valid = in.readBoolean();
+        int f = readFlags(in, "STE");
         SteConfig config = SteConfig.values()[in.readUnsignedByte()];
         int cdMax = in.readUnsignedByte();
         S1Dss dss = S1Dss.values()[in.readUnsignedByte()];
         int vmid = in.readInt();
         long s2 = in.readLong();
-        return new Ste(valid, config, cdMax, dss, vmid, s2 < 0 ? null : DomainId.of(s2));
+        return new Ste((f & FLAG_VALID) != 0, config, cdMax, dss, vmid, s2 < 0 ? null : DomainId.of(s2),
+                (f & FLAG_NO_RECORD) == 0, (f & FLAG_HA) != 0);
     }
 
     public static void writeCd(Cd c, DataOutput out) throws IOException {
-        out.writeBoolean(c.valid());
+        out.writeByte(flags(c.valid(), c.r(), c.ha()));
         out.writeInt(c.asid());
         out.writeLong(c.s1Domain() == null ? -1 : c.s1Domain().value());
     }
 
     public static Cd readCd(DataInput in) throws IOException {
-        boolean valid = in.readBoolean();
+        int f = readFlags(in, "CD");
         int asid = in.readInt();
         long d = in.readLong();
-        return new Cd(valid, asid, d < 0 ? null : DomainId.of(d));
+        return new Cd((f & FLAG_VALID) != 0, asid, d < 0 ? null : DomainId.of(d), (f & FLAG_NO_RECORD) == 0,
+                (f & FLAG_HA) != 0);
     }
 
     public static void writeCds(Map<Integer, Cd> cds, DataOutput out) throws IOException {
@@ -109,7 +129,8 @@ public final class ConfigCodecs {
         for (Granule g : c.granules()) {
             granules |= 1 << g.ordinal();
         }
-        out.writeByte(granules);
+        // IDR0.HTTU shares the granules' byte (bit 4): older journals hold 0 there, no HTTU
+        out.writeByte(granules | (c.httu() ? CAPS_HTTU : 0));
         out.writeByte(c.oas());
         out.writeByte(c.cmdqs());
         out.writeByte(c.eventqs());
@@ -126,6 +147,7 @@ public final class ConfigCodecs {
                 .asidBits(in.readUnsignedByte()).vmidBits(in.readUnsignedByte()).sidBits(in.readUnsignedByte())
                 .ssidBits(in.readUnsignedByte());
         int granules = in.readUnsignedByte();
+        b.httu((granules & CAPS_HTTU) != 0);
         Set<Granule> gs = EnumSet.noneOf(Granule.class);
         for (Granule g : Granule.values()) {
             if ((granules & (1 << g.ordinal())) != 0) {

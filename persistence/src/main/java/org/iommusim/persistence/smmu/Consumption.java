@@ -72,7 +72,7 @@ public final class Consumption {
             } else if (c instanceof CmdSync && ackedThrough < issued) {
                 waiting = true;
                 break;
-            } else {
+            } else if (!CommandRules.hasNoEffect(c, state.caps())) {
                 loads.addAll(loadsFor(c, state, memory));
             }
             consumed.add(c);

@@ -50,7 +50,7 @@ public final class ConfigResolution {
             return new StreamContext.Terminate("STE.Config is ABORT");
         }
         if (c == SteConfig.BYPASS) {
-            return new StreamContext.Bypass();
+            return new StreamContext.Bypass(caps.oas());
         }
         if ((c.usesStage1() && !caps.stage1()) || (c.usesStage2() && !caps.stage2())) {
             return new StreamContext.ConfigFault(new CBadSte(origin));
@@ -64,7 +64,7 @@ public final class ConfigResolution {
             }
             vmid = ste.vmid();
             if (c == SteConfig.STAGE2) {
-                return new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2);
+                return stage2Only(ste, vmid, s2, caps);
             }
         }
         // stage 1: choose the CD
@@ -79,8 +79,7 @@ public final class ConfigResolution {
                 case TERMINATE:
                     return new StreamContext.ConfigFault(new FStreamDisabled(origin));
                 case BYPASS:
-                    return s2 == null ? new StreamContext.Bypass()
-                            : new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2);
+                    return s2 == null ? new StreamContext.Bypass(caps.ias()) : stage2Only(ste, vmid, s2, caps);
                 default:
                     cd = config.cds().get(0);
             }
@@ -98,11 +97,19 @@ public final class ConfigResolution {
         if (c == SteConfig.STAGE1) {
             // a nested domain's output is an IPA: without stage 2 it cannot be used
             return nestedDomain ? new StreamContext.ConfigFault(new CBadCd(origin))
-                    : new StreamContext.Translate(IotlbEntry.Kind.STAGE1, 0, cd.asid(), s1, null);
+                    : new StreamContext.Translate(IotlbEntry.Kind.STAGE1, 0, cd.asid(), s1, null, caps.ias(),
+                            new StreamContext.FaultControls(cd.r(), true, caps.httu() && cd.ha(), false));
         }
         if (nestedDomain && !s1.spec().parent().equals(ste.s2Domain())) {
             return new StreamContext.ConfigFault(new CBadCd(origin));
         }
-        return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2);
+        return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2, caps.ias(),
+                new StreamContext.FaultControls(cd.r(), ste.s2r(), caps.httu() && cd.ha(), caps.httu() && ste.s2ha()));
+    }
+
+    /** Stage 1 bypassed: no CD, so the stage-1 check of the input against the IAS is always recorded. */
+    private static StreamContext stage2Only(Ste ste, int vmid, PageTable s2, SmmuCapabilities caps) {
+        return new StreamContext.Translate(IotlbEntry.Kind.STAGE2, vmid, IotlbEntry.NO_ASID, null, s2, caps.ias(),
+                new StreamContext.FaultControls(true, ste.s2r(), false, caps.httu() && ste.s2ha()));
     }
 }

@@ -2,6 +2,7 @@ package org.iommusim.persistence.translate;
 
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.protocol.event.AccessAttributes;
+import org.iommusim.protocol.event.FAccess;
 import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.FAddrSize;
 import org.iommusim.protocol.event.FPermission;
@@ -17,12 +18,16 @@ import org.iommusim.protocol.translate.TranslationRequest;
  * The fault records translation produces, with the fields the hardware
  * sets: RnW and InD from the access, PnU from the privilege, S2 and the IPA
  * for faults in stage 2 (CLASS=INPUT_ADDRESS: the model keeps tables outside
- * the IPA space, so only the input translation can fault).
+ * the IPA space, so only the input translation can fault). A walk ends in
+ * F_TRANSLATION (no valid descriptor, or an input beyond the table's TxSZ
+ * range) or F_ACCESS (a leaf with AF=0 and no hardware AF update); F_ADDR_SIZE is only the stage-1 check of an input that bypasses
+ * stage 1 (the model's tables cannot output beyond their own OAS).
  */
 final class Faults {
     private Faults() {}
 
-    private static final long IPA_MASK = (1L << 52) - 1;
+    /** The record's IPA field is IPA[51:12] (Arm IHI 0070, 7.3.13 F_TRANSLATION): the page, not the byte. */
+    private static final long IPA_FIELD = ((1L << 52) - 1) & ~0xFFFL;
 
     static AccessAttributes attributes(TranslationRequest r) {
         return new AccessAttributes(r.privileged(), r.access() == Access.EXEC, r.access() != Access.WRITE);
@@ -37,13 +42,22 @@ final class Faults {
     }
 
     static WalkInfo stage2(long ipa) {
-        return WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & IPA_MASK);
+        return WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & IPA_FIELD);
     }
 
     static SmmuEvent walk(TranslationRequest r, WalkResult.WalkFault f, WalkInfo where) {
-        return f.kind() == WalkResult.WalkFault.Kind.TRANSLATION
-                ? new FTranslation(origin(r), Stall.NONE, attributes(r), where, r.iova())
-                : new FAddrSize(origin(r), Stall.NONE, attributes(r), where, r.iova());
+        return f.kind() == WalkResult.WalkFault.Kind.ACCESS
+                ? new FAccess(origin(r), Stall.NONE, attributes(r), where, r.iova())
+                : new FTranslation(origin(r), Stall.NONE, attributes(r), where, r.iova());
+    }
+
+    /**
+     * A stage-1 Address Size fault on the input itself (CLASS=IN, S2=0): an
+     * input that bypasses stage 1 is beyond the IAS, or bypasses both stages
+     * beyond the OAS (Arm IHI 0070, 3.4 and 7.3.14 F_ADDR_SIZE).
+     */
+    static SmmuEvent addressSize(TranslationRequest r) {
+        return new FAddrSize(origin(r), Stall.NONE, attributes(r), stage1(), r.iova());
     }
 
     static SmmuEvent permission(TranslationRequest r, WalkInfo where) {

@@ -7,8 +7,13 @@ import org.iommusim.protocol.event.SmmuEvent;
 /** What a stream's configuration in force means for one transaction. */
 public sealed interface StreamContext {
 
-    /** STE.Config BYPASS (or stage 1 bypassed by S1DSS on a stage-1-only stream). */
-    record Bypass() implements StreamContext {}
+    /**
+     * STE.Config BYPASS (or stage 1 bypassed by S1DSS on a stage-1-only stream).
+     *
+     * @param addressBits the largest input the SMMU passes through (its OAS, equal
+     *                    to its IAS in the model): a larger one is a stage-1 F_ADDR_SIZE
+     */
+    record Bypass(int addressBits) implements StreamContext {}
 
     /** STE.Config ABORT: terminate silently, no event. */
     record Terminate(String reason) implements StreamContext {}
@@ -23,6 +28,25 @@ public sealed interface StreamContext {
      * @param asid   {@link IotlbEntry#NO_ASID} for stage 2
      * @param s1     the stage-1 table (null for STAGE2)
      * @param s2     the stage-2 table (null for STAGE1)
+     * @param ias    the SMMU's IAS: an input that bypasses stage 1 into stage 2
+     *               (kind STAGE2) must fit it, or it is a stage-1 F_ADDR_SIZE
+     * @param faults what the CD and STE say about recording faults and the Access flag
      */
-    record Translate(IotlbEntry.Kind kind, int vmid, int asid, PageTable s1, PageTable s2) implements StreamContext {}
+    record Translate(IotlbEntry.Kind kind, int vmid, int asid, PageTable s1, PageTable s2, int ias,
+            FaultControls faults) implements StreamContext {}
+
+    /**
+     * The fault configuration of the stages that translate (Arm IHI 0070, 5.5
+     * "Fault configuration"; 3.13.2 "Access flag hardware update").
+     *
+     * @param recordS1 CD.R: record stage-1 translation-related faults (true when stage 1 is bypassed:
+     *                 no CD governs the stage-1 check of the input against the IAS)
+     * @param recordS2 STE.S2R: record stage-2 translation-related faults
+     * @param hardwareAfS1 CD.HA on an SMMU with HTTU: an AF=0 stage-1 leaf is used (the SMMU sets AF)
+     * @param hardwareAfS2 STE.S2HA on an SMMU with HTTU: likewise for a stage-2 leaf
+     */
+    record FaultControls(boolean recordS1, boolean recordS2, boolean hardwareAfS1, boolean hardwareAfS2) {
+        /** Every fault recorded, no hardware Access flag update: Linux's DMA-API configuration. */
+        public static final FaultControls RECORD_ALL = new FaultControls(true, true, false, false);
+    }
 }

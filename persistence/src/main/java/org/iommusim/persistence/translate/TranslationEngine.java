@@ -7,6 +7,7 @@ import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.event.TranslationFault;
 import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Perms;
 import org.iommusim.protocol.translate.Terminated;
@@ -34,7 +35,13 @@ public final class TranslationEngine {
         if (context instanceof StreamContext.Translate t) {
             return translate(r, t, shard);
         }
-        if (context instanceof StreamContext.Bypass) {
+        if (context instanceof StreamContext.Bypass b) {
+            if (r.iova() >>> b.addressBits() != 0) {
+                // Arm IHI 0070, 3.4 "Address sizes": a bypassed input beyond the OAS (or, with stage 1
+                // bypassed, the IAS) is a stage-1 Address Size fault, CLASS=IN, S2=0
+                SmmuEvent e = Faults.addressSize(r);
+                return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
+            }
             return new Outcome(new Translated(r.iova(), BYPASS), Outcome.Path.CONFIG, List.of(), null, 0);
         }
         if (context instanceof StreamContext.Terminate a) {
@@ -79,7 +86,7 @@ public final class TranslationEngine {
         }
         Walk w = walk(r, t);
         if (w.fault != null) {
-            return new Outcome(new Faulted(w.fault), Outcome.Path.MISS, List.of(), w.fault, w.steps);
+            return faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
         }
         List<IotlbEvent> fills = shard.fill(w.entry);
         return checked(r, t, w.entry, Outcome.Path.MISS, fills, w.steps);
@@ -97,7 +104,25 @@ public final class TranslationEngine {
                     ? Faults.permission(r, Faults.stage2(ipaOf(t.s1(), r.iova())))
                     : Faults.permission(r, Faults.stage1());
         };
-        return new Outcome(new Faulted(fault), path, fills, fault, steps);
+        return faulted(r, t, fault, path, fills, steps);
+    }
+
+    /**
+     * A translation-related fault terminates the transaction; it is recorded
+     * unless the record bit of the stage it names is clear (CD.R for stage 1,
+     * STE.S2R for stage 2; Arm IHI 0070, 5.5 "Fault configuration": R governs
+     * F_TRANSLATION, F_ACCESS, F_ADDR_SIZE and F_PERMISSION, which are all the
+     * faults a walk or a permission check raises). Unrecorded, the device
+     * still gets an abort, as a termination without an event.
+     */
+    private static Outcome faulted(TranslationRequest r, StreamContext.Translate t, SmmuEvent fault,
+            Outcome.Path path, List<IotlbEvent> fills, int steps) {
+        boolean s2 = ((TranslationFault) fault).walk().s2();
+        if (s2 ? t.faults().recordS2() : t.faults().recordS1()) {
+            return new Outcome(new Faulted(fault), path, fills, fault, steps);
+        }
+        String reason = fault.id().referenceName() + " not recorded: " + (s2 ? "STE.S2R" : "CD.R") + " is 0";
+        return new Outcome(new Terminated(r.sid(), reason), path, fills, null, steps);
     }
 
     /** The IPA of a nested access, for a stage-2 fault record (0 if stage 1 no longer maps it). */
@@ -110,7 +135,7 @@ public final class TranslationEngine {
     private static Walk walk(TranslationRequest r, StreamContext.Translate t) {
         switch (t.kind()) {
             case STAGE1: {
-                WalkResult w = t.s1().walk(r.iova());
+                WalkResult w = t.s1().walk(r.iova(), t.faults().hardwareAfS1());
                 int steps = steps(t.s1(), w);
                 if (w instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage1()), steps);
@@ -120,7 +145,13 @@ public final class TranslationEngine {
                         l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
             }
             case STAGE2: {
-                WalkResult w = t.s2().walk(r.iova());
+                if (r.iova() >>> t.ias() != 0) {
+                    // Arm IHI 0070, 3.4 "Address sizes": with stage 1 bypassed, an input beyond the IAS is a
+                    // stage-1 Address Size fault (S2=0) before stage 2 sees it; within the IAS but beyond
+                    // S2T0SZ it is a stage-2 Translation fault (the walk below)
+                    return new Walk(null, Faults.addressSize(r), 0);
+                }
+                WalkResult w = t.s2().walk(r.iova(), t.faults().hardwareAfS2());
                 int steps = steps(t.s2(), w);
                 if (w instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage2(r.iova())), steps);
@@ -130,7 +161,7 @@ public final class TranslationEngine {
                         l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
             }
             default: {
-                WalkResult w1 = t.s1().walk(r.iova());
+                WalkResult w1 = t.s1().walk(r.iova(), t.faults().hardwareAfS1());
                 int n1 = steps(t.s1(), w1);
                 // each stage-1 descriptor read is itself translated by stage 2
                 int s2Depth = 4 - t.s2().startLevel();
@@ -139,7 +170,7 @@ public final class TranslationEngine {
                 }
                 WalkResult.Leaf l1 = (WalkResult.Leaf) w1;
                 long ipa = l1.outputAddress();
-                WalkResult w2 = t.s2().walk(ipa);
+                WalkResult w2 = t.s2().walk(ipa, t.faults().hardwareAfS2());
                 int steps = n1 * (s2Depth + 1) + steps(t.s2(), w2);
                 if (w2 instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage2(ipa)), steps);

@@ -120,9 +120,8 @@ class PageTableProperties {
     private static void checkWalk(Scenario sc, ReferenceModel ref, PageTable table, long address) {
         WalkResult w = table.walk(address);
         if (Long.compareUnsigned(address, 1L << sc.ias()) >= 0) {
-            WalkResult.WalkFault.Kind kind = sc.stage() == DomainStage.STAGE2
-                    ? WalkResult.WalkFault.Kind.ADDR_SIZE : WalkResult.WalkFault.Kind.TRANSLATION;
-            assertEquals(new WalkResult.WalkFault(kind, table.startLevel()), w);
+            // Arm IHI 0070, 3.4: beyond the TxSZ range is a Translation fault at either stage
+            assertEquals(new WalkResult.WalkFault(WalkResult.WalkFault.Kind.TRANSLATION, table.startLevel()), w);
             return;
         }
         ReferenceModel.Page page = ref.pages.get(address / ReferenceModel.PAGE4K);

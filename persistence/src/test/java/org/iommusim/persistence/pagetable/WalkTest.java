@@ -32,14 +32,18 @@ class WalkTest {
                 PageTable.empty(DomainSpec.stage1(Granule.G4K, 48, 48, 1)).walk(0));
     }
 
+    /**
+     * Arm IHI 0070, 3.4 "Address sizes": an input outside the range CD.T0SZ configures is a stage-1
+     * Translation fault, and an IPA outside the range STE.S2T0SZ configures a stage-2 Translation fault.
+     */
     @Test
-    void beyondIasIsATranslationFaultAtStage1AndAnAddressSizeFaultAtStage2() {
+    void beyondTheTxSzRangeIsATranslationFaultAtEitherStage() {
         PageTable s1 = PageTable.empty(DomainSpec.stage1(Granule.G4K, 39, 48, 1));
         PageTable s2 = PageTable.empty(DomainSpec.stage2(Granule.G4K, 39, 48, 1));
         assertEquals(1, s1.startLevel());
         assertEquals(new WalkFault(WalkFault.Kind.TRANSLATION, 1), s1.walk(1L << 39));
-        assertEquals(new WalkFault(WalkFault.Kind.ADDR_SIZE, 1), s2.walk(1L << 39));
-        assertEquals(new WalkFault(WalkFault.Kind.ADDR_SIZE, 1), s2.walk(-1L));
+        assertEquals(new WalkFault(WalkFault.Kind.TRANSLATION, 1), s2.walk(1L << 39));
+        assertEquals(new WalkFault(WalkFault.Kind.TRANSLATION, 1), s2.walk(-1L));
     }
 
     @Test
@@ -74,5 +78,16 @@ class WalkTest {
         assertEquals(1, PageTable.empty(DomainSpec.stage2(Granule.G16K, 47, 48, 1)).startLevel());
         assertEquals(1, PageTable.empty(DomainSpec.stage2(Granule.G64K, 48, 48, 1)).startLevel());
         assertEquals(2, PageTable.empty(DomainSpec.stage2(Granule.G64K, 42, 48, 1)).startLevel());
+    }
+
+    /** Arm IHI 0070, 3.13.2: an AF=0 leaf is an Access fault at its level, unless HTTU updates AF. */
+    @Test
+    void anOldLeafIsAnAccessFaultUnlessTheHardwareSetsAf() {
+        PageTable t = PageTable.empty(DomainSpec.stage2(Granule.G4K, 40, 48, 1))
+                .map(0x1000, 0x9000, 0x1000, Prot.of(Prot.READ | Prot.OLD)).table().map(M2, 2 * M2, M2, Prot.rw()).table();
+        assertEquals(WalkFault.of(WalkFault.Kind.ACCESS, 3), t.walk(0x1008));
+        assertEquals(0x9008, ((WalkResult.Leaf) t.walk(0x1008, true)).outputAddress());
+        assertInstanceOf(WalkResult.Leaf.class, t.walk(M2), "a young leaf walks as before");
+        assertEquals(WalkFault.of(WalkFault.Kind.TRANSLATION, 3), t.walk(0x3000, true));
     }
 }

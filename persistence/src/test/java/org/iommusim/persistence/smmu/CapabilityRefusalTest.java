@@ -55,14 +55,48 @@ class CapabilityRefusalTest {
         assertEquals(2, f.state.queue().cons());
     }
 
+    /**
+     * Arm IHI 0070, 4.1.7 "Out-of-range parameters": a StreamID beyond SIDSIZE makes a command
+     * CONSTRAINED UNPREDICTABLE between no effect and acting on another StreamID, never CERROR_ILL;
+     * the model takes "no effect". A SubstreamID beyond SSIDSIZE the model refuses as ILL (allowed).
+     */
     @Test
-    void streamAndSubstreamIdsBeyondTheAdvertisedWidths() {
+    void aStreamIdBeyondSidsizeHasNoEffectASubstreamIdBeyondSsidsizeIsIll() {
         SmmuCapabilities narrow = ALL.toBuilder().sidBits(8).ssidBits(4).build();
-        assertEquals("CFGI_STE: StreamID 0x100 is beyond the advertised 8-bit StreamIDs",
-                refusedWith(narrow, new CfgiSte(0x100, true)));
+        SmmuFixture f = new SmmuFixture(narrow);
+        // what memory holds beyond the stream table is never loaded
+        f.writeSte(0x100, org.iommusim.protocol.config.Ste.bypass());
+        f.writeSte(0x01, org.iommusim.protocol.config.Ste.bypass());
+        assertNull(f.submit(new CfgiSte(0x100, true), new CfgiSte(0x100, false),
+                new org.iommusim.protocol.command.CfgiSteRange(0x100, 3), new CfgiCd(0x100, 0, true),
+                new org.iommusim.protocol.command.CfgiCdAll(0x1_0000), new PrefetchConfig(0x100, false, 0),
+                CmdSync.poll()));
+        assertFalse(f.state.queue().halted(), "no CERROR: " + f.state.queue().error());
+        assertEquals(7, f.state.queue().cons(), "every entry consumed");
+        assertTrue(f.state.config().streams().isEmpty(), "no configuration loaded for an out-of-range StreamID");
+        for (SmmuChange e : f.journal) {
+            if (e instanceof SmmuChange.Consumed c) {
+                assertTrue(c.loads().isEmpty(), "nothing loaded: " + c.loads());
+            }
+        }
+        // CFGI_ALL still reaches the streams in range
+        assertNull(f.submit(new org.iommusim.protocol.command.CfgiSteRange(0, 31), CmdSync.poll()));
+        assertEquals(org.iommusim.protocol.config.Ste.bypass(), f.effective(0x01).ste());
         assertEquals("CFGI_CD: SubstreamID 0x10 is beyond the advertised 4-bit SubstreamIDs",
                 refusedWith(narrow, new CfgiCd(1, 0x10, true)));
         accepted(narrow, new CfgiCd(0xFF, 0xF, true));
+    }
+
+    /** Arm IHI 0070, 4.3.3 CMD_CFGI_CD and 4.3.4 CMD_CFGI_CD_ALL: "raises CERROR_ILL when stage 1 is not implemented". */
+    @Test
+    void cfgiCdOnAnSmmuWithoutStage1IsIll() {
+        SmmuCapabilities s2Only = ALL.toBuilder().stage1(false).build();
+        assertEquals("CFGI_CD: CFGI_CD is a stage-1 invalidation on an SMMU without stage 1",
+                refusedWith(s2Only, new CfgiCd(1, 0, true)));
+        assertEquals("CFGI_CD_ALL: CFGI_CD_ALL is a stage-1 invalidation on an SMMU without stage 1",
+                refusedWith(s2Only, new org.iommusim.protocol.command.CfgiCdAll(1)));
+        accepted(s2Only, new CfgiSte(1, true));
+        accepted(ALL, new CfgiCd(1, 0, true));
     }
 
     @Test

@@ -31,13 +31,15 @@ import org.iommusim.protocol.domain.Granule;
  * @param iotlbEntries total IOTLB entries, split across the translation pool's shards
  * @param iotlbPolicy  replacement when a shard is full
  * @param iotlbSeed    seed for {@link IotlbPolicy#RANDOM}
+ * @param httu         IDR0.HTTU != 0: hardware update of the Access flag, enabled per
+ *                     table by CD.HA / STE.S2HA (dirty-state update is not modelled)
  */
 public record SmmuCapabilities(
         boolean stage1, boolean stage2, boolean ril, boolean hyp, boolean secure,
         boolean ats, boolean pri, boolean stall,
         int asidBits, int vmidBits, int sidBits, int ssidBits,
         Set<Granule> granules, int oas, int cmdqs, int eventqs,
-        int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed) {
+        int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed, boolean httu) {
 
     public SmmuCapabilities {
         if (!stage1 && !stage2) {
@@ -88,6 +90,7 @@ public record SmmuCapabilities(
         b.asidBits = asidBits; b.vmidBits = vmidBits; b.sidBits = sidBits; b.ssidBits = ssidBits;
         b.granules = EnumSet.copyOf(granules); b.oas = oas; b.cmdqs = cmdqs; b.eventqs = eventqs;
         b.iotlbEntries = iotlbEntries; b.iotlbPolicy = iotlbPolicy; b.iotlbSeed = iotlbSeed;
+        b.httu = httu;
         return b;
     }
 
@@ -97,6 +100,15 @@ public record SmmuCapabilities(
 
     public int eventQueueCapacity() {
         return 1 << eventqs;
+    }
+
+    /**
+     * The SMMU's IAS, the largest IPA it handles: Arm IHI 0070, 3.4 "Address
+     * sizes", gives IAS = MAX(TTF[0] ? 40 : 0, TTF[1] ? OAS : 0); the model
+     * implements only VMSAv8-64 tables (TTF = 0b10), so IAS = OAS.
+     */
+    public int ias() {
+        return oas;
     }
 
     public boolean supportsNesting() {
@@ -129,6 +141,7 @@ public record SmmuCapabilities(
         private int iotlbEntries = 2048;
         private IotlbPolicy iotlbPolicy = IotlbPolicy.LRU;
         private long iotlbSeed = 1;
+        private boolean httu = false;
 
         public Builder stage1(boolean v) { stage1 = v; return this; }
         public Builder stage2(boolean v) { stage2 = v; return this; }
@@ -149,11 +162,12 @@ public record SmmuCapabilities(
         public Builder iotlbEntries(int v) { iotlbEntries = v; return this; }
         public Builder iotlbPolicy(IotlbPolicy v) { iotlbPolicy = v; return this; }
         public Builder iotlbSeed(long v) { iotlbSeed = v; return this; }
+        public Builder httu(boolean v) { httu = v; return this; }
 
         public SmmuCapabilities build() {
             return new SmmuCapabilities(stage1, stage2, ril, hyp, secure, ats, pri, stall,
                     asidBits, vmidBits, sidBits, ssidBits, granules, oas, cmdqs, eventqs,
-                    iotlbEntries, iotlbPolicy, iotlbSeed);
+                    iotlbEntries, iotlbPolicy, iotlbSeed, httu);
         }
     }
 }

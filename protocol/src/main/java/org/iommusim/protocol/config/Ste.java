@@ -10,8 +10,14 @@ import org.iommusim.protocol.domain.DomainId;
  * @param s1CdMax  log2 of the number of CDs (0: one CD, no substreams)
  * @param vmid     the VMID for stage 2 and nested; -1 otherwise
  * @param s2Domain the stage-2 domain for stage 2 and nested; null otherwise
+ * @param s2r      STE.S2R: record stage-2 F_TRANSLATION, F_ADDR_SIZE, F_ACCESS and
+ *                 F_PERMISSION faults; when clear they terminate the transaction
+ *                 without a record (Arm IHI 0070, 5.5 "Fault configuration")
+ * @param s2ha     STE.S2HA: the SMMU sets a stage-2 descriptor's AF itself instead of
+ *                 raising F_ACCESS, if it advertises HTTU (Arm IHI 0070, 3.13.2)
  */
-public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain) {
+public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain,
+        boolean s2r, boolean s2ha) {
     public Ste {
         if (config == null || s1dss == null) {
             throw new IllegalArgumentException("an STE needs a config and an S1DSS");
@@ -29,6 +35,21 @@ public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int
         } else if (vmid != -1 || s2Domain != null) {
             throw new IllegalArgumentException(config + " STE has no stage 2: use vmid=-1 and no s2 domain");
         }
+    }
+
+    /** An STE that records stage-2 faults (S2R=1) and leaves AF to software (S2HA=0), as Linux writes it. */
+    public Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain) {
+        this(valid, config, s1CdMax, s1dss, vmid, s2Domain, true, false);
+    }
+
+    /** This STE with STE.S2R set or clear. */
+    public Ste withS2r(boolean record) {
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, record, s2ha);
+    }
+
+    /** This STE with STE.S2HA set or clear. */
+    public Ste withS2ha(boolean hardwareAccessFlag) {
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, hardwareAccessFlag);
     }
 
     public static Ste abort() {

@@ -11,7 +11,14 @@ public record Prot(int bits) {
     public static final int CACHE = 0x4;
     public static final int NOEXEC = 0x8;
     public static final int PRIV = 0x20;
-    private static final int KNOWN = READ | WRITE | CACHE | NOEXEC | PRIV;
+    /**
+     * The model's own flag, with no Linux {@code IOMMU_*} counterpart: map with the
+     * Access flag clear (AF=0), as a CPU page table shared with a device (SVA) holds
+     * a page the kernel has aged. A translation through it takes F_ACCESS unless the
+     * SMMU updates AF in hardware (HTTU with CD.HA / STE.S2HA). io-pgtable always sets AF.
+     */
+    public static final int OLD = 0x80;
+    private static final int KNOWN = READ | WRITE | CACHE | NOEXEC | PRIV | OLD;
 
     public Prot {
         if ((bits & ~KNOWN) != 0) {
@@ -47,6 +54,11 @@ public record Prot(int bits) {
         return (bits & PRIV) != 0;
     }
 
+    /** Mapped with AF=0 (see {@link #OLD}). */
+    public boolean old() {
+        return (bits & OLD) != 0;
+    }
+
     /** Parses flags such as {@code "RW"}, {@code "R|NOEXEC|PRIV"} or {@code "read,write,cache"}. */
     public static Prot parse(String text) {
         int b = 0;
@@ -72,6 +84,7 @@ public record Prot(int bits) {
                 case "CACHE" -> CACHE;
                 case "NOEXEC" -> NOEXEC;
                 case "PRIV" -> PRIV;
+                case "OLD" -> OLD;
                 case "" -> 0;
                 default -> throw new IllegalArgumentException("unknown prot flag '" + part + "' in '" + text + "'");
             };
@@ -87,6 +100,7 @@ public record Prot(int bits) {
         if (cache()) sb.append("CACHE|");
         if (noexec()) sb.append("NOEXEC|");
         if (priv()) sb.append("PRIV|");
+        if (old()) sb.append("OLD|");
         return sb.length() == 0 ? "NONE" : sb.substring(0, sb.length() - 1);
     }
 }

@@ -66,6 +66,10 @@ public final class EventCodec {
             String field = kind == EventKind.FETCH_ABORT ? "fetch address" : "ipa";
             return field + " bits above 51 set in dw3: " + hex(aboveAddress);
         }
+        long belowIpa = raw.dw3() & EventLayout.DW3_BELOW_IPA;
+        if (kind == EventKind.TRANSLATION_FAULT && belowIpa != 0) {
+            return "ipa bits [11:0] set in dw3 (the field is IPA[51:12]): " + hex(belowIpa);
+        }
         int cls = (int) Bits.get(raw.dw1(), EventLayout.CLASS_HI, EventLayout.CLASS_LO);
         if (EventClass.fromCode(cls).isEmpty()) {
             return "reserved class value " + cls;

@@ -22,6 +22,12 @@ final class EventLayout {
     static final int CLASS_HI = 41, CLASS_LO = 40;
     /** Highest address bit an IPA or fetch address in dw3 may use. */
     static final int ADDRESS_HI = 51;
+    /**
+     * Lowest bit of the IPA field of a translation fault: the record carries
+     * IPA[51:12] (Arm IHI 0070, 7.3.13 F_TRANSLATION and the records that
+     * refer to it; Linux's EVTQ_3_IPA is GENMASK(51, 12)), dw3[11:0] are RES0.
+     */
+    static final int IPA_LO = 12;
 
     static final long DW0_FIELDS = Bits.mask(TYPE_HI, TYPE_LO) | Bits.put(true, SSV)
             | Bits.mask(SSID_HI, SSID_LO) | Bits.mask(SID_HI, SID_LO);
@@ -30,6 +36,7 @@ final class EventLayout {
     static final long DW1_WALK = Bits.put(true, S2) | Bits.mask(CLASS_HI, CLASS_LO);
     static final long DW1_FIELDS = DW1_STALL | DW1_ACCESS | DW1_WALK;
     static final long DW3_ABOVE_ADDRESS = Bits.mask(63, ADDRESS_HI + 1);
+    static final long DW3_BELOW_IPA = Bits.mask(IPA_LO - 1, 0);
 
     /** The dw1 fields a record of this kind carries; any other dw1 bit must be zero. */
     static long dw1Carried(EventKind kind) {

@@ -14,10 +14,11 @@ public record FPermission(Origin origin, Stall stall, AccessAttributes access, W
 
     /**
      * A terminated stage-2 permission fault on an unprivileged data access: the
-     * stage-1 result {@code ipa} may not be read or written at stage 2.
+     * stage-1 result {@code ipa} may not be read or written at stage 2. The
+     * record carries the IPA's page (IPA[51:12]); the offset is in {@code iova}.
      */
     public static FPermission stage2(Origin origin, long iova, long ipa, boolean write) {
         return new FPermission(origin, Stall.NONE, write ? AccessAttributes.write() : AccessAttributes.read(),
-                WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa), iova);
+                WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & ~0xFFFL), iova);
     }
 }

@@ -26,6 +26,16 @@ class EventDecodeErrorTest {
         assertEquals("reserved class value 3", reason(0x10, 3L << 40, 0, 0));
     }
 
+    /** Arm IHI 0070, 7.3.13 F_TRANSLATION: the IPA field is IPA[51:12], so dw3[11:0] are RES0. */
+    @Test
+    void ipaBelowBit12IsReserved() {
+        // F_TRANSLATION, S2 set, IPA with a byte offset
+        assertEquals("ipa bits [11:0] set in dw3 (the field is IPA[51:12]): 0x8",
+                reason(0x10, 1L << 39, 0, 0x4000_0008L));
+        // a fetch address is not an IPA: F_STE_FETCH keeps its low bits
+        assertInstanceOf(FSteFetch.class, EventCodec.decode(new RawEvent(0x03, 0, 0, 0x4000_0008L)));
+    }
+
     @Test
     void ipaAboveBit51() {
         // F_PERMISSION, S2 set, IPA bit 52 set

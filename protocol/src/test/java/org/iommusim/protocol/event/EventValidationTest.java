@@ -27,6 +27,9 @@ class EventValidationTest {
         rejects("sid", () -> Origin.substream(-1L, 0));
         rejects("stag", () -> new Stall(0x1_0000, true));
         rejects("ipa", () -> new WalkInfo(true, EventClass.TABLE_WALK, 1L << 52));
+        // Arm IHI 0070, 7.3.13 F_TRANSLATION: the record's IPA field is IPA[51:12]; dw3[11:0] are RES0
+        rejects("ipa", () -> new WalkInfo(true, EventClass.INPUT_ADDRESS, 0x1000_0008L));
+        rejects("ipa", () -> WalkInfo.stage2(EventClass.INPUT_ADDRESS, 1));
         rejects("fetchAddress", () -> new FSteFetch(Origin.stream(1), 1L << 52));
         rejects("fetchAddress", () -> new FVmsFetch(Origin.stream(1), -1L));
     }
@@ -42,7 +45,7 @@ class EventValidationTest {
     void largestValuesAreAccepted() {
         new Origin(-1, true, 0xfffff);
         new Stall(0xffff, true);
-        new WalkInfo(true, EventClass.CD_FETCH, (1L << 52) - 1);
+        new WalkInfo(true, EventClass.CD_FETCH, (1L << 52) - 0x1000);
         new FCdFetch(Origin.stream(0xffff_ffffL), (1L << 52) - 1);
     }
 

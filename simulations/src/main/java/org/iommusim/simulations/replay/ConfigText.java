@@ -31,13 +31,16 @@ final class ConfigText {
         }
         if (s.config().usesStage2()) {
             sb.append(" vmid=0x").append(Integer.toHexString(s.vmid())).append(" s2=").append(s.s2Domain());
+            // only what differs from Linux's STE (S2R=1, S2HA=0), so common lines stay as they were
+            sb.append(s.s2r() ? "" : " s2r=0").append(s.s2ha() ? " s2ha=1" : "");
         }
         return sb.toString();
     }
 
     /** {@code asid=0x5->domain-1}, or {@code invalid}. */
     static String cd(Cd c) {
-        return c.valid() ? "asid=0x" + Integer.toHexString(c.asid()) + "->" + c.s1Domain() : "invalid";
+        return c.valid() ? "asid=0x" + Integer.toHexString(c.asid()) + "->" + c.s1Domain()
+                + (c.r() ? "" : "(r=0)") + (c.ha() ? "(ha=1)" : "") : "invalid";
     }
 
     /** {@code [0:asid=0x5->domain-1, 3:invalid]}, by SubstreamID. */
@@ -70,6 +73,9 @@ final class ConfigText {
         }
         if (s.config().usesStage2()) {
             o.hex("vmid", s.vmid()).string("s2Domain", s.s2Domain().persistenceId());
+            if (!s.s2r() || s.s2ha()) {
+                o.bool("s2r", s.s2r()).bool("s2ha", s.s2ha());
+            }
         }
         return o;
     }
@@ -78,6 +84,9 @@ final class ConfigText {
         JsonObject o = new JsonObject().hex("ssid", ssid).bool("valid", c.valid());
         if (c.valid()) {
             o.hex("asid", c.asid()).string("s1Domain", c.s1Domain().persistenceId());
+            if (!c.r() || c.ha()) {
+                o.bool("r", c.r()).bool("ha", c.ha());
+            }
         }
         return o;
     }
