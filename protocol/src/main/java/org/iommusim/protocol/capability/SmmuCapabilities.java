@@ -85,8 +85,8 @@ public record SmmuCapabilities(
         }
     }
 
-    /** TBUs per SMMU at most. */
-    public static final int MAX_TBUS = 256;
+    /** TBUs per SMMU at most (the translation pool splits a burst by TBU in a 64-bit set). */
+    public static final int MAX_TBUS = 64;
 
     /** How many TBUs the SMMU has (at least one). */
     public int tbuCount() {
