@@ -742,7 +742,7 @@ public final class IommuSim implements AutoCloseable {
                     var c = r.snapshot().config();
                     tbus.put(r.tbu(), new TbuStatistics(r.tbu(),
                             tlbStatistics(r.snapshot().entries().size(), c.capacity(), c.ways(), c.policy(), r.stats()),
-                            r.micro().map(m -> tlbStatistics(-1, c.microEntries(), c.microEntries(), c.microPolicy(), m))));
+                            r.micro().map(m -> tlbStatistics(r.microSize(), c.microEntries(), c.microEntries(), c.microPolicy(), m))));
                 }
             }
             return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams, List.copyOf(tbus.values()));

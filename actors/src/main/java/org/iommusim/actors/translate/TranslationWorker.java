@@ -90,7 +90,7 @@ public final class TranslationWorker {
      * (empty when it has none), and per-stream counters (keyed by StreamID).
      */
     public record TbuReport(int tbu, IotlbSnapshot snapshot, IotlbStats stats, java.util.Optional<IotlbStats> micro,
-            Map<Integer, StreamStats> streams) {}
+            int microSize, Map<Integer, StreamStats> streams) {}
 
     private record FlushFills(int tbu) implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
@@ -211,7 +211,8 @@ public final class TranslationWorker {
         }
 
         TbuReport report() {
-            return new TbuReport(tbu, shard.snapshot(), shard.stats(), shard.microStats(), translator.streamStats());
+            return new TbuReport(tbu, shard.snapshot(), shard.stats(), shard.microStats(), shard.microEntries().size(),
+                    translator.streamStats());
         }
     }
 
