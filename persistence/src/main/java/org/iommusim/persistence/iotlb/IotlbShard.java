@@ -280,10 +280,15 @@ public final class IotlbShard {
     public List<IotlbEvent> fill(IotlbEntry entry) {
         List<IotlbEvent> events = decideFill(entry);
         events.forEach(this::apply);
+        filledMicro(entry);
+        return events;
+    }
+
+    /** What a live fill does after its events: the walk's result goes into the micro-TLB too (not journaled). */
+    void filledMicro(IotlbEntry entry) {
         if (micro != null) {
             micro.fill(entry);
         }
-        return events;
     }
 
     /** Decides and applies an invalidation; returns the event to persist. */
