@@ -67,7 +67,12 @@ class TbuWorkerCountTest {
             for (int sid = 0; sid < STREAMS; sid++) {
                 DomainId d = DomainId.of(sid + 1);
                 sim.allocateDomain(d, DomainSpec.stage1(Granule.G4K, 48, 48, 10 + sid), smmu);
-                sim.map(d, MapBatch.single(IOVA, PA + sid * 0x100_0000L, PAGES * 0x1000L, Prot.rw()));
+                List<org.iommusim.protocol.domain.MapSegment> pages = new ArrayList<>();
+                for (int p = 0; p < PAGES; p++) {
+                    pages.add(new org.iommusim.protocol.domain.MapSegment(IOVA + p * 0x1000L,
+                            PA + sid * 0x100_0000L + p * 0x1000L, 0x1000, Prot.rw()));
+                }
+                sim.map(d, new MapBatch(pages));
                 sim.writeCd(smmu, sid, 0, Cd.of(10 + sid, d));
                 sim.writeSte(smmu, sid, Ste.stage1(0, S1Dss.SSID0));
                 cfgi.add(new CfgiSte(sid, false));
