@@ -257,7 +257,7 @@ public final class IommuSim implements AutoCloseable {
         if (smmus.containsKey(id)) {
             throw new ModelException(ModelException.Kind.DUPLICATE_SMMU, id + " is already added");
         }
-        retireShards(id);
+        retireShards(id, caps);
         SmmuNode.Handles handles = new SmmuNode.Handles();
         SmmuNode.Setup setup = new SmmuNode.Setup(id, caps, SmmuEntity.Settings.fromConfig(system.settings().config()),
                 TranslationWorker.Settings.defaults(), options.workersPerSmmu(), options.maxBurst(),
@@ -272,23 +272,34 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
-     * Empties, before the SMMU serves, the IOTLB shards its journal holds
-     * beyond this run's worker count ({@link RetiredShard}): no worker serves
-     * them now, so no invalidation reaches them, and a later run with more
-     * workers must not recover what they held.
+     * Empties, before the SMMU serves, the TLBs its journal holds that no
+     * worker will serve ({@link RetiredShard}): the TLBs of TBUs beyond this
+     * run's TBU count, and every IOTLB shard ({@code <smmu>/iotlb-<k>}) of a
+     * journal written before TBUs. No invalidation reaches them now, so a later
+     * run must not recover what they held.
      */
-    private void retireShards(String smmuId) {
-        String prefix = smmuId + "/iotlb-";
+    private void retireShards(String smmuId, SmmuCapabilities caps) {
         for (String pid : journalIds) {
-            if (!pid.startsWith(prefix) || !pid.substring(prefix.length()).matches("\\d{1,9}")) {
-                continue;
+            int k = indexAfter(pid, smmuId + "/iotlb-");
+            String kind = "iotlb";
+            if (k < 0) {
+                k = indexAfter(pid, smmuId + "/tbu-");
+                kind = "tbu";
+                if (k < caps.tbuCount()) {
+                    continue; // served (or not a TLB at all: k < 0)
+                }
             }
-            int k = Integer.parseInt(pid.substring(prefix.length()));
-            if (k >= options.workersPerSmmu()) {
-                ActorRef<RetiredShard.Retire> shard = spawn(RetiredShard.create(pid), smmuId + "-retired-iotlb-" + k);
-                join(this.<org.apache.pekko.Done>ask(shard, RetiredShard.Retire::new));
-            }
+            ActorRef<RetiredShard.Retire> shard = spawn(RetiredShard.create(pid), smmuId + "-retired-" + kind + "-" + k);
+            join(this.<org.apache.pekko.Done>ask(shard, RetiredShard.Retire::new));
         }
+    }
+
+    /** The index {@code k} of {@code <prefix><k>}, or -1 when {@code pid} is not of that form. */
+    private static int indexAfter(String pid, String prefix) {
+        if (!pid.startsWith(prefix) || !pid.substring(prefix.length()).matches("\\d{1,9}")) {
+            return -1;
+        }
+        return Integer.parseInt(pid.substring(prefix.length()));
     }
 
     /** The SMMU added as {@code id} ({@code smmu-<n>}); fails with UNKNOWN_SMMU if there is none. */
@@ -712,23 +723,40 @@ public final class IommuSim implements AutoCloseable {
             long hits = 0, misses = 0, fills = 0, evictions = 0, removed = 0;
             Map<CommandOpcode, Long> inv = new EnumMap<>(CommandOpcode.class);
             Map<Integer, StreamStats> streams = new HashMap<>();
+            java.util.TreeMap<Integer, TbuStatistics> tbus = new java.util.TreeMap<>();
             boolean first = true;
             for (var f : reports) {
-                TranslationWorker.ShardReport r = f.join();
-                if (first) {
-                    // every shard receives every invalidation the SMMU consumed: count them once
-                    r.stats().invalidations().forEach((k, n) -> inv.merge(k, n, Long::sum));
-                    first = false;
+                for (TranslationWorker.TbuReport r : f.join().tbus()) {
+                    if (first) {
+                        // every TBU receives every invalidation the SMMU consumed: count them once
+                        r.stats().invalidations().forEach((k, n) -> inv.merge(k, n, Long::sum));
+                        first = false;
+                    }
+                    long microHits = r.micro().map(m -> m.hits()).orElse(0L);
+                    hits += r.stats().hits() + microHits;
+                    misses += r.stats().misses();
+                    fills += r.stats().fills();
+                    evictions += r.stats().evictions();
+                    removed += r.stats().entriesRemoved();
+                    r.streams().forEach((sid, s) -> streams.merge(sid, s, StreamStats::plus));
+                    var c = r.snapshot().config();
+                    tbus.put(r.tbu(), new TbuStatistics(r.tbu(),
+                            tlbStatistics(r.snapshot().entries().size(), c.capacity(), c.ways(), c.policy(), r.stats()),
+                            r.micro().map(m -> tlbStatistics(r.microSize(), c.microEntries(), c.microEntries(), c.microPolicy(), m))));
                 }
-                hits += r.stats().hits();
-                misses += r.stats().misses();
-                fills += r.stats().fills();
-                evictions += r.stats().evictions();
-                removed += r.stats().entriesRemoved();
-                r.streams().forEach((sid, s) -> streams.merge(sid, s, StreamStats::plus));
             }
-            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams);
+            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams, List.copyOf(tbus.values()));
         });
+    }
+
+    private static TlbStatistics tlbStatistics(int entries, int capacity, int ways,
+            org.iommusim.protocol.capability.IotlbPolicy policy, org.iommusim.persistence.iotlb.IotlbStats s) {
+        long tlbis = 0;
+        for (long n : s.invalidations().values()) {
+            tlbis += n;
+        }
+        return new TlbStatistics(entries, capacity, ways, policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                s.hits(), s.misses(), s.fills(), s.evictions(), s.flushes(), tlbis, s.entriesRemoved());
     }
 
     public SmmuStatistics statistics(Smmu smmu) {

@@ -5,12 +5,15 @@ import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.protocol.command.CommandOpcode;
 
 /**
- * Statistics of one SMMU: IOTLB totals over its shards (hits, misses, fills,
- * evictions, invalidations by command, entries removed) and per-stream
- * counters (hits, misses, walks, faults by type).
+ * Statistics of one SMMU: totals over its TBUs (hits in the micro-TLB or the
+ * main TLB, misses of both that went to the walker, main-TLB fills, evictions,
+ * invalidations by command, entries removed), per-stream counters (hits,
+ * misses, walks, faults by type), and each TBU's own counters ({@code tbus},
+ * by TBU index).
  */
 public record SmmuStatistics(long hits, long misses, long fills, long evictions,
-        Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStats> streams) {
+        Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStats> streams,
+        java.util.List<TbuStatistics> tbus) {
 
     public double hitRate() {
         long n = hits + misses;

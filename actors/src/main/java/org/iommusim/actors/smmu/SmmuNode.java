@@ -13,7 +13,6 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.iommusim.actors.domain.PageTableViews;
 import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.actors.translate.TranslationWorker;
-import org.iommusim.persistence.iotlb.IotlbConfig;
 import org.iommusim.persistence.stream.StreamState;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 
@@ -81,10 +80,11 @@ public final class SmmuNode {
             List<ActorRef<InvalidationPort.Invalidate>> subscribers = new ArrayList<>(setup.extraSubscribers());
             if (setup.workers() > 0) {
                 FaultChannel faultSink = handles.faults(setup.caps());
-                TranslationPool pool = TranslationPool.spawn(setup.workers(), setup.maxBurst(), (k, inbox) ->
-                        ctx.spawn(TranslationWorker.create(setup.smmuId(), k,
-                                IotlbConfig.shardOf(setup.caps(), k, setup.workers()), setup.caps(), handles.views,
-                                domains, faultSink, setup.poolSettings(), inbox), "iotlb-" + k, TRANSLATION_DISPATCHER));
+                SmmuCapabilities caps = setup.caps();
+                TranslationPool pool = TranslationPool.spawn(setup.workers(), caps.tbuCount(), caps::tbuOf,
+                        setup.maxBurst(), (k, tbus, inbox) -> ctx.spawn(TranslationWorker.create(setup.smmuId(), tbus,
+                                caps, handles.views, domains, faultSink, setup.poolSettings(), inbox),
+                                "worker-" + k, TRANSLATION_DISPATCHER));
                 pool.workers().forEach(w -> subscribers.add(w.narrow()));
                 handles.pool = pool;
             }

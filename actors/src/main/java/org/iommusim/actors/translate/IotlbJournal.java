@@ -20,8 +20,8 @@ import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.iotlb.IotlbSnapshot;
 
 /**
- * The journal of one IOTLB shard ({@code smmu-<n>/iotlb-<k>}): an
- * event-sourced replica of the shard its {@link TranslationWorker} serves
+ * The journal of one TBU's TLB ({@code smmu-<n>/tbu-<k>}): an
+ * event-sourced replica of the TLB its {@link TranslationWorker} serves
  * from. The worker applies fills and invalidations to its live shard at
  * once and sends them here in order, one write at a time; this actor
  * persists each batch, applies it to its replica (through
@@ -41,37 +41,62 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
     /** Persist {@code events}, then send {@code acks}, then tell the worker. */
     record Write(List<IotlbEvent> events, List<Ack> acks) implements Command {}
 
-    /** An invalidation acknowledgement to send once its events are durable. */
-    record Ack(ActorRef<SmmuEntity.Command> to, SmmuEntity.InvalidationsApplied message) {}
+    /**
+     * An invalidation acknowledgement, sent once its events are durable in the
+     * journal of every TBU the worker serves: each write that carries it counts
+     * one down, the last sends it.
+     */
+    static final class Ack {
+        private final ActorRef<SmmuEntity.Command> to;
+        private final SmmuEntity.InvalidationsApplied message;
+        private final java.util.concurrent.atomic.AtomicInteger journals;
 
-    /** To the worker: the shard as recovered. */
-    record Recovered(IotlbSnapshot shard) implements TranslationWorker.Command {}
+        Ack(ActorRef<SmmuEntity.Command> to, SmmuEntity.InvalidationsApplied message, int journals) {
+            this.to = to;
+            this.message = message;
+            this.journals = new java.util.concurrent.atomic.AtomicInteger(journals);
+        }
 
-    /** To the worker: the last write is durable. */
-    record Written() implements TranslationWorker.Command, org.apache.pekko.actor.DeadLetterSuppression {}
+        void written() {
+            if (journals.decrementAndGet() == 0) {
+                to.tell(message);
+            }
+        }
+    }
 
-    private static final Written WRITTEN = new Written();
+    /**
+     * To the worker: TBU {@code tbu}'s TLB as recovered, and whether its log
+     * named the TLB's configuration (a log that did not is new).
+     */
+    record Recovered(int tbu, IotlbSnapshot shard, boolean configured) implements TranslationWorker.Command {}
 
+    /** To the worker: TBU {@code tbu}'s last write is durable. */
+    record Written(int tbu) implements TranslationWorker.Command, org.apache.pekko.actor.DeadLetterSuppression {}
+
+    private final int tbu;
     private final IotlbConfig config;
     private final int snapshotEvery;
     private final ActorRef<TranslationWorker.Command> worker;
+    private final Written written;
 
-    private IotlbJournal(String persistenceId, IotlbConfig config, int snapshotEvery,
+    private IotlbJournal(String persistenceId, int tbu, IotlbConfig config, int snapshotEvery,
             ActorRef<TranslationWorker.Command> worker) {
         super(PersistenceId.ofUniqueId(persistenceId));
+        this.tbu = tbu;
         this.config = config;
         this.snapshotEvery = snapshotEvery;
         this.worker = worker;
+        this.written = new Written(tbu);
     }
 
-    static Behavior<Command> create(String persistenceId, IotlbConfig config, int snapshotEvery,
+    static Behavior<Command> create(String persistenceId, int tbu, IotlbConfig config, int snapshotEvery,
             ActorRef<TranslationWorker.Command> worker) {
-        return Behaviors.setup(ctx -> new IotlbJournal(persistenceId, config, snapshotEvery, worker));
+        return Behaviors.setup(ctx -> new IotlbJournal(persistenceId, tbu, config, snapshotEvery, worker));
     }
 
     @Override
     public ShardState emptyState() {
-        return new ShardState(IotlbShard.empty(config));
+        return new ShardState(IotlbShard.empty(config), false);
     }
 
     @Override
@@ -89,7 +114,7 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
 
             @Override
             public ShardState fromJournal(Object from) {
-                return new ShardState(IotlbShard.restore((IotlbSnapshot) from));
+                return new ShardState(IotlbShard.restore((IotlbSnapshot) from), true);
             }
         };
     }
@@ -100,9 +125,9 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
                 .onCommand(Write.class, (s, w) -> (w.events().isEmpty() ? Effect().none() : Effect().persist(w.events()))
                         .thenRun(st -> {
                             for (Ack a : w.acks()) {
-                                a.to().tell(a.message());
+                                a.written();
                             }
-                            worker.tell(WRITTEN);
+                            worker.tell(written);
                         }))
                 .build();
     }
@@ -115,7 +140,7 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
     @Override
     public SignalHandler<ShardState> signalHandler() {
         return newSignalHandlerBuilder()
-                .onSignal(RecoveryCompleted.instance(), s -> worker.tell(new Recovered(s.shard.snapshot())))
+                .onSignal(RecoveryCompleted.instance(), s -> worker.tell(new Recovered(tbu, s.shard.snapshot(), s.configured)))
                 .build();
     }
 }

@@ -13,17 +13,18 @@ import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbSnapshot;
 
 /**
- * An IOTLB shard ({@code smmu-<n>/iotlb-<k>}) of an earlier, larger worker
- * count, emptied before the SMMU serves. With fewer workers it has no worker:
- * it sees no invalidation, and a later start with more workers would recover
- * its entries as they were, invalidated or not. So every start flushes the
- * shards beyond its worker count: recovered, and if it holds entries (its
- * last word is not a flush), a {@link IotlbEvent.Flushed} is persisted; then
- * it answers and stops. A shard is therefore always empty when a worker
- * takes it up again.
+ * A TLB no worker serves in this run, emptied before the SMMU serves: the TLB
+ * of a TBU beyond this run's TBU count ({@code smmu-<n>/tbu-<k>}), or an IOTLB
+ * shard of a journal written before TBUs ({@code smmu-<n>/iotlb-<k>}, which
+ * nothing serves any more). Unserved, it sees no invalidation, and a later
+ * start that served it again would recover its entries as they were,
+ * invalidated or not. So every start flushes them: recovered, and if it holds
+ * entries (its last word is not a flush), a {@link IotlbEvent.Flushed} is
+ * persisted; then it answers and stops. A TLB is therefore always empty when
+ * a worker takes it up again, and an old shard's entries never come back.
  *
- * <p>Only whether the shard is empty is kept, not its entries: the shard's
- * capacity under the old worker count is unknown, and nothing is looked up.
+ * <p>Only whether the TLB is empty is kept, not its entries: nothing is
+ * looked up.
  */
 public final class RetiredShard extends EventSourcedBehavior<RetiredShard.Retire, IotlbEvent, Boolean> {
 
@@ -76,6 +77,8 @@ public final class RetiredShard extends EventSourcedBehavior<RetiredShard.Retire
 
     @Override
     public EventHandler<Boolean, IotlbEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(e -> e instanceof IotlbEvent.Flushed);
+        // both empty the TLB; a fill or an invalidation (which may leave entries) does not
+        return newEventHandlerBuilder().forAnyState()
+                .onAnyEvent(e -> e instanceof IotlbEvent.Flushed || e instanceof IotlbEvent.Configured);
     }
 }

@@ -8,12 +8,15 @@ import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 
 /**
- * Routes translations to an SMMU's workers by consistent hashing on
- * (StreamID, 4K page) ({@link HashRing}), so one page of one stream always
- * meets the same IOTLB shard. Callers send to the workers directly, on their
- * own thread: no router actor, no ask, no reply actor on the hot path. A
- * burst is split by worker here and each worker answers its part into the
- * burst itself; the last part to finish completes it.
+ * Routes translations to an SMMU's workers by TBU: a stream is served by one
+ * TBU (the SMMU's capabilities assign it, {@link
+ * org.iommusim.protocol.capability.SmmuCapabilities#tbuOf}) and TBU {@code t}
+ * by worker {@code t mod W}. The worker count is a throughput setting only:
+ * which TLB a translation meets does not depend on it. Callers send to the
+ * workers directly, on their own thread: no router actor, no ask, no reply
+ * actor on the hot path. A burst is split by TBU here and each part is
+ * answered into the burst itself by its TBU's worker; the last part to
+ * finish completes it.
  *
  * <p>Everything goes through {@link Admission}, which bounds what is in
  * flight (see there). Immutable once the workers exist; thread-safe.
@@ -28,13 +31,14 @@ public final class TranslationPool {
      */
     public static final int IN_FLIGHT_LIMIT = 2048;
 
-    /** Workers at most: a burst marks each request's worker in a byte, and its parts in a 64-bit set. */
+    /** Workers at most (as TBUs: a burst marks each request's TBU in a byte, and its parts in a 64-bit set). */
     public static final int MAX_WORKERS = 64;
 
     private final ActorRef<TranslationWorker.Command>[] workers;
     private final PartInbox[] inboxes;
     private final List<ActorRef<TranslationWorker.Command>> workerList;
-    private final HashRing ring;
+    private final java.util.function.IntUnaryOperator tbuOf;
+    private final int tbus;
     private final int maxBurst;
     private final Admission admission;
     private volatile String closed;
@@ -43,24 +47,50 @@ public final class TranslationPool {
     public record Worker(ActorRef<TranslationWorker.Command> ref, PartInbox inbox) {}
 
     /**
-     * Spawns {@code n} workers with {@code spawn} (given each index and its
-     * inbox) and makes their pool: the inboxes are attached before anything
-     * can be posted to them.
+     * Spawns the workers for {@code tbus} TBUs with {@code spawn} (given each
+     * worker's index, the TBUs it serves and its inbox) and makes their pool:
+     * {@code min(workers, tbus)} workers, TBU {@code t} on worker
+     * {@code t mod} that (a worker without a TBU would serve nothing). The
+     * inboxes are attached before anything can be posted to them.
+     *
+     * @param tbuOf the TBU serving a StreamID
      */
-    public static TranslationPool spawn(int n, int maxBurst,
-            java.util.function.BiFunction<Integer, PartInbox, ActorRef<TranslationWorker.Command>> spawn) {
+    public static TranslationPool spawn(int workers, int tbus, java.util.function.IntUnaryOperator tbuOf, int maxBurst,
+            Spawner spawn) {
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw new IllegalArgumentException("a translation pool has 1 to " + MAX_WORKERS + " workers, got " + workers);
+        }
+        if (tbus < 1 || tbus > MAX_WORKERS) {
+            throw new IllegalArgumentException("an SMMU has 1 to " + MAX_WORKERS + " TBUs, got " + tbus);
+        }
+        int n = Math.min(workers, tbus);
         List<Worker> ws = new java.util.ArrayList<>();
         for (int k = 0; k < n; k++) {
+            List<Integer> served = new java.util.ArrayList<>();
+            for (int t = k; t < tbus; t += n) {
+                served.add(t);
+            }
             PartInbox inbox = new PartInbox();
-            ActorRef<TranslationWorker.Command> ref = spawn.apply(k, inbox);
+            ActorRef<TranslationWorker.Command> ref = spawn.spawn(k, List.copyOf(served), inbox);
             inbox.attach(ref);
             ws.add(new Worker(ref, inbox));
         }
-        return new TranslationPool(ws, maxBurst);
+        return new TranslationPool(ws, tbus, tbuOf, maxBurst);
+    }
+
+    /** Makes worker {@code index}, serving {@code tbus}, with its inbox. */
+    @FunctionalInterface
+    public interface Spawner {
+        ActorRef<TranslationWorker.Command> spawn(int index, List<Integer> tbus, PartInbox inbox);
+    }
+
+    /** The worker serving TBU {@code tbu} among {@code workers}. */
+    public static int workerOfTbu(int tbu, int workers) {
+        return tbu % workers;
     }
 
     @SuppressWarnings("unchecked")
-    private TranslationPool(List<Worker> ws, int maxBurst) {
+    private TranslationPool(List<Worker> ws, int tbus, java.util.function.IntUnaryOperator tbuOf, int maxBurst) {
         List<ActorRef<TranslationWorker.Command>> workers = ws.stream().map(Worker::ref).toList();
         if (workers.isEmpty() || workers.size() > MAX_WORKERS) {
             throw new IllegalArgumentException("a translation pool has 1 to " + MAX_WORKERS + " workers, got "
@@ -72,7 +102,8 @@ public final class TranslationPool {
         this.workers = workers.toArray(new ActorRef[0]);
         this.inboxes = ws.stream().map(Worker::inbox).toArray(PartInbox[]::new);
         this.workerList = List.copyOf(workers);
-        this.ring = new HashRing(workers.size());
+        this.tbus = tbus;
+        this.tbuOf = tbuOf;
         this.maxBurst = maxBurst;
         this.admission = new Admission(IN_FLIGHT_LIMIT);
     }
@@ -86,9 +117,18 @@ public final class TranslationPool {
         return maxBurst;
     }
 
-    /** The index of the worker serving (sid, page of iova). */
+    /** The index of the worker serving stream {@code sid} (the worker of its TBU; the address does not matter). */
     public int indexFor(int sid, long iova) {
-        return ring.indexFor(sid, iova);
+        return workerOfTbu(tbuFor(sid), workers.length);
+    }
+
+    /** The TBU serving stream {@code sid}. */
+    public int tbuFor(int sid) {
+        int t = tbuOf.applyAsInt(sid);
+        if (t < 0 || t >= tbus) {
+            throw new IllegalStateException("stream " + sid + " maps to TBU " + t + " of " + tbus);
+        }
+        return t;
     }
 
     public ActorRef<TranslationWorker.Command> workerFor(int sid, long iova) {
@@ -127,40 +167,40 @@ public final class TranslationPool {
             onDone.accept(burst);
             return;
         }
-        if (workers.length == 1) {
+        if (tbus == 1) {
             sendWhole(burst, 0, onDone);
             return;
         }
         byte[] lanes = new byte[n];
         long used = 0;
         for (int i = 0; i < n; i++) {
-            int w = ring.indexFor(burst.sid(i), burst.iova(i));
-            lanes[i] = (byte) w;
-            used |= 1L << w;
+            int t = tbuFor(burst.sid(i));
+            lanes[i] = (byte) t;
+            used |= 1L << t;
         }
         int parts = Long.bitCount(used);
         if (parts == 1) {
             sendWhole(burst, Long.numberOfTrailingZeros(used), onDone);
             return;
         }
-        // each worker reads and answers its own run of slots: no cache line written by two workers but at a seam
-        int[] start = burst.markSubmitted(lanes, workers.length);
+        // each TBU's worker reads and answers its own run of slots: no cache line written by two workers but at a seam
+        int[] start = burst.markSubmitted(lanes, tbus);
         BurstCompletion done = new BurstCompletion(parts, burst, onDone, admission);
         long partSet = used;
         admission.admit(() -> {
             for (long p = partSet; p != 0; p &= p - 1) {
-                int w = Long.numberOfTrailingZeros(p);
-                inboxes[w].post(new TranslationWorker.TranslatePart(done, start[w], start[w + 1]));
+                int t = Long.numberOfTrailingZeros(p);
+                inboxes[workerOfTbu(t, inboxes.length)].post(new TranslationWorker.TranslatePart(done, t, start[t], start[t + 1]));
             }
         });
     }
 
-    /** A burst whose requests all go to worker {@code w}: its slots are its requests, in order. */
-    private void sendWhole(TranslationBurst burst, int w, Consumer<? super TranslationBurst> onDone) {
+    /** A burst whose requests all go to TBU {@code t}: its slots are its requests, in order. */
+    private void sendWhole(TranslationBurst burst, int t, Consumer<? super TranslationBurst> onDone) {
         burst.markSubmitted();
         TranslationWorker.TranslatePart part = new TranslationWorker.TranslatePart(
-                new BurstCompletion(1, burst, onDone, admission), 0, burst.size());
-        PartInbox inbox = inboxes[w];
+                new BurstCompletion(1, burst, onDone, admission), t, 0, burst.size());
+        PartInbox inbox = inboxes[workerOfTbu(t, inboxes.length)];
         admission.admit(() -> inbox.post(part));
     }
 

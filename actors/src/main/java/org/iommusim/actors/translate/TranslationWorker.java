@@ -61,8 +61,8 @@ public final class TranslationWorker {
      */
     public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone) implements Command {}
 
-    /** This worker's part of a burst: the requests answered in slots {@code [from, to)}; posted to its inbox. */
-    record TranslatePart(BurstCompletion done, int from, int to) {}
+    /** A part of a burst for TBU {@code tbu}: the requests answered in slots {@code [from, to)}; posted to its worker's inbox. */
+    record TranslatePart(BurstCompletion done, int tbu, int from, int to) {}
 
     /** Parts wait in the worker's {@link PartInbox}. */
     record Ring() implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
@@ -79,13 +79,20 @@ public final class TranslationWorker {
         }
     }
 
-    /** Ask for the shard's entries, counters and per-stream statistics. */
+    /** Ask for the entries, counters and per-stream statistics of the TBUs this worker serves. */
     public record GetShard(ActorRef<ShardReport> replyTo) implements Command {}
 
-    /** The shard's entries and counters, and per-stream counters (keyed by StreamID). */
-    public record ShardReport(IotlbSnapshot snapshot, IotlbStats stats, Map<Integer, StreamStats> streams) {}
+    /** What a worker reports: one {@link TbuReport} per TBU it serves, by TBU index. */
+    public record ShardReport(List<TbuReport> tbus) {}
 
-    private record FlushFills() implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
+    /**
+     * One TBU's TLB: its entries and counters, the micro-TLB's live counters
+     * (empty when it has none), and per-stream counters (keyed by StreamID).
+     */
+    public record TbuReport(int tbu, IotlbSnapshot snapshot, IotlbStats stats, java.util.Optional<IotlbStats> micro,
+            int microSize, Map<Integer, StreamStats> streams) {}
+
+    private record FlushFills(int tbu) implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
     /**
      * Write everything pending (fills held back for a batch included), then
@@ -93,8 +100,6 @@ public final class TranslationWorker {
      * first, so that it loses no fill.
      */
     public record Flush(Runnable onWritten) implements Command {}
-
-    private static final FlushFills FLUSH = new FlushFills();
 
     /**
      * The model is closing: from now on answer every translation as
@@ -110,34 +115,52 @@ public final class TranslationWorker {
         }
     }
 
-    /** Messages held while the journal recovers: well above the pool's in-flight limit, so it never overflows. */
+    /** Messages held while the journals recover: well above the pool's in-flight limit, so it never overflows. */
     private static final int RECOVERY_STASH = 4 * TranslationPool.IN_FLIGHT_LIMIT;
 
-    public static String persistenceId(String smmuId, int index) {
-        return smmuId + "/iotlb-" + index;
+    /** The journal entity of TBU {@code tbu}'s TLB. */
+    public static String persistenceId(String smmuId, int tbu) {
+        return smmuId + "/tbu-" + tbu;
     }
 
     /**
+     * @param tbus      the TBUs this worker serves
      * @param faultSink where fault records go (the SMMU's event queue, through its channel)
      */
-    public static Behavior<Command> create(String smmuId, int index, IotlbConfig config, SmmuCapabilities caps,
+    public static Behavior<Command> create(String smmuId, List<Integer> tbus, SmmuCapabilities caps,
             SmmuViews smmu, PageTableViews domains, org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings,
             PartInbox inbox) {
-        String id = persistenceId(smmuId, index);
+        if (tbus.isEmpty()) {
+            throw new IllegalArgumentException("a worker serves at least one TBU");
+        }
         return Behaviors.withStash(RECOVERY_STASH, stash -> Behaviors.setup(ctx -> {
-            ActorRef<IotlbJournal.Command> journal = ctx.spawn(
-                    IotlbJournal.create(id, config, settings.snapshotEvery(), ctx.getSelf()), "journal");
-            ctx.watch(journal);
+            Unit[] byTbu = new Unit[caps.tbuCount()];
+            List<ActorRef<IotlbJournal.Command>> journals = new ArrayList<>();
+            for (int t : tbus) {
+                IotlbConfig config = IotlbConfig.ofTbu(caps, t);
+                ActorRef<IotlbJournal.Command> journal = ctx.spawn(IotlbJournal.create(persistenceId(smmuId, t), t,
+                        config, settings.snapshotEvery(), ctx.getSelf()), "journal-" + t);
+                ctx.watch(journal);
+                journals.add(journal);
+                byTbu[t] = new Unit(t, persistenceId(smmuId, t), config, journal,
+                        new ShardTranslator(caps, domains, new ArrayList<>()));
+            }
+            String name = "the worker of " + String.join(", ", tbus.stream().map(t -> persistenceId(smmuId, t)).toList());
+            int[] waiting = {tbus.size()};
             return Behaviors.receive(Command.class)
                     .onMessage(IotlbJournal.Recovered.class, r -> {
-                        Live live = new Live(ctx, id, IotlbShard.restore(r.shard()), journal,
-                                new ShardTranslator(caps, domains, new ArrayList<>()), smmu, faultSink,
-                                settings, inbox);
+                        Unit u = byTbu[r.tbu()];
+                        u.recovered(r);
+                        if (--waiting[0] > 0) {
+                            return Behaviors.same();
+                        }
+                        Live live = new Live(ctx, name, units(byTbu), byTbu, caps, smmu, faultSink, settings, inbox);
+                        live.writeConfigurations();
                         return stash.unstashAll(live.running());
                     })
                     // what waited for the recovery is answered too: out of service, with the reason
-                    .onSignal(Terminated.class, t -> stash.unstashAll(failed(ctx, id, "its journal did not recover",
-                            IotlbShard.empty(config), new ShardTranslator(caps, domains, new ArrayList<>()), inbox)))
+                    .onSignal(Terminated.class, t -> stash.unstashAll(failed(ctx, name, "a journal did not recover",
+                            units(byTbu), inbox)))
                     .onAnyMessage(m -> {
                         stash.stash(m);
                         return Behaviors.same();
@@ -146,39 +169,98 @@ public final class TranslationWorker {
         }));
     }
 
-    /** The running worker's state: the live shard, its translator, and the write-behind queue. */
+    private static List<Unit> units(Unit[] byTbu) {
+        List<Unit> out = new ArrayList<>();
+        for (Unit u : byTbu) {
+            if (u != null) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    /** One TBU as its worker serves it: the live TLB, its translator, its journal and write-behind queue. */
+    private static final class Unit {
+        final int tbu;
+        final String id;
+        final IotlbConfig config;
+        final ActorRef<IotlbJournal.Command> journal;
+        final ShardTranslator translator;
+        final List<IotlbEvent> pending;
+        final List<IotlbJournal.Ack> acks = new ArrayList<>();
+        final FlushFills flush;
+        IotlbShard shard;
+        boolean configured;
+        boolean writing;
+        boolean flushScheduled;
+
+        Unit(int tbu, String id, IotlbConfig config, ActorRef<IotlbJournal.Command> journal, ShardTranslator translator) {
+            this.tbu = tbu;
+            this.id = id;
+            this.config = config;
+            this.journal = journal;
+            this.translator = translator;
+            this.pending = translator.fills();
+            this.flush = new FlushFills(tbu);
+            this.shard = IotlbShard.empty(config);
+        }
+
+        void recovered(IotlbJournal.Recovered r) {
+            shard = IotlbShard.restore(r.shard());
+            configured = r.configured() && r.shard().config().equals(config);
+        }
+
+        TbuReport report() {
+            return new TbuReport(tbu, shard.snapshot(), shard.stats(), shard.microStats(), shard.microEntries().size(),
+                    translator.streamStats());
+        }
+    }
+
+    /** The running worker's state: its TBUs and what waits for their journals. */
     private static final class Live {
         private final ActorContext<Command> ctx;
-        private final String id;
-        private final IotlbShard shard;
-        private final ActorRef<IotlbJournal.Command> journal;
-        private final ShardTranslator translator;
+        private final String name;
+        private final List<Unit> units;
+        private final Unit[] byTbu;
         private final SmmuViews smmu;
         private final org.iommusim.actors.smmu.FaultChannel faultSink;
         private final Settings settings;
-        private final List<IotlbEvent> pending;
-        private final List<IotlbJournal.Ack> acks = new ArrayList<>();
         private final List<Runnable> flushWaiters = new ArrayList<>();
         private final List<SmmuEvent> faults = new ArrayList<>();
         private final ActorRef<InvalidationPort.Invalidate> self;
         private final PartInbox inbox;
-        private boolean writing;
-        private boolean flushScheduled;
+        private final SmmuCapabilities caps;
 
-        Live(ActorContext<Command> ctx, String id, IotlbShard shard, ActorRef<IotlbJournal.Command> journal,
-                ShardTranslator translator, SmmuViews smmu, org.iommusim.actors.smmu.FaultChannel faultSink,
-                Settings settings, PartInbox inbox) {
+        Live(ActorContext<Command> ctx, String name, List<Unit> units, Unit[] byTbu, SmmuCapabilities caps, SmmuViews smmu,
+                org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings, PartInbox inbox) {
             this.ctx = ctx;
-            this.id = id;
-            this.shard = shard;
-            this.journal = journal;
-            this.translator = translator;
+            this.name = name;
+            this.units = units;
+            this.byTbu = byTbu;
             this.smmu = smmu;
             this.faultSink = faultSink;
             this.settings = settings;
-            this.pending = translator.fills();
             this.self = ctx.getSelf().narrow();
             this.inbox = inbox;
+            this.caps = caps;
+        }
+
+        /**
+         * A TLB whose log does not name its configuration (new), or names
+         * another (the SMMU's capabilities changed), starts with a
+         * {@link IotlbEvent.Configured}: written first, so replay needs no
+         * capabilities, and emptying what another geometry placed.
+         */
+        void writeConfigurations() {
+            for (Unit u : units) {
+                if (!u.configured) {
+                    IotlbEvent.Configured c = new IotlbEvent.Configured(u.config);
+                    u.shard.apply(c);
+                    u.pending.add(0, c);
+                    u.configured = true;
+                    write(u);
+                }
+            }
         }
 
         Behavior<Command> running() {
@@ -190,117 +272,149 @@ public final class TranslationWorker {
                     .onMessage(Translate.class, this::onTranslate)
                     .onMessage(InvalidationPort.Invalidate.class, this::onInvalidate)
                     .onMessage(IotlbJournal.Written.class, w -> {
-                        writing = false;
-                        if (!acks.isEmpty() || !flushWaiters.isEmpty()) {
-                            write();
+                        Unit u = byTbu[w.tbu()];
+                        u.writing = false;
+                        if (!u.acks.isEmpty() || !flushWaiters.isEmpty()) {
+                            write(u);
                         } else {
-                            afterTranslations(); // a full batch goes now, a smaller one after the delay
+                            afterTranslations(u); // a full batch goes now, a smaller one after the delay
                         }
                         flushed();
                         return Behaviors.same();
                     })
                     .onMessage(Flush.class, f -> {
                         flushWaiters.add(f.onWritten());
-                        write();
+                        units.forEach(this::write);
                         flushed();
                         return Behaviors.same();
                     })
                     .onMessage(FlushFills.class, f -> {
-                        flushScheduled = false;
-                        write();
+                        Unit u = byTbu[f.tbu()];
+                        u.flushScheduled = false;
+                        write(u);
                         return Behaviors.same();
                     })
                     .onMessage(GetShard.class, g -> {
-                        g.replyTo().tell(new ShardReport(shard.snapshot(), shard.stats(), translator.streamStats()));
+                        g.replyTo().tell(report(units));
                         return Behaviors.same();
                     })
-                    .onMessage(Close.class, c -> broken(ctx, id, c.reason(), shard, translator, inbox))
-                    .onSignal(Terminated.class, t -> failed(ctx, id, "its journal failed (see the log)", shard,
-                            translator, inbox))
+                    .onMessage(Close.class, c -> broken(ctx, name, c.reason(), units, inbox))
+                    .onSignal(Terminated.class, t -> failed(ctx, name, "a journal failed (see the log)", units, inbox))
                     .build();
+        }
+
+        private Unit unitFor(int sid) {
+            int t = caps.tbuOf(sid);
+            return t < byTbu.length ? byTbu[t] : null;
         }
 
         private void onPart(TranslatePart part) {
             faults.clear();
             TranslationBurst b = part.done().burst();
-            try {
-                translator.translate(b, part.from(), part.to(), smmu.config(), shard, faults);
-            } catch (RuntimeException e) {
-                // a fault in the model itself: answer the whole part rather than leave the device waiting
-                ctx.getLog().error("translating a burst failed", e);
-                terminatePart(part, "model error: " + e);
+            Unit u = part.tbu() < byTbu.length ? byTbu[part.tbu()] : null;
+            if (u == null) {
+                terminatePart(part, "TBU " + part.tbu() + " is not served by " + name);
+            } else {
+                try {
+                    u.translator.translate(b, part.from(), part.to(), smmu.config(), u.shard, faults);
+                } catch (RuntimeException e) {
+                    // a fault in the model itself: answer the whole part rather than leave the device waiting
+                    ctx.getLog().error("translating a burst failed", e);
+                    terminatePart(part, "model error: " + e);
+                }
             }
             if (!faults.isEmpty()) {
                 faultSink.offer(faults);
             }
             part.done().partDone();
-            afterTranslations();
+            if (u != null) {
+                afterTranslations(u);
+            }
         }
 
         private Behavior<Command> onTranslate(Translate c) {
+            Unit u = unitFor(c.request().sid());
             Outcome o;
-            try {
-                o = translator.translate(c.request(), smmu.config(), shard);
-            } catch (RuntimeException e) {
-                ctx.getLog().error("translating a request failed", e);
-                o = terminated(c.request(), "model error: " + e);
+            if (u == null) {
+                o = terminated(c.request(), "the TBU of stream " + c.request().sid() + " is not served by " + name);
+            } else {
+                try {
+                    o = u.translator.translate(c.request(), smmu.config(), u.shard);
+                } catch (RuntimeException e) {
+                    ctx.getLog().error("translating a request failed", e);
+                    o = terminated(c.request(), "model error: " + e);
+                }
             }
             if (o.fault() != null) {
                 faultSink.offer(o.fault());
             }
             answer(ctx, c.onDone(), o);
-            afterTranslations();
+            if (u != null) {
+                afterTranslations(u);
+            }
             return Behaviors.same();
         }
 
         private Behavior<Command> onInvalidate(InvalidationPort.Invalidate inv) {
             try {
-                for (IssuedInvalidation i : inv.invalidations()) {
-                    pending.add(shard.invalidate(i.command()));
+                for (Unit u : units) {
+                    for (IssuedInvalidation i : inv.invalidations()) {
+                        u.pending.add(u.shard.invalidate(i.command()));
+                    }
                 }
             } catch (RuntimeException e) {
-                // an invalidation not applied can be neither acknowledged nor skipped: this shard is done
+                // an invalidation not applied can be neither acknowledged nor skipped: this worker is done
                 ctx.getLog().error("applying an invalidation failed", e);
-                return failed(ctx, id, "applying an invalidation failed: " + e, shard, translator, inbox);
+                return failed(ctx, name, "applying an invalidation failed: " + e, units, inbox);
             }
-            acks.add(new IotlbJournal.Ack(inv.ackTo(), new SmmuEntity.InvalidationsApplied(self, inv.lastSeq())));
-            write();
+            IotlbJournal.Ack ack = new IotlbJournal.Ack(inv.ackTo(),
+                    new SmmuEntity.InvalidationsApplied(self, inv.lastSeq()), units.size());
+            for (Unit u : units) {
+                u.acks.add(ack);
+                write(u);
+            }
             return Behaviors.same();
         }
 
-        private void afterTranslations() {
-            if (pending.size() >= settings.fillBatch()) {
-                write();
+        private void afterTranslations(Unit u) {
+            if (u.pending.size() >= settings.fillBatch()) {
+                write(u);
             } else {
-                scheduleFlush();
+                scheduleFlush(u);
             }
         }
 
-        private void scheduleFlush() {
-            if (!pending.isEmpty() && !flushScheduled && !writing) {
-                flushScheduled = true;
-                ctx.scheduleOnce(settings.fillDelay(), ctx.getSelf(), FLUSH);
+        private void scheduleFlush(Unit u) {
+            if (!u.pending.isEmpty() && !u.flushScheduled && !u.writing) {
+                u.flushScheduled = true;
+                ctx.scheduleOnce(settings.fillDelay(), ctx.getSelf(), u.flush);
             }
         }
 
-        /** Once nothing is pending or being written, tells whoever asked for a flush. */
+        /** Once nothing is pending or being written in any TBU, tells whoever asked for a flush. */
         private void flushed() {
-            if (!writing && !flushWaiters.isEmpty()) {
-                List<Runnable> done = List.copyOf(flushWaiters);
-                flushWaiters.clear();
-                done.forEach(r -> answer(ctx, x -> r.run(), null));
-            }
-        }
-
-        /** Sends everything pending to the journal, unless a write is in flight (it goes when that completes). */
-        private void write() {
-            if (writing || (pending.isEmpty() && acks.isEmpty())) {
+            if (flushWaiters.isEmpty()) {
                 return;
             }
-            journal.tell(new IotlbJournal.Write(List.copyOf(pending), List.copyOf(acks)));
-            pending.clear();
-            acks.clear();
-            writing = true;
+            for (Unit u : units) {
+                if (u.writing) {
+                    return;
+                }
+            }
+            List<Runnable> done = List.copyOf(flushWaiters);
+            flushWaiters.clear();
+            done.forEach(r -> answer(ctx, x -> r.run(), null));
+        }
+
+        /** Sends what TBU {@code u} has pending to its journal, unless a write is in flight (it goes when that completes). */
+        private void write(Unit u) {
+            if (u.writing || (u.pending.isEmpty() && u.acks.isEmpty())) {
+                return;
+            }
+            u.journal.tell(new IotlbJournal.Write(List.copyOf(u.pending), List.copyOf(u.acks)));
+            u.pending.clear();
+            u.acks.clear();
+            u.writing = true;
         }
 
         private static void terminatePart(TranslatePart part, String reason) {
@@ -311,21 +425,25 @@ public final class TranslationWorker {
         }
     }
 
-    /**
-     * A worker whose journal is gone: it can no longer keep the IOTLB durable,
-     * so it translates nothing (each request is answered as terminated, with
-     * the reason) and acknowledges no invalidation. It still reports the
-     * shard as it last was.
-     */
-    private static Behavior<Command> failed(ActorContext<Command> ctx, String id, String why, IotlbShard shard,
-            ShardTranslator translator, PartInbox inbox) {
-        ctx.getLog().error("IOTLB shard {} is out of service: {}", id, why);
-        return broken(ctx, id, why, shard, translator, inbox);
+    private static ShardReport report(List<Unit> units) {
+        return new ShardReport(units.stream().map(Unit::report).toList());
     }
 
-    private static Behavior<Command> broken(ActorContext<Command> ctx, String id, String why, IotlbShard shard,
-            ShardTranslator translator, PartInbox inbox) {
-        String reason = "IOTLB shard " + id + " is out of service: " + why;
+    /**
+     * A worker whose journal is gone: it can no longer keep its TLBs durable,
+     * so it translates nothing (each request is answered as terminated, with
+     * the reason) and acknowledges no invalidation. It still reports the
+     * TLBs as they last were.
+     */
+    private static Behavior<Command> failed(ActorContext<Command> ctx, String name, String why, List<Unit> units,
+            PartInbox inbox) {
+        ctx.getLog().error("{} is out of service: {}", name, why);
+        return broken(ctx, name, why, units, inbox);
+    }
+
+    private static Behavior<Command> broken(ActorContext<Command> ctx, String name, String why, List<Unit> units,
+            PartInbox inbox) {
+        String reason = name + " is out of service: " + why;
         return Behaviors.receive(Command.class)
                 .onMessage(Ring.class, r -> {
                     // bounded as a live turn is: a callback that submits again must not keep this turn going
@@ -340,7 +458,7 @@ public final class TranslationWorker {
                     return Behaviors.same();
                 })
                 .onMessage(GetShard.class, g -> {
-                    g.replyTo().tell(new ShardReport(shard.snapshot(), shard.stats(), translator.streamStats()));
+                    g.replyTo().tell(report(units));
                     return Behaviors.same();
                 })
                 .onMessage(Flush.class, f -> {

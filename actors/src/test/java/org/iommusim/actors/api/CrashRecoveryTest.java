@@ -217,7 +217,7 @@ class CrashRecoveryTest {
             TranslationWorker.ShardReport report = AskPattern.<TranslationWorker.Command, TranslationWorker.ShardReport>ask(
                     worker, TranslationWorker.GetShard::new, Duration.ofSeconds(30), sim.actorSystem().scheduler())
                     .toCompletableFuture().join();
-            all.addAll(report.snapshot().entries());
+            report.tbus().forEach(t -> all.addAll(t.snapshot().entries()));
         }
         return all;
     }

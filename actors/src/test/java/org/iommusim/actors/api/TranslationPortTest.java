@@ -12,7 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.iommusim.actors.translate.TranslationPool;
+import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.capability.TbuTlb;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;
 import org.iommusim.protocol.config.Cd;
@@ -39,7 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The hot-path port through a whole model on the LevelDB JNI journal: bursts split over two workers. */
 class TranslationPortTest {
-    private static final SmmuCapabilities CAPS = SmmuCapabilities.defaults();
+    /** Two TBUs: stream 3 on TBU 1, the rest on TBU 0, so a burst of both streams is split between two workers. */
+    private static final SmmuCapabilities CAPS = SmmuCapabilities.defaults().toBuilder()
+            .tbus(List.of(TbuTlb.fullyAssociative(2048, IotlbPolicy.LRU, 1), TbuTlb.fullyAssociative(2048, IotlbPolicy.LRU, 2)))
+            .streamTbus(java.util.Map.of(3, 1)).build();
     private static final DomainId D = DomainId.of(1);
     private static final long IOVA = 0x1000_0000L;
     private static final long PA = 0x8000_0000L;

@@ -16,7 +16,6 @@ import org.iommusim.actors.domain.PageTableViews;
 import org.iommusim.actors.smmu.InvalidationPort;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
-import org.iommusim.persistence.iotlb.IotlbConfig;
 import org.iommusim.persistence.smmu.IssuedInvalidation;
 import org.iommusim.persistence.translate.Outcome;
 import org.iommusim.protocol.capability.SmmuCapabilities;
@@ -46,8 +45,8 @@ class JournalFailureTest {
     }
 
     private static TranslationPool pool(ActorTestKit kit, org.iommusim.actors.smmu.FaultChannel sink) {
-        return TranslationPool.spawn(1, 64, (k, inbox) -> kit.spawn(TranslationWorker.create("smmu-9", k,
-                IotlbConfig.shardOf(CAPS, k, 1), CAPS, new SmmuNode.Handles().views, new PageTableViews(), sink,
+        return TranslationPool.spawn(1, CAPS.tbuCount(), CAPS::tbuOf, 64, (k, tbus, inbox) -> kit.spawn(
+                TranslationWorker.create("smmu-9", tbus, CAPS, new SmmuNode.Handles().views, new PageTableViews(), sink,
                 TranslationWorker.Settings.defaults(), inbox)));
     }
 
@@ -66,7 +65,7 @@ class JournalFailureTest {
             TranslationBurst done = burst.get(30, TimeUnit.SECONDS);
             for (int i = 0; i < 2; i++) {
                 Terminated t = assertInstanceOf(Terminated.class, done.result(i));
-                assertTrue(t.reason().contains("smmu-9/iotlb-0") && t.reason().contains("did not recover"), t.reason());
+                assertTrue(t.reason().contains("smmu-9/tbu-0") && t.reason().contains("did not recover"), t.reason());
             }
             assertInstanceOf(Terminated.class, one.get(30, TimeUnit.SECONDS).result());
             assertEquals(0, pool.inFlight());

@@ -145,13 +145,15 @@ record ModelHarness(ActorTestKit kit, ActorRef<DomainDirectory.Command> domains,
         }
     }
 
-    List<TranslationWorker.ShardReport> shards() {
-        List<TranslationWorker.ShardReport> out = new ArrayList<>();
+    /** Every TBU's report, by TBU index. */
+    List<TranslationWorker.TbuReport> shards() {
+        List<TranslationWorker.TbuReport> out = new ArrayList<>();
         for (ActorRef<TranslationWorker.Command> w : handles.pool().workers()) {
             TestProbe<TranslationWorker.ShardReport> p = kit.createTestProbe();
             w.tell(new TranslationWorker.GetShard(p.getRef()));
-            out.add(p.receiveMessage(WAIT));
+            out.addAll(p.receiveMessage(WAIT).tbus());
         }
+        out.sort(java.util.Comparator.comparingInt(TranslationWorker.TbuReport::tbu));
         return out;
     }
 }

@@ -21,7 +21,7 @@ class PartInboxTest {
     }
 
     private static TranslationWorker.TranslatePart part() {
-        return new TranslationWorker.TranslatePart(null, 0, 1);
+        return new TranslationWorker.TranslatePart(null, 0, 0, 1);
     }
 
     @Test

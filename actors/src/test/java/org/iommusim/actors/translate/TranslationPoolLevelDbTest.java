@@ -39,6 +39,8 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 import org.junit.jupiter.api.Test;
+import org.iommusim.protocol.capability.IotlbPolicy;
+import org.iommusim.protocol.capability.TbuTlb;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,21 +131,26 @@ class TranslationPoolLevelDbTest {
 
     @Test
     void burstRepliesOnceInRequestOrderAcrossWorkers(@TempDir Path dir) {
-        ModelHarness.run(dir, CAPS, 2, h -> {
-            h.allocate(D1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), CAPS);
+        SmmuCapabilities twoTbus = CAPS.toBuilder()
+                .tbus(List.of(TbuTlb.fullyAssociative(64, IotlbPolicy.LRU, 1), TbuTlb.fullyAssociative(64, IotlbPolicy.LRU, 2)))
+                .streamTbus(java.util.Map.of(2, 1)).build();
+        ModelHarness.run(dir, twoTbus, 2, h -> {
+            h.allocate(D1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), twoTbus);
             h.map(D1, MapBatch.single(IOVA, PA, 64 * 0x1000L, Prot.rw()));
             attachStage1(h, 1, D1, 5);
+            attachStage1(h, 2, D1, 5);
             List<TranslationRequest> reqs = new ArrayList<>();
-            Set<Integer> workers = new HashSet<>();
             for (int i = 0; i < 64; i++) {
-                reqs.add(TranslationRequest.of(1, IOVA + i * 0x1000L + 8, Access.READ));
-                workers.add(h.handles().pool().indexFor(1, IOVA + i * 0x1000L));
+                reqs.add(TranslationRequest.of(1 + i % 2, IOVA + i * 0x1000L + 8, Access.READ));
             }
-            assertEquals(2, workers.size(), "the pages spread over both workers");
+            assertEquals(Set.of(0, 1), Set.of(h.handles().pool().indexFor(1, 0), h.handles().pool().indexFor(2, 0)),
+                    "the two streams' TBUs are on both workers");
             List<TranslationResult> out = h.burst(reqs);
             for (int i = 0; i < 64; i++) {
                 assertEquals(PA + i * 0x1000L + 8, ((Translated) out.get(i)).outputAddress());
             }
+            assertEquals(List.of(32L, 32L), h.shards().stream().map(r -> r.stats().fills()).toList(),
+                    "each TBU filled its own stream's pages");
             return null;
         });
     }
@@ -164,22 +171,22 @@ class TranslationPoolLevelDbTest {
             }
             h.submitAndWait(TlbiNhVa.of(0, 5, IOVA, true), TlbiNhVa.of(0, 5, IOVA + 0x5000, true), CmdSync.poll());
             List<Set<IotlbEntry>> sets = new ArrayList<>();
-            for (TranslationWorker.ShardReport r : h.shards()) {
+            for (TranslationWorker.TbuReport r : h.shards()) {
                 sets.add(new HashSet<>(r.snapshot().entries()));
             }
             return sets;
         });
-        assertEquals(14, before.get(0).size() + before.get(1).size());
+        assertEquals(14, before.stream().mapToInt(Set::size).sum());
         ModelHarness.run(dir, CAPS, 2, h -> {
-            List<TranslationWorker.ShardReport> after = h.shards();
-            for (int k = 0; k < 2; k++) {
+            List<TranslationWorker.TbuReport> after = h.shards();
+            for (int k = 0; k < before.size(); k++) {
                 Set<IotlbEntry> rebuilt = new HashSet<>(after.get(k).snapshot().entries());
                 assertTrue(before.get(k).containsAll(rebuilt), "rebuilt shard " + k + " is a subset");
                 assertEquals(before.get(k), rebuilt, "the invalidation flushed every fill before it");
                 assertFalse(rebuilt.stream().anyMatch(e -> e.covers(IOVA) || e.covers(IOVA + 0x5000)));
             }
             // and the rebuilt IOTLB answers: a hit needs no walk even though the table is unchanged
-            TranslationWorker.ShardReport r0 = h.shards().get(h.handles().pool().indexFor(1, IOVA + 0x1000));
+            TranslationWorker.TbuReport r0 = h.shards().get(h.handles().pool().indexFor(1, IOVA + 0x1000));
             long hitsBefore = r0.stats().hits();
             h.translate(TranslationRequest.of(1, IOVA + 0x1000, Access.READ));
             assertEquals(hitsBefore + 1, h.shards().get(h.handles().pool().indexFor(1, IOVA + 0x1000)).stats().hits());
@@ -206,19 +213,19 @@ class TranslationPoolLevelDbTest {
             h.submitAndWait(TlbiNhVa.of(0, 5, IOVA + 0x3000, true), TlbiNhVa.of(0, 5, IOVA + 0x7000, true),
                     TlbiNhVa.of(0, 5, IOVA + 0x21000, true), CmdSync.poll());
             List<Set<IotlbEntry>> sets = new ArrayList<>();
-            for (TranslationWorker.ShardReport r : h.shards()) {
+            for (TranslationWorker.TbuReport r : h.shards()) {
                 sets.add(new HashSet<>(r.snapshot().entries()));
             }
             return sets;
         });
-        assertEquals(37, before.get(0).size() + before.get(1).size());
+        assertEquals(37, before.stream().mapToInt(Set::size).sum());
         try (var files = java.nio.file.Files.walk(dir)) {
-            assertTrue(files.anyMatch(f -> f.getFileName().toString().contains("iotlb")),
-                    "the IOTLB shards wrote snapshots");
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().contains("tbu")),
+                    "the TBU TLBs wrote snapshots");
         }
         ModelHarness.run(dir, CAPS, 2, often, h -> {
-            List<TranslationWorker.ShardReport> after = h.shards();
-            for (int k = 0; k < 2; k++) {
+            List<TranslationWorker.TbuReport> after = h.shards();
+            for (int k = 0; k < before.size(); k++) {
                 assertEquals(before.get(k), new HashSet<>(after.get(k).snapshot().entries()), "shard " + k);
             }
             return null;
@@ -236,7 +243,7 @@ class TranslationPoolLevelDbTest {
             h.translate(TranslationRequest.of(1, IOVA, Access.WRITE));
             h.translate(TranslationRequest.of(1, IOVA + 0x1000, Access.READ));
             h.translate(TranslationRequest.of(2, IOVA, Access.READ));
-            TranslationWorker.ShardReport r = h.shards().get(0);
+            TranslationWorker.TbuReport r = h.shards().get(0);
             StreamStats s1 = r.streams().get(1);
             assertEquals(2, s1.hits());
             assertEquals(2, s1.misses());

@@ -21,9 +21,10 @@ import org.iommusim.protocol.domain.Granule;
 import org.iommusim.protocol.translate.Perms;
 
 /**
- * Binary forms of IOTLB events and snapshots, under manifests {@code I.F}
- * (filled), {@code I.I} (invalidated), {@code I.X} (flushed) and {@code I.S}
- * (snapshot). An entry is 25 bytes (23 for stage 2, which has no ASID); an
+ * Binary forms of TLB events and snapshots, under manifests {@code I.F}
+ * (filled), {@code I.I} (invalidated), {@code I.X} (flushed), {@code I.C}
+ * (configured) and {@code I.T} (snapshot of a TBU's TLB; {@code I.S}, the
+ * IOTLB shard snapshot before TBUs, is still read). An entry is 25 bytes (23 for stage 2, which has no ASID); an
  * invalidation is the command's own 16-byte encoding plus its count.
  * Everything read back goes through the records' constructors, so a corrupt
  * record fails as an {@link IOException} instead of building a bad entry.
@@ -34,7 +35,11 @@ public final class IotlbCodecs {
     public static final String FILLED_MANIFEST = "I.F";
     public static final String INVALIDATED_MANIFEST = "I.I";
     public static final String FLUSHED_MANIFEST = "I.X";
-    public static final String SNAPSHOT_MANIFEST = "I.S";
+    public static final String CONFIGURED_MANIFEST = "I.C";
+    /** A TBU TLB's snapshot. */
+    public static final String SNAPSHOT_MANIFEST = "I.T";
+    /** An IOTLB shard's snapshot, before TBUs: read only. */
+    public static final String SHARD_SNAPSHOT_MANIFEST = "I.S";
 
     public static final BinaryCodec<IotlbEvent.Filled> FILLED = new BinaryCodec<>() {
         @Override
@@ -86,12 +91,11 @@ public final class IotlbCodecs {
         }
     };
 
+    /** The snapshot of a TBU's TLB: geometry and micro-TLB included. */
     public static final BinaryCodec<IotlbSnapshot> SNAPSHOT = new BinaryCodec<>() {
         @Override
         public void write(IotlbSnapshot v, DataOutput out) throws IOException {
-            out.writeInt(v.config().capacity());
-            out.writeByte(v.config().policy().ordinal());
-            out.writeLong(v.config().seed());
+            writeConfig(v.config(), out);
             out.writeLong(v.rngState());
             writeStats(v.stats(), out);
             VocabularyCodecs.writeList(v.entries(), IotlbCodecs::writeEntry, out);
@@ -99,25 +103,91 @@ public final class IotlbCodecs {
 
         @Override
         public IotlbSnapshot read(DataInput in) throws IOException {
+            IotlbConfig config = readConfig(in);
+            return snapshot(config, in);
+        }
+    };
+
+    /**
+     * The snapshot of an IOTLB shard before TBUs (manifest {@code I.S}): a
+     * fully associative shard without a micro-TLB. Read only, so that the
+     * shards of an older journal can be flushed and inspected.
+     */
+    public static final BinaryCodec<IotlbSnapshot> SHARD_SNAPSHOT = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbSnapshot v, DataOutput out) {
+            throw new UnsupportedOperationException("IOTLB shard snapshots (" + SHARD_SNAPSHOT_MANIFEST + ") are read only");
+        }
+
+        @Override
+        public IotlbSnapshot read(DataInput in) throws IOException {
             int capacity = in.readInt();
             IotlbPolicy policy = ordinal(IotlbPolicy.values(), in.readUnsignedByte(), "policy");
             long seed = in.readLong();
-            long rng = in.readLong();
-            IotlbStats stats = readStats(in);
-            List<IotlbEntry> entries = VocabularyCodecs.readList(in, IotlbCodecs::readEntry);
+            IotlbConfig config;
             try {
-                return new IotlbSnapshot(new IotlbConfig(capacity, policy, seed), rng, entries, stats);
+                config = new IotlbConfig(capacity, policy, seed);
             } catch (IllegalArgumentException e) {
                 throw new IOException("corrupt IOTLB snapshot: " + e.getMessage(), e);
             }
+            return snapshot(config, in);
         }
     };
+
+    public static final BinaryCodec<IotlbEvent.Configured> CONFIGURED = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbEvent.Configured v, DataOutput out) throws IOException {
+            writeConfig(v.config(), out);
+        }
+
+        @Override
+        public IotlbEvent.Configured read(DataInput in) throws IOException {
+            return new IotlbEvent.Configured(readConfig(in));
+        }
+    };
+
+    private static IotlbSnapshot snapshot(IotlbConfig config, DataInput in) throws IOException {
+        long rng = in.readLong();
+        IotlbStats stats = readStats(in);
+        List<IotlbEntry> entries = VocabularyCodecs.readList(in, IotlbCodecs::readEntry);
+        try {
+            return new IotlbSnapshot(config, rng, entries, stats);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt IOTLB snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeConfig(IotlbConfig c, DataOutput out) throws IOException {
+        out.writeInt(c.capacity());
+        out.writeInt(c.ways());
+        out.writeByte(c.policy().ordinal());
+        out.writeLong(c.seed());
+        out.writeInt(c.microEntries());
+        out.writeByte(c.microPolicy().ordinal());
+    }
+
+    private static IotlbConfig readConfig(DataInput in) throws IOException {
+        int capacity = in.readInt();
+        int ways = in.readInt();
+        IotlbPolicy policy = ordinal(IotlbPolicy.values(), in.readUnsignedByte(), "policy");
+        long seed = in.readLong();
+        int micro = in.readInt();
+        IotlbPolicy microPolicy = ordinal(IotlbPolicy.values(), in.readUnsignedByte(), "micro-TLB policy");
+        try {
+            return new IotlbConfig(capacity, ways, policy, seed, micro, microPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt TLB configuration: " + e.getMessage(), e);
+        }
+    }
 
     /** Adds the IOTLB manifests to the journal registry. */
     public static void register(JournalCodecs codecs) {
         codecs.register(FILLED_MANIFEST, IotlbEvent.Filled.class, FILLED);
         codecs.register(INVALIDATED_MANIFEST, IotlbEvent.Invalidated.class, INVALIDATED);
         codecs.register(FLUSHED_MANIFEST, IotlbEvent.Flushed.class, FLUSHED);
+        codecs.register(CONFIGURED_MANIFEST, IotlbEvent.Configured.class, CONFIGURED);
+        // the older snapshot is registered first: the later registration is the one written
+        codecs.register(SHARD_SNAPSHOT_MANIFEST, IotlbSnapshot.class, SHARD_SNAPSHOT);
         codecs.register(SNAPSHOT_MANIFEST, IotlbSnapshot.class, SNAPSHOT);
     }
 

@@ -4,7 +4,8 @@ import org.iommusim.persistence.serialization.JournalSerializable;
 import org.iommusim.protocol.command.TlbiCommand;
 
 /**
- * What an IOTLB shard ({@code smmu-<n>/iotlb-<k>}) records. Lookups (hits and
+ * What a TBU's TLB ({@code smmu-<n>/tbu-<k>}; before TBUs, an IOTLB shard
+ * {@code smmu-<n>/iotlb-<k>}) records. Lookups (hits and
  * misses) record nothing; everything that changes which entries are cached
  * does, including the eviction a fill caused, so that replay removes the same
  * victim even though the hit order that chose it was never logged.
@@ -42,6 +43,21 @@ public sealed interface IotlbEvent extends JournalSerializable {
         }
     }
 
-    /** Every entry was dropped: FLUSH_ALL_WHEN_FULL found the shard full, or an explicit flush. */
+    /** Every entry was dropped: FLUSH_ALL_WHEN_FULL found the set full, or an explicit flush. */
     record Flushed() implements IotlbEvent {}
+
+    /**
+     * The TLB's geometry and policy from here on: written first in a TBU's log,
+     * and again when a start finds another configuration recovered. It empties
+     * the TLB (entries placed by other sets or capacities are not carried over)
+     * and restarts the generator from the seed; counters are kept. So the log
+     * alone says what the TLB was, and replay needs no capabilities.
+     */
+    record Configured(IotlbConfig config) implements IotlbEvent {
+        public Configured {
+            if (config == null) {
+                throw new IllegalArgumentException("a configuration is required");
+            }
+        }
+    }
 }

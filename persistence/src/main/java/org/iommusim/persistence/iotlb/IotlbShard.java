@@ -1,22 +1,31 @@
 package org.iommusim.persistence.iotlb;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.command.TlbiCommand;
 
 /**
- * The pure state machine of one IOTLB shard: {@code decide*} turns a request
- * into events without changing anything; {@link #apply} changes the state and
- * is the only thing replay runs. No Pekko, no I/O.
+ * The pure state machine of one TBU's TLB (the name is older than TBUs): a
+ * main TLB of {@code capacity} entries in {@code capacity / ways} sets, and
+ * optionally a micro-TLB in front of it. {@code decide*} turns a request into
+ * events without changing anything; {@link #apply} changes the state and is
+ * the only thing replay runs. No Pekko, no I/O.
  *
  * <h2>Lookups</h2>
  * A stage-1 or nested stream looks up with its (VMID, ASID), a stage-2 stream
  * with (VMID, {@link IotlbEntry#NO_ASID}); stage-1-only streams use VMID 0.
  * Each entry kind is only found by streams of the same kind. A probe per entry
- * size present in the shard (usually one or two), smallest first: where
+ * size present in the TLB (usually one or two), smallest first: where
  * entries of two sizes cover the address (software remapped without
  * invalidating) the smaller one answers. The hit path allocates nothing.
+ *
+ * <h2>Sets</h2>
+ * An entry of size 2^s lives in set {@code (va >>> s) mod sets}: the address
+ * bits just above the page offset index the set, as in hardware TLBs, so
+ * consecutive pages fall in consecutive sets. A fill evicts within its set
+ * only. With one set (the default) the TLB is fully associative.
  *
  * <h2>What is persisted, and what replay rebuilds</h2>
  * Fills, invalidations and flushes are events; lookups are not. Under LRU a hit
@@ -24,45 +33,71 @@ import org.iommusim.protocol.command.TlbiCommand;
  * live one (the replayed order is the order of last fills). Victims are
  * therefore chosen at decision time and named in {@link IotlbEvent.Filled}:
  * replay removes the same victim whatever its order says, so replaying a prefix
- * of the log rebuilds exactly the entry set the live shard had at that point:
+ * of the log rebuilds exactly the entry set the live TLB had at that point:
  * never an entry an invalidation in that prefix removed, never one it did not
  * hold. Under FIFO, RANDOM and FLUSH_ALL_WHEN_FULL hits change nothing and
  * the replacement order is rebuilt too. Hit and miss counters are not rebuilt.
  *
  * <h2>Replacement</h2>
  * A fill whose slot (kind, VMID, ASID, va, size) is cached replaces that
- * entry, evicting nothing. Otherwise, when the shard is full: LRU evicts the
- * least recently filled or looked-up entry; FIFO the oldest fill; RANDOM an
- * entry chosen by the shard's SplitMix64 generator (its state is part of the
- * state, advanced by each random eviction, so replay and snapshots are exact);
- * FLUSH_ALL_WHEN_FULL empties the shard first (QEMU's IOTLB). A re-fill counts
- * as a fill: it moves the entry to the newest end under every policy.
+ * entry, evicting nothing. Otherwise, when its set is full: LRU evicts the
+ * set's least recently filled or looked-up entry; FIFO its oldest fill; RANDOM
+ * an entry of the set chosen by the TLB's SplitMix64 generator (its state is
+ * part of the state, advanced by each random eviction, so replay and snapshots
+ * are exact); FLUSH_ALL_WHEN_FULL empties the whole TLB first (QEMU's IOTLB,
+ * which is fully associative: there "the set" is the TLB). A re-fill counts as
+ * a fill: it moves the entry to the newest end under every policy.
  *
- * <p>Not thread-safe: one actor owns a shard.
+ * <h2>The micro-TLB</h2>
+ * A small fully associative TLB looked up first; a miss there looks up the
+ * main TLB, and a main hit or a walk fills it. It is inclusive: whatever
+ * leaves the main TLB (eviction, invalidation, flush, re-fill of the slot)
+ * leaves it too, so a TLBI needs no rule of its own for it. It is not
+ * journaled: it starts empty after a restart (a TLB may always forget), and its
+ * counters are the live ones only.
+ *
+ * <p>Not thread-safe: one actor owns a TLB.
  */
 public final class IotlbShard {
-    private final IotlbConfig config;
+    private IotlbConfig config;
     private final EntryIndex index = new EntryIndex();
-    private final ReplacementOrder order = new ReplacementOrder();
+    private ReplacementOrder[] sets;
+    private IotlbShard micro;
     private final Counters counters;
     private long rngState;
 
     private IotlbShard(IotlbConfig config, long rngState, Counters counters) {
-        this.config = config;
-        this.rngState = rngState;
         this.counters = counters;
+        configure(config);
+        this.rngState = rngState;
+    }
+
+    private void configure(IotlbConfig c) {
+        this.config = c;
+        this.sets = new ReplacementOrder[c.sets()];
+        for (int i = 0; i < sets.length; i++) {
+            sets[i] = new ReplacementOrder();
+        }
+        index.clear();
+        this.rngState = c.seed();
+        IotlbConfig m = c.micro();
+        this.micro = m == null ? null : new IotlbShard(m, m.seed(), new Counters());
     }
 
     public static IotlbShard empty(IotlbConfig config) {
         return new IotlbShard(config, config.seed(), new Counters());
     }
 
-    /** The shard a snapshot was taken of: same entries in the same order, generator state and counters. */
+    /** The TLB a snapshot was taken of: same entries in the same order, generator state and counters (micro-TLB empty). */
     public static IotlbShard restore(IotlbSnapshot snapshot) {
         IotlbShard shard = new IotlbShard(snapshot.config(), snapshot.rngState(), Counters.of(snapshot.stats()));
         for (IotlbEntry e : snapshot.entries()) {
             if (shard.index.get(e.kind().ordinal(), e.vmid(), e.asid(), e.va(), e.size()) != null) {
                 throw new IllegalArgumentException("snapshot holds two entries in the slot of " + e);
+            }
+            if (shard.sets[shard.setOf(e)].size() >= shard.config.ways()) {
+                throw new IllegalArgumentException("snapshot holds more than " + shard.config.ways()
+                        + " entries in the set of " + e);
             }
             shard.insert(e);
         }
@@ -70,7 +105,7 @@ public final class IotlbShard {
     }
 
     public IotlbSnapshot snapshot() {
-        return new IotlbSnapshot(config, rngState, order.entries(), counters.snapshot());
+        return new IotlbSnapshot(config, rngState, entries(), counters.snapshot());
     }
 
     public IotlbConfig config() {
@@ -78,12 +113,19 @@ public final class IotlbShard {
     }
 
     public int size() {
-        return order.size();
+        return index.size();
     }
 
-    /** The cached entries in replacement order: the next to be evicted first. */
+    /** The cached entries in replacement order, set by set: within a set, the next to be evicted first. */
     public List<IotlbEntry> entries() {
-        return order.entries();
+        if (sets.length == 1) {
+            return sets[0].entries();
+        }
+        List<IotlbEntry> out = new ArrayList<>(index.size());
+        for (ReplacementOrder s : sets) {
+            out.addAll(s.entries());
+        }
+        return out;
     }
 
     /** The RANDOM policy's generator state. */
@@ -95,16 +137,42 @@ public final class IotlbShard {
         return counters.snapshot();
     }
 
+    /** The micro-TLB's live counters; empty when the TLB has none. */
+    public Optional<IotlbStats> microStats() {
+        return micro == null ? Optional.empty() : Optional.of(micro.stats());
+    }
+
+    /** The micro-TLB's entries, most likely to be replaced first; empty when the TLB has none. */
+    public List<IotlbEntry> microEntries() {
+        return micro == null ? List.of() : micro.entries();
+    }
+
+    /** The set an entry lives in. */
+    int setOf(IotlbEntry e) {
+        return setOf(e.va(), e.size());
+    }
+
+    private int setOf(long va, long size) {
+        return sets.length == 1 ? 0 : (int) Long.remainderUnsigned(va >>> Long.numberOfTrailingZeros(size), sets.length);
+    }
+
     // ---- lookups: counted, LRU-ordering, never persisted ----
 
     /**
      * The entry translating {@code iova} for a stream of kind {@code stream}
      * tagged (VMID, ASID), or null on a miss. Counts the hit or miss and, under
-     * LRU, makes the entry the most recently used. Allocates nothing.
+     * LRU, makes the entry the most recently used. With a micro-TLB, looks
+     * there first and fills it on a main-TLB hit. Allocates nothing on a hit.
      *
      * @param asid {@link IotlbEntry#NO_ASID} for a stage-2 stream, the CD's ASID otherwise
      */
     public IotlbEntry lookupOrNull(int vmid, int asid, IotlbEntry.Kind stream, long iova) {
+        if (micro != null) {
+            IotlbEntry m = micro.lookupOrNull(vmid, asid, stream, iova);
+            if (m != null) {
+                return m;
+            }
+        }
         Node n = probe(vmid, asid, stream, iova);
         if (n == null) {
             counters.misses++;
@@ -112,7 +180,10 @@ public final class IotlbShard {
         }
         counters.hits++;
         if (config.policy() == IotlbPolicy.LRU) {
-            order.moveToEnd(n);
+            sets[n.set].moveToEnd(n);
+        }
+        if (micro != null) {
+            micro.fill(n.entry);
         }
         return n.entry;
     }
@@ -122,7 +193,7 @@ public final class IotlbShard {
         return Optional.ofNullable(lookupOrNull(vmid, asid, stream, iova));
     }
 
-    /** What {@link #lookup} would answer, without counting it or touching the replacement order (for inspection). */
+    /** What {@link #lookup} would answer from the main TLB, without counting it or touching the replacement order. */
     public Optional<IotlbEntry> peek(int vmid, int asid, IotlbEntry.Kind stream, long iova) {
         Node n = probe(vmid, asid, stream, iova);
         return n == null ? Optional.empty() : Optional.of(n.entry);
@@ -151,27 +222,30 @@ public final class IotlbShard {
 
     /**
      * The events that cache {@code entry}: one {@link IotlbEvent.Filled}
-     * (naming its victim, if the shard is full and the slot is new), preceded by
-     * {@link IotlbEvent.Flushed} under FLUSH_ALL_WHEN_FULL when full.
+     * (naming its victim, if its set is full and the slot is new), preceded by
+     * {@link IotlbEvent.Flushed} under FLUSH_ALL_WHEN_FULL when the set is full.
      */
     public List<IotlbEvent> decideFill(IotlbEntry entry) {
         boolean replaces = index.get(entry.kind().ordinal(), entry.vmid(), entry.asid(), entry.va(), entry.size()) != null;
-        if (replaces || order.size() < config.capacity()) {
+        ReplacementOrder set = sets[setOf(entry)];
+        if (replaces || set.size() < config.ways()) {
             return List.of(IotlbEvent.Filled.withoutEviction(entry));
         }
         return switch (config.policy()) {
-            case LRU, FIFO -> List.of(new IotlbEvent.Filled(entry, order.first().entry));
-            case RANDOM -> List.of(new IotlbEvent.Filled(entry, order.at(SplitMix64.index(rngState, order.size())).entry));
+            case LRU, FIFO -> List.of(new IotlbEvent.Filled(entry, set.first().entry));
+            case RANDOM -> List.of(new IotlbEvent.Filled(entry, set.at(SplitMix64.index(rngState, set.size())).entry));
             case FLUSH_ALL_WHEN_FULL -> List.of(new IotlbEvent.Flushed(), IotlbEvent.Filled.withoutEviction(entry));
         };
     }
 
-    /** The event recording {@code command}, with the number of entries it removes from this shard (0 for EL2/EL3). */
+    /** The event recording {@code command}, with the number of entries it removes from the main TLB (0 for EL2/EL3). */
     public IotlbEvent.Invalidated decideInvalidate(TlbiCommand command) {
         int removed = 0;
-        for (Node n = order.first(); n != null; n = n.next) {
-            if (Invalidation.matches(command, n.entry)) {
-                removed++;
+        for (ReplacementOrder s : sets) {
+            for (Node n = s.first(); n != null; n = n.next) {
+                if (Invalidation.matches(command, n.entry)) {
+                    removed++;
+                }
             }
         }
         return new IotlbEvent.Invalidated(command, removed);
@@ -184,7 +258,7 @@ public final class IotlbShard {
 
     // ---- event application: deterministic, the only path replay takes ----
 
-    /** Applies {@code event} to this shard and returns it (the shard is mutable). */
+    /** Applies {@code event} to this TLB and returns it (the TLB is mutable). */
     public IotlbShard apply(IotlbEvent event) {
         if (event instanceof IotlbEvent.Filled f) {
             applyFill(f);
@@ -192,20 +266,29 @@ public final class IotlbShard {
             applyInvalidate(i.command());
         } else if (event instanceof IotlbEvent.Flushed) {
             counters.flushes++;
-            counters.flushedEntries += order.size();
-            order.clear();
-            index.clear();
+            counters.flushedEntries += index.size();
+            clear();
+        } else if (event instanceof IotlbEvent.Configured c) {
+            configure(c.config());
         } else {
             throw new IllegalArgumentException("not an IOTLB event: " + event);
         }
         return this;
     }
 
-    /** Decides and applies a fill; returns the events to persist. */
+    /** Decides and applies a fill (and fills the micro-TLB); returns the events to persist. */
     public List<IotlbEvent> fill(IotlbEntry entry) {
         List<IotlbEvent> events = decideFill(entry);
         events.forEach(this::apply);
+        filledMicro(entry);
         return events;
+    }
+
+    /** What a live fill does after its events: the walk's result goes into the micro-TLB too (not journaled). */
+    void filledMicro(IotlbEntry entry) {
+        if (micro != null) {
+            micro.fill(entry);
+        }
     }
 
     /** Decides and applies an invalidation; returns the event to persist. */
@@ -222,6 +305,7 @@ public final class IotlbShard {
         if (same != null) {
             remove(same);
         }
+        ReplacementOrder set = sets[setOf(e)];
         if (f.victim() != null) {
             IotlbEntry v = f.victim();
             Node victim = index.get(v.kind().ordinal(), v.vmid(), v.asid(), v.va(), v.size());
@@ -233,41 +317,64 @@ public final class IotlbShard {
                 rngState = SplitMix64.advance(rngState);
             }
         }
-        if (order.size() >= config.capacity()) {
+        if (set.size() >= config.ways()) {
             // Only a log that is not a prefix of a live history gets here (a victim that was never filled):
-            // stay within capacity, deterministically.
-            remove(order.first());
+            // stay within the set's ways, deterministically.
+            remove(set.first());
             counters.evictions++;
         }
         insert(e);
     }
 
     private void applyInvalidate(TlbiCommand command) {
+        if (micro != null) {
+            micro.applyInvalidate(command); // first, so it counts what it held (inclusion would remove it anyway)
+        }
         int removed = 0;
-        for (Node n = order.first(); n != null; ) {
-            Node next = n.next;
-            if (Invalidation.matches(command, n.entry)) {
-                remove(n);
-                removed++;
+        for (ReplacementOrder s : sets) {
+            for (Node n = s.first(); n != null; ) {
+                Node next = n.next;
+                if (Invalidation.matches(command, n.entry)) {
+                    remove(n);
+                    removed++;
+                }
+                n = next;
             }
-            n = next;
         }
         counters.invalidated(command.opcode(), removed);
     }
 
-    private void insert(IotlbEntry e) {
-        Node n = new Node(e);
-        index.put(n);
-        order.append(n);
+    private void clear() {
+        for (ReplacementOrder s : sets) {
+            s.clear();
+        }
+        index.clear();
+        if (micro != null) {
+            micro.clear();
+        }
     }
 
+    private void insert(IotlbEntry e) {
+        Node n = new Node(e);
+        n.set = setOf(e);
+        index.put(n);
+        sets[n.set].append(n);
+    }
+
+    /** Removes {@code n}, and its slot from the micro-TLB (which holds nothing the main TLB does not). */
     private void remove(Node n) {
         index.remove(n);
-        order.unlink(n);
+        sets[n.set].unlink(n);
+        if (micro != null) {
+            Node m = micro.index.get(n.kind, n.vmid, n.asid, n.va, n.size);
+            if (m != null) {
+                micro.remove(m);
+            }
+        }
     }
 
     @Override
     public String toString() {
-        return "IotlbShard[" + config + ", " + order.size() + " entries]";
+        return "IotlbShard[" + config + ", " + index.size() + " entries]";
     }
 }

@@ -12,6 +12,8 @@ final class Node {
     final int asid;
     final long va;
     final long size;
+    /** The set the node is in (0 in a fully associative TLB). */
+    int set;
     Node prev;
     Node next;
 

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
  * What kind of entity a persistence id names. Ids nest with {@code /}
  * ({@code smmu-0/sid-16} is a stream of {@code smmu-0}), so a kind is a whole
  * pattern, never a prefix: {@code smmu-} alone would also take the SMMU's
- * streams and IOTLB shards.
+ * streams and TBU TLBs.
  */
 public enum EntityKind {
     /** {@code domain-<id>}: one page table. */
@@ -15,8 +15,11 @@ public enum EntityKind {
     SMMU("smmu-\\d+"),
     /** {@code smmu-<n>/sid-<sid>}: one stream's STE and CD table as written. */
     STREAM("smmu-\\d+/sid-\\d+"),
-    /** {@code smmu-<n>/iotlb-<k>}: one IOTLB shard. */
-    IOTLB("smmu-\\d+/iotlb-\\d+"),
+    /**
+     * {@code smmu-<n>/tbu-<k>}: the TLB of one TBU; or {@code smmu-<n>/iotlb-<k>},
+     * an IOTLB shard of a journal written before TBUs (same events).
+     */
+    IOTLB("smmu-\\d+/(tbu|iotlb)-\\d+"),
     /** {@code smmu-<n>/ids}: the SMMU's VMID and ASID allocator. */
     IDS("smmu-\\d+/ids"),
     /** Anything this build does not know. */

@@ -7,7 +7,8 @@ import org.iommusim.persistence.iotlb.IotlbSnapshot;
 import org.iommusim.protocol.capability.IotlbPolicy;
 
 /**
- * Rebuilds an IOTLB shard ({@code smmu-<n>/iotlb-<k>}) with
+ * Rebuilds a TBU's TLB ({@code smmu-<n>/tbu-<k>}) or an IOTLB shard of an
+ * older journal ({@code smmu-<n>/iotlb-<k>}) with
  * {@link IotlbShard#restore} and {@link IotlbShard#apply}; see
  * {@link ReplayedIotlb} for what is known without a snapshot.
  */
@@ -37,6 +38,7 @@ public final class IotlbFolder implements StateFolder<ReplayedIotlb> {
             throw new WrongKind("an IOTLB", event);
         }
         state.shard().apply(e);
-        return state;
+        // a TBU's log says its geometry itself; an IOTLB shard's (before TBUs) only in snapshots
+        return e instanceof IotlbEvent.Configured && !state.configKnown() ? new ReplayedIotlb(state.shard(), true) : state;
     }
 }

@@ -3,7 +3,9 @@ package org.iommusim.persistence.serialization;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -11,6 +13,7 @@ import org.iommusim.persistence.config.ConfigLoad;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.capability.TbuTlb;
 import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
@@ -129,14 +132,74 @@ public final class ConfigCodecs {
         for (Granule g : c.granules()) {
             granules |= 1 << g.ordinal();
         }
+        boolean tbus = !c.tbus().isEmpty() || !c.streamTbus().isEmpty();
+        // bit 7 of the granule byte (no granule uses it) marks the TBU section: without it the bytes are the
+        // format before TBUs, so journals of either format read back
         // IDR0.HTTU shares the granules' byte (bit 4): older journals hold 0 there, no HTTU
-        out.writeByte(granules | (c.httu() ? CAPS_HTTU : 0));
+        out.writeByte(granules | (tbus ? TBU_SECTION : 0) | (c.httu() ? CAPS_HTTU : 0));
         out.writeByte(c.oas());
         out.writeByte(c.cmdqs());
         out.writeByte(c.eventqs());
         out.writeInt(c.iotlbEntries());
         out.writeByte(c.iotlbPolicy().ordinal());
         out.writeLong(c.iotlbSeed());
+        if (tbus) {
+            out.writeByte(TBU_SECTION_VERSION);
+            out.writeShort(c.tbus().size());
+            for (TbuTlb t : c.tbus()) {
+                out.writeInt(t.entries());
+                out.writeInt(t.ways());
+                out.writeByte(t.policy().ordinal());
+                out.writeLong(t.seed());
+                out.writeInt(t.microEntries());
+                out.writeByte(t.microPolicy().ordinal());
+            }
+            out.writeInt(c.streamTbus().size());
+            for (Map.Entry<Integer, Integer> e : c.streamTbus().entrySet()) {
+                out.writeInt(e.getKey());
+                out.writeShort(e.getValue());
+            }
+        }
+    }
+
+    private static final int TBU_SECTION = 0x80;
+    private static final int TBU_SECTION_VERSION = 1;
+
+    private static void readTbus(DataInput in, SmmuCapabilities.Builder b) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != TBU_SECTION_VERSION) {
+            throw new IOException("unknown TBU section version " + version + " in SMMU capabilities");
+        }
+        int n = in.readUnsignedShort();
+        List<TbuTlb> tbus = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int entries = in.readInt();
+            int ways = in.readInt();
+            IotlbPolicy policy = policy(in.readUnsignedByte());
+            long seed = in.readLong();
+            int micro = in.readInt();
+            try {
+                tbus.add(new TbuTlb(entries, ways, policy, seed, micro, policy(in.readUnsignedByte())));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("corrupt TBU TLB in SMMU capabilities: " + e.getMessage(), e);
+            }
+        }
+        int m = in.readInt();
+        if (m < 0 || m > (1 << 20)) {
+            throw new IOException("corrupt stream-to-TBU count " + m);
+        }
+        Map<Integer, Integer> streams = new TreeMap<>();
+        for (int i = 0; i < m; i++) {
+            streams.put(in.readInt(), in.readUnsignedShort());
+        }
+        b.tbus(tbus).streamTbus(streams);
+    }
+
+    private static IotlbPolicy policy(int ordinal) throws IOException {
+        if (ordinal >= IotlbPolicy.values().length) {
+            throw new IOException("corrupt IOTLB policy " + ordinal);
+        }
+        return IotlbPolicy.values()[ordinal];
     }
 
     public static SmmuCapabilities readCaps(DataInput in) throws IOException {
@@ -154,8 +217,12 @@ public final class ConfigCodecs {
                 gs.add(g);
             }
         }
-        return b.granules(gs).oas(in.readUnsignedByte()).cmdqs(in.readUnsignedByte()).eventqs(in.readUnsignedByte())
-                .iotlbEntries(in.readInt()).iotlbPolicy(IotlbPolicy.values()[in.readUnsignedByte()])
-                .iotlbSeed(in.readLong()).build();
+        b.granules(gs).oas(in.readUnsignedByte()).cmdqs(in.readUnsignedByte()).eventqs(in.readUnsignedByte())
+                .iotlbEntries(in.readInt()).iotlbPolicy(policy(in.readUnsignedByte()))
+                .iotlbSeed(in.readLong());
+        if ((granules & TBU_SECTION) != 0) {
+            readTbus(in, b);
+        }
+        return b.build();
     }
 }

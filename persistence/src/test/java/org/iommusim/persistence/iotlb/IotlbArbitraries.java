@@ -68,10 +68,19 @@ final class IotlbArbitraries {
     record History(IotlbConfig config, List<Op> ops, double snapshotAt, double cutAt) {}
 
     static Arbitrary<History> histories(int minCapacity, int maxCapacity, int maxOps) {
+        // a third fully associative, a third set-associative (1 to 8 sets), a third with a micro-TLB as well
         Arbitrary<IotlbConfig> configs = Combinators.combine(
                 Arbitraries.integers().between(minCapacity, maxCapacity),
-                Arbitraries.of(IotlbPolicy.class), Arbitraries.longs())
-                .as(IotlbConfig::new);
+                Arbitraries.of(IotlbPolicy.class), Arbitraries.longs(), Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(1, 8), Arbitraries.integers().between(1, 6),
+                Arbitraries.of(IotlbPolicy.class))
+                .as((capacity, policy, seed, shape, sets, micro, microPolicy) -> {
+                    if (shape == 0) {
+                        return new IotlbConfig(capacity, policy, seed);
+                    }
+                    int ways = Math.max(1, capacity / sets);
+                    return new IotlbConfig(ways * sets, ways, policy, seed, shape == 2 ? micro : 0, microPolicy);
+                });
         Arbitrary<Op> ops = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, entries().map(Fill::new)),
                 net.jqwik.api.Tuple.of(3, lookups()),

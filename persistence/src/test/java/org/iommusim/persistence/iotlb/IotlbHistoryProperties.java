@@ -28,7 +28,7 @@ import org.iommusim.protocol.capability.IotlbPolicy;
 
 /**
  * Random histories of fills, lookups, invalidations and flushes, for every
- * policy:
+ * policy, fully associative, set-associative, and with a micro-TLB:
  * <ul>
  *   <li>live: after every step the shard holds exactly the naive
  *       {@link ReferenceIotlb}'s entries in its order, and every lookup answers
@@ -73,10 +73,15 @@ class IotlbHistoryProperties {
     }
 
     private void check(History h) {
-        IotlbShard live = IotlbShard.empty(h.config());
+        // as a TBU's journal does: the log starts by naming the configuration (here replacing another)
+        IotlbShard live = IotlbShard.empty(new IotlbConfig(1, IotlbPolicy.FIFO, 0));
         ReferenceIotlb ref = new ReferenceIotlb(h.config());
         List<IotlbEvent> log = new ArrayList<>();
         List<IotlbSnapshot> after = new ArrayList<>(); // after.get(i): the live shard once i events were applied
+        after.add(live.snapshot());
+        IotlbEvent.Configured configured = new IotlbEvent.Configured(h.config());
+        live.apply(configured);
+        log.add(configured);
         after.add(live.snapshot());
         int hits = 0;
         int removed = 0;
@@ -102,6 +107,7 @@ class IotlbHistoryProperties {
                     log.add(e);
                     after.add(live.snapshot());
                 }
+                live.filledMicro(f.entry());
                 ref.fill(f.entry());
                 filled.add(f.entry());
             } else if (op instanceof Lookup l) {
@@ -124,14 +130,19 @@ class IotlbHistoryProperties {
                 after.add(live.snapshot());
                 ref.flush();
             }
-            assertEquals(ref.order, live.entries(), "after " + op);
+            assertEquals(ref.order(), live.entries(), "after " + op);
+            assertEquals(ref.microOrder(), live.microEntries(), "the micro-TLB after " + op);
+            assertTrue(new HashSet<>(live.entries()).containsAll(live.microEntries()), "the micro-TLB is inclusive");
             assertTrue(live.size() <= h.config().capacity());
         }
         if (h.config().policy() == IotlbPolicy.RANDOM) {
             assertEquals(ref.rng(), live.rngState());
         }
-        assertEquals(hits, live.stats().hits());
+        assertEquals(hits, live.stats().hits() + live.microStats().map(IotlbStats::hits).orElse(0L),
+                "a hit is counted once: by the micro-TLB or by the main TLB");
         Statistics.label("policy").collect(h.config().policy());
+        Statistics.label("shape").collect(h.config().microEntries() > 0 ? "micro-TLB"
+                : h.config().sets() > 1 ? "set-associative" : "fully associative");
         Statistics.label("lookups hit").collect(hits == 0 ? "none" : hits < 5 ? "1-4" : "5+");
         Statistics.label("invalidated entries").collect(removed == 0 ? "none" : removed < 5 ? "1-4" : "5+");
         long evictions = live.stats().evictions() + live.stats().flushes();
@@ -185,14 +196,18 @@ class IotlbHistoryProperties {
                 lastFillSince.put(Slot.of(f.entry()), j);
             }
         }
+        // ... set by set (entries() lists the sets in turn)
         List<IotlbEntry> expected = new ArrayList<>();
-        for (IotlbEntry e : after.get(from).entries()) {
-            if (!lastFillSince.containsKey(Slot.of(e)) && rebuiltSet.contains(e)) {
-                expected.add(e);
+        for (int set = 0; set < config.sets(); set++) {
+            int s = set;
+            for (IotlbEntry e : after.get(from).entries()) {
+                if (rebuilt.setOf(e) == s && !lastFillSince.containsKey(Slot.of(e)) && rebuiltSet.contains(e)) {
+                    expected.add(e);
+                }
             }
+            entries.stream().filter(e -> rebuilt.setOf(e) == s && lastFillSince.containsKey(Slot.of(e)))
+                    .sorted(Comparator.comparing(e -> lastFillSince.get(Slot.of(e)))).forEach(expected::add);
         }
-        entries.stream().filter(e -> lastFillSince.containsKey(Slot.of(e)))
-                .sorted(Comparator.comparing(e -> lastFillSince.get(Slot.of(e)))).forEach(expected::add);
         assertEquals(expected, entries);
         if (config.policy() != IotlbPolicy.LRU) {
             assertEquals(liveAtCut.entries(), entries, "hits do not reorder " + config.policy());
@@ -207,6 +222,9 @@ class IotlbHistoryProperties {
         }
         if (e instanceof IotlbEvent.Invalidated i) {
             return viaCodec(IotlbCodecs.INVALIDATED, i);
+        }
+        if (e instanceof IotlbEvent.Configured c) {
+            return viaCodec(IotlbCodecs.CONFIGURED, c);
         }
         return viaCodec(IotlbCodecs.FLUSHED, (IotlbEvent.Flushed) e);
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.capability.TbuTlb;
 import org.iommusim.protocol.command.CommandOpcode;
 import org.iommusim.protocol.command.TlbiNhAsid;
 import org.iommusim.protocol.command.TlbiNhVa;
@@ -158,15 +159,23 @@ class IotlbShardTest {
     }
 
     @Test
-    void smmuIotlbSplitsAcrossShards() {
-        SmmuCapabilities caps = SmmuCapabilities.builder().iotlbEntries(10).iotlbPolicy(IotlbPolicy.RANDOM).iotlbSeed(7).build();
-        List<IotlbConfig> shards = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            shards.add(IotlbConfig.shardOf(caps, i, 4));
-        }
-        assertEquals(List.of(3, 3, 2, 2), shards.stream().map(IotlbConfig::capacity).toList());
-        assertEquals(4, shards.stream().map(IotlbConfig::seed).distinct().count());
-        assertEquals(shards, List.of(IotlbConfig.shardOf(caps, 0, 4), IotlbConfig.shardOf(caps, 1, 4),
-                IotlbConfig.shardOf(caps, 2, 4), IotlbConfig.shardOf(caps, 3, 4)));
+    void eachTbuHasTheWholeConfiguredTlb() {
+        SmmuCapabilities plain = SmmuCapabilities.builder().iotlbEntries(10).iotlbPolicy(IotlbPolicy.RANDOM).iotlbSeed(7).build();
+        assertEquals(1, plain.tbuCount());
+        assertEquals(new IotlbConfig(10, IotlbPolicy.RANDOM, 7), IotlbConfig.ofTbu(plain, 0), "the iotlb-* keys: one TBU");
+        SmmuCapabilities two = plain.toBuilder()
+                .tbus(List.of(new TbuTlb(64, 4, IotlbPolicy.FIFO, 3, 8, IotlbPolicy.LRU), TbuTlb.fullyAssociative(256,
+                        IotlbPolicy.FLUSH_ALL_WHEN_FULL, 1)))
+                .streamTbus(java.util.Map.of(5, 1)).build();
+        assertEquals(2, two.tbuCount());
+        assertEquals(new IotlbConfig(64, 4, IotlbPolicy.FIFO, 3, 8, IotlbPolicy.LRU), IotlbConfig.ofTbu(two, 0));
+        assertEquals(16, IotlbConfig.ofTbu(two, 0).sets());
+        assertEquals(256, IotlbConfig.ofTbu(two, 1).capacity());
+        assertEquals(1, two.tbuOf(5));
+        assertEquals(0, two.tbuOf(6), "a stream not assigned is served by TBU 0");
+        assertThrows(IllegalArgumentException.class, () -> plain.toBuilder().streamTbus(java.util.Map.of(1, 1)).build(),
+                "TBU 1 of an SMMU with one");
+        assertThrows(IllegalArgumentException.class, () -> new TbuTlb(10, 4, IotlbPolicy.LRU, 0, 0, IotlbPolicy.LRU),
+                "4 ways do not divide 10 entries");
     }
 }

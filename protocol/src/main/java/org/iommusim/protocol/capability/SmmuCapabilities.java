@@ -1,13 +1,16 @@
 package org.iommusim.protocol.capability;
 
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.domain.Granule;
 
 /**
  * What one SMMU advertises (the model's view of its ID registers), and the
- * sizes of its queues and IOTLB. Every component that can refuse a request
+ * sizes of its queues and of its TBUs' TLBs. Every component that can refuse a request
  * (the command queue, domain allocation, the iommufd-style host interface)
  * decides against this record, so a feature the SMMU lacks is refused, never
  * silently accepted.
@@ -28,9 +31,12 @@ import org.iommusim.protocol.domain.Granule;
  * @param oas          IDR5.OAS in bits
  * @param cmdqs        log2 of the command-queue capacity (IDR1.CMDQS, at most 19)
  * @param eventqs      log2 of the event-queue capacity (IDR1.EVTQS, at most 19)
- * @param iotlbEntries total IOTLB entries, split across the translation pool's shards
- * @param iotlbPolicy  replacement when a shard is full
- * @param iotlbSeed    seed for {@link IotlbPolicy#RANDOM}
+ * @param iotlbEntries entries of the TLB of each TBU not described in {@code tbus}
+ * @param iotlbPolicy  its replacement policy
+ * @param iotlbSeed    its seed for {@link IotlbPolicy#RANDOM}
+ * @param tbus         the TLB of each TBU (TBU k is {@code tbus.get(k)}); empty: one TBU, a fully
+ *                     associative TLB of {@code iotlbEntries} under {@code iotlbPolicy}
+ * @param streamTbus   StreamID to TBU index; a stream not named is served by TBU 0
  * @param httu         IDR0.HTTU != 0: hardware update of the Access flag, enabled per
  *                     table by CD.HA / STE.S2HA (dirty-state update is not modelled)
  */
@@ -39,7 +45,8 @@ public record SmmuCapabilities(
         boolean ats, boolean pri, boolean stall,
         int asidBits, int vmidBits, int sidBits, int ssidBits,
         Set<Granule> granules, int oas, int cmdqs, int eventqs,
-        int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed, boolean httu) {
+        int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed,
+        List<TbuTlb> tbus, Map<Integer, Integer> streamTbus, boolean httu) {
 
     public SmmuCapabilities {
         if (!stage1 && !stage2) {
@@ -66,6 +73,40 @@ public record SmmuCapabilities(
         if (iotlbPolicy == null) {
             throw new IllegalArgumentException("an IOTLB policy is required");
         }
+        tbus = tbus == null ? List.of() : List.copyOf(tbus);
+        if (tbus.size() > MAX_TBUS) {
+            throw new IllegalArgumentException("an SMMU has 1.." + MAX_TBUS + " TBUs, got " + tbus.size());
+        }
+        streamTbus = streamTbus == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(streamTbus));
+        int count = Math.max(1, tbus.size());
+        for (Map.Entry<Integer, Integer> e : streamTbus.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null || e.getValue() < 0 || e.getValue() >= count) {
+                throw new IllegalArgumentException("stream " + e.getKey() + " is assigned to TBU " + e.getValue()
+                        + ", but the SMMU has TBUs 0.." + (count - 1));
+            }
+        }
+    }
+
+    /** TBUs per SMMU at most (the translation pool splits a burst by TBU in a 64-bit set). */
+    public static final int MAX_TBUS = 64;
+
+    /** How many TBUs the SMMU has (at least one). */
+    public int tbuCount() {
+        return Math.max(1, tbus.size());
+    }
+
+    /** The TLB of TBU {@code k}. */
+    public TbuTlb tbu(int k) {
+        if (k < 0 || k >= tbuCount()) {
+            throw new IllegalArgumentException("TBU " + k + " of " + tbuCount());
+        }
+        return tbus.isEmpty() ? TbuTlb.fullyAssociative(iotlbEntries, iotlbPolicy, iotlbSeed) : tbus.get(k);
+    }
+
+    /** The TBU serving stream {@code sid}: as assigned, else TBU 0. */
+    public int tbuOf(int sid) {
+        Integer k = streamTbus.isEmpty() ? null : streamTbus.get(sid);
+        return k == null ? 0 : k;
     }
 
     private static void check(String name, int value, int min, int max) {
@@ -90,6 +131,7 @@ public record SmmuCapabilities(
         b.asidBits = asidBits; b.vmidBits = vmidBits; b.sidBits = sidBits; b.ssidBits = ssidBits;
         b.granules = EnumSet.copyOf(granules); b.oas = oas; b.cmdqs = cmdqs; b.eventqs = eventqs;
         b.iotlbEntries = iotlbEntries; b.iotlbPolicy = iotlbPolicy; b.iotlbSeed = iotlbSeed;
+        b.tbus = tbus; b.streamTbus = streamTbus;
         b.httu = httu;
         return b;
     }
@@ -141,6 +183,8 @@ public record SmmuCapabilities(
         private int iotlbEntries = 2048;
         private IotlbPolicy iotlbPolicy = IotlbPolicy.LRU;
         private long iotlbSeed = 1;
+        private List<TbuTlb> tbus = List.of();
+        private Map<Integer, Integer> streamTbus = Map.of();
         private boolean httu = false;
 
         public Builder stage1(boolean v) { stage1 = v; return this; }
@@ -162,12 +206,14 @@ public record SmmuCapabilities(
         public Builder iotlbEntries(int v) { iotlbEntries = v; return this; }
         public Builder iotlbPolicy(IotlbPolicy v) { iotlbPolicy = v; return this; }
         public Builder iotlbSeed(long v) { iotlbSeed = v; return this; }
+        public Builder tbus(List<TbuTlb> v) { tbus = v; return this; }
+        public Builder streamTbus(Map<Integer, Integer> v) { streamTbus = v; return this; }
         public Builder httu(boolean v) { httu = v; return this; }
 
         public SmmuCapabilities build() {
             return new SmmuCapabilities(stage1, stage2, ril, hyp, secure, ats, pri, stall,
                     asidBits, vmidBits, sidBits, ssidBits, granules, oas, cmdqs, eventqs,
-                    iotlbEntries, iotlbPolicy, iotlbSeed, httu);
+                    iotlbEntries, iotlbPolicy, iotlbSeed, tbus, streamTbus, httu);
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.iommusim.actors.translate.HashRing;
 import org.iommusim.persistence.config.ConfigCache;
 import org.iommusim.persistence.iotlb.IotlbConfig;
 import org.iommusim.persistence.iotlb.IotlbShard;
@@ -17,7 +16,8 @@ import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 
 /**
- * What bounds a burst split between two shards on this machine, measured
+ * What bounds a burst split between two shards on this machine (a split by
+ * page, as the pool did before TBUs; it now splits by TBU only), measured
  * without the model's actors: two bare threads, each owning a shard and
  * spinning on its own queue, translate their halves of each burst with the
  * pool's own code ({@link ShardTranslator}, the same slots) and the last one
@@ -47,7 +47,6 @@ final class BareSplit {
     static long run(List<TranslationRequest> requests, int window, int bursts) throws InterruptedException {
         HitPathFixture model = HitPathFixture.stage1Block(IOVA, PA);
         ConfigCache config = model.config();
-        HashRing ring = new HashRing(2);
         List<ConcurrentLinkedQueue<Part>> queues = List.of(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
         AtomicInteger toSubmit = new AtomicInteger(bursts);
         AtomicInteger completed = new AtomicInteger();
@@ -75,7 +74,7 @@ final class BareSplit {
                             p.burst().requests.markCompleted();
                             completed.incrementAndGet();
                             if (toSubmit.getAndDecrement() > 0) {
-                                submit(p.burst(), ring, queues);
+                                submit(p.burst(), queues);
                             }
                         }
                     }
@@ -89,7 +88,7 @@ final class BareSplit {
             threads[w].start();
         }
         for (int i = 0; i < window && toSubmit.getAndDecrement() > 0; i++) {
-            submit(new Burst(requests), ring, queues);
+            submit(new Burst(requests), queues);
         }
         for (Thread t : threads) {
             t.join();
@@ -105,12 +104,12 @@ final class BareSplit {
         return bursts;
     }
 
-    private static void submit(Burst b, HashRing ring, List<ConcurrentLinkedQueue<Part>> queues) {
+    private static void submit(Burst b, List<ConcurrentLinkedQueue<Part>> queues) {
         TranslationBurst r = b.requests;
         byte[] lanes = new byte[r.size()];
         long used = 0;
         for (int i = 0; i < r.size(); i++) {
-            lanes[i] = (byte) ring.indexFor(r.sid(i), r.iova(i));
+            lanes[i] = (byte) ((r.iova(i) >>> 12) & 1); // by page parity: the model no longer splits a stream
             used |= 1L << lanes[i];
         }
         int[] start = r.markSubmitted(lanes, 2);

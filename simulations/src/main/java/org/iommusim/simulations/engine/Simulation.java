@@ -246,6 +246,7 @@ public final class Simulation {
                 end = last.now();
                 iotlb = metrics.iotlb();
             }
+            iotlb = iotlb.withTbus(tbuFigures());
         } finally {
             sim.close();
         }
@@ -282,6 +283,23 @@ public final class Simulation {
         }
         long n = hits + misses;
         return new SimulationReport.Iotlb(hits, misses, n == 0 ? 0 : (double) hits / n);
+    }
+
+    /** Each SMMU's TBUs as the model counts them now. */
+    private List<SimulationReport.Tbu> tbuFigures() {
+        List<SimulationReport.Tbu> out = new ArrayList<>();
+        for (Map.Entry<Integer, Smmu> e : new java.util.TreeMap<>(smmus).entrySet()) {
+            for (org.iommusim.actors.api.TbuStatistics t : sim.statistics(e.getValue()).tbus()) {
+                out.add(new SimulationReport.Tbu(e.getValue().id(), t.tbu(), tlb(t.tlb()),
+                        t.micro().map(Simulation::tlb).orElse(null)));
+            }
+        }
+        return out;
+    }
+
+    private static SimulationReport.Tlb tlb(org.iommusim.actors.api.TlbStatistics t) {
+        return new SimulationReport.Tlb(t.capacity(), t.ways(), t.policy(), t.lookups(), t.hits(), t.misses(),
+                t.fills(), t.evictions(), t.flushes(), t.invalidations(), t.entriesRemoved());
     }
 
     private List<SimulationReport.Device> deviceSummaries() {

@@ -4,9 +4,11 @@ import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 
 /**
- * Timeline lines of IOTLB shard events ({@code smmu-<n>/iotlb-<k>}):
+ * Timeline lines of a TBU TLB's events ({@code smmu-<n>/tbu-<k>}, or an older
+ * journal's IOTLB shard {@code smmu-<n>/iotlb-<k>}):
  * {@code FILLED <entry> [evicting <victim>]}, {@code INVALIDATED <command> removed=n},
- * {@code FLUSHED}. Entries read as {@link IotlbEntry#toString()} does.
+ * {@code FLUSHED}, {@code CONFIGURED entries=.. ways=.. policy=..}. Entries read
+ * as {@link IotlbEntry#toString()} does. The line's entity names the TBU.
  */
 final class IotlbEventRenderers {
     private IotlbEventRenderers() {}
@@ -60,6 +62,25 @@ final class IotlbEventRenderers {
 
             @Override
             public void json(IotlbEvent.Flushed e, JsonObject out) {}
+        });
+        r.register(IotlbEvent.Configured.class, new EventRenderer<IotlbEvent.Configured>() {
+            @Override
+            public String name(IotlbEvent.Configured e) {
+                return "CONFIGURED";
+            }
+
+            @Override
+            public String details(IotlbEvent.Configured e) {
+                return IotlbStateRenderer.describe(e.config());
+            }
+
+            @Override
+            public void json(IotlbEvent.Configured e, JsonObject out) {
+                out.number("entries", e.config().capacity()).number("ways", e.config().ways())
+                        .string("policy", e.config().policy().name()).hex("seed", e.config().seed())
+                        .number("microEntries", e.config().microEntries())
+                        .string("microPolicy", e.config().microPolicy().name());
+            }
         });
     }
 

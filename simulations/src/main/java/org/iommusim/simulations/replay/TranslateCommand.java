@@ -3,7 +3,6 @@ package org.iommusim.simulations.replay;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
-import org.iommusim.actors.translate.HashRing;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.domain.DomainState;
 import org.iommusim.persistence.iotlb.IotlbConfig;
@@ -152,17 +151,16 @@ public final class TranslateCommand extends JournalCommand {
         return s.table().orElse(null);
     }
 
-    /** The shard the pool routes this request to, rebuilt to the same write time. */
+    /**
+     * The TLB of the TBU serving this request's stream, rebuilt to the same
+     * write time. An older journal's IOTLB shards ({@code iotlb-<k>}) are not
+     * consulted: a start flushes them, so no model would hit in them again.
+     */
     private IotlbShard shard(JournalReader reader, SmmuState smmu, TranslationRequest r, long time) {
-        String prefix = smmuId + "/iotlb-";
-        int shards = (int) reader.persistenceIds().stream().filter(p -> p.startsWith(prefix)).count();
-        if (shards == 0) {
-            return IotlbShard.empty(IotlbConfig.shardOf(smmu.caps(), 0, 1));
-        }
-        int k = new HashRing(shards).indexFor(r.sid(), r.iova());
-        String pid = prefix + k;
+        int k = smmu.caps().tbuOf(r.sid());
+        String pid = org.iommusim.actors.translate.TranslationWorker.persistenceId(smmuId, k);
         if (!reader.contains(pid)) {
-            return IotlbShard.empty(IotlbConfig.shardOf(smmu.caps(), k, shards));
+            return IotlbShard.empty(IotlbConfig.ofTbu(smmu.caps(), k));
         }
         return EntityAtTime.stateAt(reader, pid, time, new IotlbFolder()).shard();
     }

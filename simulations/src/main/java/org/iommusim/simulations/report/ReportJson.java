@@ -82,7 +82,23 @@ final class ReportJson {
     }
 
     private static Json.Obj iotlb(SimulationReport.Iotlb i) {
-        return new Json.Obj().number("hits", i.hits()).number("misses", i.misses()).number("hitRate", i.hitRate());
+        return new Json.Obj().number("hits", i.hits()).number("misses", i.misses()).number("hitRate", i.hitRate())
+                .put("tbus", Json.array(orEmpty(i.tbus()).stream().map(ReportJson::tbu).toList()));
+    }
+
+    private static Json.Obj tbu(SimulationReport.Tbu t) {
+        Json.Obj o = new Json.Obj().string("smmu", t.smmu()).number("tbu", t.tbu()).put("tlb", tlb(t.tlb()));
+        if (t.micro() != null) {
+            o.put("microTlb", tlb(t.micro()));
+        }
+        return o;
+    }
+
+    private static Json.Obj tlb(SimulationReport.Tlb t) {
+        return new Json.Obj().number("entries", t.capacity()).number("ways", t.ways()).string("policy", t.policy())
+                .number("lookups", t.lookups()).number("hits", t.hits()).number("misses", t.misses())
+                .number("fills", t.fills()).number("evictions", t.evictions()).number("flushes", t.flushes())
+                .number("invalidations", t.invalidations()).number("entriesRemoved", t.entriesRemoved());
     }
 
     private static Json.Obj latency(SimulationReport.Latency l) {

@@ -79,7 +79,31 @@ public record SimulationReport(String scenario, String file, String question, lo
     public record Violation(String rule, String explanation, int sid, long iova, List<String> events,
             String traceCommand) {}
 
-    public record Iotlb(long hits, long misses, double hitRate) {}
+    /**
+     * Translation-cache figures of the whole run, and each TBU's own counters
+     * at its end ({@code tbus}: the model's, by SMMU and TBU; hits and misses
+     * count since the last start of the model unless a snapshot carried them).
+     */
+    public record Iotlb(long hits, long misses, double hitRate, List<Tbu> tbus) {
+        public Iotlb {
+            tbus = tbus == null ? List.of() : List.copyOf(tbus);
+        }
+
+        public Iotlb(long hits, long misses, double hitRate) {
+            this(hits, misses, hitRate, List.of());
+        }
+
+        public Iotlb withTbus(List<Tbu> t) {
+            return new Iotlb(hits, misses, hitRate, t);
+        }
+    }
+
+    /** One TBU's TLB, and its micro-TLB (null when it has none). */
+    public record Tbu(String smmu, int tbu, Tlb tlb, Tlb micro) {}
+
+    /** One TLB's geometry and counters. */
+    public record Tlb(int capacity, int ways, String policy, long lookups, long hits, long misses, long fills,
+            long evictions, long flushes, long invalidations, long entriesRemoved) {}
 
     /** Percentiles and the histogram buckets (upper bound ns, count). */
     public record Latency(long count, double meanNs, long p50Ns, long p99Ns, long maxNs, List<Bucket> histogram) {}

@@ -1,11 +1,16 @@
 package org.iommusim.simulations.scenario;
 
 import com.typesafe.config.ConfigValue;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.capability.TbuTlb;
 import org.iommusim.protocol.domain.Granule;
 
 /** Reads one {@code smmus[i]} entry; absent keys keep {@link SmmuCapabilities#defaults()}. */
@@ -34,6 +39,11 @@ final class SmmuReader {
         Integer iotlbEntries = n.int32("iotlb-entries", d.iotlbEntries(), 1, Integer.MAX_VALUE);
         IotlbPolicy policy = n.word("iotlb-policy", IotlbPolicy.class, d.iotlbPolicy());
         Long iotlbSeed = n.integer("iotlb-seed", d.iotlbSeed(), Long.MIN_VALUE, Long.MAX_VALUE);
+        List<TbuTlb> tbus = new ArrayList<>();
+        Map<Integer, Integer> streamTbus = new TreeMap<>();
+        if (iotlbEntries != null && policy != null && iotlbSeed != null) {
+            tbus(n, new Defaults(iotlbEntries, policy, iotlbSeed), tbus, streamTbus);
+        }
         n.finish();
         if (n.problems().count() > before) {
             return null;
@@ -42,12 +52,64 @@ final class SmmuReader {
                 .stage1(stage1).stage2(stage2).ril(ril).hyp(hyp)
                 .asidBits(asidBits).vmidBits(vmidBits).sidBits(sidBits).ssidBits(ssidBits)
                 .granules(granules).oas(oas).cmdqs(cmdqs).eventqs(eventqs)
-                .iotlbEntries(iotlbEntries).iotlbPolicy(policy).iotlbSeed(iotlbSeed);
+                .iotlbEntries(iotlbEntries).iotlbPolicy(policy).iotlbSeed(iotlbSeed)
+                .tbus(tbus).streamTbus(streamTbus);
         try {
             return new SmmuDef(id, b.build());
         } catch (IllegalArgumentException e) {
             Refusals.report(n, e);
             return null;
+        }
+    }
+
+    /** What a TBU's keys default to: the SMMU's {@code iotlb-*} keys. */
+    private record Defaults(int entries, IotlbPolicy policy, long seed) {}
+
+    /**
+     * The {@code tbus} list: one object per TBU, in TBU order, each with its
+     * TLB ({@code entries}, {@code ways}, {@code policy}, {@code seed},
+     * {@code micro-entries}, {@code micro-policy}) and the {@code streams} it
+     * serves. Absent: one TBU with the {@code iotlb-*} TLB, serving every stream.
+     */
+    private static void tbus(ConfNode n, Defaults d, List<TbuTlb> tbus, Map<Integer, Integer> streamTbus) {
+        List<ConfNode> items = n.objects("tbus", false);
+        if (items.size() > SmmuCapabilities.MAX_TBUS) {
+            n.problem("tbus", items.size() + " TBUs; an SMMU has at most " + SmmuCapabilities.MAX_TBUS);
+            return;
+        }
+        for (int k = 0; k < items.size(); k++) {
+            ConfNode t = items.get(k);
+            int before = t.problems().count();
+            Integer entries = t.int32("entries", d.entries(), 1, TbuTlb.MAX_ENTRIES);
+            Integer ways = t.int32("ways", entries == null ? 1 : entries, 1, TbuTlb.MAX_ENTRIES);
+            IotlbPolicy policy = t.word("policy", IotlbPolicy.class, d.policy());
+            Long seed = t.integer("seed", d.seed() + k, Long.MIN_VALUE, Long.MAX_VALUE);
+            Integer micro = t.int32("micro-entries", 0, 0, TbuTlb.MAX_ENTRIES);
+            IotlbPolicy microPolicy = t.word("micro-policy", IotlbPolicy.class, IotlbPolicy.LRU);
+            List<ConfigValue> streams = t.list("streams", false);
+            for (int i = 0; i < streams.size(); i++) {
+                ConfigValue v = streams.get(i);
+                String at = t.keyPath("streams") + "[" + i + "]";
+                Object raw = v.unwrapped();
+                if (!(raw instanceof Number num) || num.longValue() < 0 || num.longValue() > 0xFFFF_FFFFL
+                        || num.doubleValue() != num.longValue()) {
+                    t.problems().add(ConfNode.at(v, at), ConfNode.render(v) + " is not a StreamID");
+                    continue;
+                }
+                Integer previous = streamTbus.put((int) num.longValue(), k);
+                if (previous != null) {
+                    t.problems().add(ConfNode.at(v, at), "stream " + num.longValue() + " is already served by TBU " + previous);
+                }
+            }
+            t.finish();
+            if (t.problems().count() > before) {
+                continue;
+            }
+            try {
+                tbus.add(new TbuTlb(entries, ways, policy, seed, micro, microPolicy));
+            } catch (IllegalArgumentException e) {
+                Refusals.report(t, e);
+            }
         }
     }
 
