@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The corruption matrix on copies of a real journal (a {@code simulate} run
- * of missing-tlbi: a {@code .sst}, a {@code .log} of many blocks, snapshots):
+ * of missing-tlbi, 50,000 operations: a {@code .sst}, a {@code .log} of many blocks, snapshots):
  * every replay subcommand refuses a damaged journal with exit 2 and one line
  * naming the file, the entity and the range, printing nothing else; verify
  * fails with exit 1; nothing hangs. A log cut at its tail reads as a
@@ -36,8 +36,9 @@ class DamagedJournalCliTest {
     @BeforeAll
     static void simulate() throws IOException {
         run = shared.resolve("run");
+        // 50,000 operations: a log past LevelDB's 4 MB write buffer, so the run also leaves a .sst
         ReplayCli r = ReplayCli.run("simulate", scenario("missing-tlbi.conf").toString(), "--out", run.toString(),
-                "--quiet");
+                "--set", "length.operations=50000", "--quiet");
         assertEquals(0, r.exitCode(), r.err());
         Path journal = run.resolve("journal/journal");
         assertTrue(Files.size(Corruption.only(journal, ".log")) > 3 * 32_768, "a log of several blocks");
@@ -122,7 +123,7 @@ class DamagedJournalCliTest {
             assertEquals(events == 0 ? 0 : 1, Long.parseLong(f[2]), row);
             assertEquals(events, Long.parseLong(f[3]), "no gap: " + row);
         }
-        for (String entity : List.of("domain-1", "smmu-0", "smmu-0/iotlb-0", "smmu-0/sid-16")) {
+        for (String entity : List.of("domain-1", "smmu-0", "smmu-0/tbu-0", "smmu-0/sid-16")) {
             ReplayCli s = ReplayCli.run("state", "--journal", data.toString(), "--entity", entity);
             assertEquals(0, s.exitCode(), entity + ": " + s.err());
         }
