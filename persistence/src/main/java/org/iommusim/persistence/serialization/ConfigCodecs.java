@@ -3,14 +3,18 @@ package org.iommusim.persistence.serialization;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.iommusim.persistence.config.ConfigLoad;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.protocol.capability.IotlbPolicy;
+import org.iommusim.protocol.capability.CacheShape;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.capability.TcuCaches;
 import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
@@ -110,12 +114,51 @@ public final class ConfigCodecs {
             granules |= 1 << g.ordinal();
         }
         out.writeByte(granules);
-        out.writeByte(c.oas());
+        // bit 7 of the OAS byte (OAS is at most 52) marks a TCU record after the seed; journals
+        // written before the TCU caches existed lack both and read as the defaults
+        boolean tcu = !c.tcu().equals(TcuCaches.defaults());
+        out.writeByte(c.oas() | (tcu ? TCU_RECORD : 0));
         out.writeByte(c.cmdqs());
         out.writeByte(c.eventqs());
         out.writeInt(c.iotlbEntries());
         out.writeByte(c.iotlbPolicy().ordinal());
         out.writeLong(c.iotlbSeed());
+        if (tcu) {
+            writeTcu(c.tcu(), out);
+        }
+    }
+
+    private static final int TCU_RECORD = 0x80;
+
+    private static void writeTcu(TcuCaches t, DataOutput out) throws IOException {
+        for (int stage = 1; stage <= 2; stage++) {
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                writeShape(t.walk(stage, level), out);
+            }
+        }
+        writeShape(t.ipaCache(), out);
+        writeShape(t.configCache(), out);
+    }
+
+    private static void writeShape(CacheShape s, DataOutput out) throws IOException {
+        out.writeInt(s.entries());
+        out.writeByte(s.ways());
+    }
+
+    private static TcuCaches readTcu(DataInput in) throws IOException {
+        List<List<CacheShape>> stages = new ArrayList<>();
+        for (int stage = 1; stage <= 2; stage++) {
+            List<CacheShape> levels = new ArrayList<>();
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                levels.add(readShape(in));
+            }
+            stages.add(levels);
+        }
+        return new TcuCaches(stages.get(0), stages.get(1), readShape(in), readShape(in));
+    }
+
+    private static CacheShape readShape(DataInput in) throws IOException {
+        return new CacheShape(in.readInt(), in.readUnsignedByte());
     }
 
     public static SmmuCapabilities readCaps(DataInput in) throws IOException {
@@ -132,8 +175,13 @@ public final class ConfigCodecs {
                 gs.add(g);
             }
         }
-        return b.granules(gs).oas(in.readUnsignedByte()).cmdqs(in.readUnsignedByte()).eventqs(in.readUnsignedByte())
+        int oas = in.readUnsignedByte();
+        b.granules(gs).oas(oas & ~TCU_RECORD).cmdqs(in.readUnsignedByte()).eventqs(in.readUnsignedByte())
                 .iotlbEntries(in.readInt()).iotlbPolicy(IotlbPolicy.values()[in.readUnsignedByte()])
-                .iotlbSeed(in.readLong()).build();
+                .iotlbSeed(in.readLong());
+        if ((oas & TCU_RECORD) != 0) {
+            b.tcu(readTcu(in));
+        }
+        return b.build();
     }
 }

@@ -31,13 +31,15 @@ import org.iommusim.protocol.domain.Granule;
  * @param iotlbEntries total IOTLB entries, split across the translation pool's shards
  * @param iotlbPolicy  replacement when a shard is full
  * @param iotlbSeed    seed for {@link IotlbPolicy#RANDOM}
+ * @param tcu          the TCU's caches: configuration cache, walk caches, IPA cache
  */
 public record SmmuCapabilities(
         boolean stage1, boolean stage2, boolean ril, boolean hyp, boolean secure,
         boolean ats, boolean pri, boolean stall,
         int asidBits, int vmidBits, int sidBits, int ssidBits,
         Set<Granule> granules, int oas, int cmdqs, int eventqs,
-        int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed) {
+        int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed,
+        TcuCaches tcu) {
 
     public SmmuCapabilities {
         if (!stage1 && !stage2) {
@@ -64,6 +66,9 @@ public record SmmuCapabilities(
         if (iotlbPolicy == null) {
             throw new IllegalArgumentException("an IOTLB policy is required");
         }
+        if (tcu == null) {
+            throw new IllegalArgumentException("the TCU caches are required");
+        }
     }
 
     private static void check(String name, int value, int min, int max) {
@@ -88,6 +93,7 @@ public record SmmuCapabilities(
         b.asidBits = asidBits; b.vmidBits = vmidBits; b.sidBits = sidBits; b.ssidBits = ssidBits;
         b.granules = EnumSet.copyOf(granules); b.oas = oas; b.cmdqs = cmdqs; b.eventqs = eventqs;
         b.iotlbEntries = iotlbEntries; b.iotlbPolicy = iotlbPolicy; b.iotlbSeed = iotlbSeed;
+        b.tcu = tcu;
         return b;
     }
 
@@ -129,6 +135,7 @@ public record SmmuCapabilities(
         private int iotlbEntries = 2048;
         private IotlbPolicy iotlbPolicy = IotlbPolicy.LRU;
         private long iotlbSeed = 1;
+        private TcuCaches tcu = TcuCaches.defaults();
 
         public Builder stage1(boolean v) { stage1 = v; return this; }
         public Builder stage2(boolean v) { stage2 = v; return this; }
@@ -149,11 +156,13 @@ public record SmmuCapabilities(
         public Builder iotlbEntries(int v) { iotlbEntries = v; return this; }
         public Builder iotlbPolicy(IotlbPolicy v) { iotlbPolicy = v; return this; }
         public Builder iotlbSeed(long v) { iotlbSeed = v; return this; }
+        public Builder tcu(TcuCaches v) { tcu = v; return this; }
 
         public SmmuCapabilities build() {
             return new SmmuCapabilities(stage1, stage2, ril, hyp, secure, ats, pri, stall,
                     asidBits, vmidBits, sidBits, ssidBits, granules, oas, cmdqs, eventqs,
-                    iotlbEntries, iotlbPolicy, iotlbSeed);
+                    iotlbEntries, iotlbPolicy, iotlbSeed,
+                    tcu);
         }
     }
 }
