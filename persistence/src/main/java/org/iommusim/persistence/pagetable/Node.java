@@ -12,6 +12,12 @@ package org.iommusim.persistence.pagetable;
  * the node is frozen (Clojure's transient idea). Path copying keeps an
  * invariant: a node owned by the current edit is reachable only through
  * nodes owned by it too.
+ *
+ * <p>{@code id} is the table page's identity (its "address"): given when the
+ * table is allocated, kept by every copy path copying makes of it, never
+ * reused within a domain. A walk-cache entry names the table it points at by
+ * this id, so the walker can tell the table still in place from one that was
+ * freed (and perhaps replaced by a new table at the same position).
  */
 final class Node {
     long[] entries;
@@ -19,9 +25,11 @@ final class Node {
     /** Valid entries plus next-level tables: 0 means the table can be dropped. */
     int live;
     final Object edit;
+    final long id;
 
-    Node(Object edit) {
+    Node(Object edit, long id) {
         this.edit = edit;
+        this.id = id;
     }
 
     private Node(Node from, Object edit) {
@@ -29,6 +37,7 @@ final class Node {
         this.next = from.next == null ? null : from.next.clone();
         this.live = from.live;
         this.edit = edit;
+        this.id = from.id;
     }
 
     /** This node if {@code edit} owns it, otherwise a copy owned by {@code edit}. */

@@ -38,9 +38,11 @@ public final class PageTable {
     private final long leafCount;
     private final long mappedBytes;
     private final long digest;
+    private final long nextTableId;
 
     PageTable(DomainSpec spec, TableGeometry geo, DescriptorFormat format, Node root,
-              long leafCount, long mappedBytes, long digest) {
+              long leafCount, long mappedBytes, long digest, long nextTableId) {
+        this.nextTableId = nextTableId;
         this.spec = spec;
         this.geo = geo;
         this.format = format;
@@ -50,9 +52,13 @@ public final class PageTable {
         this.digest = digest;
     }
 
+    /** The identity of a domain's root table (the one the CD or STE points at). */
+    public static final long ROOT_TABLE_ID = 0;
+
     /** An empty table for {@code spec}. */
     public static PageTable empty(DomainSpec spec) {
-        return new PageTable(spec, new TableGeometry(spec), DescriptorFormat.of(spec), new Node(null), 0, 0, 0);
+        return new PageTable(spec, new TableGeometry(spec), DescriptorFormat.of(spec), new Node(null, ROOT_TABLE_ID), 0, 0, 0,
+                ROOT_TABLE_ID + 1);
     }
 
     /**
@@ -162,6 +168,98 @@ public final class PageTable {
         }
     }
 
+    /**
+     * {@link #walk(long)}, reporting every descriptor read to {@code sink}: the
+     * walker's path on a walk-cache miss.
+     */
+    public WalkResult walk(long iova, DescriptorSink sink) {
+        return walk(iova, false, sink);
+    }
+
+    /** {@link #walk(long, boolean)}, reporting every descriptor read to {@code sink}. */
+    public WalkResult walk(long iova, boolean hardwareAccessFlag, DescriptorSink sink) {
+        if (!inRange(iova)) {
+            return walk(iova);
+        }
+        return walkDown(root, geo.startLevel, iova, hardwareAccessFlag, sink);
+    }
+
+    /**
+     * Continues a walk at the level-{@code level} table page {@code tableId}, as
+     * a walk-cache entry for level-1 directed: the descriptors above are not
+     * read. If that table page is no longer in place (freed), the walk reads
+     * its freed memory (see {@link DescriptorSink#freedTable}). The caller
+     * checks {@link #inRange} first.
+     */
+    public WalkResult walkFrom(int level, long tableId, long iova, DescriptorSink sink) {
+        return walkFrom(level, tableId, iova, false, sink);
+    }
+
+    /** {@link #walkFrom(int, long, long, DescriptorSink)} with HTTU's Access-flag rule. */
+    public WalkResult walkFrom(int level, long tableId, long iova, boolean hardwareAccessFlag, DescriptorSink sink) {
+        Node n = root;
+        for (int l = geo.startLevel; l < level && n != null; l++) {
+            n = n.child(geo.index(iova, l));
+        }
+        if (n == null || n.id != tableId) {
+            sink.freedTable(level, iova, tableId);
+            return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, level);
+        }
+        return walkDown(n, level, iova, hardwareAccessFlag, sink);
+    }
+
+    private WalkResult walkDown(Node n, int from, long iova, boolean hardwareAccessFlag, DescriptorSink sink) {
+        for (int level = from; ; level++) {
+            int i = geo.index(iova, level);
+            if (level < 3) {
+                Node[] next = n.next;
+                if (next != null && next[i] != null) {
+                    n = next[i];
+                    sink.table(level, iova, n.id);
+                    continue;
+                }
+            }
+            long d = n.entry(i);
+            if ((d & DescriptorFormat.VALID) == 0) {
+                return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, level);
+            }
+            if ((d & DescriptorFormat.AF) == 0 && !hardwareAccessFlag) {
+                // an Access fault caches nothing (Arm IHI 0070, 3.13.2): the sink never sees the leaf
+                return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.ACCESS, level);
+            }
+            sink.leaf(level, iova, d);
+            return leafOf(level, d, iova);
+        }
+    }
+
+    /** The walk result a cached leaf descriptor (read at {@code level}) gives for {@code iova}. */
+    public WalkResult.Leaf leafOf(int level, long descriptor, long iova) {
+        long size = geo.entrySize(level);
+        return new WalkResult.Leaf(format.outputAddress(descriptor) | (iova & (size - 1)), iova & -size, size, level,
+                format.perms(descriptor));
+    }
+
+    /**
+     * {@link #leafOf(int, long, long)} for a walk that may not use an AF=0 leaf:
+     * a leaf cached for a walk with HTTU is an Access fault for one without.
+     */
+    public WalkResult leafOf(int level, long descriptor, long iova, boolean hardwareAccessFlag) {
+        if ((descriptor & DescriptorFormat.AF) == 0 && !hardwareAccessFlag) {
+            return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.ACCESS, level);
+        }
+        return leafOf(level, descriptor, iova);
+    }
+
+    /** Whether {@code iova} is below 2^IAS (a walk of anything else faults at the start level). */
+    public boolean inRange(long iova) {
+        return Long.compareUnsigned(iova, geo.inputLimit) < 0;
+    }
+
+    /** Bytes one descriptor at {@code level} covers. */
+    public long entrySize(int level) {
+        return geo.entrySize(level);
+    }
+
     // ---- inspection ---------------------------------------------------------
 
     /** Every leaf, in address order. */
@@ -207,6 +305,11 @@ public final class PageTable {
     /** The level a walk starts at (-1 for a 4K granule above 48 bits, as with FEAT_LPA2). */
     public int startLevel() {
         return geo.startLevel;
+    }
+
+    /** The id the next allocated table page gets: ids grow and are never reused. */
+    long nextTableId() {
+        return nextTableId;
     }
 
     TableGeometry geometry() {

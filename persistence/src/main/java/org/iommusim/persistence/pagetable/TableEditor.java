@@ -20,6 +20,7 @@ final class TableEditor {
     private long leafCount;
     private long mappedBytes;
     private long digest;
+    private long nextTableId;
 
     TableEditor(PageTable from) {
         this.from = from;
@@ -29,6 +30,7 @@ final class TableEditor {
         this.leafCount = from.leafCount();
         this.mappedBytes = from.mappedBytes();
         this.digest = from.digest();
+        this.nextTableId = from.nextTableId();
     }
 
     /** Maps one segment as one area, largest leaves first. */
@@ -69,7 +71,7 @@ final class TableEditor {
             }
             Node child = n.next[i];
             if (child == null) {
-                child = new Node(edit);
+                child = new Node(edit, nextTableId++);
                 n.live++;
             } else {
                 child = child.editable(edit);
@@ -139,6 +141,7 @@ final class TableEditor {
     }
 
     PageTable build() {
-        return root == from.root() ? from : new PageTable(from.spec(), geo, format, root, leafCount, mappedBytes, digest);
+        return root == from.root() ? from : new PageTable(from.spec(), geo, format, root, leafCount, mappedBytes, digest,
+                nextTableId);
     }
 }

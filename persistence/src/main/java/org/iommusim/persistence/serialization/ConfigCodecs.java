@@ -12,8 +12,10 @@ import java.util.TreeMap;
 import org.iommusim.persistence.config.ConfigLoad;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.protocol.capability.IotlbPolicy;
+import org.iommusim.protocol.capability.CacheShape;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.capability.TbuTlb;
+import org.iommusim.protocol.capability.TcuCaches;
 import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
@@ -134,10 +136,13 @@ public final class ConfigCodecs {
         }
         boolean tbus = !c.tbus().isEmpty() || !c.streamTbus().isEmpty();
         // bit 7 of the granule byte (no granule uses it) marks the TBU section: without it the bytes are the
-        // format before TBUs, so journals of either format read back
-        // IDR0.HTTU shares the granules' byte (bit 4): older journals hold 0 there, no HTTU
+        // format before TBUs, so journals of either format read back; IDR0.HTTU shares the byte (bit 4):
+        // older journals hold 0 there, no HTTU
         out.writeByte(granules | (tbus ? TBU_SECTION : 0) | (c.httu() ? CAPS_HTTU : 0));
-        out.writeByte(c.oas());
+        // bit 7 of the OAS byte (OAS is at most 52) marks a TCU record after the TBU section; journals
+        // written before the TCU caches existed lack both and read as the defaults
+        boolean tcu = !c.tcu().equals(TcuCaches.defaults());
+        out.writeByte(c.oas() | (tcu ? TCU_RECORD : 0));
         out.writeByte(c.cmdqs());
         out.writeByte(c.eventqs());
         out.writeInt(c.iotlbEntries());
@@ -159,6 +164,9 @@ public final class ConfigCodecs {
                 out.writeInt(e.getKey());
                 out.writeShort(e.getValue());
             }
+        }
+        if (tcu) {
+            writeTcu(c.tcu(), out);
         }
     }
 
@@ -202,6 +210,51 @@ public final class ConfigCodecs {
         return IotlbPolicy.values()[ordinal];
     }
 
+    private static final int TCU_RECORD = 0x80;
+
+    private static void writeTcu(TcuCaches t, DataOutput out) throws IOException {
+        for (int stage = 1; stage <= 2; stage++) {
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                writeShape(t.walk(stage, level), out);
+            }
+        }
+        writeShape(t.ipaCache(), out);
+        writeShape(t.configCache(), out);
+    }
+
+    private static void writeShape(CacheShape s, DataOutput out) throws IOException {
+        out.writeInt(s.entries());
+        out.writeByte(s.ways());
+    }
+
+    private static TcuCaches readTcu(DataInput in) throws IOException {
+        List<List<CacheShape>> stages = new ArrayList<>();
+        for (int stage = 1; stage <= 2; stage++) {
+            List<CacheShape> levels = new ArrayList<>();
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                levels.add(readShape(in));
+            }
+            stages.add(levels);
+        }
+        CacheShape ipa = readShape(in);
+        CacheShape config = readShape(in);
+        try {
+            return new TcuCaches(stages.get(0), stages.get(1), ipa, config);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt TCU caches in SMMU capabilities: " + e.getMessage(), e);
+        }
+    }
+
+    private static CacheShape readShape(DataInput in) throws IOException {
+        int entries = in.readInt();
+        int ways = in.readUnsignedByte();
+        try {
+            return new CacheShape(entries, ways);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt TCU cache shape in SMMU capabilities: " + e.getMessage(), e);
+        }
+    }
+
     public static SmmuCapabilities readCaps(DataInput in) throws IOException {
         int f = in.readUnsignedByte();
         SmmuCapabilities.Builder b = SmmuCapabilities.builder()
@@ -217,11 +270,15 @@ public final class ConfigCodecs {
                 gs.add(g);
             }
         }
-        b.granules(gs).oas(in.readUnsignedByte()).cmdqs(in.readUnsignedByte()).eventqs(in.readUnsignedByte())
+        int oas = in.readUnsignedByte();
+        b.granules(gs).oas(oas & ~TCU_RECORD).cmdqs(in.readUnsignedByte()).eventqs(in.readUnsignedByte())
                 .iotlbEntries(in.readInt()).iotlbPolicy(policy(in.readUnsignedByte()))
                 .iotlbSeed(in.readLong());
         if ((granules & TBU_SECTION) != 0) {
             readTbus(in, b);
+        }
+        if ((oas & TCU_RECORD) != 0) {
+            b.tcu(readTcu(in));
         }
         return b.build();
     }

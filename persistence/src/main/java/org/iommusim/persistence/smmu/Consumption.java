@@ -90,9 +90,10 @@ public final class Consumption {
     private static List<ConfigLoad> loadsFor(Command c, SmmuState state, StreamMemoryView memory) {
         if (c instanceof CfgiSte s) {
             StreamConfig m = read(memory, s.sid());
-            // a non-leaf CFGI_STE also drops the stream's cached CDs, so they are reloaded with it
-            return List.of(s.leaf() ? new ConfigLoad(s.sid(), m.ste(), false, java.util.Map.of())
-                    : new ConfigLoad(s.sid(), m.ste(), true, m.cds()));
+            // reference section 8: a CFGI_STE (Leaf=1 or 0) also invalidates the CDs cached for that StreamID
+            // (Leaf=1 only lets the SMMU keep the level-1 stream-table descriptor), so they are reloaded with it;
+            // a first attach followed by CFGI_STE Leaf=1 alone therefore finds its CD, not C_BAD_CD
+            return List.of(new ConfigLoad(s.sid(), m.ste(), true, m.cds()));
         }
         if (c instanceof CfgiSteRange r) {
             SortedSet<Long> sids = new TreeSet<>(memory.writtenSids(r.firstSid(), r.streamCount()));

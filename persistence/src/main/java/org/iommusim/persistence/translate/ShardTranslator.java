@@ -6,6 +6,8 @@ import java.util.Map;
 import org.iommusim.persistence.config.ConfigCache;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
+import org.iommusim.persistence.tcu.Tcu;
+import org.iommusim.persistence.tcu.WalkTally;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationBurst;
@@ -29,6 +31,8 @@ public final class ShardTranslator {
     private final SmmuCapabilities caps;
     private final DomainLookup domains;
     private final List<IotlbEvent> fills;
+    private final Tcu tcu;
+    private final WalkTally tally = new WalkTally();
     private final Map<Integer, StreamCounters> streams = new HashMap<>();
     // the last stream's context, reusable by the next burst while the configuration and tables are the same ones
     private ConfigCache resolvedConfig;
@@ -39,9 +43,20 @@ public final class ShardTranslator {
 
     /** @param fills where misses' IOTLB events go, for the owner to persist */
     public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills) {
+        this(caps, domains, fills, null);
+    }
+
+    /** @param tcu the SMMU's TCU, whose walk caches misses walk through (shared by every worker); null for none */
+    public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills, Tcu tcu) {
         this.caps = caps;
         this.domains = domains;
         this.fills = fills;
+        this.tcu = tcu;
+    }
+
+    /** The TCU misses walk through, or null. */
+    public Tcu tcu() {
+        return tcu;
     }
 
     /** The write-behind list this translator's misses add their IOTLB events to. */
@@ -52,7 +67,7 @@ public final class ShardTranslator {
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */
     public Outcome translate(TranslationRequest r, ConfigCache config, IotlbShard shard) {
         StreamContext context = ConfigResolution.resolve(r, caps, config.effective(r.sid()), domains);
-        Outcome o = TranslationEngine.translate(r, context, shard);
+        Outcome o = TranslationEngine.translate(r, context, shard, tcu, tally);
         fills.addAll(o.fills());
         counters(r.sid()).count(o);
         return o;
@@ -83,7 +98,7 @@ public final class ShardTranslator {
                 resolvedStream = stream;
                 resolvedCounters = counters;
             }
-            Outcome o = TranslationEngine.translateInto(b, j, context, shard);
+            Outcome o = TranslationEngine.translateInto(b, j, context, shard, tcu, tally);
             if (o == null) {
                 counters.hits++;
                 continue;

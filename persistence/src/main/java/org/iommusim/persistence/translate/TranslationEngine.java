@@ -6,6 +6,8 @@ import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
+import org.iommusim.persistence.tcu.Tcu;
+import org.iommusim.persistence.tcu.WalkTally;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.event.TranslationFault;
 import org.iommusim.protocol.translate.Faulted;
@@ -32,8 +34,18 @@ public final class TranslationEngine {
     private static final Perms BYPASS = new Perms(true, true, true, true);
 
     public static Outcome translate(TranslationRequest r, StreamContext context, IotlbShard shard) {
+        return translate(r, context, shard, null, null);
+    }
+
+    /**
+     * One request; a miss walks through {@code tcu}'s walk caches (null: the
+     * tables directly, as an SMMU without walk caches), adding its reads to
+     * {@code tally}.
+     */
+    public static Outcome translate(TranslationRequest r, StreamContext context, IotlbShard shard, Tcu tcu,
+            WalkTally tally) {
         if (context instanceof StreamContext.Translate t) {
-            return translate(r, t, shard);
+            return translate(r, t, shard, tcu, tally);
         }
         if (context instanceof StreamContext.Bypass b) {
             if (r.iova() >>> b.addressBits() != 0) {
@@ -59,6 +71,12 @@ public final class TranslationEngine {
      * outcome (fills, fault, path).
      */
     public static Outcome translateInto(TranslationBurst b, int slot, StreamContext context, IotlbShard shard) {
+        return translateInto(b, slot, context, shard, null, null);
+    }
+
+    /** {@link #translateInto(TranslationBurst, int, StreamContext, IotlbShard)} walking through {@code tcu}. */
+    public static Outcome translateInto(TranslationBurst b, int slot, StreamContext context, IotlbShard shard,
+            Tcu tcu, WalkTally tally) {
         Outcome o;
         if (context instanceof StreamContext.Translate t) {
             long iova = b.slotIova(slot);
@@ -67,24 +85,25 @@ public final class TranslationEngine {
                 b.answerSlot(slot, hit.translate(iova), hit.perms());
                 return null;
             }
-            o = afterLookup(b.slotRequest(slot), t, shard, hit);
+            o = afterLookup(b.slotRequest(slot), t, shard, hit, tcu, tally);
         } else {
-            o = translate(b.slotRequest(slot), context, shard);
+            o = translate(b.slotRequest(slot), context, shard, tcu, tally);
         }
         b.answerSlot(slot, o.result());
         return o;
     }
 
-    private static Outcome translate(TranslationRequest r, StreamContext.Translate t, IotlbShard shard) {
-        return afterLookup(r, t, shard, shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), r.iova()));
+    private static Outcome translate(TranslationRequest r, StreamContext.Translate t, IotlbShard shard, Tcu tcu,
+            WalkTally tally) {
+        return afterLookup(r, t, shard, shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), r.iova()), tcu, tally);
     }
 
     private static Outcome afterLookup(TranslationRequest r, StreamContext.Translate t, IotlbShard shard,
-            IotlbEntry hit) {
+            IotlbEntry hit, Tcu tcu, WalkTally tally) {
         if (hit != null) {
             return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0);
         }
-        Walk w = walk(r, t);
+        Walk w = walk(r, t, tcu, tally == null && tcu != null ? new WalkTally() : tally);
         if (w.fault != null) {
             return faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
         }
@@ -132,11 +151,12 @@ public final class TranslationEngine {
 
     private record Walk(IotlbEntry entry, SmmuEvent fault, int steps) {}
 
-    private static Walk walk(TranslationRequest r, StreamContext.Translate t) {
+    private static Walk walk(TranslationRequest r, StreamContext.Translate t, Tcu tcu, WalkTally tally) {
+        Reads reads = new Reads(tcu, tally);
         switch (t.kind()) {
             case STAGE1: {
-                WalkResult w = t.s1().walk(r.iova(), t.faults().hardwareAfS1());
-                int steps = steps(t.s1(), w);
+                WalkResult w = reads.walk(1, t.vmid(), t.asid(), t.s1(), r.iova(), t.faults().hardwareAfS1());
+                int steps = reads.last;
                 if (w instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage1()), steps);
                 }
@@ -151,8 +171,8 @@ public final class TranslationEngine {
                     // S2T0SZ it is a stage-2 Translation fault (the walk below)
                     return new Walk(null, Faults.addressSize(r), 0);
                 }
-                WalkResult w = t.s2().walk(r.iova(), t.faults().hardwareAfS2());
-                int steps = steps(t.s2(), w);
+                WalkResult w = reads.walk(2, t.vmid(), IotlbEntry.NO_ASID, t.s2(), r.iova(), t.faults().hardwareAfS2());
+                int steps = reads.last;
                 if (w instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage2(r.iova())), steps);
                 }
@@ -161,8 +181,8 @@ public final class TranslationEngine {
                         l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
             }
             default: {
-                WalkResult w1 = t.s1().walk(r.iova(), t.faults().hardwareAfS1());
-                int n1 = steps(t.s1(), w1);
+                WalkResult w1 = reads.walk(1, t.vmid(), t.asid(), t.s1(), r.iova(), t.faults().hardwareAfS1());
+                int n1 = reads.last;
                 // each stage-1 descriptor read is itself translated by stage 2
                 int s2Depth = 4 - t.s2().startLevel();
                 if (w1 instanceof WalkResult.WalkFault f) {
@@ -170,8 +190,8 @@ public final class TranslationEngine {
                 }
                 WalkResult.Leaf l1 = (WalkResult.Leaf) w1;
                 long ipa = l1.outputAddress();
-                WalkResult w2 = t.s2().walk(ipa, t.faults().hardwareAfS2());
-                int steps = n1 * (s2Depth + 1) + steps(t.s2(), w2);
+                WalkResult w2 = reads.walk(2, t.vmid(), IotlbEntry.NO_ASID, t.s2(), ipa, t.faults().hardwareAfS2());
+                int steps = n1 * (s2Depth + 1) + reads.last;
                 if (w2 instanceof WalkResult.WalkFault f) {
                     return new Walk(null, Faults.walk(r, f, Faults.stage2(ipa)), steps);
                 }
@@ -181,6 +201,30 @@ public final class TranslationEngine {
                 return new Walk(IotlbEntry.nested(t.vmid(), t.asid(), r.iova() - offset, size, t.s1().spec().granule(),
                         l1.level(), l2.outputAddress() - offset, l1.perms(), l2.perms()), null, steps);
             }
+        }
+    }
+
+    /** One stage's walk, through the TCU when there is one, and the descriptors it read. */
+    private static final class Reads {
+        private final Tcu tcu;
+        private final WalkTally tally;
+        int last;
+
+        Reads(Tcu tcu, WalkTally tally) {
+            this.tcu = tcu;
+            this.tally = tally;
+        }
+
+        WalkResult walk(int stage, int vmid, int asid, PageTable table, long iova, boolean hardwareAccessFlag) {
+            if (tcu == null) {
+                WalkResult w = table.walk(iova, hardwareAccessFlag);
+                last = steps(table, w);
+                return w;
+            }
+            int before = tally.reads;
+            WalkResult w = tcu.walk(stage, vmid, asid, table, iova, hardwareAccessFlag, tally);
+            last = tally.reads - before;
+            return w;
         }
     }
 

@@ -58,8 +58,9 @@ class CommandQueueSemanticsTest {
         assertEquals(Ste.bypass(), f.effective(7).ste());
     }
 
+    /** Reference section 8: a CFGI_STE, Leaf=1 or 0, also invalidates the CDs cached for that StreamID. */
     @Test
-    void leafCfgiSteKeepsCachedCdsAndCfgiCdLoadsOne() {
+    void aLeafCfgiSteAlsoDropsTheStreamsCachedCdsAndCfgiCdLoadsOne() {
         SmmuFixture f = new SmmuFixture(CAPS);
         f.writeSte(3, Ste.stage1(4, S1Dss.TERMINATE));
         f.writeCd(3, 1, CD);
@@ -67,9 +68,21 @@ class CommandQueueSemanticsTest {
         Cd other = Cd.of(9, DomainId.of(2));
         f.writeCd(3, 1, other);
         f.submit(new CfgiSte(3, true));
-        assertEquals(CD, f.effective(3).cds().get(1), "leaf CFGI_STE reloads the STE only");
+        assertEquals(other, f.effective(3).cds().get(1), "a leaf CFGI_STE drops the cached CDs: refetched");
+        Cd third = Cd.of(11, DomainId.of(2));
+        f.writeCd(3, 1, third);
         f.submit(new CfgiCd(3, 1, true));
-        assertEquals(other, f.effective(3).cds().get(1));
+        assertEquals(third, f.effective(3).cds().get(1));
+    }
+
+    /** A first attach followed by CFGI_STE Leaf=1 alone: the CD, not cached, is fetched from memory (no C_BAD_CD). */
+    @Test
+    void aFirstAttachWithOnlyALeafCfgiSteFindsItsCd() {
+        SmmuFixture f = new SmmuFixture(CAPS);
+        f.writeSte(4, Ste.stage1(0, S1Dss.SSID0));
+        f.writeCd(4, 0, CD);
+        f.submit(new CfgiSte(4, true));
+        assertEquals(CD, f.effective(4).cds().get(0));
     }
 
     @Test

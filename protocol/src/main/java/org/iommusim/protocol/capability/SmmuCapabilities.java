@@ -39,6 +39,7 @@ import org.iommusim.protocol.domain.Granule;
  * @param streamTbus   StreamID to TBU index; a stream not named is served by TBU 0
  * @param httu         IDR0.HTTU != 0: hardware update of the Access flag, enabled per
  *                     table by CD.HA / STE.S2HA (dirty-state update is not modelled)
+ * @param tcu          the TCU's caches: configuration cache, walk caches, IPA cache
  */
 public record SmmuCapabilities(
         boolean stage1, boolean stage2, boolean ril, boolean hyp, boolean secure,
@@ -46,7 +47,7 @@ public record SmmuCapabilities(
         int asidBits, int vmidBits, int sidBits, int ssidBits,
         Set<Granule> granules, int oas, int cmdqs, int eventqs,
         int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed,
-        List<TbuTlb> tbus, Map<Integer, Integer> streamTbus, boolean httu) {
+        List<TbuTlb> tbus, Map<Integer, Integer> streamTbus, boolean httu, TcuCaches tcu) {
 
     public SmmuCapabilities {
         if (!stage1 && !stage2) {
@@ -72,6 +73,9 @@ public record SmmuCapabilities(
         }
         if (iotlbPolicy == null) {
             throw new IllegalArgumentException("an IOTLB policy is required");
+        }
+        if (tcu == null) {
+            throw new IllegalArgumentException("the TCU caches are required");
         }
         tbus = tbus == null ? List.of() : List.copyOf(tbus);
         if (tbus.size() > MAX_TBUS) {
@@ -133,6 +137,7 @@ public record SmmuCapabilities(
         b.iotlbEntries = iotlbEntries; b.iotlbPolicy = iotlbPolicy; b.iotlbSeed = iotlbSeed;
         b.tbus = tbus; b.streamTbus = streamTbus;
         b.httu = httu;
+        b.tcu = tcu;
         return b;
     }
 
@@ -186,6 +191,7 @@ public record SmmuCapabilities(
         private List<TbuTlb> tbus = List.of();
         private Map<Integer, Integer> streamTbus = Map.of();
         private boolean httu = false;
+        private TcuCaches tcu = TcuCaches.defaults();
 
         public Builder stage1(boolean v) { stage1 = v; return this; }
         public Builder stage2(boolean v) { stage2 = v; return this; }
@@ -209,11 +215,12 @@ public record SmmuCapabilities(
         public Builder tbus(List<TbuTlb> v) { tbus = v; return this; }
         public Builder streamTbus(Map<Integer, Integer> v) { streamTbus = v; return this; }
         public Builder httu(boolean v) { httu = v; return this; }
+        public Builder tcu(TcuCaches v) { tcu = v; return this; }
 
         public SmmuCapabilities build() {
             return new SmmuCapabilities(stage1, stage2, ril, hyp, secure, ats, pri, stall,
                     asidBits, vmidBits, sidBits, ssidBits, granules, oas, cmdqs, eventqs,
-                    iotlbEntries, iotlbPolicy, iotlbSeed, tbus, streamTbus, httu);
+                    iotlbEntries, iotlbPolicy, iotlbSeed, tbus, streamTbus, httu, tcu);
         }
     }
 }

@@ -1,0 +1,59 @@
+package org.iommusim.persistence.tcu;
+
+import java.util.List;
+import java.util.function.Predicate;
+import org.iommusim.protocol.capability.CacheShape;
+
+/** The optional IPA cache: stage-2 results keyed by (VMID, IPA), as gem5's SMMUv3 has it. */
+public final class IpaCache {
+    private final SetAssociative<IpaEntry> store;
+
+    IpaCache(CacheShape shape) {
+        this.store = new SetAssociative<>(shape);
+    }
+
+    public String name() {
+        return "ipa";
+    }
+
+    boolean enabled() {
+        return store.enabled();
+    }
+
+    IpaEntry lookup(int vmid, long ipa) {
+        CacheCounters c = store.counters;
+        c.lookups++;
+        long page = ipa >>> IpaEntry.PAGE_SHIFT;
+        int base = store.setBase(hash(vmid, page));
+        for (int i = base; i < base + store.ways(); i++) {
+            IpaEntry e = store.at(i);
+            if (e != null && e.page() == page && e.vmid() == vmid) {
+                store.touch(i);
+                c.hits++;
+                return e;
+            }
+        }
+        c.misses++;
+        return null;
+    }
+
+    IpaEntry fill(IpaEntry e) {
+        return store.fill(hash(e.vmid(), e.page()), e);
+    }
+
+    List<IpaEntry> invalidate(Predicate<IpaEntry> remove) {
+        return store.invalidate(remove);
+    }
+
+    public List<IpaEntry> entries() {
+        return store.entries();
+    }
+
+    CacheStats stats() {
+        return store.counters.snapshot(name(), store.shape.entries(), store.size());
+    }
+
+    private static long hash(int vmid, long page) {
+        return page * 31 + vmid;
+    }
+}

@@ -1,0 +1,114 @@
+package org.iommusim.persistence.tcu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.iommusim.protocol.capability.CacheShape;
+
+/**
+ * The storage of one set-associative TCU cache with LRU replacement within a
+ * set (gem5's default for its walk and IPA caches). A tag's set is a hash of
+ * it; a fill into a full set evicts the least recently used way. Not
+ * thread-safe: the TCU holds its lock around every use.
+ */
+final class SetAssociative<E> {
+    final CacheShape shape;
+    final CacheCounters counters = new CacheCounters();
+    private final int sets;
+    private final int ways;
+    private final Object[] slots;
+    private final long[] used;
+    private long clock;
+    private int size;
+
+    SetAssociative(CacheShape shape) {
+        this.shape = shape;
+        this.sets = shape.sets();
+        this.ways = shape.enabled() ? shape.setWays() : 0;
+        this.slots = new Object[shape.entries()];
+        this.used = new long[shape.entries()];
+    }
+
+    boolean enabled() {
+        return sets > 0;
+    }
+
+    /** The first slot of the set {@code hash} selects. */
+    int setBase(long hash) {
+        return (int) Long.remainderUnsigned(mix(hash), sets) * ways;
+    }
+
+    int ways() {
+        return ways;
+    }
+
+    @SuppressWarnings("unchecked")
+    E at(int slot) {
+        return (E) slots[slot];
+    }
+
+    void touch(int slot) {
+        used[slot] = ++clock;
+    }
+
+    /** Puts {@code e} in its set; the victim it evicted, or null. */
+    E fill(long hash, E e) {
+        int base = setBase(hash);
+        int victim = base;
+        for (int i = base; i < base + ways; i++) {
+            if (slots[i] == null) {
+                victim = i;
+                break;
+            }
+            if (used[i] < used[victim]) {
+                victim = i;
+            }
+        }
+        E old = at(victim);
+        slots[victim] = e;
+        touch(victim);
+        counters.fills++;
+        if (old != null) {
+            counters.evictions++;
+        } else {
+            size++;
+        }
+        return old;
+    }
+
+    /** Removes every entry {@code remove} accepts, counting them as invalidated; the entries removed. */
+    List<E> invalidate(Predicate<E> remove) {
+        List<E> out = new ArrayList<>();
+        for (int i = 0; i < slots.length; i++) {
+            E e = at(i);
+            if (e != null && remove.test(e)) {
+                out.add(e);
+                slots[i] = null;
+                size--;
+            }
+        }
+        counters.invalidations += out.size();
+        return out;
+    }
+
+    /** The entries held, set by set. */
+    List<E> entries() {
+        List<E> out = new ArrayList<>(size);
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] != null) {
+                out.add(at(i));
+            }
+        }
+        return out;
+    }
+
+    int size() {
+        return size;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

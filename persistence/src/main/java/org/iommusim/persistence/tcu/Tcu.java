@@ -1,0 +1,203 @@
+package org.iommusim.persistence.tcu;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.iommusim.persistence.pagetable.DescriptorSink;
+import org.iommusim.persistence.pagetable.PageTable;
+import org.iommusim.persistence.pagetable.WalkResult;
+import org.iommusim.protocol.capability.TcuCaches;
+import org.iommusim.protocol.command.TlbiCommand;
+
+/**
+ * The TCU's walker and its caches (reference section 8): a walk cache per
+ * stage and level, the optional IPA cache. One per SMMU, shared by every
+ * translation worker of it: each walk and each invalidation holds the TCU's
+ * lock from the first lookup to the last fill, so a walk sees the caches
+ * either before or after an invalidation, never half of one.
+ *
+ * <p>A walk looks the walk caches up from the deepest level upwards; the
+ * deepest hit decides where the walk resumes: a leaf entry answers at once, a
+ * table entry sends the walk to the table page it names, skipping every level
+ * above. Each descriptor read from memory fills the cache of its stage and
+ * level (invalid descriptors are never cached). A table entry whose table page
+ * was freed sends the walk to freed memory ({@link DescriptorSink#freedTable}):
+ * the walk faults, the read is counted and recorded ({@link #freedTableReads()}).
+ */
+public final class Tcu {
+    /** How many freed-table reads are kept for inspection; all are counted. */
+    public static final int FREED_READS_KEPT = 1024;
+
+    private final TcuCaches shape;
+    private final WalkCache[][] walk = new WalkCache[3][TcuCaches.LEVELS];
+    private final IpaCache ipa;
+    private final List<FreedTableRead> freed = new ArrayList<>();
+    private final Filler filler = new Filler();
+
+    public Tcu(TcuCaches shape) {
+        this.shape = shape;
+        for (int stage = 1; stage <= 2; stage++) {
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                walk[stage][level] = new WalkCache(stage, level, shape.walk(stage, level));
+            }
+        }
+        this.ipa = new IpaCache(shape.ipaCache());
+    }
+
+    public TcuCaches shape() {
+        return shape;
+    }
+
+    /**
+     * Walks {@code table} (stage 1 or 2) for {@code iova} through the caches.
+     *
+     * @param asid the ASID for stage 1; ignored (no ASID) for stage 2
+     */
+    public WalkResult walk(int stage, int vmid, int asid, PageTable table, long iova, WalkTally tally) {
+        return walk(stage, vmid, asid, table, iova, false, tally);
+    }
+
+    /**
+     * {@link #walk(int, int, int, PageTable, long, WalkTally)}; {@code hardwareAccessFlag}: HTTU with CD.HA
+     * (stage 1) or STE.S2HA (stage 2), so an AF=0 leaf is used rather than an Access fault.
+     */
+    public synchronized WalkResult walk(int stage, int vmid, int asid, PageTable table, long iova,
+            boolean hardwareAccessFlag, WalkTally tally) {
+        int tag = stage == 1 ? asid : -1;
+        if (!table.inRange(iova)) {
+            tally.reads++;
+            return table.walk(iova, hardwareAccessFlag);
+        }
+        if (stage == 2 && ipa.enabled()) {
+            IpaEntry hit = ipa.lookup(vmid, iova);
+            if (hit != null) {
+                return table.leafOf(hit.level(), hit.descriptor(), iova, hardwareAccessFlag);
+            }
+        }
+        filler.start(stage, vmid, tag, table, tally);
+        WalkResult r = null;
+        for (int level = 3; level >= Math.max(0, table.startLevel()) && r == null; level--) {
+            WalkCache c = walk[stage][level];
+            if (!c.enabled()) {
+                continue;
+            }
+            int shift = Long.numberOfTrailingZeros(table.entrySize(level));
+            WalkEntry e = c.lookup(vmid, tag, iova >>> shift, shift);
+            if (e == null) {
+                continue;
+            }
+            if (e.leaf()) {
+                return table.leafOf(level, e.value(), iova, hardwareAccessFlag);
+            }
+            filler.from = c;
+            r = table.walkFrom(level + 1, e.value(), iova, hardwareAccessFlag, filler);
+            tally.reads += readsTo(r) - level;
+        }
+        if (r == null) {
+            r = table.walk(iova, hardwareAccessFlag, filler);
+            tally.reads += readsTo(r) - table.startLevel() + 1;
+        }
+        if (stage == 2 && ipa.enabled() && r instanceof WalkResult.Leaf l && filler.leafDescriptor != 0) {
+            ipa.fill(new IpaEntry(vmid, iova >>> IpaEntry.PAGE_SHIFT, l.level(), filler.leafDescriptor, l.size()));
+        }
+        return r;
+    }
+
+    private static int readsTo(WalkResult r) {
+        return r instanceof WalkResult.Leaf l ? l.level() : ((WalkResult.WalkFault) r).level();
+    }
+
+    /** Applies {@code c} to every cache; the number of entries it removed. */
+    public synchronized int invalidate(TlbiCommand c) {
+        int removed = 0;
+        for (int stage = 1; stage <= 2; stage++) {
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                int s = stage;
+                int l = level;
+                removed += walk[stage][level].invalidate(e -> TcuInvalidation.removes(c, s, l, e)).size();
+            }
+        }
+        removed += ipa.invalidate(e -> TcuInvalidation.removes(c, e)).size();
+        return removed;
+    }
+
+    /** The walk cache of {@code stage} (1 or 2) at {@code level}. */
+    public synchronized List<WalkEntry> walkEntries(int stage, int level) {
+        return walk[stage][level].entries();
+    }
+
+    public synchronized List<IpaEntry> ipaEntries() {
+        return ipa.entries();
+    }
+
+    /** Each cache's statistics: stage-1 walk caches L0-L3, stage-2 L0-L3, then the IPA cache. */
+    public synchronized List<CacheStats> stats() {
+        List<CacheStats> out = new ArrayList<>();
+        for (int stage = 1; stage <= 2; stage++) {
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                out.add(walk[stage][level].stats());
+            }
+        }
+        out.add(ipa.stats());
+        return out;
+    }
+
+    /** The first {@link #FREED_READS_KEPT} walks that read a freed table page. */
+    public synchronized List<FreedTableRead> freedTableReads() {
+        return Collections.unmodifiableList(new ArrayList<>(freed));
+    }
+
+    /** Fills the walk caches with what one walk reads; used under the TCU's lock only. */
+    private final class Filler implements DescriptorSink {
+        private int stage;
+        private int vmid;
+        private int asid;
+        private PageTable table;
+        private WalkTally tally;
+        WalkCache from;
+        long leafDescriptor;
+
+        void start(int stage, int vmid, int asid, PageTable table, WalkTally tally) {
+            this.stage = stage;
+            this.vmid = vmid;
+            this.asid = asid;
+            this.table = table;
+            this.tally = tally;
+            this.from = null;
+            this.leafDescriptor = 0;
+        }
+
+        @Override
+        public void table(int level, long iova, long tableId) {
+            put(level, iova, false, tableId);
+        }
+
+        @Override
+        public void leaf(int level, long iova, long descriptor) {
+            leafDescriptor = descriptor;
+            put(level, iova, true, descriptor);
+        }
+
+        private void put(int level, long iova, boolean leaf, long value) {
+            if (level < 0) {
+                return;
+            }
+            WalkCache c = walk[stage][level];
+            if (c.enabled()) {
+                int shift = Long.numberOfTrailingZeros(table.entrySize(level));
+                c.fill(new WalkEntry(vmid, asid, iova >>> shift, shift, leaf, value));
+            }
+        }
+
+        @Override
+        public void freedTable(int level, long iova, long tableId) {
+            tally.freedTable = true;
+            if (from != null) {
+                from.countFreedTableRead();
+            }
+            if (freed.size() < FREED_READS_KEPT) {
+                freed.add(new FreedTableRead(stage, level, vmid, asid, iova, tableId));
+            }
+        }
+    }
+}

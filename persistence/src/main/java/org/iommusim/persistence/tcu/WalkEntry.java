@@ -1,0 +1,21 @@
+package org.iommusim.persistence.tcu;
+
+/**
+ * One walk-cache entry: the descriptor the walker read at this cache's stage
+ * and level for the input addresses {@code [prefix << shift, (prefix + 1) << shift)},
+ * tagged like the TLB (VMID, and ASID for stage 1).
+ *
+ * @param asid  the ASID for stage 1, {@code IotlbEntry.NO_ASID} for stage 2
+ * @param shift log2 of the bytes one descriptor at this level covers (granule-dependent)
+ * @param leaf  a block or page descriptor; otherwise a table descriptor
+ * @param value the leaf descriptor as read, or the id of the next-level table page it points at
+ */
+public record WalkEntry(int vmid, int asid, long prefix, int shift, boolean leaf, long value) {
+    public long base() {
+        return prefix << shift;
+    }
+
+    public long size() {
+        return 1L << shift;
+    }
+}

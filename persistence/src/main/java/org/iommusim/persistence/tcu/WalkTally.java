@@ -1,0 +1,16 @@
+package org.iommusim.persistence.tcu;
+
+/**
+ * What the walks of one translation cost, for its caller: descriptors read
+ * from memory (walk-cache hits read none for the levels they skip) and whether
+ * a walk read a freed table page. Owned by one caller at a time.
+ */
+public final class WalkTally {
+    public int reads;
+    public boolean freedTable;
+
+    public void reset() {
+        reads = 0;
+        freedTable = false;
+    }
+}
