@@ -131,7 +131,8 @@ public final class TranslationWorker {
             return Behaviors.receive(Command.class)
                     .onMessage(IotlbJournal.Recovered.class, r -> {
                         Live live = new Live(ctx, id, IotlbShard.restore(r.shard()), journal,
-                                new ShardTranslator(caps, domains, new ArrayList<>()), smmu, faultSink,
+                                new ShardTranslator(caps, domains, new org.iommusim.actors.causal.StampingList<>(
+                                        org.iommusim.actors.causal.CausalClock.get(ctx.getSystem()))), smmu, faultSink,
                                 settings, inbox);
                         return stash.unstashAll(live.running());
                     })
@@ -297,7 +298,8 @@ public final class TranslationWorker {
             if (writing || (pending.isEmpty() && acks.isEmpty())) {
                 return;
             }
-            journal.tell(new IotlbJournal.Write(List.copyOf(pending), List.copyOf(acks)));
+            journal.tell(new IotlbJournal.Write(List.copyOf(pending), List.copyOf(acks),
+                    org.iommusim.actors.causal.StampingList.stampsOf(pending)));
             pending.clear();
             acks.clear();
             writing = true;
