@@ -158,8 +158,9 @@ public final class IommuSim implements AutoCloseable {
     public static IommuSim start(ModelOptions options) {
         arg(options, "options");
         JournalSettings journal = JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).prepare();
+        long highestGsn;
         try {
-            checkJournal(journal);
+            highestGsn = checkJournal(journal).highestGsn();
         } catch (RuntimeException e) {
             journal.release();
             throw e;
@@ -179,6 +180,8 @@ public final class IommuSim implements AutoCloseable {
             journal.release();
             throw e;
         }
+        // before any entity recovers or decides: new events are stamped above every recorded one
+        org.iommusim.actors.causal.CausalClock.get(system).observe(highestGsn);
         try {
             return new IommuSim(system, true, journal, options, system, stopped);
         } catch (RuntimeException e) {
@@ -199,9 +202,9 @@ public final class IommuSim implements AutoCloseable {
      * read is not damage when older snapshots or the events cover it:
      * recovery falls back to them (the snapshot store does so).
      */
-    private static void checkJournal(JournalSettings journal) {
+    private static JournalCheck.Findings checkJournal(JournalSettings journal) {
         try {
-            JournalCheck.verify(journal.journalDir(), journal.snapshotDir(), journal.minFreeBytes());
+            return JournalCheck.verify(journal.journalDir(), journal.snapshotDir(), journal.minFreeBytes());
         } catch (JournalDamagedException e) {
             throw new ModelException(ModelException.Kind.JOURNAL_DAMAGED, e.getMessage());
         } catch (JournalReadException e) {
@@ -827,6 +830,18 @@ public final class IommuSim implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | StuckException | CompletionException e) {
             // stop anyway: what was not written is only IOTLB fills, which a cache may forget
         }
+    }
+
+    /**
+     * The model-wide (global) sequence number of the last event decided so
+     * far: every journal event carries the number it was decided at (see
+     * docs/CLI.md, "Causal order"). A translation answered while this reads
+     * N was answered at N: {@code iommu-sim translate --at N} replays that
+     * point. Exact between calls in deterministic mode; in the threaded mode
+     * other threads may be deciding meanwhile.
+     */
+    public long globalSequence() {
+        return org.iommusim.actors.causal.CausalClock.get(system).last();
     }
 
     /** For embedders who need it: the ActorSystem the model runs in. */

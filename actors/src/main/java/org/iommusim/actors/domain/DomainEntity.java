@@ -99,6 +99,12 @@ public final class DomainEntity extends EventSourcedBehavior<DomainEntity.Comman
         return DomainState.initial();
     }
 
+    /** Every event with its causal stamp, taken as it is decided. */
+    @Override
+    public org.apache.pekko.persistence.typed.EventAdapter<DomainEvent, ?> eventAdapter() {
+        return org.iommusim.actors.causal.CausalAdapter.of(ctx.getSystem());
+    }
+
     @Override
     public RetentionCriteria retentionCriteria() {
         return settings.snapshotEvery() > 0

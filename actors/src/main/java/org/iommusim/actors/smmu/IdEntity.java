@@ -110,6 +110,12 @@ public final class IdEntity extends EventSourcedBehavior<IdEntity.Command, IdEve
         return IdState.EMPTY;
     }
 
+    /** Every event with its causal stamp, taken as it is decided. */
+    @Override
+    public org.apache.pekko.persistence.typed.EventAdapter<IdEvent, ?> eventAdapter() {
+        return org.iommusim.actors.causal.CausalAdapter.of(ctx.getSystem());
+    }
+
     @Override
     public RetentionCriteria retentionCriteria() {
         return RetentionCriteria.snapshotEvery(1000, 2);

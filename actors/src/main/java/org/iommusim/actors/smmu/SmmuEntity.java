@@ -209,6 +209,12 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         return SmmuState.UNCONFIGURED;
     }
 
+    /** Every event with its causal stamp, taken as it is decided. */
+    @Override
+    public org.apache.pekko.persistence.typed.EventAdapter<SmmuChange, ?> eventAdapter() {
+        return org.iommusim.actors.causal.CausalAdapter.of(ctx.getSystem());
+    }
+
     @Override
     public RetentionCriteria retentionCriteria() {
         return settings.snapshotEvery() > 0 ? RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2)

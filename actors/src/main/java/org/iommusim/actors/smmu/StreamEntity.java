@@ -80,6 +80,12 @@ public final class StreamEntity extends EventSourcedBehavior<StreamEntity.Comman
         return StreamState.EMPTY;
     }
 
+    /** Every event with its causal stamp, taken as it is decided. */
+    @Override
+    public org.apache.pekko.persistence.typed.EventAdapter<StreamEvent, ?> eventAdapter() {
+        return org.iommusim.actors.causal.CausalAdapter.of(ctx.getSystem());
+    }
+
     @Override
     public RetentionCriteria retentionCriteria() {
         return RetentionCriteria.snapshotEvery(1000, 2);

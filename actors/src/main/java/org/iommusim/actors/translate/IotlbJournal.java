@@ -38,8 +38,17 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
 
     sealed interface Command {}
 
-    /** Persist {@code events}, then send {@code acks}, then tell the worker. */
-    record Write(List<IotlbEvent> events, List<Ack> acks) implements Command {}
+    /**
+     * Persist {@code events}, then send {@code acks}, then tell the worker.
+     * {@code stamps}: the events' causal stamps, taken when the worker
+     * decided them (none: stamped as written).
+     */
+    record Write(List<IotlbEvent> events, List<Ack> acks, List<org.iommusim.persistence.serialization.CausalStamp> stamps)
+            implements Command {
+        Write(List<IotlbEvent> events, List<Ack> acks) {
+            this(events, acks, List.of());
+        }
+    }
 
     /**
      * An invalidation acknowledgement, sent once its events are durable in the
@@ -78,25 +87,34 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
     private final int snapshotEvery;
     private final ActorRef<TranslationWorker.Command> worker;
     private final Written written;
+    private final org.iommusim.actors.causal.CausalAdapter<IotlbEvent> stamps;
 
     private IotlbJournal(String persistenceId, int tbu, IotlbConfig config, int snapshotEvery,
-            ActorRef<TranslationWorker.Command> worker) {
+            ActorRef<TranslationWorker.Command> worker, org.apache.pekko.actor.typed.ActorSystem<?> system) {
         super(PersistenceId.ofUniqueId(persistenceId));
         this.tbu = tbu;
         this.config = config;
         this.snapshotEvery = snapshotEvery;
         this.worker = worker;
         this.written = new Written(tbu);
+        this.stamps = org.iommusim.actors.causal.CausalAdapter.of(system);
     }
 
     static Behavior<Command> create(String persistenceId, int tbu, IotlbConfig config, int snapshotEvery,
             ActorRef<TranslationWorker.Command> worker) {
-        return Behaviors.setup(ctx -> new IotlbJournal(persistenceId, tbu, config, snapshotEvery, worker));
+        return Behaviors.setup(ctx -> new IotlbJournal(persistenceId, tbu, config, snapshotEvery, worker,
+                ctx.getSystem()));
     }
 
     @Override
     public ShardState emptyState() {
         return new ShardState(IotlbShard.empty(config), false);
+    }
+
+    /** Every event with the causal stamp its worker took when it decided it. */
+    @Override
+    public org.apache.pekko.persistence.typed.EventAdapter<IotlbEvent, ?> eventAdapter() {
+        return stamps;
     }
 
     @Override
@@ -122,7 +140,7 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
     @Override
     public CommandHandler<Command, IotlbEvent, ShardState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
-                .onCommand(Write.class, (s, w) -> (w.events().isEmpty() ? Effect().none() : Effect().persist(w.events()))
+                .onCommand(Write.class, (s, w) -> (w.events().isEmpty() ? Effect().none() : persist(w))
                         .thenRun(st -> {
                             for (Ack a : w.acks()) {
                                 a.written();
@@ -130,6 +148,11 @@ final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, Iotl
                             worker.tell(written);
                         }))
                 .build();
+    }
+
+    private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<IotlbEvent, ShardState> persist(Write w) {
+        stamps.decidedAt(w.stamps().size() == w.events().size() ? w.stamps() : List.of());
+        return Effect().persist(w.events());
     }
 
     @Override

@@ -31,13 +31,23 @@ public final class RetiredShard extends EventSourcedBehavior<RetiredShard.Retire
     /** Empty the shard, then answer and stop. */
     public record Retire(ActorRef<Done> replyTo) {}
 
-    private RetiredShard(String persistenceId) {
+    private final org.apache.pekko.actor.typed.ActorSystem<?> system;
+
+    private RetiredShard(String persistenceId, org.apache.pekko.actor.typed.ActorSystem<?> system) {
         super(PersistenceId.ofUniqueId(persistenceId));
+        this.system = system;
     }
 
     /** The shard {@code persistenceId}, whose events are {@link IotlbEvent}s. */
     public static Behavior<Retire> create(String persistenceId) {
-        return new RetiredShard(persistenceId);
+        return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> new RetiredShard(persistenceId,
+                ctx.getSystem()));
+    }
+
+    /** Every event with its causal stamp, taken as it is decided. */
+    @Override
+    public org.apache.pekko.persistence.typed.EventAdapter<IotlbEvent, ?> eventAdapter() {
+        return org.iommusim.actors.causal.CausalAdapter.of(system);
     }
 
     /** Whether the shard is known empty: true for one never written. */

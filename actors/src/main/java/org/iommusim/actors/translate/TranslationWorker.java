@@ -143,7 +143,8 @@ public final class TranslationWorker {
                 ctx.watch(journal);
                 journals.add(journal);
                 byTbu[t] = new Unit(t, persistenceId(smmuId, t), config, journal,
-                        new ShardTranslator(caps, domains, new ArrayList<>()));
+                        new ShardTranslator(caps, domains, new org.iommusim.actors.causal.StampingList<>(
+                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem()))));
             }
             String name = "the worker of " + String.join(", ", tbus.stream().map(t -> persistenceId(smmuId, t)).toList());
             int[] waiting = {tbus.size()};
@@ -256,7 +257,7 @@ public final class TranslationWorker {
                 if (!u.configured) {
                     IotlbEvent.Configured c = new IotlbEvent.Configured(u.config);
                     u.shard.apply(c);
-                    u.pending.add(0, c);
+                    u.pending.add(c);  // first: nothing is pending before recovery ends
                     u.configured = true;
                     write(u);
                 }
@@ -411,7 +412,8 @@ public final class TranslationWorker {
             if (u.writing || (u.pending.isEmpty() && u.acks.isEmpty())) {
                 return;
             }
-            u.journal.tell(new IotlbJournal.Write(List.copyOf(u.pending), List.copyOf(u.acks)));
+            u.journal.tell(new IotlbJournal.Write(List.copyOf(u.pending), List.copyOf(u.acks),
+                    org.iommusim.actors.causal.StampingList.stampsOf(u.pending)));
             u.pending.clear();
             u.acks.clear();
             u.writing = true;

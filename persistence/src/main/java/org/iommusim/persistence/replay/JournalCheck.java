@@ -66,15 +66,24 @@ public final class JournalCheck {
      * @param entities every persistence id (tags left out) with its events, in {@link PersistenceIdOrder}
      * @param notes    what a reader should know: a log read up to a crash's cut, a snapshot recovery skips
      * @param events   events in all
+     * @param unstamped events without a causal stamp (a journal written before stamps; 0 in a newer one)
+     * @param highestGsn the highest global sequence number of a stamped event, 0 if none: where a restarted
+     *                 model's counter continues
      */
-    public record Findings(Map<String, EntitySummary> entities, List<String> notes, long events) {
+    public record Findings(Map<String, EntitySummary> entities, List<String> notes, long events, long unstamped,
+                           long highestGsn) {
         /** No event at all: a journal nothing was recorded in. */
         public boolean empty() {
             return events == 0;
         }
 
+        /** Every event carries its causal stamp: entities can be ordered and aligned by it. */
+        public boolean causal() {
+            return unstamped == 0;
+        }
+
         static Findings none() {
-            return new Findings(Map.of(), List.of(), 0);
+            return new Findings(Map.of(), List.of(), 0, 0, 0);
         }
     }
 
@@ -480,15 +489,18 @@ public final class JournalCheck {
     private Findings findings(KeyLedger ledger) {
         Map<String, EntitySummary> entities = new TreeMap<>(PersistenceIdOrder.INSTANCE);
         long events = 0;
+        long unstamped = 0;
         for (Map.Entry<String, Integer> e : nids(ledger).entrySet()) {
             KeyLedger.Entity x = ledger.entities().get(e.getValue());
+            unstamped += x == null ? 0 : x.unstamped;
             EntitySummary s = x == null ? new EntitySummary(e.getKey(), 0, 0, 0, 0)
                     : new EntitySummary(e.getKey(), x.events, x.firstPresent, x.lastPresent,
                             Math.max(x.lastPresent, Math.max(x.counter, 0)));
             entities.put(e.getKey(), s);
             events += s.events();
         }
-        return new Findings(Collections.unmodifiableMap(entities), List.copyOf(notes), events);
+        return new Findings(Collections.unmodifiableMap(entities), List.copyOf(notes), events, unstamped,
+                ledger.highestGsn());
     }
 
     /** Persistence id to numeric id, tags left out. */

@@ -27,6 +27,8 @@ final class KeyLedger {
         long lastPresent;
         long rawFirst;
         long rawLast;
+        /** Events without a causal stamp (written before stamps, or not by the model). */
+        long unstamped;
         private long previousPresent;
 
         Entity(int nid) {
@@ -50,6 +52,8 @@ final class KeyLedger {
     private final StoredMessage message = new StoredMessage();
     private Entity current;
     private long keys;
+    /** The highest global sequence number of a stamped event (0: none). */
+    private long highestGsn;
 
     /** Takes the next key (in key order) and its value. */
     void accept(byte[] key, byte[] value) {
@@ -103,6 +107,12 @@ final class KeyLedger {
         String pid = mappings.getOrDefault(e.nid, "numeric id " + e.nid);
         try {
             long recorded = message.scan(value, pid, seq).sequenceNr();
+            long gsn = message.stampGsn();
+            if (gsn > 0) {
+                highestGsn = Math.max(highestGsn, gsn);
+            } else {
+                e.unstamped++;
+            }
             if (recorded != seq) {
                 problems.add(new Problem(e.nid, "the record stored as #" + seq + " says it is #" + recorded,
                         seq, seq, key));
@@ -134,6 +144,10 @@ final class KeyLedger {
                         + e.rawLast, e.rawLast + 1, e.counter, JournalKey.event(e.nid, e.rawLast + 1).encode()));
             }
         }
+    }
+
+    long highestGsn() {
+        return highestGsn;
     }
 
     Map<Integer, String> mappings() {

@@ -4,7 +4,9 @@ import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.iommusim.persistence.serialization.CausalStamp;
 import org.iommusim.persistence.serialization.IommuSimSerializer;
+import org.iommusim.persistence.serialization.Stamped;
 
 /**
  * Unwraps what Pekko stores around our payloads, without an ActorSystem.
@@ -21,7 +23,8 @@ import org.iommusim.persistence.serialization.IommuSimSerializer;
  * (little-endian int serializer id, then the manifest in UTF-8 up to the
  * header's end), then the payload bytes.
  *
- * <p>Payloads of {@link IommuSimSerializer} are decoded by their manifest;
+ * <p>Payloads of {@link IommuSimSerializer} are decoded by their manifest, a
+ * {@link Stamped} envelope unwrapped into the event and its stamp;
  * anything else becomes an {@link Undecoded}. Not thread-safe (it reuses
  * one {@link StoredMessage}): one decoder per thread.
  */
@@ -34,7 +37,13 @@ final class PayloadDecoder {
         StoredMessage m = message.scan(value, persistenceId, sequenceNr);
         String manifest = m.manifest();
         Object payload = payload(m.serializerId(), manifest, m.payload());
-        return new JournalEvent(persistenceId, sequenceNr, manifest, payload, m.timestamp(), m.writerUuid());
+        CausalStamp stamp = null;
+        if (payload instanceof Stamped s) {
+            stamp = s.stamp();
+            payload = s.event();
+            manifest = manifest.substring(Stamped.PREFIX.length());
+        }
+        return new JournalEvent(persistenceId, sequenceNr, manifest, payload, m.timestamp(), m.writerUuid(), stamp);
     }
 
     /**
@@ -43,7 +52,8 @@ final class PayloadDecoder {
      */
     Object payloadOnly(byte[] value, String persistenceId, long sequenceNr) {
         StoredMessage m = message.scan(value, persistenceId, sequenceNr);
-        return payload(m.serializerId(), m.manifest(), m.payload());
+        Object payload = payload(m.serializerId(), m.manifest(), m.payload());
+        return payload instanceof Stamped s ? s.event() : payload;
     }
 
     /** The snapshot's payload: our state object, or an {@link Undecoded}. */

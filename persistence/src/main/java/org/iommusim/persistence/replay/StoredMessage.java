@@ -180,6 +180,19 @@ public final class StoredMessage {
         return manifests.get(buf, manifestOffset, manifestLength);
     }
 
+    /**
+     * The global sequence number of a stamped event ({@code @}-prefixed
+     * manifest, see {@code Stamped}), read in place; 0 for an unstamped
+     * record, -1 for a stamp that does not read.
+     */
+    public long stampGsn() {
+        if (manifestLength == 0 || buf[manifestOffset] != '@') {
+            return 0;
+        }
+        return org.iommusim.persistence.serialization.CausalStamp.gsnAt(buf, payloadOffset,
+                payloadOffset + payloadLength);
+    }
+
     public int payloadLength() {
         return payloadLength;
     }

@@ -13,7 +13,9 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * manifest names the type, the payload is the type's {@link BinaryCodec}.
  * Compact by design: hot events are a few bytes plus their addresses.
  * Snapshots end with a checksum ({@link SnapshotChecksum}); events do not
- * (LevelDB checks the blocks that hold them).
+ * (LevelDB checks the blocks that hold them). A {@link Stamped} event is
+ * its {@link CausalStamp} followed by the event's bytes, under the event's
+ * manifest prefixed with {@value Stamped#PREFIX}.
  */
 public final class IommuSimSerializer extends SerializerWithStringManifest {
     /** Pekko serializer ids below 40 are reserved; this one is ours. */
@@ -28,13 +30,19 @@ public final class IommuSimSerializer extends SerializerWithStringManifest {
 
     @Override
     public String manifest(Object o) {
-        return codecs.manifestOf(o);
+        return o instanceof Stamped s ? Stamped.PREFIX + codecs.manifestOf(s.event()) : codecs.manifestOf(o);
     }
 
     @Override
     public byte[] toBinary(Object o) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            if (o instanceof Stamped s) {
+                s.stamp().write(out);
+                codecs.write(s.event(), out);
+                out.flush();
+                return bytes.toByteArray();
+            }
             codecs.write(o, out);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + o.getClass().getName(), e);
@@ -48,7 +56,9 @@ public final class IommuSimSerializer extends SerializerWithStringManifest {
     public Object fromBinary(byte[] stored, String manifest) throws NotSerializableException {
         byte[] bytes = SnapshotChecksum.applies(manifest) ? SnapshotChecksum.open(manifest, stored) : stored;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            Object value = codecs.read(manifest, in);
+            Object value = Stamped.isStamped(manifest)
+                    ? new Stamped(CausalStamp.read(in), codecs.read(manifest.substring(Stamped.PREFIX.length()), in))
+                    : codecs.read(manifest, in);
             if (in.available() > 0) {
                 throw new NotSerializableException("corrupt " + manifest + " record: " + in.available()
                         + " trailing bytes");

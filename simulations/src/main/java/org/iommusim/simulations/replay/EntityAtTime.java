@@ -8,11 +8,15 @@ import org.iommusim.persistence.replay.StateFolder;
 import org.iommusim.persistence.replay.StateReplay;
 
 /**
- * An entity's state as of a moment of another entity's history. Entities
- * have their own sequence numbers; what relates them is the write time Pekko
- * stores with each event (milliseconds). An event written in the same
- * millisecond as the moment counts as before it: the model only writes what
- * it has already decided, so a tie is never an event from the future.
+ * An entity's state as of a point of the model's history. Entities have
+ * their own sequence numbers; what relates them is the causal stamp each
+ * event carries: the global sequence number it was decided at
+ * ({@link #seqAtGsn}), exact across entities. A journal written before
+ * stamps has only the write time Pekko stores with each event (milliseconds,
+ * {@link #seqAt}): an event written in the same millisecond as the moment
+ * counts as before it (the model only writes what it has already decided, so
+ * a tie is never an event from the future, but two events of one
+ * millisecond cannot be ordered).
  */
 final class EntityAtTime {
     private EntityAtTime() {}
@@ -40,6 +44,26 @@ final class EntityAtTime {
             }
         }
         return last;
+    }
+
+    /** The last sequence number of {@code persistenceId} decided at or before global sequence number {@code gsn}. */
+    static long seqAtGsn(JournalReader reader, String persistenceId, long gsn) {
+        long last = 0;
+        try (EventCursor c = reader.events(persistenceId, 1, Long.MAX_VALUE)) {
+            while (c.hasNext()) {
+                JournalEvent e = c.next();
+                if (e.stamped() && e.stamp().gsn() > gsn) {
+                    break;
+                }
+                last = e.sequenceNr();
+            }
+        }
+        return last;
+    }
+
+    /** The state of {@code persistenceId} with every event decided at or before {@code gsn} applied. */
+    static <S> S stateAtGsn(JournalReader reader, String persistenceId, long gsn, StateFolder<S> folder) {
+        return StateReplay.at(reader, persistenceId, seqAtGsn(reader, persistenceId, gsn), folder).state();
     }
 
     static <S> S stateAt(JournalReader reader, String persistenceId, long time, StateFolder<S> folder) {

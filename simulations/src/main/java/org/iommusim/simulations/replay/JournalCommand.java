@@ -74,6 +74,19 @@ public abstract class JournalCommand implements Callable<Integer> {
         return false;
     }
 
+    /**
+     * For a journal written before events carried causal stamps: says on
+     * stderr that entities are aligned by write time ({@link CausalOrder#UNSTAMPED_NOTE}).
+     * Returns whether the journal is stamped.
+     */
+    protected boolean stampedOrNote(JournalReader reader) {
+        if (CausalOrder.stamped(reader)) {
+            return true;
+        }
+        spec.commandLine().getErr().println(spec.name() + ": " + CausalOrder.UNSTAMPED_NOTE);
+        return false;
+    }
+
     /** Runs the subcommand on an open reader; returns the exit code. */
     protected abstract int run(JournalReader reader, PrintWriter out);
 

@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code iommu-sim trace --journal DIR --iova ADDR [--sid SID]}: every event
- * that touched an address, entity by entity in sequence order: maps and
+ * that touched an address, in the model's causal order (each line starts
+ * with the event's global sequence number and virtual time; a journal from
+ * before stamps: entity by entity, with a note): maps and
  * unmaps of it, IOTLB fills and invalidations covering it, TLBIs submitted and
  * consumed for it, faults at it, and with {@code --sid} the stream's STE/CD
  * writes and configuration loads, leaving out the maps, unmaps and IOTLB
@@ -43,15 +45,27 @@ public final class TraceCommand extends JournalCommand {
         Integer stream = sid == null ? null : parseSid(sid);
         StreamContexts mine = stream == null ? null : StreamContexts.of(reader, stream);
         EventRenderers renderers = EventRenderers.standard();
-        Timeline timeline = new Timeline(renderers);
         long found = 0;
-        try (EventCursor events = reader.allEvents()) {
-            while (events.hasNext()) {
-                JournalEvent e = events.next();
-                Object before = timeline.before(e);
-                if (AddressTouch.touches(e, before, address, stream) && (mine == null || !mine.otherDomain(e))) {
-                    out.println(renderers.line(e, before));
-                    found++;
+        if (stampedOrNote(reader)) {
+            try (CausalOrder order = new CausalOrder(reader, renderers)) {
+                for (CausalOrder.Step s = order.next(); s != null; s = order.next()) {
+                    JournalEvent e = s.event();
+                    if (AddressTouch.touches(e, s.before(), address, stream) && (mine == null || !mine.otherDomain(e))) {
+                        out.println(CausalOrder.prefix(e) + renderers.line(e, s.before()));
+                        found++;
+                    }
+                }
+            }
+        } else {
+            Timeline timeline = new Timeline(renderers);
+            try (EventCursor events = reader.allEvents()) {
+                while (events.hasNext()) {
+                    JournalEvent e = events.next();
+                    Object before = timeline.before(e);
+                    if (AddressTouch.touches(e, before, address, stream) && (mine == null || !mine.otherDomain(e))) {
+                        out.println(renderers.line(e, before));
+                        found++;
+                    }
                 }
             }
         }

@@ -29,11 +29,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code iommu-sim translate --journal DIR --sid S [--ssid N] --iova A
- * [--access r|w|x] [--privileged] [--smmu ID] [--at SEQ]}: what the model would
- * answer at that point, and why. The SMMU is rebuilt at its event SEQ; the
- * domains and the IOTLB shard that serves the request are brought to the same
- * write time; then the pure engine runs, step by step: the configuration in
- * force, the IOTLB (hit, or miss and walk), the permission check, the answer.
+ * [--access r|w|x] [--privileged] [--smmu ID] [--at G|t=TIME]}: what the model
+ * would answer at that point, and why. The point is a global sequence number
+ * (or the last one decided by a virtual time): the SMMU, the domains and the
+ * IOTLB shard that serves the request are each rebuilt with every event
+ * decided up to it, so the three are at one exact point of the causal order;
+ * then the pure engine runs, step by step: the configuration in force, the
+ * IOTLB (hit, or miss and walk), the permission check, the answer. A journal
+ * written before stamps: {@code --at} is the SMMU's sequence number, and the
+ * others are brought to its write time (with a note).
  */
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = {"What the recorded model would answer for one DMA at a point of its history, and why."},
@@ -60,8 +64,15 @@ public final class TranslateCommand extends JournalCommand {
             description = "the SMMU: smmu-<n> or just <n> (default smmu-0)")
     String smmuId;
 
-    @Option(names = "--at", paramLabel = "SEQ", description = "the SMMU's event sequence number (default: its last)")
-    Long at;
+    @Option(names = "--at", paramLabel = "G|t=TIME", description = {"the point: a global sequence number, or a virtual"
+            + " time (t=112656ns; us, ms, s too) meaning the last event decided by then (default: the last event);",
+            "in a journal from before causal stamps, the SMMU's sequence number"})
+    String at;
+
+    /** Where each entity is rebuilt to: one point of the causal order, or (older journals) one write time. */
+    private interface Alignment {
+        <S> S state(String persistenceId, org.iommusim.persistence.replay.StateFolder<S> folder);
+    }
 
     @Override
     protected int run(JournalReader reader, PrintWriter out) {
@@ -71,27 +82,60 @@ public final class TranslateCommand extends JournalCommand {
         if (!reader.contains(smmuId)) {
             throw new UserError("no entity '" + smmuId + "' in the journal");
         }
-        long last = reader.highestSequenceNr(smmuId);
-        long seq = at == null ? last : at;
-        if (seq < 0 || seq > last) {
-            throw new UserError("--at " + seq + " is outside " + smmuId + "'s events (#0 is the start, #" + last + " the last)");
-        }
         TranslationRequest request = request();
-        SmmuState smmu = StateReplay.at(reader, smmuId, seq, new SmmuFolder()).state();
-        if (!smmu.configured()) {
-            throw new UserError(smmuId + " is not configured at #" + seq + ": nothing translates yet");
+        long last = reader.highestSequenceNr(smmuId);
+        Alignment align;
+        SmmuState smmu;
+        String where;
+        if (stampedOrNote(reader)) {
+            long g = at == null ? reader.findings().highestGsn() : CausalPoint.parse("--at", at).resolve(reader, "--at");
+            align = new Alignment() {
+                @Override
+                public <S> S state(String pid, org.iommusim.persistence.replay.StateFolder<S> folder) {
+                    return EntityAtTime.stateAtGsn(reader, pid, g, folder);
+                }
+            };
+            long seq = EntityAtTime.seqAtGsn(reader, smmuId, g);
+            smmu = StateReplay.at(reader, smmuId, seq, new SmmuFolder()).state();
+            String point = CausalPoint.describe(reader, g);
+            where = "at " + point;
+            out.printf("%s %s (%s #%d of %d); domains and IOTLB at the same point of the causal order%n", smmuId,
+                    point, smmuId, seq, last);
+        } else {
+            long seq;
+            try {
+                seq = at == null ? last : Long.parseLong(at.strip());
+            } catch (NumberFormatException e) {
+                throw new UserError("--at '" + at + "': this journal carries no causal stamps; name " + smmuId
+                        + "'s sequence number");
+            }
+            if (seq < 0 || seq > last) {
+                throw new UserError("--at " + seq + " is outside " + smmuId + "'s events (#0 is the start, #" + last
+                        + " the last)");
+            }
+            long time = EntityAtTime.timeOf(reader, smmuId, seq);
+            align = new Alignment() {
+                @Override
+                public <S> S state(String pid, org.iommusim.persistence.replay.StateFolder<S> folder) {
+                    return EntityAtTime.stateAt(reader, pid, time, folder);
+                }
+            };
+            smmu = StateReplay.at(reader, smmuId, seq, new SmmuFolder()).state();
+            where = "at #" + seq;
+            out.printf("%s at #%d of %d; domains and IOTLB at the same write time%n", smmuId, seq, last);
         }
-        long time = EntityAtTime.timeOf(reader, smmuId, seq);
+        if (!smmu.configured()) {
+            throw new UserError(smmuId + " is not configured " + where + ": nothing translates yet");
+        }
         Map<DomainId, PageTable> tables = new HashMap<>();
         StreamConfig config = smmu.config().effective(request.sid());
-        out.printf("%s at #%d of %d; domains and IOTLB at the same write time%n", smmuId, seq, last);
         out.println("request   " + describe(request));
         out.println("STE       " + ConfigText.ste(config.ste()));
         out.println("CDs       " + ConfigText.cds(config.cds()));
         StreamContext context = ConfigResolution.resolve(request, smmu.caps(), config,
-                id -> tables.computeIfAbsent(id, d -> tableAt(reader, d, time)));
+                id -> tables.computeIfAbsent(id, d -> tableAt(reader, d, align)));
         out.println("context   " + describe(context));
-        IotlbShard shard = shard(reader, smmu, request, time);
+        IotlbShard shard = shard(reader, smmu, request, align);
         if (context instanceof StreamContext.Translate t) {
             IotlbEntry cached = shard.peek(t.vmid(), t.asid(), t.kind(), request.iova()).orElse(null);
             out.println("IOTLB     " + (cached == null ? "miss: walk the tables" : "hit " + cached));
@@ -143,26 +187,26 @@ public final class TranslateCommand extends JournalCommand {
         }
     }
 
-    private static PageTable tableAt(JournalReader reader, DomainId id, long time) {
+    private static PageTable tableAt(JournalReader reader, DomainId id, Alignment align) {
         if (!reader.contains(id.persistenceId())) {
             return null;
         }
-        DomainState s = EntityAtTime.stateAt(reader, id.persistenceId(), time, new DomainFolder());
+        DomainState s = align.state(id.persistenceId(), new DomainFolder());
         return s.table().orElse(null);
     }
 
     /**
      * The TLB of the TBU serving this request's stream, rebuilt to the same
-     * write time. An older journal's IOTLB shards ({@code iotlb-<k>}) are not
+     * point. An older journal's IOTLB shards ({@code iotlb-<k>}) are not
      * consulted: a start flushes them, so no model would hit in them again.
      */
-    private IotlbShard shard(JournalReader reader, SmmuState smmu, TranslationRequest r, long time) {
+    private IotlbShard shard(JournalReader reader, SmmuState smmu, TranslationRequest r, Alignment align) {
         int k = smmu.caps().tbuOf(r.sid());
         String pid = org.iommusim.actors.translate.TranslationWorker.persistenceId(smmuId, k);
         if (!reader.contains(pid)) {
             return IotlbShard.empty(IotlbConfig.ofTbu(smmu.caps(), k));
         }
-        return EntityAtTime.stateAt(reader, pid, time, new IotlbFolder()).shard();
+        return align.state(pid, new IotlbFolder()).shard();
     }
 
     private static String describe(TranslationRequest r) {

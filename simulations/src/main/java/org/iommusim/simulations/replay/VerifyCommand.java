@@ -40,7 +40,8 @@ import picocli.CommandLine.Command;
  * {@code iommu-sim verify --journal DIR}: re-runs the recorded inputs (domain
  * allocations, maps, unmaps and frees; STE and CD writes; command-queue
  * submissions and resumes) through a fresh model on a temporary journal, in
- * write-time order, then rebuilds every domain, stream and SMMU from both
+ * the causal order they were decided in (write-time order for a journal from
+ * before causal stamps), then rebuilds every domain, stream and SMMU from both
  * journals and compares them. Exit 0 when they all match, 1 with a report of
  * where they diverge.
  *
@@ -76,18 +77,21 @@ public final class VerifyCommand extends JournalCommand {
     protected int run(JournalReader reader, PrintWriter out) {
         List<Input> inputs = new ArrayList<>();
         Map<Integer, SmmuCapabilities> smmus = new TreeMap<>();
+        // inputs in the order the model decided them (causal stamps); an older journal: write time
+        boolean causal = stampedOrNote(reader);
         try (EventCursor events = reader.allEvents()) {
             while (events.hasNext()) {
                 JournalEvent e = events.next();
                 Object p = e.payload();
+                long time = causal ? e.stamp().gsn() : e.timestamp();
                 if (p instanceof SmmuChange.Configured c) {
                     smmus.put(smmuIndex(e.persistenceId()), c.caps());
                 } else if (p instanceof DomainEvent) {
-                    inputs.add(new Input(e.timestamp(), 0, e.persistenceId(), e.sequenceNr(), p));
+                    inputs.add(new Input(time, 0, e.persistenceId(), e.sequenceNr(), p));
                 } else if (p instanceof StreamEvent) {
-                    inputs.add(new Input(e.timestamp(), 1, e.persistenceId(), e.sequenceNr(), p));
+                    inputs.add(new Input(time, 1, e.persistenceId(), e.sequenceNr(), p));
                 } else if (p instanceof SmmuChange.Submitted || p instanceof SmmuChange.Resumed) {
-                    inputs.add(new Input(e.timestamp(), 2, e.persistenceId(), e.sequenceNr(), p));
+                    inputs.add(new Input(time, 2, e.persistenceId(), e.sequenceNr(), p));
                 }
             }
         }

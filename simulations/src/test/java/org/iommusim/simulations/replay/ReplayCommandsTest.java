@@ -84,7 +84,7 @@ class ReplayCommandsTest {
     }
 
     @Test
-    void logIsTheTimelineByEntityThenSequence() {
+    void logIsTheTimelineInCausalOrder() {
         assertEquals(Expected.text("log.txt"), ok("log", "--journal", data.toString()).out());
     }
 
