@@ -25,7 +25,7 @@ final class DomainCtx {
         this.smmu = smmu;
         this.vmid = vmid;
         this.iovas = new IovaAllocator(0x1_0000_0000L & ((1L << Math.min(spec.ias(), 62)) - 1) | 0x10_0000L,
-                1L << Math.min(spec.ias(), 62));
+                1L << Math.min(spec.ias(), 62), spec.granule().pageSize());
     }
 
     RangeTarget target() {

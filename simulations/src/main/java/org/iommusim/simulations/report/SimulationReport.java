@@ -24,11 +24,39 @@ public record SimulationReport(String scenario, String file, String question, lo
         Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
         List<Device> devices) {
 
-    /** Per device: its stream, IOTLB hits and misses, stale uses and faults (what the per-window questions need). */
-    public record Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults) {
+    /**
+     * Per device: its stream, IOTLB hits and misses, stale uses and faults (what the per-window questions
+     * need), and what its driver did for it.
+     *
+     * @param operations      its operations (steps) in the run
+     * @param untrusted       whether it is always strict
+     * @param unmaps          unmap calls of its buffers
+     * @param tlbis           TLBI commands its unmaps caused (a lazy flush counts to the device whose unmap
+     *                        filled the queue; a timer flush to none)
+     * @param syncs           CMD_SYNCs its unmaps waited for
+     * @param refills         misses on pages it had already translated under the same mapping (an entry
+     *                        evicted or invalidated while still mapped); deterministic runs only
+     * @param strays          late DMAs it issued into buffers already unmapped
+     * @param maxExposureNs   the longest time from an unmap to a late DMA that still reached the buffer
+     * @param maxUnmapsBehind at such a DMA, the most unmap calls its CPU had made since the buffer's
+     */
+    public record Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults,
+            long operations, boolean untrusted, long unmaps, long tlbis, long syncs, long refills, long strays,
+            long maxExposureNs, long maxUnmapsBehind) {
+
+        /** The figures of a device the run did not follow its driver for. */
+        public Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults) {
+            this(name, sid, workload, hits, misses, staleUses, faults, 0, false, 0, 0, 0, 0, 0, 0, 0);
+        }
+
         public double hitRate() {
             long n = hits + misses;
             return n == 0 ? 0 : (double) hits / n;
+        }
+
+        /** TLBI commands per unmap call (0 without unmaps). */
+        public double tlbisPerUnmap() {
+            return unmaps == 0 ? 0 : (double) tlbis / unmaps;
         }
     }
 
