@@ -36,6 +36,8 @@ abstract class Device {
     long hits;
     long misses;
     long staleUses;
+    /** The mapping its latest stale use reached. */
+    MapRecord lastStale;
     long faults;
     /** Operations (steps) done. */
     long operations;
@@ -139,10 +141,12 @@ abstract class Device {
         long staleBefore = staleUses;
         strays++;
         ctx.dma(this, r.iova + (rnd.nextLong(r.size) & ~63L), Access.WRITE, c);
-        if (staleUses > staleBefore) {
-            // deterministic runs: answered and checked already
-            maxExposureNs = Math.max(maxExposureNs, t - r.unmapAt);
-            maxUnmapsBehind = Math.max(maxUnmapsBehind, ctx.driver().unmapCalls(r.unmapCpu) - r.unmapOrdinal);
+        if (staleUses > staleBefore && lastStale != null) {
+            // deterministic runs: answered and checked already; the mapping reached may be a later one at the
+            // same IOVA, itself unmapped and waiting for its flush
+            MapRecord m = lastStale;
+            maxExposureNs = Math.max(maxExposureNs, t - m.unmapAt);
+            maxUnmapsBehind = Math.max(maxUnmapsBehind, ctx.driver().unmapCalls(m.unmapCpu) - m.unmapOrdinal);
         }
         return 1;
     }

@@ -18,6 +18,8 @@ final class DomainCtx {
     Smmu smmu;
     final int vmid;
     final IovaAllocator iovas;
+    /** How the driver invalidates this domain's unmaps (the driver's way unless the scenario says). */
+    org.iommusim.simulations.scenario.DriverDef.Invalidation invalidation;
 
     DomainCtx(DomainId id, DomainSpec spec, Smmu smmu, int vmid) {
         this.id = id;

@@ -157,14 +157,15 @@ final class Driver {
                 // one iotlb_sync per gathered span: its range commands, then a CMD_SYNC
                 List<List<Command>> perSync = new ArrayList<>();
                 for (LinuxTlbi.Span span : LinuxTlbi.gather(records)) {
-                    perSync.add(LinuxTlbi.span(d.target(), span, d.spec.granule(), d.smmu.capabilities().ril(), def));
+                    perSync.add(LinuxTlbi.span(d.target(), span, d.spec.granule(), d.smmu.capabilities().ril(), def,
+                            mode(d)));
                 }
                 invalidateAndRelease(d.smmu, perSync, records, owner, c);
             }
             case BATCHED -> {
                 for (LinuxTlbi.Span span : LinuxTlbi.gather(records)) {
                     batched.addAll(LinuxTlbi.span(d.target(), span, d.spec.granule(), d.smmu.capabilities().ril(),
-                            def));
+                            def, mode(d)));
                 }
                 batchedRecords.addAll(records);
                 batchedSmmu = d.smmu;
@@ -204,6 +205,10 @@ final class Driver {
     }
 
     // ---- invalidation -----------------------------------------------------------
+
+    private DriverDef.Invalidation mode(DomainCtx d) {
+        return d.invalidation != null ? d.invalidation : def.invalidation();
+    }
 
     private static List<Command> dedupe(List<Command> cmds) {
         Set<Command> s = new LinkedHashSet<>(cmds);

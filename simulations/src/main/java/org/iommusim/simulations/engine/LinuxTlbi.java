@@ -55,16 +55,17 @@ final class LinuxTlbi {
 
     /**
      * The TLBIs for one span, before the CMD_SYNC: {@code ril} is the SMMU's
-     * IDR3.RIL; {@code def.invalidation()} may force per-page commands on an
+     * IDR3.RIL; {@code mode} (the domain's, else the driver's {@code invalidation}) may force per-page commands on an
      * SMMU with RIL, or one whole-context command per span.
      */
-    static List<Command> span(RangeTarget target, Span s, Granule granule, boolean ril, DriverDef def) {
+    static List<Command> span(RangeTarget target, Span s, Granule granule, boolean ril, DriverDef def,
+            DriverDef.Invalidation mode) {
         long page = granule.pageSize();
         long pages = s.size() / page;
-        if (def.invalidation() == DriverDef.Invalidation.ASID) {
+        if (mode == DriverDef.Invalidation.ASID) {
             return List.of(target.wholeContext());
         }
-        boolean range = def.invalidation() == DriverDef.Invalidation.RANGE && ril;
+        boolean range = mode == DriverDef.Invalidation.RANGE && ril;
         if (range) {
             return new ArrayList<>(RangeInvalidation.build(target, s.iova(), s.size(), granule, true, true));
         }

@@ -158,6 +158,7 @@ public final class Simulation {
         if (result instanceof Translated tr) {
             if (d.resolution != null && checker.translation(d.name, d.sid, t, iova, access, false, tr, d.resolution)) {
                 d.staleUses++;
+                d.lastStale = checker.lastStale();
             }
         } else {
             d.faults++;
@@ -257,10 +258,11 @@ public final class Simulation {
             digest = JournalExport.digest(reader);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        return new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), mode.label(), digest,
-                checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
+        SimulationReport report = new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), mode.label(),
+                digest, checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries());
+        return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
     }
 
     /**
@@ -346,7 +348,9 @@ public final class Simulation {
                 case STAGE1 -> 0;
             };
             sim.allocateDomain(d.id(), d.spec(), smmu);
-            domains.put(d.id(), new DomainCtx(d.id(), d.spec(), smmu, vmid));
+            DomainCtx ctx = new DomainCtx(d.id(), d.spec(), smmu, vmid);
+            ctx.invalidation = d.invalidation() != null ? d.invalidation() : sc.driver().invalidation();
+            domains.put(d.id(), ctx);
         }
         driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs(), lock, observer);
         driver.ctxOf = r -> domains.get(r.domain);

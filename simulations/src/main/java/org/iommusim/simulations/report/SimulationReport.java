@@ -18,11 +18,42 @@ import java.util.TreeMap;
  *                        largest of adjacent points, merged pairwise while there are more than a thousand)
  * @param journalDir      where the run's LevelDB journal is
  * @param devices         per-device figures
+ * @param answer          the scenario's expected answer and whether this run bears it out; null when the
+ *                        scenario states none
  */
 public record SimulationReport(String scenario, String file, String question, long seed, String mode,
         String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
         Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
-        List<Device> devices) {
+        List<Device> devices, Answer answer) {
+
+    /** A report without an expected answer. */
+    public SimulationReport(String scenario, String file, String question, long seed, String mode,
+            String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
+            Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
+            List<Device> devices) {
+        this(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency, staleWindow, commands,
+                hitRate, queueOccupancy, journalDir, run, devices, null);
+    }
+
+    /** This report with {@code a} as its answer. */
+    public SimulationReport withAnswer(Answer a) {
+        return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a);
+    }
+
+    /**
+     * The expected answer, in words, and each of its claims judged on this run.
+     *
+     * @param borneOut whether every claim holds (true when there are none to judge)
+     */
+    public record Answer(String expected, boolean borneOut, List<ClaimResult> claims) {
+        public Answer {
+            claims = List.copyOf(claims);
+        }
+    }
+
+    /** One claim of the expected answer, what this run measured, and whether the claim holds. */
+    public record ClaimResult(String claim, String observed, boolean holds) {}
 
     /**
      * Per device: its stream, IOTLB hits and misses, stale uses and faults (what the per-window questions
