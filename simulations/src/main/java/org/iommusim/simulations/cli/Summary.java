@@ -11,6 +11,15 @@ final class Summary {
     static void print(PrintWriter o, SimulationReport r, ReportFiles files) {
         o.printf("%nscenario    %s (seed %d, %s)%n", r.scenario(), r.seed(), r.mode());
         o.printf("question    %s%n", r.question().strip().replaceAll("\\s+", " "));
+        if (r.answer() != null) {
+            o.printf("expected    %s%n", r.answer().expected().strip().replaceAll("\\s+", " "));
+            long held = r.answer().claims().stream().filter(SimulationReport.ClaimResult::holds).count();
+            o.printf("answer      %s (%d of %d claims hold)%n", r.answer().borneOut() ? "borne out by this run"
+                    : "NOT borne out by this run", held, r.answer().claims().size());
+            for (SimulationReport.ClaimResult c : r.answer().claims()) {
+                o.printf("  %-5s %s: %s%n", c.holds() ? "ok" : "NO", c.claim(), c.observed());
+            }
+        }
         o.printf("ran         %,d operations, %.3f ms of virtual time, %.1f s wall%n", r.run().operations(),
                 r.run().virtualNanos() / 1e6, r.run().wallSeconds());
         o.printf("IOTLB       %,d hits, %,d misses, hit rate %.1f%%%n", r.iotlb().hits(), r.iotlb().misses(),
@@ -18,6 +27,12 @@ final class Summary {
         for (SimulationReport.Device d : r.devices()) {
             o.printf("  %-9s %-12s sid 0x%x: hit rate %5.1f%% (%,d / %,d), %,d stale uses, %,d faults%n", d.name(),
                     d.workload(), d.sid(), 100 * d.hitRate(), d.hits(), d.hits() + d.misses(), d.staleUses(), d.faults());
+            if (d.unmaps() > 0 || d.strays() > 0) {
+                o.printf("  %-9s %,d unmaps: %.2f TLBIs and %.2f CMD_SYNCs each; %,d refills; %,d late DMAs, longest"
+                        + " exposure %,d ns, %,d unmaps behind%s%n", "", d.unmaps(), d.tlbisPerUnmap(),
+                        d.unmaps() == 0 ? 0.0 : (double) d.syncs() / d.unmaps(), d.refills(), d.strays(),
+                        d.maxExposureNs(), d.maxUnmapsBehind(), d.untrusted() ? " (untrusted: strict)" : "");
+            }
         }
         o.printf("latency     mean %.0f ns, p99 %d ns (virtual)%n", r.latency().meanNs(), r.latency().p99Ns());
         o.printf("commands    %,d (%,d CMD_SYNC), max queue occupancy %d%n", r.commands().submitted(),

@@ -76,6 +76,14 @@ final class Checker {
         MapRecord stage1(long iova);
     }
 
+    /** The mapping the last stale use (see {@link #translation}) reached; for per-device exposure figures. */
+    private MapRecord lastStale;
+
+    /** The mapping the latest translation judged a stale use reached (null before any). */
+    synchronized MapRecord lastStale() {
+        return lastStale;
+    }
+
     /** Checks one successful translation; returns true when it used a stale (unmapped, not yet flushed) mapping. */
     synchronized boolean translation(String device, int sid, long t, long iova, Access access, boolean privileged,
             Translated r,
@@ -113,6 +121,7 @@ final class Checker {
                     openStale.addLast(match);
                 }
                 stale = true;
+                lastStale = match;
             }
         }
         Perms expected = StagePermissions.of(res.stage(), match.prot);

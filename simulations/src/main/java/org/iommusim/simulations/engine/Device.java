@@ -1,21 +1,23 @@
 package org.iommusim.simulations.engine;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.iommusim.protocol.translate.Access;
+import org.iommusim.simulations.scenario.DeviceDef;
 
 /**
  * A device agent: set up its buffers, then one operation per step (a packet,
- * an I/O, an access). Every device sometimes issues a late DMA into a buffer
- * the driver recently unmapped, as a device slow to stop would: that is how
+ * an I/O, an access). A device may issue a late ("stray") DMA into a buffer
+ * the driver already unmapped, as a device slow to stop would: that is how
  * stale translations become visible (it hits while the IOTLB still holds the
- * entry, and faults once the invalidation has removed it).
+ * entry, and faults once the invalidation has removed it). How often, and how
+ * far back it reaches (in its own unmap calls, or in virtual time), are the
+ * device's {@code stray} settings.
  */
 abstract class Device {
-    static final double STRAY_PROBABILITY = 0.05;
-    private static final int RECENT = 16;
-
     final String name;
     final int sid;
     final int cpu;
@@ -24,14 +26,38 @@ abstract class Device {
     long nextAt;
     /** Mean virtual time from the start of one operation to the next (0: 50 to 250 ns after one ends). */
     long intervalNs;
+    /** Its share of operations: it runs {@code weight} times as fast as a weight-1 device of the same pace. */
+    int weight = 1;
+    /** Always strict, whatever the driver's strategy (Linux: an untrusted, external-facing device). */
+    boolean untrusted;
     /** Concurrent mode: the device's DMA in flight. */
     DmaPipe pipe;
     final String workload;
     long hits;
     long misses;
     long staleUses;
+    /** The mapping its latest stale use reached. */
+    MapRecord lastStale;
     long faults;
-    private final ArrayDeque<MapRecord> recentlyUnmapped = new ArrayDeque<>();
+    /** Operations (steps) done. */
+    long operations;
+    /** Misses on a page this device had already translated under the same mapping: refills. */
+    long refills;
+    /** Unmap calls of its buffers; TLBIs and CMD_SYNCs its unmaps caused. */
+    long unmapCalls;
+    long tlbis;
+    long syncs;
+    /** Late DMAs issued; the longest exposure (unmap to stale use, ns) and most unmaps behind seen. */
+    long strays;
+    long maxExposureNs;
+    long maxUnmapsBehind;
+    private double strayProbability = DeviceDef.Stray.DEFAULT_PROBABILITY;
+    private int strayReachUnmaps = 256;
+    private long strayReachNs;
+    /** Its recent unmap calls, oldest first, with when each was unmapped. */
+    private final ArrayDeque<List<MapRecord>> recentlyUnmapped = new ArrayDeque<>();
+    /** 4K pages translated since they were mapped (deterministic runs): a later miss on one is a refill. */
+    private final Set<Long> translated = new HashSet<>();
 
     Device(String name, int sid, int cpu, int order, Checker.Resolution resolution) {
         this.workload = switch (getClass().getSimpleName()) {
@@ -47,6 +73,13 @@ abstract class Device {
         this.resolution = resolution;
     }
 
+    /** Sets how late DMAs are issued: their probability per step, and their reach (unmap calls, or ns if > 0). */
+    void stray(double probability, int reachUnmaps, long reachNs) {
+        this.strayProbability = probability;
+        this.strayReachUnmaps = Math.max(1, reachUnmaps);
+        this.strayReachNs = reachNs;
+    }
+
     abstract void setup(DeviceContext ctx, Clock c);
 
     /**
@@ -56,22 +89,65 @@ abstract class Device {
      */
     abstract int step(DeviceContext ctx, Clock c, Random rnd);
 
+    /** Its own new mappings: their pages start cold. */
+    void mapped(List<MapRecord> records) {
+        forget(records);
+    }
+
+    /** One of its unmap calls, now within reach of its late DMAs. */
     void unmapped(List<MapRecord> records) {
+        forget(records);
+        recentlyUnmapped.addLast(records);
+        if (strayReachNs <= 0 && recentlyUnmapped.size() > strayReachUnmaps) {
+            recentlyUnmapped.removeFirst();
+        }
+    }
+
+    private void forget(List<MapRecord> records) {
         for (MapRecord r : records) {
-            recentlyUnmapped.addLast(r);
-            if (recentlyUnmapped.size() > RECENT) {
-                recentlyUnmapped.removeFirst();
+            for (long a = r.iova & ~4095L; a < r.iova + r.size; a += 4096) {
+                translated.remove(a >>> 12);
             }
         }
     }
 
-    /** Maybe a late DMA into a recently unmapped buffer; returns translations made (0 or 1). */
+    /** A translation of {@code iova} by this device: whether it missed a page it had translated before. */
+    void translatedPage(long iova, boolean miss) {
+        if (!translated.add(iova >>> 12) && miss) {
+            refills++;
+        }
+    }
+
+    /** Maybe a late DMA into a buffer unmapped within reach; returns translations made (0 or 1). */
     int stray(DeviceContext ctx, Clock c, Random rnd) {
-        if (recentlyUnmapped.isEmpty() || rnd.nextDouble() >= STRAY_PROBABILITY) {
+        if (strayReachNs > 0) {
+            while (!recentlyUnmapped.isEmpty() && c.now() - recentlyUnmapped.peekFirst().get(0).unmapAt > strayReachNs) {
+                recentlyUnmapped.removeFirst();
+            }
+        }
+        if (recentlyUnmapped.isEmpty() || rnd.nextDouble() >= strayProbability) {
             return 0;
         }
-        MapRecord r = recentlyUnmapped.toArray(new MapRecord[0])[rnd.nextInt(recentlyUnmapped.size())];
+        int pick = rnd.nextInt(recentlyUnmapped.size());
+        List<MapRecord> call = null;
+        for (List<MapRecord> u : recentlyUnmapped) {
+            if (pick-- == 0) {
+                call = u;
+                break;
+            }
+        }
+        MapRecord r = call.get(rnd.nextInt(call.size()));
+        long t = c.now();
+        long staleBefore = staleUses;
+        strays++;
         ctx.dma(this, r.iova + (rnd.nextLong(r.size) & ~63L), Access.WRITE, c);
+        if (staleUses > staleBefore && lastStale != null) {
+            // deterministic runs: answered and checked already; the mapping reached may be a later one at the
+            // same IOVA, itself unmapped and waiting for its flush
+            MapRecord m = lastStale;
+            maxExposureNs = Math.max(maxExposureNs, t - m.unmapAt);
+            maxUnmapsBehind = Math.max(maxUnmapsBehind, ctx.driver().unmapCalls(m.unmapCpu) - m.unmapOrdinal);
+        }
         return 1;
     }
 }

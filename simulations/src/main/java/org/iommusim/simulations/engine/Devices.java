@@ -40,7 +40,9 @@ final class Devices {
 
         private List<MapRecord> newBuffer(DeviceContext ctx, Clock c) {
             long size = pages(w.packetBytes());
-            List<MapRecord> r = ctx.driver().map(domain, nextPa, size, 1, Prot.of(Prot.READ | Prot.WRITE), sid, c);
+            List<MapRecord> r = ctx.driver().map(domain, nextPa, size, 1, Prot.of(Prot.READ | Prot.WRITE), sid, cpu,
+                    c);
+            mapped(r);
             nextPa += size;
             return r;
         }
@@ -58,7 +60,7 @@ final class Devices {
             }
             // the driver unmaps the buffer once the packet is in, and puts a fresh one in the slot
             ctx.afterDma(this, () -> {
-                ctx.driver().unmap(domain, buf, cpu, c);
+                ctx.driver().unmap(domain, buf, cpu, this, c);
                 unmapped(buf);
                 ring.set(s, newBuffer(ctx, c));
             });
@@ -86,7 +88,8 @@ final class Devices {
         void setup(DeviceContext ctx, Clock c) {
             // one request of 4K areas: like a driver mapping page by page, so no block entry widens the IOTLB's reach
             long size = pages(w.windowBytes());
-            List<MapRecord> pages = ctx.driver().mapAt(domain, domain.iovas.allocate(size), paBase, 4096,
+            List<MapRecord> pages = ctx.driver().mapAt(domain, domain.iovas.allocate(size, cpu, c.now()).iova(), paBase,
+                    4096,
                     (int) (size / 4096), Prot.rw(), sid, c);
             MapRecord first = pages.get(0);
             window = new MapRecord(first.domain, first.iova, size, first.pa, first.prot, first.mapAt, first.mapSeq);
@@ -101,11 +104,18 @@ final class Devices {
         }
     }
 
-    /** Storage I/O: map a scatter-gather list in one request, DMA each segment, unmap it in one request. */
+    /**
+     * Storage I/O: read the next command from the controller's queue (mapped once), map a scatter-gather
+     * list in one request (one IOVA range), DMA each segment (a read and its re-reads), unmap it in one
+     * request.
+     */
     static final class Storage extends Device {
+        private static final int QUEUE_ENTRY = 64;
         private final Workload.StorageSg w;
         private final DomainCtx domain;
         private final long paBase;
+        private MapRecord queue;
+        private long commands;
 
         Storage(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.StorageSg w,
                 DomainCtx domain, long paBase) {
@@ -116,23 +126,39 @@ final class Devices {
         }
 
         @Override
-        void setup(DeviceContext ctx, Clock c) {}
+        void setup(DeviceContext ctx, Clock c) {
+            if (w.queueBytes() > 0) {
+                // the controller's queue sits above the data buffers' physical range
+                long pa = paBase + 64L * pages(w.segmentBytes()) * w.segments();
+                queue = ctx.driver().map(domain, pa, pages(w.queueBytes()), 1, Prot.rw(), sid, cpu, c).get(0);
+                mapped(List.of(queue));
+            }
+        }
 
         @Override
         int step(DeviceContext ctx, Clock c, Random rnd) {
+            int n = 0;
+            if (queue != null) {
+                ctx.dma(this, queue.iova + (commands++ * QUEUE_ENTRY) % w.queueBytes(), Access.READ, c);
+                n++;
+            }
             long seg = pages(w.segmentBytes());
             List<MapRecord> sg = ctx.driver().map(domain, paBase + rnd.nextInt(64) * seg * w.segments(), seg,
-                    w.segments(), Prot.rw(), sid, c);
+                    w.segments(), Prot.rw(), sid, cpu, c);
+            mapped(sg);
             Access a = rnd.nextBoolean() ? Access.READ : Access.WRITE;
-            for (MapRecord r : sg) {
-                ctx.dma(this, r.iova, a, c);
+            for (int i = 0; i < w.dmaPerSegment(); i++) {
+                for (MapRecord r : sg) {
+                    ctx.dma(this, r.iova + (i == 0 ? 0 : rnd.nextLong(r.size) & ~63L), a, c);
+                }
             }
+            n += sg.size() * w.dmaPerSegment();
             // the I/O completes: the driver unmaps its list
             ctx.afterDma(this, () -> {
-                ctx.driver().unmap(domain, sg, cpu, c);
+                ctx.driver().unmap(domain, sg, cpu, this, c);
                 unmapped(sg);
             });
-            return sg.size() + stray(ctx, c, rnd);
+            return n + stray(ctx, c, rnd);
         }
     }
 
@@ -163,11 +189,12 @@ final class Devices {
         @Override
         void setup(DeviceContext ctx, Clock c) {
             long size = pages(w.windowBytes());
-            long ipa = s2.iovas.allocate(size);
+            long ipa = s2.iovas.allocate(size, cpu, c.now()).iova();
             // the host maps guest memory page by page, so each page can be moved on its own
             hostPages.addAll(ctx.driver().mapAt(s2, ipa, paBase, 4096, (int) (size / 4096), Prot.rw(), sid, c));
             nextPa = paBase + size;
-            guestWindow = ctx.driver().mapAt(s1, s1.iovas.allocate(size), ipa, size, 1, Prot.rw(), sid, c).get(0);
+            guestWindow = ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, size, 1, Prot.rw(),
+                    sid, c).get(0);
         }
 
         @Override

@@ -18,6 +18,8 @@ final class DomainCtx {
     Smmu smmu;
     final int vmid;
     final IovaAllocator iovas;
+    /** How the driver invalidates this domain's unmaps (the driver's way unless the scenario says). */
+    org.iommusim.simulations.scenario.DriverDef.Invalidation invalidation;
 
     DomainCtx(DomainId id, DomainSpec spec, Smmu smmu, int vmid) {
         this.id = id;
@@ -25,7 +27,7 @@ final class DomainCtx {
         this.smmu = smmu;
         this.vmid = vmid;
         this.iovas = new IovaAllocator(0x1_0000_0000L & ((1L << Math.min(spec.ias(), 62)) - 1) | 0x10_0000L,
-                1L << Math.min(spec.ias(), 62));
+                1L << Math.min(spec.ias(), 62), spec.granule().pageSize());
     }
 
     RangeTarget target() {

@@ -8,9 +8,6 @@ import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.Smmu;
 import org.iommusim.protocol.command.CmdSync;
 import org.iommusim.protocol.command.Command;
-import org.iommusim.protocol.command.RangeInvalidation;
-import org.iommusim.protocol.command.RangeTarget;
-import org.iommusim.protocol.command.TlbiRange;
 import org.iommusim.protocol.command.TlbiS12Vmall;
 import org.iommusim.protocol.command.TlbiS2Ipa;
 import org.iommusim.protocol.domain.MapBatch;
@@ -29,7 +26,8 @@ import org.iommusim.simulations.scenario.FaultInjection;
  * reports every map, unmap and release to the history the checker uses.
  */
 final class Driver {
-    private static final int BATCH = 64;
+    /** Linux's CMDQ_BATCH_ENTRIES. */
+    static final int BATCH = 64;
 
     private IommuSim sim;
     private final DriverDef def;
@@ -43,6 +41,9 @@ final class Driver {
     private final List<Command> batched = new ArrayList<>();
     private final List<MapRecord> batchedRecords = new ArrayList<>();
     private Smmu batchedSmmu;
+    /** Per CPU: unmap calls made so far, and entries in its flush queue (one per unmap call). */
+    private final long[] unmapCalls;
+    private final int[] lazyEntries;
     /** Held while a record's unmap and release are written: the checks of concurrent devices read them under it. */
     private final Object records;
     private final RunObserver observer;
@@ -58,6 +59,8 @@ final class Driver {
         this.checker = checker;
         this.metrics = metrics;
         this.faults = faults;
+        unmapCalls = new long[Math.max(1, def.cpus())];
+        lazyEntries = new int[Math.max(1, def.cpus())];
         for (int i = 0; i < Math.max(1, def.cpus()); i++) {
             lazyQueues.add(new ArrayList<>());
             lazyOldest.add(Long.MAX_VALUE);
@@ -71,13 +74,23 @@ final class Driver {
 
     // ---- map / unmap ----------------------------------------------------------
 
-    /** Maps scatter-gather segments of {@code segmentSize} bytes each to consecutive PAs, at freshly allocated IOVAs. */
-    synchronized List<MapRecord> map(DomainCtx d, long pa, long segmentSize, int segments, Prot prot, int sid, Clock c) {
+    /**
+     * Maps a scatter-gather list of {@code segments} segments of {@code segmentSize} bytes each, to
+     * consecutive PAs, at one IOVA range allocated on {@code cpu} for the whole list, the segments laid
+     * out contiguously in it (as {@code iommu_dma_map_sg} does): its unmap is one contiguous span.
+     */
+    synchronized List<MapRecord> map(DomainCtx d, long pa, long segmentSize, int segments, Prot prot, int sid,
+            int cpu, Clock c) {
+        IovaAllocator.Allocation a = d.iovas.allocate(segmentSize * segments, cpu, c.now());
         long[] iovas = new long[segments];
         for (int i = 0; i < segments; i++) {
-            iovas[i] = d.iovas.allocate(segmentSize);
+            iovas[i] = a.iova() + i * segmentSize;
         }
-        return mapSegments(d, iovas, pa, segmentSize, prot, sid, c);
+        List<MapRecord> out = mapSegments(d, iovas, pa, segmentSize, prot, sid, c);
+        for (MapRecord r : out) {
+            r.allocation = a;
+        }
+        return out;
     }
 
     /** Maps segments at a chosen IOVA (a guest or host laying out memory), contiguously. */
@@ -113,46 +126,62 @@ final class Driver {
         return mapNs;
     }
 
-    /** Unmaps the records' ranges (one request) and invalidates per the strategy. */
-    synchronized void unmap(DomainCtx d, List<MapRecord> records, int cpu, Clock c) {
+    /**
+     * Unmaps the records' ranges (one request, one unmap call of {@code owner}'s driver on {@code cpu})
+     * and invalidates per the strategy; an untrusted device's unmaps are always strict, as Linux gives
+     * untrusted devices a strict domain whatever the default.
+     */
+    synchronized void unmap(DomainCtx d, List<MapRecord> records, int cpu, Device owner, Clock c) {
         List<UnmapSegment> segs = new ArrayList<>(records.size());
         for (MapRecord r : records) {
             segs.add(new UnmapSegment(r.iova, r.size));
         }
         long seq = sim.unmap(d.id, new UnmapBatch(segs));
         c.advance(metricsMapCost());
+        int q = cpu % lazyQueues.size();
+        long ordinal = ++unmapCalls[q];
         synchronized (this.records) {
             for (MapRecord r : records) {
                 r.unmapAt = c.now();
                 r.unmapSeq = seq;
+                r.unmapCpu = q;
+                r.unmapOrdinal = ordinal;
             }
         }
-        switch (def.strategy()) {
+        if (owner != null) {
+            owner.unmapCalls++;
+        }
+        DriverDef.Strategy strategy = owner != null && owner.untrusted ? DriverDef.Strategy.STRICT : def.strategy();
+        switch (strategy) {
             case STRICT -> {
-                List<Command> cmds = new ArrayList<>();
-                for (MapRecord r : records) {
-                    cmds.addAll(invalidation(d, r.iova, r.size));
+                // one iotlb_sync per gathered span: its range commands, then a CMD_SYNC
+                List<List<Command>> perSync = new ArrayList<>();
+                for (LinuxTlbi.Span span : LinuxTlbi.gather(records)) {
+                    perSync.add(LinuxTlbi.span(d.target(), span, d.spec.granule(), d.smmu.capabilities().ril(), def,
+                            mode(d)));
                 }
-                invalidateGroupAndRelease(d.smmu, dedupe(cmds), records, c);
+                invalidateAndRelease(d.smmu, perSync, records, owner, c);
             }
             case BATCHED -> {
-                for (MapRecord r : records) {
-                    batched.addAll(invalidation(d, r.iova, r.size));
-                    batchedRecords.add(r);
+                for (LinuxTlbi.Span span : LinuxTlbi.gather(records)) {
+                    batched.addAll(LinuxTlbi.span(d.target(), span, d.spec.granule(), d.smmu.capabilities().ril(),
+                            def, mode(d)));
                 }
+                batchedRecords.addAll(records);
                 batchedSmmu = d.smmu;
                 if (batched.size() >= def.batchCommands()) {
-                    flushBatched(c);
+                    flushBatched(owner, c);
                 }
             }
             case LAZY -> {
-                List<MapRecord> q = lazyQueues.get(cpu % lazyQueues.size());
-                if (q.isEmpty()) {
-                    lazyOldest.set(cpu % lazyQueues.size(), c.now());
+                // one flush-queue entry per unmap call (one IOVA range), whatever its size
+                if (lazyQueues.get(q).isEmpty()) {
+                    lazyOldest.set(q, c.now());
                 }
-                q.addAll(records);
-                if (q.size() >= def.flushQueue()) {
-                    flushLazy(cpu % lazyQueues.size(), c);
+                lazyQueues.get(q).addAll(records);
+                lazyEntries[q]++;
+                if (lazyEntries[q] >= def.flushQueue()) {
+                    flushLazy(q, owner, c);
                 }
             }
         }
@@ -171,26 +200,14 @@ final class Driver {
         if (def.stage2Invalidation() == DriverDef.Stage2Invalidation.S12_VMALL) {
             cmds.add(new TlbiS12Vmall(s2.vmid));
         }
-        invalidateGroupAndRelease(s2.smmu, cmds, List.of(old), c);
+        invalidateAndRelease(s2.smmu, List.of(cmds), List.of(old), null, c);
         return mapAt(s2, old.iova, newPa, old.size, 1, old.prot, sid, c).get(0);
     }
 
     // ---- invalidation -----------------------------------------------------------
 
-    private List<Command> invalidation(DomainCtx d, long iova, long size) {
-        RangeTarget target = d.target();
-        long pages = size / d.spec.granule().pageSize();
-        if (def.invalidation() == DriverDef.Invalidation.ASID || pages >= def.rangeThresholdPages()) {
-            return List.of(target.wholeContext());
-        }
-        if (def.invalidation() == DriverDef.Invalidation.RANGE && d.smmu.capabilities().ril()) {
-            return new ArrayList<>(RangeInvalidation.build(target, iova, size, d.spec.granule(), true, true));
-        }
-        List<Command> out = new ArrayList<>();
-        for (long a = iova; a < iova + size; a += d.spec.granule().pageSize()) {
-            out.add(target.at(a, true, TlbiRange.NONE));
-        }
-        return out;
+    private DriverDef.Invalidation mode(DomainCtx d) {
+        return d.invalidation != null ? d.invalidation : def.invalidation();
     }
 
     private static List<Command> dedupe(List<Command> cmds) {
@@ -206,7 +223,7 @@ final class Driver {
         return tlbis.size() == 1 ? first : tlbis.size() + " TLBIs (" + first + "...)";
     }
 
-    private void flushBatched(Clock c) {
+    private void flushBatched(Device owner, Clock c) {
         if (batchedRecords.isEmpty()) {
             return;
         }
@@ -214,43 +231,78 @@ final class Driver {
         List<Command> cmds = dedupe(batched);
         batched.clear();
         batchedRecords.clear();
-        invalidateGroupAndRelease(batchedSmmu, cmds, recs, c);
+        invalidateAndRelease(batchedSmmu, List.of(cmds), recs, owner, c);
     }
 
-    private void flushLazy(int cpu, Clock c) {
+    private void flushLazy(int cpu, Device owner, Clock c) {
         List<MapRecord> q = lazyQueues.get(cpu);
         if (q.isEmpty()) {
             return;
         }
         List<MapRecord> recs = new ArrayList<>(q);
         q.clear();
+        lazyEntries[cpu] = 0;
         lazyOldest.set(cpu, Long.MAX_VALUE);
-        // one whole-domain invalidation per domain in the queue, then one sync
+        // one whole-domain invalidation per domain in the queue (flush_iotlb_all), then one sync
         Set<Command> cmds = new LinkedHashSet<>();
         for (MapRecord r : recs) {
             cmds.add(ctxOf.apply(r).target().wholeContext());
         }
-        invalidateGroupAndRelease(ctxOf.apply(recs.get(0)).smmu, new ArrayList<>(cmds), recs, c);
+        invalidateAndRelease(ctxOf.apply(recs.get(0)).smmu, List.of(new ArrayList<>(cmds)), recs, owner, c);
     }
 
     /**
-     * Sends the TLBIs (unless an injected fault drops them) in batches of
-     * {@link #BATCH}, the last one followed by a CMD_SYNC the driver waits for
-     * (unless the sync is skipped), as Linux issues a command list with its
-     * sync; then releases the records: the IOVAs may be reused, and from the
-     * sync on no translation may return them. A skipped sync releases the
-     * IOVAs without a completed flush, which the checker reports when one is
-     * reused.
+     * Sends each command list (unless an injected fault drops the TLBIs) in
+     * batches of {@link #BATCH} (Linux's {@code arm_smmu_cmdq_batch}: a full
+     * batch goes out without a sync, the last one with its CMD_SYNC), waiting
+     * for each list's sync (unless the sync is skipped); then releases the
+     * records: their IOVAs may be reused, and from the last sync on no
+     * translation may return them. A skipped sync releases the IOVAs without
+     * a completed flush, which the checker reports when one is reused. The
+     * commands and syncs are counted to {@code owner}, the device whose unmap
+     * caused them (none for a timer flush).
      */
-    private void invalidateGroupAndRelease(Smmu smmu, List<Command> cmds, List<MapRecord> recs, Clock c) {
+    private void invalidateAndRelease(Smmu smmu, List<List<Command>> perSync, List<MapRecord> recs, Device owner,
+            Clock c) {
         boolean drop = faults.next(FaultInjection.Kind.DROP_TLBI);
         boolean skipSync = faults.next(FaultInjection.Kind.SKIP_SYNC);
-        List<Command> send = drop ? List.of() : cmds;
         long syncIndex = -1;
-        for (int from = 0; from < send.size() || (from == 0 && !skipSync); from += BATCH) {
+        for (List<Command> cmds : perSync) {
+            List<Command> send = drop ? List.of() : cmds;
+            syncIndex = issue(smmu, send, !skipSync, c);
+            if (owner != null) {
+                owner.tlbis += send.size();
+                owner.syncs += skipSync ? 0 : 1;
+            }
+        }
+        List<Command> all = new ArrayList<>();
+        perSync.forEach(all::addAll);
+        String how = (drop ? "TLBI dropped" : describe(all)) + (skipSync ? ", CMD_SYNC skipped"
+                : ", CMD_SYNC at " + smmu.id() + " queue entry " + syncIndex);
+        synchronized (records) {
+            for (MapRecord r : recs) {
+                r.tlbiDropped = drop;
+                r.releasedBy = how;
+                if (!skipSync) {
+                    r.releasedAt = c.now();
+                }
+            }
+        }
+        Set<IovaAllocator.Allocation> freed = new LinkedHashSet<>();
+        for (MapRecord r : recs) {
+            if (r.allocation != null && freed.add(r.allocation)) {
+                ctxOf.apply(r).iovas.release(r.allocation, r.unmapCpu, c.now());
+            }
+        }
+    }
+
+    /** Issues one command list in batches, the last followed by a CMD_SYNC if {@code sync}; returns its index. */
+    private long issue(Smmu smmu, List<Command> send, boolean sync, Clock c) {
+        long syncIndex = -1;
+        for (int from = 0; from < send.size() || (from == 0 && sync); from += BATCH) {
             List<Command> chunk = send.subList(from, Math.min(send.size(), from + BATCH));
             boolean last = from + BATCH >= send.size();
-            if (last && !skipSync) {
+            if (last && sync) {
                 List<Command> withSync = new ArrayList<>(chunk.size() + 1);
                 withSync.addAll(chunk);
                 withSync.add(CmdSync.poll());
@@ -264,20 +316,7 @@ final class Driver {
                 c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
             }
         }
-        String how = (drop ? "TLBI dropped" : describe(cmds)) + (skipSync ? ", CMD_SYNC skipped"
-                : ", CMD_SYNC at " + smmu.id() + " queue entry " + syncIndex);
-        synchronized (records) {
-            for (MapRecord r : recs) {
-                r.tlbiDropped = drop;
-                r.releasedBy = how;
-                if (!skipSync) {
-                    r.releasedAt = c.now();
-                }
-            }
-        }
-        for (MapRecord r : recs) {
-            ctxOf.apply(r).iovas.release(r.iova, r.size);
-        }
+        return syncIndex;
     }
 
     /** Finds a record's domain context (set by the simulation). */
@@ -293,9 +332,14 @@ final class Driver {
         for (int cpu = 0; cpu < lazyQueues.size(); cpu++) {
             if (!lazyQueues.get(cpu).isEmpty() && c.now() - lazyOldest.get(cpu) >= def.flushTimeoutNs()) {
                 observer.lazyTimer(cpu, lazyOldest.get(cpu), c.now());
-                flushLazy(cpu, c);
+                flushLazy(cpu, null, c);
             }
         }
+    }
+
+    /** Unmap calls made so far on {@code cpu}'s queue (see {@link MapRecord#unmapOrdinal}). */
+    synchronized long unmapCalls(int cpu) {
+        return unmapCalls[cpu % unmapCalls.length];
     }
 
     /** When the next lazy timer is due (Long.MAX_VALUE if nothing waits). */
@@ -311,9 +355,9 @@ final class Driver {
 
     /** At the end of a run: everything pending is flushed. */
     synchronized void drain(Clock c) {
-        flushBatched(c);
+        flushBatched(null, c);
         for (int cpu = 0; cpu < lazyQueues.size(); cpu++) {
-            flushLazy(cpu, c);
+            flushLazy(cpu, null, c);
         }
     }
 }

@@ -29,6 +29,12 @@ final class MapRecord {
     long lastStaleUseAt = Long.MIN_VALUE;
     /** The last translation that returned this mapping after its unmap (Long.MIN_VALUE: none); keeps it in the history. */
     long lastUsedAt = Long.MIN_VALUE;
+    /** The IOVA range the driver allocated for the map call that made it (null: laid out by its caller). */
+    IovaAllocator.Allocation allocation;
+    /** The CPU whose flush queue and IOVA cache its unmap went to. */
+    int unmapCpu;
+    /** How many unmap calls that CPU had made when this one was unmapped (1 for the first): "unmaps behind". */
+    long unmapOrdinal;
     /** Its place in the history (the order records were added), for newest-first answers. */
     long order;
     /** Whether the history has forgotten it (see {@link History}): no translation is judged against it any more. */

@@ -101,6 +101,9 @@ public final class Simulation {
                     case MISS -> d.misses++;
                     default -> { }
                 }
+                if (traced.path() != org.iommusim.persistence.translate.Outcome.Path.CONFIG) {
+                    d.translatedPage(iova, traced.path() == org.iommusim.persistence.translate.Outcome.Path.MISS);
+                }
                 check(d, t, iova, access, traced.result());
             }
         }
@@ -155,6 +158,7 @@ public final class Simulation {
         if (result instanceof Translated tr) {
             if (d.resolution != null && checker.translation(d.name, d.sid, t, iova, access, false, tr, d.resolution)) {
                 d.staleUses++;
+                d.lastStale = checker.lastStale();
             }
         } else {
             d.faults++;
@@ -255,10 +259,11 @@ public final class Simulation {
             digest = JournalExport.digest(reader);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        return new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), mode.label(), digest,
-                checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
+        SimulationReport report = new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), mode.label(),
+                digest, checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries());
+        return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
     }
 
     /**
@@ -305,7 +310,9 @@ public final class Simulation {
     private List<SimulationReport.Device> deviceSummaries() {
         List<SimulationReport.Device> out = new ArrayList<>();
         for (Device d : devices) {
-            out.add(new SimulationReport.Device(d.name, d.sid, d.workload, d.hits, d.misses, d.staleUses, d.faults));
+            out.add(new SimulationReport.Device(d.name, d.sid, d.workload, d.hits, d.misses, d.staleUses, d.faults,
+                    d.operations, d.untrusted, d.unmapCalls, d.tlbis, d.syncs, d.refills, d.strays, d.maxExposureNs,
+                    d.maxUnmapsBehind));
         }
         return out;
     }
@@ -359,7 +366,9 @@ public final class Simulation {
                 case STAGE1 -> 0;
             };
             sim.allocateDomain(d.id(), d.spec(), smmu);
-            domains.put(d.id(), new DomainCtx(d.id(), d.spec(), smmu, vmid));
+            DomainCtx ctx = new DomainCtx(d.id(), d.spec(), smmu, vmid);
+            ctx.invalidation = d.invalidation() != null ? d.invalidation() : sc.driver().invalidation();
+            domains.put(d.id(), ctx);
         }
         driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs(), lock, observer);
         driver.ctxOf = r -> domains.get(r.domain);
@@ -373,6 +382,11 @@ public final class Simulation {
             StreamDef s = streams.get(dev.smmu() + "/" + dev.sid());
             Device d = device(dev, s, order, 0x1_0000_0000L * (order + 1));
             d.intervalNs = dev.intervalNs();
+            d.weight = dev.weight();
+            d.untrusted = dev.untrusted();
+            DeviceDef.Stray stray = dev.stray();
+            d.stray(stray.probability(), stray.reachUnmaps() > 0 ? stray.reachUnmaps() : sc.driver().flushQueue(),
+                    stray.reachNs());
             deviceSmmu.put(d, dev.smmu());
             d.setup(ctx, c);
             devices.add(d);
@@ -504,10 +518,10 @@ public final class Simulation {
             modelAt(start);
             Clock c = Clock.virtual(start);
             d.step(ctx, c, rnd);
+            d.operations++;
             ops++;
             now = Math.max(now, c.now());
-            d.nextAt = d.intervalNs > 0 ? Math.max(c.now(), start + d.intervalNs / 2 + rnd.nextLong(d.intervalNs + 1))
-                    : c.now() + 50 + rnd.nextInt(200);
+            d.nextAt = next(d, start, c.now(), rnd);
             queue.add(d);
             if (faults.crashAfter(ops)) {
                 sim.close();
@@ -520,6 +534,23 @@ public final class Simulation {
             }
         }
         return new long[] {ops, now};
+    }
+
+    /**
+     * When {@code d}, whose operation ran from {@code start} to {@code end},
+     * starts its next one: at its pace ({@code interval}, drawn from half to
+     * one and a half times it, never before {@code end}), or 50 to 250 ns after
+     * {@code end}. A device of weight w runs w times as fast: the span from one
+     * start to the next is divided by w, so its operations overlap in virtual
+     * time (w engines working on one device's state, in turn).
+     */
+    private static long next(Device d, long start, long end, Random rnd) {
+        if (d.intervalNs > 0) {
+            long span = d.intervalNs / 2 + rnd.nextLong(d.intervalNs + 1);
+            return d.weight == 1 ? Math.max(end, start + span) : start + Math.max(1, span / d.weight);
+        }
+        long span = end - start + 50 + rnd.nextInt(200);
+        return start + Math.max(1, span / d.weight);
     }
 
     /**
@@ -558,6 +589,7 @@ public final class Simulation {
                     while (ops.get() < maxOps && System.nanoTime() - wallStart < maxTime) {
                         d.pipe.poll();
                         d.step(ctx, c, rnd);
+                        d.operations++;
                         long n = ops.incrementAndGet();
                         if (n % Math.max(1, Math.min(maxOps, 1_000_000) / 100) == 0) {
                             progress.accept(Math.min(1000, maxOps == Long.MAX_VALUE ? 0 : n * 1000 / maxOps));

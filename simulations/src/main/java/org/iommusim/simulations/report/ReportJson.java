@@ -27,6 +27,7 @@ final class ReportJson {
                 .string("scenario", r.scenario())
                 .string("file", r.file())
                 .string("question", r.question())
+                .put("answer", r.answer() == null ? Json.NULL : answer(r.answer()))
                 .number("seed", r.seed())
                 .string("mode", r.mode())
                 .string("eventDigest", r.eventDigest())
@@ -53,7 +54,27 @@ final class ReportJson {
                 .number("misses", d.misses())
                 .number("hitRate", d.hitRate())
                 .number("staleUses", d.staleUses())
-                .number("faults", d.faults());
+                .number("faults", d.faults())
+                .number("operations", d.operations())
+                .put("untrusted", new Json.Scalar(Boolean.toString(d.untrusted())))
+                .number("unmaps", d.unmaps())
+                .number("tlbis", d.tlbis())
+                .number("tlbisPerUnmap", d.tlbisPerUnmap())
+                .number("syncs", d.syncs())
+                .number("refills", d.refills())
+                .number("strays", d.strays())
+                .number("maxExposureNs", d.maxExposureNs())
+                .number("maxUnmapsBehind", d.maxUnmapsBehind());
+    }
+
+    private static Json.Obj answer(SimulationReport.Answer a) {
+        return new Json.Obj()
+                .string("expected", a.expected())
+                .put("borneOut", new Json.Scalar(Boolean.toString(a.borneOut())))
+                .put("claims", Json.array(a.claims().stream().map(c -> (Json) new Json.Obj()
+                        .string("claim", c.claim())
+                        .string("observed", c.observed())
+                        .put("holds", new Json.Scalar(Boolean.toString(c.holds())))).toList()));
     }
 
     private static Json.Obj checker(SimulationReport.Checker c) {

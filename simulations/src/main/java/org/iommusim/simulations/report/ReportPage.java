@@ -25,7 +25,9 @@ final class ReportPage {
                 .append("<body data-charts-rendered=\"0\">\n");
         header(sb, r);
         verdict(sb, r.checker());
+        answer(sb, r.answer());
         figures(sb, r);
+        devices(sb, r.devices());
         charts(sb, r);
         violations(sb, r.checker());
         sb.append("<script>\n").append(ReportStyle.SCRIPT).append("</script>\n</body>\n</html>\n");
@@ -56,6 +58,45 @@ final class ReportPage {
                         + (c.violationCount() == 1 ? " violation" : " violations"))
                 .append("</h2>\n<p>").append(Units.count(c.translationsChecked()))
                 .append(" translations checked against the reference semantics.</p>\n</section>\n");
+    }
+
+    /** The scenario's expected answer and each claim judged on this run. */
+    private static void answer(StringBuilder sb, SimulationReport.Answer a) {
+        if (a == null) {
+            return;
+        }
+        sb.append("<section id=\"answer\" class=\"verdict ").append(a.borneOut() ? "pass" : "fail")
+                .append("\">\n<h2>").append(a.borneOut() ? "Expected answer: borne out by this run"
+                        : "Expected answer: NOT borne out by this run").append("</h2>\n<p>")
+                .append(Html.escape(a.expected())).append("</p>\n<ul>\n");
+        for (SimulationReport.ClaimResult c : a.claims()) {
+            sb.append("<li>").append(c.holds() ? "holds: " : "does not hold: ").append(Html.escape(c.claim()))
+                    .append(" (").append(Html.escape(c.observed())).append(")</li>\n");
+        }
+        sb.append("</ul>\n</section>\n");
+    }
+
+    /** What the driver did for each device, and what it cost the device: one row per device. */
+    private static void devices(StringBuilder sb, List<SimulationReport.Device> devices) {
+        if (devices == null || devices.isEmpty()) {
+            return;
+        }
+        sb.append("<section id=\"devices\">\n<h2>Devices</h2>\n<table>\n<tr><th>device</th><th>workload</th>"
+                + "<th>operations</th><th>hit rate</th><th>unmaps</th><th>TLBIs per unmap</th>"
+                + "<th>CMD_SYNCs</th><th>refills</th><th>late DMAs</th><th>stale uses</th>"
+                + "<th>longest exposure</th><th>unmaps behind</th></tr>\n");
+        for (SimulationReport.Device d : devices) {
+            sb.append("<tr><td>").append(Html.escape(d.name())).append(d.untrusted() ? " (untrusted)" : "")
+                    .append("</td><td>").append(Html.escape(d.workload())).append("</td><td>")
+                    .append(Units.count(d.operations())).append("</td><td>").append(Units.percent(d.hitRate()))
+                    .append("</td><td>").append(Units.count(d.unmaps())).append("</td><td>")
+                    .append(Units.fixed(d.tlbisPerUnmap(), 2)).append("</td><td>").append(Units.count(d.syncs()))
+                    .append("</td><td>").append(Units.count(d.refills())).append("</td><td>")
+                    .append(Units.count(d.strays())).append("</td><td>").append(Units.count(d.staleUses()))
+                    .append("</td><td>").append(Units.duration(d.maxExposureNs())).append("</td><td>")
+                    .append(Units.count(d.maxUnmapsBehind())).append("</td></tr>\n");
+        }
+        sb.append("</table>\n</section>\n");
     }
 
     private static void figures(StringBuilder sb, SimulationReport r) {

@@ -18,17 +18,76 @@ import java.util.TreeMap;
  *                        largest of adjacent points, merged pairwise while there are more than a thousand)
  * @param journalDir      where the run's LevelDB journal is
  * @param devices         per-device figures
+ * @param answer          the scenario's expected answer and whether this run bears it out; null when the
+ *                        scenario states none
  */
 public record SimulationReport(String scenario, String file, String question, long seed, String mode,
         String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
         Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
-        List<Device> devices) {
+        List<Device> devices, Answer answer) {
 
-    /** Per device: its stream, IOTLB hits and misses, stale uses and faults (what the per-window questions need). */
-    public record Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults) {
+    /** A report without an expected answer. */
+    public SimulationReport(String scenario, String file, String question, long seed, String mode,
+            String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
+            Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
+            List<Device> devices) {
+        this(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency, staleWindow, commands,
+                hitRate, queueOccupancy, journalDir, run, devices, null);
+    }
+
+    /** This report with {@code a} as its answer. */
+    public SimulationReport withAnswer(Answer a) {
+        return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a);
+    }
+
+    /**
+     * The expected answer, in words, and each of its claims judged on this run.
+     *
+     * @param borneOut whether every claim holds (true when there are none to judge)
+     */
+    public record Answer(String expected, boolean borneOut, List<ClaimResult> claims) {
+        public Answer {
+            claims = List.copyOf(claims);
+        }
+    }
+
+    /** One claim of the expected answer, what this run measured, and whether the claim holds. */
+    public record ClaimResult(String claim, String observed, boolean holds) {}
+
+    /**
+     * Per device: its stream, IOTLB hits and misses, stale uses and faults (what the per-window questions
+     * need), and what its driver did for it.
+     *
+     * @param operations      its operations (steps) in the run
+     * @param untrusted       whether it is always strict
+     * @param unmaps          unmap calls of its buffers
+     * @param tlbis           TLBI commands its unmaps caused (a lazy flush counts to the device whose unmap
+     *                        filled the queue; a timer flush to none)
+     * @param syncs           CMD_SYNCs its unmaps waited for
+     * @param refills         misses on pages it had already translated under the same mapping (an entry
+     *                        evicted or invalidated while still mapped); deterministic runs only
+     * @param strays          late DMAs it issued into buffers already unmapped
+     * @param maxExposureNs   the longest time from an unmap to a late DMA that still reached the buffer
+     * @param maxUnmapsBehind at such a DMA, the most unmap calls its CPU had made since the buffer's
+     */
+    public record Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults,
+            long operations, boolean untrusted, long unmaps, long tlbis, long syncs, long refills, long strays,
+            long maxExposureNs, long maxUnmapsBehind) {
+
+        /** The figures of a device the run did not follow its driver for. */
+        public Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults) {
+            this(name, sid, workload, hits, misses, staleUses, faults, 0, false, 0, 0, 0, 0, 0, 0, 0);
+        }
+
         public double hitRate() {
             long n = hits + misses;
             return n == 0 ? 0 : (double) hits / n;
+        }
+
+        /** TLBI commands per unmap call (0 without unmaps). */
+        public double tlbisPerUnmap() {
+            return unmaps == 0 ? 0 : (double) tlbis / unmaps;
         }
     }
 

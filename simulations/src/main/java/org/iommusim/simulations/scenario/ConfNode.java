@@ -138,6 +138,18 @@ final class ConfNode {
         return d;
     }
 
+    /** A number ≥ 0 (whole or not); required. */
+    Double number(String key) {
+        ConfigValue v = value(key, true);
+        if (v == null) {
+            return null;
+        }
+        if (v.valueType() != ConfigValueType.NUMBER || ((Number) v.unwrapped()).doubleValue() < 0) {
+            return wrongType(key, v, "a number, at least 0");
+        }
+        return ((Number) v.unwrapped()).doubleValue();
+    }
+
     /** A byte count: a plain number or a HOCON size string ({@code 4K}, {@code 1MiB}, {@code 2M}; K = 1024). */
     Long size(String key, Long dflt, long min, long max) {
         ConfigValue v = value(key, dflt == null);

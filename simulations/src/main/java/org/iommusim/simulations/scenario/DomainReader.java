@@ -31,6 +31,8 @@ final class DomainReader {
         Integer asid = tag(n, "asid", stage, stage != DomainStage.STAGE2);
         Integer vmid = tag(n, "vmid", stage, stage == DomainStage.STAGE2);
         Long parent = parent(n, stage);
+        DriverDef.Invalidation invalidation = n.has("invalidation")
+                ? n.word("invalidation", DriverDef.Invalidation.class, null) : null;
         n.finish();
         if (n.problems().count() > before || granule.isEmpty()) {
             return null;
@@ -38,7 +40,7 @@ final class DomainReader {
         try {
             DomainSpec spec = new DomainSpec(stage, granule.get(), ias, oas, asid, vmid,
                     parent < 0 ? null : DomainId.of(parent));
-            return new DomainDef(DomainId.of(id), smmu, spec);
+            return new DomainDef(DomainId.of(id), smmu, spec, invalidation);
         } catch (IllegalArgumentException e) {
             Refusals.report(n, e);
             return null;

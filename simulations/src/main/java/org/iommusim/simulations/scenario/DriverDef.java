@@ -10,8 +10,10 @@ package org.iommusim.simulations.scenario;
  *       queue or {@code flushTimeoutNs} triggers one whole-domain invalidate + sync; an IOVA is reused
  *       only after the flush covering it completed.</li>
  * </ul>
- * {@code invalidation} picks per-page, range (RIL) or ASID-wide commands; {@code rangeThresholdPages} is
- * where per-page or range invalidation switches to ASID-wide (Linux: 512 without RIL).
+ * {@code invalidation} picks per-page, range (RIL, when the SMMU has it; else per page) or ASID-wide
+ * commands; {@code rangeThresholdPages}, when above 0, is where per-page invalidation of one span switches
+ * to ASID-wide (Linux's SVA path: 512 without RIL); 0, the default, never switches, as Linux's DMA unmap
+ * path does not.
  *
  * @param cpus            CPUs issuing map/unmap and commands (each with its own flush queue)
  * @param stage2Invalidation for nested setups, how the host invalidates after changing stage 2:
@@ -27,7 +29,7 @@ public record DriverDef(Strategy strategy, Invalidation invalidation, int rangeT
     public enum Stage2Invalidation { S12_VMALL, S2_IPA_ONLY }
 
     public static DriverDef strict() {
-        return new DriverDef(Strategy.STRICT, Invalidation.RANGE, 512, 64, 256, 10_000_000L, 1,
+        return new DriverDef(Strategy.STRICT, Invalidation.RANGE, 0, 64, 256, 10_000_000L, 1,
                 Stage2Invalidation.S12_VMALL);
     }
 }

@@ -16,7 +16,7 @@ final class DriverReader {
         int before = n.problems().count();
         Strategy strategy = n.word("strategy", Strategy.class, d.strategy());
         Invalidation invalidation = n.word("invalidation", Invalidation.class, d.invalidation());
-        Integer threshold = n.int32("range-threshold", d.rangeThresholdPages(), 1, Integer.MAX_VALUE);
+        Integer threshold = n.int32("range-threshold", d.rangeThresholdPages(), 0, Integer.MAX_VALUE);
         Integer batch = n.int32("batch", d.batchCommands(), 1, Integer.MAX_VALUE);
         Integer flushQueue = n.int32("flush-queue", d.flushQueue(), 1, Integer.MAX_VALUE);
         Long flushTimeout = n.nanos("flush-timeout", d.flushTimeoutNs(), 1);

@@ -225,7 +225,8 @@ final class References {
                     + ConfNode.wordOf(stream.value().config()));
             return null;
         }
-        return new DeviceDef(d.name(), smmu, d.sid(), d.weight(), d.workload(), d.intervalNs());
+        return new DeviceDef(d.name(), smmu, d.sid(), d.weight(), d.workload(), d.intervalNs(), d.untrusted(),
+                d.stray());
     }
 
     private static int line(Located<?> located, String key) {

@@ -79,6 +79,8 @@ public final class ScenarioLoader {
         DriverDef driver = DriverReader.read(s.object("driver", false));
         List<Located<DeviceReader.Entry>> devices = each(s.objects("devices", true), DeviceReader::read);
         List<Located<FaultInjection>> faults = each(s.objects("faults", false), FaultReader::read);
+        List<ExpectReader.Read> claims = new ArrayList<>();
+        Expectation expect = ExpectReader.read(s.object("expect", false), claims);
         s.finish();
         problems.throwIfAny();
 
@@ -88,9 +90,12 @@ public final class ScenarioLoader {
         List<StreamDef> streamDefs = refs.streams(streams);
         List<DeviceDef> deviceDefs = refs.devices(devices);
         problems.throwIfAny();
+        ExpectReader.checkDevices(claims, deviceDefs.stream().map(DeviceDef::name)
+                .collect(java.util.stream.Collectors.toSet()));
+        problems.throwIfAny();
 
         return new Scenario(name, fileName, question, seed, length, costs, smmuDefs, domainDefs, streamDefs,
-                driver, deviceDefs, faults.stream().map(Located::value).toList());
+                driver, deviceDefs, faults.stream().map(Located::value).toList(), expect);
     }
 
     private static Config parse(String text, String fileName, Problems problems) {

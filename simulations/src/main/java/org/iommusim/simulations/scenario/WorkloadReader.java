@@ -45,7 +45,10 @@ final class WorkloadReader {
     private static Workload storageSg(ConfNode n) {
         Integer segments = n.int32("segments", null, 1, Integer.MAX_VALUE);
         Long segment = n.size("segment", 4096L, 1, MAX_BUFFER);
-        return segments == null || segment == null ? null : new Workload.StorageSg(segments, segment.intValue());
+        Integer dma = n.int32("dma-per-segment", Workload.StorageSg.DEFAULT_DMA_PER_SEGMENT, 1, Integer.MAX_VALUE);
+        Long queue = n.size("queue", Workload.StorageSg.DEFAULT_QUEUE_BYTES, 0, MAX_BUFFER);
+        return segments == null || segment == null || dma == null || queue == null ? null
+                : new Workload.StorageSg(segments, segment.intValue(), dma, queue);
     }
 
     private static Workload nestedGuest(ConfNode n) {

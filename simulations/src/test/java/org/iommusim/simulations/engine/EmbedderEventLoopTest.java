@@ -86,9 +86,9 @@ class EmbedderEventLoopTest {
                 Clock c = Clock.virtual(e.at());
                 switch (e.what()) {
                     case "map, DMA, unmap" -> {
-                        buffer.addAll(driver.map(domain, 0x8000_0000L, 4096, 1, Prot.rw(), SID, c));
+                        buffer.addAll(driver.map(domain, 0x8000_0000L, 4096, 1, Prot.rw(), SID, 0, c));
                         assertInstanceOf(Translated.class, dma(sim, smmu, buffer.get(0)), "mapped: translated");
-                        driver.unmap(domain, buffer, 0, c); // lazy: queued, the IOVA not yet invalidated
+                        driver.unmap(domain, buffer, 0, null, c); // lazy: queued, the IOVA not yet invalidated
                         long due = buffer.get(0).unmapAt + 10 * MS;
                         events.add(new Event(due - 1, "late DMA before the flush"));
                         events.add(new Event(due + 1, "late DMA after the flush"));

@@ -27,7 +27,7 @@ import org.w3c.dom.Document;
 
 /** report.json's contract and report.html's structure, without a browser. */
 class ReportWriterTest {
-    private static final List<String> TOP_LEVEL_KEYS = List.of("scenario", "file", "question", "seed", "mode",
+    private static final List<String> TOP_LEVEL_KEYS = List.of("scenario", "file", "question", "answer", "seed", "mode",
             "eventDigest", "checker", "iotlb", "devices", "latency", "staleWindow", "commands", "hitRateOverTime",
             "queueOccupancy", "journalDir", "run");
     private static final List<String> CHART_IDS = List.of(ReportPage.HIT_RATE_ID, ReportPage.LATENCY_ID,
