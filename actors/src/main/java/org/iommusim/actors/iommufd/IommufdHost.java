@@ -11,6 +11,9 @@ import java.util.Set;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.api.SmmuListener;
+import org.iommusim.protocol.event.RawEvent;
+import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.persistence.domain.DomainAllocation;
 import org.iommusim.persistence.domain.DomainError;
 import org.iommusim.persistence.ids.IdKind;
@@ -83,6 +86,10 @@ public final class IommufdHost implements AutoCloseable {
     /** The guest stage-1 tables made through each vIOMMU's {@link GuestRam}. */
     private final Map<Integer, List<DomainId>> guestTables = new HashMap<>();
     private boolean closed;
+    /** Each vEVENTQ's contents, by the vEVENTQ's ID. */
+    private final Map<Integer, VeventQueue> veventqs = new HashMap<>();
+    /** Routes the SMMU's event records to the vEVENTQs; registered with the first vEVENTQ. */
+    private SmmuListener eventRouter;
 
     private IommufdHost(IommuSim sim, Smmu smmu, long firstDomainId) {
         this.sim = sim;
@@ -556,6 +563,10 @@ public final class IommufdHost implements AutoCloseable {
             for (IommufdObject o : all) {
                 releases.add(unlink(o));
             }
+            if (eventRouter != null) {
+                sim.removeListener(eventRouter);
+                eventRouter = null;
+            }
         }
         for (int sid : sids) {
             call(() -> sim.writeSte(smmu, sid, Ste.abort()));
@@ -608,6 +619,9 @@ public final class IommufdHost implements AutoCloseable {
         if (user instanceof Viommu v) {
             return v.parent() == id;
         }
+        if (user instanceof Veventq q) {
+            return q.viommu() == id;
+        }
         return user instanceof Vdevice d && d.viommu() == id;
     }
 
@@ -639,7 +653,110 @@ public final class IommufdHost implements AutoCloseable {
         if (o instanceof Vdevice d) {
             vsidTables.get(d.viommu()).remove(d.vsid());
         }
+        if (o instanceof Veventq q) {
+            veventqs.remove(q.id());
+        }
         return () -> {};
+    }
+
+    // ---- vEVENTQ -------------------------------------------------------------------
+
+    /**
+     * {@code IOMMU_VEVENTQ_ALLOC}: a virtual event queue of {@code type} on a
+     * vIOMMU, holding at most {@code depth} vEVENTs. From then on, the
+     * SMMU's event records for a device attached to a nested HWPT of this
+     * vIOMMU through a vDEVICE, except stage-2 faults (the host's own), go to
+     * the queue with the StreamID replaced by the vSID, as arm-smmu-v3's
+     * {@code arm_smmu_handle_event} and {@code arm_vmaster_report_event} do.
+     * The host hears the records through {@link IommuSim#addListener}: it
+     * does not consume the SMMU's event queue (whoever drives the SMMU, the
+     * embedder, acknowledges it; a record lost to a full SMMU queue never
+     * reaches a vEVENTQ).
+     *
+     * @param depth {@code veventq_depth}, unsigned
+     * @throws IommufdException EOPNOTSUPP (type {@link Veventq#TYPE_DEFAULT}); EINVAL (depth 0);
+     *         ENOENT (no vIOMMU with that ID); EEXIST (the vIOMMU has a vEVENTQ of this type),
+     *         as {@code iommufd_veventq_alloc} checks, in that order
+     */
+    public synchronized int veventqAlloc(int viommuId, int type, int depth) {
+        requireOpen();
+        if (type == Veventq.TYPE_DEFAULT) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "IOMMU_VEVENTQ_TYPE_DEFAULT is reserved");
+        }
+        if (depth == 0) {
+            throw new IommufdException(Errno.EINVAL, "veventq_depth 0 holds no event");
+        }
+        Viommu v = viommu(viommuId);
+        for (IommufdObject o : objects.values()) {
+            if (o instanceof Veventq q && q.viommu() == v.id() && q.type() == type) {
+                throw new IommufdException(Errno.EEXIST, "vIOMMU " + viommuId + " has vEVENTQ " + q.id()
+                        + " of type " + type);
+            }
+        }
+        Veventq q = new Veventq(nextId++, v.id(), type, depth);
+        objects.put(q.id(), q);
+        veventqs.put(q.id(), new VeventQueue(depth));
+        if (eventRouter == null) {
+            eventRouter = new SmmuListener() {
+                @Override
+                public void onEvents(Smmu s, List<SmmuEvent> records) {
+                    route(records);
+                }
+            };
+            sim.addListener(smmu, eventRouter);
+        }
+        return q.id();
+    }
+
+    /**
+     * {@code read()} on a vEVENTQ's file descriptor: whole entries, oldest
+     * first, as many as fit in {@code count} bytes (8 for a LOST_EVENTS
+     * header, 40 for a vEVENT), removed from the queue. Does not wait:
+     * an empty queue answers an empty list.
+     *
+     * @throws IommufdException ENOENT (no vEVENTQ with that ID); EBADF (the host is closed)
+     */
+    public List<Vevent> veventqRead(int veventqId, int count) {
+        VeventQueue q;
+        synchronized (this) {
+            requireOpen();
+            IommufdObject o = find(veventqId);
+            if (!(o instanceof Veventq)) {
+                throw new IommufdException(Errno.ENOENT, "object " + veventqId + " is a " + kind(o) + ", not a vEVENTQ");
+            }
+            q = veventqs.get(veventqId);
+        }
+        return q.read(count);
+    }
+
+    /** Each record for a guest device goes to its vIOMMU's ARM_SMMUV3 vEVENTQ, with the vSID. */
+    private synchronized void route(List<SmmuEvent> records) {
+        for (SmmuEvent e : records) {
+            RawEvent raw = e.encode();
+            if (((raw.dw1() >>> 39) & 1) != 0) {
+                continue; // a stage-2 fault is the host's (arm_smmu_handle_event: vmaster && !event->s2)
+            }
+            int psid = (int) (raw.dw0() >>> 32);
+            Integer hwpt = attachments.get(psid);
+            if (hwpt == null || !(objects.get(hwpt) instanceof NestedHwpt n) || n.viommu() == 0) {
+                continue; // no vmaster: the host would log it
+            }
+            Integer vsid = null;
+            for (Map.Entry<Integer, Integer> m : vsidTables.getOrDefault(n.viommu(), Map.of()).entrySet()) {
+                if (m.getValue() == psid) {
+                    vsid = m.getKey();
+                }
+            }
+            if (vsid == null) {
+                continue;
+            }
+            for (IommufdObject o : objects.values()) {
+                if (o instanceof Veventq q && q.viommu() == n.viommu() && q.type() == Veventq.TYPE_ARM_SMMUV3) {
+                    veventqs.get(q.id()).report(new RawEvent((raw.dw0() & 0xFFFF_FFFFL)
+                            | (Integer.toUnsignedLong(vsid) << 32), raw.dw1(), raw.dw2(), raw.dw3()));
+                }
+            }
+        }
     }
 
     // ---- guest invalidation -------------------------------------------------------
