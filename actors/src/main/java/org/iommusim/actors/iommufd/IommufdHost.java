@@ -232,18 +232,26 @@ public final class IommufdHost implements AutoCloseable {
      */
     public synchronized int hwptAlloc(int ptId, int flags, HwptData data) {
         requireOpen();
-        IommufdObject pt = find(ptId);
-        if ((flags & ~HwptFlags.KNOWN) != 0) {
-            throw new IommufdException(Errno.EOPNOTSUPP, "unknown HWPT flags 0x" + Integer.toHexString(flags));
-        }
-        if ((flags & (HwptFlags.DIRTY_TRACKING | HwptFlags.PASID)) != 0) {
-            throw new IommufdException(Errno.EOPNOTSUPP, "DIRTY_TRACKING and PASID HWPTs are not modelled");
-        }
+        // iommufd_hwpt_alloc checks the data type against the length first, then looks the parent up
         boolean hasData = data != null && data.type() != HwptData.NONE;
         if (data != null && data.type() == HwptData.NONE && data.length() != 0) {
             throw new IommufdException(Errno.EINVAL, "IOMMU_HWPT_DATA_NONE with " + data.length() + " bytes of data");
         }
+        if (hasData && data.length() == 0) {
+            throw new IommufdException(Errno.EINVAL, "data type " + data.type() + " with data_len 0");
+        }
+        IommufdObject pt = objects.get(ptId);
+        if (pt == null) {
+            // iommufd_hwpt_alloc: a pt_id iommufd_get_object cannot find is -EINVAL, not -ENOENT
+            throw new IommufdException(Errno.EINVAL, "pt_id " + ptId + " names no object");
+        }
         if (pt instanceof Ioas ioas) {
+            if ((flags & ~HwptFlags.KNOWN) != 0) {
+                throw new IommufdException(Errno.EOPNOTSUPP, "unknown HWPT flags 0x" + Integer.toHexString(flags));
+            }
+            if ((flags & (HwptFlags.DIRTY_TRACKING | HwptFlags.PASID)) != 0) {
+                throw new IommufdException(Errno.EOPNOTSUPP, "DIRTY_TRACKING and PASID HWPTs are not modelled");
+            }
             if (hasData) {
                 // arm_smmu_domain_alloc_paging_flags takes no user data
                 throw new IommufdException(Errno.EOPNOTSUPP, "a paging HWPT takes no driver data (type " + data.type() + ")");
@@ -318,11 +326,12 @@ public final class IommufdHost implements AutoCloseable {
     }
 
     private int nestedAlloc(PagingHwpt parent, int viommu, int flags, HwptData data) {
-        if (data == null) {
-            throw new IommufdException(Errno.EINVAL, "a nested HWPT needs driver data (IOMMU_HWPT_DATA_ARM_SMMUV3)");
-        }
+        // iommufd_hwpt_nested_alloc and iommufd_viommu_alloc_hwpt_nested: flags or no data, -EOPNOTSUPP
         if (flags != 0) {
             throw new IommufdException(Errno.EOPNOTSUPP, "a nested HWPT takes no flags, got 0x" + Integer.toHexString(flags));
+        }
+        if (data == null) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "a nested HWPT needs driver data (IOMMU_HWPT_DATA_ARM_SMMUV3)");
         }
         if (!parent.nestParent()) {
             throw new IommufdException(Errno.EINVAL,
@@ -391,6 +400,13 @@ public final class IommufdHost implements AutoCloseable {
                 throw e;
             }
             return auto.id();
+        }
+        if (o instanceof NestedHwpt n && n.viommu() != 0 && n.ste().config() == org.iommusim.protocol.config.SteConfig.STAGE1
+                && !vsidTables.get(n.viommu()).containsValue(sid)) {
+            // arm_smmu_attach_prepare_vmaster: iommufd_viommu_get_vdev_id finds no vDEVICE, -ENOENT
+            // (an ABORT or BYPASS guest STE may attach without one, as Linux allows since its GBPA fix)
+            throw new IommufdException(Errno.ENOENT, "the device with StreamID 0x" + Integer.toHexString(sid)
+                    + " has no vDEVICE on vIOMMU " + n.viommu() + ", needed to attach to a translating nested HWPT");
         }
         installSte(sid, steFor(sid, o));
         return o.id();
@@ -467,7 +483,8 @@ public final class IommufdHost implements AutoCloseable {
         requireOpen();
         IommufdObject o = find(parentHwptId);
         if (!(o instanceof PagingHwpt parent)) {
-            throw new IommufdException(Errno.EINVAL, "object " + parentHwptId + " is a " + kind(o) + ", not a paging HWPT");
+            // iommufd_viommu_alloc_ioctl: iommufd_get_hwpt_paging finds no object of that type, -ENOENT
+            throw new IommufdException(Errno.ENOENT, "object " + parentHwptId + " is a " + kind(o) + ", not a paging HWPT");
         }
         if (!parent.nestParent()) {
             throw new IommufdException(Errno.EINVAL, "HWPT " + parentHwptId + " was not allocated with NEST_PARENT");
@@ -789,17 +806,19 @@ public final class IommufdHost implements AutoCloseable {
             throw new IommufdException(Errno.EINVAL, "object " + hwptOrViommuId + " is a " + kind(o)
                     + "; only a nested HWPT or a vIOMMU takes user invalidations");
         }
-        if (entryLength != ARM_SMMUV3_INVALIDATE_ENTRY) {
-            throw new IommufdException(Errno.EINVAL, "entry_len " + entryLength + " is not 16 (a command-queue entry)");
+        if (entryLength <= 0) {
+            throw new IommufdException(Errno.EINVAL, "entry_len " + entryLength + " with entries to read");
         }
         if (entries.length % entryLength != 0) {
-            throw new IommufdException(Errno.EINVAL, entries.length + " bytes is not a whole number of 16-byte entries");
+            throw new IommufdException(Errno.EINVAL, entries.length + " bytes is not a whole number of "
+                    + entryLength + "-byte entries");
         }
+        List<RawCommand> commands = UserArray.copyEntries(entries, entryLength);
         Map<Integer, Integer> vsids = vsidTables.get(v.id());
         List<Command> accepted = new ArrayList<>();
         EntryError error = null;
-        for (int i = 0; i < entries.length / entryLength; i++) {
-            GuestCommand g = GuestCommand.convert(RawCommand.fromBytes(entries, i * entryLength), v.vmid(), vsids, caps);
+        for (int i = 0; i < commands.size(); i++) {
+            GuestCommand g = GuestCommand.convert(commands.get(i), v.vmid(), vsids, caps);
             if (g instanceof GuestCommand.Refused r) {
                 error = new EntryError(i, r.errno(), r.reason());
                 break;
