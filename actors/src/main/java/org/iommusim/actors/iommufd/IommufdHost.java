@@ -125,6 +125,18 @@ public final class IommufdHost implements AutoCloseable {
         return IdrInfo.of(caps);
     }
 
+    /**
+     * {@code IOMMU_GET_HW_INFO} as Linux answers it for arm-smmu-v3: type
+     * ARM_SMMUV3, {@code struct iommu_hw_info_arm_smmuv3} (IDR0..IDR5, IIDR,
+     * AIDR), {@code out_capabilities} and {@code out_max_pasid_log2}.
+     *
+     * @throws IommufdException EBADF (the host is closed)
+     */
+    public synchronized HwInfo getHwInfo() {
+        requireOpen();
+        return new HwInfo(HwInfo.TYPE_ARM_SMMUV3, HwInfoArmSmmuv3.of(IdrInfo.of(caps)), 0, caps.ssidBits());
+    }
+
     /** The object with this ID, if any (none once the host is closed). */
     public synchronized Optional<IommufdObject> object(int id) {
         return Optional.ofNullable(objects.get(id));
