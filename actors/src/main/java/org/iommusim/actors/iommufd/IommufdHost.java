@@ -807,7 +807,30 @@ public final class IommufdHost implements AutoCloseable {
      *         EOPNOTSUPP (a nested HWPT: arm-smmu-v3 takes guest invalidations
      *         on the vIOMMU only)
      */
-    public synchronized InvalidationResult invalidate(int hwptOrViommuId, byte[] entries, int entryLength) {
+    public InvalidationResult invalidate(int hwptOrViommuId, byte[] entries, int entryLength) {
+        List<Command> accepted = new ArrayList<>();
+        EntryError error;
+        synchronized (this) {
+            error = convert(hwptOrViommuId, entries, entryLength, accepted);
+        }
+        // the monitor is not held while the commands wait for their CMD_SYNC: vCPUs invalidate concurrently
+        // (a late TLBI for an object destroyed meanwhile only invalidates more, which is always safe)
+        issuing.accept(accepted);
+        if (!accepted.isEmpty()) {
+            CommandBatches.issueWithSync(sim, smmu, accepted);
+        }
+        return new InvalidationResult(accepted.size(), Optional.ofNullable(error));
+    }
+
+    /** Test seam: runs on the invalidating thread, after the monitor is released and before the commands go. */
+    private volatile java.util.function.Consumer<List<Command>> issuing = c -> {};
+
+    void onIssuing(java.util.function.Consumer<List<Command>> observer) {
+        issuing = observer;
+    }
+
+    /** Checks and converts the guest's entries (under the monitor); answers the refused entry, if any. */
+    private EntryError convert(int hwptOrViommuId, byte[] entries, int entryLength, List<Command> accepted) {
         requireOpen();
         IommufdObject o = find(hwptOrViommuId);
         if (o instanceof NestedHwpt) {
@@ -827,20 +850,14 @@ public final class IommufdHost implements AutoCloseable {
         }
         List<RawCommand> commands = UserArray.copyEntries(entries, entryLength);
         Map<Integer, Integer> vsids = vsidTables.get(v.id());
-        List<Command> accepted = new ArrayList<>();
-        EntryError error = null;
         for (int i = 0; i < commands.size(); i++) {
             GuestCommand g = GuestCommand.convert(commands.get(i), v.vmid(), vsids, caps);
             if (g instanceof GuestCommand.Refused r) {
-                error = new EntryError(i, r.errno(), r.reason());
-                break;
+                return new EntryError(i, r.errno(), r.reason());
             }
             accepted.add(((GuestCommand.Accepted) g).command());
         }
-        if (!accepted.isEmpty()) {
-            CommandBatches.issueWithSync(sim, smmu, accepted);
-        }
-        return new InvalidationResult(accepted.size(), Optional.ofNullable(error));
+        return null;
     }
 
     /** {@link #invalidate(int, byte[], int)} with entries given as raw commands. */
