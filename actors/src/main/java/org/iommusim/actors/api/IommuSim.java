@@ -107,6 +107,8 @@ public final class IommuSim implements AutoCloseable {
     private final AutoCloseable journalWatch;
     /** Drives the model on the caller's thread in deterministic mode; null when threaded. */
     private final DeterministicRuntime runtime;
+    /** Hands the SMMUs' interrupts to the embedder's listeners. */
+    private final InterruptDispatch interrupts;
 
     private IommuSim(ActorSystem<?> system, boolean owns, JournalSettings journal, ModelOptions options,
             ActorRef<ModelRoot.Command> root, CompletableFuture<Void> rootStopped) {
@@ -117,6 +119,7 @@ public final class IommuSim implements AutoCloseable {
         this.root = root;
         this.rootStopped = rootStopped;
         this.runtime = DeterministicRuntime.of(system).orElse(null);
+        this.interrupts = new InterruptDispatch(runtime != null);
         // a failed journal write stops the model: every pending and later call fails with the reason at once
         this.journalWatch = JournalHealth.onFailure(JournalSettings.levelDb(options.dataDir()).journalDir(),
                 reason -> gate.stop(ModelException.Kind.JOURNAL_FAILED, "the journal failed: " + reason));
@@ -304,6 +307,51 @@ public final class IommuSim implements AutoCloseable {
         }
         return Integer.parseInt(pid.substring(prefix.length()));
     }
+
+    // ---- interrupts -----------------------------------------------------------
+
+    /**
+     * Registers {@code listener} for {@code smmu}'s interrupts: event queue
+     * records (EVTQ), event queue overflow, CMD_SYNC completion with CS=IRQ
+     * (the MSI write) or CS=SEV, and global errors. It hears what the SMMU
+     * raises from now on (nothing from recovery). See {@link SmmuListener} for
+     * the threads the calls run on. Registering one listener twice makes it
+     * hear everything twice.
+     *
+     * @throws IllegalArgumentException for a null argument or an SMMU of another model
+     * @throws ModelException CLOSED once the model is closed
+     */
+    public void addListener(Smmu smmu, SmmuListener listener) {
+        arg(smmu, "smmu");
+        arg(listener, "listener");
+        if (smmus.get(smmu.id()) != smmu) {
+            throw new IllegalArgumentException(smmu.id() + " is not an SMMU of this model");
+        }
+        gate.ensureOpen();
+        Runnable remove = interrupts.add(smmu, listener);
+        registrations.computeIfAbsent(listener, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(remove);
+    }
+
+    /**
+     * Removes one registration of {@code listener} (for any SMMU); returns
+     * whether there was one. Deliveries already queued for it still arrive.
+     */
+    public boolean removeListener(SmmuListener listener) {
+        arg(listener, "listener");
+        List<Runnable> rs = registrations.get(listener);
+        if (rs == null || rs.isEmpty()) {
+            return false;
+        }
+        rs.remove(0).run();
+        return true;
+    }
+
+    /** How many times a listener has thrown (each is logged; the listener stays registered). */
+    public long listenerFailures() {
+        return interrupts.failures();
+    }
+
+    private final Map<SmmuListener, List<Runnable>> registrations = new ConcurrentHashMap<>();
 
     /** The SMMU added as {@code id} ({@code smmu-<n>}); fails with UNKNOWN_SMMU if there is none. */
     public Smmu smmu(String id) {
@@ -805,6 +853,7 @@ public final class IommuSim implements AutoCloseable {
                 awaitQuietly(rootStopped, "the model's actors stopping");
             }
         } finally {
+            interrupts.close(options.callTimeout()); // what the SMMUs raised reaches the listeners
             try {
                 journalWatch.close();
             } catch (Exception e) {
@@ -946,6 +995,8 @@ public final class IommuSim implements AutoCloseable {
             throw new ModelException(e.reason() == StuckException.Reason.DEADLINE ? ModelException.Kind.TIMEOUT
                     : ModelException.Kind.STUCK,
                     call + ": " + e.getMessage());
+        } finally {
+            interrupts.deliverPending(); // on the caller's thread, after the call's own work
         }
     }
 
@@ -979,11 +1030,14 @@ public final class IommuSim implements AutoCloseable {
      */
     public void advanceTo(long virtualNanos) {
         deterministicRuntime().advanceTo(virtualNanos);
+        interrupts.deliverPending();
     }
 
     /** Deterministic mode: runs everything ready at the current virtual time; returns how many tasks ran. */
     public long runUntilIdle() {
-        return deterministicRuntime().runUntilIdle();
+        long ran = deterministicRuntime().runUntilIdle();
+        interrupts.deliverPending();
+        return ran;
     }
 
     /** Deterministic mode: virtual nanoseconds since the model started. */

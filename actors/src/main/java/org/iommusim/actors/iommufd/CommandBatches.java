@@ -25,22 +25,46 @@ final class CommandBatches {
         int perBatch = Math.max(1, Math.min(BATCH_ENTRIES, smmu.capabilities().commandQueueCapacity()) - 1);
         try {
             if (commands.isEmpty()) {
-                sim.submitAndWait(smmu, List.of(CmdSync.poll()));
+                submitAndWait(sim, smmu, List.of(CmdSync.poll()));
                 return;
             }
             for (int from = 0; from < commands.size(); from += perBatch) {
                 List<Command> batch = new ArrayList<>(commands.subList(from, Math.min(commands.size(), from + perBatch)));
                 if (batch.size() + 1 <= smmu.capabilities().commandQueueCapacity()) {
                     batch.add(CmdSync.poll());
-                    sim.submitAndWait(smmu, batch);
+                    submitAndWait(sim, smmu, batch);
                 } else {
-                    sim.submitAndWait(smmu, batch);
-                    sim.submitAndWait(smmu, List.of(CmdSync.poll()));
+                    submitAndWait(sim, smmu, batch);
+                    submitAndWait(sim, smmu, List.of(CmdSync.poll()));
                 }
             }
         } catch (ModelException e) {
             // the host only submits entries CommandRules accepts, so a halt here is a model bug, not a guest's doing
             throw new IommufdException(Errno.EIO, "command queue refused a host batch: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One batch; a queue that others (other vCPUs, other hosts) have filled
+     * is waited on until what it holds now has been consumed, then the batch
+     * goes again, as {@code arm_smmu_cmdq_poll_until_not_full} waits. Each
+     * round waits for real consumption, so it ends: in room, or in the
+     * queue's halt (thrown).
+     */
+    private static void submitAndWait(IommuSim sim, Smmu smmu, List<Command> batch) {
+        while (true) {
+            try {
+                sim.submitAndWait(smmu, batch);
+                return;
+            } catch (ModelException e) {
+                if (e.kind() != ModelException.Kind.QUEUE_FULL) {
+                    throw e;
+                }
+                long prod = sim.smmuState(smmu).queue().prod();
+                if (prod > 0) {
+                    sim.awaitConsumed(smmu, prod - 1);
+                }
+            }
         }
     }
 }

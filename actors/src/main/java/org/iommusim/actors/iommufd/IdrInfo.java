@@ -40,12 +40,27 @@ public record IdrInfo(boolean s1p, boolean s2p, boolean ril, boolean asid16, boo
                 caps.cmdqs(), caps.eventqs(), caps.hyp(), caps.ats(), caps.pri(), caps.stall());
     }
 
-    /** Packs the fields into the six ID register words (IDR2 and IDR4 hold nothing the model has). */
+    /**
+     * Packs the fields into the six ID register words (IDR2 and IDR4 hold
+     * nothing the model has). Besides the named fields, IDR0 says what every
+     * model SMMU is: COHACC (no cache maintenance is modelled), MSI and SEV
+     * (a CMD_SYNC may complete with CS=IRQ or CS=SEV), TTENDIAN little-endian
+     * only, TERM_MODEL abort-only (a terminated transaction faults), and
+     * STLEVEL 2-level: the model keeps an STE per StreamID with no table
+     * size limit, as a 2-level stream table does (Linux uses one when
+     * SIDSIZE is large, and QEMU's accelerated SMMUv3 requires it).
+     */
     public IdrRegisters encode() {
         int idr0 = flag(s2p, 0) | flag(s1p, 1)
                 | TTF_AARCH64 << 2
-                | flag(hyp, 9) | flag(ats, 10) | flag(asid16, 12) | flag(pri, 16) | flag(vmid16, 18)
-                | (stall ? STALL_MODEL_STALL_AND_TERMINATE : STALL_MODEL_TERMINATE_ONLY) << 24;
+                | flag(true, 4) // COHACC
+                | flag(hyp, 9) | flag(ats, 10) | flag(asid16, 12)
+                | flag(true, 13) | flag(true, 14) // MSI, SEV
+                | flag(pri, 16) | flag(vmid16, 18)
+                | TTENDIAN_LITTLE << 21
+                | (stall ? STALL_MODEL_STALL_AND_TERMINATE : STALL_MODEL_TERMINATE_ONLY) << 24
+                | flag(true, 26) // TERM_MODEL: abort
+                | STLEVEL_2LVL << 27;
         int idr1 = sidSize | ssidSize << 6 | eventqs << 16 | cmdqs << 21;
         int idr3 = flag(ril, 10);
         int idr5 = oasCode(oasBits) | flag(gran4k, 4) | flag(gran16k, 5) | flag(gran64k, 6);
@@ -56,6 +71,10 @@ public record IdrInfo(boolean s1p, boolean s2p, boolean ril, boolean asid16, boo
     private static final int TTF_AARCH64 = 0b10;
     private static final int STALL_MODEL_STALL_AND_TERMINATE = 0b00;
     private static final int STALL_MODEL_TERMINATE_ONLY = 0b01;
+    /** IDR0.TTENDIAN 0b10: little-endian translation tables only. */
+    private static final int TTENDIAN_LITTLE = 0b10;
+    /** IDR0.STLEVEL 0b01: 2-level stream tables supported. */
+    private static final int STLEVEL_2LVL = 0b01;
 
     private static int flag(boolean on, int bit) {
         return on ? 1 << bit : 0;

@@ -11,6 +11,9 @@ import java.util.Set;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.api.SmmuListener;
+import org.iommusim.protocol.event.RawEvent;
+import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.persistence.domain.DomainAllocation;
 import org.iommusim.persistence.domain.DomainError;
 import org.iommusim.persistence.ids.IdKind;
@@ -83,6 +86,10 @@ public final class IommufdHost implements AutoCloseable {
     /** The guest stage-1 tables made through each vIOMMU's {@link GuestRam}. */
     private final Map<Integer, List<DomainId>> guestTables = new HashMap<>();
     private boolean closed;
+    /** Each vEVENTQ's contents, by the vEVENTQ's ID. */
+    private final Map<Integer, VeventQueue> veventqs = new HashMap<>();
+    /** Routes the SMMU's event records to the vEVENTQs; registered with the first vEVENTQ. */
+    private SmmuListener eventRouter;
 
     private IommufdHost(IommuSim sim, Smmu smmu, long firstDomainId) {
         this.sim = sim;
@@ -116,6 +123,18 @@ public final class IommufdHost implements AutoCloseable {
     /** {@code IOMMU_GET_HW_INFO}: the SMMU's ID-register fields. */
     public IdrInfo hwInfo() {
         return IdrInfo.of(caps);
+    }
+
+    /**
+     * {@code IOMMU_GET_HW_INFO} as Linux answers it for arm-smmu-v3: type
+     * ARM_SMMUV3, {@code struct iommu_hw_info_arm_smmuv3} (IDR0..IDR5, IIDR,
+     * AIDR), {@code out_capabilities} and {@code out_max_pasid_log2}.
+     *
+     * @throws IommufdException EBADF (the host is closed)
+     */
+    public synchronized HwInfo getHwInfo() {
+        requireOpen();
+        return new HwInfo(HwInfo.TYPE_ARM_SMMUV3, HwInfoArmSmmuv3.of(IdrInfo.of(caps)), 0, caps.ssidBits());
     }
 
     /** The object with this ID, if any (none once the host is closed). */
@@ -225,18 +244,26 @@ public final class IommufdHost implements AutoCloseable {
      */
     public synchronized int hwptAlloc(int ptId, int flags, HwptData data) {
         requireOpen();
-        IommufdObject pt = find(ptId);
-        if ((flags & ~HwptFlags.KNOWN) != 0) {
-            throw new IommufdException(Errno.EOPNOTSUPP, "unknown HWPT flags 0x" + Integer.toHexString(flags));
-        }
-        if ((flags & (HwptFlags.DIRTY_TRACKING | HwptFlags.PASID)) != 0) {
-            throw new IommufdException(Errno.EOPNOTSUPP, "DIRTY_TRACKING and PASID HWPTs are not modelled");
-        }
+        // iommufd_hwpt_alloc checks the data type against the length first, then looks the parent up
         boolean hasData = data != null && data.type() != HwptData.NONE;
         if (data != null && data.type() == HwptData.NONE && data.length() != 0) {
             throw new IommufdException(Errno.EINVAL, "IOMMU_HWPT_DATA_NONE with " + data.length() + " bytes of data");
         }
+        if (hasData && data.length() == 0) {
+            throw new IommufdException(Errno.EINVAL, "data type " + data.type() + " with data_len 0");
+        }
+        IommufdObject pt = objects.get(ptId);
+        if (pt == null) {
+            // iommufd_hwpt_alloc: a pt_id iommufd_get_object cannot find is -EINVAL, not -ENOENT
+            throw new IommufdException(Errno.EINVAL, "pt_id " + ptId + " names no object");
+        }
         if (pt instanceof Ioas ioas) {
+            if ((flags & ~HwptFlags.KNOWN) != 0) {
+                throw new IommufdException(Errno.EOPNOTSUPP, "unknown HWPT flags 0x" + Integer.toHexString(flags));
+            }
+            if ((flags & (HwptFlags.DIRTY_TRACKING | HwptFlags.PASID)) != 0) {
+                throw new IommufdException(Errno.EOPNOTSUPP, "DIRTY_TRACKING and PASID HWPTs are not modelled");
+            }
             if (hasData) {
                 // arm_smmu_domain_alloc_paging_flags takes no user data
                 throw new IommufdException(Errno.EOPNOTSUPP, "a paging HWPT takes no driver data (type " + data.type() + ")");
@@ -311,11 +338,12 @@ public final class IommufdHost implements AutoCloseable {
     }
 
     private int nestedAlloc(PagingHwpt parent, int viommu, int flags, HwptData data) {
-        if (data == null) {
-            throw new IommufdException(Errno.EINVAL, "a nested HWPT needs driver data (IOMMU_HWPT_DATA_ARM_SMMUV3)");
-        }
+        // iommufd_hwpt_nested_alloc and iommufd_viommu_alloc_hwpt_nested: flags or no data, -EOPNOTSUPP
         if (flags != 0) {
             throw new IommufdException(Errno.EOPNOTSUPP, "a nested HWPT takes no flags, got 0x" + Integer.toHexString(flags));
+        }
+        if (data == null) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "a nested HWPT needs driver data (IOMMU_HWPT_DATA_ARM_SMMUV3)");
         }
         if (!parent.nestParent()) {
             throw new IommufdException(Errno.EINVAL,
@@ -384,6 +412,13 @@ public final class IommufdHost implements AutoCloseable {
                 throw e;
             }
             return auto.id();
+        }
+        if (o instanceof NestedHwpt n && n.viommu() != 0 && n.ste().config() == org.iommusim.protocol.config.SteConfig.STAGE1
+                && !vsidTables.get(n.viommu()).containsValue(sid)) {
+            // arm_smmu_attach_prepare_vmaster: iommufd_viommu_get_vdev_id finds no vDEVICE, -ENOENT
+            // (an ABORT or BYPASS guest STE may attach without one, as Linux allows since its GBPA fix)
+            throw new IommufdException(Errno.ENOENT, "the device with StreamID 0x" + Integer.toHexString(sid)
+                    + " has no vDEVICE on vIOMMU " + n.viommu() + ", needed to attach to a translating nested HWPT");
         }
         installSte(sid, steFor(sid, o));
         return o.id();
@@ -460,7 +495,8 @@ public final class IommufdHost implements AutoCloseable {
         requireOpen();
         IommufdObject o = find(parentHwptId);
         if (!(o instanceof PagingHwpt parent)) {
-            throw new IommufdException(Errno.EINVAL, "object " + parentHwptId + " is a " + kind(o) + ", not a paging HWPT");
+            // iommufd_viommu_alloc_ioctl: iommufd_get_hwpt_paging finds no object of that type, -ENOENT
+            throw new IommufdException(Errno.ENOENT, "object " + parentHwptId + " is a " + kind(o) + ", not a paging HWPT");
         }
         if (!parent.nestParent()) {
             throw new IommufdException(Errno.EINVAL, "HWPT " + parentHwptId + " was not allocated with NEST_PARENT");
@@ -556,6 +592,10 @@ public final class IommufdHost implements AutoCloseable {
             for (IommufdObject o : all) {
                 releases.add(unlink(o));
             }
+            if (eventRouter != null) {
+                sim.removeListener(eventRouter);
+                eventRouter = null;
+            }
         }
         for (int sid : sids) {
             call(() -> sim.writeSte(smmu, sid, Ste.abort()));
@@ -608,6 +648,9 @@ public final class IommufdHost implements AutoCloseable {
         if (user instanceof Viommu v) {
             return v.parent() == id;
         }
+        if (user instanceof Veventq q) {
+            return q.viommu() == id;
+        }
         return user instanceof Vdevice d && d.viommu() == id;
     }
 
@@ -639,7 +682,110 @@ public final class IommufdHost implements AutoCloseable {
         if (o instanceof Vdevice d) {
             vsidTables.get(d.viommu()).remove(d.vsid());
         }
+        if (o instanceof Veventq q) {
+            veventqs.remove(q.id());
+        }
         return () -> {};
+    }
+
+    // ---- vEVENTQ -------------------------------------------------------------------
+
+    /**
+     * {@code IOMMU_VEVENTQ_ALLOC}: a virtual event queue of {@code type} on a
+     * vIOMMU, holding at most {@code depth} vEVENTs. From then on, the
+     * SMMU's event records for a device attached to a nested HWPT of this
+     * vIOMMU through a vDEVICE, except stage-2 faults (the host's own), go to
+     * the queue with the StreamID replaced by the vSID, as arm-smmu-v3's
+     * {@code arm_smmu_handle_event} and {@code arm_vmaster_report_event} do.
+     * The host hears the records through {@link IommuSim#addListener}: it
+     * does not consume the SMMU's event queue (whoever drives the SMMU, the
+     * embedder, acknowledges it; a record lost to a full SMMU queue never
+     * reaches a vEVENTQ).
+     *
+     * @param depth {@code veventq_depth}, unsigned
+     * @throws IommufdException EOPNOTSUPP (type {@link Veventq#TYPE_DEFAULT}); EINVAL (depth 0);
+     *         ENOENT (no vIOMMU with that ID); EEXIST (the vIOMMU has a vEVENTQ of this type),
+     *         as {@code iommufd_veventq_alloc} checks, in that order
+     */
+    public synchronized int veventqAlloc(int viommuId, int type, int depth) {
+        requireOpen();
+        if (type == Veventq.TYPE_DEFAULT) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "IOMMU_VEVENTQ_TYPE_DEFAULT is reserved");
+        }
+        if (depth == 0) {
+            throw new IommufdException(Errno.EINVAL, "veventq_depth 0 holds no event");
+        }
+        Viommu v = viommu(viommuId);
+        for (IommufdObject o : objects.values()) {
+            if (o instanceof Veventq q && q.viommu() == v.id() && q.type() == type) {
+                throw new IommufdException(Errno.EEXIST, "vIOMMU " + viommuId + " has vEVENTQ " + q.id()
+                        + " of type " + type);
+            }
+        }
+        Veventq q = new Veventq(nextId++, v.id(), type, depth);
+        objects.put(q.id(), q);
+        veventqs.put(q.id(), new VeventQueue(depth));
+        if (eventRouter == null) {
+            eventRouter = new SmmuListener() {
+                @Override
+                public void onEvents(Smmu s, List<SmmuEvent> records) {
+                    route(records);
+                }
+            };
+            sim.addListener(smmu, eventRouter);
+        }
+        return q.id();
+    }
+
+    /**
+     * {@code read()} on a vEVENTQ's file descriptor: whole entries, oldest
+     * first, as many as fit in {@code count} bytes (8 for a LOST_EVENTS
+     * header, 40 for a vEVENT), removed from the queue. Does not wait:
+     * an empty queue answers an empty list.
+     *
+     * @throws IommufdException ENOENT (no vEVENTQ with that ID); EBADF (the host is closed)
+     */
+    public List<Vevent> veventqRead(int veventqId, int count) {
+        VeventQueue q;
+        synchronized (this) {
+            requireOpen();
+            IommufdObject o = find(veventqId);
+            if (!(o instanceof Veventq)) {
+                throw new IommufdException(Errno.ENOENT, "object " + veventqId + " is a " + kind(o) + ", not a vEVENTQ");
+            }
+            q = veventqs.get(veventqId);
+        }
+        return q.read(count);
+    }
+
+    /** Each record for a guest device goes to its vIOMMU's ARM_SMMUV3 vEVENTQ, with the vSID. */
+    private synchronized void route(List<SmmuEvent> records) {
+        for (SmmuEvent e : records) {
+            RawEvent raw = e.encode();
+            if (((raw.dw1() >>> 39) & 1) != 0) {
+                continue; // a stage-2 fault is the host's (arm_smmu_handle_event: vmaster && !event->s2)
+            }
+            int psid = (int) (raw.dw0() >>> 32);
+            Integer hwpt = attachments.get(psid);
+            if (hwpt == null || !(objects.get(hwpt) instanceof NestedHwpt n) || n.viommu() == 0) {
+                continue; // no vmaster: the host would log it
+            }
+            Integer vsid = null;
+            for (Map.Entry<Integer, Integer> m : vsidTables.getOrDefault(n.viommu(), Map.of()).entrySet()) {
+                if (m.getValue() == psid) {
+                    vsid = m.getKey();
+                }
+            }
+            if (vsid == null) {
+                continue;
+            }
+            for (IommufdObject o : objects.values()) {
+                if (o instanceof Veventq q && q.viommu() == n.viommu() && q.type() == Veventq.TYPE_ARM_SMMUV3) {
+                    veventqs.get(q.id()).report(new RawEvent((raw.dw0() & 0xFFFF_FFFFL)
+                            | (Integer.toUnsignedLong(vsid) << 32), raw.dw1(), raw.dw2(), raw.dw3()));
+                }
+            }
+        }
     }
 
     // ---- guest invalidation -------------------------------------------------------
@@ -661,7 +807,30 @@ public final class IommufdHost implements AutoCloseable {
      *         EOPNOTSUPP (a nested HWPT: arm-smmu-v3 takes guest invalidations
      *         on the vIOMMU only)
      */
-    public synchronized InvalidationResult invalidate(int hwptOrViommuId, byte[] entries, int entryLength) {
+    public InvalidationResult invalidate(int hwptOrViommuId, byte[] entries, int entryLength) {
+        List<Command> accepted = new ArrayList<>();
+        EntryError error;
+        synchronized (this) {
+            error = convert(hwptOrViommuId, entries, entryLength, accepted);
+        }
+        // the monitor is not held while the commands wait for their CMD_SYNC: vCPUs invalidate concurrently
+        // (a late TLBI for an object destroyed meanwhile only invalidates more, which is always safe)
+        issuing.accept(accepted);
+        if (!accepted.isEmpty()) {
+            CommandBatches.issueWithSync(sim, smmu, accepted);
+        }
+        return new InvalidationResult(accepted.size(), Optional.ofNullable(error));
+    }
+
+    /** Test seam: runs on the invalidating thread, after the monitor is released and before the commands go. */
+    private volatile java.util.function.Consumer<List<Command>> issuing = c -> {};
+
+    void onIssuing(java.util.function.Consumer<List<Command>> observer) {
+        issuing = observer;
+    }
+
+    /** Checks and converts the guest's entries (under the monitor); answers the refused entry, if any. */
+    private EntryError convert(int hwptOrViommuId, byte[] entries, int entryLength, List<Command> accepted) {
         requireOpen();
         IommufdObject o = find(hwptOrViommuId);
         if (o instanceof NestedHwpt) {
@@ -672,27 +841,23 @@ public final class IommufdHost implements AutoCloseable {
             throw new IommufdException(Errno.EINVAL, "object " + hwptOrViommuId + " is a " + kind(o)
                     + "; only a nested HWPT or a vIOMMU takes user invalidations");
         }
-        if (entryLength != ARM_SMMUV3_INVALIDATE_ENTRY) {
-            throw new IommufdException(Errno.EINVAL, "entry_len " + entryLength + " is not 16 (a command-queue entry)");
+        if (entryLength <= 0) {
+            throw new IommufdException(Errno.EINVAL, "entry_len " + entryLength + " with entries to read");
         }
         if (entries.length % entryLength != 0) {
-            throw new IommufdException(Errno.EINVAL, entries.length + " bytes is not a whole number of 16-byte entries");
+            throw new IommufdException(Errno.EINVAL, entries.length + " bytes is not a whole number of "
+                    + entryLength + "-byte entries");
         }
+        List<RawCommand> commands = UserArray.copyEntries(entries, entryLength);
         Map<Integer, Integer> vsids = vsidTables.get(v.id());
-        List<Command> accepted = new ArrayList<>();
-        EntryError error = null;
-        for (int i = 0; i < entries.length / entryLength; i++) {
-            GuestCommand g = GuestCommand.convert(RawCommand.fromBytes(entries, i * entryLength), v.vmid(), vsids, caps);
+        for (int i = 0; i < commands.size(); i++) {
+            GuestCommand g = GuestCommand.convert(commands.get(i), v.vmid(), vsids, caps);
             if (g instanceof GuestCommand.Refused r) {
-                error = new EntryError(i, r.errno(), r.reason());
-                break;
+                return new EntryError(i, r.errno(), r.reason());
             }
             accepted.add(((GuestCommand.Accepted) g).command());
         }
-        if (!accepted.isEmpty()) {
-            CommandBatches.issueWithSync(sim, smmu, accepted);
-        }
-        return new InvalidationResult(accepted.size(), Optional.ofNullable(error));
+        return null;
     }
 
     /** {@link #invalidate(int, byte[], int)} with entries given as raw commands. */

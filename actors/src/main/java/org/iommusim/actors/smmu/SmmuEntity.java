@@ -24,6 +24,8 @@ import org.iommusim.persistence.smmu.Consumption;
 import org.iommusim.persistence.smmu.IssuedInvalidation;
 import org.iommusim.persistence.smmu.SmmuChange;
 import org.iommusim.persistence.smmu.SmmuDecision;
+import org.iommusim.persistence.smmu.SmmuInterrupt;
+import org.iommusim.persistence.smmu.SmmuInterrupts;
 import org.iommusim.persistence.smmu.SmmuState;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CmdSync;
@@ -168,6 +170,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     private final List<AwaitConsumed> waiters = new ArrayList<>();
     private final List<ActorRef<SyncNotice>> listeners = new ArrayList<>();
     private final FaultChannel faults;
+    private InterruptLine interrupts = new InterruptLine();
 
     private SmmuEntity(ActorContext<Command> ctx, String id, SmmuCapabilities caps, StreamMemoryView memory,
             SmmuViews views, Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers,
@@ -201,6 +204,18 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         return Behaviors.setup(ctx -> {
             faults.attach(ctx.getSelf());
             return new SmmuEntity(ctx, id, caps, memory, views, settings, subscribers, faults);
+        });
+    }
+
+    /** As above, raising its interrupts ({@link SmmuInterrupts}) on {@code interrupts} after each write. */
+    public static Behavior<Command> create(String id, SmmuCapabilities caps, StreamMemoryView memory, SmmuViews views,
+            Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers, FaultChannel faults,
+            InterruptLine interrupts) {
+        return Behaviors.setup(ctx -> {
+            faults.attach(ctx.getSelf());
+            SmmuEntity e = new SmmuEntity(ctx, id, caps, memory, views, settings, subscribers, faults);
+            e.interrupts = interrupts;
+            return e;
         });
     }
 
@@ -247,7 +262,9 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         }
         consume(t);
         EffectBuilder<SmmuChange, SmmuState> effect = t.events.isEmpty() ? Effect().none() : Effect().persist(t.events);
+        List<SmmuInterrupt> raised = interrupts.connected() ? SmmuInterrupts.raisedBy(s, t.events) : List.of();
         return effect.thenRun(st -> {
+            interrupts.raise(raised);
             t.after.forEach(a -> a.accept(st));
             finish(st, t.consumedAny);
             if (done != null) {
@@ -385,7 +402,8 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         if (d.lost() > 0) {
             t.apply(List.of(new SmmuChange.FaultsLost(d.lost())));
         }
-        return Effect().persist(t.events);
+        List<SmmuInterrupt> raised = interrupts.connected() ? SmmuInterrupts.raisedBy(s, t.events) : List.of();
+        return Effect().persist(t.events).thenRun(st -> interrupts.raise(raised));
     }
 
     private void afterConsumption(List<IssuedInvalidation> issued, List<org.iommusim.protocol.command.Command> consumed,

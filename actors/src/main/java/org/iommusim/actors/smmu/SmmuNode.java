@@ -51,6 +51,8 @@ public final class SmmuNode {
     public static final class Handles {
         public final SmmuViews views = new SmmuViews();
         public final StreamMemoryBoard memory = new StreamMemoryBoard();
+        /** The SMMU's interrupts, for the facade to connect its dispatcher. */
+        public final InterruptLine interrupts = new InterruptLine();
         private volatile TranslationPool pool;
         private FaultChannel faults;
 
@@ -107,7 +109,7 @@ public final class SmmuNode {
             Handles handles, List<ActorRef<InvalidationPort.Invalidate>> subscribers, int outstanding) {
         if (outstanding == 0) {
             ActorRef<SmmuEntity.Command> smmu = ctx.spawn(SmmuEntity.create(setup.smmuId(), setup.caps(),
-                    handles.memory, handles.views, setup.smmuSettings(), subscribers, handles.faults(setup.caps())),
+                    handles.memory, handles.views, setup.smmuSettings(), subscribers, handles.faults(setup.caps()), handles.interrupts),
                     "smmu");
             return stash.unstashAll(running(ctx, setup, handles, smmu));
         }

@@ -36,7 +36,7 @@ class GuestInvalidationTest {
             expect(Errno.EINVAL, () -> f.host.invalidate(g.s2, one));
             expect(Errno.EINVAL, () -> f.host.invalidate(f.host.hwptAlloc(g.ioas), one));
             expect(Errno.EOPNOTSUPP, () -> f.host.invalidate(g.nested, one));
-            expect(Errno.EINVAL, () -> f.host.invalidate(g.viommu, new byte[17], 17), "entry_len must be 16");
+            expect(Errno.EINVAL, () -> f.host.invalidate(g.viommu, new byte[17], 0), "entry_len 0");
             expect(Errno.ENOENT, () -> f.host.invalidate(4242, one));
         }
     }

@@ -18,7 +18,16 @@ final class HostFixture implements AutoCloseable {
 
     /** {@code firstDomainId} 0: the host's default; after a restart, a range clear of the first run's domains. */
     HostFixture(Path dir, SmmuCapabilities caps, long firstDomainId) {
-        sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).withWorkers(1));
+        this(ModelOptions.at(dir).withFsync(false).withWorkers(1), caps, firstDomainId);
+    }
+
+    /** A deterministic model: everything on the test's thread, interrupts delivered at the end of each call. */
+    static HostFixture deterministic(Path dir, SmmuCapabilities caps) {
+        return new HostFixture(ModelOptions.at(dir).withFsync(false).deterministic(), caps, 0);
+    }
+
+    private HostFixture(ModelOptions options, SmmuCapabilities caps, long firstDomainId) {
+        sim = IommuSim.start(options);
         try {
             smmu = sim.addSmmu(0, caps);
             host = firstDomainId == 0 ? IommufdHost.open(sim, smmu) : IommufdHost.open(sim, smmu, firstDomainId);

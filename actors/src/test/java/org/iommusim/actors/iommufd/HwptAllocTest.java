@@ -49,7 +49,7 @@ class HwptAllocTest {
             int parent = f.host.hwptAlloc(f.host.ioasAlloc(), HwptFlags.NEST_PARENT, null);
             int nested = f.host.hwptAlloc(parent, 0, STE);
             expect(Errno.EINVAL, () -> f.host.hwptAlloc(nested, 0, STE));
-            expect(Errno.ENOENT, () -> f.host.hwptAlloc(9999, 0, STE));
+            expect(Errno.EINVAL, () -> f.host.hwptAlloc(9999, 0, STE), "iommufd_hwpt_alloc: unknown pt_id");
         }
     }
 

@@ -13,15 +13,17 @@ class IdrInfoTest {
     @Test
     void defaultSmmuEncodesToHandWorkedIdrWords() {
         IdrRegisters r = IdrInfo.of(SmmuCapabilities.defaults()).encode();
-        // IDR0: S2P(0) S1P(1) TTF=0b10 [3:2] ASID16(12) VMID16(18) STALL_MODEL=0b01 [25:24]
-        assertEquals(0x1 | 0x2 | 0x8 | 0x1000 | 0x4_0000 | 0x100_0000, r.idr0());
-        assertEquals(0x0104_100B, r.idr0());
+        // IDR0: S2P(0) S1P(1) TTF=0b10 [3:2] COHACC(4) ASID16(12) MSI(13) SEV(14) VMID16(18)
+        // TTENDIAN=0b10 [22:21] STALL_MODEL=0b01 [25:24] TERM_MODEL(26) STLEVEL=0b01 [28:27]
+        assertEquals(0x1 | 0x2 | 0x8 | 0x10 | 0x1000 | 0x2000 | 0x4000 | 0x4_0000 | 0x40_0000 | 0x100_0000
+                | 0x400_0000 | 0x800_0000, r.idr0());
+        assertEquals(0x0D44_701B, r.idr0());
         // IDR1: SIDSIZE=16, SSIDSIZE=20 [10:6], EVTQS=7 [20:16], CMDQS=8 [25:21]
         assertEquals(0x0107_0510, r.idr1());
         assertEquals(0x400, r.idr3(), "RIL is bit 10");
         // IDR5: OAS=5 (48 bits), GRAN4K(4) GRAN16K(5) GRAN64K(6)
         assertEquals(0x75, r.idr5());
-        assertArrayEquals(new int[] {0x0104_100B, 0x0107_0510, 0, 0x400, 0, 0x75}, r.toArray());
+        assertArrayEquals(new int[] {0x0D44_701B, 0x0107_0510, 0, 0x400, 0, 0x75}, r.toArray());
     }
 
     @Test
@@ -33,8 +35,9 @@ class IdrInfoTest {
         assertEquals(new IdrInfo(false, true, false, false, false, 8, 0, false, false, true, 40, 4, 2, true, true,
                 true, true), info);
         IdrRegisters r = info.encode();
-        // S2P(0) TTF(3:2)=0b10 HYP(9) ATS(10) PRI(16), STALL_MODEL=0b00
-        assertEquals(0x0001_0609, r.idr0());
+        // S2P(0) TTF(3:2)=0b10 HYP(9) ATS(10) PRI(16), STALL_MODEL=0b00, and the fixed COHACC, MSI, SEV,
+        // TTENDIAN, TERM_MODEL, STLEVEL bits (0x0C40_6010)
+        assertEquals(0x0001_0609 | 0x0C40_6010, r.idr0());
         // SIDSIZE=8, EVTQS=2 <<16, CMDQS=4 <<21
         assertEquals(0x0082_0008, r.idr1());
         assertEquals(0, r.idr3());
