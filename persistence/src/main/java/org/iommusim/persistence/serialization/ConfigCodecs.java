@@ -17,6 +17,8 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.capability.TbuTlb;
 import org.iommusim.protocol.capability.TcuCaches;
 import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
 import org.iommusim.protocol.config.SteConfig;
@@ -32,6 +34,8 @@ public final class ConfigCodecs {
     // read as R = 1, HA = 0: what those STEs and CDs meant.
     private static final int FLAG_VALID = 1, FLAG_NO_RECORD = 2, FLAG_HA = 4;
     private static final int CAPS_HTTU = 1 << 4;
+    // IDR0.ST_LEVEL = 0b01 (two-level stream tables): bit 5 of the granule byte, 0 in older journals
+    private static final int CAPS_ST_LEVEL_2 = 1 << 5;
 
     private static int flags(boolean valid, boolean record, boolean ha) {
         return (valid ? FLAG_VALID : 0) | (record ? 0 : FLAG_NO_RECORD) | (ha ? FLAG_HA : 0);
@@ -122,6 +126,38 @@ public final class ConfigCodecs {
         return new ConfigLoad(sid, ste, all, readCds(in));
     }
 
+    public static void writeFormat(StreamTableFormat f, DataOutput out) throws IOException {
+        out.writeBoolean(f.twoLevel());
+        out.writeByte(f.log2Size());
+        out.writeByte(f.split());
+    }
+
+    public static StreamTableFormat readFormat(DataInput in) throws IOException {
+        boolean twoLevel = in.readBoolean();
+        int log2Size = in.readUnsignedByte();
+        int split = in.readUnsignedByte();
+        try {
+            return new StreamTableFormat(twoLevel, log2Size, split);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt stream table format: " + e.getMessage(), e);
+        }
+    }
+
+    public static void writeL1(L1Descriptor d, DataOutput out) throws IOException {
+        out.writeByte(d.span());
+        out.writeLong(d.l2Ptr());
+    }
+
+    public static L1Descriptor readL1(DataInput in) throws IOException {
+        int span = in.readUnsignedByte();
+        long l2Ptr = in.readLong();
+        try {
+            return new L1Descriptor(span, l2Ptr);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt level-1 stream table descriptor: " + e.getMessage(), e);
+        }
+    }
+
     public static void writeCaps(SmmuCapabilities c, DataOutput out) throws IOException {
         int flags = (c.stage1() ? 1 : 0) | (c.stage2() ? 2 : 0) | (c.ril() ? 4 : 0) | (c.hyp() ? 8 : 0)
                 | (c.secure() ? 16 : 0) | (c.ats() ? 32 : 0) | (c.pri() ? 64 : 0) | (c.stall() ? 128 : 0);
@@ -138,7 +174,8 @@ public final class ConfigCodecs {
         // bit 7 of the granule byte (no granule uses it) marks the TBU section: without it the bytes are the
         // format before TBUs, so journals of either format read back; IDR0.HTTU shares the byte (bit 4):
         // older journals hold 0 there, no HTTU
-        out.writeByte(granules | (tbus ? TBU_SECTION : 0) | (c.httu() ? CAPS_HTTU : 0));
+        out.writeByte(granules | (tbus ? TBU_SECTION : 0) | (c.httu() ? CAPS_HTTU : 0)
+                | (c.twoLevelStreamTables() ? CAPS_ST_LEVEL_2 : 0));
         // bit 7 of the OAS byte (OAS is at most 52) marks a TCU record after the TBU section; journals
         // written before the TCU caches existed lack both and read as the defaults
         boolean tcu = !c.tcu().equals(TcuCaches.defaults());
@@ -263,7 +300,7 @@ public final class ConfigCodecs {
                 .asidBits(in.readUnsignedByte()).vmidBits(in.readUnsignedByte()).sidBits(in.readUnsignedByte())
                 .ssidBits(in.readUnsignedByte());
         int granules = in.readUnsignedByte();
-        b.httu((granules & CAPS_HTTU) != 0);
+        b.httu((granules & CAPS_HTTU) != 0).twoLevelStreamTables((granules & CAPS_ST_LEVEL_2) != 0);
         Set<Granule> gs = EnumSet.noneOf(Granule.class);
         for (Granule g : Granule.values()) {
             if ((granules & (1 << g.ordinal())) != 0) {
