@@ -34,8 +34,9 @@ public final class ConfigCodecs {
     // read as R = 1, HA = 0: what those STEs and CDs meant.
     private static final int FLAG_VALID = 1, FLAG_NO_RECORD = 2, FLAG_HA = 4;
     private static final int CAPS_HTTU = 1 << 4;
-    // IDR0.ST_LEVEL = 0b01 (two-level stream tables): bit 5 of the granule byte, 0 in older journals
-    private static final int CAPS_ST_LEVEL_2 = 1 << 5;
+    // IDR0.ST_LEVEL = 0b00 (linear stream tables only): bit 5 of the granule byte. Older journals hold 0
+    // there: ST_LEVEL = 0b01, what the model advertised (hw_info) before the capability existed
+    private static final int CAPS_LINEAR_ONLY = 1 << 5;
 
     private static int flags(boolean valid, boolean record, boolean ha) {
         return (valid ? FLAG_VALID : 0) | (record ? 0 : FLAG_NO_RECORD) | (ha ? FLAG_HA : 0);
@@ -175,7 +176,7 @@ public final class ConfigCodecs {
         // format before TBUs, so journals of either format read back; IDR0.HTTU shares the byte (bit 4):
         // older journals hold 0 there, no HTTU
         out.writeByte(granules | (tbus ? TBU_SECTION : 0) | (c.httu() ? CAPS_HTTU : 0)
-                | (c.twoLevelStreamTables() ? CAPS_ST_LEVEL_2 : 0));
+                | (c.twoLevelStreamTables() ? 0 : CAPS_LINEAR_ONLY));
         // bit 7 of the OAS byte (OAS is at most 52) marks a TCU record after the TBU section; journals
         // written before the TCU caches existed lack both and read as the defaults
         boolean tcu = !c.tcu().equals(TcuCaches.defaults());
@@ -300,7 +301,7 @@ public final class ConfigCodecs {
                 .asidBits(in.readUnsignedByte()).vmidBits(in.readUnsignedByte()).sidBits(in.readUnsignedByte())
                 .ssidBits(in.readUnsignedByte());
         int granules = in.readUnsignedByte();
-        b.httu((granules & CAPS_HTTU) != 0).twoLevelStreamTables((granules & CAPS_ST_LEVEL_2) != 0);
+        b.httu((granules & CAPS_HTTU) != 0).twoLevelStreamTables((granules & CAPS_LINEAR_ONLY) == 0);
         Set<Granule> gs = EnumSet.noneOf(Granule.class);
         for (Granule g : Granule.values()) {
             if ((granules & (1 << g.ordinal())) != 0) {

@@ -62,8 +62,9 @@ class SmmuCodecsTest {
      */
     @Test
     void streamTableEventsCapabilityAndSnapshotSectionRoundTrip() throws Exception {
-        SmmuCapabilities caps = SmmuCapabilities.defaults().toBuilder().twoLevelStreamTables(true).build();
+        SmmuCapabilities caps = SmmuCapabilities.defaults();
         for (Object e : List.of(new SmmuChange.Configured(caps),
+                new SmmuChange.Configured(caps.toBuilder().twoLevelStreamTables(false).build()),
                 new SmmuChange.StreamTableProgrammed(org.iommusim.protocol.config.StreamTableFormat.twoLevel(16, 8)),
                 new SmmuChange.StreamTableProgrammed(org.iommusim.protocol.config.StreamTableFormat.linear(5)),
                 new SmmuChange.L1DescriptorWritten(255, new org.iommusim.protocol.config.L1Descriptor(9, 0xF_FFFF_FFFF_FFC0L)))) {

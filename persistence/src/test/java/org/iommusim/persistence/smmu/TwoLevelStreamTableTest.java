@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
  * Descriptor", 6.3.25 SMMU_STRTAB_BASE_CFG, 6.3.1 SMMU_IDR0.ST_LEVEL) in the pure SMMU state.
  */
 class TwoLevelStreamTableTest {
-    private static final SmmuCapabilities CAPS = SmmuCapabilities.defaults().toBuilder().twoLevelStreamTables(true)
-            .build();
+    private static final SmmuCapabilities CAPS = SmmuCapabilities.defaults();
     private static final long L2 = 0x8000_0000L;
 
     private static SmmuFixture twoLevel(int log2Size, int split) {
@@ -188,7 +187,8 @@ class TwoLevelStreamTableTest {
     /** 6.3.1 IDR0.ST_LEVEL and 6.3.25: what the SMMU refuses, each with its reason. */
     @Test
     void programmingIsRefusedWithoutStLevelOrAfterSubmissionsAndLinearTablesHaveNoL1() {
-        SmmuFixture linearOnly = new SmmuFixture(SmmuCapabilities.defaults());
+        SmmuCapabilities linear = SmmuCapabilities.defaults().toBuilder().twoLevelStreamTables(false).build();
+        SmmuFixture linearOnly = new SmmuFixture(linear);
         assertEquals("two-level stream table: the SMMU advertises IDR0.ST_LEVEL=0b00 (linear only)",
                 reason(linearOnly.state.decideStreamTable(StreamTableFormat.twoLevel(16, 8))));
         linearOnly.apply(accept(linearOnly.state.decideStreamTable(StreamTableFormat.linear(8))));
@@ -197,7 +197,7 @@ class TwoLevelStreamTableTest {
         linearOnly.writeSte(0x100, Ste.bypass());
         assertNull(linearOnly.submit(new CfgiSte(0x100, true), CmdSync.poll()));
         assertInstanceOf(CBadStreamId.class, ((StreamContext.ConfigFault) ConfigResolution.resolve(0x100, false, 0,
-                SmmuCapabilities.defaults(), linearOnly.effective(0x100), id -> null)).event(),
+                linear, linearOnly.effective(0x100), id -> null)).event(),
                 "a linear table of 2^8 STEs does not reach StreamID 0x100");
         assertEquals("STRTAB_BASE_CFG is programmed before the SMMU is enabled; 2 commands were already submitted",
                 reason(linearOnly.state.decideStreamTable(StreamTableFormat.linear(16))));

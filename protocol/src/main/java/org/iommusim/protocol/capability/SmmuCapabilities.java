@@ -40,8 +40,8 @@ import org.iommusim.protocol.domain.Granule;
  * @param httu         IDR0.HTTU != 0: hardware update of the Access flag, enabled per
  *                     table by CD.HA / STE.S2HA (dirty-state update is not modelled)
  * @param tcu          the TCU's caches: configuration cache, walk caches, IPA cache
- * @param twoLevelStreamTables IDR0.ST_LEVEL = 0b01: software may program a two-level stream
- *                     table (Arm IHI 0070, 3.3.2); 0b00 (false): linear only
+ * @param twoLevelStreamTables IDR0.ST_LEVEL = 0b01 (the default, as MMU-600/700): software may
+ *                     program a two-level stream table (Arm IHI 0070, 3.3.2); 0b00 (false): linear only
  */
 public record SmmuCapabilities(
         boolean stage1, boolean stage2, boolean ril, boolean hyp, boolean secure,
@@ -196,7 +196,7 @@ public record SmmuCapabilities(
         private Map<Integer, Integer> streamTbus = Map.of();
         private boolean httu = false;
         private TcuCaches tcu = TcuCaches.defaults();
-        private boolean twoLevelStreamTables = false;
+        private boolean twoLevelStreamTables = true;
 
         public Builder stage1(boolean v) { stage1 = v; return this; }
         public Builder stage2(boolean v) { stage2 = v; return this; }
