@@ -113,7 +113,8 @@ final class ConfigText {
                 + " asid-bits=" + c.asidBits() + " vmid-bits=" + c.vmidBits() + " sid-bits=" + c.sidBits()
                 + " ssid-bits=" + c.ssidBits() + " granules=" + granules(c) + " oas=" + c.oas()
                 + " cmdq=" + c.commandQueueCapacity() + " evtq=" + c.eventQueueCapacity()
-                + " iotlb=" + c.iotlbEntries() + " policy=" + c.iotlbPolicy() + " seed=0x" + Long.toHexString(c.iotlbSeed());
+                + " iotlb=" + c.iotlbEntries() + " policy=" + c.iotlbPolicy() + " seed=0x" + Long.toHexString(c.iotlbSeed())
+                + (c.twoLevelStreamTables() ? "" : " st-level=linear");
     }
 
     static void capsJson(SmmuCapabilities c, JsonObject o) {
@@ -124,6 +125,9 @@ final class ConfigText {
                 .number("cmdqEntries", c.commandQueueCapacity()).number("evtqEntries", c.eventQueueCapacity())
                 .number("iotlbEntries", c.iotlbEntries()).string("iotlbPolicy", c.iotlbPolicy().name())
                 .hex("iotlbSeed", c.iotlbSeed());
+        if (!c.twoLevelStreamTables()) { // IDR0.ST_LEVEL=0b00; present only then, as in the text form
+            o.bool("twoLevelStreamTables", false);
+        }
     }
 
     private static String granules(SmmuCapabilities c) {
