@@ -33,6 +33,8 @@ public final class ConfigCodecs {
     // bit 2 HA (STE.S2HA / CD.HA). Journals written before R and HA hold 0 or 1 there, which
     // read as R = 1, HA = 0: what those STEs and CDs meant.
     private static final int FLAG_VALID = 1, FLAG_NO_RECORD = 2, FLAG_HA = 4;
+    // bit 3: an address follows the record (STE.S1ContextPtr / CD.TTB0); older journals have none
+    private static final int FLAG_ADDRESS = 8;
     private static final int CAPS_HTTU = 1 << 4;
     // IDR0.ST_LEVEL = 0b00 (linear stream tables only): bit 5 of the granule byte. Older journals hold 0
     // there: ST_LEVEL = 0b01, what the model advertised (hw_info) before the capability existed
@@ -44,19 +46,22 @@ public final class ConfigCodecs {
 
     private static int readFlags(DataInput in, String what) throws IOException {
         int f = in.readUnsignedByte();
-        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA)) != 0) {
+        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA | FLAG_ADDRESS)) != 0) {
             throw new IOException(what + " flags 0x" + Integer.toHexString(f) + " have unknown bits");
         }
         return f;
     }
 
     public static void writeSte(Ste s, DataOutput out) throws IOException {
-        out.writeByte(flags(s.valid(), s.s2r(), s.s2ha()));
+        out.writeByte(flags(s.valid(), s.s2r(), s.s2ha()) | (s.s1ContextPtr() != -1 ? FLAG_ADDRESS : 0));
         out.writeByte(s.config().ordinal());
         out.writeByte(s.s1CdMax());
         out.writeByte(s.s1dss().ordinal());
         out.writeInt(s.vmid());
         out.writeLong(s.s2Domain() == null ? -1 : s.s2Domain().value());
+        if (s.s1ContextPtr() != -1) {
+            out.writeLong(s.s1ContextPtr());
+        }
     }
 
     public static Ste readSte(DataInput in) throws IOException {
@@ -66,22 +71,35 @@ public final class ConfigCodecs {
         S1Dss dss = S1Dss.values()[in.readUnsignedByte()];
         int vmid = in.readInt();
         long s2 = in.readLong();
-        return new Ste((f & FLAG_VALID) != 0, config, cdMax, dss, vmid, s2 < 0 ? null : DomainId.of(s2),
-                (f & FLAG_NO_RECORD) == 0, (f & FLAG_HA) != 0);
+        long context = (f & FLAG_ADDRESS) != 0 ? in.readLong() : -1;
+        try {
+            return new Ste((f & FLAG_VALID) != 0, config, cdMax, dss, vmid, s2 < 0 ? null : DomainId.of(s2),
+                    (f & FLAG_NO_RECORD) == 0, (f & FLAG_HA) != 0, context);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt STE: " + e.getMessage(), e);
+        }
     }
 
     public static void writeCd(Cd c, DataOutput out) throws IOException {
-        out.writeByte(flags(c.valid(), c.r(), c.ha()));
+        out.writeByte(flags(c.valid(), c.r(), c.ha()) | (c.ttb0() != Cd.NO_ADDRESS ? FLAG_ADDRESS : 0));
         out.writeInt(c.asid());
         out.writeLong(c.s1Domain() == null ? -1 : c.s1Domain().value());
+        if (c.ttb0() != Cd.NO_ADDRESS) {
+            out.writeLong(c.ttb0());
+        }
     }
 
     public static Cd readCd(DataInput in) throws IOException {
         int f = readFlags(in, "CD");
         int asid = in.readInt();
         long d = in.readLong();
-        return new Cd((f & FLAG_VALID) != 0, asid, d < 0 ? null : DomainId.of(d), (f & FLAG_NO_RECORD) == 0,
-                (f & FLAG_HA) != 0);
+        long ttb0 = (f & FLAG_ADDRESS) != 0 ? in.readLong() : Cd.NO_ADDRESS;
+        try {
+            return new Cd((f & FLAG_VALID) != 0, asid, d < 0 ? null : DomainId.of(d), (f & FLAG_NO_RECORD) == 0,
+                    (f & FLAG_HA) != 0, ttb0);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt CD: " + e.getMessage(), e);
+        }
     }
 
     public static void writeCds(Map<Integer, Cd> cds, DataOutput out) throws IOException {

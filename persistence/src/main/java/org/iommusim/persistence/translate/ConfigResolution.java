@@ -106,8 +106,13 @@ public final class ConfigResolution {
         if (nestedDomain && !s1.spec().parent().equals(ste.s2Domain())) {
             return new StreamContext.ConfigFault(new CBadCd(origin));
         }
+        // nested: the CD and the stage-1 tables are in the guest's IPA space, when the STE and CD say where
+        long cdIpa = ste.s1ContextPtr() == -1 ? -1 : ste.s1ContextPtr() + 64L * (ssv ? ssid : 0);
+        StreamContext.Fetches fetches = cdIpa == -1 && cd.ttb0() == Cd.NO_ADDRESS ? null
+                : new StreamContext.Fetches(cdIpa, cd.ttb0());
         return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2, caps.ias(),
-                new StreamContext.FaultControls(cd.r(), ste.s2r(), caps.httu() && cd.ha(), caps.httu() && ste.s2ha()));
+                new StreamContext.FaultControls(cd.r(), ste.s2r(), caps.httu() && cd.ha(), caps.httu() && ste.s2ha()),
+                fetches);
     }
 
     /** Stage 1 bypassed: no CD, so the stage-1 check of the input against the IAS is always recorded. */

@@ -45,6 +45,11 @@ final class Faults {
         return WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & IPA_FIELD);
     }
 
+    /** A stage-2 fault on a descriptor read of class {@code c} (CD fetch or table walk) at {@code ipa}. */
+    static WalkInfo stage2(EventClass c, long ipa) {
+        return WalkInfo.stage2(c, ipa & IPA_FIELD);
+    }
+
     static SmmuEvent walk(TranslationRequest r, WalkResult.WalkFault f, WalkInfo where) {
         return f.kind() == WalkResult.WalkFault.Kind.ACCESS
                 ? new FAccess(origin(r), Stall.NONE, attributes(r), where, r.iova())
