@@ -32,6 +32,8 @@ import org.iommusim.protocol.command.CmdSync;
 
 import org.iommusim.protocol.command.RawCommand;
 import org.iommusim.protocol.command.SyncCompletion;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 import org.iommusim.protocol.event.SmmuEvent;
 
 /**
@@ -105,11 +107,11 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     public record ReadEvents(int max, ActorRef<EventQueueView> replyTo) implements Command {}
 
     /** Software programs SMMU_STRTAB_BASE_CFG: the stream table's format (persisted; before any submission). */
-    public record ProgramStreamTable(org.iommusim.protocol.config.StreamTableFormat format,
+    public record ProgramStreamTable(StreamTableFormat format,
             ActorRef<SubmitReply> replyTo) implements Command {}
 
     /** Software writes a level-1 descriptor of the two-level stream table (persisted; memory, not the cache). */
-    public record WriteL1Descriptor(int index, org.iommusim.protocol.config.L1Descriptor descriptor,
+    public record WriteL1Descriptor(int index, L1Descriptor descriptor,
             ActorRef<SubmitReply> replyTo) implements Command {}
 
     /** The reader consumed the first {@code count} records (persisted). */

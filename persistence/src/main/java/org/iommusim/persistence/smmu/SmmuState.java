@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.iommusim.persistence.cmdq.CommandQueue;
+import org.iommusim.persistence.cmdq.CommandRules;
 import org.iommusim.persistence.cmdq.QueueError;
 import org.iommusim.persistence.config.ConfigCache;
+import org.iommusim.persistence.config.StreamTable;
 import org.iommusim.persistence.evtq.EventQueue;
 import org.iommusim.persistence.serialization.JournalSerializable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
@@ -15,6 +17,8 @@ import org.iommusim.protocol.command.CommandCodec;
 import org.iommusim.protocol.command.DecodedCommand;
 import org.iommusim.protocol.command.RawCommand;
 import org.iommusim.protocol.command.TlbiCommand;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 
 /**
  * The pure state of one SMMU: capabilities, command queue, configuration
@@ -69,7 +73,7 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
      * is disabled, before the command queue is used, so the model refuses it once anything was submitted;
      * a two-level table needs IDR0.ST_LEVEL (Arm IHI 0070, 6.3.1, 6.3.25).
      */
-    public SmmuDecision decideStreamTable(org.iommusim.protocol.config.StreamTableFormat format) {
+    public SmmuDecision decideStreamTable(StreamTableFormat format) {
         if (!configured()) {
             return new SmmuDecision.Reject("SMMU is not configured");
         }
@@ -84,11 +88,11 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
     }
 
     /** Software writes level-1 descriptor {@code index} of a two-level stream table. */
-    public SmmuDecision decideWriteL1(int index, org.iommusim.protocol.config.L1Descriptor d) {
+    public SmmuDecision decideWriteL1(int index, L1Descriptor d) {
         if (!configured()) {
             return new SmmuDecision.Reject("SMMU is not configured");
         }
-        org.iommusim.persistence.config.StreamTable t = config.table();
+        StreamTable t = config.table();
         if (!t.twoLevel()) {
             return new SmmuDecision.Reject("the stream table is linear: it has no level-1 descriptors");
         }
@@ -136,7 +140,7 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
                     syncsCompleted);
         }
         if (change instanceof SmmuChange.StreamTableProgrammed p) {
-            return withConfig(config.withTable(org.iommusim.persistence.config.StreamTable.of(p.format(),
+            return withConfig(config.withTable(StreamTable.of(p.format(),
                     caps.sidBits())));
         }
         if (change instanceof SmmuChange.L1DescriptorWritten w) {
@@ -165,7 +169,7 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
         long issued = invalidationsIssued;
         long syncs = syncsCompleted;
         List<IssuedInvalidation> open = new ArrayList<>(unsynced);
-        org.iommusim.persistence.config.StreamTable table = config.table();
+        StreamTable table = config.table();
         for (int i = 0; i < c.count(); i++) {
             // the consumer accepted these entries; their opcodes are all this needs (no decoding on replay)
             RawCommand raw = queue.pending().get(i);
@@ -181,7 +185,7 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
                 // the level-1 descriptors are the SMMU's own memory: what a CFGI does to their cache
                 // follows from the command, so it is not recorded (the decoder accepted this entry)
                 Command cfgi = (Command) CommandCodec.decode(raw);
-                if (!org.iommusim.persistence.cmdq.CommandRules.hasNoEffect(cfgi, caps)) {
+                if (!CommandRules.hasNoEffect(cfgi, caps)) {
                     table = table.afterCfgi(cfgi);
                 }
             }
