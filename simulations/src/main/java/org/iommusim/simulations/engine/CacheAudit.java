@@ -84,12 +84,15 @@ final class CacheAudit {
         sweep(now, t, false);
     }
 
-    /** A CMD_SYNC completed that the driver meant to cover {@code covered}'s invalidations. */
-    synchronized void synced(List<MapRecord> covered, String sync, long t) {
+    /**
+     * A CMD_SYNC completed that the driver meant to cover {@code covered}'s invalidations; {@code how} names
+     * the invalidation and the sync (e.g. "TLBI_NH_VA, CMD_SYNC at smmu-0 queue entry 42").
+     */
+    synchronized void synced(List<MapRecord> covered, String how, long t) {
         for (MapRecord r : covered) {
             if (r.syncedAt == Long.MAX_VALUE) {
                 r.syncedAt = t;
-                r.syncedBy = sync;
+                r.syncedBy = how;
             }
         }
         sweep(read(), t, true);
@@ -142,7 +145,8 @@ final class CacheAudit {
                 close(r, t);
             } else if (audit && r.syncedAt <= t && !r.auditReported) {
                 r.auditReported = true;
-                checker.audited("STALE_AFTER_SYNC", () -> "after " + r.syncedBy + " completed at t=" + r.syncedAt
+                checker.audited("STALE_AFTER_SYNC", () -> "after the CMD_SYNC covering its invalidation ("
+                        + r.syncedBy + ") completed at t=" + r.syncedAt
                         + "ns, " + h.cache() + " still holds " + h.entry() + ", which translates IOVA 0x"
                         + Long.toHexString(Math.max(r.iova, h.va())) + " of " + r.domain + " to PA 0x"
                         + Long.toHexString(h.translate().applyAsLong(Math.max(r.iova, h.va())))

@@ -310,7 +310,7 @@ final class Driver {
             }
         }
         if (audit != null && !skipSync) {
-            audit.synced(recs, "CMD_SYNC at " + smmu.id() + " queue entry " + syncIndex, c.now());
+            audit.synced(recs, how, c.now());
         }
         if (audit != null) {
             audit.released(recs, how, c.now());
