@@ -22,6 +22,7 @@ import org.iommusim.simulations.report.SimulationReport;
 import org.iommusim.simulations.scenario.Scenario;
 import org.iommusim.simulations.scenario.ScenarioException;
 import org.iommusim.simulations.scenario.ScenarioLoader;
+import org.iommusim.simulations.scenario.ScenarioRewrite;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,6 +67,12 @@ final class ExploreCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
+
+    @Option(names = "--no-shrink", description = "do not shrink the first failing seed to a short reproducer")
+    boolean noShrink;
+
+    /** The first failing seed shrunk: its scenario file, its run folder, and how far it shrank. */
+    record Shrunk(Path file, Path dir, Shrinker.Result result, String rule) {}
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -117,13 +124,65 @@ final class ExploreCommand implements Callable<Integer> {
         } finally {
             bar.done();
         }
+        Row first = rows.stream().filter(Row::failed).findFirst().orElse(null);
+        Shrunk shrunk = first == null || noShrink ? null : shrink(base, first, dir);
         if (json) {
-            o.print(json(base, rows));
+            o.print(json(base, rows, shrunk));
         } else {
             table(o, base, rows);
+            if (shrunk != null) {
+                Shrinker.Result res = shrunk.result();
+                o.printf("shrunk      to %d operation%s and %d device%s (%d runs), still %s: %s%n", res.operations(),
+                        res.operations() == 1 ? "" : "s", res.devices(), res.devices() == 1 ? "" : "s", res.runs(),
+                        shrunk.rule(), shrunk.file());
+                o.printf("journal     %s%n", shrunk.dir().resolve("journal"));
+                o.printf("reproduce   %s%n", reproduce(shrunk));
+            }
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * Shrinks the first failing seed (see {@link Shrinker}), writes the reproducer as {@code DIR/shrunk.conf}
+     * and runs it into {@code DIR/shrunk}, its journal and reports beside it.
+     */
+    private Shrunk shrink(Scenario base, Row first, Path dir) throws IOException {
+        String rule = first.report().checker().violations().get(0).rule();
+        Path scratch = Files.createDirectories(dir.resolve(".shrink"));
+        Shrinker.Result res;
+        try {
+            res = new Shrinker(rule, first.seed(), scratch, n -> { }).shrink(ScenarioRewrite.of(scenario, overrides),
+                    base.withSeed(first.seed()), first.report().run().operations());
+        } finally {
+            try (var left = Files.list(scratch)) {
+                if (left.findAny().isEmpty()) {
+                    Files.delete(scratch);
+                }
+            }
+        }
+        String header = base.name() + ", shrunk by iommu-sim explore from seed " + first.seed() + " of " + scenario
+                + (overrides.isEmpty() ? "" : " with --set " + String.join(" --set ", overrides)) + "\n"
+                + "to the fewest devices, the earliest fault occasions and the fewest operations that still break "
+                + rule + ".";
+        ScenarioRewrite out = res.scenario().name(base.name() + "-shrunk")
+                .expectViolations("The checker finds " + rule + ", as seed " + first.seed() + " of " + base.name()
+                        + " did.");
+        Path file = dir.resolve("shrunk.conf");
+        Files.writeString(file, out.text(header));
+        Path runDir = dir.resolve("shrunk");
+        try (RunFolder folder = RunFolder.claim(runDir, false)) {
+            SimulationReport r = Simulation.run(ScenarioLoader.load(file), folder, RunMode.DETERMINISTIC, p -> { });
+            ReportWriter.write(r, runDir);
+        } catch (RunFolderException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        return new Shrunk(file, runDir, res, rule);
+    }
+
+    private static String reproduce(Shrunk s) {
+        return "./iommu-sim simulate " + shellWord(s.file().toString()) + " --out "
+                + shellWord(s.dir().resolveSibling("shrunk-again").toString());
     }
 
     static long[] seedRange(String text) {
@@ -202,7 +261,7 @@ final class ExploreCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private String json(Scenario sc, List<Row> rows) {
+    private String json(Scenario sc, List<Row> rows, Shrunk shrunk) {
         StringBuilder sb = new StringBuilder("{\n  \"scenario\": ");
         JsonText.quote(sb, sc.name());
         sb.append(",\n  \"seeds\": [\n");
@@ -235,6 +294,20 @@ final class ExploreCommand implements Callable<Integer> {
             JsonText.quote(sb, rerun(first));
             sb.append(", \"traceCommand\": ");
             JsonText.quote(sb, v.traceCommand());
+            sb.append('}');
+        }
+        sb.append(",\n  \"shrunk\": ");
+        if (shrunk == null) {
+            sb.append("null");
+        } else {
+            sb.append("{\"operations\": ").append(shrunk.result().operations()).append(", \"devices\": ")
+                    .append(shrunk.result().devices()).append(", \"runs\": ").append(shrunk.result().runs())
+                    .append(", \"scenarioFile\": ");
+            JsonText.quote(sb, shrunk.file().toString());
+            sb.append(", \"journalDir\": ");
+            JsonText.quote(sb, shrunk.dir().resolve("journal").toString());
+            sb.append(", \"simulateCommand\": ");
+            JsonText.quote(sb, reproduce(shrunk));
             sb.append('}');
         }
         return sb.append("\n}\n").toString();
