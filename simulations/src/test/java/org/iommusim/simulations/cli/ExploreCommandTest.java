@@ -26,7 +26,7 @@ class ExploreCommandTest {
     void tablesEverySeedAndNamesTheFirstFailureWithCommandsThatReproduceIt(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("explore");
         CliRunner r = CliRunner.run("explore", scenario("missing-tlbi.conf").toString(), "--seeds", "3..5", "--set",
-                "length.operations=600", "--out", out.toString(), "--quiet");
+                "length.operations=600", "--out", out.toString(), "--quiet", "--no-shrink");
         assertEquals(0, r.exitCode(), r.err());
         for (int seed = 3; seed <= 5; seed++) {
             assertTrue(Pattern.compile("(?m)^\\s+" + seed + "\\s+[1-9]\\d*\\s+\\d+\\s+\\d+\\s+STALE_AFTER_SYNC 1")
@@ -53,6 +53,32 @@ class ExploreCommandTest {
         String second = Files.readString(tmp.resolve("again").resolve("report.json"));
         assertEquals(digest(first), digest(second), "the same run, event for event");
         assertTrue(second.contains("\"STALE_AFTER_SYNC\": 1"), second.substring(0, 1500));
+    }
+
+    @Test
+    void theFirstFailureShrinksToAShortReproducerThatSimulateRunsTheSameWay(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("explore");
+        CliRunner r = CliRunner.run("explore", scenario("missing-tlbi.conf").toString(), "--seeds", "7..7", "--set",
+                "length.operations=3000", "--out", out.toString(), "--quiet");
+        assertEquals(0, r.exitCode(), r.err());
+        Matcher shrunk = Pattern.compile("(?m)^shrunk      to (\\d+) operations? and (\\d+) devices? \\((\\d+) runs\\), "
+                + "still STALE_AFTER_SYNC: (.*)$").matcher(r.out());
+        assertTrue(shrunk.find(), r.out());
+        long operations = Long.parseLong(shrunk.group(1));
+        assertTrue(operations >= 1 && operations <= 20, "at most 20 operations: " + operations);
+        Path file = Paths.get(shrunk.group(4));
+        assertEquals(out.resolve("shrunk.conf"), file);
+        assertTrue(Files.isDirectory(out.resolve("shrunk").resolve("journal")), "its journal is kept beside it");
+        assertTrue(Files.notExists(out.resolve(".shrink")), "the candidates' scratch runs are gone");
+        assertTrue(r.out().contains("reproduce   ./iommu-sim simulate " + file), r.out());
+
+        CliRunner again = CliRunner.run("simulate", file.toString(), "--out", tmp.resolve("again").toString(),
+                "--quiet");
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("ran         " + operations + " operation"), again.out());
+        assertTrue(again.out().contains("STALE_AFTER_SYNC: "), again.out());
+        assertTrue(again.out().contains("the TLBI for it was never sent"), again.out());
+        assertTrue(again.out().contains("answer      borne out by this run"), again.out());
     }
 
     private static String digest(String json) {

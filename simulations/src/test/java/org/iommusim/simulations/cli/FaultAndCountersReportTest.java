@@ -49,7 +49,7 @@ class FaultAndCountersReportTest {
                 out.toString(), "--quiet");
         assertEquals(0, r.exitCode(), r.err());
         String json = Files.readString(out.resolve("report.json"));
-        long uses = number(json, "\"checker\": \\{[^}]*?\"staleUses\": (\\d+)");
+        long uses = number(json, "\"staleUses\": (\\d+),\\s*\"staleUsesAfterSync\"");
         long violations = number(json, "\"violationCount\": (\\d+)");
         assertTrue(uses > 0 && violations > 0, json.substring(0, 600));
         assertEquals(uses, number(json, "\"distribution\": \\[[^\\]]*\\],\\s*\"maxUnmapsBehind\": \\d+,\\s*\"staleUses\": (\\d+)"),
