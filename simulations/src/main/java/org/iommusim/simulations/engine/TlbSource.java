@@ -40,11 +40,45 @@ final class TlbSource implements CacheSource {
     private record Key(Tags tags, long aligned, long size) {}
 
     private static final class TlbReading implements Reading {
+        /** Queries answered by a scan before the reading builds its index (a strict unmap asks one or two). */
+        private static final int SCANS = 8;
+        private final List<CachedTranslation> entries;
+        private int queries;
         private final Map<Key, List<CachedTranslation>> byInput = new HashMap<>();
         private final Map<Key, List<CachedTranslation>> byOutput = new HashMap<>();
         private final Map<Tags, TreeSet<Long>> sizes = new HashMap<>();
 
         TlbReading(List<CachedTranslation> entries) {
+            this.entries = entries;
+        }
+
+        private boolean indexed() {
+            if (++queries <= SCANS) {
+                return false;
+            }
+            if (queries == SCANS + 1) {
+                index();
+            }
+            return true;
+        }
+
+        /** A scan: every entry with these tags whose input (or output) span meets [from, to). */
+        private List<Held> scan(Tags tags, long from, long to, boolean byInput) {
+            List<Held> out = new ArrayList<>();
+            for (CachedTranslation e : entries) {
+                if (!e.kind().equals(tags.kind()) || e.vmid() != tags.vmid() || e.asid() != tags.asid()) {
+                    continue;
+                }
+                long start = byInput ? e.va() : e.translate(e.va());
+                if (Long.compareUnsigned(start, to) < 0 && Long.compareUnsigned(from, start + e.size()) < 0
+                        && (!byInput || e.hitBy(tags.kind(), tags.vmid(), tags.asid(), Math.max(start, from)))) {
+                    out.add(held(e));
+                }
+            }
+            return out;
+        }
+
+        private void index() {
             for (CachedTranslation e : entries) {
                 Tags t = new Tags(e.kind(), e.vmid(), e.asid());
                 sizes.computeIfAbsent(t, k -> new TreeSet<>()).add(e.size());
@@ -56,12 +90,12 @@ final class TlbSource implements CacheSource {
 
         @Override
         public List<Held> hitting(Tags tags, long from, long to) {
-            return find(byInput, tags, from, to, true);
+            return indexed() ? find(byInput, tags, from, to, true) : scan(tags, from, to, true);
         }
 
         @Override
         public List<Held> outputInto(Tags tags, long paFrom, long paTo) {
-            return find(byOutput, tags, paFrom, paTo, false);
+            return indexed() ? find(byOutput, tags, paFrom, paTo, false) : scan(tags, paFrom, paTo, false);
         }
 
         private List<Held> find(Map<Key, List<CachedTranslation>> index, Tags tags, long from, long to,
