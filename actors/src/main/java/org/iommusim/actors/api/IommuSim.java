@@ -854,6 +854,40 @@ public final class IommuSim implements AutoCloseable {
         return join(statisticsAsync(smmu));
     }
 
+    /**
+     * What the TBU TLBs of {@code smmu} hold now, TBU by TBU (each TLB in its
+     * replacement order): for audits of what the caches can still translate
+     * (the simulation checker's, at every CMD_SYNC completion). A micro-TLB is
+     * inclusive of its TLB, so the TLB's entries are all it can hold.
+     */
+    public CompletionStage<List<CachedTranslation>> cachedTranslationsAsync(Smmu smmu) {
+        arg(smmu, "smmu");
+        List<CompletableFuture<TranslationWorker.ShardReport>> reports = new ArrayList<>();
+        for (var w : smmu.handles.pool().workers()) {
+            reports.add(gate.call(smmu.id() + "/pool",
+                    () -> this.<TranslationWorker.ShardReport>ask(w, TranslationWorker.GetShard::new)));
+        }
+        return CompletableFuture.allOf(reports.toArray(new CompletableFuture[0])).thenApply(v -> {
+            java.util.TreeMap<Integer, List<CachedTranslation>> byTbu = new java.util.TreeMap<>();
+            for (var f : reports) {
+                for (TranslationWorker.TbuReport r : f.join().tbus()) {
+                    List<CachedTranslation> out = new ArrayList<>(r.snapshot().entries().size());
+                    for (var e : r.snapshot().entries()) {
+                        out.add(new CachedTranslation(smmu.id(), r.tbu(), e));
+                    }
+                    byTbu.put(r.tbu(), out);
+                }
+            }
+            List<CachedTranslation> all = new ArrayList<>();
+            byTbu.values().forEach(all::addAll);
+            return all;
+        });
+    }
+
+    public List<CachedTranslation> cachedTranslations(Smmu smmu) {
+        return join(cachedTranslationsAsync(smmu));
+    }
+
     // ---- lifecycle ------------------------------------------------------------
 
     /** True once {@link #close} has been called (or the journal failed): calls are refused. */

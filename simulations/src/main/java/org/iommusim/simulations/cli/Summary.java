@@ -25,10 +25,11 @@ final class Summary {
         o.printf("IOTLB       %,d hits, %,d misses, hit rate %.1f%%%n", r.iotlb().hits(), r.iotlb().misses(),
                 100 * r.iotlb().hitRate());
         for (SimulationReport.Device d : r.devices()) {
-            o.printf("  %-9s %-12s sid 0x%x: hit rate %5.1f%% (%,d / %,d), %,d stale uses, %,d faults%n", d.name(),
-                    d.workload(), d.sid(), 100 * d.hitRate(), d.hits(), d.hits() + d.misses(), d.staleUses(), d.faults());
+            o.printf("  %-9s %-12s sid 0x%x: hit rate %5.1f%% (%,d / %,d), %,d stale uses, %,d faults, %,d violations%n",
+                    d.name(), d.workload(), d.sid(), 100 * d.hitRate(), d.hits(), d.hits() + d.misses(), d.staleUses(),
+                    d.faults(), d.violations());
             if (d.unmaps() > 0 || d.strays() > 0) {
-                o.printf("  %-9s %,d unmaps: %.2f TLBIs and %.2f CMD_SYNCs each; %,d refills; %,d late DMAs, longest"
+                o.printf("  %-9s %,d unmaps: %.2f TLBIs and %.2f CMD_SYNCs each; %,d refills; %,d late DMAs; longest"
                         + " exposure %,d ns, %,d unmaps behind%s%n", "", d.unmaps(), d.tlbisPerUnmap(),
                         d.unmaps() == 0 ? 0.0 : (double) d.syncs() / d.unmaps(), d.refills(), d.strays(),
                         d.maxExposureNs(), d.maxUnmapsBehind(), d.untrusted() ? " (untrusted: strict)" : "");
@@ -37,7 +38,18 @@ final class Summary {
         o.printf("latency     mean %.0f ns, p99 %d ns (virtual)%n", r.latency().meanNs(), r.latency().p99Ns());
         o.printf("commands    %,d (%,d CMD_SYNC), max queue occupancy %d%n", r.commands().submitted(),
                 r.commands().syncs(), r.commands().maxQueueOccupancy());
-        o.printf("stale       %,d stale uses, longest window %,d ns%n", r.staleWindow().count(), r.staleWindow().maxNs());
+        o.printf("exposure    %,d unmapped mappings still cached at their unmap, longest %,d ns, %,d unmaps behind%n",
+                r.staleWindow().count(), r.staleWindow().maxNs(), r.staleWindow().maxUnmapsBehind());
+        o.printf("stale       %,d stale uses (%,d after their sync)%n", r.checker().staleUses(),
+                r.checker().staleUsesAfterSync());
+        for (SimulationReport.InjectedFault f : r.checker().faults()) {
+            if (f.fired()) {
+                o.printf("fault       %s nth=%d hit %s%n", f.kind(), f.nth(), f.hit());
+            }
+        }
+        for (String w : r.checker().warnings()) {
+            o.printf("WARNING     %s%n", w);
+        }
         int n = r.checker().violationCount();
         o.printf("checker     %,d translations checked: %s%n", r.checker().translationsChecked(),
                 n == 0 ? "no violations" : n + " VIOLATION" + (n == 1 ? "" : "S"));

@@ -34,6 +34,13 @@ import org.iommusim.simulations.report.SimulationReport;
  * invalidation allows them); each such mapping has a stale window, from its
  * unmap to its last stale use.
  *
+ * <p>One definition of each count, used by every report: a <b>stale use</b>
+ * is a translation that returned a mapping after its unmap, permitted
+ * (before the flush covering it completed) or not (after it: the violation
+ * {@code STALE_USE_AFTER_SYNC}); a <b>violation</b> is one breach of one
+ * rule, by a translation or found by the {@link CacheAudit}, each counted
+ * once, in all and on the stream it concerns.
+ *
  * <p>Bounded memory whatever the run's length: violations are counted per
  * rule exactly, but only the first {@link CheckerSettings#examplesPerRule()}
  * of each rule are kept with their explanation; a stale window goes into a
@@ -50,6 +57,11 @@ final class Checker {
     private final Map<String, Long> counts = new HashMap<>();
     private long violationCount;
     private long checked;
+    private long staleUses;
+    private long staleUsesAfterSync;
+    private final Map<Integer, Long> violationsBySid = new HashMap<>();
+    /** The audit's exposure windows, when the run audits its caches (else the stale windows stand in). */
+    private CacheAudit audit;
     /** Closed stale windows: mappings used stale (permitted, before the flush) that the history has forgotten. */
     private final Histogram staleWindows = new Histogram(3);
     /** Mappings used stale whose window may still grow (the history still remembers them). */
@@ -84,7 +96,10 @@ final class Checker {
         return lastStale;
     }
 
-    /** Checks one successful translation; returns true when it used a stale (unmapped, not yet flushed) mapping. */
+    /**
+     * Checks one successful translation; returns true when it was a stale use (it returned a mapping after its
+     * unmap, before or after the flush covering it completed).
+     */
     synchronized boolean translation(String device, int sid, long t, long iova, Access access, boolean privileged,
             Translated r,
             Resolution res) {
@@ -108,8 +123,12 @@ final class Checker {
         if (!match.mappedAt(t)) {
             match.lastUsedAt = Math.max(match.lastUsedAt, t);
             MapRecord used = match;
+            staleUses++;
+            stale = true;
+            lastStale = match;
             if (t >= match.releasedAt) {
-                violation("STALE_AFTER_SYNC", () -> device + " used the mapping of IOVA 0x" + Long.toHexString(iova)
+                staleUsesAfterSync++;
+                violation("STALE_USE_AFTER_SYNC", () -> device + " used the mapping of IOVA 0x" + Long.toHexString(iova)
                         + " -> PA 0x" + Long.toHexString(r.outputAddress()) + " at t=" + t + "ns, after it was unmapped"
                         + " at t=" + used.unmapAt + "ns and its invalidation completed at t=" + used.releasedAt + "ns ("
                         + used.releasedBy + ")" + (used.tlbiDropped ? "; the TLBI for it was never sent" : ""),
@@ -120,8 +139,6 @@ final class Checker {
                     match.staleOpen = true;
                     openStale.addLast(match);
                 }
-                stale = true;
-                lastStale = match;
             }
         }
         Perms expected = StagePermissions.of(res.stage(), match.prot);
@@ -166,9 +183,25 @@ final class Checker {
         return out;
     }
 
+    /** A violation the cache audit found (see {@link CacheAudit}), counted and kept like every other. */
+    synchronized void audited(String rule, Supplier<String> explanation, int sid, long iova, MapRecord record) {
+        violation(rule, explanation, sid, iova, record);
+    }
+
+    /** Violations found on stream {@code sid} so far. */
+    synchronized long violationsOn(int sid) {
+        return violationsBySid.getOrDefault(sid, 0L);
+    }
+
+    /** The run's cache audit: its exposure windows become the report's. */
+    synchronized void audit(CacheAudit a) {
+        this.audit = a;
+    }
+
     /** Counts a violation; keeps it in full (explanation, events, trace) only while its rule has room. */
     private void violation(String rule, Supplier<String> explanation, int sid, long iova, MapRecord record) {
         violationCount++;
+        violationsBySid.merge(sid, 1L, Long::sum);
         long n = counts.merge(rule, 1L, Long::sum);
         if (n > examplesPerRule) {
             return;
@@ -207,6 +240,23 @@ final class Checker {
     /** Stale windows still open (for tests and memory figures). */
     synchronized int openStaleWindows() {
         return openStale.size();
+    }
+
+    /** Stale uses so far (permitted and not), and those after their sync (each also a violation). */
+    synchronized long staleUses() {
+        return staleUses;
+    }
+
+    synchronized long staleUsesAfterSync() {
+        return staleUsesAfterSync;
+    }
+
+    /**
+     * Exposure windows: the cache audit's when the run has one (unmap to no cache translating it), else the stale
+     * windows (unmap to the last stale use).
+     */
+    synchronized Histogram exposureWindows() {
+        return audit != null ? audit.windows() : staleWindows();
     }
 
     synchronized SimulationReport.Checker result() {

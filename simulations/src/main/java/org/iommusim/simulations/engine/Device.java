@@ -47,10 +47,19 @@ abstract class Device {
     long unmapCalls;
     long tlbis;
     long syncs;
-    /** Late DMAs issued; the longest exposure (unmap to stale use, ns) and most unmaps behind seen. */
+    /** Late DMAs issued; of those that were stale uses, the longest reach (unmap to use, ns) and most unmaps behind. */
     long strays;
+    long maxStaleUseNs;
+    long maxStaleUseUnmapsBehind;
+    /**
+     * Exposure measured from the caches ({@link CacheAudit}): of its unmapped mappings, how many a cache still
+     * translated at their unmap, the longest window until none did, and the most unmap calls of its CPU since.
+     */
+    long exposed;
     long maxExposureNs;
     long maxUnmapsBehind;
+    /** Checker violations found on its stream (translations and cache audits alike). */
+    long violations;
     private double strayProbability = DeviceDef.Stray.DEFAULT_PROBABILITY;
     private int strayReachUnmaps = 256;
     private long strayReachNs;
@@ -145,8 +154,9 @@ abstract class Device {
             // deterministic runs: answered and checked already; the mapping reached may be a later one at the
             // same IOVA, itself unmapped and waiting for its flush
             MapRecord m = lastStale;
-            maxExposureNs = Math.max(maxExposureNs, t - m.unmapAt);
-            maxUnmapsBehind = Math.max(maxUnmapsBehind, ctx.driver().unmapCalls(m.unmapCpu) - m.unmapOrdinal);
+            maxStaleUseNs = Math.max(maxStaleUseNs, t - m.unmapAt);
+            maxStaleUseUnmapsBehind = Math.max(maxStaleUseUnmapsBehind,
+                    ctx.driver().unmapCalls(m.unmapCpu) - m.unmapOrdinal);
         }
         return 1;
     }

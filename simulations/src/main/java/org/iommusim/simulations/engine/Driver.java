@@ -46,6 +46,8 @@ final class Driver {
     private final int[] lazyEntries;
     /** Held while a record's unmap and release are written: the checks of concurrent devices read them under it. */
     private final Object records;
+    /** The checker's cache audit, told of every unmap, CMD_SYNC completion and release (null: none). */
+    CacheAudit audit;
     private final RunObserver observer;
 
     Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults, long mapNs,
@@ -151,6 +153,9 @@ final class Driver {
         if (owner != null) {
             owner.unmapCalls++;
         }
+        if (audit != null) {
+            audit.unmapped(records, owner, c.now());
+        }
         DriverDef.Strategy strategy = owner != null && owner.untrusted ? DriverDef.Strategy.STRICT : def.strategy();
         switch (strategy) {
             case STRICT -> {
@@ -194,6 +199,9 @@ final class Driver {
         synchronized (records) {
             old.unmapAt = c.now();
             old.unmapSeq = seq;
+        }
+        if (audit != null) {
+            audit.unmapped(List.of(old), null, c.now());
         }
         List<Command> cmds = new ArrayList<>();
         cmds.add(TlbiS2Ipa.of(s2.vmid, old.iova, true));
@@ -279,6 +287,19 @@ final class Driver {
         perSync.forEach(all::addAll);
         String how = (drop ? "TLBI dropped" : describe(all)) + (skipSync ? ", CMD_SYNC skipped"
                 : ", CMD_SYNC at " + smmu.id() + " queue entry " + syncIndex);
+        if (drop || skipSync) {
+            MapRecord first = recs.get(0);
+            String what = "the invalidation of IOVA 0x" + Long.toHexString(first.iova) + " of " + first.domain
+                    + (recs.size() > 1 ? " and " + (recs.size() - 1) + " more mappings" : "") + " (unmapped by "
+                    + first.domain.persistenceId() + " #" + first.unmapSeq + " at t=" + first.unmapAt + "ns)";
+            if (drop) {
+                faults.hit(FaultInjection.Kind.DROP_TLBI, "its TLBIs (" + describe(all) + ") left out of " + what);
+            }
+            if (skipSync) {
+                faults.hit(FaultInjection.Kind.SKIP_SYNC, "the CMD_SYNC after " + what + " not waited for");
+            }
+        }
+
         synchronized (records) {
             for (MapRecord r : recs) {
                 r.tlbiDropped = drop;
@@ -287,6 +308,12 @@ final class Driver {
                     r.releasedAt = c.now();
                 }
             }
+        }
+        if (audit != null && !skipSync) {
+            audit.synced(recs, how, c.now());
+        }
+        if (audit != null) {
+            audit.released(recs, how, c.now());
         }
         Set<IovaAllocator.Allocation> freed = new LinkedHashSet<>();
         for (MapRecord r : recs) {

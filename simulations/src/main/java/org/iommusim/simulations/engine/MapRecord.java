@@ -41,6 +41,13 @@ final class MapRecord {
     boolean forgotten;
     /** Whether the checker holds its stale window open (a permitted stale use, not yet released). */
     boolean staleOpen;
+    /** The device whose unmap call unmapped it (null: the host, or not unmapped). */
+    Device owner;
+    /** When a CMD_SYNC the driver meant to cover its invalidation completed (Long.MAX_VALUE: none yet), and which. */
+    long syncedAt = Long.MAX_VALUE;
+    String syncedBy = "";
+    /** Whether the cache audit has reported it still cached after its sync (once per mapping). */
+    boolean auditReported;
 
     MapRecord(DomainId domain, long iova, long size, long pa, Prot prot, long mapAt, long mapSeq) {
         this.domain = domain;

@@ -167,6 +167,9 @@ public final class Simulation {
         }
     }
 
+    /** The cache audit (deterministic runs: the model answers its reads at once, between operations). */
+    private CacheAudit audit;
+
     private int smmuOf(Device d) {
         return deviceSmmu.get(d);
     }
@@ -237,6 +240,11 @@ public final class Simulation {
         try {
             Clock setup = concurrent() ? Clock.real(wallStart) : Clock.virtual(0);
             configure(setup);
+            if (!concurrent()) {
+                audit = newAudit();
+                checker.audit(audit);
+                driver.audit = audit;
+            }
             if (concurrent()) {
                 ops = runConcurrent(wallStart, progress);
                 Clock last = Clock.real(wallStart);
@@ -250,6 +258,7 @@ public final class Simulation {
                 Clock last = Clock.virtual(result[1]);
                 driver.drain(last);
                 end = last.now();
+                audit.finish(end);
                 iotlb = metrics.iotlb();
             }
             iotlb = iotlb.withTbus(tbuFigures());
@@ -262,7 +271,10 @@ public final class Simulation {
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
         SimulationReport report = new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), mode.label(),
-                digest, checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
+                digest, checker.result().with(checker.staleUses(), checker.staleUsesAfterSync(), faults.report(),
+                        audit == null ? 0 : audit.readings()), iotlb, metrics.latency(),
+                Metrics.staleWindows(checker.exposureWindows()).with(audit == null ? 0 : audit.maxUnmapsBehind(),
+                        checker.staleUses()),
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries());
         return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
@@ -313,8 +325,10 @@ public final class Simulation {
         List<SimulationReport.Device> out = new ArrayList<>();
         for (Device d : devices) {
             out.add(new SimulationReport.Device(d.name, d.sid, d.workload, d.hits, d.misses, d.staleUses, d.faults,
-                    d.operations, d.untrusted, d.unmapCalls, d.tlbis, d.syncs, d.refills, d.strays, d.maxExposureNs,
-                    d.maxUnmapsBehind));
+                    d.operations, d.untrusted, d.unmapCalls, d.tlbis, d.syncs, d.refills, d.strays,
+                    audit == null ? d.maxStaleUseNs : d.maxExposureNs,
+                    audit == null ? d.maxStaleUseUnmapsBehind : d.maxUnmapsBehind, d.exposed, d.maxStaleUseNs,
+                    d.maxStaleUseUnmapsBehind, checker.violationsOn(d.sid)));
         }
         return out;
     }
@@ -414,10 +428,84 @@ public final class Simulation {
             sim.writeCd(smmu, s.sid(), 0, Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()));
         }
         streamTables.get(s.smmu()).addMaster(sim, smmu, s.sid());
-        sim.writeSte(smmu, s.sid(), ste);
+        long steSeq = sim.writeSte(smmu, s.sid(), ste);
         boolean drop = faults.next(FaultInjection.Kind.DROP_CFGI);
-        sim.submitAndWait(smmu, drop ? List.of(CmdSync.poll()) : List.of(new CfgiSte(s.sid(), false), CmdSync.poll()));
+        long sync = sim.submitAndWait(smmu, drop ? List.of(CmdSync.poll())
+                : List.of(new CfgiSte(s.sid(), false), CmdSync.poll())) - 1;
         c.advance(metrics.commands(c.now(), drop ? 1 : 2, drop ? 1 : 2, true));
+        if (drop) {
+            faults.hit(FaultInjection.Kind.DROP_CFGI, "the CFGI_STE after the STE write of sid 0x"
+                    + Integer.toHexString(s.sid()) + " on " + smmu.id() + " (stream event #" + steSeq + ")");
+        }
+        auditConfig(smmu, s, ste, steSeq, sync, c.now());
+    }
+
+    /**
+     * The configuration half of the audit at a CMD_SYNC completion: the sync
+     * was meant to cover the STE (and CD) just written, so the configuration
+     * cache must hold them now; a superseded one still in force is a
+     * violation, whether or not the stream translates again.
+     */
+    private void auditConfig(Smmu smmu, StreamDef s, Ste ste, long steSeq, long sync, long t) {
+        org.iommusim.persistence.config.StreamConfig inForce = sim.smmuState(smmu).config().effective(s.sid());
+        Cd cd = s.config().usesStage1() ? Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()) : null;
+        boolean steStale = !ste.equals(inForce.ste());
+        if (steStale || (cd != null && !cd.equals(inForce.cds().get(0)))) {
+            String what = steStale ? "STE " + inForce.ste() + " where the driver wrote " + ste
+                    : "CD " + inForce.cds().get(0) + " at SSID 0 where the driver wrote " + cd;
+            checker.audited("STALE_CONFIG_AFTER_SYNC", () -> "after the CMD_SYNC at " + smmu.id() + " queue entry "
+                    + sync + " completed at t=" + t + "ns, the configuration cache still holds for sid 0x"
+                    + Integer.toHexString(s.sid()) + " the " + what + " (stream event #" + steSeq + ")",
+                    s.sid(), 0, null);
+        }
+    }
+
+    /** The audit of every SMMU's TBU TLBs, each domain reached through the contexts that cache its mappings. */
+    private CacheAudit newAudit() {
+        Map<DomainId, List<CacheAudit.Reach>> reaches = new HashMap<>();
+        Map<DomainId, Integer> sids = new HashMap<>();
+        for (StreamDef st : sc.streams()) {
+            if (st.s1Domain() != null) {
+                sids.putIfAbsent(st.s1Domain(), st.sid());
+            }
+            if (st.s2Domain() != null) {
+                sids.putIfAbsent(st.s2Domain(), st.sid());
+            }
+        }
+        for (DomainCtx d : domains.values()) {
+            List<CacheAudit.Reach> list = reaches.computeIfAbsent(d.id, k -> new ArrayList<>());
+            int sid = sids.getOrDefault(d.id, 0);
+            switch (d.spec.stage()) {
+                case STAGE1 -> list.add(new CacheAudit.Reach(new CacheSource.Tags("STAGE1", d.vmid, d.spec.asid()),
+                        false, (a, t) -> live(d, a, t), sid));
+                case STAGE2 -> list.add(new CacheAudit.Reach(new CacheSource.Tags("STAGE2", d.vmid, -1), false,
+                        (a, t) -> live(d, a, t), sid));
+                case NESTED -> {
+                    DomainCtx parent = domains.get(d.spec.parent());
+                    CacheAudit.Live nested = (a, t) -> {
+                        long ipa = live(d, a, t);
+                        return ipa == -1 ? -1 : live(parent, ipa, t);
+                    };
+                    CacheSource.Tags tags = new CacheSource.Tags("NESTED", d.vmid, d.spec.asid());
+                    list.add(new CacheAudit.Reach(tags, false, nested, sid));
+                    reaches.computeIfAbsent(parent.id, k -> new ArrayList<>())
+                            .add(new CacheAudit.Reach(tags, true, nested, sid));
+                }
+            }
+        }
+        CacheSource tlbs = new TlbSource(() -> sim, () -> new java.util.TreeMap<>(smmus).values());
+        return new CacheAudit(List.of(tlbs), checker, id -> reaches.getOrDefault(id, List.of()),
+                r -> r.unmapOrdinal == 0 ? 0 : driver.unmapCalls(r.unmapCpu) - r.unmapOrdinal);
+    }
+
+    /** What {@code d}'s live tables give {@code address} at {@code t}, by the history; -1 when nothing maps it. */
+    private long live(DomainCtx d, long address, long t) {
+        for (MapRecord m : history.covering(d.id, address)) {
+            if (m.mappedAt(t)) {
+                return m.translate(address);
+            }
+        }
+        return -1;
     }
 
     private Device device(DeviceDef dev, StreamDef s, int order, long paBase) {

@@ -64,7 +64,11 @@ final class ReportJson {
                 .number("refills", d.refills())
                 .number("strays", d.strays())
                 .number("maxExposureNs", d.maxExposureNs())
-                .number("maxUnmapsBehind", d.maxUnmapsBehind());
+                .number("maxUnmapsBehind", d.maxUnmapsBehind())
+                .number("exposed", d.exposed())
+                .number("maxStaleUseNs", d.maxStaleUseNs())
+                .number("maxStaleUseUnmapsBehind", d.maxStaleUseUnmapsBehind())
+                .number("violations", d.violations());
     }
 
     private static Json.Obj answer(SimulationReport.Answer a) {
@@ -83,7 +87,21 @@ final class ReportJson {
                 .number("violationCount", c.violationCount())
                 .put("violationsByRule", byRule(c))
                 .number("examplesKept", c.examplesKept())
-                .put("violations", Json.array(orEmpty(c.violations()).stream().map(ReportJson::violation).toList()));
+                .put("violations", Json.array(orEmpty(c.violations()).stream().map(ReportJson::violation).toList()))
+                .number("staleUses", c.staleUses())
+                .number("staleUsesAfterSync", c.staleUsesAfterSync())
+                .number("cacheReadings", c.cacheReadings())
+                .put("faults", Json.array(c.faults().stream().map(ReportJson::fault).toList()))
+                .put("warnings", Json.array(c.warnings().stream().map(Json::string).toList()));
+    }
+
+    private static Json fault(SimulationReport.InjectedFault f) {
+        return new Json.Obj()
+                .string("kind", f.kind())
+                .number("nth", f.nth())
+                .put("fired", new Json.Scalar(Boolean.toString(f.fired())))
+                .number("occasions", f.occasions())
+                .string("hit", f.hit());
     }
 
     private static Json.Obj byRule(SimulationReport.Checker c) {
@@ -137,7 +155,9 @@ final class ReportJson {
                 .number("count", s.count())
                 .number("maxNs", s.maxNs())
                 .number("meanNs", s.meanNs())
-                .put("distribution", buckets(s.distribution()));
+                .put("distribution", buckets(s.distribution()))
+                .number("maxUnmapsBehind", s.maxUnmapsBehind())
+                .number("staleUses", s.staleUses());
     }
 
     private static Json.Obj commands(SimulationReport.Commands c) {

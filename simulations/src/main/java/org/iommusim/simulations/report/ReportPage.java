@@ -112,9 +112,10 @@ final class ReportPage {
                 {"translations", Units.count(l.count())}, {"mean", Units.duration(l.meanNs())},
                 {"p50", Units.duration(l.p50Ns())}, {"p99", Units.duration(l.p99Ns())},
                 {"max", Units.duration(l.maxNs())}});
-        card(sb, "stale-window", "Stale windows", new String[][] {
-                {"count", Units.count(s.count())}, {"max", Units.duration(s.maxNs())},
-                {"mean", Units.duration(s.meanNs())}});
+        card(sb, "stale-window", "Exposure (from the caches)", new String[][] {
+                {"exposed unmaps", Units.count(s.count())}, {"max", Units.duration(s.maxNs())},
+                {"mean", Units.duration(s.meanNs())}, {"unmaps behind", Units.count(s.maxUnmapsBehind())},
+                {"stale uses", Units.count(r.checker().staleUses())}});
         card(sb, "commands", "Command queue", new String[][] {
                 {"submitted", Units.count(c.submitted())}, {"per second", Units.rate(c.perSecond())},
                 {"CMD_SYNCs", Units.count(c.syncs())}, {"mean sync latency", Units.duration(c.meanSyncLatencyNs())},
@@ -125,7 +126,7 @@ final class ReportPage {
                         + Integer.toHexString(d.sid()) + ")", new String[][] {
                         {"hits", Units.count(d.hits())}, {"misses", Units.count(d.misses())},
                         {"hit rate", Units.percent(d.hitRate())}, {"stale uses", Units.count(d.staleUses())},
-                        {"faults", Units.count(d.faults())}});
+                        {"faults", Units.count(d.faults())}, {"violations", Units.count(d.violations())}});
             }
         }
         sb.append("</section>\n");
@@ -137,8 +138,8 @@ final class ReportPage {
                 LineChart.ValueAxis.FRACTION));
         figure(sb, BarChart.render(LATENCY_ID, "Translation latency", "latency (bucket upper bound)",
                 r.latency().histogram(), "no translations"));
-        figure(sb, BarChart.render(STALE_WINDOW_ID, "Stale windows: unmap to last stale use",
-                "window length (bucket upper bound)", r.staleWindow().distribution(), "No stale windows"));
+        figure(sb, BarChart.render(STALE_WINDOW_ID, "Exposure: unmap until no cache translates it",
+                "window length (bucket upper bound)", r.staleWindow().distribution(), "No exposure windows"));
         figure(sb, LineChart.render(QUEUE_OCCUPANCY_ID, "Command-queue occupancy over time", "entries",
                 r.queueOccupancy(), LineChart.ValueAxis.COUNT));
         sb.append("</section>\n");

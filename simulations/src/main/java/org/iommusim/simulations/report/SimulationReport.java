@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * @param hitRate         IOTLB hit rate over virtual time (one point per sampling interval; adjacent
  *                        intervals merged pairwise while there are more than a thousand)
  * @param latency         translation latency histogram in virtual time
- * @param staleWindow     every stale window observed: unmap to the last use of its stale translation
+ * @param staleWindow     exposure measured from the caches: unmap to the moment no cache translates it
  * @param queueOccupancy  command-queue occupancy over virtual time (entries between CONS and PROD; the
  *                        largest of adjacent points, merged pairwise while there are more than a thousand)
  * @param journalDir      where the run's LevelDB journal is
@@ -68,12 +68,26 @@ public record SimulationReport(String scenario, String file, String question, lo
      * @param refills         misses on pages it had already translated under the same mapping (an entry
      *                        evicted or invalidated while still mapped); deterministic runs only
      * @param strays          late DMAs it issued into buffers already unmapped
-     * @param maxExposureNs   the longest time from an unmap to a late DMA that still reached the buffer
-     * @param maxUnmapsBehind at such a DMA, the most unmap calls its CPU had made since the buffer's
+     * @param maxExposureNs   measured from the caches: the longest time from an unmap of its buffers until no
+     *                        cache could translate them any more
+     * @param maxUnmapsBehind at that moment, the most unmap calls its CPU had made since the buffer's
+     * @param exposed         its unmapped mappings a cache still translated at their unmap (each one window)
+     * @param maxStaleUseNs   the longest time from an unmap to a late DMA that still reached the buffer (a stale use)
+     * @param maxStaleUseUnmapsBehind at such a DMA, the most unmap calls its CPU had made since the buffer's
+     * @param violations      checker violations on its stream (translations and cache audits)
      */
     public record Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults,
             long operations, boolean untrusted, long unmaps, long tlbis, long syncs, long refills, long strays,
-            long maxExposureNs, long maxUnmapsBehind) {
+            long maxExposureNs, long maxUnmapsBehind, long exposed, long maxStaleUseNs, long maxStaleUseUnmapsBehind,
+            long violations) {
+
+        /** The figures without the cache audit's and the checker's per-device counts. */
+        public Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults,
+                long operations, boolean untrusted, long unmaps, long tlbis, long syncs, long refills, long strays,
+                long maxExposureNs, long maxUnmapsBehind) {
+            this(name, sid, workload, hits, misses, staleUses, faults, operations, untrusted, unmaps, tlbis, syncs,
+                    refills, strays, maxExposureNs, maxUnmapsBehind, 0, 0, 0, 0);
+        }
 
         /** The figures of a device the run did not follow its driver for. */
         public Device(String name, int sid, String workload, long hits, long misses, long staleUses, long faults) {
@@ -105,11 +119,33 @@ public record SimulationReport(String scenario, String file, String question, lo
      *                         {@code violations.size() == violationCount}
      */
     public record Checker(long translationsChecked, int violationCount, Map<String, Long> violationsByRule,
-            List<Violation> violations) {
+            List<Violation> violations, long staleUses, long staleUsesAfterSync, List<InjectedFault> faults,
+            long cacheReadings) {
 
         public Checker {
             violationsByRule = violationsByRule == null ? Map.of()
                     : Collections.unmodifiableMap(new TreeMap<>(violationsByRule));
+            faults = faults == null ? List.of() : List.copyOf(faults);
+        }
+
+        /** A verdict without stale-use counts, injected faults or cache audits. */
+        public Checker(long translationsChecked, int violationCount, Map<String, Long> violationsByRule,
+                List<Violation> violations) {
+            this(translationsChecked, violationCount, violationsByRule, violations, 0, 0, List.of(), 0);
+        }
+
+        /** This verdict with the run's stale-use counts, injected faults and cache readings. */
+        public Checker with(long uses, long usesAfterSync, List<InjectedFault> injected, long readings) {
+            return new Checker(translationsChecked, violationCount, violationsByRule, violations, uses, usesAfterSync,
+                    injected, readings);
+        }
+
+        /** One line per injected fault that never fired: its run tested nothing it meant to. */
+        public List<String> warnings() {
+            return faults.stream().filter(f -> !f.fired())
+                    .map(f -> "injected fault " + f.kind() + " nth=" + f.nth() + " never fired: the run had only "
+                            + f.occasions() + " such occasion" + (f.occasions() == 1 ? "" : "s"))
+                    .toList();
         }
 
         /** A verdict that lists every violation it counts. */
@@ -130,6 +166,12 @@ public record SimulationReport(String scenario, String file, String question, lo
             return violations == null ? 0 : violations.size();
         }
     }
+
+    /**
+     * A fault the scenario injected, and whether it fired: on which occasion of its kind it was due, how many
+     * occasions the run had, and what it hit (null when it never fired).
+     */
+    public record InjectedFault(String kind, long nth, boolean fired, long occasions, String hit) {}
 
     /**
      * A checker finding: what rule broke, explained, with the journal event
@@ -169,8 +211,21 @@ public record SimulationReport(String scenario, String file, String question, lo
 
     public record Bucket(long upToNs, long count) {}
 
-    /** Stale windows: their count, maximum and distribution. */
-    public record StaleWindow(long count, long maxNs, double meanNs, List<Bucket> distribution) {}
+    /**
+     * Exposure windows, measured from the caches (one per unmapped mapping a cache still translated at its
+     * unmap, until none did): their count, maximum, distribution and the most unmap calls behind at a window's
+     * end; and beside them the stale uses (translations that returned a mapping after its unmap).
+     */
+    public record StaleWindow(long count, long maxNs, double meanNs, List<Bucket> distribution, long maxUnmapsBehind,
+            long staleUses) {
+        public StaleWindow(long count, long maxNs, double meanNs, List<Bucket> distribution) {
+            this(count, maxNs, meanNs, distribution, 0, 0);
+        }
+
+        public StaleWindow with(long unmapsBehind, long uses) {
+            return new StaleWindow(count, maxNs, meanNs, distribution, unmapsBehind, uses);
+        }
+    }
 
     public record Commands(long submitted, double perSecond, long syncs, double meanSyncLatencyNs,
             long maxQueueOccupancy) {}

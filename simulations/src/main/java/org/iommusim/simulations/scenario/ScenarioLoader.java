@@ -98,6 +98,16 @@ public final class ScenarioLoader {
                 driver, deviceDefs, faults.stream().map(Located::value).toList(), expect);
     }
 
+    /** The scenario's configuration as {@link #load(String, String, List)} reads it: parsed, overridden, resolved. */
+    static Config resolved(String text, String fileName, List<String> overrides) {
+        Problems problems = new Problems(fileName);
+        Config parsed = parse(text, fileName, problems);
+        problems.throwIfAny();
+        Config config = resolve(Overrides.apply(parsed, overrides, problems), problems);
+        problems.throwIfAny();
+        return config;
+    }
+
     private static Config parse(String text, String fileName, Problems problems) {
         ConfigParseOptions options = ConfigParseOptions.defaults()
                 .setOriginDescription(fileName)

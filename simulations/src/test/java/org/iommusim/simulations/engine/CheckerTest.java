@@ -66,10 +66,10 @@ class CheckerTest {
         SimulationReport.Checker result = c.result();
         assertEquals(15, result.translationsChecked());
         assertEquals(15, result.violationCount());
-        assertEquals(Map.of("ISOLATION", 10L, "STALE_AFTER_SYNC", 5L), result.violationsByRule());
+        assertEquals(Map.of("ISOLATION", 10L, "STALE_USE_AFTER_SYNC", 5L), result.violationsByRule());
         assertEquals(6, result.examplesKept());
-        assertEquals(List.of("ISOLATION", "ISOLATION", "ISOLATION", "STALE_AFTER_SYNC", "STALE_AFTER_SYNC",
-                "STALE_AFTER_SYNC"), result.violations().stream().map(SimulationReport.Violation::rule).toList());
+        assertEquals(List.of("ISOLATION", "ISOLATION", "ISOLATION", "STALE_USE_AFTER_SYNC", "STALE_USE_AFTER_SYNC",
+                "STALE_USE_AFTER_SYNC"), result.violations().stream().map(SimulationReport.Violation::rule).toList());
         assertTrue(result.violations().get(3).explanation().contains("at t=200ns"), "the first one, in full");
         assertEquals(List.of("domain-1 #1 map", "domain-1 #2 unmap"), result.violations().get(3).events());
     }
@@ -93,7 +93,7 @@ class CheckerTest {
             use(c, h, t, 0x1000, 0x9000);
             uses++;
         }
-        assertEquals(Map.of("STALE_AFTER_SYNC", (long) uses), c.result().violationsByRule());
+        assertEquals(Map.of("STALE_USE_AFTER_SYNC", (long) uses), c.result().violationsByRule());
         assertFalse(old.forgotten);
         assertTrue(h.forgotten() > 100, "the churn around it was forgotten");
     }

@@ -57,21 +57,21 @@ class DeviceKnobsTest {
         SimulationReport whole = run(LAZY, nic(""), "virtual-time = 10ms", dir.resolve("default"));
         SimulationReport.Device w = whole.devices().get(0);
         assertTrue(w.staleUses() > 0, w.toString());
-        assertTrue(w.maxUnmapsBehind() > 100 && w.maxUnmapsBehind() <= 256,
-                "the default reach (the flush queue) exposes the whole lazy window: " + w.maxUnmapsBehind());
+        assertTrue(w.maxStaleUseUnmapsBehind() > 100 && w.maxStaleUseUnmapsBehind() <= 256,
+                "the default reach (the flush queue) exposes the whole lazy window: " + w.maxStaleUseUnmapsBehind());
 
         SimulationReport near = run(LAZY, nic("stray { probability = 0.5, reach = 4 },"), "virtual-time = 10ms",
                 dir.resolve("near"));
         SimulationReport.Device n = near.devices().get(0);
         assertTrue(n.staleUses() > 0, n.toString());
-        assertTrue(n.maxUnmapsBehind() <= 4, "reach = 4 unmaps: " + n.maxUnmapsBehind());
+        assertTrue(n.maxStaleUseUnmapsBehind() <= 4, "reach = 4 unmaps: " + n.maxStaleUseUnmapsBehind());
 
         SimulationReport recent = run(LAZY, nic("stray { probability = 0.5, reach-time = 100us },"),
                 "virtual-time = 10ms", dir.resolve("time"));
         SimulationReport.Device t = recent.devices().get(0);
         assertTrue(t.staleUses() > 0, t.toString());
-        assertTrue(t.maxExposureNs() <= 100_000L, "reach-time = 100us: " + t.maxExposureNs() + " ns");
-        assertTrue(w.maxExposureNs() > 100_000L, "the default reaches further: " + w.maxExposureNs() + " ns");
+        assertTrue(t.maxStaleUseNs() <= 100_000L, "reach-time = 100us: " + t.maxStaleUseNs() + " ns");
+        assertTrue(w.maxStaleUseNs() > 100_000L, "the default reaches further: " + w.maxStaleUseNs() + " ns");
     }
 
     @Test

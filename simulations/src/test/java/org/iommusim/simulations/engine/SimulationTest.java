@@ -23,7 +23,10 @@ class SimulationTest {
         SimulationReport r = run(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.STRICT), 1500, List.of()), dir);
         assertEquals(0, r.checker().violationCount(), () -> r.checker().violations().toString());
         assertTrue(r.checker().translationsChecked() > 1000);
-        assertEquals(0, r.staleWindow().count(), "strict invalidation leaves no stale window");
+        assertEquals(0, r.checker().staleUses(), "strict invalidation leaves no stale use");
+        assertEquals(0, r.staleWindow().maxUnmapsBehind(), "strict: every exposure ends at its own unmap's sync");
+        assertTrue(r.staleWindow().count() > 0 && r.staleWindow().maxNs() < 2_000,
+                "strict: the caches hold an unmapped buffer only until its CMD_SYNC: " + r.staleWindow());
         assertTrue(r.iotlb().hits() > 0 && r.iotlb().misses() > 0);
     }
 

@@ -66,7 +66,9 @@ class StrictVsLazyScenarioTest {
                 List.of("driver.strategy = strict", "length.virtual-time = 20ms"));
         SimulationReport r = Simulation.run(sc, dir, false, p -> {});
         assertEquals(0, r.checker().violationCount(), () -> r.checker().violations().toString());
-        assertEquals(0, r.staleWindow().count(), "strict invalidation leaves no stale window");
+        assertEquals(0, r.checker().staleUses(), "strict invalidation leaves no stale use");
+        assertEquals(0, r.staleWindow().maxUnmapsBehind(), "strict: every exposure ends at its own unmap's sync");
+        assertTrue(r.staleWindow().maxNs() < 2_000, "strict: exposure ends at the CMD_SYNC: " + r.staleWindow());
         assertTrue(r.checker().translationsChecked() > 1000);
     }
 }

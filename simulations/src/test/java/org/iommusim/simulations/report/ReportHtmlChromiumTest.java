@@ -52,7 +52,7 @@ class ReportHtmlChromiumTest {
     void emptyChartsStillRender() throws Exception {
         String dom = chromium.dumpDom(write(SampleReports.quiet(), "quiet"));
         assertTrue(dom.contains("data-charts-rendered=\"4\""), "charts rendered: " + attr(dom, "body", "data-charts-rendered"));
-        assertTrue(dom.contains(">No stale windows</text>"));
+        assertTrue(dom.contains(">No exposure windows</text>"));
     }
 
     @Test

@@ -51,8 +51,11 @@ class ReportWriterTest {
         assertEquals(TOP_LEVEL_KEYS, new ArrayList<>(root.keySet()));
         assertEquals(List.of("operations", "virtualNanos", "wallSeconds"),
                 new ArrayList<>(((Map<?, ?>) root.get("run")).keySet()));
-        assertEquals(List.of("count", "maxNs", "meanNs", "distribution"),
+        assertEquals(List.of("count", "maxNs", "meanNs", "distribution", "maxUnmapsBehind", "staleUses"),
                 new ArrayList<>(((Map<?, ?>) root.get("staleWindow")).keySet()));
+        assertEquals(List.of("translationsChecked", "violationCount", "violationsByRule", "examplesKept", "violations",
+                "staleUses", "staleUsesAfterSync", "cacheReadings", "faults", "warnings"),
+                new ArrayList<>(((Map<?, ?>) root.get("checker")).keySet()));
     }
 
     @Test
@@ -239,7 +242,7 @@ class ReportWriterTest {
             assertEquals(1, count(doc, "path", "axis"), "axes are drawn even with no data");
             assertEquals(1, count(doc, "text", "empty"), svg);
         }
-        assertTrue(svgs.get(2).contains(">No stale windows</text>"));
+        assertTrue(svgs.get(2).contains(">No exposure windows</text>"));
         assertTrue(html.contains("class=\"verdict pass\""));
         assertTrue(html.contains("Checker: no violations"));
         assertFalse(html.contains("id=\"violations\""));

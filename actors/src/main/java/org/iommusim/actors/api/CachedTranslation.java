@@ -1,0 +1,81 @@
+package org.iommusim.actors.api;
+
+import org.iommusim.persistence.iotlb.IotlbEntry;
+
+/**
+ * One translation a TBU's TLB holds now, as an audit reads it: the tags an
+ * invalidation selects it by and what it translates. For checkers and tools
+ * that must know what the caches can still translate, whether or not a
+ * device ever uses it again. Its answers are the TLB entry's own
+ * ({@code covers}, {@code translate}): nothing here re-states the rule.
+ */
+public final class CachedTranslation {
+    private final String smmu;
+    private final int tbu;
+    private final IotlbEntry entry;
+
+    CachedTranslation(String smmu, int tbu, IotlbEntry entry) {
+        this.smmu = smmu;
+        this.tbu = tbu;
+        this.entry = entry;
+    }
+
+    /** The SMMU's id ({@code smmu-<n>}). */
+    public String smmu() {
+        return smmu;
+    }
+
+    /** The TBU's index in its SMMU. */
+    public int tbu() {
+        return tbu;
+    }
+
+    /** {@code STAGE1}, {@code STAGE2} or {@code NESTED}: which streams can hit it. */
+    public String kind() {
+        return entry.kind().name();
+    }
+
+    /** Its VMID tag (0 for stage-1-only contexts). */
+    public int vmid() {
+        return entry.vmid();
+    }
+
+    /** Its ASID tag; -1 for a stage-2 entry, which has none. */
+    public int asid() {
+        return entry.asid();
+    }
+
+    /** Its input address (the IOVA; the IPA for a stage-2 entry), aligned to {@link #size()}. */
+    public long va() {
+        return entry.va();
+    }
+
+    /** Bytes it covers. */
+    public long size() {
+        return entry.size();
+    }
+
+    /**
+     * Whether a lookup of {@code address} by a stream of this kind tagged
+     * (VMID, ASID) finds this entry: the TLB's lookup selects by kind, VMID,
+     * ASID and the entry's span (IotlbShard's probe).
+     */
+    public boolean hitBy(String streamKind, int streamVmid, int streamAsid, long address) {
+        return kind().equals(streamKind) && vmid() == streamVmid && asid() == streamAsid && entry.covers(address);
+    }
+
+    /** Whether {@code address} lies in the entry's span. */
+    public boolean covers(long address) {
+        return entry.covers(address);
+    }
+
+    /** The output address of {@code address}, which this entry must cover. */
+    public long translate(long address) {
+        return entry.translate(address);
+    }
+
+    @Override
+    public String toString() {
+        return smmu + "/tbu-" + tbu + " " + entry;
+    }
+}
