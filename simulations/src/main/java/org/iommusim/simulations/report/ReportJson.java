@@ -38,7 +38,11 @@ final class ReportJson {
                 .put("staleWindow", staleWindow(require(r.staleWindow(), "staleWindow")))
                 .put("commands", commands(require(r.commands(), "commands")))
                 .put("hitRateOverTime", series(r.hitRate()))
-                .put("queueOccupancy", series(r.queueOccupancy()));
+                .put("queueOccupancy", series(r.queueOccupancy()))
+                .put("deviceSeries", Json.array(r.deviceSeries().stream().map(d -> (Json) new Json.Obj()
+                        .string("name", d.device())
+                        .put("hitRateOverTime", series(d.hitRate()))
+                        .put("exposureOverTime", series(d.exposure()))).toList()));
         if (scope == Scope.FULL) {
             o.string("journalDir", r.journalDir());
         }
@@ -83,7 +87,18 @@ final class ReportJson {
                 .number("violationCount", c.violationCount())
                 .put("violationsByRule", byRule(c))
                 .number("examplesKept", c.examplesKept())
-                .put("violations", Json.array(orEmpty(c.violations()).stream().map(ReportJson::violation).toList()));
+                .put("violations", Json.array(orEmpty(c.violations()).stream().map(ReportJson::violation).toList()))
+                .put("groups", Json.array(c.groups().stream().map(ReportJson::group).toList()));
+    }
+
+    private static Json.Obj group(SimulationReport.ViolationGroup g) {
+        return new Json.Obj()
+                .string("rule", g.rule())
+                .string("mapping", g.mapping())
+                .string("unmap", g.unmap())
+                .number("count", g.count())
+                .string("explanation", g.explanation())
+                .string("traceCommand", g.traceCommand());
     }
 
     private static Json.Obj byRule(SimulationReport.Checker c) {
