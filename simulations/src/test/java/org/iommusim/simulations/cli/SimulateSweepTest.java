@@ -71,6 +71,23 @@ class SimulateSweepTest {
         long borne = variants.stream().filter(v -> Boolean.TRUE.equals(MiniJsonAccess.at(v, "answer.borneOut"))).count();
         assertTrue(html.contains("borne out by " + borne + " of 4 variants"), html.substring(0, 3000));
         assertTrue(r.out().contains("comparison  " + out.resolve("comparison.html")), r.out());
+
+        // the same comparison of finished runs: compare reads their report.json back
+        Path again = tmp.resolve("compare");
+        CliRunner c = CliRunner.run("compare", out.resolve(labels.get(0)).toString(),
+                out.resolve(labels.get(2)).resolve("report.json").toString(), "--out", again.toString());
+        assertEquals(0, c.exitCode(), c.err());
+        List<?> compared = (List<?>) MiniJsonAccess.at(MiniJsonAccess.parse(
+                Files.readString(again.resolve("comparison.json"))), "variants");
+        assertEquals(List.of(labels.get(0), labels.get(2)), compared.stream().map(v -> ((Map<?, ?>) v).get("label"))
+                .toList());
+        assertEquals(strict.get("figures"), ((Map<?, ?>) compared.get(0)).get("figures"));
+        assertEquals(lazy.get("figures"), ((Map<?, ?>) compared.get(1)).get("figures"));
+        assertEquals(lazy.get("answer"), ((Map<?, ?>) compared.get(1)).get("answer"));
+        assertTrue(Files.readString(again.resolve("comparison.html")).contains("<table id=\"comparison-table\">"));
+        CliRunner none = CliRunner.run("compare", out.resolve(labels.get(0)).toString(), tmp.toString());
+        assertEquals(2, none.exitCode(), none.out());
+        assertEquals("compare: no report.json in " + tmp + ": give the folders of finished runs", none.err().strip());
     }
 
     @Test
