@@ -112,7 +112,8 @@ final class Charts {
     static void scripts(StringBuilder sb, List<Chart> charts) {
         String json = JsonPrinter.print(Json.array(charts.stream().map(Chart::json).toList())).replace("</", "<\\/");
         sb.append("<script type=\"application/json\" id=\"chart-data\">\n").append(json).append("</script>\n")
-                .append("<script>\n/* uPlot ").append(UPlotAssets.VERSION).append(", MIT licence */\n")
+                .append("<script>\n/* uPlot ").append(UPlotAssets.VERSION).append(", MIT licence */\n/*\n")
+                .append(UPlotAssets.LICENSE).append("\n*/\n")
                 .append(UPlotAssets.SCRIPT).append("\n</script>\n<script>\n").append(ChartScript.DRAW)
                 .append("</script>\n");
     }

@@ -19,6 +19,8 @@ final class UPlotAssets {
     static final String VERSION = version();
     static final String SCRIPT = read("dist/uPlot.iife.min.js");
     static final String CSS = read("dist/uPlot.min.css");
+    /** uPlot's MIT licence, which goes with every copy: the page carries it in a comment. */
+    static final String LICENSE = read("LICENSE").replace("*/", "* /");
 
     private UPlotAssets() {}
 

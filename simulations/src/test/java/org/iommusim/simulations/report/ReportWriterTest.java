@@ -169,6 +169,7 @@ class ReportWriterTest {
         }
         assertTrue(html.contains("/* uPlot " + UPlotAssets.VERSION + ", MIT licence */"), "uPlot is inlined");
         assertTrue(html.contains(".uplot"), "uPlot's stylesheet is inlined");
+        assertTrue(html.contains("Copyright (c) 2022 Leon Sorokin"), "with its MIT licence");
         assertFalse(html.contains("<svg"), "the hand-drawn SVG charts are gone");
         // uPlot's banner names its home page in a comment; nothing is loaded from it
         String page = html.replace("/*! https://github.com/leeoniya/uPlot (v" + UPlotAssets.VERSION + ") */", "");
