@@ -50,6 +50,8 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.CommandOpcode;
 import org.iommusim.protocol.command.RawCommand;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.config.Ste;
 import org.iommusim.protocol.domain.DomainId;
@@ -540,6 +542,44 @@ public final class IommuSim implements AutoCloseable {
 
     public long writeCd(Smmu smmu, int sid, int ssid, Cd cd) {
         return join(writeCdAsync(smmu, sid, ssid, cd));
+    }
+
+    /**
+     * Programs the stream table's format (SMMU_STRTAB_BASE_CFG): linear, or two-level when the SMMU
+     * advertises it ({@link SmmuCapabilities#twoLevelStreamTables()}, IDR0.ST_LEVEL). Software does this
+     * before enabling the SMMU, so it is refused (REJECTED) once a command was submitted. A two-level table
+     * starts with every level-1 descriptor invalid: write them with {@link #writeL1Descriptor}.
+     */
+    public CompletionStage<Void> programStreamTableAsync(Smmu smmu, StreamTableFormat format) {
+        arg(format, "format");
+        return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.ProgramStreamTable(format, r))
+                .thenApply(reply -> {
+                    accepted(reply);
+                    return null;
+                });
+    }
+
+    public void programStreamTable(Smmu smmu, StreamTableFormat format) {
+        join(programStreamTableAsync(smmu, format));
+    }
+
+    /**
+     * Writes level-1 descriptor {@code index} of the two-level stream table (it covers StreamIDs
+     * {@code index << SPLIT} on). The SMMU sees a newly valid descriptor at once (an invalid one is never
+     * cached); a change to a valid one is seen after CFGI_STE (Leaf=0), CFGI_STE_RANGE or CFGI_ALL and a
+     * CMD_SYNC. REJECTED for a linear table or an index beyond the level-1 table.
+     */
+    public CompletionStage<Void> writeL1DescriptorAsync(Smmu smmu, int index, L1Descriptor descriptor) {
+        arg(descriptor, "descriptor");
+        return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.WriteL1Descriptor(index, descriptor, r))
+                .thenApply(reply -> {
+                    accepted(reply);
+                    return null;
+                });
+    }
+
+    public void writeL1Descriptor(Smmu smmu, int index, L1Descriptor descriptor) {
+        join(writeL1DescriptorAsync(smmu, index, descriptor));
     }
 
     private CompletionStage<Long> streamCall(Smmu smmu, int sid,

@@ -27,17 +27,19 @@ import org.iommusim.protocol.domain.Granule;
  * @param ats      IDR0.ATS
  * @param pri      IDR0.PRI
  * @param stall    stalling supported (IDR0.STALL_MODEL 0b00 rather than 0b01)
+ * @param stLevel2 IDR0.ST_LEVEL 0b01: two-level stream tables (0b00: linear only)
  */
 public record IdrInfo(boolean s1p, boolean s2p, boolean ril, boolean asid16, boolean vmid16,
         int sidSize, int ssidSize, boolean gran4k, boolean gran16k, boolean gran64k, int oasBits,
-        int cmdqs, int eventqs, boolean hyp, boolean ats, boolean pri, boolean stall) {
+        int cmdqs, int eventqs, boolean hyp, boolean ats, boolean pri, boolean stall, boolean stLevel2) {
 
     /** The IDR fields an SMMU with these capabilities advertises. */
     public static IdrInfo of(SmmuCapabilities caps) {
         return new IdrInfo(caps.stage1(), caps.stage2(), caps.ril(), caps.asidBits() == 16, caps.vmidBits() == 16,
                 caps.sidBits(), caps.ssidBits(), caps.granules().contains(Granule.G4K),
                 caps.granules().contains(Granule.G16K), caps.granules().contains(Granule.G64K), caps.oas(),
-                caps.cmdqs(), caps.eventqs(), caps.hyp(), caps.ats(), caps.pri(), caps.stall());
+                caps.cmdqs(), caps.eventqs(), caps.hyp(), caps.ats(), caps.pri(), caps.stall(),
+                caps.twoLevelStreamTables());
     }
 
     /**
@@ -45,10 +47,10 @@ public record IdrInfo(boolean s1p, boolean s2p, boolean ril, boolean asid16, boo
      * nothing the model has). Besides the named fields, IDR0 says what every
      * model SMMU is: COHACC (no cache maintenance is modelled), MSI and SEV
      * (a CMD_SYNC may complete with CS=IRQ or CS=SEV), TTENDIAN little-endian
-     * only, TERM_MODEL abort-only (a terminated transaction faults), and
-     * STLEVEL 2-level: the model keeps an STE per StreamID with no table
-     * size limit, as a 2-level stream table does (Linux uses one when
-     * SIDSIZE is large, and QEMU's accelerated SMMUv3 requires it).
+     * only, TERM_MODEL abort-only (a terminated transaction faults). ST_LEVEL
+     * is the SMMU's ({@link SmmuCapabilities#twoLevelStreamTables()}, 2-level by
+     * default: Linux uses one when SIDSIZE is large, and QEMU's accelerated
+     * SMMUv3 requires it).
      */
     public IdrRegisters encode() {
         int idr0 = flag(s2p, 0) | flag(s1p, 1)
@@ -60,7 +62,7 @@ public record IdrInfo(boolean s1p, boolean s2p, boolean ril, boolean asid16, boo
                 | TTENDIAN_LITTLE << 21
                 | (stall ? STALL_MODEL_STALL_AND_TERMINATE : STALL_MODEL_TERMINATE_ONLY) << 24
                 | flag(true, 26) // TERM_MODEL: abort
-                | STLEVEL_2LVL << 27;
+                | (stLevel2 ? STLEVEL_2LVL : STLEVEL_LINEAR) << 27;
         int idr1 = sidSize | ssidSize << 6 | eventqs << 16 | cmdqs << 21;
         int idr3 = flag(ril, 10);
         int idr5 = oasCode(oasBits) | flag(gran4k, 4) | flag(gran16k, 5) | flag(gran64k, 6);
@@ -75,6 +77,7 @@ public record IdrInfo(boolean s1p, boolean s2p, boolean ril, boolean asid16, boo
     private static final int TTENDIAN_LITTLE = 0b10;
     /** IDR0.STLEVEL 0b01: 2-level stream tables supported. */
     private static final int STLEVEL_2LVL = 0b01;
+    private static final int STLEVEL_LINEAR = 0b00;
 
     private static int flag(boolean on, int bit) {
         return on ? 1 << bit : 0;

@@ -32,6 +32,8 @@ import org.iommusim.protocol.command.CmdSync;
 
 import org.iommusim.protocol.command.RawCommand;
 import org.iommusim.protocol.command.SyncCompletion;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 import org.iommusim.protocol.event.SmmuEvent;
 
 /**
@@ -103,6 +105,14 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
     /** Read up to {@code max} queued fault records (without consuming them). */
 
     public record ReadEvents(int max, ActorRef<EventQueueView> replyTo) implements Command {}
+
+    /** Software programs SMMU_STRTAB_BASE_CFG: the stream table's format (persisted; before any submission). */
+    public record ProgramStreamTable(StreamTableFormat format,
+            ActorRef<SubmitReply> replyTo) implements Command {}
+
+    /** Software writes a level-1 descriptor of the two-level stream table (persisted; memory, not the cache). */
+    public record WriteL1Descriptor(int index, L1Descriptor descriptor,
+            ActorRef<SubmitReply> replyTo) implements Command {}
 
     /** The reader consumed the first {@code count} records (persisted). */
 
@@ -312,6 +322,14 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
             decided(t, t.state.decideSubmit(sub.entries()), sub.replyTo(), true);
         } else if (c instanceof Resume r) {
             decided(t, t.state.decideResume(r.replacement()), r.replyTo(), true);
+        } else if (c instanceof ProgramStreamTable p) {
+            configure(t);
+            t.after(st -> views.publish(st.config())); // in force before the answer: the SMMU reads this memory
+            decided(t, t.state.decideStreamTable(p.format()), p.replyTo(), false);
+        } else if (c instanceof WriteL1Descriptor w) {
+            configure(t);
+            t.after(st -> views.publish(st.config()));
+            decided(t, t.state.decideWriteL1(w.index(), w.descriptor()), w.replyTo(), false);
         } else if (c instanceof AcknowledgeEvents a) {
             decided(t, t.state.decideConsumeEvents(a.count()), a.replyTo(), false);
         } else if (c instanceof AcknowledgeOverflow a) {

@@ -33,7 +33,7 @@ class IdrInfoTest {
                 .granules(Set.of(Granule.G64K)).oas(40).cmdqs(4).eventqs(2).build();
         IdrInfo info = IdrInfo.of(caps);
         assertEquals(new IdrInfo(false, true, false, false, false, 8, 0, false, false, true, 40, 4, 2, true, true,
-                true, true), info);
+                true, true, true), info);
         IdrRegisters r = info.encode();
         // S2P(0) TTF(3:2)=0b10 HYP(9) ATS(10) PRI(16), STALL_MODEL=0b00, and the fixed COHACC, MSI, SEV,
         // TTENDIAN, TERM_MODEL, STLEVEL bits (0x0C40_6010)
@@ -43,5 +43,15 @@ class IdrInfoTest {
         assertEquals(0, r.idr3());
         // OAS=2 (40 bits), GRAN64K(6)
         assertEquals(0x42, r.idr5());
+    }
+
+    /** Arm IHI 0070, 6.3.1: IDR0.ST_LEVEL [28:27] is 0b00 for an SMMU with linear stream tables only. */
+    @Test
+    void aLinearOnlySmmuAdvertisesStLevelZero() {
+        IdrRegisters linear = IdrInfo.of(SmmuCapabilities.builder().twoLevelStreamTables(false).build()).encode();
+        IdrRegisters twoLevel = IdrInfo.of(SmmuCapabilities.defaults()).encode();
+        assertEquals(0, (linear.idr0() >>> 27) & 0b11);
+        assertEquals(0b01, (twoLevel.idr0() >>> 27) & 0b11);
+        assertEquals(twoLevel.idr0() & ~(0b11 << 27), linear.idr0(), "nothing else changes");
     }
 }

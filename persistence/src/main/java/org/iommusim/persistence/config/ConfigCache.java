@@ -15,17 +15,34 @@ import org.iommusim.protocol.config.Cd;
  * publishes each version to translation as it is.
  */
 public final class ConfigCache {
-    public static final ConfigCache EMPTY = new ConfigCache(Map.of());
+    public static final ConfigCache EMPTY = new ConfigCache(Map.of(), StreamTable.DEFAULT);
 
     private final Map<Integer, StreamConfig> streams;
+    // the stream table the STEs are found through (its level-1 descriptors for a two-level table)
+    private final StreamTable table;
 
-    private ConfigCache(Map<Integer, StreamConfig> streams) {
+    private ConfigCache(Map<Integer, StreamConfig> streams, StreamTable table) {
         this.streams = streams;
+        this.table = table;
     }
 
-    /** The configuration in force for {@code sid}; unconfigured (invalid STE) if never loaded. */
+    /**
+     * The configuration in force for {@code sid}; unconfigured (invalid STE) if never loaded;
+     * {@link StreamConfig#OUT_OF_RANGE} if the stream table does not reach it.
+     */
     public StreamConfig effective(int sid) {
+        if (table != StreamTable.DEFAULT && !table.reaches(sid)) {
+            return StreamConfig.OUT_OF_RANGE;
+        }
         return streams.getOrDefault(sid, StreamConfig.UNCONFIGURED);
+    }
+
+    public StreamTable table() {
+        return table;
+    }
+
+    public ConfigCache withTable(StreamTable t) {
+        return t.equals(table) ? this : new ConfigCache(streams, t);
     }
 
     public Map<Integer, StreamConfig> streams() {
@@ -51,25 +68,29 @@ public final class ConfigCache {
             }
             next.put(l.sid(), c);
         }
-        return new ConfigCache(Collections.unmodifiableMap(next));
+        return new ConfigCache(Collections.unmodifiableMap(next), table);
     }
 
     public static ConfigCache of(Map<Integer, StreamConfig> streams) {
-        return new ConfigCache(Collections.unmodifiableMap(new HashMap<>(streams)));
+        return of(streams, StreamTable.DEFAULT);
+    }
+
+    public static ConfigCache of(Map<Integer, StreamConfig> streams, StreamTable table) {
+        return new ConfigCache(Collections.unmodifiableMap(new HashMap<>(streams)), table);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ConfigCache c && c.streams.equals(streams);
+        return o instanceof ConfigCache c && c.streams.equals(streams) && c.table.equals(table);
     }
 
     @Override
     public int hashCode() {
-        return streams.hashCode();
+        return streams.hashCode() * 31 + table.hashCode();
     }
 
     @Override
     public String toString() {
-        return "ConfigCache" + new java.util.TreeMap<>(streams);
+        return "ConfigCache" + new java.util.TreeMap<>(streams) + (table == StreamTable.DEFAULT ? "" : " " + table);
     }
 }

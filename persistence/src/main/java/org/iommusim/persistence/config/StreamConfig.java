@@ -14,6 +14,17 @@ public record StreamConfig(Ste ste, Map<Integer, Cd> cds) {
     /** What the SMMU sees for a stream nobody configured: zeroed memory, an invalid STE. */
     public static final StreamConfig UNCONFIGURED = new StreamConfig(Ste.invalid(), Map.of());
 
+    /**
+     * What a StreamID the stream table does not reach resolves to (beyond LOG2SIZE, or an invalid or
+     * too short level-1 descriptor): recognised by identity, it is never stored.
+     */
+    public static final StreamConfig OUT_OF_RANGE = new StreamConfig(Ste.invalid(), Map.of());
+
+    /** Whether {@code c} is {@link #OUT_OF_RANGE}: the transaction is C_BAD_STREAMID. */
+    public static boolean outOfRange(StreamConfig c) {
+        return c == OUT_OF_RANGE;
+    }
+
     public StreamConfig {
         if (ste == null) {
             throw new IllegalArgumentException("a stream config needs an STE");

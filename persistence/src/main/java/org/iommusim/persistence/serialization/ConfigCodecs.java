@@ -17,6 +17,8 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.capability.TbuTlb;
 import org.iommusim.protocol.capability.TcuCaches;
 import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
 import org.iommusim.protocol.config.SteConfig;
@@ -31,7 +33,12 @@ public final class ConfigCodecs {
     // bit 2 HA (STE.S2HA / CD.HA). Journals written before R and HA hold 0 or 1 there, which
     // read as R = 1, HA = 0: what those STEs and CDs meant.
     private static final int FLAG_VALID = 1, FLAG_NO_RECORD = 2, FLAG_HA = 4;
+    // bit 3: an address follows the record (STE.S1ContextPtr / CD.TTB0); older journals have none
+    private static final int FLAG_ADDRESS = 8;
     private static final int CAPS_HTTU = 1 << 4;
+    // IDR0.ST_LEVEL = 0b00 (linear stream tables only): bit 5 of the granule byte. Older journals hold 0
+    // there: ST_LEVEL = 0b01, what the model advertised (hw_info) before the capability existed
+    private static final int CAPS_LINEAR_ONLY = 1 << 5;
 
     private static int flags(boolean valid, boolean record, boolean ha) {
         return (valid ? FLAG_VALID : 0) | (record ? 0 : FLAG_NO_RECORD) | (ha ? FLAG_HA : 0);
@@ -39,19 +46,22 @@ public final class ConfigCodecs {
 
     private static int readFlags(DataInput in, String what) throws IOException {
         int f = in.readUnsignedByte();
-        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA)) != 0) {
+        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA | FLAG_ADDRESS)) != 0) {
             throw new IOException(what + " flags 0x" + Integer.toHexString(f) + " have unknown bits");
         }
         return f;
     }
 
     public static void writeSte(Ste s, DataOutput out) throws IOException {
-        out.writeByte(flags(s.valid(), s.s2r(), s.s2ha()));
+        out.writeByte(flags(s.valid(), s.s2r(), s.s2ha()) | (s.s1ContextPtr() != -1 ? FLAG_ADDRESS : 0));
         out.writeByte(s.config().ordinal());
         out.writeByte(s.s1CdMax());
         out.writeByte(s.s1dss().ordinal());
         out.writeInt(s.vmid());
         out.writeLong(s.s2Domain() == null ? -1 : s.s2Domain().value());
+        if (s.s1ContextPtr() != -1) {
+            out.writeLong(s.s1ContextPtr());
+        }
     }
 
     public static Ste readSte(DataInput in) throws IOException {
@@ -61,22 +71,35 @@ public final class ConfigCodecs {
         S1Dss dss = S1Dss.values()[in.readUnsignedByte()];
         int vmid = in.readInt();
         long s2 = in.readLong();
-        return new Ste((f & FLAG_VALID) != 0, config, cdMax, dss, vmid, s2 < 0 ? null : DomainId.of(s2),
-                (f & FLAG_NO_RECORD) == 0, (f & FLAG_HA) != 0);
+        long context = (f & FLAG_ADDRESS) != 0 ? in.readLong() : -1;
+        try {
+            return new Ste((f & FLAG_VALID) != 0, config, cdMax, dss, vmid, s2 < 0 ? null : DomainId.of(s2),
+                    (f & FLAG_NO_RECORD) == 0, (f & FLAG_HA) != 0, context);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt STE: " + e.getMessage(), e);
+        }
     }
 
     public static void writeCd(Cd c, DataOutput out) throws IOException {
-        out.writeByte(flags(c.valid(), c.r(), c.ha()));
+        out.writeByte(flags(c.valid(), c.r(), c.ha()) | (c.ttb0() != Cd.NO_ADDRESS ? FLAG_ADDRESS : 0));
         out.writeInt(c.asid());
         out.writeLong(c.s1Domain() == null ? -1 : c.s1Domain().value());
+        if (c.ttb0() != Cd.NO_ADDRESS) {
+            out.writeLong(c.ttb0());
+        }
     }
 
     public static Cd readCd(DataInput in) throws IOException {
         int f = readFlags(in, "CD");
         int asid = in.readInt();
         long d = in.readLong();
-        return new Cd((f & FLAG_VALID) != 0, asid, d < 0 ? null : DomainId.of(d), (f & FLAG_NO_RECORD) == 0,
-                (f & FLAG_HA) != 0);
+        long ttb0 = (f & FLAG_ADDRESS) != 0 ? in.readLong() : Cd.NO_ADDRESS;
+        try {
+            return new Cd((f & FLAG_VALID) != 0, asid, d < 0 ? null : DomainId.of(d), (f & FLAG_NO_RECORD) == 0,
+                    (f & FLAG_HA) != 0, ttb0);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt CD: " + e.getMessage(), e);
+        }
     }
 
     public static void writeCds(Map<Integer, Cd> cds, DataOutput out) throws IOException {
@@ -122,6 +145,38 @@ public final class ConfigCodecs {
         return new ConfigLoad(sid, ste, all, readCds(in));
     }
 
+    public static void writeFormat(StreamTableFormat f, DataOutput out) throws IOException {
+        out.writeBoolean(f.twoLevel());
+        out.writeByte(f.log2Size());
+        out.writeByte(f.split());
+    }
+
+    public static StreamTableFormat readFormat(DataInput in) throws IOException {
+        boolean twoLevel = in.readBoolean();
+        int log2Size = in.readUnsignedByte();
+        int split = in.readUnsignedByte();
+        try {
+            return new StreamTableFormat(twoLevel, log2Size, split);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt stream table format: " + e.getMessage(), e);
+        }
+    }
+
+    public static void writeL1(L1Descriptor d, DataOutput out) throws IOException {
+        out.writeByte(d.span());
+        out.writeLong(d.l2Ptr());
+    }
+
+    public static L1Descriptor readL1(DataInput in) throws IOException {
+        int span = in.readUnsignedByte();
+        long l2Ptr = in.readLong();
+        try {
+            return new L1Descriptor(span, l2Ptr);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt level-1 stream table descriptor: " + e.getMessage(), e);
+        }
+    }
+
     public static void writeCaps(SmmuCapabilities c, DataOutput out) throws IOException {
         int flags = (c.stage1() ? 1 : 0) | (c.stage2() ? 2 : 0) | (c.ril() ? 4 : 0) | (c.hyp() ? 8 : 0)
                 | (c.secure() ? 16 : 0) | (c.ats() ? 32 : 0) | (c.pri() ? 64 : 0) | (c.stall() ? 128 : 0);
@@ -138,7 +193,8 @@ public final class ConfigCodecs {
         // bit 7 of the granule byte (no granule uses it) marks the TBU section: without it the bytes are the
         // format before TBUs, so journals of either format read back; IDR0.HTTU shares the byte (bit 4):
         // older journals hold 0 there, no HTTU
-        out.writeByte(granules | (tbus ? TBU_SECTION : 0) | (c.httu() ? CAPS_HTTU : 0));
+        out.writeByte(granules | (tbus ? TBU_SECTION : 0) | (c.httu() ? CAPS_HTTU : 0)
+                | (c.twoLevelStreamTables() ? 0 : CAPS_LINEAR_ONLY));
         // bit 7 of the OAS byte (OAS is at most 52) marks a TCU record after the TBU section; journals
         // written before the TCU caches existed lack both and read as the defaults
         boolean tcu = !c.tcu().equals(TcuCaches.defaults());
@@ -263,7 +319,7 @@ public final class ConfigCodecs {
                 .asidBits(in.readUnsignedByte()).vmidBits(in.readUnsignedByte()).sidBits(in.readUnsignedByte())
                 .ssidBits(in.readUnsignedByte());
         int granules = in.readUnsignedByte();
-        b.httu((granules & CAPS_HTTU) != 0);
+        b.httu((granules & CAPS_HTTU) != 0).twoLevelStreamTables((granules & CAPS_LINEAR_ONLY) == 0);
         Set<Granule> gs = EnumSet.noneOf(Granule.class);
         for (Granule g : Granule.values()) {
             if ((granules & (1 << g.ordinal())) != 0) {

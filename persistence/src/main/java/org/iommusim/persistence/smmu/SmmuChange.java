@@ -6,6 +6,8 @@ import org.iommusim.persistence.serialization.JournalSerializable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CommandErrorCode;
 import org.iommusim.protocol.command.RawCommand;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 import org.iommusim.protocol.event.SmmuEvent;
 
 /** What an SMMU entity ({@code smmu-<n>}) records. */
@@ -57,6 +59,16 @@ public sealed interface SmmuChange extends JournalSerializable {
             }
         }
     }
+
+    /**
+     * Software programmed SMMU_STRTAB_BASE_CFG (and STRTAB_BASE): a new, empty stream table of this
+     * format. Journals from before stream-table formats have none: linear over SIDSIZE.
+     */
+    record StreamTableProgrammed(StreamTableFormat format) implements SmmuChange {}
+
+    /** Software wrote level-1 descriptor {@code index} of the two-level stream table (memory, not the cache). */
+    record L1DescriptorWritten(int index, L1Descriptor descriptor)
+            implements SmmuChange {}
 
     /** The reader consumed and acknowledged the first {@code count} queued records. */
     record EventsConsumed(int count) implements SmmuChange {}

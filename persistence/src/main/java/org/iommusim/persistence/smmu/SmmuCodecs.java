@@ -14,6 +14,8 @@ import org.iommusim.persistence.cmdq.PendingEntries;
 import org.iommusim.persistence.cmdq.QueueError;
 import org.iommusim.persistence.config.ConfigCache;
 import org.iommusim.persistence.config.StreamConfig;
+import org.iommusim.persistence.config.StreamTable;
+import org.iommusim.protocol.config.L1Descriptor;
 import org.iommusim.persistence.evtq.EventQueue;
 import org.iommusim.persistence.serialization.BinaryCodec;
 import org.iommusim.persistence.serialization.ConfigCodecs;
@@ -66,6 +68,14 @@ public final class SmmuCodecs {
                 in -> new SmmuChange.FaultsRecorded(VocabularyCodecs.readEvents(in))));
         codecs.register("S.L", SmmuChange.FaultsLost.class, BinaryCodec.<SmmuChange.FaultsLost>of(
                 (v, out) -> out.writeLong(v.count()), in -> new SmmuChange.FaultsLost(in.readLong())));
+        codecs.register("S.T", SmmuChange.StreamTableProgrammed.class,
+                BinaryCodec.<SmmuChange.StreamTableProgrammed>of((v, out) -> ConfigCodecs.writeFormat(v.format(), out),
+                        in -> new SmmuChange.StreamTableProgrammed(ConfigCodecs.readFormat(in))));
+        codecs.register("S.1", SmmuChange.L1DescriptorWritten.class,
+                BinaryCodec.<SmmuChange.L1DescriptorWritten>of((v, out) -> {
+                    out.writeInt(v.index());
+                    ConfigCodecs.writeL1(v.descriptor(), out);
+                }, in -> new SmmuChange.L1DescriptorWritten(in.readInt(), ConfigCodecs.readL1(in))));
         codecs.register("S.E", SmmuChange.EventsConsumed.class, BinaryCodec.<SmmuChange.EventsConsumed>of(
                 (v, out) -> out.writeInt(v.count()), in -> new SmmuChange.EventsConsumed(in.readInt())));
         codecs.register("S.O", SmmuChange.OverflowAcknowledged.class,
@@ -73,8 +83,14 @@ public final class SmmuCodecs {
         codecs.register("S.snap", SmmuState.class, BinaryCodec.of(SmmuCodecs::writeState, SmmuCodecs::readState));
     }
 
+    // the first byte of a snapshot: 0 unconfigured, 1 configured; STREAM_TABLE_SECTION set when a
+    // programmed stream table follows the rest (snapshots from before stream-table formats lack it)
+    private static final int CONFIGURED = 1, STREAM_TABLE_SECTION = 2;
+
     private static void writeState(SmmuState s, DataOutput out) throws IOException {
-        out.writeBoolean(s.configured());
+        StreamTable table = s.config().table();
+        boolean programmed = table.format() != null;
+        out.writeByte(!s.configured() ? 0 : CONFIGURED | (programmed ? STREAM_TABLE_SECTION : 0));
         if (!s.configured()) {
             return;
         }
@@ -107,10 +123,37 @@ public final class SmmuCodecs {
             VocabularyCodecs.writeRaw(i.raw(), out);
         }
         out.writeLong(s.syncsCompleted());
+        if (programmed) {
+            ConfigCodecs.writeFormat(table.format(), out);
+            out.writeByte(table.log2Size());
+            writeL1s(table.memory(), out);
+            writeL1s(table.cached(), out);
+        }
+    }
+
+    private static void writeL1s(Map<Integer, L1Descriptor> l1s, DataOutput out) throws IOException {
+        out.writeInt(l1s.size());
+        for (Map.Entry<Integer, L1Descriptor> e : l1s.entrySet()) {
+            out.writeInt(e.getKey());
+            ConfigCodecs.writeL1(e.getValue(), out);
+        }
+    }
+
+    private static Map<Integer, L1Descriptor> readL1s(DataInput in) throws IOException {
+        int n = readCount(in);
+        Map<Integer, L1Descriptor> out = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            out.put(in.readInt(), ConfigCodecs.readL1(in));
+        }
+        return out;
     }
 
     private static SmmuState readState(DataInput in) throws IOException {
-        if (!in.readBoolean()) {
+        int first = in.readUnsignedByte();
+        if ((first & ~(CONFIGURED | STREAM_TABLE_SECTION)) != 0) {
+            throw new IOException("SMMU snapshot starts with unknown flags 0x" + Integer.toHexString(first));
+        }
+        if ((first & CONFIGURED) == 0) {
             return SmmuState.UNCONFIGURED;
         }
         var caps = ConfigCodecs.readCaps(in);
@@ -135,6 +178,13 @@ public final class SmmuCodecs {
             RawCommand raw = VocabularyCodecs.readRaw(in);
             unsynced.add(new IssuedInvalidation(seq, raw));
         }
-        return new SmmuState(caps, q, ConfigCache.of(cache), ev, issued, List.copyOf(unsynced), in.readLong());
+        long syncs = in.readLong();
+        StreamTable table = StreamTable.DEFAULT;
+        if ((first & STREAM_TABLE_SECTION) != 0) {
+            var format = ConfigCodecs.readFormat(in);
+            int log2Size = in.readUnsignedByte();
+            table = new StreamTable(format, log2Size, readL1s(in), readL1s(in));
+        }
+        return new SmmuState(caps, q, ConfigCache.of(cache, table), ev, issued, List.copyOf(unsynced), syncs);
     }
 }

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.iommusim.persistence.cmdq.CommandQueue;
+import org.iommusim.persistence.cmdq.CommandRules;
 import org.iommusim.persistence.cmdq.QueueError;
 import org.iommusim.persistence.config.ConfigCache;
+import org.iommusim.persistence.config.StreamTable;
 import org.iommusim.persistence.evtq.EventQueue;
 import org.iommusim.persistence.serialization.JournalSerializable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
@@ -15,6 +17,8 @@ import org.iommusim.protocol.command.CommandCodec;
 import org.iommusim.protocol.command.DecodedCommand;
 import org.iommusim.protocol.command.RawCommand;
 import org.iommusim.protocol.command.TlbiCommand;
+import org.iommusim.protocol.config.L1Descriptor;
+import org.iommusim.protocol.config.StreamTableFormat;
 
 /**
  * The pure state of one SMMU: capabilities, command queue, configuration
@@ -64,6 +68,42 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
         return new SmmuDecision.Accept(List.of(new SmmuChange.Resumed(replacement)));
     }
 
+    /**
+     * Software programs the stream table's format (SMMU_STRTAB_BASE_CFG). Software writes it while the SMMU
+     * is disabled, before the command queue is used, so the model refuses it once anything was submitted;
+     * a two-level table needs IDR0.ST_LEVEL (Arm IHI 0070, 6.3.1, 6.3.25).
+     */
+    public SmmuDecision decideStreamTable(StreamTableFormat format) {
+        if (!configured()) {
+            return new SmmuDecision.Reject("SMMU is not configured");
+        }
+        if (format.twoLevel() && !caps.twoLevelStreamTables()) {
+            return new SmmuDecision.Reject("two-level stream table: the SMMU advertises IDR0.ST_LEVEL=0b00 (linear only)");
+        }
+        if (queue.prod() != 0) {
+            return new SmmuDecision.Reject("STRTAB_BASE_CFG is programmed before the SMMU is enabled; "
+                    + queue.prod() + " commands were already submitted");
+        }
+        return new SmmuDecision.Accept(List.of(new SmmuChange.StreamTableProgrammed(format)));
+    }
+
+    /** Software writes level-1 descriptor {@code index} of a two-level stream table. */
+    public SmmuDecision decideWriteL1(int index, L1Descriptor d) {
+        if (!configured()) {
+            return new SmmuDecision.Reject("SMMU is not configured");
+        }
+        StreamTable t = config.table();
+        if (!t.twoLevel()) {
+            return new SmmuDecision.Reject("the stream table is linear: it has no level-1 descriptors");
+        }
+        if (index < 0 || index >= t.l1Count()) {
+            return new SmmuDecision.Reject("level-1 descriptor " + Integer.toUnsignedString(index)
+                    + " is beyond the table's " + t.l1Count() + " (LOG2SIZE=" + t.log2Size() + ", SPLIT="
+                    + t.format().split() + ")");
+        }
+        return new SmmuDecision.Accept(List.of(new SmmuChange.L1DescriptorWritten(index, d)));
+    }
+
     public SmmuDecision decideConsumeEvents(int count) {
         if (count < 0 || count > events.records().size()) {
             return new SmmuDecision.Reject("cannot acknowledge " + count + " records; " + events.records().size()
@@ -99,6 +139,13 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
             return new SmmuState(caps, queue, config, events.lose(l.count()), invalidationsIssued, unsynced,
                     syncsCompleted);
         }
+        if (change instanceof SmmuChange.StreamTableProgrammed p) {
+            return withConfig(config.withTable(StreamTable.of(p.format(),
+                    caps.sidBits())));
+        }
+        if (change instanceof SmmuChange.L1DescriptorWritten w) {
+            return withConfig(config.withTable(config.table().write(w.index(), w.descriptor())));
+        }
         if (change instanceof SmmuChange.EventsConsumed e) {
             return new SmmuState(caps, queue, config, events.consume(e.count()), invalidationsIssued, unsynced,
                     syncsCompleted);
@@ -110,6 +157,10 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
         throw new IllegalStateException("unknown SMMU change " + change);
     }
 
+    private SmmuState withConfig(ConfigCache c) {
+        return new SmmuState(caps, queue, c, events, invalidationsIssued, unsynced, syncsCompleted);
+    }
+
     private SmmuState with(CommandQueue q) {
         return new SmmuState(caps, q, config, events, invalidationsIssued, unsynced, syncsCompleted);
     }
@@ -118,6 +169,7 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
         long issued = invalidationsIssued;
         long syncs = syncsCompleted;
         List<IssuedInvalidation> open = new ArrayList<>(unsynced);
+        StreamTable table = config.table();
         for (int i = 0; i < c.count(); i++) {
             // the consumer accepted these entries; their opcodes are all this needs (no decoding on replay)
             RawCommand raw = queue.pending().get(i);
@@ -128,9 +180,17 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
                 syncs++;
             } else if (TLBI_OPCODES[op]) {
                 open.add(new IssuedInvalidation(++issued, raw));
+            } else if (table.twoLevel() && (op == CommandOpcode.CFGI_STE.code()
+                    || op == CommandOpcode.CFGI_STE_RANGE.code())) {
+                // the level-1 descriptors are the SMMU's own memory: what a CFGI does to their cache
+                // follows from the command, so it is not recorded (the decoder accepted this entry)
+                Command cfgi = (Command) CommandCodec.decode(raw);
+                if (!CommandRules.hasNoEffect(cfgi, caps)) {
+                    table = table.afterCfgi(cfgi);
+                }
             }
         }
-        return new SmmuState(caps, queue.consume(c.count()), config.load(c.loads()), events, issued,
+        return new SmmuState(caps, queue.consume(c.count()), config.load(c.loads()).withTable(table), events, issued,
                 Collections.unmodifiableList(open), syncs);
     }
 

@@ -20,7 +20,8 @@ import org.iommusim.protocol.translate.TranslationRequest;
  * From the configuration in force to what a transaction goes through: the
  * STE and CD checks an SMMU makes before it translates. Configuration that
  * cannot be used is reported as the hardware would: C_BAD_STREAMID for a
- * StreamID beyond the stream table, C_BAD_STE for an invalid or inconsistent
+ * StreamID beyond the stream table (or, in a two-level table, one its level-1
+ * descriptor does not reach), C_BAD_STE for an invalid or inconsistent
  * STE (a stage the SMMU lacks, a missing or wrong-stage stage-2 domain),
  * C_BAD_SUBSTREAMID for a SubstreamID the CD table does not have,
  * F_STREAM_DISABLED for a transaction without SubstreamID when S1DSS
@@ -38,7 +39,9 @@ public final class ConfigResolution {
     public static StreamContext resolve(int sid, boolean ssv, int ssid, SmmuCapabilities caps, StreamConfig config,
             DomainLookup domains) {
         Origin origin = new Origin(sid, ssv, ssid);
-        if (!caps.sidInRange(Integer.toUnsignedLong(sid))) {
+        // beyond SIDSIZE, or beyond what the stream table reaches (LOG2SIZE; in a two-level table an invalid
+        // L1STD or an STE beyond its SPAN): the StreamID is out of range (Arm IHI 0070, 3.3.2 and 7.3.3)
+        if (!caps.sidInRange(Integer.toUnsignedLong(sid)) || StreamConfig.outOfRange(config)) {
             return new StreamContext.ConfigFault(new CBadStreamId(origin));
         }
         Ste ste = config.ste();
@@ -103,8 +106,13 @@ public final class ConfigResolution {
         if (nestedDomain && !s1.spec().parent().equals(ste.s2Domain())) {
             return new StreamContext.ConfigFault(new CBadCd(origin));
         }
+        // nested: the CD and the stage-1 tables are in the guest's IPA space, when the STE and CD say where
+        long cdIpa = ste.s1ContextPtr() == -1 ? -1 : ste.s1ContextPtr() + 64L * (ssv ? ssid : 0);
+        StreamContext.Fetches fetches = cdIpa == -1 && cd.ttb0() == Cd.NO_ADDRESS ? null
+                : new StreamContext.Fetches(cdIpa, cd.ttb0());
         return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2, caps.ias(),
-                new StreamContext.FaultControls(cd.r(), ste.s2r(), caps.httu() && cd.ha(), caps.httu() && ste.s2ha()));
+                new StreamContext.FaultControls(cd.r(), ste.s2r(), caps.httu() && cd.ha(), caps.httu() && ste.s2ha()),
+                fetches);
     }
 
     /** Stage 1 bypassed: no CD, so the stage-1 check of the input against the IAS is always recorded. */

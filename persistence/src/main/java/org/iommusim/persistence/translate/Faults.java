@@ -17,8 +17,8 @@ import org.iommusim.protocol.translate.TranslationRequest;
 /**
  * The fault records translation produces, with the fields the hardware
  * sets: RnW and InD from the access, PnU from the privilege, S2 and the IPA
- * for faults in stage 2 (CLASS=INPUT_ADDRESS: the model keeps tables outside
- * the IPA space, so only the input translation can fault). A walk ends in
+ * for faults in stage 2 (CLASS=INPUT_ADDRESS, but CLASS=CD / TT for a nested
+ * stream's CD and table reads that stage 2 refuses: {@link DescriptorFetch}). A walk ends in
  * F_TRANSLATION (no valid descriptor, or an input beyond the table's TxSZ
  * range) or F_ACCESS (a leaf with AF=0 and no hardware AF update); F_ADDR_SIZE is only the stage-1 check of an input that bypasses
  * stage 1 (the model's tables cannot output beyond their own OAS).
@@ -43,6 +43,11 @@ final class Faults {
 
     static WalkInfo stage2(long ipa) {
         return WalkInfo.stage2(EventClass.INPUT_ADDRESS, ipa & IPA_FIELD);
+    }
+
+    /** A stage-2 fault on a descriptor read of class {@code c} (CD fetch or table walk) at {@code ipa}. */
+    static WalkInfo stage2(EventClass c, long ipa) {
+        return WalkInfo.stage2(c, ipa & IPA_FIELD);
     }
 
     static SmmuEvent walk(TranslationRequest r, WalkResult.WalkFault f, WalkInfo where) {

@@ -33,7 +33,22 @@ public sealed interface StreamContext {
      * @param faults what the CD and STE say about recording faults and the Access flag
      */
     record Translate(IotlbEntry.Kind kind, int vmid, int asid, PageTable s1, PageTable s2, int ias,
-            FaultControls faults) implements StreamContext {}
+            FaultControls faults, Fetches fetches) implements StreamContext {
+        /** A stream whose CD and stage-1 tables are outside the address space: their reads are not translated. */
+        public Translate(IotlbEntry.Kind kind, int vmid, int asid, PageTable s1, PageTable s2, int ias,
+                FaultControls faults) {
+            this(kind, vmid, asid, s1, s2, ias, faults, null);
+        }
+    }
+
+    /**
+     * Where a nested stream's CD and stage-1 tables are: IPAs, which stage 2 translates before the SMMU
+     * reads them (Arm IHI 0070, 3.3.3 and 3.4; see {@link DescriptorFetch}).
+     *
+     * @param cdIpa the CD's IPA (STE.S1ContextPtr + 64 * index), or -1 when the STE gives none
+     * @param ttb0  the stage-1 root table's IPA (CD.TTB0), or -1 when the CD gives none
+     */
+    record Fetches(long cdIpa, long ttb0) {}
 
     /**
      * The fault configuration of the stages that translate (Arm IHI 0070, 5.5

@@ -181,6 +181,11 @@ public final class TranslationEngine {
                         l.outputAddress() - (r.iova() - l.leafBase()), l.perms()), null, steps);
             }
             default: {
+                // the CD and stage-1 table reads are IPAs: a stage-2 fault on one ends the walk (CLASS=CD/TT)
+                SmmuEvent fetch = DescriptorFetch.fault(r, t);
+                if (fetch != null) {
+                    return new Walk(null, fetch, 0);
+                }
                 WalkResult w1 = reads.walk(1, t.vmid(), t.asid(), t.s1(), r.iova(), t.faults().hardwareAfS1());
                 int n1 = reads.last;
                 // each stage-1 descriptor read is itself translated by stage 2

@@ -69,6 +69,23 @@ class ConfigCodecsTest {
         assertEquals(Cd.of(5, DomainId.of(3)), oldCd);
     }
 
+    /** STE.S1ContextPtr and CD.TTB0 (Arm IHI 0070, 5.2, 5.4) round-trip; records without them read as none (-1). */
+    @Test
+    void contextPointerAndTtb0RoundTripAndAreAbsentFromOlderRecords() throws IOException {
+        Ste ste = Ste.nested(0, S1Dss.SSID0, 9, DomainId.of(4)).withS1ContextPtr(0x3000_0040L).withS2r(false);
+        assertEquals(ste, ConfigCodecs.readSte(bytes(out -> ConfigCodecs.writeSte(ste, out))));
+        Cd cd = Cd.of(5, DomainId.of(3)).withTtb0(0x2000_0000L).withHa(true);
+        assertEquals(cd, ConfigCodecs.readCd(bytes(out -> ConfigCodecs.writeCd(cd, out))));
+        Ste plain = Ste.stage2(9, DomainId.of(4));
+        assertEquals(-1, ConfigCodecs.readSte(bytes(out -> ConfigCodecs.writeSte(plain, out))).s1ContextPtr());
+        Cd oldCd = ConfigCodecs.readCd(bytes(out -> {
+            out.writeByte(1);
+            out.writeInt(5);
+            out.writeLong(3);
+        }));
+        assertEquals(Cd.NO_ADDRESS, oldCd.ttb0());
+    }
+
     @Test
     void unknownFlagBitsAreRefusedByName() {
         IOException e = assertThrows(IOException.class, () -> ConfigCodecs.readCd(bytes(out -> {

@@ -55,6 +55,37 @@ class SmmuCodecsTest {
         }
     }
 
+    /**
+     * Two-level stream tables (Arm IHI 0070, 3.3.2, 6.3.1 IDR0.ST_LEVEL): the new events, the capability bit and
+     * the snapshot section round-trip; a snapshot without a programmed table keeps the earlier layout (first
+     * byte 1, no section), which is how snapshots from before stream-table formats read back.
+     */
+    @Test
+    void streamTableEventsCapabilityAndSnapshotSectionRoundTrip() throws Exception {
+        SmmuCapabilities caps = SmmuCapabilities.defaults();
+        for (Object e : List.of(new SmmuChange.Configured(caps),
+                new SmmuChange.Configured(caps.toBuilder().twoLevelStreamTables(false).build()),
+                new SmmuChange.StreamTableProgrammed(org.iommusim.protocol.config.StreamTableFormat.twoLevel(16, 8)),
+                new SmmuChange.StreamTableProgrammed(org.iommusim.protocol.config.StreamTableFormat.linear(5)),
+                new SmmuChange.L1DescriptorWritten(255, new org.iommusim.protocol.config.L1Descriptor(9, 0xF_FFFF_FFFF_FFC0L)))) {
+            assertEquals(e, roundTrip(e));
+        }
+        SmmuFixture f = new SmmuFixture(caps);
+        byte[] unprogrammed = serializer.toBinary(f.state);
+        f.apply(((SmmuDecision.Accept) f.state.decideStreamTable(
+                org.iommusim.protocol.config.StreamTableFormat.twoLevel(12, 6))).events());
+        f.apply(((SmmuDecision.Accept) f.state.decideWriteL1(3, new org.iommusim.protocol.config.L1Descriptor(7, 0x1000)))
+                .events());
+        f.apply(((SmmuDecision.Accept) f.state.decideWriteL1(5, new org.iommusim.protocol.config.L1Descriptor(2, 0x2000)))
+                .events());
+        f.writeSte(0xC0, Ste.bypass());
+        f.submit(new CfgiSte(0xC0, true), CmdSync.poll());
+        assertEquals(1, f.state.config().table().cached().size());
+        assertEquals(f.state, roundTrip(f.state));
+        assertEquals(SmmuState.UNCONFIGURED.apply(new SmmuChange.Configured(caps)), serializer.fromBinary(unprogrammed,
+                serializer.manifest(f.state)));
+    }
+
     @Test
     void snapshotsRoundTrip() throws Exception {
         SmmuFixture f = new SmmuFixture(SmmuCapabilities.defaults());

@@ -40,6 +40,8 @@ import org.iommusim.protocol.domain.Granule;
  * @param httu         IDR0.HTTU != 0: hardware update of the Access flag, enabled per
  *                     table by CD.HA / STE.S2HA (dirty-state update is not modelled)
  * @param tcu          the TCU's caches: configuration cache, walk caches, IPA cache
+ * @param twoLevelStreamTables IDR0.ST_LEVEL = 0b01 (the default, as MMU-600/700): software may
+ *                     program a two-level stream table (Arm IHI 0070, 3.3.2); 0b00 (false): linear only
  */
 public record SmmuCapabilities(
         boolean stage1, boolean stage2, boolean ril, boolean hyp, boolean secure,
@@ -47,7 +49,8 @@ public record SmmuCapabilities(
         int asidBits, int vmidBits, int sidBits, int ssidBits,
         Set<Granule> granules, int oas, int cmdqs, int eventqs,
         int iotlbEntries, IotlbPolicy iotlbPolicy, long iotlbSeed,
-        List<TbuTlb> tbus, Map<Integer, Integer> streamTbus, boolean httu, TcuCaches tcu) {
+        List<TbuTlb> tbus, Map<Integer, Integer> streamTbus, boolean httu, TcuCaches tcu,
+        boolean twoLevelStreamTables) {
 
     public SmmuCapabilities {
         if (!stage1 && !stage2) {
@@ -138,6 +141,7 @@ public record SmmuCapabilities(
         b.tbus = tbus; b.streamTbus = streamTbus;
         b.httu = httu;
         b.tcu = tcu;
+        b.twoLevelStreamTables = twoLevelStreamTables;
         return b;
     }
 
@@ -192,6 +196,7 @@ public record SmmuCapabilities(
         private Map<Integer, Integer> streamTbus = Map.of();
         private boolean httu = false;
         private TcuCaches tcu = TcuCaches.defaults();
+        private boolean twoLevelStreamTables = true;
 
         public Builder stage1(boolean v) { stage1 = v; return this; }
         public Builder stage2(boolean v) { stage2 = v; return this; }
@@ -216,11 +221,12 @@ public record SmmuCapabilities(
         public Builder streamTbus(Map<Integer, Integer> v) { streamTbus = v; return this; }
         public Builder httu(boolean v) { httu = v; return this; }
         public Builder tcu(TcuCaches v) { tcu = v; return this; }
+        public Builder twoLevelStreamTables(boolean v) { twoLevelStreamTables = v; return this; }
 
         public SmmuCapabilities build() {
             return new SmmuCapabilities(stage1, stage2, ril, hyp, secure, ats, pri, stall,
                     asidBits, vmidBits, sidBits, ssidBits, granules, oas, cmdqs, eventqs,
-                    iotlbEntries, iotlbPolicy, iotlbSeed, tbus, streamTbus, httu, tcu);
+                    iotlbEntries, iotlbPolicy, iotlbSeed, tbus, streamTbus, httu, tcu, twoLevelStreamTables);
         }
     }
 }

@@ -12,9 +12,20 @@ import org.iommusim.protocol.domain.DomainId;
  *              without a record (Arm IHI 0070, 5.5 "Fault configuration")
  * @param ha    CD.HA: the SMMU sets a stage-1 descriptor's AF itself instead of
  *              raising F_ACCESS, if it advertises HTTU (Arm IHI 0070, 3.13.2)
+ * @param ttb0  CD.TTB0: the address of the stage-1 root table, an IPA under a nested STE; table
+ *              page {@code k} of the domain (the root is 0) is at TTB0 + k * granule (the guest's table
+ *              pool). -1: not given, the tables are outside the address space and their reads are
+ *              not translated (the model before TTB0)
  */
-public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean ha) {
+public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean ha, long ttb0) {
+    /** No TTB0 given. */
+    public static final long NO_ADDRESS = -1;
+
     public Cd {
+        if (ttb0 != NO_ADDRESS && (ttb0 < 0 || (ttb0 & 0xFFF) != 0 || ttb0 >>> 52 != 0)) {
+            throw new IllegalArgumentException("TTB0=0x" + Long.toHexString(ttb0)
+                    + " is not a 4K-aligned address below 2^52 (or -1: none)");
+        }
         if (valid) {
             if (asid < 0 || asid > 0xFFFF) {
                 throw new IllegalArgumentException("asid=" + asid + " is outside 0..65535");
@@ -30,14 +41,24 @@ public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean 
         this(valid, asid, s1Domain, true, false);
     }
 
+    /** A CD without TTB0 (the stage-1 table's reads are not translated). */
+    public Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean ha) {
+        this(valid, asid, s1Domain, r, ha, NO_ADDRESS);
+    }
+
+    /** This CD with CD.TTB0 at {@code address} (-1: none). */
+    public Cd withTtb0(long address) {
+        return new Cd(valid, asid, s1Domain, r, ha, address);
+    }
+
     /** This CD with CD.R set or clear. */
     public Cd withR(boolean record) {
-        return new Cd(valid, asid, s1Domain, record, ha);
+        return new Cd(valid, asid, s1Domain, record, ha, ttb0);
     }
 
     /** This CD with CD.HA set or clear. */
     public Cd withHa(boolean hardwareAccessFlag) {
-        return new Cd(valid, asid, s1Domain, r, hardwareAccessFlag);
+        return new Cd(valid, asid, s1Domain, r, hardwareAccessFlag, ttb0);
     }
 
     public static Cd of(int asid, DomainId s1Domain) {

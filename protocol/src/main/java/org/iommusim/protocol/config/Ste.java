@@ -15,10 +15,17 @@ import org.iommusim.protocol.domain.DomainId;
  *                 without a record (Arm IHI 0070, 5.5 "Fault configuration")
  * @param s2ha     STE.S2HA: the SMMU sets a stage-2 descriptor's AF itself instead of
  *                 raising F_ACCESS, if it advertises HTTU (Arm IHI 0070, 3.13.2)
+ * @param s1ContextPtr STE.S1ContextPtr: the address of the CD table (CD {@code ssid} at
+ *                 +64 * ssid), an IPA under a nested STE; -1: not given, the CDs are outside the
+ *                 address space and their fetch is not translated (the model before it)
  */
 public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain,
-        boolean s2r, boolean s2ha) {
+        boolean s2r, boolean s2ha, long s1ContextPtr) {
     public Ste {
+        if (s1ContextPtr != -1 && (s1ContextPtr < 0 || (s1ContextPtr & 0x3F) != 0 || s1ContextPtr >>> 52 != 0)) {
+            throw new IllegalArgumentException("S1ContextPtr=0x" + Long.toHexString(s1ContextPtr)
+                    + " is not a 64-byte aligned address below 2^52 (or -1: none)");
+        }
         if (config == null || s1dss == null) {
             throw new IllegalArgumentException("an STE needs a config and an S1DSS");
         }
@@ -42,14 +49,25 @@ public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int
         this(valid, config, s1CdMax, s1dss, vmid, s2Domain, true, false);
     }
 
+    /** An STE without S1ContextPtr (the CD fetch is not translated). */
+    public Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain,
+            boolean s2r, boolean s2ha) {
+        this(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, s2ha, -1);
+    }
+
+    /** This STE with STE.S1ContextPtr at {@code address} (-1: none). */
+    public Ste withS1ContextPtr(long address) {
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, s2ha, address);
+    }
+
     /** This STE with STE.S2R set or clear. */
     public Ste withS2r(boolean record) {
-        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, record, s2ha);
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, record, s2ha, s1ContextPtr);
     }
 
     /** This STE with STE.S2HA set or clear. */
     public Ste withS2ha(boolean hardwareAccessFlag) {
-        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, hardwareAccessFlag);
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, hardwareAccessFlag, s1ContextPtr);
     }
 
     public static Ste abort() {

@@ -31,7 +31,8 @@ public final class IommuSimCli implements Runnable {
 
     public static CommandLine commandLine() {
         return new CommandLine(new IommuSimCli())
-                .setExecutionExceptionHandler(new UserErrorHandler());
+                .setExecutionExceptionHandler(new UserErrorHandler())
+                .setParameterExceptionHandler(new UsageErrorHandler());
     }
 
     @Override

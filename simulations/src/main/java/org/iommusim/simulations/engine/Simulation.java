@@ -73,6 +73,8 @@ public final class Simulation {
     private final Metrics metrics;
     private final Faults faults;
     private final Map<Integer, Smmu> smmus = new HashMap<>();
+    // each SMMU's stream table as Linux set it up (its level-2 arrays outlive a model restart)
+    private final Map<Integer, LinuxStreamTable> streamTables = new HashMap<>();
     private final Map<DomainId, DomainCtx> domains = new HashMap<>();
     private final List<Device> devices = new ArrayList<>();
     private final Map<Device, Integer> deviceSmmu = new HashMap<>();
@@ -373,6 +375,11 @@ public final class Simulation {
         smmus.clear();
         for (SmmuDef s : sc.smmus()) {
             smmus.put(s.id(), sim.addSmmu(s.id(), s.caps()));
+            if (driver == null) { // the first start: the driver probes; a restarted model has it in its journal
+                LinuxStreamTable t = new LinuxStreamTable(s.caps());
+                t.probe(sim, smmus.get(s.id()));
+                streamTables.put(s.id(), t);
+            }
         }
         for (DomainCtx d : domains.values()) {
             d.smmu = smmus.get(smmuIndex(d.smmu));
@@ -457,6 +464,7 @@ public final class Simulation {
         if (s.config().usesStage1()) {
             sim.writeCd(smmu, s.sid(), 0, Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()));
         }
+        streamTables.get(s.smmu()).addMaster(sim, smmu, s.sid());
         sim.writeSte(smmu, s.sid(), ste);
         boolean drop = faults.next(FaultInjection.Kind.DROP_CFGI);
         sim.submitAndWait(smmu, drop ? List.of(CmdSync.poll()) : List.of(new CfgiSte(s.sid(), false), CmdSync.poll()));

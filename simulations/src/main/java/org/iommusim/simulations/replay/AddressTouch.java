@@ -28,6 +28,15 @@ final class AddressTouch {
     private AddressTouch() {}
 
     static boolean touches(JournalEvent e, Object before, long address, Integer sid) {
+        return touches(e, before, address, sid, t -> true);
+    }
+
+    /**
+     * {@link #touches(JournalEvent, Object, long, Integer)}, counting a TLBI only
+     * where {@code concerns} accepts it (the stream's tags, for {@code trace --sid}).
+     */
+    static boolean touches(JournalEvent e, Object before, long address, Integer sid,
+            java.util.function.Predicate<TlbiCommand> concerns) {
         Object p = e.payload();
         if (p instanceof DomainEvent.TableChanged t) {
             if (t.change() instanceof Mapped m) {
@@ -39,19 +48,20 @@ final class AddressTouch {
             return f.entry().covers(address) || (f.victim() != null && f.victim().covers(address));
         }
         if (p instanceof IotlbEvent.Invalidated i) {
-            return covers(i.command(), address);
+            return covers(i.command(), address) && concerns.test(i.command());
         }
         if (p instanceof IotlbEvent.Flushed) {
             return true;
         }
         if (p instanceof SmmuChange.Submitted s) {
-            return s.entries().stream().anyMatch(r -> covers(r, address));
+            return s.entries().stream().anyMatch(r -> covers(r, address, concerns));
         }
         if (p instanceof SmmuChange.Consumed c) {
             if (sid != null && c.loads().stream().map(ConfigLoad::sid).anyMatch(sid::equals)) {
                 return true;
             }
-            return before instanceof SmmuState s && s.commandsIn(c).stream().anyMatch(cmd -> covers(cmd, address));
+            return before instanceof SmmuState s
+                    && s.commandsIn(c).stream().anyMatch(cmd -> covers(cmd, address) && concerns.test((TlbiCommand) cmd));
         }
         if (p instanceof SmmuChange.FaultsRecorded f) {
             return f.records().stream().anyMatch(r -> faultAt(r, address, sid));
@@ -66,8 +76,8 @@ final class AddressTouch {
         return Long.compareUnsigned(address - start, size) < 0;
     }
 
-    private static boolean covers(RawCommand raw, long address) {
-        return CommandCodec.decode(raw) instanceof Command c && covers(c, address);
+    private static boolean covers(RawCommand raw, long address, java.util.function.Predicate<TlbiCommand> concerns) {
+        return CommandCodec.decode(raw) instanceof Command c && covers(c, address) && concerns.test((TlbiCommand) c);
     }
 
     private static boolean covers(Command c, long address) {

@@ -28,6 +28,9 @@ final class ConfigText {
         StringBuilder sb = new StringBuilder(s.config().name());
         if (s.config().usesStage1()) {
             sb.append(" s1cdmax=").append(s.s1CdMax()).append(" s1dss=").append(s.s1dss());
+            if (s.s1ContextPtr() != -1) {
+                sb.append(" s1contextptr=0x").append(Long.toHexString(s.s1ContextPtr()));
+            }
         }
         if (s.config().usesStage2()) {
             sb.append(" vmid=0x").append(Integer.toHexString(s.vmid())).append(" s2=").append(s.s2Domain());
@@ -40,7 +43,8 @@ final class ConfigText {
     /** {@code asid=0x5->domain-1}, or {@code invalid}. */
     static String cd(Cd c) {
         return c.valid() ? "asid=0x" + Integer.toHexString(c.asid()) + "->" + c.s1Domain()
-                + (c.r() ? "" : "(r=0)") + (c.ha() ? "(ha=1)" : "") : "invalid";
+                + (c.r() ? "" : "(r=0)") + (c.ha() ? "(ha=1)" : "")
+                + (c.ttb0() == Cd.NO_ADDRESS ? "" : "(ttb0=0x" + Long.toHexString(c.ttb0()) + ")") : "invalid";
     }
 
     /** {@code [0:asid=0x5->domain-1, 3:invalid]}, by SubstreamID. */
@@ -113,7 +117,8 @@ final class ConfigText {
                 + " asid-bits=" + c.asidBits() + " vmid-bits=" + c.vmidBits() + " sid-bits=" + c.sidBits()
                 + " ssid-bits=" + c.ssidBits() + " granules=" + granules(c) + " oas=" + c.oas()
                 + " cmdq=" + c.commandQueueCapacity() + " evtq=" + c.eventQueueCapacity()
-                + " iotlb=" + c.iotlbEntries() + " policy=" + c.iotlbPolicy() + " seed=0x" + Long.toHexString(c.iotlbSeed());
+                + " iotlb=" + c.iotlbEntries() + " policy=" + c.iotlbPolicy() + " seed=0x" + Long.toHexString(c.iotlbSeed())
+                + (c.twoLevelStreamTables() ? "" : " st-level=linear");
     }
 
     static void capsJson(SmmuCapabilities c, JsonObject o) {
@@ -124,6 +129,9 @@ final class ConfigText {
                 .number("cmdqEntries", c.commandQueueCapacity()).number("evtqEntries", c.eventQueueCapacity())
                 .number("iotlbEntries", c.iotlbEntries()).string("iotlbPolicy", c.iotlbPolicy().name())
                 .hex("iotlbSeed", c.iotlbSeed());
+        if (!c.twoLevelStreamTables()) { // IDR0.ST_LEVEL=0b00; present only then, as in the text form
+            o.bool("twoLevelStreamTables", false);
+        }
     }
 
     private static String granules(SmmuCapabilities c) {

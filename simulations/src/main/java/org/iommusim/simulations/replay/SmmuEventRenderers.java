@@ -24,6 +24,8 @@ import org.iommusim.protocol.event.SmmuEvent;
  *   <li>{@code RESUMED index=.. replacement: <command>} or {@code RESUMED index=.. retry}</li>
  *   <li>{@code FAULTS n lost=.. <record>; ...}: records lost to a full event queue counted</li>
  *   <li>{@code EVENTS_CONSUMED n}, {@code OVERFLOW_ACK}</li>
+ *   <li>{@code STREAM_TABLE 2-level log2size=16 split=8} (or {@code linear log2size=..}): STRTAB_BASE_CFG</li>
+ *   <li>{@code L1_WRITTEN index=0x12 span=9 l2ptr=0x40000}: a level-1 stream table descriptor written</li>
  * </ul>
  * Where earlier events are missing the numbering is {@code [?]}, never a guess.
  */
@@ -161,6 +163,32 @@ final class SmmuEventRenderers {
                     @Override
                     public void json(SmmuChange.FaultsLost e, SmmuState before, JsonObject out) {
                         out.number("lost", e.count());
+                    }
+                });
+        r.register(EntityKind.SMMU, SmmuChange.StreamTableProgrammed.class,
+                new Renderer<SmmuChange.StreamTableProgrammed>("STREAM_TABLE") {
+                    @Override
+                    public String details(SmmuChange.StreamTableProgrammed e, SmmuState before) {
+                        return e.format().toText();
+                    }
+
+                    @Override
+                    public void json(SmmuChange.StreamTableProgrammed e, SmmuState before, JsonObject out) {
+                        out.string("format", e.format().twoLevel() ? "2-level" : "linear")
+                                .number("log2size", e.format().log2Size()).number("split", e.format().split());
+                    }
+                });
+        r.register(EntityKind.SMMU, SmmuChange.L1DescriptorWritten.class,
+                new Renderer<SmmuChange.L1DescriptorWritten>("L1_WRITTEN") {
+                    @Override
+                    public String details(SmmuChange.L1DescriptorWritten e, SmmuState before) {
+                        return "index=0x" + Integer.toHexString(e.index()) + " " + e.descriptor().toText();
+                    }
+
+                    @Override
+                    public void json(SmmuChange.L1DescriptorWritten e, SmmuState before, JsonObject out) {
+                        out.hex("index", e.index()).number("span", e.descriptor().span())
+                                .hex("l2ptr", e.descriptor().l2Ptr());
                     }
                 });
         r.register(EntityKind.SMMU, SmmuChange.EventsConsumed.class,

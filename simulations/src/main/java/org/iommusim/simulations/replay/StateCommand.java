@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = {"Rebuild one entity's state at a sequence number from a recorded journal.",
                 "For a domain: its spec, then mapped bytes and digest, then one line per page-table leaf.",
                 "For an SMMU (smmu-0): command queue, configuration in force, event queue, invalidations.",
-                "For a stream (smmu-0/sid-16): its STE and CDs as written; for an IOTLB shard: its entries."},
+                "For a stream (smmu-0/sid-16): its STE and CDs as written; for a TBU TLB (smmu-0/tbu-0): its geometry and entries."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:printed", "2:the journal is unusable, the entity unknown, or --at out of range"})
 public final class StateCommand extends JournalCommand {

@@ -44,13 +44,19 @@ public final class TraceCommand extends JournalCommand {
         }
         Integer stream = sid == null ? null : parseSid(sid);
         StreamContexts mine = stream == null ? null : StreamContexts.of(reader, stream);
+        if (mine != null && !mine.known()) {
+            throw new UserError("--sid: no STE or CD of StreamID 0x" + Integer.toHexString(stream)
+                    + " was ever written in this journal");
+        }
+        java.util.function.Predicate<org.iommusim.protocol.command.TlbiCommand> concerns =
+                mine == null ? t -> true : mine::concerns;
         EventRenderers renderers = EventRenderers.standard();
         long found = 0;
         if (stampedOrNote(reader)) {
             try (CausalOrder order = new CausalOrder(reader, renderers)) {
                 for (CausalOrder.Step s = order.next(); s != null; s = order.next()) {
                     JournalEvent e = s.event();
-                    if (AddressTouch.touches(e, s.before(), address, stream) && (mine == null || !mine.otherDomain(e))) {
+                    if (AddressTouch.touches(e, s.before(), address, stream, concerns) && (mine == null || !mine.otherDomain(e))) {
                         out.println(CausalOrder.prefix(e) + renderers.line(e, s.before()));
                         found++;
                     }
@@ -62,7 +68,7 @@ public final class TraceCommand extends JournalCommand {
                 while (events.hasNext()) {
                     JournalEvent e = events.next();
                     Object before = timeline.before(e);
-                    if (AddressTouch.touches(e, before, address, stream) && (mine == null || !mine.otherDomain(e))) {
+                    if (AddressTouch.touches(e, before, address, stream, concerns) && (mine == null || !mine.otherDomain(e))) {
                         out.println(renderers.line(e, before));
                         found++;
                     }

@@ -32,6 +32,7 @@ final class SmmuReader {
         Integer vmidBits = n.int32("vmid-bits", d.vmidBits(), 0, Integer.MAX_VALUE);
         Integer sidBits = n.int32("sid-bits", d.sidBits(), 0, Integer.MAX_VALUE);
         Integer ssidBits = n.int32("ssid-bits", d.ssidBits(), 0, Integer.MAX_VALUE);
+        Boolean twoLevel = n.bool("two-level-stream-tables", d.twoLevelStreamTables());
         Set<Granule> granules = n.has("granules") ? granules(n) : d.granules();
         Integer oas = n.int32("oas", d.oas(), 0, Integer.MAX_VALUE);
         Integer cmdqs = log2Capacity(n, "cmdq-entries", d.commandQueueCapacity());
@@ -53,7 +54,7 @@ final class SmmuReader {
                 .asidBits(asidBits).vmidBits(vmidBits).sidBits(sidBits).ssidBits(ssidBits)
                 .granules(granules).oas(oas).cmdqs(cmdqs).eventqs(eventqs)
                 .iotlbEntries(iotlbEntries).iotlbPolicy(policy).iotlbSeed(iotlbSeed)
-                .tbus(tbus).streamTbus(streamTbus);
+                .tbus(tbus).streamTbus(streamTbus).twoLevelStreamTables(twoLevel);
         try {
             return new SmmuDef(id, b.build());
         } catch (IllegalArgumentException e) {

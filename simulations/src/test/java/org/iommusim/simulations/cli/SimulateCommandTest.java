@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,5 +76,28 @@ class SimulateCommandTest {
         CliRunner missing = CliRunner.run("simulate", dir.resolve("nope.conf").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("no scenario file"), missing.err());
+    }
+
+    /** An override set to null is checked like a null in the file (refused), not dropped in favour of the file's value. */
+    @Test
+    void aNullOverrideIsRefusedAsInTheFile(@TempDir Path dir) {
+        CliRunner r = CliRunner.run("simulate", scenario("quickstart.conf").toString(), "--set", "seed=null",
+                "--out", dir.resolve("o").toString(), "--quiet");
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("override 'seed=null'") && r.err().contains("seed"), r.err());
+        assertTrue(!Files.exists(dir.resolve("o/journal")), "nothing ran");
+    }
+
+    /** A command line picocli cannot parse is unusable input: one line, exit 2, not the usage text. */
+    @Test
+    void aBadCommandLineIsOneLine() {
+        for (String[] args : List.of(new String[] {"simulate", "--no-such-option"},
+                new String[] {"simulate", "--seed", "many"}, new String[] {"inspect"}, new String[] {})) {
+            CliRunner r = CliRunner.run(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("iommu-sim"), r.err());
+            assertTrue(r.err().contains("(usage: 'iommu-sim help"), r.err());
+        }
     }
 }

@@ -14,7 +14,9 @@ import java.util.TreeMap;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.capability.TbuTlb;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;
 import org.iommusim.protocol.command.TlbiNhVa;
@@ -71,7 +73,10 @@ class CausalTranslateTest {
         requests.put("C", TranslationRequest.of(17, C + 0x80, Access.READ));
         requests.put("D", TranslationRequest.of(17, D + 0x80, Access.READ));
         try (IommuSim sim = IommuSim.start(ModelOptions.at(data).withWorkers(2).deterministic())) {
-            Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());
+            // two TBUs, stream 16 on TBU 0 and 17 on TBU 1: with two workers each device's TLB is on its own worker
+            TbuTlb tlb = TbuTlb.fullyAssociative(64, IotlbPolicy.LRU, 1);
+            Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults().toBuilder().tbus(List.of(tlb, tlb))
+                    .streamTbus(Map.of(16, 0, 17, 1)).build());
             DomainId d1 = DomainId.of(1);
             DomainId d2 = DomainId.of(2);
             sim.allocateDomain(d1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), smmu);
@@ -121,6 +126,16 @@ class CausalTranslateTest {
         assertEquals(0, cli.exitCode(), cli.err());
         return cli.out().lines().filter(l -> l.startsWith("answer    ")).findFirst().orElseThrow()
                 .substring("answer    ".length());
+    }
+
+    @Test
+    void eachDeviceFilledTheTlbOfItsOwnTbu() {
+        ReplayCli inspect = ReplayCli.run("inspect", "--journal", data.toString());
+        assertEquals(0, inspect.exitCode(), inspect.err());
+        for (String tbu : List.of("smmu-0/tbu-0", "smmu-0/tbu-1")) {
+            String row = inspect.out().lines().filter(l -> l.startsWith(tbu + " ")).findFirst().orElseThrow();
+            assertTrue(Long.parseLong(row.trim().split("\\s+")[1]) > 1, "fills in " + row);
+        }
     }
 
     @Test

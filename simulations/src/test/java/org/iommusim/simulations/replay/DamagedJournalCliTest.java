@@ -175,6 +175,16 @@ class DamagedJournalCliTest {
         assertTrue(mine > 0 && mine < fills, mine + " of " + fills + " fills");
         assertTrue(sid16.out().lines().filter(l -> l.contains("FILL")).allMatch(l -> l.contains("asid=0x1")),
                 sid16.out());
+        // stream 17 (ASID 2) never sees the TLBIs domain-1's unmaps sent for ASID 1
+        ReplayCli sid17 = ReplayCli.run("trace", "--journal", run.toString(), "--iova", iova, "--sid", "17");
+        assertEquals(0, sid17.exitCode(), sid17.err());
+        assertTrue(all.out().lines().anyMatch(l -> l.contains("TLBI_NH_VA asid=0x1")), all.out());
+        assertTrue(sid17.out().lines().filter(l -> l.contains("TLBI") || l.contains("INVALIDATED"))
+                .noneMatch(l -> l.contains("asid=0x1 ")), sid17.out());
+        assertTrue(sid16.out().lines().anyMatch(l -> l.contains("TLBI_NH_VA asid=0x1")), sid16.out());
+        ReplayCli unknown = ReplayCli.run("trace", "--journal", run.toString(), "--iova", iova, "--sid", "99");
+        assertEquals(2, unknown.exitCode(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().contains("--sid: no STE or CD of StreamID 0x63"), unknown.err());
     }
 
     private static String[] concat(String[] a, String... b) {
