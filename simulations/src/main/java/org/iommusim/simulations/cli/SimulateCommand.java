@@ -73,6 +73,16 @@ final class SimulateCommand implements Callable<Integer> {
             description = "override a scenario key, checked like the file (e.g. --set driver.strategy=strict)")
     java.util.List<String> overrides = new java.util.ArrayList<>();
 
+    @Option(names = "--timeline", paramLabel = "FILE.json", description = {"also write the run's timeline in the "
+            + "Chrome trace event format (open it in Perfetto or chrome://tracing): tracks per CPU, device, SMMU and "
+            + "IOTLB, in virtual time; not with --concurrent"})
+    Path timeline;
+
+    @Option(names = "--sweep", paramLabel = "KEY=V1,V2,...", description = {"run the scenario once per value of KEY "
+            + "(repeat for a grid of every combination), each variant in its own folder under DIR, and write one "
+            + "comparison report (comparison.json, comparison.html) in DIR"})
+    java.util.List<String> sweep = new java.util.ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -81,6 +91,12 @@ final class SimulateCommand implements Callable<Integer> {
         Path file = scenario != null ? scenario : ProjectHome.find().resolve("conf/scenarios/quickstart.conf");
         if (!Files.isRegularFile(file)) {
             throw new UserError("no scenario file " + file);
+        }
+        if (concurrent && timeline != null) {
+            throw new UserError("--timeline writes virtual time: it needs a deterministic run, not --concurrent");
+        }
+        if (!sweep.isEmpty()) {
+            return new Sweep(this, file).run();
         }
         Scenario sc;
         try {
@@ -107,7 +123,8 @@ final class SimulateCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, quiet);
             SimulationReport report;
             try {
-                report = Simulation.run(sc, folder, mode, bar::update);
+                report = timeline == null ? Simulation.run(sc, folder, mode, bar::update)
+                        : Simulation.run(sc, folder, mode, bar::update, timeline.toAbsolutePath());
             } catch (JournalUnavailableException e) {
                 throw new UserError(e.getMessage(), e);
             } finally {
@@ -115,6 +132,9 @@ final class SimulateCommand implements Callable<Integer> {
             }
             ReportFiles files = ReportWriter.write(report, dir);
             Summary.print(o, report, files);
+            if (timeline != null) {
+                o.printf("timeline    %s%n", timeline.toAbsolutePath());
+            }
             return 0;
         }
     }
@@ -153,7 +173,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private RunFolder claim(Path dir) {
+    RunFolder claim(Path dir) {
         try {
             return RunFolder.claim(dir, force);
         } catch (RunFolderException e) {

@@ -55,6 +55,12 @@ final class Checker {
     private final int examplesPerRule;
     private final List<SimulationReport.Violation> examples = new ArrayList<>();
     private final Map<String, Long> counts = new HashMap<>();
+    /** Per rule, violations grouped by the mapping they name (in the order found; at most examplesPerRule). */
+    private final Map<String, Map<MapRecord, long[]>> groupCounts = new HashMap<>();
+    private final List<SimulationReport.ViolationGroup> groupFirsts = new ArrayList<>();
+    private final List<long[]> groupTallies = new ArrayList<>();
+    /** The rule of the latest violation (for the timeline), null before any. */
+    private String lastRule;
     private long violationCount;
     private long checked;
     private long staleUses;
@@ -202,13 +208,51 @@ final class Checker {
     private void violation(String rule, Supplier<String> explanation, int sid, long iova, MapRecord record) {
         violationCount++;
         violationsBySid.merge(sid, 1L, Long::sum);
+        lastRule = rule;
         long n = counts.merge(rule, 1L, Long::sum);
+        group(rule, explanation, sid, iova, record);
         if (n > examplesPerRule) {
             return;
         }
-        String trace = "./iommu-sim trace --journal " + journalDir + " --iova 0x" + Long.toHexString(iova)
+        examples.add(new SimulationReport.Violation(rule, explanation.get(), sid, iova, events(record),
+                trace(sid, iova)));
+    }
+
+    private String trace(int sid, long iova) {
+        return "./iommu-sim trace --journal " + journalDir + " --iova 0x" + Long.toHexString(iova)
                 + " --sid " + Integer.toUnsignedString(sid);
-        examples.add(new SimulationReport.Violation(rule, explanation.get(), sid, iova, events(record), trace));
+    }
+
+    /** Counts the violation to its (rule, mapping) group; a rule keeps at most examplesPerRule groups. */
+    private void group(String rule, Supplier<String> explanation, int sid, long iova, MapRecord record) {
+        Map<MapRecord, long[]> byMapping = groupCounts.computeIfAbsent(rule, k -> new java.util.IdentityHashMap<>());
+        MapRecord key = record == null ? NO_MAPPING : record;
+        long[] tally = byMapping.get(key);
+        if (tally == null) {
+            if (byMapping.size() >= examplesPerRule) {
+                return;
+            }
+            tally = new long[1];
+            byMapping.put(key, tally);
+            List<String> ev = events(record);
+            groupFirsts.add(new SimulationReport.ViolationGroup(rule, ev.isEmpty() ? null : ev.get(0),
+                    ev.size() < 2 ? null : ev.get(1), 0, explanation.get(), trace(sid, iova)));
+            groupTallies.add(tally);
+        }
+        tally[0]++;
+    }
+
+    /** The group key of violations that name no mapping. */
+    private static final MapRecord NO_MAPPING = new MapRecord(null, 0, 0, 0, null, 0, -1);
+
+    /** Violations found so far. */
+    synchronized long violationCount() {
+        return violationCount;
+    }
+
+    /** The rule of the latest violation, null before any. */
+    synchronized String lastRule() {
+        return lastRule;
     }
 
     /** Moves the windows of mappings the history has forgotten into the histogram: they cannot grow any more. */
@@ -260,7 +304,13 @@ final class Checker {
     }
 
     synchronized SimulationReport.Checker result() {
+        List<SimulationReport.ViolationGroup> groups = new ArrayList<>(groupFirsts.size());
+        for (int i = 0; i < groupFirsts.size(); i++) {
+            SimulationReport.ViolationGroup g = groupFirsts.get(i);
+            groups.add(new SimulationReport.ViolationGroup(g.rule(), g.mapping(), g.unmap(), groupTallies.get(i)[0],
+                    g.explanation(), g.traceCommand()));
+        }
         return new SimulationReport.Checker(checked, Math.toIntExact(violationCount), new TreeMap<>(counts),
-                List.copyOf(examples));
+                List.copyOf(examples), groups);
     }
 }

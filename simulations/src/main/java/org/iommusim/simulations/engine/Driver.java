@@ -49,6 +49,10 @@ final class Driver {
     /** The checker's cache audit, told of every unmap, CMD_SYNC completion and release (null: none). */
     CacheAudit audit;
     private final RunObserver observer;
+    /** Where the driver's work is recorded (set by the simulation; nothing by default). */
+    Timeline timeline = Timeline.NONE;
+    /** The CPU the current call runs on, for the timeline (-1: none, as for host maps and the final drain). */
+    private int onCpu = -1;
 
     Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults, long mapNs,
             Object records, RunObserver observer) {
@@ -83,6 +87,7 @@ final class Driver {
      */
     synchronized List<MapRecord> map(DomainCtx d, long pa, long segmentSize, int segments, Prot prot, int sid,
             int cpu, Clock c) {
+        onCpu = cpu % lazyQueues.size();
         IovaAllocator.Allocation a = d.iovas.allocate(segmentSize * segments, cpu, c.now());
         long[] iovas = new long[segments];
         for (int i = 0; i < segments; i++) {
@@ -98,6 +103,7 @@ final class Driver {
     /** Maps segments at a chosen IOVA (a guest or host laying out memory), contiguously. */
     synchronized List<MapRecord> mapAt(DomainCtx d, long iova, long pa, long segmentSize, int segments, Prot prot,
             int sid, Clock c) {
+        onCpu = -1;
         long[] iovas = new long[segments];
         for (int i = 0; i < segments; i++) {
             iovas[i] = iova + i * segmentSize;
@@ -109,12 +115,19 @@ final class Driver {
     private List<MapRecord> mapSegments(DomainCtx d, long[] iovas, long pa, long segmentSize, Prot prot, int sid,
             Clock c) {
         List<MapSegment> segs = new ArrayList<>(iovas.length);
+        long violations = checker.violationCount();
         for (int i = 0; i < iovas.length; i++) {
             segs.add(new MapSegment(iovas[i], pa + i * segmentSize, segmentSize, prot));
             checker.mapped(history, d.id, iovas[i], segmentSize, c.now(), sid);
         }
+        if (timeline.on() && checker.violationCount() > violations) {
+            timeline.violation(checker.lastRule(), c.now(), d.id + " IOVA 0x" + Long.toHexString(iovas[0]));
+        }
         long seq = sim.map(d.id, new MapBatch(segs));
+        long start = c.now();
         c.advance(metricsMapCost());
+        timeline.cpu(onCpu, "map", start, c.now() - start, d.id + " IOVA 0x" + Long.toHexString(iovas[0]) + ", "
+                + iovas.length + " x " + segmentSize + " bytes");
         List<MapRecord> out = new ArrayList<>(iovas.length);
         for (int i = 0; i < iovas.length; i++) {
             MapRecord r = new MapRecord(d.id, iovas[i], segmentSize, pa + i * segmentSize, prot, c.now(), seq);
@@ -139,8 +152,12 @@ final class Driver {
             segs.add(new UnmapSegment(r.iova, r.size));
         }
         long seq = sim.unmap(d.id, new UnmapBatch(segs));
-        c.advance(metricsMapCost());
         int q = cpu % lazyQueues.size();
+        onCpu = q;
+        long start = c.now();
+        c.advance(metricsMapCost());
+        timeline.cpu(q, "unmap", start, c.now() - start, d.id + " IOVA 0x" + Long.toHexString(records.get(0).iova)
+                + ", " + records.size() + " range(s)");
         long ordinal = ++unmapCalls[q];
         synchronized (this.records) {
             for (MapRecord r : records) {
@@ -195,7 +212,10 @@ final class Driver {
     /** The host changes a stage-2 mapping under a nested guest, invalidating as configured; returns the new record. */
     synchronized MapRecord remapStage2(DomainCtx s2, MapRecord old, long newPa, int sid, Clock c) {
         long seq = sim.unmap(s2.id, UnmapBatch.single(old.iova, old.size));
+        onCpu = -1;
+        long start = c.now();
         c.advance(metricsMapCost());
+        timeline.cpu(-1, "unmap", start, c.now() - start, s2.id + " IPA 0x" + Long.toHexString(old.iova));
         synchronized (records) {
             old.unmapAt = c.now();
             old.unmapSeq = seq;
@@ -335,15 +355,30 @@ final class Driver {
                 withSync.add(CmdSync.poll());
                 syncIndex = sim.submitAndWait(smmu, withSync) - 1;
                 if (!chunk.isEmpty()) {
-                    c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
+                    consumed(smmu, chunk, c.now(), metrics.commands(c.now(), chunk.size(), chunk.size(), false), c);
                 }
+                long start = c.now();
                 c.advance(metrics.commands(c.now(), 1, 1, true));
+                timeline.cpu(onCpu, "sync wait", start, c.now() - start, smmu.id() + " CMD_SYNC at " + syncIndex);
+                timeline.smmu(smmu.id(), "CMD_SYNC", start, c.now() - start, "queue entry " + syncIndex);
             } else {
                 sim.submit(smmu, chunk);
-                c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
+                consumed(smmu, chunk, c.now(), metrics.commands(c.now(), chunk.size(), chunk.size(), false), c);
             }
         }
         return syncIndex;
+    }
+
+    /** {@code chunk}, submitted at {@code start}, is consumed by the SMMU in {@code ns}: the CPU's clock moves on. */
+    private void consumed(Smmu smmu, List<Command> chunk, long start, long ns, Clock c) {
+        c.advance(ns);
+        if (timeline.on()) {
+            String what = describe(chunk);
+            timeline.cpu(onCpu, "submit", start, ns, smmu.id() + ": " + what);
+            timeline.smmu(smmu.id(), "consume " + chunk.size() + (chunk.size() == 1 ? " command" : " commands"),
+                    start, ns, what);
+            timeline.cache(smmu.id(), "invalidate", start + ns, what);
+        }
     }
 
     /** Finds a record's domain context (set by the simulation). */
@@ -359,6 +394,7 @@ final class Driver {
         for (int cpu = 0; cpu < lazyQueues.size(); cpu++) {
             if (!lazyQueues.get(cpu).isEmpty() && c.now() - lazyOldest.get(cpu) >= def.flushTimeoutNs()) {
                 observer.lazyTimer(cpu, lazyOldest.get(cpu), c.now());
+                onCpu = cpu;
                 flushLazy(cpu, null, c);
             }
         }
@@ -382,6 +418,7 @@ final class Driver {
 
     /** At the end of a run: everything pending is flushed. */
     synchronized void drain(Clock c) {
+        onCpu = -1;
         flushBatched(null, c);
         for (int cpu = 0; cpu < lazyQueues.size(); cpu++) {
             flushLazy(cpu, null, c);

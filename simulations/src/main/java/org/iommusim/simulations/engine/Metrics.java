@@ -1,7 +1,9 @@
 package org.iommusim.simulations.engine;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.translate.Outcome;
@@ -20,6 +22,12 @@ final class Metrics {
     private long nextSample;
     private final Series hitRate = new Series(Series.Kind.RATIO);
     private final Series occupancy = new Series(Series.Kind.MAX);
+    /** Every time-series sample passes through here, so each series is in time order. */
+    private final TimeOrder<Sample> order = new TimeOrder<>(this::apply, 1 << 16);
+    /** Per device (by name, in the order first seen): its hit rate per interval and its stale exposures. */
+    private final Map<String, PerDevice> perDevice = new LinkedHashMap<>();
+    /** Entries between CONS and PROD, as submissions arrive and the SMMU consumes them (in time order). */
+    private long queued;
     private long commands;
     private long syncs;
     private long syncLatencyTotal;
@@ -31,8 +39,24 @@ final class Metrics {
         this.nextSample = this.sampleEveryNs;
     }
 
+    /** A time-series sample: a lookup of {@code device} (hit 1, miss 0), a queue change, or a stale exposure. */
+    private record Sample(char kind, String device, long value) {}
+
+    /** One device's series. */
+    private static final class PerDevice {
+        final Series hitRate = new Series(Series.Kind.RATIO);
+        final Series exposure = new Series(Series.Kind.MAX);
+        long intervalHits;
+        long intervalLookups;
+    }
+
     /** Records a translation and returns its virtual latency. */
     synchronized long translation(long t, TranslationWorker.Traced r) {
+        return translation(null, t, r);
+    }
+
+    /** Records a translation of {@code device} (null: none) and returns its virtual latency. */
+    synchronized long translation(String device, long t, TranslationWorker.Traced r) {
         long ns = switch (r.path()) {
             case HIT -> costs.hitNs();
             case MISS -> costs.missNs() + r.walkSteps() * costs.walkStepNs();
@@ -43,14 +67,48 @@ final class Metrics {
             boolean hit = r.path() == Outcome.Path.HIT;
             hits += hit ? 1 : 0;
             misses += hit ? 0 : 1;
-            intervalHits += hit ? 1 : 0;
-            intervalLookups++;
+            order.add(t, new Sample('L', device, hit ? 1 : 0));
         }
-        sample(t);
         return ns;
     }
 
-    /** Records a submission of {@code entries} (with {@code waited} syncs) and returns its virtual cost. */
+    /** {@code device} reached a mapping at {@code t}, {@code exposureNs} after its unmap (a stale use). */
+    synchronized void exposure(String device, long t, long exposureNs) {
+        order.add(t, new Sample('E', device, exposureNs));
+    }
+
+    /** Nothing recorded from now on is earlier than {@code t}: the series up to it are final. */
+    synchronized void settle(long t) {
+        order.settle(t);
+    }
+
+    private void apply(long t, Sample s) {
+        switch (s.kind) {
+            case 'L' -> {
+                sample(t);
+                intervalHits += s.value;
+                intervalLookups++;
+                if (s.device != null) {
+                    PerDevice d = perDevice.computeIfAbsent(s.device, k -> new PerDevice());
+                    d.intervalHits += s.value;
+                    d.intervalLookups++;
+                }
+            }
+            case 'Q' -> {
+                queued += s.value;
+                maxOccupancy = Math.max(maxOccupancy, queued);
+                occupancy.add(t, queued);
+            }
+            case 'E' -> perDevice.computeIfAbsent(s.device, k -> new PerDevice()).exposure.add(t, s.value);
+            default -> throw new IllegalStateException("no sample kind " + s.kind);
+        }
+    }
+
+    /**
+     * Records a submission of {@code entries} (with {@code waited} syncs) and returns its virtual cost; the
+     * entries count as queued from {@code t} until that cost has passed ({@code pendingAfter} is what the
+     * submitter alone saw).
+     */
     synchronized long commands(long t, int entries, int pendingAfter, boolean waitedForSync) {
         commands += entries;
         long ns = entries * costs.commandNs();
@@ -59,8 +117,10 @@ final class Metrics {
             ns += costs.syncNs();
             syncLatencyTotal += ns;
         }
-        maxOccupancy = Math.max(maxOccupancy, pendingAfter);
-        occupancy.add(t, pendingAfter);
+        // the entries wait in the queue from their submission until the SMMU has consumed them: a step
+        // series with a point at every change, whoever submitted
+        order.add(t, new Sample('Q', null, entries));
+        order.add(t + ns, new Sample('Q', null, -entries));
         return ns;
     }
 
@@ -71,6 +131,13 @@ final class Metrics {
             }
             intervalHits = 0;
             intervalLookups = 0;
+            for (PerDevice d : perDevice.values()) {
+                if (d.intervalLookups > 0) {
+                    d.hitRate.add(nextSample, d.intervalHits, d.intervalLookups);
+                }
+                d.intervalHits = 0;
+                d.intervalLookups = 0;
+            }
             nextSample += sampleEveryNs;
         }
     }
@@ -106,17 +173,28 @@ final class Metrics {
     }
 
     synchronized SimulationReport.Commands commandSummary(long virtualNanos) {
+        order.settleAll();
         return new SimulationReport.Commands(commands, virtualNanos == 0 ? 0 : commands * 1e9 / virtualNanos, syncs,
                 syncs == 0 ? 0 : (double) syncLatencyTotal / syncs, maxOccupancy);
     }
 
     /** The hit rate per sampling interval (bounded: see {@link Series}). */
     synchronized List<SimulationReport.Point> hitRate() {
+        order.settleAll();
         return hitRate.points();
     }
 
-    /** The queue occupancy after each submission (bounded: see {@link Series}). */
+    /** The queue occupancy at every change, largest of merged points (bounded: see {@link Series}). */
     synchronized List<SimulationReport.Point> occupancy() {
+        order.settleAll();
         return occupancy.points();
+    }
+
+    /** {@code device}'s hit rate per sampling interval and its stale exposures over time. */
+    synchronized SimulationReport.DeviceSeries deviceSeries(String device) {
+        order.settleAll();
+        PerDevice d = perDevice.get(device);
+        return d == null ? new SimulationReport.DeviceSeries(device, List.of(), List.of())
+                : new SimulationReport.DeviceSeries(device, d.hitRate.points(), d.exposure.points());
     }
 }

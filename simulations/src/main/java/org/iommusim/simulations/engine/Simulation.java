@@ -83,6 +83,8 @@ public final class Simulation {
     /** Held by each translation's check and by the driver while it writes a record's unmap or release. */
     private final Object lock = new Object();
     private final DeviceContext ctx;
+    /** What {@code --timeline} writes; {@link Timeline#NONE} without it. */
+    private Timeline timeline = Timeline.NONE;
 
     /** Deterministic mode: each DMA is translated (blocking, on this thread) and checked before the next. */
     private final class BlockingDma extends DeviceContext {
@@ -97,7 +99,15 @@ public final class Simulation {
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
             TranslationWorker.Traced traced = sim.translateTraced(smmus.get(smmuOf(d)), r);
             synchronized (lock) {
-                c.advance(metrics.translation(t, traced));
+                c.advance(metrics.translation(d.name, t, traced));
+                if (timeline.on()) {
+                    String what = traced.result() instanceof Translated ? traced.path().name() : "FAULT";
+                    timeline.dma(d.order, "DMA " + what, t, c.now() - t, access + " IOVA 0x" + Long.toHexString(iova));
+                    if (traced.path() == org.iommusim.persistence.translate.Outcome.Path.MISS) {
+                        timeline.cache(smmus.get(smmuOf(d)).id(), "fill", c.now(), d.name + " IOVA 0x"
+                                + Long.toHexString(iova));
+                    }
+                }
                 switch (traced.path()) {
                     case HIT -> d.hits++;
                     case MISS -> d.misses++;
@@ -158,9 +168,16 @@ public final class Simulation {
     /** Checks one answer to {@code d}'s DMA issued at {@code t}; the caller holds {@link #lock}. */
     private void check(Device d, long t, long iova, Access access, TranslationResult result) {
         if (result instanceof Translated tr) {
+            long violations = checker.violationCount();
             if (d.resolution != null && checker.translation(d.name, d.sid, t, iova, access, false, tr, d.resolution)) {
                 d.staleUses++;
                 d.lastStale = checker.lastStale();
+                metrics.exposure(d.name, t, t - d.lastStale.unmapAt);
+                timeline.deviceInstant(d.order, "stale use", t, "IOVA 0x" + Long.toHexString(iova) + ", "
+                        + (t - d.lastStale.unmapAt) + " ns after its unmap");
+            }
+            if (timeline.on() && checker.violationCount() > violations) {
+                timeline.violation(checker.lastRule(), t, d.name + " IOVA 0x" + Long.toHexString(iova));
             }
         } else {
             d.faults++;
@@ -231,6 +248,33 @@ public final class Simulation {
         return new Simulation(sc, folder, mode, observer).execute(progress);
     }
 
+    /**
+     * As {@link #run(Scenario, RunFolder, RunMode, LongConsumer)}, also writing the run's timeline to
+     * {@code timeline} in the Chrome trace event format (docs/REPORTS.md); deterministic modes only, as a
+     * timeline is in virtual time.
+     *
+     * @throws IllegalArgumentException in concurrent mode
+     */
+    public static SimulationReport run(Scenario sc, RunFolder folder, RunMode mode, LongConsumer progress,
+            Path timeline) throws IOException {
+        if (mode instanceof RunMode.Concurrent) {
+            throw new IllegalArgumentException("a timeline is in virtual time: --timeline needs a deterministic run,"
+                    + " not --concurrent");
+        }
+        Simulation s = new Simulation(sc, folder, mode, RunObserver.NONE);
+        Map<String, String> about = new java.util.LinkedHashMap<>();
+        about.put("scenario", sc.name());
+        about.put("seed", Long.toString(sc.seed()));
+        about.put("mode", mode.label());
+        about.put("time", "virtual nanoseconds from the run's start");
+        s.timeline = new Timeline(org.iommusim.simulations.report.TraceEventFile.create(timeline, about));
+        try {
+            return s.execute(progress);
+        } finally {
+            s.timeline.close();
+        }
+    }
+
     private SimulationReport execute(LongConsumer progress) throws IOException {
         long wallStart = System.nanoTime(); // for the report's wallSeconds and concurrent mode's real time only
         start();
@@ -265,6 +309,7 @@ public final class Simulation {
         } finally {
             sim.close();
         }
+        timeline.close();
         String digest;
         try (JournalReader reader = JournalReader.open(journalDir)) {
             digest = JournalExport.digest(reader);
@@ -276,7 +321,8 @@ public final class Simulation {
                 Metrics.staleWindows(checker.exposureWindows()).with(audit == null ? 0 : audit.maxUnmapsBehind(),
                         checker.staleUses()),
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
-                new SimulationReport.Run(ops, end, wall), deviceSummaries());
+                new SimulationReport.Run(ops, end, wall), deviceSummaries())
+                .withDeviceSeries(devices.stream().map(d -> metrics.deviceSeries(d.name)).toList());
         return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
     }
 
@@ -365,6 +411,8 @@ public final class Simulation {
      * (it would stay ahead only if a call had to wait for a timer of its own).
      */
     private void modelAt(long t) {
+        metrics.settle(t);
+        timeline.settle(t);
         if (t > sim.virtualNanos()) {
             sim.advanceTo(t);
         }
@@ -393,6 +441,9 @@ public final class Simulation {
         }
         driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs(), lock, observer);
         driver.ctxOf = r -> domains.get(r.domain);
+        driver.timeline = timeline;
+        timeline.tracks(Math.max(1, sc.driver().cpus()), sc.devices().stream().map(DeviceDef::name).toList(),
+                new java.util.TreeMap<>(smmus).values().stream().map(Smmu::id).toList());
         Map<String, StreamDef> streams = new HashMap<>();
         for (StreamDef s : sc.streams()) {
             attach(s, c);

@@ -38,7 +38,11 @@ final class ReportJson {
                 .put("staleWindow", staleWindow(require(r.staleWindow(), "staleWindow")))
                 .put("commands", commands(require(r.commands(), "commands")))
                 .put("hitRateOverTime", series(r.hitRate()))
-                .put("queueOccupancy", series(r.queueOccupancy()));
+                .put("queueOccupancy", series(r.queueOccupancy()))
+                .put("deviceSeries", Json.array(r.deviceSeries().stream().map(d -> (Json) new Json.Obj()
+                        .string("name", d.device())
+                        .put("hitRateOverTime", series(d.hitRate()))
+                        .put("exposureOverTime", series(d.exposure()))).toList()));
         if (scope == Scope.FULL) {
             o.string("journalDir", r.journalDir());
         }
@@ -92,7 +96,8 @@ final class ReportJson {
                 .number("staleUsesAfterSync", c.staleUsesAfterSync())
                 .number("cacheReadings", c.cacheReadings())
                 .put("faults", Json.array(c.faults().stream().map(ReportJson::fault).toList()))
-                .put("warnings", Json.array(c.warnings().stream().map(Json::string).toList()));
+                .put("warnings", Json.array(c.warnings().stream().map(Json::string).toList()))
+                .put("groups", Json.array(c.groups().stream().map(ReportJson::group).toList()));
     }
 
     private static Json fault(SimulationReport.InjectedFault f) {
@@ -102,6 +107,16 @@ final class ReportJson {
                 .put("fired", new Json.Scalar(Boolean.toString(f.fired())))
                 .number("occasions", f.occasions())
                 .string("hit", f.hit());
+    }
+
+    private static Json.Obj group(SimulationReport.ViolationGroup g) {
+        return new Json.Obj()
+                .string("rule", g.rule())
+                .string("mapping", g.mapping())
+                .string("unmap", g.unmap())
+                .number("count", g.count())
+                .string("explanation", g.explanation())
+                .string("traceCommand", g.traceCommand());
     }
 
     private static Json.Obj byRule(SimulationReport.Checker c) {

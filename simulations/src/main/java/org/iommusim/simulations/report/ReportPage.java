@@ -1,18 +1,22 @@
 package org.iommusim.simulations.report;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.iommusim.simulations.report.SimulationReport.Violation;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code report.html}: one self-contained page, no network at all (a report
- * is often opened from a CI artefact or an air-gapped lab machine), the
- * charts drawn as inline SVG by {@link LineChart} and {@link BarChart}.
+ * is often opened from a CI artefact or an air-gapped lab machine), its
+ * charts drawn by uPlot, inlined ({@link Charts}).
  */
 final class ReportPage {
     static final String HIT_RATE_ID = "chart-hit-rate";
     static final String LATENCY_ID = "chart-latency";
     static final String STALE_WINDOW_ID = "chart-stale-window";
     static final String QUEUE_OCCUPANCY_ID = "chart-queue-occupancy";
+    static final String DEVICE_HIT_RATE_ID = "chart-device-hit-rate";
+    static final String DEVICE_EXPOSURE_ID = "chart-device-exposure";
 
     private ReportPage() {}
 
@@ -21,16 +25,21 @@ final class ReportPage {
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>iommu-sim report: ").append(Html.escape(r.scenario())).append("</title>\n")
-                .append("<style>\n").append(ReportStyle.CSS).append("</style>\n</head>\n")
+                .append("<script>\n").append(ChartScript.ERRORS).append("</script>\n")
+                .append("<style>\n").append(ReportStyle.CSS).append(Charts.css()).append("</style>\n</head>\n")
                 .append("<body data-charts-rendered=\"0\">\n");
         header(sb, r);
         verdict(sb, r.checker());
         answer(sb, r.answer());
         figures(sb, r);
+        List<Charts.Chart> charts = charts(r);
+        sb.append("<section id=\"charts\" class=\"charts\">\n");
+        charts.forEach(c -> Charts.figure(sb, c));
+        sb.append("</section>\n");
         devices(sb, r.devices());
-        charts(sb, r);
         violations(sb, r.checker());
-        sb.append("<script>\n").append(ReportStyle.SCRIPT).append("</script>\n</body>\n</html>\n");
+        Charts.scripts(sb, charts);
+        sb.append("</body>\n</html>\n");
         return sb.toString();
     }
 
@@ -39,6 +48,7 @@ final class ReportPage {
         if (r.question() != null && !r.question().isBlank()) {
             sb.append("<p class=\"question\">").append(Html.escape(r.question())).append("</p>\n");
         }
+        headline(sb, r.answer());
         sb.append("<dl class=\"meta\">\n");
         term(sb, "seed", Long.toString(r.seed()));
         term(sb, "mode", r.mode());
@@ -58,6 +68,16 @@ final class ReportPage {
                         + (c.violationCount() == 1 ? " violation" : " violations"))
                 .append("</h2>\n<p>").append(Units.count(c.translationsChecked()))
                 .append(" translations checked against the reference semantics.</p>\n</section>\n");
+    }
+
+    /** The expected answer in one line under the question, and whether this run bears it out. */
+    static void headline(StringBuilder sb, SimulationReport.Answer a) {
+        if (a == null) {
+            return;
+        }
+        sb.append("<p class=\"headline ").append(a.borneOut() ? "pass" : "fail").append("\" id=\"headline\">")
+                .append("Expected: ").append(Html.escape(a.expected())).append(" \u2014 ")
+                .append(a.borneOut() ? "borne out by this run" : "NOT borne out by this run").append("</p>\n");
     }
 
     /** The scenario's expected answer and each claim judged on this run. */
@@ -132,51 +152,82 @@ final class ReportPage {
         sb.append("</section>\n");
     }
 
-    private static void charts(StringBuilder sb, SimulationReport r) {
-        sb.append("<section id=\"charts\" class=\"charts\">\n");
-        figure(sb, LineChart.render(HIT_RATE_ID, "IOTLB hit rate over time", "hit rate", r.hitRate(),
-                LineChart.ValueAxis.FRACTION));
-        figure(sb, BarChart.render(LATENCY_ID, "Translation latency", "latency (bucket upper bound)",
-                r.latency().histogram(), "no translations"));
-        figure(sb, BarChart.render(STALE_WINDOW_ID, "Exposure: unmap until no cache translates it",
-                "window length (bucket upper bound)", r.staleWindow().distribution(), "No exposure windows"));
-        figure(sb, LineChart.render(QUEUE_OCCUPANCY_ID, "Command-queue occupancy over time", "entries",
-                r.queueOccupancy(), LineChart.ValueAxis.COUNT));
-        sb.append("</section>\n");
+    /** The page's charts, in order: the run's series and histograms, then per device. */
+    static List<Charts.Chart> charts(SimulationReport r) {
+        List<Charts.Chart> out = new ArrayList<>();
+        Charts.Axis time = Charts.Axis.time("virtual time");
+        out.add(Charts.spec(HIT_RATE_ID, "IOTLB hit rate over time", Charts.Kind.LINE, time,
+                Charts.Axis.fraction("hit rate"), "no samples",
+                List.of(Charts.series("all lookups", Charts.BLUE, r.hitRate()))));
+        out.add(Charts.spec(LATENCY_ID, "Translation latency", Charts.Kind.BARS,
+                Charts.Axis.time("latency, bucket upper bound"), Charts.Axis.count("translations", "count"),
+                "no translations", List.of(Charts.buckets("translations", Charts.BLUE, r.latency().histogram()))));
+        long violations = r.checker().violationCount();
+        out.add(Charts.spec(STALE_WINDOW_ID, "Exposure: unmap until no cache translates it", Charts.Kind.BARS,
+                Charts.Axis.time("window length, bucket upper bound"), Charts.Axis.count("windows", "count"),
+                violations == 0 ? "No exposure windows: no unmapped mapping stayed in a cache"
+                        : "No exposure windows; the checker's " + Units.count(violations)
+                                + " violations are grouped below",
+                List.of(Charts.buckets("exposure windows", Charts.RED, r.staleWindow().distribution()))));
+        out.add(Charts.spec(QUEUE_OCCUPANCY_ID, "Command-queue occupancy over time", Charts.Kind.STEP, time,
+                Charts.Axis.count("occupancy", "entries"), "no commands",
+                List.of(Charts.series("entries between CONS and PROD", Charts.BLUE, r.queueOccupancy()))));
+        List<Json> hit = new ArrayList<>();
+        List<Json> exposure = new ArrayList<>();
+        int i = 0;
+        for (SimulationReport.DeviceSeries d : r.deviceSeries()) {
+            String colour = Charts.PALETTE.get(i++ % Charts.PALETTE.size());
+            hit.add(Charts.series(d.device(), colour, d.hitRate()));
+            exposure.add(Charts.series(d.device(), colour, d.exposure()));
+        }
+        out.add(Charts.spec(DEVICE_HIT_RATE_ID, "IOTLB hit rate per device", Charts.Kind.LINE, time,
+                Charts.Axis.fraction("hit rate"), "no per-device samples", hit));
+        out.add(Charts.spec(DEVICE_EXPOSURE_ID, "Exposure per device: each stale use, time since its unmap",
+                Charts.Kind.POINTS, time, Charts.Axis.time("since the unmap"), "no stale use by any device",
+                exposure));
+        return out;
     }
 
+    /**
+     * The violations grouped by rule, then by the mapping and unmap they name, each group counted and
+     * explained by its first violation, with one trace command.
+     */
     private static void violations(StringBuilder sb, SimulationReport.Checker c) {
-        List<Violation> violations = c.violations();
-        if (violations == null || violations.isEmpty()) {
+        if (c.violationCount() == 0) {
             return;
         }
-        sb.append("<section id=\"violations\">\n<h2>Violations</h2>\n");
-        if (violations.size() < c.violationCount()) {
-            sb.append("<p class=\"kept\">Listed below: ").append(Units.count(violations.size())).append(" of ")
-                    .append(Units.count(c.violationCount())).append(" violations, the first of each rule (per rule: ");
-            boolean first = true;
-            for (var e : c.violationsByRule().entrySet()) {
-                sb.append(first ? "" : ", ").append(Html.escape(e.getKey())).append(' ')
-                        .append(Units.count(e.getValue()));
-                first = false;
+        sb.append("<section id=\"violations\">\n<h2>Violations by kind</h2>\n<table id=\"violations-by-rule\">\n"
+                + "<tr><th>rule</th><th>violations</th><th>groups listed</th></tr>\n");
+        Map<String, List<SimulationReport.ViolationGroup>> byRule = new TreeMap<>();
+        for (SimulationReport.ViolationGroup g : c.groups()) {
+            byRule.computeIfAbsent(g.rule(), k -> new ArrayList<>()).add(g);
+        }
+        for (var e : c.violationsByRule().entrySet()) {
+            sb.append("<tr><td>").append(Html.escape(e.getKey())).append("</td><td>").append(Units.count(e.getValue()))
+                    .append("</td><td>").append(byRule.getOrDefault(e.getKey(), List.of()).size()).append("</td></tr>\n");
+        }
+        sb.append("</table>\n");
+        for (var e : byRule.entrySet()) {
+            long listed = e.getValue().stream().mapToLong(SimulationReport.ViolationGroup::count).sum();
+            long all = c.violationsByRule().getOrDefault(e.getKey(), listed);
+            sb.append("<h3>").append(Html.escape(e.getKey())).append(": by mapping and unmap</h3>\n");
+            if (listed < all) {
+                sb.append("<p class=\"kept\">The first ").append(e.getValue().size()).append(" groups, ")
+                        .append(Units.count(listed)).append(" of the ").append(Units.count(all))
+                        .append(" violations of this rule.</p>\n");
             }
-            sb.append(").</p>\n");
+            sb.append("<ol class=\"violations\">\n");
+            for (SimulationReport.ViolationGroup g : e.getValue()) {
+                sb.append("<li class=\"violation group\">\n<p><span class=\"count\">").append(Units.count(g.count()))
+                        .append(g.count() == 1 ? " violation" : " violations").append("</span> on ")
+                        .append(g.mapping() == null ? "no recorded mapping" : Html.escape(g.mapping()))
+                        .append(g.unmap() == null ? "" : ", " + Html.escape(g.unmap())).append("</p>\n<p>")
+                        .append(Html.escape(g.explanation())).append("</p>\n<p class=\"trace\">Replay it: <code>")
+                        .append(Html.escape(g.traceCommand())).append("</code></p>\n</li>\n");
+            }
+            sb.append("</ol>\n");
         }
-        sb.append("<ol class=\"violations\">\n");
-        for (Violation v : violations) {
-            sb.append("<li class=\"violation\">\n<h3>").append(Html.escape(v.rule())).append("</h3>\n<p>")
-                    .append(Html.escape(v.explanation())).append("</p>\n<dl class=\"meta\">\n");
-            term(sb, "StreamID", Integer.toString(v.sid()));
-            term(sb, "IOVA", "0x" + Long.toHexString(v.iova()));
-            term(sb, "events", v.events() == null ? "" : String.join(", ", v.events()));
-            sb.append("</dl>\n<p class=\"trace\">Replay it: <code>").append(Html.escape(v.traceCommand()))
-                    .append("</code></p>\n</li>\n");
-        }
-        sb.append("</ol>\n</section>\n");
-    }
-
-    private static void figure(StringBuilder sb, String svg) {
-        sb.append("<figure>\n").append(svg).append("\n</figure>\n");
+        sb.append("</section>\n");
     }
 
     private static void card(StringBuilder sb, String id, String title, String[][] rows) {

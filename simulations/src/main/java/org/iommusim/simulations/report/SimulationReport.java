@@ -20,11 +20,25 @@ import java.util.TreeMap;
  * @param devices         per-device figures
  * @param answer          the scenario's expected answer and whether this run bears it out; null when the
  *                        scenario states none
+ * @param deviceSeries    per device, its hit rate and stale exposures over virtual time (empty when none)
  */
 public record SimulationReport(String scenario, String file, String question, long seed, String mode,
         String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
         Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
-        List<Device> devices, Answer answer) {
+        List<Device> devices, Answer answer, List<DeviceSeries> deviceSeries) {
+
+    public SimulationReport {
+        deviceSeries = deviceSeries == null ? List.of() : List.copyOf(deviceSeries);
+    }
+
+    /** A report without per-device series. */
+    public SimulationReport(String scenario, String file, String question, long seed, String mode,
+            String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
+            Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
+            List<Device> devices, Answer answer) {
+        this(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency, staleWindow, commands,
+                hitRate, queueOccupancy, journalDir, run, devices, answer, List.of());
+    }
 
     /** A report without an expected answer. */
     public SimulationReport(String scenario, String file, String question, long seed, String mode,
@@ -38,7 +52,27 @@ public record SimulationReport(String scenario, String file, String question, lo
     /** This report with {@code a} as its answer. */
     public SimulationReport withAnswer(Answer a) {
         return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
-                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a);
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a, deviceSeries);
+    }
+
+    /** This report with {@code series} as its per-device series. */
+    public SimulationReport withDeviceSeries(List<DeviceSeries> series) {
+        return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, answer, series);
+    }
+
+    /**
+     * One device over virtual time.
+     *
+     * @param hitRate  its IOTLB hit rate per sampling interval (the intervals of {@code hitRateOverTime})
+     * @param exposure each stale use of it: when, and how long after the unmap of the mapping it reached
+     *                 (the largest of merged points)
+     */
+    public record DeviceSeries(String device, List<Point> hitRate, List<Point> exposure) {
+        public DeviceSeries {
+            hitRate = List.copyOf(hitRate);
+            exposure = List.copyOf(exposure);
+        }
     }
 
     /**
@@ -120,24 +154,31 @@ public record SimulationReport(String scenario, String file, String question, lo
      */
     public record Checker(long translationsChecked, int violationCount, Map<String, Long> violationsByRule,
             List<Violation> violations, long staleUses, long staleUsesAfterSync, List<InjectedFault> faults,
-            long cacheReadings) {
+            long cacheReadings, List<ViolationGroup> groups) {
 
         public Checker {
             violationsByRule = violationsByRule == null ? Map.of()
                     : Collections.unmodifiableMap(new TreeMap<>(violationsByRule));
             faults = faults == null ? List.of() : List.copyOf(faults);
+            groups = groups == null ? ViolationGroup.of(violations) : List.copyOf(groups);
         }
 
-        /** A verdict without stale-use counts, injected faults or cache audits. */
+        /** A verdict without stale-use counts, injected faults or cache audits; its groups are its violations'. */
         public Checker(long translationsChecked, int violationCount, Map<String, Long> violationsByRule,
                 List<Violation> violations) {
-            this(translationsChecked, violationCount, violationsByRule, violations, 0, 0, List.of(), 0);
+            this(translationsChecked, violationCount, violationsByRule, violations, 0, 0, List.of(), 0, null);
+        }
+
+        /** A verdict with its violation groups, without stale-use counts, injected faults or cache audits. */
+        public Checker(long translationsChecked, int violationCount, Map<String, Long> violationsByRule,
+                List<Violation> violations, List<ViolationGroup> groups) {
+            this(translationsChecked, violationCount, violationsByRule, violations, 0, 0, List.of(), 0, groups);
         }
 
         /** This verdict with the run's stale-use counts, injected faults and cache readings. */
         public Checker with(long uses, long usesAfterSync, List<InjectedFault> injected, long readings) {
             return new Checker(translationsChecked, violationCount, violationsByRule, violations, uses, usesAfterSync,
-                    injected, readings);
+                    injected, readings, groups);
         }
 
         /** One line per injected fault that never fired: its run tested nothing it meant to. */
@@ -179,6 +220,29 @@ public record SimulationReport(String scenario, String file, String question, lo
      */
     public record Violation(String rule, String explanation, int sid, long iova, List<String> events,
             String traceCommand) {}
+
+    /**
+     * Violations of one rule on one mapping and its unmap (the journal events {@code mapping} and
+     * {@code unmap}; both null when the violation names no mapping), counted; the first one explains them
+     * all and gives the one trace command.
+     */
+    public record ViolationGroup(String rule, String mapping, String unmap, long count, String explanation,
+            String traceCommand) {
+
+        /** The groups of {@code violations}, in the order each group's first violation was found. */
+        static List<ViolationGroup> of(List<Violation> violations) {
+            Map<List<String>, ViolationGroup> groups = new java.util.LinkedHashMap<>();
+            for (Violation v : violations == null ? List.<Violation>of() : violations) {
+                String mapping = v.events() == null || v.events().isEmpty() ? null : v.events().get(0);
+                String unmap = v.events() == null || v.events().size() < 2 ? null : v.events().get(1);
+                groups.merge(java.util.Arrays.asList(v.rule(), mapping, unmap),
+                        new ViolationGroup(v.rule(), mapping, unmap, 1, v.explanation(), v.traceCommand()),
+                        (a, b) -> new ViolationGroup(a.rule, a.mapping, a.unmap, a.count + 1, a.explanation,
+                                a.traceCommand));
+            }
+            return List.copyOf(groups.values());
+        }
+    }
 
     /**
      * Translation-cache figures of the whole run, and each TBU's own counters

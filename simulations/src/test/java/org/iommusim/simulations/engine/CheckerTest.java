@@ -75,6 +75,37 @@ class CheckerTest {
     }
 
     @Test
+    void violationsAreGroupedByRuleAndMappingCountingEveryOneWithAFewGroupsPerRule() {
+        History h = new History(Long.MAX_VALUE);
+        Checker c = new Checker("/tmp/j", 2);
+        List<MapRecord> released = new java.util.ArrayList<>();
+        for (int m = 0; m < 4; m++) {
+            MapRecord r = map(h, D, 0x1000 + m * 0x1000L, 4096, 0x9000 + m * 0x1000L, 0);
+            unmap(r, 10);
+            release(r, 20);
+            released.add(r);
+        }
+        for (int i = 0; i < 7; i++) {
+            use(c, h, 100 + i, 0x1000, 0x9000); // 7 stale uses of the first mapping
+        }
+        for (int i = 0; i < 3; i++) {
+            use(c, h, 200 + i, 0x2000, 0xa000); // 3 of the second
+        }
+        use(c, h, 300, 0x3000, 0xb000); // a third mapping: beyond the 2 groups kept per rule
+        use(c, h, 400, 0x1000, 0x7000); // isolation: no mapping named
+        SimulationReport.Checker result = c.result();
+        assertEquals(12, result.violationCount());
+        // Mappings gives every record the same journal numbers; the groups are by record, so 0x2000 is its own
+        assertEquals(List.of("STALE_AFTER_SYNC 7 domain-1 #1 map domain-1 #2 unmap",
+                "STALE_AFTER_SYNC 3 domain-1 #1 map domain-1 #2 unmap", "ISOLATION 1 null null"),
+                result.groups().stream().map(g -> g.rule() + " " + g.count() + " " + g.mapping() + " " + g.unmap())
+                        .toList());
+        assertTrue(result.groups().get(0).explanation().contains("at t=100ns"), "the group's first, in full");
+        assertEquals("./iommu-sim trace --journal /tmp/j --iova 0x2000 --sid 16", result.groups().get(1).traceCommand());
+        assertEquals(11L, result.violationsByRule().get("STALE_AFTER_SYNC"), "every one counted in its rule");
+    }
+
+    @Test
     void aCacheEntryKeptInUseAfterItsSyncIsAStaleUseAfterSyncForAsLongAsItLasts() {
         History h = new History(1_000);
         Checker c = new Checker("/tmp/j", 100);

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class HeadlessChromium {
     static final int WIDTH = 1280;
-    static final int HEIGHT = 1600;
+    static final int HEIGHT = 2400;
     private static final long TIMEOUT_SECONDS = 120;
 
     private final Path binary;
     private final Path work;
+    /** The console messages Chromium logged in its last run (its CONSOLE lines on stderr). */
+    private List<String> console = List.of();
 
     private HeadlessChromium(Path binary, Path work) {
         this.binary = binary;
@@ -106,7 +108,7 @@ final class HeadlessChromium {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--window-size=" + WIDTH + "," + HEIGHT,
-                "--hide-scrollbars", "--force-device-scale-factor=1"));
+                "--hide-scrollbars", "--force-device-scale-factor=1", "--enable-logging=stderr", "--v=0"));
         cmd.addAll(extra);
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -117,7 +119,14 @@ final class HeadlessChromium {
         if (p.exitValue() != 0) {
             fail("chromium " + what + " exited " + p.exitValue() + ": " + cmd + "\n" + tail(err));
         }
+        console = Files.readAllLines(err, StandardCharsets.UTF_8).stream().filter(l -> l.contains(":CONSOLE"))
+                .toList();
         return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /** What the page wrote to the console in the last run (any message: the pages write none). */
+    List<String> console() {
+        return console;
     }
 
     private static String tail(Path file) throws IOException {

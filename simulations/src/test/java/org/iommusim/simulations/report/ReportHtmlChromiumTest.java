@@ -1,11 +1,15 @@
 package org.iommusim.simulations.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,17 +20,22 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * report.html in a real browser: the page's own script counts the charts
- * that laid out with drawn marks, and a screenshot shows their pixels.
- * Needs Debian's chromium (.ci/run installs it); without it these tests fail.
+ * report.html and comparison.html in a real browser: no console message, every
+ * chart drawn by uPlot with data and both axes labelled with a unit (the
+ * page's own script marks what it drew, read from the DOM dump), and a
+ * screenshot whose pixels show each chart's series in its box. The
+ * screenshots are kept under {@code target/report-screenshots/} for people to
+ * look at. Needs Debian's chromium (.ci/run installs it); without it these
+ * tests fail.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportHtmlChromiumTest {
     private static final List<String> CHART_IDS = List.of(ReportPage.HIT_RATE_ID, ReportPage.LATENCY_ID,
-            ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID);
-    /** The series colours of report.html's stylesheet: blue lines and bars, red stale-window bars. */
+            ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID, ReportPage.DEVICE_HIT_RATE_ID,
+            ReportPage.DEVICE_EXPOSURE_ID);
     private static final int BLUE = 0x1f6feb;
     private static final int RED = 0xcf222e;
+    private static final Pattern UNIT = Pattern.compile(".+ \\((ns|\u00b5s|ms|s|%|count|entries|[a-z., ]+)\\)");
 
     private Path tmp;
     private HeadlessChromium chromium;
@@ -38,40 +47,90 @@ class ReportHtmlChromiumTest {
     }
 
     @Test
-    void allFourChartsRenderWithMarks() throws Exception {
+    void everyChartIsDrawnWithDataAndUnitsAndNothingIsLogged() throws Exception {
         String dom = chromium.dumpDom(write(SampleReports.racy(), "racy"));
-        assertTrue(dom.contains("data-charts-rendered=\"4\""), "charts rendered: " + attr(dom, "body", "data-charts-rendered"));
+        assertEquals(List.of(), chromium.console(), "the page wrote to the console");
+        assertEquals("0", attr(dom, "html", "data-console-errors"), attrOr(dom, "html", "data-console-messages"));
+        assertEquals("6", attr(dom, "body", "data-charts-rendered"));
         for (String id : CHART_IDS) {
-            assertTrue(dom.contains("id=\"" + id + "\""), id);
-            assertTrue(Integer.parseInt(chartAttr(dom, id, "data-marks")) > 5, id + " has few drawn marks");
+            assertTrue(Integer.parseInt(chartAttr(dom, id, "data-points")) > 0, id + " has no data");
+            assertTrue(Integer.parseInt(chartAttr(dom, id, "data-inked")) > 50, id + ": its series was not drawn");
+            assertEquals("2", chartAttr(dom, id, "data-axis-labels"), id);
+            assertTrue(UNIT.matcher(chartAttr(dom, id, "data-x-label")).matches(), id + " x axis has no unit");
+            assertTrue(UNIT.matcher(chartAttr(dom, id, "data-y-label")).matches(), id + " y axis has no unit");
         }
+        assertEquals("virtual time (ms)", chartAttr(dom, ReportPage.HIT_RATE_ID, "data-x-label"));
+        assertEquals("hit rate (%)", chartAttr(dom, ReportPage.HIT_RATE_ID, "data-y-label"));
+        assertEquals("2", chartAttr(dom, ReportPage.DEVICE_HIT_RATE_ID, "data-series"), "one series per device");
         assertTrue(dom.contains("<code>iommu-sim trace --journal /tmp/run-42 --sid 17 --iova 0xffff800012345000</code>"));
+        assertTrue(dom.contains("u-legend"), "uPlot's legend shows values under the pointer");
     }
 
     @Test
-    void emptyChartsStillRender() throws Exception {
+    void emptyChartsStillDrawTheirAxesAndSaySo() throws Exception {
         String dom = chromium.dumpDom(write(SampleReports.quiet(), "quiet"));
-        assertTrue(dom.contains("data-charts-rendered=\"4\""), "charts rendered: " + attr(dom, "body", "data-charts-rendered"));
-        assertTrue(dom.contains(">No exposure windows</text>"));
+        assertEquals(List.of(), chromium.console(), "the page wrote to the console");
+        assertEquals("6", attr(dom, "body", "data-charts-rendered"));
+        for (String id : CHART_IDS) {
+            assertEquals("0", chartAttr(dom, id, "data-points"), id);
+        }
+        assertTrue(dom.contains("<div class=\"empty\">No exposure windows: no unmapped mapping stayed in a cache</div>"),
+                "the empty exposure chart says why");
     }
 
     @Test
     void screenshotShowsEachChartsDataInItsBox() throws Exception {
         Path page = write(SampleReports.racy(), "shot");
         String dom = chromium.dumpDom(page);
-        BufferedImage png = ImageIO.read(chromium.screenshot(page).toFile());
+        Path png = keep(chromium.screenshot(page), "report.png");
+        check(png, dom, CHART_IDS);
+    }
+
+    @Test
+    void theComparisonPageDrawsEveryVariant() throws Exception {
+        Path page = ComparisonWriter.write(SampleReports.comparison(), tmp.resolve("compare")).html();
+        String dom = chromium.dumpDom(page);
+        assertEquals(List.of(), chromium.console(), "the page wrote to the console");
+        assertEquals("0", attr(dom, "html", "data-console-errors"), attrOr(dom, "html", "data-console-messages"));
+        List<String> ids = new ArrayList<>();
+        for (String f : ComparisonPage.CHARTED) {
+            ids.add(ComparisonPage.FIGURE_PREFIX + f);
+        }
+        ids.add(ComparisonPage.HIT_RATE_ID);
+        ids.add(ComparisonPage.QUEUE_OCCUPANCY_ID);
+        assertEquals(Integer.toString(ids.size()), attr(dom, "body", "data-charts-rendered"));
+        for (String id : ids) {
+            assertTrue(Integer.parseInt(chartAttr(dom, id, "data-points")) > 0, id + " has no data");
+            assertTrue(UNIT.matcher(chartAttr(dom, id, "data-y-label")).matches(), id + " y axis has no unit");
+        }
+        assertEquals("2", chartAttr(dom, ComparisonPage.HIT_RATE_ID, "data-series"), "both variants overlaid");
+        assertEquals("variant (driver.strategy)", chartAttr(dom, ComparisonPage.FIGURE_PREFIX + "syncs",
+                "data-x-label"));
+        Path png = keep(chromium.screenshot(page), "comparison.png");
+        check(png, dom, List.of(ComparisonPage.HIT_RATE_ID, ComparisonPage.FIGURE_PREFIX + "syncs"));
+    }
+
+    /** Each chart lies in the screenshot and shows its series' colour there. */
+    private static void check(Path file, String dom, List<String> ids) throws Exception {
+        BufferedImage png = ImageIO.read(file.toFile());
         assertNotNull(png, "the screenshot is not a PNG");
         assertEquals(HeadlessChromium.WIDTH, png.getWidth());
         assertEquals(HeadlessChromium.HEIGHT, png.getHeight());
-        for (String id : CHART_IDS) {
+        for (String id : ids) {
             int[] box = box(chartAttr(dom, id, "data-box"));
             assertTrue(box[0] >= 0 && box[1] >= 0 && box[0] + box[2] <= png.getWidth()
                     && box[1] + box[3] <= png.getHeight(), id + " lies outside the screenshot: " + List.of(box));
             int colour = id.equals(ReportPage.STALE_WINDOW_ID) ? RED : BLUE;
             int series = countNear(png, box, colour);
-            // a 1.5 px line across the plot is ~500 px of its colour; bars are thousands
             assertTrue(series > 300, id + ": only " + series + " pixels of its series colour");
         }
+    }
+
+    /** Keeps a screenshot under target/report-screenshots for people to look at. */
+    private static Path keep(Path png, String name) throws Exception {
+        Path dir = Path.of("target", "report-screenshots");
+        Files.createDirectories(dir);
+        return Files.copy(png, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Path write(SimulationReport report, String name) throws Exception {
@@ -104,19 +163,29 @@ class ReportHtmlChromiumTest {
     }
 
     private static String chartAttr(String dom, String id, String name) {
-        Matcher m = Pattern.compile("<svg [^>]*id=\"" + id + "\"[^>]*>").matcher(dom);
+        Matcher m = Pattern.compile("<div class=\"chart\" id=\"" + id + "\"[^>]*>").matcher(dom);
         assertTrue(m.find(), "no chart " + id + " in the DOM");
         return attrOf(m.group(), name, id);
     }
 
     private static String attr(String dom, String tag, String name) {
         Matcher m = Pattern.compile("<" + tag + "[ >][^>]*").matcher(dom);
-        return m.find() ? attrOf(m.group(), name, tag) : "no <" + tag + ">";
+        assertTrue(m.find(), "no <" + tag + ">");
+        return attrOf(m.group(), name, tag);
+    }
+
+    /** An attribute that may be absent (then ""). */
+    private static String attrOr(String dom, String tag, String name) {
+        Matcher m = Pattern.compile("<" + tag + "[ >][^>]*").matcher(dom);
+        Matcher a = Pattern.compile(" " + name + "=\"([^\"]*)\"").matcher(m.find() ? m.group() : "");
+        return a.find() ? a.group(1) : "";
     }
 
     private static String attrOf(String element, String name, String where) {
         Matcher a = Pattern.compile(" " + name + "=\"([^\"]*)\"").matcher(element);
-        assertTrue(a.find(), "no " + name + " on " + where + ": the page's load script did not run");
+        if (!a.find()) {
+            assertFalse(true, "no " + name + " on " + where + ": the page's script did not run");
+        }
         return a.group(1);
     }
 }

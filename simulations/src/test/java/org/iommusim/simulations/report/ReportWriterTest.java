@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -20,18 +19,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.w3c.dom.Document;
 
 /** report.json's contract and report.html's structure, without a browser. */
 class ReportWriterTest {
     private static final List<String> TOP_LEVEL_KEYS = List.of("scenario", "file", "question", "answer", "seed", "mode",
             "eventDigest", "checker", "iotlb", "devices", "latency", "staleWindow", "commands", "hitRateOverTime",
-            "queueOccupancy", "journalDir", "run");
+            "queueOccupancy", "deviceSeries", "journalDir", "run");
     private static final List<String> CHART_IDS = List.of(ReportPage.HIT_RATE_ID, ReportPage.LATENCY_ID,
-            ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID);
+            ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID, ReportPage.DEVICE_HIT_RATE_ID,
+            ReportPage.DEVICE_EXPOSURE_ID);
 
     @TempDir
     Path tmp;
@@ -119,11 +117,11 @@ class ReportWriterTest {
         SimulationReport elsewhere = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed(), r.mode(),
                 r.eventDigest(), r.checker(), r.iotlb(), r.latency(), r.staleWindow(), r.commands(), r.hitRate(),
                 r.queueOccupancy(), "/somewhere/else", new SimulationReport.Run(r.run().operations(),
-                        r.run().virtualNanos(), 99.5), r.devices());
+                        r.run().virtualNanos(), 99.5), r.devices()).withDeviceSeries(r.deviceSeries());
         assertEquals(ReportWriter.json(r), ReportWriter.json(elsewhere));
         SimulationReport otherSeed = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed() + 1,
                 r.mode(), r.eventDigest(), r.checker(), r.iotlb(), r.latency(), r.staleWindow(), r.commands(),
-                r.hitRate(), r.queueOccupancy(), r.journalDir(), r.run(), r.devices());
+                r.hitRate(), r.queueOccupancy(), r.journalDir(), r.run(), r.devices()).withDeviceSeries(r.deviceSeries());
         assertNotEquals(ReportWriter.json(r), ReportWriter.json(otherSeed));
     }
 
@@ -167,15 +165,46 @@ class ReportWriterTest {
     }
 
     @Test
-    void htmlHasTheFourChartsAndNoNetworkReferences() throws IOException {
+    void htmlHasEveryChartUPlotInlineAndNoNetworkReferences() throws IOException {
         String html = readHtml(SampleReports.racy());
         for (String id : CHART_IDS) {
-            assertTrue(html.contains("<svg id=\"" + id + "\" class=\"chart\""), id);
+            assertTrue(html.contains("<div class=\"chart\" id=\"" + id + "\"></div>"), id);
         }
+        assertTrue(html.contains("/* uPlot " + UPlotAssets.VERSION + ", MIT licence */"), "uPlot is inlined");
+        assertTrue(html.contains(".uplot"), "uPlot's stylesheet is inlined");
+        assertTrue(html.contains("Copyright (c) 2022 Leon Sorokin"), "with its MIT licence");
+        assertFalse(html.contains("<svg"), "the hand-drawn SVG charts are gone");
+        // uPlot's banner names its home page in a comment; nothing is loaded from it
+        String page = html.replace("/*! https://github.com/leeoniya/uPlot (v" + UPlotAssets.VERSION + ") */", "");
         for (String forbidden : List.of("http://", "https://", "<script src", "<link", "@import", "url(")) {
-            assertFalse(html.contains(forbidden), forbidden);
+            assertFalse(page.contains(forbidden), forbidden);
         }
         assertTrue(html.contains("data-charts-rendered"));
+    }
+
+    @Test
+    void chartDataIsEachSeriesInFullWithItsUnits() throws IOException {
+        SimulationReport r = SampleReports.racy();
+        List<?> specs = chartData(readHtml(r));
+        assertEquals(CHART_IDS, specs.stream().map(s -> ((Map<?, ?>) s).get("id")).toList());
+        Map<?, ?> hit = (Map<?, ?>) specs.get(0);
+        assertEquals("line", hit.get("kind"));
+        assertEquals("ns", hit.get("xUnit"));
+        assertEquals("fraction", hit.get("yUnit"));
+        assertEquals(300, ((List<?>) at(((List<?>) hit.get("series")).get(0), "x")).size());
+        Map<?, ?> latency = (Map<?, ?>) specs.get(1);
+        assertEquals("bars", latency.get("kind"));
+        assertEquals(12, ((List<?>) at(((List<?>) latency.get("series")).get(0), "y")).size(), "one bar per bucket");
+        Map<?, ?> queue = (Map<?, ?>) specs.get(3);
+        assertEquals("step", queue.get("kind"), "occupancy holds its value until the next change");
+        assertEquals("entries", queue.get("yUnit"));
+        List<?> perDevice = (List<?>) ((Map<?, ?>) specs.get(4)).get("series");
+        assertEquals(List.of("nic0", "disk0"), perDevice.stream().map(s -> ((Map<?, ?>) s).get("label")).toList());
+        Map<?, ?> exposure = (Map<?, ?>) specs.get(5);
+        assertEquals("points", exposure.get("kind"));
+        assertEquals("ns", exposure.get("yUnit"));
+        assertEquals(r.deviceSeries().get(0).exposure().size(),
+                ((List<?>) at(((List<?>) exposure.get("series")).get(0), "x")).size());
     }
 
     @Test
@@ -202,51 +231,83 @@ class ReportWriterTest {
                 r.staleWindow(), r.commands(), r.hitRate(), r.queueOccupancy(), r.journalDir(), r.run(), r.devices());
         String html = readHtml(cut);
         assertTrue(html.contains("Checker: 5,266 violations"), html);
-        assertTrue(html.contains("Listed below: 2 of 5,266 violations, the first of each rule (per rule: "
-                + "iova-reused-before-flush 1, stale-after-sync 5,265)."), html);
+        assertTrue(html.contains("<tr><td>stale-after-sync</td><td>5,265</td><td>1</td></tr>"), "count per rule");
+        assertTrue(html.contains("The first 1 groups, 1 of the 5,265 violations of this rule."), html);
         Object root = readJson(cut);
         assertEquals(new BigDecimal(5_266), at(root, "checker.violationCount"));
         assertEquals(new BigDecimal(5_265), at(root, "checker.violationsByRule.stale-after-sync"));
         assertEquals(new BigDecimal(2), at(root, "checker.examplesKept"));
-        assertFalse(readHtml(r).contains("Listed below"), "a complete list says nothing");
+        assertFalse(readHtml(r).contains("class=\"kept\""), "a complete list says nothing");
     }
 
     @Test
-    void everyChartIsWellFormedSvgWithAxesTicksAndATitle() throws Exception {
-        for (String svg : svgs(readHtml(SampleReports.racy()))) {
-            Document doc = parseXml(svg);
-            assertEquals(1, count(doc, "path", "axis"), svg);
-            assertTrue(count(doc, "text", "tick") >= 4, "tick labels: " + svg);
-            assertEquals(1, count(doc, "text", "title"));
+    void violationsAreGroupedByRuleAndMappingWithOneTraceLineEach() throws IOException {
+        SimulationReport r = SampleReports.racy();
+        SimulationReport.Violation v = r.checker().violations().get(0);
+        List<SimulationReport.Violation> many = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(new SimulationReport.Violation(v.rule(), "use " + i, v.sid(), v.iova() + i * 64L, v.events(),
+                    "iommu-sim trace --iova " + i));
         }
+        many.add(r.checker().violations().get(1));
+        SimulationReport grouped = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed(), r.mode(),
+                r.eventDigest(), new SimulationReport.Checker(1_000, many.size(), many), r.iotlb(), r.latency(),
+                r.staleWindow(), r.commands(), r.hitRate(), r.queueOccupancy(), r.journalDir(), r.run(), r.devices());
+        String html = readHtml(grouped);
+        assertEquals(2, count(html, "<li class=\"violation group\">"), "one entry per (rule, mapping, unmap)");
+        assertEquals(2, count(html, "<p class=\"trace\">"), "one trace line per group");
+        assertTrue(html.contains("<span class=\"count\">40 violations</span> on smmu-0#311, smmu-0/iotlb-2#88"), html);
+        assertTrue(html.contains("<code>iommu-sim trace --iova 0</code>"), "the group's first violation's trace");
+        assertFalse(html.contains("iommu-sim trace --iova 1<"), "not one per violation");
+        List<?> groups = (List<?>) at(readJson(grouped), "checker.groups");
+        assertEquals(2, groups.size());
+        Map<?, ?> first = (Map<?, ?>) groups.get(0);
+        assertEquals(List.of("rule", "mapping", "unmap", "count", "explanation", "traceCommand"),
+                new ArrayList<>(first.keySet()));
+        assertEquals(new BigDecimal(40), first.get("count"));
+        assertEquals("smmu-0#311", first.get("mapping"));
+        assertEquals("use 0", first.get("explanation"));
     }
 
     @Test
-    void linesHaveOneVertexPerPointAndBarsOneRectPerNonEmptyBucket() throws Exception {
-        List<String> svgs = svgs(readHtml(SampleReports.racy()));
-        for (int i : new int[] {0, 3}) {
-            String d = seriesPath(svgs.get(i));
-            assertEquals(300, d.split("[ML]").length - 1, CHART_IDS.get(i));
-        }
-        assertEquals(11, count(parseXml(svgs.get(1)), "rect", "bar"), "latency buckets with a count");
-        assertEquals(6, count(parseXml(svgs.get(2)), "rect", "bar"), "stale-window buckets with a count");
-    }
-
-    @Test
-    void aRunThatSawNothingStillDrawsFourChartsWithEmptyStates() throws Exception {
+    void aRunThatSawNothingStillHasEveryChartWithItsEmptyState() throws Exception {
         String html = readHtml(SampleReports.quiet());
-        List<String> svgs = svgs(html);
-        assertEquals(4, svgs.size());
-        for (String svg : svgs) {
-            Document doc = parseXml(svg);
-            assertEquals(1, count(doc, "path", "axis"), "axes are drawn even with no data");
-            assertEquals(1, count(doc, "text", "empty"), svg);
+        List<?> specs = chartData(html);
+        assertEquals(CHART_IDS.size(), specs.size());
+        for (Object spec : specs) {
+            for (Object series : (List<?>) ((Map<?, ?>) spec).get("series")) {
+                assertEquals(List.of(), ((Map<?, ?>) series).get("x"));
+            }
+            assertFalse(((String) ((Map<?, ?>) spec).get("empty")).isBlank());
         }
-        assertTrue(svgs.get(2).contains(">No exposure windows</text>"));
+        assertEquals("No exposure windows: no unmapped mapping stayed in a cache",
+                ((Map<?, ?>) specs.get(2)).get("empty"));
         assertTrue(html.contains("class=\"verdict pass\""));
         assertTrue(html.contains("Checker: no violations"));
         assertFalse(html.contains("id=\"violations\""));
         assertTrue(html.contains("<dt>hit rate</dt><dd>n/a</dd>"));
+    }
+
+    @Test
+    void theStaleWindowChartPointsAtTheViolationsWhenThereAreSome() throws Exception {
+        List<?> specs = chartData(readHtml(SampleReports.racy()));
+        assertEquals("No permitted stale windows; the checker's 2 violations are grouped below",
+                ((Map<?, ?>) specs.get(2)).get("empty"));
+    }
+
+    @Test
+    void theHeadlineStatesTheQuestionTheExpectedAnswerAndWhetherThisRunBearsItOut() throws IOException {
+        SimulationReport r = SampleReports.racy().withAnswer(new SimulationReport.Answer("no device reaches a page "
+                + "after unmap", false, List.of(new SimulationReport.ClaimResult("violations is none", "2", false))));
+        String html = readHtml(r);
+        String header = html.substring(html.indexOf("<header>"), html.indexOf("</header>"));
+        assertTrue(header.contains("Can a device still reach a page after lazy unmap returns?"), header);
+        assertTrue(header.contains("<p class=\"headline fail\" id=\"headline\">Expected: no device reaches a page "
+                + "after unmap \u2014 NOT borne out by this run</p>"), header);
+        String borne = readHtml(r.withAnswer(new SimulationReport.Answer("it does", true, List.of())));
+        assertTrue(borne.contains("<p class=\"headline pass\" id=\"headline\">Expected: it does \u2014 borne out by "
+                + "this run</p>"));
+        assertFalse(readHtml(SampleReports.racy()).contains("id=\"headline\""), "no expected answer, no headline");
     }
 
     @Test
@@ -265,33 +326,18 @@ class ReportWriterTest {
         return Files.readString(ReportWriter.write(r, tmp.resolve("html")).html());
     }
 
-    static List<String> svgs(String html) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("<svg .*?</svg>", Pattern.DOTALL).matcher(html);
-        while (m.find()) {
-            out.add(m.group());
-        }
-        return out;
+    /** The page's chart specs, as its script reads them. */
+    static List<?> chartData(String html) {
+        Matcher m = Pattern.compile("<script type=\"application/json\" id=\"chart-data\">(.*?)</script>",
+                Pattern.DOTALL).matcher(html);
+        assertTrue(m.find(), "no chart data");
+        return (List<?>) MiniJson.parse(m.group(1));
     }
 
-    private static String seriesPath(String svg) {
-        Matcher m = Pattern.compile("<path class=\"series\" d=\"([^\"]*)\"").matcher(svg);
-        assertTrue(m.find(), "no series path");
-        return m.group(1);
-    }
-
-    private static Document parseXml(String svg) throws Exception {
-        return DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static int count(Document doc, String tag, String cssClass) {
+    private static int count(String text, String part) {
         int n = 0;
-        var nodes = doc.getElementsByTagName(tag);
-        for (int i = 0; i < nodes.getLength(); i++) {
-            if (cssClass.equals(((org.w3c.dom.Element) nodes.item(i)).getAttribute("class"))) {
-                n++;
-            }
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
         }
         return n;
     }

@@ -57,7 +57,44 @@ final class SampleReports {
                 new StaleWindow(38, 64_000, 5_789.5, stale),
                 new Commands(4_410, 2_940_000.0, 512, 1_830.0, 44),
                 hitRate, occupancy, "/tmp/run-42/journal", new Run(40_000, 15_000_000, 3.75),
-                List.of(new SimulationReport.Device("nic0", 16, "nic-ring", 30_000, 10_000, 41, 3)));
+                List.of(new SimulationReport.Device("nic0", 16, "nic-ring", 30_000, 10_000, 41, 3),
+                        new SimulationReport.Device("disk0", 17, "storage", 9_000, 1_000, 4, 0)))
+                .withDeviceSeries(List.of(deviceSeries("nic0", 0.85, rnd), deviceSeries("disk0", 0.6, rnd)));
+    }
+
+    /** A device's hit rate warming up to {@code top}, and a stale use every tenth interval. */
+    private static SimulationReport.DeviceSeries deviceSeries(String name, double top, Random rnd) {
+        List<Point> hit = new ArrayList<>();
+        List<Point> exposure = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            long t = 50_000L * i;
+            hit.add(new Point(t, Math.min(1, top * (1 - Math.exp(-i / 30.0)) + 0.1 * rnd.nextDouble())));
+            if (i % 10 == 5) {
+                exposure.add(new Point(t + 1_234, 20_000 + rnd.nextInt(2_000_000)));
+            }
+        }
+        return new SimulationReport.DeviceSeries(name, hit, exposure);
+    }
+
+    /** Two variants of a sweep over the driver's strategy: strict (racy's figures) and lazy (fewer syncs). */
+    static Comparison comparison() {
+        SimulationReport strict = racy();
+        SimulationReport lazy = racy();
+        lazy = new SimulationReport(lazy.scenario(), lazy.file(), lazy.question(), lazy.seed(), lazy.mode(),
+                lazy.eventDigest(), new Checker(30_000, 0, List.of()), new Iotlb(27_000, 3_000, 0.9),
+                lazy.latency(), lazy.staleWindow(), new Commands(2_000, 1_000_000.0, 60, 1_500.0, 64),
+                lazy.hitRate().stream().map(p -> new Point(p.timeNs(), p.value() * 0.95)).toList(),
+                lazy.queueOccupancy().stream().map(p -> new Point(p.timeNs() + 7, p.value() * 1.5)).toList(),
+                "/tmp/sweep/driver.strategy=lazy/journal", lazy.run(), lazy.devices(),
+                new SimulationReport.Answer("lazy exposes, strict never", true, List.of()), lazy.deviceSeries());
+        strict = strict.withAnswer(new SimulationReport.Answer("lazy exposes, strict never", false,
+                List.of(new SimulationReport.ClaimResult("violations is none", "2", false))));
+        return new Comparison("lazy-unmap-race", strict.question(), "lazy exposes, strict never",
+                List.of("driver.strategy"), List.of(
+                        new Comparison.Variant("driver.strategy=strict", java.util.Map.of("driver.strategy", "strict"),
+                                "/tmp/sweep/driver.strategy=strict", strict),
+                        new Comparison.Variant("driver.strategy=lazy", java.util.Map.of("driver.strategy", "lazy"),
+                                "/tmp/sweep/driver.strategy=lazy", lazy)));
     }
 
     /** A run where nothing happened worth drawing: every list empty. */
