@@ -192,6 +192,20 @@ final class Checker {
     /** A violation the cache audit found (see {@link CacheAudit}), counted and kept like every other. */
     synchronized void audited(String rule, Supplier<String> explanation, int sid, long iova, MapRecord record) {
         violation(rule, explanation, sid, iova, record);
+        if (onAudited != null) {
+            onAudited.found(rule, sid, iova);
+        }
+    }
+
+    /** Hears each violation the cache audit finds (the timeline's instants). */
+    interface AuditListener {
+        void found(String rule, int sid, long iova);
+    }
+
+    private AuditListener onAudited;
+
+    synchronized void onAudited(AuditListener listener) {
+        this.onAudited = listener;
     }
 
     /** Violations found on stream {@code sid} so far. */

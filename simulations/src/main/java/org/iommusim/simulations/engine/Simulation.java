@@ -442,6 +442,10 @@ public final class Simulation {
         driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs(), lock, observer);
         driver.ctxOf = r -> domains.get(r.domain);
         driver.timeline = timeline;
+        if (timeline.on()) {
+            checker.onAudited((rule, sid, iova) -> timeline.auditViolation(rule, "sid 0x" + Integer.toHexString(sid)
+                    + " IOVA 0x" + Long.toHexString(iova)));
+        }
         timeline.tracks(Math.max(1, sc.driver().cpus()), sc.devices().stream().map(DeviceDef::name).toList(),
                 new java.util.TreeMap<>(smmus).values().stream().map(Smmu::id).toList());
         Map<String, StreamDef> streams = new HashMap<>();

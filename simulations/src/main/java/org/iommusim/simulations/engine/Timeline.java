@@ -86,12 +86,23 @@ class Timeline {
         instant(CHECKER, 1, rule, "violation", at, true, detail);
     }
 
+    /**
+     * A violation the cache audit found (at a CMD_SYNC completion or an unmap, inside the step that started at
+     * the latest settled time): recorded at that time, so the instants stay in order.
+     */
+    synchronized void auditViolation(String rule, String detail) {
+        violation(rule, settledAt, detail);
+    }
+
     /** Nothing recorded from now on is earlier than {@code t}. */
     synchronized void settle(long t) {
         if (on()) {
+            settledAt = Math.max(settledAt, t);
             order.settle(t);
         }
     }
+
+    private long settledAt;
 
     /** Writes what is held and closes the file. */
     synchronized void close() {

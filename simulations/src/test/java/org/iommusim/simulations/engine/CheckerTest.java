@@ -96,13 +96,13 @@ class CheckerTest {
         SimulationReport.Checker result = c.result();
         assertEquals(12, result.violationCount());
         // Mappings gives every record the same journal numbers; the groups are by record, so 0x2000 is its own
-        assertEquals(List.of("STALE_AFTER_SYNC 7 domain-1 #1 map domain-1 #2 unmap",
-                "STALE_AFTER_SYNC 3 domain-1 #1 map domain-1 #2 unmap", "ISOLATION 1 null null"),
+        assertEquals(List.of("STALE_USE_AFTER_SYNC 7 domain-1 #1 map domain-1 #2 unmap",
+                "STALE_USE_AFTER_SYNC 3 domain-1 #1 map domain-1 #2 unmap", "ISOLATION 1 null null"),
                 result.groups().stream().map(g -> g.rule() + " " + g.count() + " " + g.mapping() + " " + g.unmap())
                         .toList());
         assertTrue(result.groups().get(0).explanation().contains("at t=100ns"), "the group's first, in full");
         assertEquals("./iommu-sim trace --journal /tmp/j --iova 0x2000 --sid 16", result.groups().get(1).traceCommand());
-        assertEquals(11L, result.violationsByRule().get("STALE_AFTER_SYNC"), "every one counted in its rule");
+        assertEquals(11L, result.violationsByRule().get("STALE_USE_AFTER_SYNC"), "every one counted in its rule");
     }
 
     @Test

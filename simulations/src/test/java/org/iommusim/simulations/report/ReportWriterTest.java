@@ -52,7 +52,7 @@ class ReportWriterTest {
         assertEquals(List.of("count", "maxNs", "meanNs", "distribution", "maxUnmapsBehind", "staleUses"),
                 new ArrayList<>(((Map<?, ?>) root.get("staleWindow")).keySet()));
         assertEquals(List.of("translationsChecked", "violationCount", "violationsByRule", "examplesKept", "violations",
-                "staleUses", "staleUsesAfterSync", "cacheReadings", "faults", "warnings"),
+                "staleUses", "staleUsesAfterSync", "cacheReadings", "faults", "warnings", "groups"),
                 new ArrayList<>(((Map<?, ?>) root.get("checker")).keySet()));
     }
 
@@ -291,7 +291,7 @@ class ReportWriterTest {
     @Test
     void theStaleWindowChartPointsAtTheViolationsWhenThereAreSome() throws Exception {
         List<?> specs = chartData(readHtml(SampleReports.racy()));
-        assertEquals("No permitted stale windows; the checker's 2 violations are grouped below",
+        assertEquals("No exposure windows; the checker's 2 violations are grouped below",
                 ((Map<?, ?>) specs.get(2)).get("empty"));
     }
 
