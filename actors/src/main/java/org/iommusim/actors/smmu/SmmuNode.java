@@ -54,6 +54,7 @@ public final class SmmuNode {
         /** The SMMU's interrupts, for the facade to connect its dispatcher. */
         public final InterruptLine interrupts = new InterruptLine();
         private volatile TranslationPool pool;
+        private volatile org.iommusim.persistence.tcu.Tcu tcu;
         private FaultChannel faults;
 
         /** The channel from the pool's workers to the SMMU's event queue (made on first use, by the node). */
@@ -62,6 +63,11 @@ public final class SmmuNode {
                 faults = new FaultChannel(caps.eventQueueCapacity());
             }
             return faults;
+        }
+
+        /** The SMMU's TCU (walk caches, IPA cache), shared by its workers; null for a node without a pool. */
+        public org.iommusim.persistence.tcu.Tcu tcu() {
+            return tcu;
         }
 
         /** The SMMU's translation pool; null for a node without one. */
@@ -83,11 +89,17 @@ public final class SmmuNode {
             if (setup.workers() > 0) {
                 FaultChannel faultSink = handles.faults(setup.caps());
                 SmmuCapabilities caps = setup.caps();
+                // one TCU per SMMU, shared by its workers; in deterministic mode walks take turns at it
+                org.iommusim.persistence.tcu.Tcu tcu = new org.iommusim.persistence.tcu.Tcu(caps.tcu());
+                org.iommusim.actors.translate.TcuTurns turns = ctx.getSystem().settings().config()
+                        .hasPath("iommu-sim.deterministic.runtime-id") ? new org.iommusim.actors.translate.TcuTurns() : null;
                 TranslationPool pool = TranslationPool.spawn(setup.workers(), caps.tbuCount(), caps::tbuOf,
-                        setup.maxBurst(), (k, tbus, inbox) -> ctx.spawn(TranslationWorker.create(setup.smmuId(), tbus,
-                                caps, handles.views, domains, faultSink, setup.poolSettings(), inbox),
+                        setup.maxBurst(), turns, (k, tbus, inbox) -> ctx.spawn(TranslationWorker.create(setup.smmuId(),
+                                tbus, caps, handles.views, domains, faultSink, setup.poolSettings(), inbox, tcu, turns),
                                 "worker-" + k, TRANSLATION_DISPATCHER));
                 pool.workers().forEach(w -> subscribers.add(w.narrow()));
+                subscribers.add(ctx.spawn(org.iommusim.actors.translate.TcuKeeper.create(tcu), "tcu"));
+                handles.tcu = tcu;
                 handles.pool = pool;
             }
             for (int sid : setup.knownSids()) {
