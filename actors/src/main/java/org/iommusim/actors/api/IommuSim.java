@@ -853,6 +853,7 @@ public final class IommuSim implements AutoCloseable {
                 TranslationPool pool = s.handles.pool();
                 if (pool != null) {
                     awaitQuietly(pool.close("the model is closed"), "the IOTLB shards' last writes");
+                    awaitQuietly(s.handles.flushTcu(), "the TCU caches' last writes");
                 }
             }
             if (ownsSystem) {
