@@ -59,6 +59,9 @@ public final class TcuKeeper {
 
     private record Written() implements org.apache.pekko.actor.DeadLetterSuppression {}
 
+    /** Events per journal write at most. */
+    static final int CHUNK = 4096;
+
     private static final Logged LOGGED = new Logged();
     private static final FlushFills FLUSH_FILLS = new FlushFills();
     private static final Written WRITTEN = new Written();
@@ -113,6 +116,9 @@ public final class TcuKeeper {
         final StampingList<TcuEvent> log;
         final List<Runnable> afterWrite = new ArrayList<>();
         final List<Runnable> flushWaiters = new ArrayList<>();
+        // drained from the TCU's log, not yet sent: written CHUNK events at a time
+        final List<TcuEvent> backlog = new ArrayList<>();
+        final List<org.iommusim.persistence.serialization.CausalStamp> stamps = new ArrayList<>();
         boolean writing;
         boolean flushScheduled;
 
@@ -150,7 +156,7 @@ public final class TcuKeeper {
                     })
                     .onMessage(Written.class, w -> {
                         writing = false;
-                        write(); // what was logged or acknowledged meanwhile goes next
+                        write(); // what was logged or acknowledged meanwhile (or is left of the backlog) goes next
                         if (!writing && !flushWaiters.isEmpty()) {
                             List<Runnable> done = List.copyOf(flushWaiters);
                             flushWaiters.clear();
@@ -175,19 +181,34 @@ public final class TcuKeeper {
                     .build();
         }
 
-        /** Sends what the TCU logged, and the acknowledgements waiting for it, unless a write is in flight. */
+        /**
+         * Sends what the TCU logged, unless a write is in flight: at most {@link #CHUNK} events a write, so one
+         * write stays small however far the log ran ahead; the acknowledgements waiting go with the write that
+         * takes the rest (an invalidation is acknowledged once it and everything before it is durable).
+         */
         void write() {
             if (writing) {
                 return;
             }
-            WriteBatch b = tcu.drainLog(events -> new WriteBatch(List.copyOf(events), StampingList.stampsOf(events)));
-            List<TcuEvent> events = b == null ? List.of() : b.events();
-            if (events.isEmpty() && afterWrite.isEmpty()) {
+            tcu.drainLog(events -> {
+                backlog.addAll(events);
+                stamps.addAll(StampingList.stampsOf(events));
+                return null;
+            });
+            if (backlog.isEmpty() && afterWrite.isEmpty()) {
                 return;
             }
-            List<Runnable> acks = List.copyOf(afterWrite);
-            afterWrite.clear();
-            journal.tell(new TcuJournal.Write(events, b == null ? List.of() : b.stamps(), () -> {
+            int n = Math.min(CHUNK, backlog.size());
+            List<TcuEvent> events = new ArrayList<>(backlog.subList(0, n));
+            List<org.iommusim.persistence.serialization.CausalStamp> st = stamps.size() >= n
+                    ? new ArrayList<>(stamps.subList(0, n)) : List.of();
+            backlog.subList(0, n).clear();
+            stamps.subList(0, Math.min(n, stamps.size())).clear();
+            List<Runnable> acks = backlog.isEmpty() ? List.copyOf(afterWrite) : List.of();
+            if (backlog.isEmpty()) {
+                afterWrite.clear();
+            }
+            journal.tell(new TcuJournal.Write(events, st, () -> {
                 acks.forEach(Runnable::run);
                 ctx.getSelf().tell(WRITTEN);
             }));
@@ -195,7 +216,6 @@ public final class TcuKeeper {
         }
     }
 
-    private record WriteBatch(List<TcuEvent> events, List<org.iommusim.persistence.serialization.CausalStamp> stamps) {}
 
     /** Out of service: acknowledges nothing more; a flush does not wait for writes that cannot happen. */
     private static Behavior<Object> broken() {
