@@ -88,8 +88,8 @@ final class TableEditor {
             n = child;
         }
         int i = geo.index(iova, level);
-        if (n.child(i) != null && n.child(i).live == 0) {
-            // a block over an empty table: the table is freed and the block takes its descriptor
+        if (n.child(i) != null && leafless(n.child(i))) {
+            // a block over a table that maps nothing (emptied by unmaps): the table is freed, the block takes its place
             n.next[i] = null;
             n.live--;
         }
@@ -104,6 +104,25 @@ final class TableEditor {
         leafCount++;
         mappedBytes += size;
         digest += LeafDigest.of(iova, descriptor);
+    }
+
+    /** Whether table {@code n} and every table below it map nothing (emptied tables are kept, as Linux keeps them). */
+    private static boolean leafless(Node n) {
+        if (n.entries != null) {
+            for (long e : n.entries) {
+                if (DescriptorFormat.valid(e)) {
+                    return false;
+                }
+            }
+        }
+        if (n.next != null) {
+            for (Node c : n.next) {
+                if (c != null && !leafless(c)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Puts back an empty table page a snapshot recorded (its identity from the saved ones). */
