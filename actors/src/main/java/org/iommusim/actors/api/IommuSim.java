@@ -802,6 +802,14 @@ public final class IommuSim implements AutoCloseable {
         return join(acknowledgeEventsAsync(smmu, count));
     }
 
+    private static List<TcuCacheStatistics> tcuStatistics(org.iommusim.persistence.tcu.Tcu tcu) {
+        if (tcu == null) {
+            return List.of();
+        }
+        return tcu.stats().stream().map(c -> new TcuCacheStatistics(c.name(), c.capacity(), c.size(), c.lookups(),
+                c.hits(), c.misses(), c.fills(), c.evictions(), c.invalidations(), c.freedTableReads())).toList();
+    }
+
     /** The translation pool's counters: IOTLB hits, misses, fills, evictions, invalidations, per stream. */
     public CompletionStage<SmmuStatistics> statisticsAsync(Smmu smmu) {
         arg(smmu, "smmu");
@@ -836,7 +844,8 @@ public final class IommuSim implements AutoCloseable {
                             r.micro().map(m -> tlbStatistics(r.microSize(), c.microEntries(), c.microEntries(), c.microPolicy(), m))));
                 }
             }
-            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams, List.copyOf(tbus.values()));
+            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams, List.copyOf(tbus.values()),
+                    tcuStatistics(smmu.handles.tcu()));
         });
     }
 
@@ -918,6 +927,7 @@ public final class IommuSim implements AutoCloseable {
                 TranslationPool pool = s.handles.pool();
                 if (pool != null) {
                     awaitQuietly(pool.close("the model is closed"), "the IOTLB shards' last writes");
+                    awaitQuietly(s.handles.flushTcu(), "the TCU caches' last writes");
                 }
             }
             if (ownsSystem) {

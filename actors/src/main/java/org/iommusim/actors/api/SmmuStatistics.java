@@ -9,11 +9,24 @@ import org.iommusim.protocol.command.CommandOpcode;
  * main TLB, misses of both that went to the walker, main-TLB fills, evictions,
  * invalidations by command, entries removed), per-stream counters (hits,
  * misses, walks, faults by type), and each TBU's own counters ({@code tbus},
- * by TBU index).
+ * by TBU index), and each of the TCU's caches ({@code tcu}: the walk caches of
+ * stage 1 levels 0-3, stage 2 levels 0-3, the IPA cache, the configuration cache).
  */
 public record SmmuStatistics(long hits, long misses, long fills, long evictions,
         Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStats> streams,
-        java.util.List<TbuStatistics> tbus) {
+        java.util.List<TbuStatistics> tbus, java.util.List<TcuCacheStatistics> tcu) {
+
+    /** Without TCU statistics. */
+    public SmmuStatistics(long hits, long misses, long fills, long evictions,
+            Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStats> streams,
+            java.util.List<TbuStatistics> tbus) {
+        this(hits, misses, fills, evictions, invalidationsByCommand, entriesRemoved, streams, tbus, java.util.List.of());
+    }
+
+    /** The TCU cache named {@code cache} (e.g. {@code walk-s1-l2}), if the SMMU has it. */
+    public java.util.Optional<TcuCacheStatistics> tcuCache(String cache) {
+        return tcu.stream().filter(c -> c.cache().equals(cache)).findFirst();
+    }
 
     public double hitRate() {
         long n = hits + misses;

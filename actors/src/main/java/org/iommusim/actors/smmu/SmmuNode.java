@@ -42,6 +42,8 @@ public final class SmmuNode {
 
     private record GroupWritten() implements Command {}
 
+    private record TcuReady() implements Command {}
+
     /** Everything one SMMU node needs. {@code workers} 0 means no translation pool. */
     public record Setup(String smmuId, SmmuCapabilities caps, SmmuEntity.Settings smmuSettings,
             TranslationWorker.Settings poolSettings, int workers, int maxBurst, Collection<Integer> knownSids,
@@ -54,6 +56,8 @@ public final class SmmuNode {
         /** The SMMU's interrupts, for the facade to connect its dispatcher. */
         public final InterruptLine interrupts = new InterruptLine();
         private volatile TranslationPool pool;
+        private volatile org.iommusim.persistence.tcu.Tcu tcu;
+        private volatile ActorRef<Object> tcuKeeper;
         private FaultChannel faults;
 
         /** The channel from the pool's workers to the SMMU's event queue (made on first use, by the node). */
@@ -62,6 +66,26 @@ public final class SmmuNode {
                 faults = new FaultChannel(caps.eventQueueCapacity());
             }
             return faults;
+        }
+
+        /** The SMMU's TCU (walk caches, IPA cache), shared by its workers; null for a node without a pool. */
+        public org.iommusim.persistence.tcu.Tcu tcu() {
+            return tcu;
+        }
+
+        /**
+         * Writes what the TCU's caches logged and not yet persisted; completes when written (at once for a node
+         * without a pool). What a clean close does, after the pool's workers wrote theirs.
+         */
+        public java.util.concurrent.CompletableFuture<Void> flushTcu() {
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            ActorRef<Object> k = tcuKeeper;
+            if (k == null) {
+                f.complete(null);
+            } else {
+                k.tell(new org.iommusim.actors.translate.TcuKeeper.Flush(() -> f.complete(null)));
+            }
+            return f;
         }
 
         /** The SMMU's translation pool; null for a node without one. */
@@ -83,11 +107,22 @@ public final class SmmuNode {
             if (setup.workers() > 0) {
                 FaultChannel faultSink = handles.faults(setup.caps());
                 SmmuCapabilities caps = setup.caps();
+                // one TCU per SMMU, shared by its workers; in deterministic mode walks take turns at it
+                org.iommusim.persistence.tcu.Tcu tcu = new org.iommusim.persistence.tcu.Tcu(caps.tcu());
+                org.iommusim.actors.translate.TcuTurns turns = ctx.getSystem().settings().config()
+                        .hasPath("iommu-sim.deterministic.runtime-id") ? new org.iommusim.actors.translate.TcuTurns() : null;
                 TranslationPool pool = TranslationPool.spawn(setup.workers(), caps.tbuCount(), caps::tbuOf,
-                        setup.maxBurst(), (k, tbus, inbox) -> ctx.spawn(TranslationWorker.create(setup.smmuId(), tbus,
-                                caps, handles.views, domains, faultSink, setup.poolSettings(), inbox),
+                        setup.maxBurst(), turns, (k, tbus, inbox) -> ctx.spawn(TranslationWorker.create(setup.smmuId(),
+                                tbus, caps, handles.views, domains, faultSink, setup.poolSettings(), inbox, tcu, turns),
                                 "worker-" + k, TRANSLATION_DISPATCHER));
                 pool.workers().forEach(w -> subscribers.add(w.narrow()));
+                // the TCU's caches are rebuilt from their own log before the SMMU serves
+                ActorRef<Object> keeper = ctx.spawn(org.iommusim.actors.translate.TcuKeeper.create(setup.smmuId(), tcu,
+                        setup.poolSettings(), ctx.messageAdapter(org.iommusim.actors.translate.TcuKeeper.Ready.class,
+                                r -> new TcuReady())), "tcu");
+                subscribers.add(keeper.narrow());
+                handles.tcu = tcu;
+                handles.tcuKeeper = keeper;
                 handles.pool = pool;
             }
             for (int sid : setup.knownSids()) {
@@ -101,7 +136,8 @@ public final class SmmuNode {
                             return new StreamRecovered(sid);
                         });
             }
-            return recovering(ctx, stash, setup, handles, List.copyOf(subscribers), setup.knownSids().size());
+            return recovering(ctx, stash, setup, handles, List.copyOf(subscribers),
+                    setup.knownSids().size() + (setup.workers() > 0 ? 1 : 0));
         }));
     }
 
@@ -115,6 +151,7 @@ public final class SmmuNode {
         }
         return Behaviors.receive(Command.class)
                 .onMessage(StreamRecovered.class, r -> recovering(ctx, stash, setup, handles, subscribers, outstanding - 1))
+                .onMessage(TcuReady.class, r -> recovering(ctx, stash, setup, handles, subscribers, outstanding - 1))
                 .onAnyMessage(m -> {
                     stash.stash(m);
                     return Behaviors.same();

@@ -22,6 +22,8 @@ public final class PartInbox {
     private final ConcurrentLinkedQueue<TranslationWorker.TranslatePart> parts = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean rung = new AtomicBoolean();
     private volatile ActorRef<TranslationWorker.Command> worker;
+    /** Rings the worker: how {@link TcuTurns} wakes it when its ticket comes up. */
+    final Runnable wake = () -> worker.tell(TranslationWorker.RING);
 
     /** The worker this inbox belongs to; set right after it is spawned, before anything is posted. */
     void attach(ActorRef<TranslationWorker.Command> w) {
@@ -38,6 +40,19 @@ public final class PartInbox {
     /** The next part, or null. */
     TranslationWorker.TranslatePart take() {
         return parts.poll();
+    }
+
+    /** The next part without taking it, or null. */
+    TranslationWorker.TranslatePart peek() {
+        return parts.peek();
+    }
+
+    /**
+     * The worker stops with a part whose ticket is not served yet
+     * ({@link TcuTurns}): a post rings it again, and so does its turn.
+     */
+    void waitTurn() {
+        rung.set(false);
     }
 
     /** The worker found the inbox empty: the next post rings again (and one that just came in rings now). */

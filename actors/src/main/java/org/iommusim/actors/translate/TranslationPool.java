@@ -41,6 +41,7 @@ public final class TranslationPool {
     private final int tbus;
     private final int maxBurst;
     private final Admission admission;
+    private final TcuTurns turns;
     private volatile String closed;
 
     /** A worker and its inbox for burst parts. */
@@ -57,6 +58,15 @@ public final class TranslationPool {
      */
     public static TranslationPool spawn(int workers, int tbus, java.util.function.IntUnaryOperator tbuOf, int maxBurst,
             Spawner spawn) {
+        return spawn(workers, tbus, tbuOf, maxBurst, null, spawn);
+    }
+
+    /**
+     * As above; {@code turns} (deterministic mode, else null) orders the units'
+     * use of the SMMU's TCU by submission, whatever the worker count.
+     */
+    public static TranslationPool spawn(int workers, int tbus, java.util.function.IntUnaryOperator tbuOf, int maxBurst,
+            TcuTurns turns, Spawner spawn) {
         if (workers < 1 || workers > MAX_WORKERS) {
             throw new IllegalArgumentException("a translation pool has 1 to " + MAX_WORKERS + " workers, got " + workers);
         }
@@ -75,7 +85,7 @@ public final class TranslationPool {
             inbox.attach(ref);
             ws.add(new Worker(ref, inbox));
         }
-        return new TranslationPool(ws, tbus, tbuOf, maxBurst);
+        return new TranslationPool(ws, tbus, tbuOf, maxBurst, turns);
     }
 
     /** Makes worker {@code index}, serving {@code tbus}, with its inbox. */
@@ -90,7 +100,8 @@ public final class TranslationPool {
     }
 
     @SuppressWarnings("unchecked")
-    private TranslationPool(List<Worker> ws, int tbus, java.util.function.IntUnaryOperator tbuOf, int maxBurst) {
+    private TranslationPool(List<Worker> ws, int tbus, java.util.function.IntUnaryOperator tbuOf, int maxBurst,
+            TcuTurns turns) {
         List<ActorRef<TranslationWorker.Command>> workers = ws.stream().map(Worker::ref).toList();
         if (workers.isEmpty() || workers.size() > MAX_WORKERS) {
             throw new IllegalArgumentException("a translation pool has 1 to " + MAX_WORKERS + " workers, got "
@@ -106,6 +117,12 @@ public final class TranslationPool {
         this.tbuOf = tbuOf;
         this.maxBurst = maxBurst;
         this.admission = new Admission(IN_FLIGHT_LIMIT);
+        this.turns = turns;
+    }
+
+    /** A ticket for a unit posted to {@code inbox}'s worker; -1 without turns. Called in posting order. */
+    private long ticket(PartInbox inbox) {
+        return turns == null ? -1 : turns.take(inbox.wake);
     }
 
     public List<ActorRef<TranslationWorker.Command>> workers() {
@@ -190,7 +207,8 @@ public final class TranslationPool {
         admission.admit(() -> {
             for (long p = partSet; p != 0; p &= p - 1) {
                 int t = Long.numberOfTrailingZeros(p);
-                inboxes[workerOfTbu(t, inboxes.length)].post(new TranslationWorker.TranslatePart(done, t, start[t], start[t + 1]));
+                PartInbox inbox = inboxes[workerOfTbu(t, inboxes.length)];
+                inbox.post(new TranslationWorker.TranslatePart(done, t, start[t], start[t + 1], ticket(inbox)));
             }
         });
     }
@@ -198,10 +216,9 @@ public final class TranslationPool {
     /** A burst whose requests all go to TBU {@code t}: its slots are its requests, in order. */
     private void sendWhole(TranslationBurst burst, int t, Consumer<? super TranslationBurst> onDone) {
         burst.markSubmitted();
-        TranslationWorker.TranslatePart part = new TranslationWorker.TranslatePart(
-                new BurstCompletion(1, burst, onDone, admission), t, 0, burst.size());
+        BurstCompletion done = new BurstCompletion(1, burst, onDone, admission);
         PartInbox inbox = inboxes[workerOfTbu(t, inboxes.length)];
-        admission.admit(() -> inbox.post(part));
+        admission.admit(() -> inbox.post(new TranslationWorker.TranslatePart(done, t, 0, burst.size(), ticket(inbox))));
     }
 
     /** One request; {@code onDone} gets its outcome (result, path, walk) on the worker's thread. */
@@ -212,11 +229,12 @@ public final class TranslationPool {
                     Outcome.Path.CONFIG, java.util.List.of(), null, 0));
             return;
         }
-        ActorRef<TranslationWorker.Command> w = workerFor(request.sid(), request.iova());
+        int k = indexFor(request.sid(), request.iova());
+        ActorRef<TranslationWorker.Command> w = workers[k];
         admission.admit(() -> w.tell(new TranslationWorker.Translate(request, o -> {
             admission.release();
             onDone.accept(o);
-        })));
+        }, ticket(inboxes[k]))));
     }
 
     /**

@@ -59,10 +59,22 @@ public final class TranslationWorker {
      * One translation; {@code onDone} gets its outcome (result, how it was
      * found, the walk's descriptor reads) on the worker's thread.
      */
-    public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone) implements Command {}
+    public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone, long ticket) implements Command {
+        /** Without a {@link TcuTurns} ticket. */
+        public Translate(TranslationRequest request, Consumer<? super Outcome> onDone) {
+            this(request, onDone, -1);
+        }
+    }
 
-    /** A part of a burst for TBU {@code tbu}: the requests answered in slots {@code [from, to)}; posted to its worker's inbox. */
-    record TranslatePart(BurstCompletion done, int tbu, int from, int to) {}
+    /**
+     * A part of a burst for TBU {@code tbu}: the requests answered in slots {@code [from, to)}; posted to its worker's
+     * inbox. {@code ticket}: its turn at the TCU ({@link TcuTurns}), -1 without turns.
+     */
+    record TranslatePart(BurstCompletion done, int tbu, int from, int to, long ticket) {
+        TranslatePart(BurstCompletion done, int tbu, int from, int to) {
+            this(done, tbu, from, to, -1);
+        }
+    }
 
     /** Parts wait in the worker's {@link PartInbox}. */
     record Ring() implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
@@ -130,6 +142,16 @@ public final class TranslationWorker {
     public static Behavior<Command> create(String smmuId, List<Integer> tbus, SmmuCapabilities caps,
             SmmuViews smmu, PageTableViews domains, org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings,
             PartInbox inbox) {
+        return create(smmuId, tbus, caps, smmu, domains, faultSink, settings, inbox, null, null);
+    }
+
+    /**
+     * As above, with the SMMU's TCU, shared by all its workers, whose walk caches every TLB miss walks through
+     * (null: no walk caches), and the turns ordering its use in deterministic mode (null on Pekko's threads).
+     */
+    public static Behavior<Command> create(String smmuId, List<Integer> tbus, SmmuCapabilities caps,
+            SmmuViews smmu, PageTableViews domains, org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings,
+            PartInbox inbox, org.iommusim.persistence.tcu.Tcu tcu, TcuTurns turns) {
         if (tbus.isEmpty()) {
             throw new IllegalArgumentException("a worker serves at least one TBU");
         }
@@ -144,7 +166,7 @@ public final class TranslationWorker {
                 journals.add(journal);
                 byTbu[t] = new Unit(t, persistenceId(smmuId, t), config, journal,
                         new ShardTranslator(caps, domains, new org.iommusim.actors.causal.StampingList<>(
-                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem()))));
+                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem())), tcu));
             }
             String name = "the worker of " + String.join(", ", tbus.stream().map(t -> persistenceId(smmuId, t)).toList());
             int[] waiting = {tbus.size()};
@@ -155,13 +177,14 @@ public final class TranslationWorker {
                         if (--waiting[0] > 0) {
                             return Behaviors.same();
                         }
-                        Live live = new Live(ctx, name, units(byTbu), byTbu, caps, smmu, faultSink, settings, inbox);
+                        Live live = new Live(ctx, name, units(byTbu), byTbu, caps, smmu, faultSink, settings, inbox,
+                                turns);
                         live.writeConfigurations();
                         return stash.unstashAll(live.running());
                     })
                     // what waited for the recovery is answered too: out of service, with the reason
                     .onSignal(Terminated.class, t -> stash.unstashAll(failed(ctx, name, "a journal did not recover",
-                            units(byTbu), inbox)))
+                            units(byTbu), inbox, turns)))
                     .onAnyMessage(m -> {
                         stash.stash(m);
                         return Behaviors.same();
@@ -231,9 +254,12 @@ public final class TranslationWorker {
         private final ActorRef<InvalidationPort.Invalidate> self;
         private final PartInbox inbox;
         private final SmmuCapabilities caps;
+        private final TcuTurns turns;
+        /** Single requests waiting for their turn at the TCU (deterministic mode), in ticket order. */
+        private final java.util.ArrayDeque<Translate> deferred = new java.util.ArrayDeque<>();
 
         Live(ActorContext<Command> ctx, String name, List<Unit> units, Unit[] byTbu, SmmuCapabilities caps, SmmuViews smmu,
-                org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings, PartInbox inbox) {
+                org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings, PartInbox inbox, TcuTurns turns) {
             this.ctx = ctx;
             this.name = name;
             this.units = units;
@@ -244,6 +270,7 @@ public final class TranslationWorker {
             this.self = ctx.getSelf().narrow();
             this.inbox = inbox;
             this.caps = caps;
+            this.turns = turns;
         }
 
         /**
@@ -267,10 +294,21 @@ public final class TranslationWorker {
         Behavior<Command> running() {
             return Behaviors.receive(Command.class)
                     .onMessage(Ring.class, r -> {
-                        inbox.serve(PARTS_PER_TURN, this::onPart);
+                        if (turns == null) {
+                            inbox.serve(PARTS_PER_TURN, this::onPart);
+                        } else {
+                            serveInTurn();
+                        }
                         return Behaviors.same();
                     })
-                    .onMessage(Translate.class, this::onTranslate)
+                    .onMessage(Translate.class, c -> {
+                        if (turns == null || c.ticket() < 0) {
+                            return onTranslate(c);
+                        }
+                        deferred.addLast(c);
+                        serveInTurn();
+                        return Behaviors.same();
+                    })
                     .onMessage(InvalidationPort.Invalidate.class, this::onInvalidate)
                     .onMessage(IotlbJournal.Written.class, w -> {
                         Unit u = byTbu[w.tbu()];
@@ -299,9 +337,58 @@ public final class TranslationWorker {
                         g.replyTo().tell(report(units));
                         return Behaviors.same();
                     })
-                    .onMessage(Close.class, c -> broken(ctx, name, c.reason(), units, inbox))
-                    .onSignal(Terminated.class, t -> failed(ctx, name, "a journal failed (see the log)", units, inbox))
+                    .onMessage(Close.class, c -> {
+                        answerDeferred(c.reason());
+                        return broken(ctx, name, c.reason(), units, inbox, turns);
+                    })
+                    .onSignal(Terminated.class, t -> {
+                        answerDeferred(name + " is out of service: a journal failed");
+                        return failed(ctx, name, "a journal failed (see the log)", units, inbox, turns);
+                    })
                     .build();
+        }
+
+        /**
+         * Deterministic mode: takes parts and single requests in ticket order
+         * while their tickets are served ({@link TcuTurns}), up to a turn's
+         * worth; one whose ticket is not served yet waits, and its turn rings
+         * this worker again.
+         */
+        private void serveInTurn() {
+            for (int k = 0; k < PARTS_PER_TURN; k++) {
+                TranslatePart p = inbox.peek();
+                Translate t = deferred.peekFirst();
+                if (p == null && t == null) {
+                    inbox.drained();
+                    return;
+                }
+                long pt = p == null ? Long.MAX_VALUE : p.ticket();
+                long tt = t == null ? Long.MAX_VALUE : t.ticket();
+                long ticket = Math.min(pt, tt);
+                if (!turns.isTurn(ticket)) {
+                    inbox.waitTurn();
+                    return;
+                }
+                if (pt < tt) {
+                    inbox.take();
+                    onPart(p);
+                } else {
+                    deferred.pollFirst();
+                    onTranslate(t);
+                }
+                turns.done(ticket);
+            }
+            inbox.later();
+        }
+
+        /** Single requests still waiting for their turn, answered as terminated (the worker stops serving). */
+        private void answerDeferred(String reason) {
+            if (turns != null) {
+                turns.open();
+            }
+            for (Translate t; (t = deferred.pollFirst()) != null; ) {
+                answer(ctx, t.onDone(), terminated(t.request(), reason));
+            }
         }
 
         private Unit unitFor(int sid) {
@@ -366,7 +453,8 @@ public final class TranslationWorker {
             } catch (RuntimeException e) {
                 // an invalidation not applied can be neither acknowledged nor skipped: this worker is done
                 ctx.getLog().error("applying an invalidation failed", e);
-                return failed(ctx, name, "applying an invalidation failed: " + e, units, inbox);
+                answerDeferred(name + " is out of service: applying an invalidation failed");
+                return failed(ctx, name, "applying an invalidation failed: " + e, units, inbox, turns);
             }
             IotlbJournal.Ack ack = new IotlbJournal.Ack(inv.ackTo(),
                     new SmmuEntity.InvalidationsApplied(self, inv.lastSeq()), units.size());
@@ -438,13 +526,16 @@ public final class TranslationWorker {
      * TLBs as they last were.
      */
     private static Behavior<Command> failed(ActorContext<Command> ctx, String name, String why, List<Unit> units,
-            PartInbox inbox) {
+            PartInbox inbox, TcuTurns turns) {
         ctx.getLog().error("{} is out of service: {}", name, why);
-        return broken(ctx, name, why, units, inbox);
+        return broken(ctx, name, why, units, inbox, turns);
     }
 
     private static Behavior<Command> broken(ActorContext<Command> ctx, String name, String why, List<Unit> units,
-            PartInbox inbox) {
+            PartInbox inbox, TcuTurns turns) {
+        if (turns != null) {
+            turns.open(); // nothing this worker holds will take its turn: no other worker waits for it
+        }
         String reason = name + " is out of service: " + why;
         return Behaviors.receive(Command.class)
                 .onMessage(Ring.class, r -> {

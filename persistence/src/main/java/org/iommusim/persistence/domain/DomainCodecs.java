@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.iommusim.persistence.pagetable.LeafEntry;
+import org.iommusim.persistence.pagetable.TablePage;
 import org.iommusim.persistence.pagetable.Mapped;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.PageTableEvent;
@@ -81,7 +82,22 @@ public final class DomainCodecs {
                 return DomainState.initial();
             }
         });
+        // before table identities (read only): the table pages get identities in leaf order, the same ones at
+        // every start from this snapshot; a journal this old has no TCU log whose entries could name others
         codecs.register("D.S.A", DomainState.Active.class, new BinaryCodec<DomainState.Active>() {
+            @Override
+            public void write(DomainState.Active v, DataOutput out) {
+                throw new UnsupportedOperationException("domain snapshots D.S.A are read only: D.S.A2 is written");
+            }
+
+            @Override
+            public DomainState.Active read(DataInput in) throws IOException {
+                DomainSpec spec = VocabularyCodecs.readSpec(in);
+                return new DomainState.Active(PageTable.restore(spec, readLeaves(in)));
+            }
+        });
+        // the later registration is the one written: leaves, then every table page's identity
+        codecs.register("D.S.A2", DomainState.Active.class, new BinaryCodec<DomainState.Active>() {
             @Override
             public void write(DomainState.Active v, DataOutput out) throws IOException {
                 VocabularyCodecs.writeSpec(v.spec(), out);
@@ -92,20 +108,26 @@ public final class DomainCodecs {
                     out.writeByte(leaf.level());
                     out.writeLong(leaf.descriptor());
                 }
+                List<TablePage> pages = v.pageTable().tablePages();
+                out.writeInt(pages.size());
+                for (TablePage p : pages) {
+                    out.writeByte(p.level());
+                    out.writeLong(p.base());
+                    out.writeLong(p.id());
+                }
+                out.writeLong(v.pageTable().nextTableIdentity());
             }
 
             @Override
             public DomainState.Active read(DataInput in) throws IOException {
                 DomainSpec spec = VocabularyCodecs.readSpec(in);
+                List<LeafEntry> leaves = readLeaves(in);
                 int n = readCount(in);
-                List<LeafEntry> leaves = new ArrayList<>(n);
+                List<TablePage> pages = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    long iova = in.readLong();
-                    int level = in.readByte();
-                    long descriptor = in.readLong();
-                    leaves.add(new LeafEntry(iova, 0, level, 0, null, false, false, descriptor));
+                    pages.add(new TablePage(in.readByte(), in.readLong(), in.readLong()));
                 }
-                return new DomainState.Active(PageTable.restore(spec, leaves));
+                return new DomainState.Active(PageTable.restore(spec, leaves, pages, in.readLong()));
             }
         });
         codecs.register("D.S.F", DomainState.Freed.class, new BinaryCodec<DomainState.Freed>() {
@@ -119,5 +141,17 @@ public final class DomainCodecs {
                 return new DomainState.Freed(VocabularyCodecs.readSpec(in));
             }
         });
+    }
+
+    private static List<LeafEntry> readLeaves(DataInput in) throws IOException {
+        int n = readCount(in);
+        List<LeafEntry> leaves = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long iova = in.readLong();
+            int level = in.readByte();
+            long descriptor = in.readLong();
+            leaves.add(new LeafEntry(iova, 0, level, 0, null, false, false, descriptor));
+        }
+        return leaves;
     }
 }

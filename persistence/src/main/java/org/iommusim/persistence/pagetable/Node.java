@@ -22,7 +22,7 @@ package org.iommusim.persistence.pagetable;
 final class Node {
     long[] entries;
     Node[] next;
-    /** Valid entries plus next-level tables: 0 means the table can be dropped. */
+    /** Valid entries plus next-level tables: 0 means the table is empty (kept until an unmap covers its range). */
     int live;
     final Object edit;
     final long id;

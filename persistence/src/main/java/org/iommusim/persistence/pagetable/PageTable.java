@@ -74,6 +74,54 @@ public final class PageTable {
         return editor.build();
     }
 
+    /**
+     * As {@link #restore(DomainSpec, Iterable)}, each table page getting back
+     * the identity {@code pages} recorded for it ({@link #tablePages()}) and
+     * the next allocation {@code nextTableId}: the table the snapshot was taken
+     * of, identities included.
+     */
+    public static PageTable restore(DomainSpec spec, Iterable<LeafEntry> leaves, Iterable<TablePage> pages,
+            long nextTableId) {
+        java.util.Map<String, Long> ids = new java.util.HashMap<>();
+        for (TablePage p : pages) {
+            ids.put(p.level() + "/" + p.base(), p.id());
+        }
+        TableEditor editor = new TableEditor(empty(spec), ids, nextTableId);
+        for (LeafEntry leaf : leaves) {
+            editor.restoreLeaf(leaf.iova(), leaf.level(), leaf.descriptor());
+        }
+        for (TablePage p : pages) {
+            editor.restoreTable(p.base(), p.level()); // tables emptied by unmaps stay, as they were
+        }
+        return editor.build();
+    }
+
+    /** Every table page below the root, with its identity, in address order, level by level within. */
+    public List<TablePage> tablePages() {
+        List<TablePage> out = new ArrayList<>();
+        collectPages(root, geo.startLevel, 0, out);
+        return out;
+    }
+
+    private void collectPages(Node n, int level, long base, List<TablePage> out) {
+        if (n.next == null) {
+            return;
+        }
+        for (int i = 0; i < n.next.length; i++) {
+            Node c = n.next[i];
+            if (c != null) {
+                long childBase = base + i * geo.entrySize(level);
+                out.add(new TablePage(level + 1, childBase, c.id));
+                collectPages(c, level + 1, childBase, out);
+            }
+        }
+    }
+
+    /** The id the next allocated table page gets (kept by a snapshot with {@link #tablePages()}). */
+    public long nextTableIdentity() {
+        return nextTableId;
+    }
+
     // ---- commands and events ------------------------------------------------
 
     public Decision<Mapped> decideMap(MapBatch batch) {

@@ -21,8 +21,14 @@ final class TableEditor {
     private long mappedBytes;
     private long digest;
     private long nextTableId;
+    /** Restoring a snapshot: the identity each table page had, by level and base; null otherwise. */
+    private final java.util.Map<String, Long> savedIds;
 
     TableEditor(PageTable from) {
+        this(from, null, from.nextTableId());
+    }
+
+    TableEditor(PageTable from, java.util.Map<String, Long> savedIds, long nextTableId) {
         this.from = from;
         this.geo = from.geometry();
         this.format = from.format();
@@ -30,7 +36,8 @@ final class TableEditor {
         this.leafCount = from.leafCount();
         this.mappedBytes = from.mappedBytes();
         this.digest = from.digest();
-        this.nextTableId = from.nextTableId();
+        this.savedIds = savedIds;
+        this.nextTableId = Math.max(nextTableId, from.nextTableId());
     }
 
     /** Maps one segment as one area, largest leaves first. */
@@ -71,7 +78,8 @@ final class TableEditor {
             }
             Node child = n.next[i];
             if (child == null) {
-                child = new Node(edit, nextTableId++);
+                Long saved = savedIds == null ? null : savedIds.get((l + 1) + "/" + (iova & -geo.entrySize(l)));
+                child = new Node(edit, saved != null ? saved : nextTableId++);
                 n.live++;
             } else {
                 child = child.editable(edit);
@@ -80,6 +88,11 @@ final class TableEditor {
             n = child;
         }
         int i = geo.index(iova, level);
+        if (n.child(i) != null && leafless(n.child(i))) {
+            // a block over a table that maps nothing (emptied by unmaps): the table is freed, the block takes its place
+            n.next[i] = null;
+            n.live--;
+        }
         if (n.child(i) != null || DescriptorFormat.valid(n.entry(i))) {
             throw new IllegalStateException("0x" + Long.toHexString(iova) + " is already mapped");
         }
@@ -91,6 +104,47 @@ final class TableEditor {
         leafCount++;
         mappedBytes += size;
         digest += LeafDigest.of(iova, descriptor);
+    }
+
+    /** Whether table {@code n} and every table below it map nothing (emptied tables are kept, as Linux keeps them). */
+    private static boolean leafless(Node n) {
+        if (n.entries != null) {
+            for (long e : n.entries) {
+                if (DescriptorFormat.valid(e)) {
+                    return false;
+                }
+            }
+        }
+        if (n.next != null) {
+            for (Node c : n.next) {
+                if (c != null && !leafless(c)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Puts back an empty table page a snapshot recorded (its identity from the saved ones). */
+    void restoreTable(long base, int level) {
+        root = root.editable(edit);
+        Node n = root;
+        for (int l = geo.startLevel; l < level; l++) {
+            int i = geo.index(base, l);
+            if (n.next == null) {
+                n.next = new Node[geo.entries(l)];
+            }
+            Node child = n.next[i];
+            if (child == null) {
+                Long saved = savedIds == null ? null : savedIds.get((l + 1) + "/" + (base & -geo.entrySize(l)));
+                child = new Node(edit, saved != null ? saved : nextTableId++);
+                n.live++;
+            } else {
+                child = child.editable(edit);
+            }
+            n.next[i] = child;
+            n = child;
+        }
     }
 
     /** Removes every leaf inside [start, end); a leaf crossing either end is refused. */
@@ -111,9 +165,12 @@ final class TableEditor {
             Node child = level < 3 ? n.child(i) : null;
             if (child != null) {
                 Node cleared = clear(child, level + 1, Math.max(start, slotBase), Math.min(end, slotBase + slot));
-                if (cleared != child || cleared.live == 0) {
+                // a table emptied by a smaller unmap stays, as Linux's io-pgtable keeps it; one whose whole range
+                // is unmapped is freed (Linux frees it then, and flushes the walk with a LEAF=0 TLBI)
+                boolean freed = cleared.live == 0 && start <= slotBase && slotBase + slot <= end;
+                if (cleared != child || freed) {
                     w = w == null ? n.editable(edit) : w;
-                    if (cleared.live == 0) {
+                    if (freed) {
                         w.next[i] = null;
                         w.live--;
                     } else {

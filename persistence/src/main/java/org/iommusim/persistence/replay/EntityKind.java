@@ -22,6 +22,8 @@ public enum EntityKind {
     IOTLB("smmu-\\d+/(tbu|iotlb)-\\d+"),
     /** {@code smmu-<n>/ids}: the SMMU's VMID and ASID allocator. */
     IDS("smmu-\\d+/ids"),
+    /** {@code smmu-<n>/tcu}: the TCU's walk caches and IPA cache. */
+    TCU("smmu-\\d+/tcu"),
     /** Anything this build does not know. */
     OTHER(".*");
 

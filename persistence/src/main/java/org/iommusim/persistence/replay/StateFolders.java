@@ -17,6 +17,7 @@ public final class StateFolders {
         register(EntityKind.STREAM, new StreamFolder());
         register(EntityKind.IOTLB, new IotlbFolder());
         register(EntityKind.IDS, new IdsFolder());
+        register(EntityKind.TCU, new TcuFolder());
     }
 
     private StateFolders() {}

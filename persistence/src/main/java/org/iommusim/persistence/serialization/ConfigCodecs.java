@@ -268,7 +268,7 @@ public final class ConfigCodecs {
 
     private static final int TCU_RECORD = 0x80;
 
-    private static void writeTcu(TcuCaches t, DataOutput out) throws IOException {
+    public static void writeTcu(TcuCaches t, DataOutput out) throws IOException {
         for (int stage = 1; stage <= 2; stage++) {
             for (int level = 0; level < TcuCaches.LEVELS; level++) {
                 writeShape(t.walk(stage, level), out);
@@ -283,7 +283,7 @@ public final class ConfigCodecs {
         out.writeByte(s.ways());
     }
 
-    private static TcuCaches readTcu(DataInput in) throws IOException {
+    public static TcuCaches readTcu(DataInput in) throws IOException {
         List<List<CacheShape>> stages = new ArrayList<>();
         for (int stage = 1; stage <= 2; stage++) {
             List<CacheShape> levels = new ArrayList<>();

@@ -28,6 +28,7 @@ public final class JournalCodecs {
         SmmuCodecs.register(this);
         StreamCodecs.register(this);
         IotlbCodecs.register(this);
+        org.iommusim.persistence.tcu.TcuCodecs.register(this);
         IdCodecs.register(this);
     }
 

@@ -49,6 +49,28 @@ public final class IpaCache {
         return store.entries();
     }
 
+    /** The slot the last fill took. */
+    int lastSlot() {
+        return store.lastSlot;
+    }
+
+    IpaEntry place(int slot, IpaEntry e) {
+        return store.place(slot, e);
+    }
+
+    void clear() {
+        store.clear();
+    }
+
+    /** (slot, entry) pairs, least recently used first. */
+    List<java.util.Map.Entry<Integer, IpaEntry>> byUse() {
+        return store.slotsByUse().stream().map(i -> java.util.Map.entry(i, store.at(i))).toList();
+    }
+
+    void restoreCounters(CacheStats s) {
+        store.restoreCounters(s);
+    }
+
     CacheStats stats() {
         return store.counters.snapshot(name(), store.shape.entries(), store.size());
     }

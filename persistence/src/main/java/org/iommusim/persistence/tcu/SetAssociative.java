@@ -20,6 +20,8 @@ final class SetAssociative<E> {
     private final long[] used;
     private long clock;
     private int size;
+    /** The slot the last {@link #fill} took, for the TCU's log. */
+    int lastSlot = -1;
 
     SetAssociative(CacheShape shape) {
         this.shape = shape;
@@ -67,6 +69,7 @@ final class SetAssociative<E> {
         E old = at(victim);
         slots[victim] = e;
         touch(victim);
+        lastSlot = victim;
         counters.fills++;
         if (old != null) {
             counters.evictions++;
@@ -89,6 +92,53 @@ final class SetAssociative<E> {
         }
         counters.invalidations += out.size();
         return out;
+    }
+
+    /** Replay of a logged fill: {@code e} into {@code slot}, counted as a fill (and an eviction if it held one). */
+    E place(int slot, E e) {
+        if (slot < 0 || slot >= slots.length) {
+            throw new IllegalArgumentException("slot " + slot + " is outside a cache of " + slots.length + " entries");
+        }
+        E old = at(slot);
+        slots[slot] = e;
+        touch(slot);
+        counters.fills++;
+        if (old != null) {
+            counters.evictions++;
+        } else {
+            size++;
+        }
+        return old;
+    }
+
+    /** Every entry goes (a new configuration); the counters stay. */
+    void clear() {
+        java.util.Arrays.fill(slots, null);
+        java.util.Arrays.fill(used, 0);
+        size = 0;
+    }
+
+    /** The slots holding an entry, least recently used first. */
+    List<Integer> slotsByUse() {
+        List<Integer> out = new ArrayList<>(size);
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] != null) {
+                out.add(i);
+            }
+        }
+        out.sort((a, b) -> Long.compare(used[a], used[b]));
+        return out;
+    }
+
+    /** Counters as a snapshot recorded them. */
+    void restoreCounters(CacheStats s) {
+        counters.lookups = s.lookups();
+        counters.hits = s.hits();
+        counters.misses = s.misses();
+        counters.fills = s.fills();
+        counters.evictions = s.evictions();
+        counters.invalidations = s.invalidations();
+        counters.freedTableReads = s.freedTableReads();
     }
 
     /** The entries held, set by set. */

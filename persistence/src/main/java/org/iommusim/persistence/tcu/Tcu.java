@@ -33,6 +33,10 @@ public final class Tcu {
     private final IpaCache ipa;
     private final List<FreedTableRead> freed = new ArrayList<>();
     private final Filler filler = new Filler();
+    // the log: what changed which entries are held, in the order applied (null: not recorded)
+    private List<TcuEvent> log;
+    private Runnable onLogged;
+    private boolean rung;
 
     public Tcu(TcuCaches shape) {
         this.shape = shape;
@@ -46,6 +50,39 @@ public final class Tcu {
 
     public TcuCaches shape() {
         return shape;
+    }
+
+    /**
+     * From now on every fill and invalidation is also added to {@code log}, in
+     * the order applied (under the TCU's lock), for the TCU's journal;
+     * {@code onLogged} runs (under the lock: keep it to a message send) when
+     * the log gains an event after {@link #drainLog} emptied it.
+     */
+    public synchronized void recordInto(List<TcuEvent> log, Runnable onLogged) {
+        this.log = log;
+        this.onLogged = onLogged;
+        this.rung = false;
+    }
+
+    /** Hands the events logged so far to {@code take} and empties the log; null if nothing is recorded. */
+    public synchronized <R> R drainLog(java.util.function.Function<List<TcuEvent>, R> take) {
+        if (log == null) {
+            return null;
+        }
+        R r = take.apply(log);
+        log.clear();
+        rung = false;
+        return r;
+    }
+
+    private void logged(TcuEvent e) {
+        if (log != null) {
+            log.add(e);
+            if (!rung) {
+                rung = true;
+                onLogged.run();
+            }
+        }
     }
 
     /**
@@ -98,7 +135,9 @@ public final class Tcu {
             tally.reads += readsTo(r) - table.startLevel() + 1;
         }
         if (stage == 2 && ipa.enabled() && r instanceof WalkResult.Leaf l && filler.leafDescriptor != 0) {
-            ipa.fill(new IpaEntry(vmid, iova >>> IpaEntry.PAGE_SHIFT, l.level(), filler.leafDescriptor, l.size()));
+            IpaEntry e = new IpaEntry(vmid, iova >>> IpaEntry.PAGE_SHIFT, l.level(), filler.leafDescriptor, l.size());
+            ipa.fill(e);
+            logged(new TcuEvent.IpaFilled(ipa.lastSlot(), e));
         }
         return r;
     }
@@ -109,6 +148,12 @@ public final class Tcu {
 
     /** Applies {@code c} to every cache; the number of entries it removed. */
     public synchronized int invalidate(TlbiCommand c) {
+        int removed = invalidateQuietly(c);
+        logged(new TcuEvent.Invalidated(c, removed));
+        return removed;
+    }
+
+    private int invalidateQuietly(TlbiCommand c) {
         int removed = 0;
         for (int stage = 1; stage <= 2; stage++) {
             for (int level = 0; level < TcuCaches.LEVELS; level++) {
@@ -119,6 +164,87 @@ public final class Tcu {
         }
         removed += ipa.invalidate(e -> TcuInvalidation.removes(c, e)).size();
         return removed;
+    }
+
+    /**
+     * Replays one logged event (the rule the journal, the replay tools and a
+     * restart use): a fill goes to the slot it names, an invalidation removes
+     * what {@link TcuInvalidation} selects, a configuration of these shapes
+     * empties every cache. Nothing is logged again.
+     *
+     * @throws IllegalArgumentException for a configuration of other shapes (make a new TCU) or a slot outside its cache
+     */
+    public synchronized void apply(TcuEvent e) {
+        if (e instanceof TcuEvent.WalkFilled f) {
+            walk[f.stage()][f.level()].place(f.slot(), f.entry());
+        } else if (e instanceof TcuEvent.IpaFilled f) {
+            ipa.place(f.slot(), f.entry());
+        } else if (e instanceof TcuEvent.Invalidated i) {
+            invalidateQuietly(i.command());
+        } else if (e instanceof TcuEvent.Configured c) {
+            if (!c.shape().equals(shape)) {
+                throw new IllegalArgumentException("a TCU of shapes " + shape + " cannot take " + c.shape());
+            }
+            for (int stage = 1; stage <= 2; stage++) {
+                for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                    walk[stage][level].clear();
+                }
+            }
+            ipa.clear();
+        }
+    }
+
+    /** Empties every cache and logs the shapes ({@link TcuEvent.Configured}): a log's first event. */
+    public synchronized void configure() {
+        TcuEvent.Configured c = new TcuEvent.Configured(shape);
+        apply(c);
+        logged(c);
+    }
+
+    /** Every entry held (as the fill that put it in its slot, least recently used first) and every counter. */
+    public synchronized TcuSnapshot snapshot() {
+        List<TcuEvent> fills = new ArrayList<>();
+        for (int stage = 1; stage <= 2; stage++) {
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                for (var se : walk[stage][level].byUse()) {
+                    fills.add(new TcuEvent.WalkFilled(stage, level, se.getKey(), se.getValue()));
+                }
+            }
+        }
+        for (var se : ipa.byUse()) {
+            fills.add(new TcuEvent.IpaFilled(se.getKey(), se.getValue()));
+        }
+        return new TcuSnapshot(shape, fills, stats());
+    }
+
+    /** A TCU holding exactly what {@code s} recorded. */
+    public static Tcu restore(TcuSnapshot s) {
+        Tcu t = new Tcu(s.shape());
+        t.load(s);
+        return t;
+    }
+
+    /**
+     * Replaces what this TCU holds by {@code s} (a restart: the shared live
+     * TCU takes what its journal recovered).
+     *
+     * @throws IllegalArgumentException if {@code s} has other shapes
+     */
+    public synchronized void load(TcuSnapshot s) {
+        apply(new TcuEvent.Configured(s.shape()));
+        for (TcuEvent e : s.fills()) {
+            apply(e);
+        }
+        List<CacheStats> st = s.stats();
+        if (st.size() == 2 * TcuCaches.LEVELS + 1) {
+            int k = 0;
+            for (int stage = 1; stage <= 2; stage++) {
+                for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                    walk[stage][level].restoreCounters(st.get(k++));
+                }
+            }
+            ipa.restoreCounters(st.get(k));
+        }
     }
 
     /** The walk cache of {@code stage} (1 or 2) at {@code level}. */
@@ -185,7 +311,9 @@ public final class Tcu {
             WalkCache c = walk[stage][level];
             if (c.enabled()) {
                 int shift = Long.numberOfTrailingZeros(table.entrySize(level));
-                c.fill(new WalkEntry(vmid, asid, iova >>> shift, shift, leaf, value));
+                WalkEntry e = new WalkEntry(vmid, asid, iova >>> shift, shift, leaf, value);
+                c.fill(e);
+                logged(new TcuEvent.WalkFilled(stage, level, c.lastSlot(), e));
             }
         }
 

@@ -32,6 +32,11 @@ public final class HeadlineBench {
                 "translations/s, API port, IOTLB hits, bursts of 64 (event-driven device, 1 worker)", t.burst(),
                 t.engine(), 0.5));
         settle();
+        progress.accept("walks hitting the TCU's walk caches (TLB misses, bursts of 64, 1 worker)");
+        WalkCacheBench.Results w = WalkCacheBench.run(rounds, n(1_000_000, scale, 4096));
+        out.add(BenchFigure.ratio("walkCacheHitRatio", "walks/s on TLB misses hitting the level-2 walk cache, API "
+                + "bursts of 64, 1 worker (floor: the same walks on the pure engine)", w.pool(), w.engine(), 0.5));
+        settle();
         progress.accept("replay (state rebuild vs raw LevelDB iteration)");
         ReplayBench.Figures r = ReplayBench.measure(n(1_000_000, scale, 5_000), rounds);
         out.add(BenchFigure.ratio("replayRatio", "events/s of the replay tools' state rebuild", r.state(), r.raw(), 0.5));

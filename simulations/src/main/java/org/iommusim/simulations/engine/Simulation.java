@@ -305,7 +305,7 @@ public final class Simulation {
                 audit.finish(end);
                 iotlb = metrics.iotlb();
             }
-            iotlb = iotlb.withTbus(tbuFigures());
+            iotlb = iotlb.withTbus(tbuFigures()).withTcu(tcuFigures());
         } finally {
             sim.close();
         }
@@ -357,6 +357,18 @@ public final class Simulation {
             for (org.iommusim.actors.api.TbuStatistics t : sim.statistics(e.getValue()).tbus()) {
                 out.add(new SimulationReport.Tbu(e.getValue().id(), t.tbu(), tlb(t.tlb()),
                         t.micro().map(Simulation::tlb).orElse(null)));
+            }
+        }
+        return out;
+    }
+
+    /** Each SMMU's TCU caches as the model counts them now. */
+    private List<SimulationReport.TcuCache> tcuFigures() {
+        List<SimulationReport.TcuCache> out = new ArrayList<>();
+        for (Map.Entry<Integer, Smmu> e : new java.util.TreeMap<>(smmus).entrySet()) {
+            for (org.iommusim.actors.api.TcuCacheStatistics c : sim.statistics(e.getValue()).tcu()) {
+                out.add(new SimulationReport.TcuCache(e.getValue().id(), c.cache(), c.capacity(), c.size(), c.lookups(),
+                        c.hits(), c.misses(), c.fills(), c.evictions(), c.invalidations(), c.freedTableReads()));
             }
         }
         return out;

@@ -53,6 +53,16 @@ final class AddressTouch {
         if (p instanceof IotlbEvent.Flushed) {
             return true;
         }
+        if (p instanceof org.iommusim.persistence.tcu.TcuEvent.WalkFilled w) {
+            return within(address, w.entry().base(), w.entry().size());
+        }
+        if (p instanceof org.iommusim.persistence.tcu.TcuEvent.IpaFilled f) {
+            long size = f.entry().leafSize();
+            return within(address, (f.entry().page() << org.iommusim.persistence.tcu.IpaEntry.PAGE_SHIFT) & -size, size);
+        }
+        if (p instanceof org.iommusim.persistence.tcu.TcuEvent.Invalidated i) {
+            return covers(i.command(), address);
+        }
         if (p instanceof SmmuChange.Submitted s) {
             return s.entries().stream().anyMatch(r -> covers(r, address, concerns));
         }

@@ -27,6 +27,7 @@ public final class EventRenderers {
         SmmuEventRenderers.register(r);
         StreamEventRenderers.register(r);
         IotlbEventRenderers.register(r);
+        TcuEventRenderers.register(r);
         return r;
     }
 

@@ -19,7 +19,8 @@ public final class StateRenderers {
         return new StateRenderers().register(DomainState.class, new DomainStateRenderer())
                 .register(SmmuState.class, new SmmuStateRenderer())
                 .register(StreamState.class, new StreamStateRenderer())
-                .register(ReplayedIotlb.class, new IotlbStateRenderer());
+                .register(ReplayedIotlb.class, new IotlbStateRenderer())
+                .register(org.iommusim.persistence.replay.ReplayedTcu.class, new TcuStateRenderer());
     }
 
     public <T> StateRenderers register(Class<T> type, StateRenderer<? super T> renderer) {

@@ -33,6 +33,7 @@ final class ReportJson {
                 .string("eventDigest", r.eventDigest())
                 .put("checker", checker(require(r.checker(), "checker")))
                 .put("iotlb", iotlb(require(r.iotlb(), "iotlb")))
+                .put("tcu", Json.array(r.iotlb().tcu().stream().map(ReportJson::tcuCache).toList()))
                 .put("devices", Json.array(orEmpty(r.devices()).stream().map(ReportJson::device).toList()))
                 .put("latency", latency(require(r.latency(), "latency")))
                 .put("staleWindow", staleWindow(require(r.staleWindow(), "staleWindow")))
@@ -138,6 +139,13 @@ final class ReportJson {
     private static Json.Obj iotlb(SimulationReport.Iotlb i) {
         return new Json.Obj().number("hits", i.hits()).number("misses", i.misses()).number("hitRate", i.hitRate())
                 .put("tbus", Json.array(orEmpty(i.tbus()).stream().map(ReportJson::tbu).toList()));
+    }
+
+    private static Json.Obj tcuCache(SimulationReport.TcuCache c) {
+        return new Json.Obj().string("smmu", c.smmu()).string("cache", c.cache()).number("entries", c.capacity())
+                .number("held", c.size()).number("lookups", c.lookups()).number("hits", c.hits())
+                .number("misses", c.misses()).number("fills", c.fills()).number("evictions", c.evictions())
+                .number("invalidations", c.invalidations()).number("freedTableReads", c.freedTableReads());
     }
 
     private static Json.Obj tbu(SimulationReport.Tbu t) {

@@ -249,9 +249,14 @@ public record SimulationReport(String scenario, String file, String question, lo
      * at its end ({@code tbus}: the model's, by SMMU and TBU; hits and misses
      * count since the last start of the model unless a snapshot carried them).
      */
-    public record Iotlb(long hits, long misses, double hitRate, List<Tbu> tbus) {
+    public record Iotlb(long hits, long misses, double hitRate, List<Tbu> tbus, List<TcuCache> tcu) {
         public Iotlb {
             tbus = tbus == null ? List.of() : List.copyOf(tbus);
+            tcu = tcu == null ? List.of() : List.copyOf(tcu);
+        }
+
+        public Iotlb(long hits, long misses, double hitRate, List<Tbu> tbus) {
+            this(hits, misses, hitRate, tbus, List.of());
         }
 
         public Iotlb(long hits, long misses, double hitRate) {
@@ -259,9 +264,18 @@ public record SimulationReport(String scenario, String file, String question, lo
         }
 
         public Iotlb withTbus(List<Tbu> t) {
-            return new Iotlb(hits, misses, hitRate, t);
+            return new Iotlb(hits, misses, hitRate, t, tcu);
+        }
+
+        /** With each SMMU's TCU caches ({@code report.json}'s {@code tcu}, beside {@code iotlb}). */
+        public Iotlb withTcu(List<TcuCache> t) {
+            return new Iotlb(hits, misses, hitRate, tbus, t);
         }
     }
+
+    /** One of an SMMU's TCU caches: a walk cache ({@code walk-s1-l2}), the IPA cache ({@code ipa}). */
+    public record TcuCache(String smmu, String cache, int capacity, int size, long lookups, long hits, long misses,
+            long fills, long evictions, long invalidations, long freedTableReads) {}
 
     /** One TBU's TLB, and its micro-TLB (null when it has none). */
     public record Tbu(String smmu, int tbu, Tlb tlb, Tlb micro) {}

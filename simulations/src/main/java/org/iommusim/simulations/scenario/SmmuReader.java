@@ -10,13 +10,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import org.iommusim.protocol.capability.CacheShape;
 import org.iommusim.protocol.capability.TbuTlb;
+import org.iommusim.protocol.capability.TcuCaches;
 import org.iommusim.protocol.domain.Granule;
 
 /** Reads one {@code smmus[i]} entry; absent keys keep {@link SmmuCapabilities#defaults()}. */
 final class SmmuReader {
     /** IDR1.CMDQS and EVTQS are at most 19 (log2 of the capacity). */
     private static final int MAX_QUEUE = 1 << 19;
+
+    /** A scenario SMMU's TCU without {@code tcu} keys: no walk caches, no IPA cache. */
+    static final TcuCaches NO_WALK_CACHES = new TcuCaches(
+            List.of(CacheShape.NONE, CacheShape.NONE, CacheShape.NONE, CacheShape.NONE),
+            List.of(CacheShape.NONE, CacheShape.NONE, CacheShape.NONE, CacheShape.NONE), CacheShape.NONE, CacheShape.NONE);
 
     private SmmuReader() {}
 
@@ -45,6 +52,7 @@ final class SmmuReader {
         if (iotlbEntries != null && policy != null && iotlbSeed != null) {
             tbus(n, new Defaults(iotlbEntries, policy, iotlbSeed), tbus, streamTbus);
         }
+        TcuCaches tcu = tcu(n);
         n.finish();
         if (n.problems().count() > before) {
             return null;
@@ -55,10 +63,102 @@ final class SmmuReader {
                 .granules(granules).oas(oas).cmdqs(cmdqs).eventqs(eventqs)
                 .iotlbEntries(iotlbEntries).iotlbPolicy(policy).iotlbSeed(iotlbSeed)
                 .tbus(tbus).streamTbus(streamTbus).twoLevelStreamTables(twoLevel);
+        if (tcu != null) {
+            b.tcu(tcu);
+        }
         try {
             return new SmmuDef(id, b.build());
         } catch (IllegalArgumentException e) {
             Refusals.report(n, e);
+            return null;
+        }
+    }
+
+    /**
+     * The {@code tcu} object: the TCU's walk caches and IPA cache.
+     * {@code walk-caches} picks a preset ({@code none}, {@code gem5}: stage 1
+     * L0-L3 4/28/348/4, stage 2 4/28/92/4; {@code mmu600}: 256 per stage and
+     * level), {@code stage1-walk} / {@code stage2-walk} (four entry counts,
+     * levels 0 to 3) and {@code walk-ways} replace its shapes,
+     * {@code ipa-cache} / {@code ipa-ways} add the IPA cache. Absent, a
+     * scenario's SMMU has no walk caches: every TLB miss reads every level
+     * from memory, as before the TCU's caches were modelled, so a scenario
+     * written then keeps its meaning (and its timing).
+     */
+    private static TcuCaches tcu(ConfNode smmu) {
+        TcuCaches none = NO_WALK_CACHES;
+        if (!smmu.has("tcu")) {
+            return none;
+        }
+        ConfNode n = smmu.object("tcu", true);
+        if (n == null) {
+            return null;
+        }
+        int before = n.problems().count();
+        String preset = n.has("walk-caches") ? n.string("walk-caches") : "gem5";
+        TcuCaches base = switch (preset == null ? "gem5" : preset) {
+            case "none" -> none;
+            case "gem5" -> TcuCaches.defaults();
+            case "mmu600" -> {
+                List<CacheShape> l = List.of(new CacheShape(256, 4), new CacheShape(256, 4), new CacheShape(256, 4),
+                        new CacheShape(256, 4));
+                yield new TcuCaches(l, l, CacheShape.NONE, CacheShape.NONE);
+            }
+            default -> {
+                n.problem("walk-caches", "\"" + preset + "\" is not none, gem5 or mmu600");
+                yield none;
+            }
+        };
+        Integer ways = n.int32("walk-ways", 4, 0, 64);
+        List<CacheShape> s1 = walkLevels(n, "stage1-walk", ways, base, 1);
+        List<CacheShape> s2 = walkLevels(n, "stage2-walk", ways, base, 2);
+        Integer ipa = n.int32("ipa-cache", 0, 0, 1 << 20);
+        Integer ipaWays = n.int32("ipa-ways", 4, 0, 64);
+        n.finish();
+        if (n.problems().count() > before || s1 == null || s2 == null) {
+            return null;
+        }
+        try {
+            return new TcuCaches(s1, s2, ipa == 0 ? CacheShape.NONE : new CacheShape(ipa, ipaWays), CacheShape.NONE);
+        } catch (IllegalArgumentException e) {
+            Refusals.report(n, e);
+            return null;
+        }
+    }
+
+    private static List<CacheShape> walkLevels(ConfNode n, String key, Integer ways, TcuCaches base, int stage) {
+        if (!n.has(key)) {
+            List<CacheShape> out = new ArrayList<>();
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                CacheShape s = base.walk(stage, level);
+                out.add(ways == null || !s.enabled() || !n.has("walk-ways") ? s : shape(n, key, s.entries(), ways));
+            }
+            return out.contains(null) ? null : out;
+        }
+        List<ConfigValue> items = n.list(key, true);
+        if (items.size() != TcuCaches.LEVELS) {
+            n.problem(key, items.size() + " entry counts; one per level 0 to 3 is needed");
+            return null;
+        }
+        List<CacheShape> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Object raw = items.get(i).unwrapped();
+            if (!(raw instanceof Number num) || num.doubleValue() != num.longValue() || num.longValue() < 0
+                    || num.longValue() > (1 << 20)) {
+                n.problems().add(ConfNode.at(items.get(i), n.keyPath(key) + "[" + i + "]"),
+                        ConfNode.render(items.get(i)) + " is not an entry count (0 to 1048576; 0: no cache at this level)");
+                return null;
+            }
+            out.add(shape(n, key, (int) num.longValue(), ways == null ? 4 : ways));
+        }
+        return out.contains(null) ? null : out;
+    }
+
+    private static CacheShape shape(ConfNode n, String key, int entries, int ways) {
+        try {
+            return entries == 0 ? CacheShape.NONE : new CacheShape(entries, Math.min(ways, entries));
+        } catch (IllegalArgumentException e) {
+            n.problem(key, e.getMessage());
             return null;
         }
     }

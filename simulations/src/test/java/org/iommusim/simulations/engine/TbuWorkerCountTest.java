@@ -39,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The worker count is a throughput setting only: in deterministic mode the
  * same workload on four TBUs (every policy, set-associative, a micro-TLB)
- * gives the same translations, the same statistics and the same journal
- * (digest of the exported event stream) with 1, 2 and 4 workers.
+ * gives the same translations, the same statistics (the TCU's walk caches,
+ * which the workers share, included) and the same journal (digest of the
+ * exported event stream) with 1, 2 and 4 workers.
  */
 class TbuWorkerCountTest {
     private static final long IOVA = 0x1000_0000L;
@@ -94,7 +95,8 @@ class TbuWorkerCountTest {
                     long page = IOVA + rnd.nextInt(PAGES) * 0x1000L;
                     DomainId d = DomainId.of(sid + 1);
                     sim.unmap(d, UnmapBatch.single(page, 0x1000));
-                    sim.submitAndWait(smmu, List.of(TlbiNhVa.of(0, 10 + sid, page, true), CmdSync.poll()));
+                    // every other move as a table free would need it: LEAF=0 also removes the walk caches' table entries
+                    sim.submitAndWait(smmu, List.of(TlbiNhVa.of(0, 10 + sid, page, round % 20 == 9), CmdSync.poll()));
                     sim.map(d, MapBatch.single(page, PA + 0x4000_0000L + round * 0x1000L, 0x1000, Prot.rw()));
                 }
                 sim.advanceTo(sim.virtualNanos() + 1_000_000L);
@@ -118,6 +120,12 @@ class TbuWorkerCountTest {
         assertTrue(s.tbus().get(3).tlb().flushes() > 0, "the flush-all TBU flushed");
         assertTrue(s.tbus().get(0).micro().orElseThrow().hits() > 0, "the micro-TLB answered");
         assertTrue(s.evictions() > 0 && !s.invalidationsByCommand().isEmpty(), "evictions and invalidations happened: " + s);
+        // the TCU's walk caches, shared by the workers, served the TLB misses: hits, fills and evictions
+        assertEquals(9, s.tcu().size(), "walk caches s1 L0-L3, s2 L0-L3, the IPA cache: " + s.tcu());
+        var l2 = s.tcuCache("walk-s1-l2").orElseThrow();
+        assertTrue(l2.hits() > 0 && l2.fills() > 0, "the stage-1 level-2 walk cache answered: " + l2);
+        assertTrue(s.tcuCache("walk-s1-l0").orElseThrow().evictions() > 0, "8 ASIDs in 4 level-0 entries evict: " + s.tcu());
+        assertTrue(s.tcu().stream().mapToLong(c -> c.invalidations()).sum() > 0, "TLBIs reached the walk caches: " + s.tcu());
         for (int workers : new int[] {2, 4}) {
             Outcome other = run(dir.resolve(String.valueOf(workers)), workers);
             assertEquals(one.results(), other.results(), "translations with " + workers + " workers");

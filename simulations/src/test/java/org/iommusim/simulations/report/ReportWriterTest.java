@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** report.json's contract and report.html's structure, without a browser. */
 class ReportWriterTest {
     private static final List<String> TOP_LEVEL_KEYS = List.of("scenario", "file", "question", "answer", "seed", "mode",
-            "eventDigest", "checker", "iotlb", "devices", "latency", "staleWindow", "commands", "hitRateOverTime",
+            "eventDigest", "checker", "iotlb", "tcu", "devices", "latency", "staleWindow", "commands", "hitRateOverTime",
             "queueOccupancy", "deviceSeries", "journalDir", "run");
     private static final List<String> CHART_IDS = List.of(ReportPage.HIT_RATE_ID, ReportPage.LATENCY_ID,
             ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID, ReportPage.DEVICE_HIT_RATE_ID,

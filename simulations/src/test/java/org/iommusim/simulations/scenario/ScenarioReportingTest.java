@@ -52,7 +52,7 @@ class ScenarioReportingTest {
                 "t.conf:6: smmus[0].iotlb-policy: 'mru' is not one of lru, fifo, random, flush-all-when-full",
                 "t.conf:6: smmus[0].typo: unknown key (expected one of id, stage1, stage2, ril, hyp, asid-bits, "
                         + "vmid-bits, sid-bits, ssid-bits, two-level-stream-tables, granules, oas, cmdq-entries, evtq-entries, iotlb-entries, "
-                        + "iotlb-policy, iotlb-seed)",
+                        + "iotlb-policy, iotlb-seed, tcu)",
                 "t.conf:8: seed: expected a whole number, got 'ten'"), fails(text));
     }
 

@@ -1,0 +1,61 @@
+package org.iommusim.persistence.tcu;
+
+import org.iommusim.persistence.serialization.JournalSerializable;
+import org.iommusim.protocol.capability.TcuCaches;
+import org.iommusim.protocol.command.TlbiCommand;
+
+/**
+ * What the TCU's log ({@code smmu-<n>/tcu}) records: everything that changes
+ * which entries its walk caches and IPA cache hold, in the order the TCU
+ * applied it. Lookups record nothing. A fill names the slot it took, so replay
+ * puts the entry where the live TCU put it and removes the same victim, though
+ * the hits that made it least recently used were never logged.
+ */
+public sealed interface TcuEvent extends JournalSerializable {
+
+    /** The caches' shapes; empties them (a log starts with one; a start with other shapes writes another). */
+    record Configured(TcuCaches shape) implements TcuEvent {
+        public Configured {
+            if (shape == null) {
+                throw new IllegalArgumentException("a TCU configuration needs its shapes");
+            }
+        }
+    }
+
+    /** The walker read {@code entry} and cached it in slot {@code slot} of the walk cache of {@code stage} and {@code level}. */
+    record WalkFilled(int stage, int level, int slot, WalkEntry entry) implements TcuEvent {
+        public WalkFilled {
+            if (stage < 1 || stage > 2 || level < 0 || level >= TcuCaches.LEVELS || slot < 0 || entry == null) {
+                throw new IllegalArgumentException("a walk-cache fill at stage " + stage + " level " + level + " slot "
+                        + slot + " of " + entry);
+            }
+        }
+
+        /** The cache it went to, as statistics name it. */
+        public String cache() {
+            return "walk-s" + stage + "-l" + level;
+        }
+    }
+
+    /** A stage-2 result cached in slot {@code slot} of the IPA cache. */
+    record IpaFilled(int slot, IpaEntry entry) implements TcuEvent {
+        public IpaFilled {
+            if (slot < 0 || entry == null) {
+                throw new IllegalArgumentException("an IPA-cache fill at slot " + slot + " of " + entry);
+            }
+        }
+    }
+
+    /**
+     * {@code command} was applied to every cache by {@link TcuInvalidation};
+     * {@code removed}: the entries it removed live, for reports (replay removes
+     * what the rule selects).
+     */
+    record Invalidated(TlbiCommand command, int removed) implements TcuEvent {
+        public Invalidated {
+            if (command == null || removed < 0) {
+                throw new IllegalArgumentException("an invalidation needs its command and a count >= 0");
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.iommusim.persistence.tcu;
+
+import java.util.List;
+import org.iommusim.persistence.serialization.JournalSerializable;
+import org.iommusim.protocol.capability.TcuCaches;
+
+/**
+ * The TCU's caches at one point of its log: their shapes, every entry held as
+ * the fill that put it in its slot ({@link TcuEvent.WalkFilled} or
+ * {@link TcuEvent.IpaFilled}), least recently used first within each cache, so
+ * a restored TCU evicts as the one it was would, and each cache's counters.
+ *
+ * @param stats one per cache, in {@link Tcu#stats()}'s order
+ */
+public record TcuSnapshot(TcuCaches shape, List<TcuEvent> fills, List<CacheStats> stats) implements JournalSerializable {
+    public TcuSnapshot {
+        if (shape == null) {
+            throw new IllegalArgumentException("a TCU snapshot needs its shapes");
+        }
+        fills = List.copyOf(fills);
+        stats = List.copyOf(stats);
+        for (TcuEvent e : fills) {
+            if (!(e instanceof TcuEvent.WalkFilled) && !(e instanceof TcuEvent.IpaFilled)) {
+                throw new IllegalArgumentException("a TCU snapshot holds fills only, not " + e);
+            }
+        }
+    }
+}

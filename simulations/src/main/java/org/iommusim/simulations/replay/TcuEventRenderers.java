@@ -1,0 +1,120 @@
+package org.iommusim.simulations.replay;
+
+import org.iommusim.persistence.tcu.TcuEvent;
+import org.iommusim.protocol.capability.TcuCaches;
+
+/**
+ * Timeline lines of the TCU's caches ({@code smmu-<n>/tcu}), each naming the
+ * cache it changed: {@code FILLED walk-s1-l2 slot=5 <entry>},
+ * {@code FILLED ipa slot=3 <entry>}, {@code INVALIDATED <command> removed=n},
+ * {@code CONFIGURED <shapes>}.
+ */
+final class TcuEventRenderers {
+    private TcuEventRenderers() {}
+
+    static void register(EventRenderers r) {
+        r.register(TcuEvent.WalkFilled.class, new EventRenderer<TcuEvent.WalkFilled>() {
+            @Override
+            public String name(TcuEvent.WalkFilled e) {
+                return "FILLED";
+            }
+
+            @Override
+            public String details(TcuEvent.WalkFilled e) {
+                return e.cache() + " slot=" + e.slot() + " " + TcuStateRenderer.describe(e.entry());
+            }
+
+            @Override
+            public void json(TcuEvent.WalkFilled e, JsonObject out) {
+                out.string("cache", e.cache()).number("slot", e.slot()).hex("vmid", e.entry().vmid());
+                if (e.entry().asid() >= 0) {
+                    out.hex("asid", e.entry().asid());
+                }
+                out.hex("va", e.entry().base()).hex("size", e.entry().size()).string("kind",
+                        e.entry().leaf() ? "leaf" : "table");
+                if (e.entry().leaf()) {
+                    out.hex("descriptor", e.entry().value());
+                } else {
+                    out.number("table", e.entry().value());
+                }
+            }
+        });
+        r.register(TcuEvent.IpaFilled.class, new EventRenderer<TcuEvent.IpaFilled>() {
+            @Override
+            public String name(TcuEvent.IpaFilled e) {
+                return "FILLED";
+            }
+
+            @Override
+            public String details(TcuEvent.IpaFilled e) {
+                return "ipa slot=" + e.slot() + " " + TcuStateRenderer.describe(e.entry());
+            }
+
+            @Override
+            public void json(TcuEvent.IpaFilled e, JsonObject out) {
+                out.string("cache", "ipa").number("slot", e.slot()).hex("vmid", e.entry().vmid())
+                        .hex("ipa", e.entry().page() << org.iommusim.persistence.tcu.IpaEntry.PAGE_SHIFT)
+                        .number("level", e.entry().level()).hex("size", e.entry().leafSize())
+                        .hex("descriptor", e.entry().descriptor());
+            }
+        });
+        r.register(TcuEvent.Invalidated.class, new EventRenderer<TcuEvent.Invalidated>() {
+            @Override
+            public String name(TcuEvent.Invalidated e) {
+                return "INVALIDATED";
+            }
+
+            @Override
+            public String details(TcuEvent.Invalidated e) {
+                return e.command().toText() + " removed=" + e.removed();
+            }
+
+            @Override
+            public void json(TcuEvent.Invalidated e, JsonObject out) {
+                out.object("command", CommandText.json(e.command().encode())).number("removed", e.removed());
+            }
+        });
+        r.register(TcuEvent.Configured.class, new EventRenderer<TcuEvent.Configured>() {
+            @Override
+            public String name(TcuEvent.Configured e) {
+                return "CONFIGURED";
+            }
+
+            @Override
+            public String details(TcuEvent.Configured e) {
+                return describe(e.shape());
+            }
+
+            @Override
+            public void json(TcuEvent.Configured e, JsonObject out) {
+                for (int stage = 1; stage <= 2; stage++) {
+                    for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                        out.string("walk-s" + stage + "-l" + level, e.shape().walk(stage, level).toString());
+                    }
+                }
+                out.string("ipa", e.shape().ipaCache().toString());
+            }
+        });
+    }
+
+    static String describe(TcuCaches t) {
+        StringBuilder sb = new StringBuilder();
+        for (int stage = 1; stage <= 2; stage++) {
+            sb.append(stage == 1 ? "" : " ").append("s").append(stage).append("=");
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                CacheShapeText.append(sb.append(level == 0 ? "" : "/"), t.walk(stage, level));
+            }
+        }
+        return sb.append(" ipa=").append(t.ipaCache()).toString();
+    }
+
+    /** A shape in a few characters: 348x4 (entries x ways), 0 when off. */
+    private static final class CacheShapeText {
+        static void append(StringBuilder sb, org.iommusim.protocol.capability.CacheShape s) {
+            sb.append(s.entries());
+            if (s.enabled()) {
+                sb.append('x').append(s.setWays());
+            }
+        }
+    }
+}
