@@ -37,6 +37,9 @@ final class Summary {
         o.printf("latency     mean %.0f ns, p99 %d ns (virtual)%n", r.latency().meanNs(), r.latency().p99Ns());
         o.printf("commands    %,d (%,d CMD_SYNC), max queue occupancy %d%n", r.commands().submitted(),
                 r.commands().syncs(), r.commands().maxQueueOccupancy());
+        if (r.timing() != null) {
+            TimingSummary.print(o, r.timing());
+        }
         o.printf("stale       %,d stale uses, longest window %,d ns%n", r.staleWindow().count(), r.staleWindow().maxNs());
         int n = r.checker().violationCount();
         o.printf("checker     %,d translations checked: %s%n", r.checker().translationsChecked(),

@@ -132,6 +132,19 @@ final class Driver {
      * untrusted devices a strict domain whatever the default.
      */
     synchronized void unmap(DomainCtx d, List<MapRecord> records, int cpu, Device owner, Clock c) {
+        long calledAt = c.now();
+        long bytes = 0;
+        for (MapRecord r : records) {
+            bytes += r.size;
+        }
+        try {
+            unmapAndInvalidate(d, records, cpu, owner, c);
+        } finally {
+            metrics.unmap(Math.max(1, bytes / d.spec.granule().pageSize()), c.now() - calledAt);
+        }
+    }
+
+    private void unmapAndInvalidate(DomainCtx d, List<MapRecord> records, int cpu, Device owner, Clock c) {
         List<UnmapSegment> segs = new ArrayList<>(records.size());
         for (MapRecord r : records) {
             segs.add(new UnmapSegment(r.iova, r.size));
@@ -296,7 +309,12 @@ final class Driver {
         }
     }
 
-    /** Issues one command list in batches, the last followed by a CMD_SYNC if {@code sync}; returns its index. */
+    /**
+     * Issues one command list in batches, the last followed by a CMD_SYNC if
+     * {@code sync}; returns its index. Each batch goes through the SMMU's
+     * shared command queue in the timing model: a batch without a sync holds
+     * the CPU until it is inserted, the one with the sync until it completes.
+     */
     private long issue(Smmu smmu, List<Command> send, boolean sync, Clock c) {
         long syncIndex = -1;
         for (int from = 0; from < send.size() || (from == 0 && sync); from += BATCH) {
@@ -307,13 +325,10 @@ final class Driver {
                 withSync.addAll(chunk);
                 withSync.add(CmdSync.poll());
                 syncIndex = sim.submitAndWait(smmu, withSync) - 1;
-                if (!chunk.isEmpty()) {
-                    c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
-                }
-                c.advance(metrics.commands(c.now(), 1, 1, true));
+                c.advance(metrics.submit(smmu.id(), c.now(), withSync));
             } else {
                 sim.submit(smmu, chunk);
-                c.advance(metrics.commands(c.now(), chunk.size(), chunk.size(), false));
+                c.advance(metrics.submit(smmu.id(), c.now(), chunk));
             }
         }
         return syncIndex;

@@ -1,11 +1,19 @@
 package org.iommusim.simulations.engine;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.iommusim.actors.translate.TranslationWorker;
+import org.iommusim.persistence.timing.SharedCmdq;
+import org.iommusim.persistence.timing.SmmuTiming;
 import org.iommusim.persistence.translate.Outcome;
+import org.iommusim.protocol.command.Command;
+import org.iommusim.protocol.command.CommandOpcode;
 import org.iommusim.simulations.report.SimulationReport;
+import org.iommusim.simulations.report.TimingReport;
 import org.iommusim.simulations.scenario.Costs;
 
 /** What a run measures, in virtual time; in memory that does not grow with the run (histograms, {@link Series}). */
@@ -24,20 +32,134 @@ final class Metrics {
     private long syncs;
     private long syncLatencyTotal;
     private long maxOccupancy;
+    /** The timing model (docs/TIMING.md): each SMMU's slots and command queue, by SMMU id. */
+    private final Map<String, SmmuTiming> timing = new TreeMap<>();
+    private final int cpus;
+    private final Map<String, Histogram> levelLatency = new LinkedHashMap<>();
+    private final Histogram syncLatency = new Histogram(3);
+    /** Unmap calls by pages (up to a power of two): {count, total ns, max ns}. */
+    private final TreeMap<Long, long[]> unmapCost = new TreeMap<>();
+    private final Map<String, Long> dmas = new LinkedHashMap<>();
 
     Metrics(Costs costs, long sampleEveryNs) {
+        this(costs, sampleEveryNs, 1);
+    }
+
+    /** {@code cpus}: the CPUs that share each SMMU's command queue. */
+    Metrics(Costs costs, long sampleEveryNs, int cpus) {
         this.costs = costs;
         this.sampleEveryNs = Math.max(1, sampleEveryNs);
         this.nextSample = this.sampleEveryNs;
+        this.cpus = Math.max(1, cpus);
     }
 
-    /** Records a translation and returns its virtual latency. */
-    synchronized long translation(long t, TranslationWorker.Traced r) {
-        long ns = switch (r.path()) {
-            case HIT -> costs.hitNs();
-            case MISS -> costs.missNs() + r.walkSteps() * costs.walkStepNs();
-            case CONFIG -> costs.hitNs();
+    private SmmuTiming timing(String smmu) {
+        return timing.computeIfAbsent(smmu, k -> new SmmuTiming(costs.translation(), costs.commandCosts(),
+                costs.cmdq(), cpus));
+    }
+
+    /**
+     * Records a translation of {@code device}'s at {@code smmu}, asked at
+     * {@code t}, and returns its virtual latency: the timing model's, with the
+     * SMMU's translation and walk slots (a walk costs the descriptors it read).
+     */
+    synchronized long translation(String device, String smmu, long t, TranslationWorker.Traced r) {
+        long ns = timing(smmu).translate(t, r.path(), r.walkSteps()).latency();
+        String level = switch (r.path()) {
+            case HIT -> "tlb";
+            case MISS -> "walk";
+            case CONFIG -> "config";
         };
+        levelLatency.computeIfAbsent(device + "\u0000" + level, k -> new Histogram(3)).recordValue(ns);
+        dmas.merge(device, 1L, Long::sum);
+        record(t, r, ns);
+        return ns;
+    }
+
+    /**
+     * A CPU submits {@code entries} to {@code smmu}'s command queue at
+     * {@code t} (ending in a CMD_SYNC if it waits): returns how long the CPU
+     * is held, to the sync's completion if it waits, else to its insertion.
+     */
+    synchronized long submit(String smmu, long t, List<? extends Command> entries) {
+        SharedCmdq.Submission s = timing(smmu).submit(t, entries);
+        boolean waits = !entries.isEmpty() && entries.get(entries.size() - 1).opcode() == CommandOpcode.CMD_SYNC;
+        int pending = (int) Math.min(Integer.MAX_VALUE, entries.size() + timing(smmu).cmdq().consumer().backlogAt(
+                s.doorbell()) / Math.max(1, costs.commandNs()));
+        commands += entries.size();
+        maxOccupancy = Math.max(maxOccupancy, pending);
+        occupancy.add(t, pending);
+        if (!waits) {
+            return s.inserted() - t;
+        }
+        syncs++;
+        syncLatencyTotal += s.latency();
+        syncLatency.recordValue(s.latency());
+        return s.latency();
+    }
+
+    /** An unmap call of {@code pages} pages that took {@code ns} from the call to its IOVAs' release. */
+    synchronized void unmap(long pages, long ns) {
+        long bucket = Long.highestOneBit(Math.max(1, pages));
+        bucket = bucket == pages ? bucket : bucket << 1;
+        long[] a = unmapCost.computeIfAbsent(bucket, k -> new long[3]);
+        a[0]++;
+        a[1] += ns;
+        a[2] = Math.max(a[2], ns);
+    }
+
+    /** The timing model's figures; {@code virtualNanos} is the run's length. */
+    synchronized TimingReport timing(long virtualNanos) {
+        List<TimingReport.LevelLatency> levels = new ArrayList<>();
+        for (Map.Entry<String, Histogram> e : new TreeMap<>(levelLatency).entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            Histogram h = e.getValue();
+            levels.add(new TimingReport.LevelLatency(k[0], k[1], h.getTotalCount(), h.getMean(),
+                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
+        }
+        List<TimingReport.UnmapCost> unmaps = new ArrayList<>();
+        unmapCost.forEach((pages, a) -> unmaps.add(new TimingReport.UnmapCost(pages, a[0], (double) a[1] / a[0],
+                a[2])));
+        List<TimingReport.DmaRate> rates = new ArrayList<>();
+        dmas.forEach((d, n) -> rates.add(new TimingReport.DmaRate(d, n, virtualNanos == 0 ? 0 : n * 1e9
+                / virtualNanos)));
+        long tw = 0;
+        long twNs = 0;
+        long ww = 0;
+        long wwNs = 0;
+        long subs = 0;
+        long gathered = 0;
+        for (SmmuTiming t : timing.values()) {
+            tw += t.translationSlots().waits();
+            twNs += t.translationSlots().waitedNs();
+            ww += t.walkSlots().waits();
+            wwNs += t.walkSlots().waitedNs();
+            subs += t.cmdq().submissions();
+            gathered += t.cmdq().gathered();
+        }
+        return new TimingReport(levels, distribution(syncLatency), unmaps, rates,
+                new TimingReport.Resources(tw, twNs, ww, wwNs, subs, gathered));
+    }
+
+    private static TimingReport.Distribution distribution(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return new TimingReport.Distribution(0, 0, 0, 0, 0, List.of());
+        }
+        return new TimingReport.Distribution(h.getTotalCount(), h.getMean(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99), h.getMaxValue(), buckets(h));
+    }
+
+    private static List<SimulationReport.Bucket> buckets(Histogram h) {
+        List<SimulationReport.Bucket> buckets = new ArrayList<>();
+        for (var v : h.linearBucketValues(Math.max(1, (h.getMaxValue() + 20) / 20))) {
+            if (v.getCountAddedInThisIterationStep() > 0) {
+                buckets.add(new SimulationReport.Bucket(v.getValueIteratedTo(), v.getCountAddedInThisIterationStep()));
+            }
+        }
+        return buckets;
+    }
+
+    private void record(long t, TranslationWorker.Traced r, long ns) {
         latency.recordValue(ns);
         if (r.path() != Outcome.Path.CONFIG) {
             boolean hit = r.path() == Outcome.Path.HIT;
@@ -47,21 +169,6 @@ final class Metrics {
             intervalLookups++;
         }
         sample(t);
-        return ns;
-    }
-
-    /** Records a submission of {@code entries} (with {@code waited} syncs) and returns its virtual cost. */
-    synchronized long commands(long t, int entries, int pendingAfter, boolean waitedForSync) {
-        commands += entries;
-        long ns = entries * costs.commandNs();
-        if (waitedForSync) {
-            syncs++;
-            ns += costs.syncNs();
-            syncLatencyTotal += ns;
-        }
-        maxOccupancy = Math.max(maxOccupancy, pendingAfter);
-        occupancy.add(t, pendingAfter);
-        return ns;
     }
 
     private void sample(long t) {

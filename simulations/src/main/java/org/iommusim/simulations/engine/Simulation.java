@@ -95,7 +95,7 @@ public final class Simulation {
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
             TranslationWorker.Traced traced = sim.translateTraced(smmus.get(smmuOf(d)), r);
             synchronized (lock) {
-                c.advance(metrics.translation(t, traced));
+                c.advance(metrics.translation(d.name, smmus.get(smmuOf(d)).id(), t, traced));
                 switch (traced.path()) {
                     case HIT -> d.hits++;
                     case MISS -> d.misses++;
@@ -176,7 +176,7 @@ public final class Simulation {
         this.observer = observer;
         this.checker = new Checker(journalDir.toString());
         long span = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : 50_000_000L;
-        this.metrics = new Metrics(sc.costs(), span / 200);
+        this.metrics = new Metrics(sc.costs(), span / 200, sc.driver().cpus());
         this.faults = new Faults(sc.faults());
         this.ctx = concurrent() ? new PipedDma() : new BlockingDma();
     }
@@ -263,6 +263,9 @@ public final class Simulation {
                 digest, checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries());
+        if (!concurrent()) {
+            report = report.withTiming(metrics.timing(end)); // virtual time only: concurrent runs' time is the host's
+        }
         return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
     }
 
@@ -408,8 +411,10 @@ public final class Simulation {
         }
         sim.writeSte(smmu, s.sid(), ste);
         boolean drop = faults.next(FaultInjection.Kind.DROP_CFGI);
-        sim.submitAndWait(smmu, drop ? List.of(CmdSync.poll()) : List.of(new CfgiSte(s.sid(), false), CmdSync.poll()));
-        c.advance(metrics.commands(c.now(), drop ? 1 : 2, drop ? 1 : 2, true));
+        List<org.iommusim.protocol.command.Command> cmds = drop ? List.of(CmdSync.poll())
+                : List.of(new CfgiSte(s.sid(), false), CmdSync.poll());
+        sim.submitAndWait(smmu, cmds);
+        c.advance(metrics.submit(smmu.id(), c.now(), cmds));
     }
 
     private Device device(DeviceDef dev, StreamDef s, int order, long paBase) {

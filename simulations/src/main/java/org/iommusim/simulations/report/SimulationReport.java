@@ -20,11 +20,21 @@ import java.util.TreeMap;
  * @param devices         per-device figures
  * @param answer          the scenario's expected answer and whether this run bears it out; null when the
  *                        scenario states none
+ * @param timing          the timing model's figures (deterministic runs); null when there are none
  */
 public record SimulationReport(String scenario, String file, String question, long seed, String mode,
         String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
         Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
-        List<Device> devices, Answer answer) {
+        List<Device> devices, Answer answer, TimingReport timing) {
+
+    /** A report without timing figures (see {@link TimingReport}). */
+    public SimulationReport(String scenario, String file, String question, long seed, String mode,
+            String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
+            Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
+            List<Device> devices, Answer answer) {
+        this(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency, staleWindow, commands,
+                hitRate, queueOccupancy, journalDir, run, devices, answer, null);
+    }
 
     /** A report without an expected answer. */
     public SimulationReport(String scenario, String file, String question, long seed, String mode,
@@ -38,7 +48,13 @@ public record SimulationReport(String scenario, String file, String question, lo
     /** This report with {@code a} as its answer. */
     public SimulationReport withAnswer(Answer a) {
         return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
-                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a);
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a, timing);
+    }
+
+    /** This report with {@code t} as its timing figures. */
+    public SimulationReport withTiming(TimingReport t) {
+        return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, answer, t);
     }
 
     /**
