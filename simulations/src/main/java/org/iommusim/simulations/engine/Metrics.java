@@ -35,6 +35,7 @@ final class Metrics {
     /** The timing model (docs/TIMING.md): each SMMU's slots and command queue, by SMMU id. */
     private final Map<String, SmmuTiming> timing = new TreeMap<>();
     private final int cpus;
+    private final boolean timed;
     private final Map<String, Histogram> levelLatency = new LinkedHashMap<>();
     private final Histogram syncLatency = new Histogram(3);
     /** Unmap calls by pages (up to a power of two): {count, total ns, max ns}. */
@@ -47,6 +48,16 @@ final class Metrics {
 
     /** {@code cpus}: the CPUs that share each SMMU's command queue. */
     Metrics(Costs costs, long sampleEveryNs, int cpus) {
+        this(costs, sampleEveryNs, cpus, true);
+    }
+
+    /**
+     * {@code timed} false: the timing model off, every step at its fixed
+     * cost (no slots, no queues, no contention): only for the benchmark that
+     * measures what the model costs the engine ({@code timingOverheadRatio}).
+     */
+    Metrics(Costs costs, long sampleEveryNs, int cpus, boolean timed) {
+        this.timed = timed;
         this.costs = costs;
         this.sampleEveryNs = Math.max(1, sampleEveryNs);
         this.nextSample = this.sampleEveryNs;
@@ -64,7 +75,9 @@ final class Metrics {
      * SMMU's translation and walk slots (a walk costs the descriptors it read).
      */
     synchronized long translation(String device, String smmu, long t, TranslationWorker.Traced r) {
-        long ns = timing(smmu).translate(t, r.path(), r.walkSteps()).latency();
+        long ns = timed ? timing(smmu).translate(t, r.path(), r.walkSteps()).latency()
+                : costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().walk(r.walkSteps())
+                        : 0);
         String level = switch (r.path()) {
             case HIT -> "tlb";
             case MISS -> "walk";
@@ -82,8 +95,17 @@ final class Metrics {
      * is held, to the sync's completion if it waits, else to its insertion.
      */
     synchronized long submit(String smmu, long t, List<? extends Command> entries) {
-        SharedCmdq.Submission s = timing(smmu).submit(t, entries);
         boolean waits = !entries.isEmpty() && entries.get(entries.size() - 1).opcode() == CommandOpcode.CMD_SYNC;
+        if (!timed) {
+            long ns = 0;
+            for (Command c : entries) {
+                ns += costs.commandCosts().of(c.opcode());
+            }
+            commands += entries.size();
+            syncs += waits ? 1 : 0;
+            return ns;
+        }
+        SharedCmdq.Submission s = timing(smmu).submit(t, entries);
         int pending = (int) Math.min(Integer.MAX_VALUE, entries.size() + timing(smmu).cmdq().consumer().backlogAt(
                 s.doorbell()) / Math.max(1, costs.commandNs()));
         commands += entries.size();

@@ -81,6 +81,8 @@ public final class Simulation {
     /** Held by each translation's check and by the driver while it writes a record's unmap or release. */
     private final Object lock = new Object();
     private final DeviceContext ctx;
+    /** The timing model on (docs/TIMING.md); off only for the benchmark that measures its cost. */
+    private final boolean timed;
 
     /** Deterministic mode: each DMA is translated (blocking, on this thread) and checked before the next. */
     private final class BlockingDma extends DeviceContext {
@@ -170,13 +172,18 @@ public final class Simulation {
     }
 
     private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer) {
+        this(sc, folder, mode, observer, true);
+    }
+
+    private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer, boolean timed) {
+        this.timed = timed;
         this.sc = sc;
         this.journalDir = folder.journalDir();
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
         this.observer = observer;
         this.checker = new Checker(journalDir.toString());
         long span = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : 50_000_000L;
-        this.metrics = new Metrics(sc.costs(), span / 200, sc.driver().cpus());
+        this.metrics = new Metrics(sc.costs(), span / 200, sc.driver().cpus(), timed);
         this.faults = new Faults(sc.faults());
         this.ctx = concurrent() ? new PipedDma() : new BlockingDma();
     }
@@ -218,6 +225,17 @@ public final class Simulation {
     public static SimulationReport run(Scenario sc, RunFolder folder, RunMode mode, LongConsumer progress)
             throws IOException {
         return run(sc, folder, mode, progress, RunObserver.NONE);
+    }
+
+    /**
+     * Deterministic, with the timing model off (every step at its fixed cost,
+     * no slots or queues): for the benchmark's {@code timingOverheadRatio}
+     * only; its report carries no timing figures.
+     */
+    public static SimulationReport runUntimed(Scenario sc, Path outDir, LongConsumer progress) throws IOException {
+        try (RunFolder folder = RunFolder.claim(outDir, false)) {
+            return new Simulation(sc, folder, RunMode.DETERMINISTIC, RunObserver.NONE, false).execute(progress);
+        }
     }
 
     /** As {@link #run(Scenario, RunFolder, RunMode, LongConsumer)}, showing the run to {@code observer}. */
@@ -263,7 +281,7 @@ public final class Simulation {
                 digest, checker.result(), iotlb, metrics.latency(), Metrics.staleWindows(checker.staleWindows()),
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries());
-        if (!concurrent()) {
+        if (!concurrent() && timed) {
             report = report.withTiming(metrics.timing(end)); // virtual time only: concurrent runs' time is the host's
         }
         return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
