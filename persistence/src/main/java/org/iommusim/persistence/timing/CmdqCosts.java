@@ -16,8 +16,19 @@ package org.iommusim.persistence.timing;
  * atomic increment, few retries); {@link #beforeLockRework()} the driver
  * before it (shared lock by cmpxchg loop). Both calibrated against Garry's
  * map+unmap figures on 8 to 64 CPUs (docs/VALIDATION.md).
+ *
+ * <p>{@code perCpuQueues}: each CPU has its own command queue (ECMDQ-style,
+ * SMMUv3.3), so insertion contends for nothing and each CPU writes its own
+ * producer index; the SMMU still consumes all queues with one engine. For
+ * comparison with the shared queue; Linux's driver uses the shared one.
  */
-public record CmdqCosts(long lineNs, int lineAccesses, double retryPerContender, long doorbellNs) {
+public record CmdqCosts(long lineNs, int lineAccesses, double retryPerContender, long doorbellNs,
+        boolean perCpuQueues) {
+
+    /** Linux's one shared queue. */
+    public CmdqCosts(long lineNs, int lineAccesses, double retryPerContender, long doorbellNs) {
+        this(lineNs, lineAccesses, retryPerContender, doorbellNs, false);
+    }
 
     public CmdqCosts {
         if (lineNs < 0 || lineAccesses < 0 || retryPerContender < 0 || doorbellNs < 0) {
@@ -35,6 +46,11 @@ public record CmdqCosts(long lineNs, int lineAccesses, double retryPerContender,
 
     /** The same costs with {@code retry} extra accesses per contender. */
     public CmdqCosts withRetryPerContender(double retry) {
-        return new CmdqCosts(lineNs, lineAccesses, retry, doorbellNs);
+        return new CmdqCosts(lineNs, lineAccesses, retry, doorbellNs, perCpuQueues);
+    }
+
+    /** The same costs with one queue per CPU (ECMDQ-style). */
+    public CmdqCosts withPerCpuQueues() {
+        return new CmdqCosts(lineNs, lineAccesses, retryPerContender, doorbellNs, true);
     }
 }

@@ -58,6 +58,10 @@ public final class SharedCmdq {
 
     /** The lock-free insertion: the line's accesses, more for each CPU queued on it ahead of this one. */
     private long insert(long at) {
+        if (costs.perCpuQueues()) {
+            submissions++;
+            return at + costs.lineAccesses() * costs.lineNs(); // the CPU's own queue: nothing to contend for
+        }
         double perSubmission = Math.max(1, costs.lineAccesses()) * (double) costs.lineNs();
         double ahead = perSubmission == 0 ? 0 : Math.max(0, lineFree - at) / perSubmission;
         double contenders = Math.min(cpus - 1, ahead);
@@ -70,6 +74,10 @@ public final class SharedCmdq {
 
     /** Owner gathering: an insertion while the owner holds the queue rides on its producer-index write. */
     private long doorbell(long inserted) {
+        if (costs.perCpuQueues()) {
+            lastGathered = false;
+            return inserted + costs.doorbellNs();
+        }
         lastGathered = inserted < ownerFree;
         if (lastGathered) {
             gathered++;

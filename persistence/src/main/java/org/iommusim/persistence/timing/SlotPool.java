@@ -1,7 +1,5 @@
 package org.iommusim.persistence.timing;
 
-import java.util.PriorityQueue;
-
 /**
  * A fixed number of identical slots (an SMMU's translation slots, its
  * page-table-walk slots): a request arriving at {@code at} takes the slot
@@ -9,7 +7,8 @@ import java.util.PriorityQueue;
  * go to the same slot every time.
  */
 public final class SlotPool {
-    private final PriorityQueue<Long> freeAt = new PriorityQueue<>();
+    /** When each slot is next free; a linear scan finds the soonest (64 slots at most in practice). */
+    private final long[] freeAt;
     private final int slots;
     private long waits;
     private long waitedNs;
@@ -19,9 +18,17 @@ public final class SlotPool {
             throw new IllegalArgumentException("a slot pool needs at least one slot, got " + slots);
         }
         this.slots = slots;
-        for (int i = 0; i < slots; i++) {
-            freeAt.add(0L);
+        this.freeAt = new long[slots];
+    }
+
+    private int soonest() {
+        int best = 0;
+        for (int i = 1; i < freeAt.length; i++) {
+            if (freeAt[i] < freeAt[best]) {
+                best = i;
+            }
         }
+        return best;
     }
 
     /** Holds a slot for {@code holdNs} from when one is free at or after {@code at}; returns when it starts. */
@@ -29,18 +36,19 @@ public final class SlotPool {
         if (holdNs < 0) {
             throw new IllegalArgumentException("hold must be >= 0 ns, got " + holdNs);
         }
-        long start = Math.max(at, freeAt.poll());
+        int slot = soonest();
+        long start = Math.max(at, freeAt[slot]);
         if (start > at) {
             waits++;
             waitedNs += start - at;
         }
-        freeAt.add(start + holdNs);
+        freeAt[slot] = start + holdNs;
         return start;
     }
 
     /** When a request arriving at {@code at} would get a slot (nothing is taken). */
     public long freeAt(long at) {
-        return Math.max(at, freeAt.peek());
+        return Math.max(at, freeAt[soonest()]);
     }
 
     public int slots() {

@@ -75,4 +75,22 @@ class SharedCmdqTest {
                 java.util.Arrays.toString(latencyOfLast));
         assertThrows(IllegalArgumentException.class, () -> new SharedCmdq(CPU, new CommandConsumer(COMMANDS), 0));
     }
+
+    @Test
+    void perCpuQueuesRemoveTheInsertionContentionButNotTheSharedConsumer() {
+        SharedCmdq shared = new SharedCmdq(CPU, new CommandConsumer(COMMANDS), 32);
+        SharedCmdq ecmdq = new SharedCmdq(CPU.withPerCpuQueues(), new CommandConsumer(COMMANDS), 32);
+        SharedCmdq.Submission lastShared = null;
+        SharedCmdq.Submission lastOwn = null;
+        for (int n = 0; n < 32; n++) {
+            lastShared = shared.submit(0, UNMAP);
+            lastOwn = ecmdq.submit(0, UNMAP);
+        }
+        // every CPU inserts at once into its own queue
+        assertEquals(6 * 60, lastOwn.inserted());
+        assertTrue(lastOwn.completed() < lastShared.completed(), lastOwn + " / " + lastShared);
+        // the one SMMU engine still takes the 32 unmaps' commands one after another
+        assertEquals(6 * 60 + 60 + 32 * (COMMANDS.tlbiVaNs() + COMMANDS.syncNs()), lastOwn.completed());
+        assertEquals(0, ecmdq.gathered());
+    }
 }

@@ -1,7 +1,6 @@
 package org.iommusim.simulations.engine;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,11 +35,12 @@ final class Metrics {
     private final Map<String, SmmuTiming> timing = new TreeMap<>();
     private final int cpus;
     private final boolean timed;
-    private final Map<String, Histogram> levelLatency = new LinkedHashMap<>();
+    /** Per device: translation latency by level (see {@link #LEVELS}). */
+    private final Map<String, Histogram[]> levelLatency = new TreeMap<>();
+    private static final String[] LEVELS = {"tlb", "walk", "config"};
     private final Histogram syncLatency = new Histogram(3);
     /** Unmap calls by pages (up to a power of two): {count, total ns, max ns}. */
     private final TreeMap<Long, long[]> unmapCost = new TreeMap<>();
-    private final Map<String, Long> dmas = new LinkedHashMap<>();
 
     Metrics(Costs costs, long sampleEveryNs) {
         this(costs, sampleEveryNs, 1);
@@ -78,13 +78,16 @@ final class Metrics {
         long ns = timed ? timing(smmu).translate(t, r.path(), r.walkSteps()).latency()
                 : costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().walk(r.walkSteps())
                         : 0);
-        String level = switch (r.path()) {
-            case HIT -> "tlb";
-            case MISS -> "walk";
-            case CONFIG -> "config";
+        int level = switch (r.path()) {
+            case HIT -> 0;
+            case MISS -> 1;
+            case CONFIG -> 2;
         };
-        levelLatency.computeIfAbsent(device + "\u0000" + level, k -> new Histogram(3)).recordValue(ns);
-        dmas.merge(device, 1L, Long::sum);
+        Histogram[] h = levelLatency.computeIfAbsent(device, k -> new Histogram[LEVELS.length]);
+        if (h[level] == null) {
+            h[level] = new Histogram(3);
+        }
+        h[level].recordValue(ns);
         record(t, r, ns);
         return ns;
     }
@@ -133,18 +136,26 @@ final class Metrics {
     /** The timing model's figures; {@code virtualNanos} is the run's length. */
     synchronized TimingReport timing(long virtualNanos) {
         List<TimingReport.LevelLatency> levels = new ArrayList<>();
-        for (Map.Entry<String, Histogram> e : new TreeMap<>(levelLatency).entrySet()) {
-            String[] k = e.getKey().split("\u0000");
-            Histogram h = e.getValue();
-            levels.add(new TimingReport.LevelLatency(k[0], k[1], h.getTotalCount(), h.getMean(),
-                    h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
+        for (Map.Entry<String, Histogram[]> e : levelLatency.entrySet()) {
+            for (int i = 0; i < LEVELS.length; i++) {
+                Histogram h = e.getValue()[i];
+                if (h != null) {
+                    levels.add(new TimingReport.LevelLatency(e.getKey(), LEVELS[i], h.getTotalCount(), h.getMean(),
+                            h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
+                }
+            }
         }
         List<TimingReport.UnmapCost> unmaps = new ArrayList<>();
         unmapCost.forEach((pages, a) -> unmaps.add(new TimingReport.UnmapCost(pages, a[0], (double) a[1] / a[0],
                 a[2])));
         List<TimingReport.DmaRate> rates = new ArrayList<>();
-        dmas.forEach((d, n) -> rates.add(new TimingReport.DmaRate(d, n, virtualNanos == 0 ? 0 : n * 1e9
-                / virtualNanos)));
+        levelLatency.forEach((d, hs) -> {
+            long n = 0;
+            for (Histogram h : hs) {
+                n += h == null ? 0 : h.getTotalCount();
+            }
+            rates.add(new TimingReport.DmaRate(d, n, virtualNanos == 0 ? 0 : n * 1e9 / virtualNanos));
+        });
         long tw = 0;
         long twNs = 0;
         long ww = 0;

@@ -22,12 +22,50 @@ public final class Calibrations {
 
     /** Every row, with the shipped costs unless the caller changes them. */
     public static List<Row> rows(Costs costs) {
+        return rows(costs, true);
+    }
+
+    /**
+     * The rows; {@code simulated} false leaves out the one scenario that runs
+     * the whole model (the lazy bounds: a few seconds, a LevelDB journal).
+     */
+    public static List<Row> rows(Costs costs, boolean simulated) {
         List<Row> out = new ArrayList<>();
         reach(costs, out);
         mapUnmap(costs, out);
         unmapSize(costs, out);
         packetRate(costs, out);
+        if (simulated) {
+            lazyBounds(costs, out);
+        }
         return out;
+    }
+
+    /**
+     * No published figure, for comparison: map+unmap per CPU per second on
+     * 8, 16, 32 and 64 CPUs with Linux's shared queue and with one queue per
+     * CPU (ECMDQ-style), the same costs otherwise.
+     */
+    public static double[][] perCpuQueueComparison(Costs costs) {
+        int[] cpus = {8, 16, 32, 64};
+        double[][] out = new double[2][cpus.length];
+        for (int i = 0; i < cpus.length; i++) {
+            out[0][i] = MapUnmapScenario.perCpu(costs, costs.cmdq(), cpus[i]);
+            out[1][i] = MapUnmapScenario.perCpu(costs, costs.cmdq().withPerCpuQueues(), cpus[i]);
+        }
+        return out;
+    }
+
+    private static void lazyBounds(Costs costs, List<Row> out) {
+        LazyBoundsScenario.Result r = LazyBoundsScenario.run(costs);
+        String linux = "Linux iommu-dma flush queue (reference sections 6, 9)";
+        out.add(Row.between("lazy: NIC's late DMA, unmaps behind (queue of 256 per CPU)", "at most 256",
+                r.nicUnmapsBehind(), 128, 256, "unmaps", linux));
+        // exposed at all (lazy lets late DMA in), and never past the timer
+        out.add(Row.between("lazy: disk's longest exposure (10 ms timeout)", "at most 10 ms",
+                r.diskExposureNs() / 1e6, 0.001, 10, "ms", linux));
+        out.add(Row.between("lazy: checker violations (no IOVA reused before its flush)", "none", r.violations(), 0,
+                0, "violations", linux));
     }
 
     private static void reach(Costs costs, List<Row> out) {

@@ -34,7 +34,8 @@ public record Row(String what, String published, String source, String model, St
             case "ns" -> String.format("%,.0f ns", v);
             case "us" -> String.format("%,.2f us", v);
             case "K/s" -> String.format("%,.0fK", v / 1e3);
-            default -> String.format("%,.2f %s", v, unit);
+            case "ms" -> String.format("%,.3f ms", v);
+            default -> v == Math.rint(v) ? String.format("%,.0f %s", v, unit) : String.format("%,.2f %s", v, unit);
         };
     }
 }
