@@ -22,7 +22,9 @@ final class TimingSummary {
                     u.meanNs(), u.maxNs());
         }
         for (TimingReport.DmaRate d : t.dma()) {
-            o.printf("  %-9s DMA %,.0f translations per virtual second%n", d.device(), d.perSecond());
+            o.printf("  %-9s DMA %,.0f translations/s; %,.0f operations/s done, offered: %s (virtual)%n", d.device(),
+                    d.perSecond(), d.operationsPerSecond(), d.offeredOperationsPerSecond() > 0
+                            ? String.format("%,.0f", d.offeredOperationsPerSecond()) : "unpaced");
         }
         TimingReport.Resources r = t.resources();
         o.printf("resources   %,d walks waited for a walk slot (%,d ns), %,d translations for a slot; %,d of %,d"

@@ -154,7 +154,7 @@ final class Metrics {
             for (Histogram h : hs) {
                 n += h == null ? 0 : h.getTotalCount();
             }
-            rates.add(new TimingReport.DmaRate(d, n, virtualNanos == 0 ? 0 : n * 1e9 / virtualNanos));
+            rates.add(new TimingReport.DmaRate(d, n, virtualNanos == 0 ? 0 : n * 1e9 / virtualNanos, 0, 0));
         });
         long tw = 0;
         long twNs = 0;

@@ -33,6 +33,7 @@ import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 import org.iommusim.simulations.replay.JournalExport;
 import org.iommusim.simulations.report.SimulationReport;
+import org.iommusim.simulations.report.TimingReport;
 import org.iommusim.simulations.scenario.DeviceDef;
 import org.iommusim.simulations.scenario.DomainDef;
 import org.iommusim.simulations.scenario.FaultInjection;
@@ -282,7 +283,7 @@ public final class Simulation {
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries());
         if (!concurrent() && timed) {
-            report = report.withTiming(metrics.timing(end)); // virtual time only: concurrent runs' time is the host's
+            report = report.withTiming(offered(metrics.timing(end), end)); // virtual time: not in concurrent runs
         }
         return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
     }
@@ -309,6 +310,19 @@ public final class Simulation {
         }
         long n = hits + misses;
         return new SimulationReport.Iotlb(hits, misses, n == 0 ? 0 : (double) hits / n);
+    }
+
+    /** The timing's DMA rates with each device's operations done and offered per virtual second. */
+    private TimingReport offered(TimingReport t, long end) {
+        List<TimingReport.DmaRate> rates = new ArrayList<>();
+        for (Device d : devices) {
+            TimingReport.DmaRate r = t.dma().stream().filter(x -> x.device().equals(d.name)).findFirst()
+                    .orElse(new TimingReport.DmaRate(d.name, 0, 0, 0, 0));
+            double offered = d.intervalNs > 0 ? 1e9 * d.weight / d.intervalNs : 0;
+            rates.add(new TimingReport.DmaRate(d.name, r.translations(), r.perSecond(), end == 0 ? 0
+                    : d.operations * 1e9 / end, offered));
+        }
+        return t.withDma(rates);
     }
 
     /** Each SMMU's TBUs as the model counts them now. */

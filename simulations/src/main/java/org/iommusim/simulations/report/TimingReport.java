@@ -13,7 +13,9 @@ import java.util.List;
  *                    or {@code config} (answered by the configuration alone)
  * @param cmdSync     every CMD_SYNC a CPU waited for, from its submission to its completion
  * @param unmapCost   unmap calls grouped by pages (up to a power of two), from the call to its IOVAs' release
- * @param dma         per device: DMAs translated, and per virtual second
+ * @param dma         per device: DMAs translated and per virtual second; operations (a packet, an I/O, a
+ *                    guest step) done per virtual second against those offered (its pace, 0 when unpaced: as
+ *                    fast as it can)
  * @param resources   the SMMUs' slots and queues: how often and how long requests waited
  */
 public record TimingReport(List<LevelLatency> translation, Distribution cmdSync, List<UnmapCost> unmapCost,
@@ -27,7 +29,13 @@ public record TimingReport(List<LevelLatency> translation, Distribution cmdSync,
 
     public record UnmapCost(long upToPages, long count, double meanNs, long maxNs) {}
 
-    public record DmaRate(String device, long translations, double perSecond) {}
+    public record DmaRate(String device, long translations, double perSecond, double operationsPerSecond,
+            double offeredOperationsPerSecond) {}
+
+    /** This report with {@code rates} as its DMA rates. */
+    public TimingReport withDma(List<DmaRate> rates) {
+        return new TimingReport(translation, cmdSync, unmapCost, rates, resources);
+    }
 
     /**
      * Summed over the SMMUs: translations and walks that waited for a slot,
