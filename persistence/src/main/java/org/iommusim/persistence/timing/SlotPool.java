@@ -7,7 +7,7 @@ package org.iommusim.persistence.timing;
  * go to the same slot every time.
  */
 public final class SlotPool {
-    /** When each slot is next free; a linear scan finds the soonest (64 slots at most in practice). */
+    /** When each slot is next free, as a binary min-heap: the soonest at the root. */
     private final long[] freeAt;
     private final int slots;
     private long waits;
@@ -21,14 +21,24 @@ public final class SlotPool {
         this.freeAt = new long[slots];
     }
 
-    private int soonest() {
-        int best = 0;
-        for (int i = 1; i < freeAt.length; i++) {
-            if (freeAt[i] < freeAt[best]) {
-                best = i;
+    /** Replaces the root (the soonest free slot) by {@code value} and restores the heap. */
+    private void replaceRoot(long value) {
+        int i = 0;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= freeAt.length) {
+                break;
             }
+            if (child + 1 < freeAt.length && freeAt[child + 1] < freeAt[child]) {
+                child++;
+            }
+            if (freeAt[child] >= value) {
+                break;
+            }
+            freeAt[i] = freeAt[child];
+            i = child;
         }
-        return best;
+        freeAt[i] = value;
     }
 
     /** Holds a slot for {@code holdNs} from when one is free at or after {@code at}; returns when it starts. */
@@ -36,19 +46,18 @@ public final class SlotPool {
         if (holdNs < 0) {
             throw new IllegalArgumentException("hold must be >= 0 ns, got " + holdNs);
         }
-        int slot = soonest();
-        long start = Math.max(at, freeAt[slot]);
+        long start = Math.max(at, freeAt[0]);
         if (start > at) {
             waits++;
             waitedNs += start - at;
         }
-        freeAt[slot] = start + holdNs;
+        replaceRoot(start + holdNs);
         return start;
     }
 
     /** When a request arriving at {@code at} would get a slot (nothing is taken). */
     public long freeAt(long at) {
-        return Math.max(at, freeAt[soonest()]);
+        return Math.max(at, freeAt[0]);
     }
 
     public int slots() {
