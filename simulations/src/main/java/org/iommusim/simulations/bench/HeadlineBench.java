@@ -61,6 +61,9 @@ public final class HeadlineBench {
                 n(100_000, scale, 1_000), rounds / 2 + 1);
         out.add(BenchFigure.absolute("simulatedOperationsPerSecond", "simulated operations/s, quickstart, "
                 + "deterministic mode (model start excluded)", sim.operations(), "/s", 150_000));
+        out.add(BenchFigure.ratio("timingOverheadRatio", "simulated operations/s with the timing model on "
+                + "(floor: the same runs with it off, in the same rounds)", sim.operations(), sim.operationsUntimed(),
+                0.7));
         out.add(BenchFigure.ratio("simulationJournalRatio", "journal records written/s during those runs "
                 + "(floor: the same records, raw unsynced LevelDB JNI)", sim.journalRecords(),
                 sim.rawJournalRecords(), 0.25));

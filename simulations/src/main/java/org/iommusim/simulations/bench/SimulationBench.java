@@ -48,13 +48,15 @@ public final class SimulationBench {
      * @param concurrentChecked  translations checked, {@code --concurrent}
      */
     public record Figures(Rounds operations, Rounds journalRecords, Rounds rawJournalRecords,
-            Rounds concurrentChecked) {
+            Rounds concurrentChecked, Rounds operationsUntimed) {
         public String table() {
             return String.format("%-52s %s%n", "simulated operations (deterministic)", operations.summary())
                     + String.format("%-52s %s%n", "  journal records written during the run", journalRecords.summary())
                     + String.format("%-52s %s  ratio %.3f%n", "  the same records, raw unsynced LevelDB JNI loop",
                             rawJournalRecords.summary(), journalRecords.mean() / rawJournalRecords.mean())
-                    + String.format("%-52s %s%n", "translations checked (--concurrent)", concurrentChecked.summary());
+                    + String.format("%-52s %s%n", "translations checked (--concurrent)", concurrentChecked.summary())
+                    + String.format("%-52s %s  ratio %.3f%n", "simulated operations, timing model off",
+                            operationsUntimed.summary(), operations.mean() / operationsUntimed.mean());
         }
     }
 
@@ -72,6 +74,7 @@ public final class SimulationBench {
         double[] ops = new double[rounds];
         double[] records = new double[rounds];
         double[] raw = new double[rounds];
+        double[] untimed = new double[rounds];
         for (int i = -1; i < rounds; i++) {
             Path dir = Files.createTempDirectory("iommu-sim-bench-sim");
             try {
@@ -86,6 +89,17 @@ public final class SimulationBench {
                 }
             } finally {
                 DomainMapBench.deleteTree(dir);
+            }
+            // the same run with the timing model off, alternating with the timed rounds (timingOverheadRatio)
+            Path off = Files.createTempDirectory("iommu-sim-bench-sim");
+            try {
+                Span span = new Span();
+                SimulationReport r = Simulation.runUntimed(sc, off, span);
+                if (i >= 0) {
+                    untimed[i] = span.operationsPerSecond(r.run().operations());
+                }
+            } finally {
+                DomainMapBench.deleteTree(off);
             }
         }
         Scenario concurrent = ScenarioLoader.load(scenario, List.of("length.operations = " + concurrentOperations));
@@ -103,7 +117,8 @@ public final class SimulationBench {
                 DomainMapBench.deleteTree(dir);
             }
         }
-        return new Figures(new Rounds(ops), new Rounds(records), new Rounds(raw), new Rounds(checked));
+        return new Figures(new Rounds(ops), new Rounds(records), new Rounds(raw), new Rounds(checked),
+                new Rounds(untimed));
     }
 
     /**

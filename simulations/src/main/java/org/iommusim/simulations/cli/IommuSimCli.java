@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "iommu-sim 0.1.0",
         description = "An event-sourced model of Arm SMMUv3 IOMMUs: simulate, decode, replay.",
-        subcommands = {SimulateCommand.class, ExploreCommand.class, DecodeCommand.class, BenchCommand.class, org.iommusim.simulations.replay.InspectCommand.class, org.iommusim.simulations.replay.LogCommand.class, org.iommusim.simulations.replay.StateCommand.class, org.iommusim.simulations.replay.ExportCommand.class,
+        subcommands = {SimulateCommand.class, ExploreCommand.class, DecodeCommand.class, BenchCommand.class, ValidateCommand.class, org.iommusim.simulations.replay.InspectCommand.class, org.iommusim.simulations.replay.LogCommand.class, org.iommusim.simulations.replay.StateCommand.class, org.iommusim.simulations.replay.ExportCommand.class,
                 org.iommusim.simulations.replay.TraceCommand.class, org.iommusim.simulations.replay.TranslateCommand.class,
                 org.iommusim.simulations.replay.VerifyCommand.class,
                 CompareCommand.class,

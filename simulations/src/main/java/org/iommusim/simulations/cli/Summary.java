@@ -38,6 +38,9 @@ final class Summary {
         o.printf("latency     mean %.0f ns, p99 %d ns (virtual)%n", r.latency().meanNs(), r.latency().p99Ns());
         o.printf("commands    %,d (%,d CMD_SYNC), max queue occupancy %d%n", r.commands().submitted(),
                 r.commands().syncs(), r.commands().maxQueueOccupancy());
+        if (r.timing() != null) {
+            TimingSummary.print(o, r.timing());
+        }
         o.printf("exposure    %,d unmapped mappings still cached at their unmap, longest %,d ns, %,d unmaps behind%n",
                 r.staleWindow().count(), r.staleWindow().maxNs(), r.staleWindow().maxUnmapsBehind());
         o.printf("stale       %,d stale uses (%,d after their sync)%n", r.checker().staleUses(),

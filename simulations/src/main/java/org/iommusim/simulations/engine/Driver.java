@@ -147,6 +147,19 @@ final class Driver {
      * untrusted devices a strict domain whatever the default.
      */
     synchronized void unmap(DomainCtx d, List<MapRecord> records, int cpu, Device owner, Clock c) {
+        long calledAt = c.now();
+        long bytes = 0;
+        for (MapRecord r : records) {
+            bytes += r.size;
+        }
+        try {
+            unmapAndInvalidate(d, records, cpu, owner, c);
+        } finally {
+            metrics.unmap(Math.max(1, bytes / d.spec.granule().pageSize()), c.now() - calledAt);
+        }
+    }
+
+    private void unmapAndInvalidate(DomainCtx d, List<MapRecord> records, int cpu, Device owner, Clock c) {
         List<UnmapSegment> segs = new ArrayList<>(records.size());
         for (MapRecord r : records) {
             segs.add(new UnmapSegment(r.iova, r.size));
@@ -343,7 +356,12 @@ final class Driver {
         }
     }
 
-    /** Issues one command list in batches, the last followed by a CMD_SYNC if {@code sync}; returns its index. */
+    /**
+     * Issues one command list in batches, the last followed by a CMD_SYNC if
+     * {@code sync}; returns its index. Each batch goes through the SMMU's
+     * shared command queue in the timing model: a batch without a sync holds
+     * the CPU until it is inserted, the one with the sync until it completes.
+     */
     private long issue(Smmu smmu, List<Command> send, boolean sync, Clock c) {
         long syncIndex = -1;
         for (int from = 0; from < send.size() || (from == 0 && sync); from += BATCH) {
@@ -354,24 +372,25 @@ final class Driver {
                 withSync.addAll(chunk);
                 withSync.add(CmdSync.poll());
                 syncIndex = sim.submitAndWait(smmu, withSync) - 1;
-                if (!chunk.isEmpty()) {
-                    consumed(smmu, chunk, c.now(), metrics.commands(c.now(), chunk.size(), chunk.size(), false), c);
-                }
                 long start = c.now();
-                c.advance(metrics.commands(c.now(), 1, 1, true));
+                c.advance(metrics.submit(smmu.id(), start, withSync));
+                if (!chunk.isEmpty()) {
+                    traceConsumed(smmu, chunk, start, c.now() - start);
+                }
                 timeline.cpu(onCpu, "sync wait", start, c.now() - start, smmu.id() + " CMD_SYNC at " + syncIndex);
                 timeline.smmu(smmu.id(), "CMD_SYNC", start, c.now() - start, "queue entry " + syncIndex);
             } else {
                 sim.submit(smmu, chunk);
-                consumed(smmu, chunk, c.now(), metrics.commands(c.now(), chunk.size(), chunk.size(), false), c);
+                long start = c.now();
+                c.advance(metrics.submit(smmu.id(), start, chunk));
+                traceConsumed(smmu, chunk, start, c.now() - start);
             }
         }
         return syncIndex;
     }
 
-    /** {@code chunk}, submitted at {@code start}, is consumed by the SMMU in {@code ns}: the CPU's clock moves on. */
-    private void consumed(Smmu smmu, List<Command> chunk, long start, long ns, Clock c) {
-        c.advance(ns);
+    /** On the timeline: {@code chunk}, submitted at {@code start}, held its CPU for {@code ns} in the timing model. */
+    private void traceConsumed(Smmu smmu, List<Command> chunk, long start, long ns) {
         if (timeline.on()) {
             String what = describe(chunk);
             timeline.cpu(onCpu, "submit", start, ns, smmu.id() + ": " + what);

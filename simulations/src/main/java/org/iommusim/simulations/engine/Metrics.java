@@ -4,10 +4,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.iommusim.actors.translate.TranslationWorker;
+import org.iommusim.persistence.timing.SharedCmdq;
+import org.iommusim.persistence.timing.SmmuTiming;
 import org.iommusim.persistence.translate.Outcome;
+import org.iommusim.protocol.command.Command;
+import org.iommusim.protocol.command.CommandOpcode;
 import org.iommusim.simulations.report.SimulationReport;
+import org.iommusim.simulations.report.TimingReport;
 import org.iommusim.simulations.scenario.Costs;
 
 /** What a run measures, in virtual time; in memory that does not grow with the run (histograms, {@link Series}). */
@@ -32,11 +38,37 @@ final class Metrics {
     private long syncs;
     private long syncLatencyTotal;
     private long maxOccupancy;
+    /** The timing model (docs/TIMING.md): each SMMU's slots and command queue, by SMMU id. */
+    private final Map<String, SmmuTiming> timing = new TreeMap<>();
+    private final int cpus;
+    private final boolean timed;
+    /** Per device: translation latency by level (see {@link #LEVELS}). */
+    private final Map<String, Histogram[]> levelLatency = new TreeMap<>();
+    private static final String[] LEVELS = {"tlb", "walk", "config"};
+    private final Histogram syncLatency = new Histogram(3);
+    /** Unmap calls by pages (up to a power of two): {count, total ns, max ns}. */
+    private final TreeMap<Long, long[]> unmapCost = new TreeMap<>();
 
     Metrics(Costs costs, long sampleEveryNs) {
+        this(costs, sampleEveryNs, 1);
+    }
+
+    /** {@code cpus}: the CPUs that share each SMMU's command queue. */
+    Metrics(Costs costs, long sampleEveryNs, int cpus) {
+        this(costs, sampleEveryNs, cpus, true);
+    }
+
+    /**
+     * {@code timed} false: the timing model off, every step at its fixed
+     * cost (no slots, no queues, no contention): only for the benchmark that
+     * measures what the model costs the engine ({@code timingOverheadRatio}).
+     */
+    Metrics(Costs costs, long sampleEveryNs, int cpus, boolean timed) {
+        this.timed = timed;
         this.costs = costs;
         this.sampleEveryNs = Math.max(1, sampleEveryNs);
         this.nextSample = this.sampleEveryNs;
+        this.cpus = Math.max(1, cpus);
     }
 
     /** A time-series sample: a lookup of {@code device} (hit 1, miss 0), a queue change, or a stale exposure. */
@@ -50,18 +82,142 @@ final class Metrics {
         long intervalLookups;
     }
 
-    /** Records a translation and returns its virtual latency. */
-    synchronized long translation(long t, TranslationWorker.Traced r) {
-        return translation(null, t, r);
+    private SmmuTiming timing(String smmu) {
+        return timing.computeIfAbsent(smmu, k -> new SmmuTiming(costs.translation(), costs.commandCosts(),
+                costs.cmdq(), cpus));
     }
 
-    /** Records a translation of {@code device} (null: none) and returns its virtual latency. */
-    synchronized long translation(String device, long t, TranslationWorker.Traced r) {
-        long ns = switch (r.path()) {
-            case HIT -> costs.hitNs();
-            case MISS -> costs.missNs() + r.walkSteps() * costs.walkStepNs();
-            case CONFIG -> costs.hitNs();
+    /**
+     * Records a translation of {@code device}'s at {@code smmu}, asked at
+     * {@code t}, and returns its virtual latency: the timing model's, with the
+     * SMMU's translation and walk slots (a walk costs the descriptors it read).
+     */
+    synchronized long translation(String device, String smmu, long t, TranslationWorker.Traced r) {
+        long ns = timed ? timing(smmu).translate(t, r.path(), r.walkSteps()).latency()
+                : costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().walk(r.walkSteps())
+                        : 0);
+        int level = switch (r.path()) {
+            case HIT -> 0;
+            case MISS -> 1;
+            case CONFIG -> 2;
         };
+        Histogram[] h = levelLatency.computeIfAbsent(device, k -> new Histogram[LEVELS.length]);
+        if (h[level] == null) {
+            h[level] = new Histogram(3);
+        }
+        h[level].recordValue(ns);
+        record(t, device, r, ns);
+        return ns;
+    }
+
+    /**
+     * A CPU submits {@code entries} to {@code smmu}'s command queue at
+     * {@code t} (ending in a CMD_SYNC if it waits): returns how long the CPU
+     * is held, to the sync's completion if it waits, else to its insertion.
+     */
+    synchronized long submit(String smmu, long t, List<? extends Command> entries) {
+        boolean waits = !entries.isEmpty() && entries.get(entries.size() - 1).opcode() == CommandOpcode.CMD_SYNC;
+        if (!timed) {
+            long ns = 0;
+            for (Command c : entries) {
+                ns += costs.commandCosts().of(c.opcode());
+            }
+            commands += entries.size();
+            syncs += waits ? 1 : 0;
+            queue(t, t + ns, entries.size());
+            return ns;
+        }
+        SharedCmdq.Submission s = timing(smmu).submit(t, entries);
+        commands += entries.size();
+        queue(t, Math.max(t, s.completed()), entries.size());
+        if (!waits) {
+            return s.inserted() - t;
+        }
+        syncs++;
+        syncLatencyTotal += s.latency();
+        syncLatency.recordValue(s.latency());
+        return s.latency();
+    }
+
+    /**
+     * The entries wait in the queue from their submission until the SMMU has consumed them: a step series with
+     * a point at every change, whoever submitted.
+     */
+    private void queue(long from, long to, int entries) {
+        order.add(from, new Sample('Q', null, entries));
+        order.add(to, new Sample('Q', null, -entries));
+    }
+
+    /** An unmap call of {@code pages} pages that took {@code ns} from the call to its IOVAs' release. */
+    synchronized void unmap(long pages, long ns) {
+        long bucket = Long.highestOneBit(Math.max(1, pages));
+        bucket = bucket == pages ? bucket : bucket << 1;
+        long[] a = unmapCost.computeIfAbsent(bucket, k -> new long[3]);
+        a[0]++;
+        a[1] += ns;
+        a[2] = Math.max(a[2], ns);
+    }
+
+    /** The timing model's figures; {@code virtualNanos} is the run's length. */
+    synchronized TimingReport timing(long virtualNanos) {
+        List<TimingReport.LevelLatency> levels = new ArrayList<>();
+        for (Map.Entry<String, Histogram[]> e : levelLatency.entrySet()) {
+            for (int i = 0; i < LEVELS.length; i++) {
+                Histogram h = e.getValue()[i];
+                if (h != null) {
+                    levels.add(new TimingReport.LevelLatency(e.getKey(), LEVELS[i], h.getTotalCount(), h.getMean(),
+                            h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
+                }
+            }
+        }
+        List<TimingReport.UnmapCost> unmaps = new ArrayList<>();
+        unmapCost.forEach((pages, a) -> unmaps.add(new TimingReport.UnmapCost(pages, a[0], (double) a[1] / a[0],
+                a[2])));
+        List<TimingReport.DmaRate> rates = new ArrayList<>();
+        levelLatency.forEach((d, hs) -> {
+            long n = 0;
+            for (Histogram h : hs) {
+                n += h == null ? 0 : h.getTotalCount();
+            }
+            rates.add(new TimingReport.DmaRate(d, n, virtualNanos == 0 ? 0 : n * 1e9 / virtualNanos, 0, 0));
+        });
+        long tw = 0;
+        long twNs = 0;
+        long ww = 0;
+        long wwNs = 0;
+        long subs = 0;
+        long gathered = 0;
+        for (SmmuTiming t : timing.values()) {
+            tw += t.translationSlots().waits();
+            twNs += t.translationSlots().waitedNs();
+            ww += t.walkSlots().waits();
+            wwNs += t.walkSlots().waitedNs();
+            subs += t.cmdq().submissions();
+            gathered += t.cmdq().gathered();
+        }
+        return new TimingReport(levels, distribution(syncLatency), unmaps, rates,
+                new TimingReport.Resources(tw, twNs, ww, wwNs, subs, gathered));
+    }
+
+    private static TimingReport.Distribution distribution(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return new TimingReport.Distribution(0, 0, 0, 0, 0, List.of());
+        }
+        return new TimingReport.Distribution(h.getTotalCount(), h.getMean(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99), h.getMaxValue(), buckets(h));
+    }
+
+    private static List<SimulationReport.Bucket> buckets(Histogram h) {
+        List<SimulationReport.Bucket> buckets = new ArrayList<>();
+        for (var v : h.linearBucketValues(Math.max(1, (h.getMaxValue() + 20) / 20))) {
+            if (v.getCountAddedInThisIterationStep() > 0) {
+                buckets.add(new SimulationReport.Bucket(v.getValueIteratedTo(), v.getCountAddedInThisIterationStep()));
+            }
+        }
+        return buckets;
+    }
+
+    private void record(long t, String device, TranslationWorker.Traced r, long ns) {
         latency.recordValue(ns);
         if (r.path() != Outcome.Path.CONFIG) {
             boolean hit = r.path() == Outcome.Path.HIT;
@@ -69,7 +225,6 @@ final class Metrics {
             misses += hit ? 0 : 1;
             order.add(t, new Sample('L', device, hit ? 1 : 0));
         }
-        return ns;
     }
 
     /** {@code device} reached a mapping at {@code t}, {@code exposureNs} after its unmap (a stale use). */
@@ -102,26 +257,6 @@ final class Metrics {
             case 'E' -> perDevice.computeIfAbsent(s.device, k -> new PerDevice()).exposure.add(t, s.value);
             default -> throw new IllegalStateException("no sample kind " + s.kind);
         }
-    }
-
-    /**
-     * Records a submission of {@code entries} (with {@code waited} syncs) and returns its virtual cost; the
-     * entries count as queued from {@code t} until that cost has passed ({@code pendingAfter} is what the
-     * submitter alone saw).
-     */
-    synchronized long commands(long t, int entries, int pendingAfter, boolean waitedForSync) {
-        commands += entries;
-        long ns = entries * costs.commandNs();
-        if (waitedForSync) {
-            syncs++;
-            ns += costs.syncNs();
-            syncLatencyTotal += ns;
-        }
-        // the entries wait in the queue from their submission until the SMMU has consumed them: a step
-        // series with a point at every change, whoever submitted
-        order.add(t, new Sample('Q', null, entries));
-        order.add(t + ns, new Sample('Q', null, -entries));
-        return ns;
     }
 
     private void sample(long t) {

@@ -33,6 +33,7 @@ import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 import org.iommusim.simulations.replay.JournalExport;
 import org.iommusim.simulations.report.SimulationReport;
+import org.iommusim.simulations.report.TimingReport;
 import org.iommusim.simulations.scenario.DeviceDef;
 import org.iommusim.simulations.scenario.DomainDef;
 import org.iommusim.simulations.scenario.FaultInjection;
@@ -85,6 +86,8 @@ public final class Simulation {
     private final DeviceContext ctx;
     /** What {@code --timeline} writes; {@link Timeline#NONE} without it. */
     private Timeline timeline = Timeline.NONE;
+    /** The timing model on (docs/TIMING.md); off only for the benchmark that measures its cost. */
+    private final boolean timed;
 
     /** Deterministic mode: each DMA is translated (blocking, on this thread) and checked before the next. */
     private final class BlockingDma extends DeviceContext {
@@ -99,7 +102,7 @@ public final class Simulation {
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
             TranslationWorker.Traced traced = sim.translateTraced(smmus.get(smmuOf(d)), r);
             synchronized (lock) {
-                c.advance(metrics.translation(d.name, t, traced));
+                c.advance(metrics.translation(d.name, smmus.get(smmuOf(d)).id(), t, traced));
                 if (timeline.on()) {
                     String what = traced.result() instanceof Translated ? traced.path().name() : "FAULT";
                     timeline.dma(d.order, "DMA " + what, t, c.now() - t, access + " IOVA 0x" + Long.toHexString(iova));
@@ -192,13 +195,18 @@ public final class Simulation {
     }
 
     private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer) {
+        this(sc, folder, mode, observer, true);
+    }
+
+    private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer, boolean timed) {
+        this.timed = timed;
         this.sc = sc;
         this.journalDir = folder.journalDir();
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
         this.observer = observer;
         this.checker = new Checker(journalDir.toString());
         long span = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : 50_000_000L;
-        this.metrics = new Metrics(sc.costs(), span / 200);
+        this.metrics = new Metrics(sc.costs(), span / 200, sc.driver().cpus(), timed);
         this.faults = new Faults(sc.faults());
         this.ctx = concurrent() ? new PipedDma() : new BlockingDma();
     }
@@ -240,6 +248,17 @@ public final class Simulation {
     public static SimulationReport run(Scenario sc, RunFolder folder, RunMode mode, LongConsumer progress)
             throws IOException {
         return run(sc, folder, mode, progress, RunObserver.NONE);
+    }
+
+    /**
+     * Deterministic, with the timing model off (every step at its fixed cost,
+     * no slots or queues): for the benchmark's {@code timingOverheadRatio}
+     * only; its report carries no timing figures.
+     */
+    public static SimulationReport runUntimed(Scenario sc, Path outDir, LongConsumer progress) throws IOException {
+        try (RunFolder folder = RunFolder.claim(outDir, false)) {
+            return new Simulation(sc, folder, RunMode.DETERMINISTIC, RunObserver.NONE, false).execute(progress);
+        }
     }
 
     /** As {@link #run(Scenario, RunFolder, RunMode, LongConsumer)}, showing the run to {@code observer}. */
@@ -323,6 +342,9 @@ public final class Simulation {
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries())
                 .withDeviceSeries(devices.stream().map(d -> metrics.deviceSeries(d.name)).toList());
+        if (!concurrent() && timed) {
+            report = report.withTiming(offered(metrics.timing(end), end)); // virtual time: not in concurrent runs
+        }
         return sc.expect() == null ? report : report.withAnswer(Judge.judge(sc.expect(), report));
     }
 
@@ -348,6 +370,19 @@ public final class Simulation {
         }
         long n = hits + misses;
         return new SimulationReport.Iotlb(hits, misses, n == 0 ? 0 : (double) hits / n);
+    }
+
+    /** The timing's DMA rates with each device's operations done and offered per virtual second. */
+    private TimingReport offered(TimingReport t, long end) {
+        List<TimingReport.DmaRate> rates = new ArrayList<>();
+        for (Device d : devices) {
+            TimingReport.DmaRate r = t.dma().stream().filter(x -> x.device().equals(d.name)).findFirst()
+                    .orElse(new TimingReport.DmaRate(d.name, 0, 0, 0, 0));
+            double offered = d.intervalNs > 0 ? 1e9 * d.weight / d.intervalNs : 0;
+            rates.add(new TimingReport.DmaRate(d.name, r.translations(), r.perSecond(), end == 0 ? 0
+                    : d.operations * 1e9 / end, offered));
+        }
+        return t.withDma(rates);
     }
 
     /** Each SMMU's TBUs as the model counts them now. */
@@ -497,9 +532,10 @@ public final class Simulation {
         streamTables.get(s.smmu()).addMaster(sim, smmu, s.sid());
         long steSeq = sim.writeSte(smmu, s.sid(), ste);
         boolean drop = faults.next(FaultInjection.Kind.DROP_CFGI);
-        long sync = sim.submitAndWait(smmu, drop ? List.of(CmdSync.poll())
-                : List.of(new CfgiSte(s.sid(), false), CmdSync.poll())) - 1;
-        c.advance(metrics.commands(c.now(), drop ? 1 : 2, drop ? 1 : 2, true));
+        List<org.iommusim.protocol.command.Command> cmds = drop ? List.of(CmdSync.poll())
+                : List.of(new CfgiSte(s.sid(), false), CmdSync.poll());
+        long sync = sim.submitAndWait(smmu, cmds) - 1;
+        c.advance(metrics.submit(smmu.id(), c.now(), cmds));
         if (drop) {
             faults.hit(FaultInjection.Kind.DROP_CFGI, "the CFGI_STE after the STE write of sid 0x"
                     + Integer.toHexString(s.sid()) + " on " + smmu.id() + " (stream event #" + steSeq + ")");

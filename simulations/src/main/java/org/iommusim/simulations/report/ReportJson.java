@@ -47,7 +47,8 @@ final class ReportJson {
         if (scope == Scope.FULL) {
             o.string("journalDir", r.journalDir());
         }
-        return o.put("run", run(require(r.run(), "run"), scope));
+        o.put("run", run(require(r.run(), "run"), scope));
+        return r.timing() == null ? o : o.put("timing", TimingJson.of(r.timing()));
     }
 
     private static Json.Obj device(SimulationReport.Device d) {

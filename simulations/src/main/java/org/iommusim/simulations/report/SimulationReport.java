@@ -21,23 +21,33 @@ import java.util.TreeMap;
  * @param answer          the scenario's expected answer and whether this run bears it out; null when the
  *                        scenario states none
  * @param deviceSeries    per device, its hit rate and stale exposures over virtual time (empty when none)
+ * @param timing          the timing model's figures (deterministic runs); null when there are none
  */
 public record SimulationReport(String scenario, String file, String question, long seed, String mode,
         String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
         Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
-        List<Device> devices, Answer answer, List<DeviceSeries> deviceSeries) {
+        List<Device> devices, Answer answer, List<DeviceSeries> deviceSeries, TimingReport timing) {
 
     public SimulationReport {
         deviceSeries = deviceSeries == null ? List.of() : List.copyOf(deviceSeries);
     }
 
-    /** A report without per-device series. */
+    /** A report without timing figures (see {@link TimingReport}). */
+    public SimulationReport(String scenario, String file, String question, long seed, String mode,
+            String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
+            Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
+            List<Device> devices, Answer answer, List<DeviceSeries> deviceSeries) {
+        this(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency, staleWindow, commands,
+                hitRate, queueOccupancy, journalDir, run, devices, answer, deviceSeries, null);
+    }
+
+    /** A report without per-device series or timing figures. */
     public SimulationReport(String scenario, String file, String question, long seed, String mode,
             String eventDigest, Checker checker, Iotlb iotlb, Latency latency, StaleWindow staleWindow,
             Commands commands, List<Point> hitRate, List<Point> queueOccupancy, String journalDir, Run run,
             List<Device> devices, Answer answer) {
         this(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency, staleWindow, commands,
-                hitRate, queueOccupancy, journalDir, run, devices, answer, List.of());
+                hitRate, queueOccupancy, journalDir, run, devices, answer, List.of(), null);
     }
 
     /** A report without an expected answer. */
@@ -52,13 +62,19 @@ public record SimulationReport(String scenario, String file, String question, lo
     /** This report with {@code a} as its answer. */
     public SimulationReport withAnswer(Answer a) {
         return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
-                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a, deviceSeries);
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, a, deviceSeries, timing);
+    }
+
+    /** This report with {@code t} as its timing figures. */
+    public SimulationReport withTiming(TimingReport t) {
+        return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, answer, deviceSeries, t);
     }
 
     /** This report with {@code series} as its per-device series. */
     public SimulationReport withDeviceSeries(List<DeviceSeries> series) {
         return new SimulationReport(scenario, file, question, seed, mode, eventDigest, checker, iotlb, latency,
-                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, answer, series);
+                staleWindow, commands, hitRate, queueOccupancy, journalDir, run, devices, answer, series, timing);
     }
 
     /**

@@ -70,7 +70,7 @@ class BoundedMemoryTest {
             MapRecord r = ring[slot];
             if (r != null) {
                 checker.translation("nic", 16, t, r.iova, Access.WRITE, false, new Translated(r.pa, rw), res);
-                metrics.translation(t, hit);
+                metrics.translation("nic", "smmu-0", t, hit);
                 unmap(r, t);
                 lazyQueue.add(r);
                 recent.add(r);
@@ -83,7 +83,8 @@ class BoundedMemoryTest {
                     release(q, t);
                 }
                 lazyQueue.clear();
-                metrics.commands(t, 2, 2, true);
+                metrics.submit("smmu-0", t, java.util.List.of(new org.iommusim.protocol.command.TlbiNhAsid(0, 1),
+                        org.iommusim.protocol.command.CmdSync.poll()));
             }
             MapRecord late = recent.isEmpty() ? null : recent.peekLast();
             if (late != null && rnd.nextInt(20) == 0) {
