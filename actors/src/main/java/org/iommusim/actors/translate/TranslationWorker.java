@@ -85,9 +85,20 @@ public final class TranslationWorker {
     private static final int PARTS_PER_TURN = 64;
 
     /** A result with how it was found and the walk's descriptor reads. */
-    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps) {
+    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps, int evictions) {
+        /** A translation that evicted nothing. */
+        public Traced(TranslationResult result, Outcome.Path path, int walkSteps) {
+            this(result, path, walkSteps, 0);
+        }
+
         public static Traced of(Outcome o) {
-            return new Traced(o.result(), o.path(), o.walkSteps());
+            int evicted = 0;
+            for (org.iommusim.persistence.iotlb.IotlbEvent e : o.fills()) {
+                if (e instanceof org.iommusim.persistence.iotlb.IotlbEvent.Filled f && f.victim() != null) {
+                    evicted++;
+                }
+            }
+            return new Traced(o.result(), o.path(), o.walkSteps(), evicted);
         }
     }
 

@@ -109,6 +109,10 @@ public final class Simulation {
                     if (traced.path() == org.iommusim.persistence.translate.Outcome.Path.MISS) {
                         timeline.cache(smmus.get(smmuOf(d)).id(), "fill", c.now(), d.name + " IOVA 0x"
                                 + Long.toHexString(iova));
+                        if (traced.evictions() > 0) {
+                            timeline.cache(smmus.get(smmuOf(d)).id(), "evict", c.now(), d.name + " IOVA 0x"
+                                    + Long.toHexString(iova) + ": " + traced.evictions() + " entry evicted by the fill");
+                        }
                     }
                 }
                 switch (traced.path()) {

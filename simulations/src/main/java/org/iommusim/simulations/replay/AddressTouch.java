@@ -61,7 +61,7 @@ final class AddressTouch {
             return within(address, (f.entry().page() << org.iommusim.persistence.tcu.IpaEntry.PAGE_SHIFT) & -size, size);
         }
         if (p instanceof org.iommusim.persistence.tcu.TcuEvent.Invalidated i) {
-            return covers(i.command(), address);
+            return covers(i.command(), address) && concerns.test(i.command());
         }
         if (p instanceof SmmuChange.Submitted s) {
             return s.entries().stream().anyMatch(r -> covers(r, address, concerns));

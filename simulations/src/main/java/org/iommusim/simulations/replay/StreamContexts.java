@@ -76,6 +76,9 @@ final class StreamContexts {
         if (e.payload() instanceof IotlbEvent.Invalidated i) {
             return !concerns(i.command());
         }
+        if (e.payload() instanceof org.iommusim.persistence.tcu.TcuEvent.Invalidated i) {
+            return !concerns(i.command());
+        }
         if (e.payload() instanceof IotlbEvent.Filled f) {
             return !mine(f.entry()) && (f.victim() == null || !mine(f.victim()));
         }

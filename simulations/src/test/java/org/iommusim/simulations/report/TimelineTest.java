@@ -102,7 +102,8 @@ class TimelineTest {
                 threads.toString());
         for (String kind : List.of("CPUs (the driver): map", "CPUs (the driver): unmap", "CPUs (the driver): submit",
                 "CPUs (the driver): sync", "devices: DMA", "SMMUs (command queue): consume",
-                "SMMUs (command queue): CMD_SYNC", "caches (IOTLB): fill", "caches (IOTLB): invalidate",
+                "SMMUs (command queue): CMD_SYNC", "caches (IOTLB): fill", "caches (IOTLB): evict",
+                "caches (IOTLB): invalidate",
                 "checker: STALE_AFTER_SYNC")) {
             assertTrue(byTrack.getOrDefault(kind, 0) > 0, "no " + kind + " in " + byTrack);
         }
