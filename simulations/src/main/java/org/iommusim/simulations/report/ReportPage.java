@@ -17,6 +17,7 @@ final class ReportPage {
     static final String QUEUE_OCCUPANCY_ID = "chart-queue-occupancy";
     static final String DEVICE_HIT_RATE_ID = "chart-device-hit-rate";
     static final String DEVICE_EXPOSURE_ID = "chart-device-exposure";
+    static final String SYNC_LATENCY_ID = "chart-sync-latency";
 
     private ReportPage() {}
 
@@ -37,6 +38,7 @@ final class ReportPage {
         charts.forEach(c -> Charts.figure(sb, c));
         sb.append("</section>\n");
         devices(sb, r.devices());
+        timing(sb, r.timing());
         violations(sb, r.checker());
         Charts.scripts(sb, charts);
         sb.append("</body>\n</html>\n");
@@ -119,6 +121,31 @@ final class ReportPage {
         sb.append("</table>\n</section>\n");
     }
 
+    /** The timing model's figures (docs/TIMING.md): translation latency per device and level, unmap cost. */
+    private static void timing(StringBuilder sb, TimingReport t) {
+        if (t == null) {
+            return;
+        }
+        sb.append("<section id=\"timing\">\n<h2>Timing</h2>\n<table id=\"timing-levels\">\n<tr><th>device</th>"
+                + "<th>answered by</th><th>translations</th><th>mean</th><th>p50</th><th>p99</th><th>max</th></tr>\n");
+        for (TimingReport.LevelLatency l : t.translation()) {
+            sb.append("<tr><td>").append(Html.escape(l.device())).append("</td><td>").append(Html.escape(l.level()))
+                    .append("</td><td>").append(Units.count(l.count())).append("</td><td>")
+                    .append(Units.duration(l.meanNs())).append("</td><td>").append(Units.duration(l.p50Ns()))
+                    .append("</td><td>").append(Units.duration(l.p99Ns())).append("</td><td>")
+                    .append(Units.duration(l.maxNs())).append("</td></tr>\n");
+        }
+        sb.append("</table>\n<table id=\"timing-unmaps\">\n<tr><th>unmap of up to</th><th>calls</th><th>mean</th>"
+                + "<th>max</th></tr>\n");
+        for (TimingReport.UnmapCost u : t.unmapCost()) {
+            sb.append("<tr><td>").append(Units.count(u.upToPages())).append(u.upToPages() == 1 ? " page" : " pages")
+                    .append("</td><td>").append(Units.count(u.count())).append("</td><td>")
+                    .append(Units.duration(u.meanNs())).append("</td><td>").append(Units.duration(u.maxNs()))
+                    .append("</td></tr>\n");
+        }
+        sb.append("</table>\n</section>\n");
+    }
+
     private static void figures(StringBuilder sb, SimulationReport r) {
         SimulationReport.Iotlb i = r.iotlb();
         SimulationReport.Latency l = r.latency();
@@ -185,6 +212,12 @@ final class ReportPage {
         out.add(Charts.spec(DEVICE_EXPOSURE_ID, "Exposure per device: each stale use, time since its unmap",
                 Charts.Kind.POINTS, time, Charts.Axis.time("since the unmap"), "no stale use by any device",
                 exposure));
+        out.add(Charts.spec(SYNC_LATENCY_ID, "CMD_SYNC latency: submission to completion, as its CPU waits",
+                Charts.Kind.BARS, Charts.Axis.time("latency, bucket upper bound"), Charts.Axis.count("syncs", "count"),
+                r.timing() == null ? "no timing figures: the timing model runs in deterministic runs only"
+                        : "no CMD_SYNC",
+                List.of(Charts.buckets("CMD_SYNCs", Charts.BLUE,
+                        r.timing() == null ? List.of() : r.timing().cmdSync().histogram()))));
         return out;
     }
 

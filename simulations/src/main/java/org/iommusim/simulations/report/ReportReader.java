@@ -71,9 +71,28 @@ public final class ReportReader {
                 points(o, "hitRateOverTime"), points(o, "queueOccupancy"), str(o, "journalDir"),
                 new SimulationReport.Run(lng(run, "operations"), lng(run, "virtualNanos"), dbl(run, "wallSeconds")),
                 list(o, "devices", this::device), answer);
-        return o.containsKey("deviceSeries") ? r.withDeviceSeries(list(o, "deviceSeries",
+        r = o.containsKey("deviceSeries") ? r.withDeviceSeries(list(o, "deviceSeries",
                 d -> new SimulationReport.DeviceSeries(str(d, "name"), points(d, "hitRateOverTime"),
                         points(d, "exposureOverTime")))) : r;
+        return o.get("timing") == null ? r : r.withTiming(timing(obj(o, "timing")));
+    }
+
+    /** The timing model's figures ({@link TimingJson}'s object). */
+    private TimingReport timing(Map<?, ?> t) {
+        Map<?, ?> sync = obj(t, "cmdSync");
+        Map<?, ?> res = obj(t, "resources");
+        return new TimingReport(
+                list(t, "translation", l -> new TimingReport.LevelLatency(str(l, "device"), str(l, "level"),
+                        lng(l, "count"), dbl(l, "meanNs"), lng(l, "p50Ns"), lng(l, "p99Ns"), lng(l, "maxNs"))),
+                new TimingReport.Distribution(lng(sync, "count"), dbl(sync, "meanNs"), lng(sync, "p50Ns"),
+                        lng(sync, "p99Ns"), lng(sync, "maxNs"), buckets(sync, "histogram")),
+                list(t, "unmapCost", u -> new TimingReport.UnmapCost(lng(u, "upToPages"), lng(u, "count"),
+                        dbl(u, "meanNs"), lng(u, "maxNs"))),
+                list(t, "dma", d -> new TimingReport.DmaRate(str(d, "device"), lng(d, "translations"),
+                        dbl(d, "perSecond"), dbl(d, "operationsPerSecond"), dbl(d, "offeredOperationsPerSecond"))),
+                new TimingReport.Resources(lng(res, "translationSlotWaits"), lng(res, "translationSlotWaitNs"),
+                        lng(res, "walkSlotWaits"), lng(res, "walkSlotWaitNs"), lng(res, "submissions"),
+                        lng(res, "gathered")));
     }
 
     private SimulationReport.Device device(Map<?, ?> d) {

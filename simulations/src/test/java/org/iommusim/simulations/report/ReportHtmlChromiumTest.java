@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportHtmlChromiumTest {
     private static final List<String> CHART_IDS = List.of(ReportPage.HIT_RATE_ID, ReportPage.LATENCY_ID,
             ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID, ReportPage.DEVICE_HIT_RATE_ID,
-            ReportPage.DEVICE_EXPOSURE_ID);
+            ReportPage.DEVICE_EXPOSURE_ID, ReportPage.SYNC_LATENCY_ID);
     private static final int BLUE = 0x1f6feb;
     private static final int RED = 0xcf222e;
     private static final Pattern UNIT = Pattern.compile(".+ \\((ns|\u00b5s|ms|s|%|count|entries|[a-z., ]+)\\)");
@@ -51,7 +51,7 @@ class ReportHtmlChromiumTest {
         String dom = chromium.dumpDom(write(SampleReports.racy(), "racy"));
         assertEquals(List.of(), chromium.console(), "the page wrote to the console");
         assertEquals("0", attr(dom, "html", "data-console-errors"), attrOr(dom, "html", "data-console-messages"));
-        assertEquals("6", attr(dom, "body", "data-charts-rendered"));
+        assertEquals("7", attr(dom, "body", "data-charts-rendered"));
         for (String id : CHART_IDS) {
             assertTrue(Integer.parseInt(chartAttr(dom, id, "data-points")) > 0, id + " has no data");
             assertTrue(Integer.parseInt(chartAttr(dom, id, "data-inked")) > 50, id + ": its series was not drawn");
@@ -70,7 +70,7 @@ class ReportHtmlChromiumTest {
     void emptyChartsStillDrawTheirAxesAndSaySo() throws Exception {
         String dom = chromium.dumpDom(write(SampleReports.quiet(), "quiet"));
         assertEquals(List.of(), chromium.console(), "the page wrote to the console");
-        assertEquals("6", attr(dom, "body", "data-charts-rendered"));
+        assertEquals("7", attr(dom, "body", "data-charts-rendered"));
         for (String id : CHART_IDS) {
             assertEquals("0", chartAttr(dom, id, "data-points"), id);
         }

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportWriterTest {
     private static final List<String> TOP_LEVEL_KEYS = List.of("scenario", "file", "question", "answer", "seed", "mode",
             "eventDigest", "checker", "iotlb", "tcu", "devices", "latency", "staleWindow", "commands", "hitRateOverTime",
-            "queueOccupancy", "deviceSeries", "journalDir", "run");
+            "queueOccupancy", "deviceSeries", "journalDir", "run", "timing");
     private static final List<String> CHART_IDS = List.of(ReportPage.HIT_RATE_ID, ReportPage.LATENCY_ID,
             ReportPage.STALE_WINDOW_ID, ReportPage.QUEUE_OCCUPANCY_ID, ReportPage.DEVICE_HIT_RATE_ID,
-            ReportPage.DEVICE_EXPOSURE_ID);
+            ReportPage.DEVICE_EXPOSURE_ID, ReportPage.SYNC_LATENCY_ID);
 
     @TempDir
     Path tmp;
@@ -117,7 +117,8 @@ class ReportWriterTest {
         SimulationReport elsewhere = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed(), r.mode(),
                 r.eventDigest(), r.checker(), r.iotlb(), r.latency(), r.staleWindow(), r.commands(), r.hitRate(),
                 r.queueOccupancy(), "/somewhere/else", new SimulationReport.Run(r.run().operations(),
-                        r.run().virtualNanos(), 99.5), r.devices()).withDeviceSeries(r.deviceSeries());
+                        r.run().virtualNanos(), 99.5), r.devices()).withDeviceSeries(r.deviceSeries())
+                .withTiming(r.timing());
         assertEquals(ReportWriter.json(r), ReportWriter.json(elsewhere));
         SimulationReport otherSeed = new SimulationReport(r.scenario(), r.file(), r.question(), r.seed() + 1,
                 r.mode(), r.eventDigest(), r.checker(), r.iotlb(), r.latency(), r.staleWindow(), r.commands(),
@@ -340,5 +341,19 @@ class ReportWriterTest {
             n++;
         }
         return n;
+    }
+
+    /** R point 5: the page carries the timing model's figures: the CMD_SYNC distribution and per-level latency. */
+    @Test
+    void thePageShowsTheTimingModelsDistributions() throws Exception {
+        String html = readHtml(SampleReports.racy());
+        assertTrue(html.contains("<table id=\"timing-levels\">"), "per device and level");
+        assertTrue(html.contains("<td>nic0</td><td>walk</td><td>10,000</td>"), "the walk row");
+        assertTrue(html.contains("<table id=\"timing-unmaps\">") && html.contains("<td>16 pages</td><td>32</td>"));
+        Map<?, ?> sync = (Map<?, ?>) chartData(html).get(CHART_IDS.indexOf(ReportPage.SYNC_LATENCY_ID));
+        List<?> series = (List<?>) sync.get("series");
+        assertEquals(3, ((List<?>) ((Map<?, ?>) series.get(0)).get("x")).size(), "one bar per bucket");
+        String quiet = readHtml(SampleReports.quiet());
+        assertFalse(quiet.contains("id=\"timing\""), "no timing section without figures");
     }
 }

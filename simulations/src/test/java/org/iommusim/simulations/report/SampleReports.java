@@ -59,7 +59,21 @@ final class SampleReports {
                 hitRate, occupancy, "/tmp/run-42/journal", new Run(40_000, 15_000_000, 3.75),
                 List.of(new SimulationReport.Device("nic0", 16, "nic-ring", 30_000, 10_000, 41, 3),
                         new SimulationReport.Device("disk0", 17, "storage", 9_000, 1_000, 4, 0)))
-                .withDeviceSeries(List.of(deviceSeries("nic0", 0.85, rnd), deviceSeries("disk0", 0.6, rnd)));
+                .withDeviceSeries(List.of(deviceSeries("nic0", 0.85, rnd), deviceSeries("disk0", 0.6, rnd)))
+                .withTiming(timing());
+    }
+
+    /** The timing model's figures of a small strict run: two levels per device, syncs, unmaps of 1 and 16 pages. */
+    private static TimingReport timing() {
+        return new TimingReport(
+                List.of(new TimingReport.LevelLatency("nic0", "tlb", 30_000, 50, 50, 50, 60),
+                        new TimingReport.LevelLatency("nic0", "walk", 10_000, 640.5, 600, 880, 1_400)),
+                new TimingReport.Distribution(512, 1_830.0, 1_500, 2_700, 3_100, List.of(new Bucket(1_000, 40),
+                        new Bucket(2_000, 400), new Bucket(3_200, 72))),
+                List.of(new TimingReport.UnmapCost(1, 480, 2_100.0, 3_400), new TimingReport.UnmapCost(16, 32,
+                        5_900.0, 7_000)),
+                List.of(new TimingReport.DmaRate("nic0", 40_000, 2.6e9, 1.0e6, 1.2e6)),
+                new TimingReport.Resources(3, 240, 1, 90, 512, 17));
     }
 
     /** A device's hit rate warming up to {@code top}, and a stale use every tenth interval. */
