@@ -53,7 +53,15 @@ public record JdbcJournal(String url, String user, String password) {
 
     /** A new connection (the replay tools, the schema, the benchmark's raw inserts). */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
+        java.util.Properties p = new java.util.Properties();
+        // empty: the URL's own (?user=...&password=... on PostgreSQL, ;USER=...;PASSWORD=... on H2)
+        if (!user.isEmpty()) {
+            p.setProperty("user", user);
+        }
+        if (!password.isEmpty()) {
+            p.setProperty("password", password);
+        }
+        return DriverManager.getConnection(url, p);
     }
 
     /**

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Assumptions;
  * is reported as skipped with the same line (run {@code .ci/postgres} to
  * start it), never silently.
  */
-final class Postgres {
+public final class Postgres {
     private Postgres() {}
 
-    static JdbcJournal journal() {
+    public static JdbcJournal journal() {
         String url = env("IOMMU_SIM_PG_URL", "jdbc:postgresql://127.0.0.1:5432/iommusim");
         JdbcJournal j = new JdbcJournal(url, env(JdbcJournal.USER_ENV, "iommusim"),
                 env(JdbcJournal.PASSWORD_ENV, "iommusim"));
