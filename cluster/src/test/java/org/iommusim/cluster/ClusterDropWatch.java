@@ -15,7 +15,8 @@ import java.util.List;
  * (the enforcer rule on {@code target/dropped-messages.log}), except the
  * membership protocol's own, which Pekko sends again by design and loses
  * whenever a node goes: gossip, heartbeats, the distributed data
- * replicators' internal traffic, the coordinator's rebalance bookkeeping. A dropped sharding envelope, partition
+ * replicators' internal traffic, the coordinator's rebalance bookkeeping,
+ * Artery's reset of delivery to a quarantined peer. A dropped sharding envelope, partition
  * request or answer, or model message still counts.
  */
 public final class ClusterDropWatch extends AppenderBase<ILoggingEvent> {
@@ -27,6 +28,8 @@ public final class ClusterDropWatch extends AppenderBase<ILoggingEvent> {
             "Message [org.apache.pekko.cluster.CrossDcHeartbeatSender", "Message [org.apache.pekko.cluster.InternalClusterAction",
             // the replicators' own traffic (status, gossip, writes to a node being removed, their ticks)
             "Message [org.apache.pekko.cluster.ddata.Replicator$Internal$",
+            // Artery's reset of system-message delivery to a peer it quarantined (a killed node)
+            "Message [org.apache.pekko.remote.artery.SystemMessageDelivery$ClearSystemMessageDelivery]",
             // the coordinator's note to a rebalance worker that already finished
             "Message [org.apache.pekko.cluster.sharding.ShardCoordinator$RebalanceWorker$ShardRegionTerminated]");
 
