@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {SimulateCommand.class, DecodeCommand.class, BenchCommand.class, org.iommusim.simulations.replay.InspectCommand.class, org.iommusim.simulations.replay.LogCommand.class, org.iommusim.simulations.replay.StateCommand.class, org.iommusim.simulations.replay.ExportCommand.class,
                 org.iommusim.simulations.replay.TraceCommand.class, org.iommusim.simulations.replay.TranslateCommand.class,
                 org.iommusim.simulations.replay.VerifyCommand.class,
+                org.iommusim.simulations.cluster.ClusterCommand.class,
                 CommandLine.HelpCommand.class})
 public final class IommuSimCli implements Runnable {
 

@@ -40,7 +40,7 @@ public abstract class JournalCommand implements Callable<Integer> {
         try (JournalReader reader = JournalReader.open(journal.startsWith("jdbc:")
                 ? (sqlCopy = SqlJournalCopy.of(journal)) : Path.of(journal))) {
             if (reader.findings().empty()) {
-                return refuse(new UnusableJournal("journal " + reader.location().dataDir()
+                return refuse(new UnusableJournal("journal " + (sqlCopy != null ? journal : reader.location().dataDir())
                         + " is empty: no event was recorded in it", null), out);
             }
             for (String note : reader.findings().notes()) {
