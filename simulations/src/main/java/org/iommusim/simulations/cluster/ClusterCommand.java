@@ -141,6 +141,7 @@ public final class ClusterCommand implements Callable<Integer> {
             }
             out.println("durable commands acknowledged: " + (durable + 4L * smmus) + "; partitions on this node: "
                     + new java.util.TreeSet<>(node.hostedPartitions()));
+            out.flush();
             return 0;
         }
     }
