@@ -15,6 +15,33 @@ import org.apache.pekko.cluster.typed.Down;
 final class ClusterScenarios {
     private ClusterScenarios() {}
 
+    /** How long a lost node's partition may take to answer elsewhere: downing, moving, recovering, on a loaded machine. */
+    static final long MOVE_WITHIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(150);
+
+    /**
+     * The first request to a partition after its node's loss: asked again
+     * while sharding still moves it (the coordinator updates its state and
+     * the partition recovers before it answers), within {@link #MOVE_WITHIN_NANOS}.
+     */
+    static String afterTheLoss(ClusterNode node, int smmu) {
+        return retrying(() -> Workload.describe(node::call, smmu));
+    }
+
+    static <T> T retrying(java.util.function.Supplier<T> call) {
+        long deadline = System.nanoTime() + MOVE_WITHIN_NANOS;
+        while (true) {
+            try {
+                return call.get();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (!(e.getCause() instanceof java.util.concurrent.TimeoutException
+                        || e.getCause() instanceof org.apache.pekko.pattern.AskTimeoutException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     static void threeNodes(JdbcJournal journal, Path dir, List<String> reference) {
         journal.createSchema();
         journal.truncate();
@@ -60,7 +87,7 @@ final class ClusterScenarios {
             List<String> after = new ArrayList<>();
             for (int s = 0; s < ClusterShardingH2Test.SMMUS; s++) {
                 List<String> ignored = new ArrayList<>();
-                after.add(Workload.describe(nodes.through(nodes.nodes.get(s % 2)), s));
+                after.add(afterTheLoss(nodes.nodes.get(s % 2), s));
                 // every acknowledged unmap holds: pages 7 and s fault, the others translate
                 Workload.translateAll(nodes.through(survivor), s, ignored);
                 for (int p = 0; p < Workload.PAGES; p++) {

@@ -110,7 +110,9 @@ class NodeKillTest {
                             continue; // its last command got no acknowledgement: either outcome is allowed
                         }
                         TranslationRequest req = TranslationRequest.of(1, Workload.iova(p), Access.READ);
-                        String line = here.call(s, r -> new PartitionCommand.Translate(req, r)).text();
+                        int smmu = s;
+                        String line = ClusterScenarios.retrying(
+                                () -> here.call(smmu, r -> new PartitionCommand.Translate(req, r)).text());
                         assertEquals(!mapped, line.contains("F_TRANSLATION"), "smmu-" + s + " page " + p
                                 + (mapped ? " mapped" : " unmapped and invalidated") + " before the kill: " + line);
                         leaves += mapped ? 1 : 0;
