@@ -134,6 +134,20 @@ public final class ClusterNode implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * How many nodes' shard regions the coordinator knows: a node that is Up
+     * receives partitions only once its region has registered.
+     */
+    public int regions() {
+        CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> stats = AskPattern.ask(
+                sharding.shardState(),
+                (ActorRef<org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats> r) ->
+                        new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(SmmuPartition.KEY,
+                                timeout, r),
+                timeout.multipliedBy(2), system.scheduler());
+        return stats.toCompletableFuture().join().getRegions().size();
+    }
+
     /** Leaves the cluster (its partitions are handed off) and stops. */
     @Override
     public void close() {

@@ -71,7 +71,7 @@ class NodeKillTest {
             Process child = startChild(journal, here, dir);
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (here.membersUp() < 2) {
+                while (here.membersUp() < 2 || here.regions() < 2) {
                     assertTrue(System.nanoTime() < deadline, "the child did not join: " + childOut(dir));
                     Thread.sleep(50);
                 }

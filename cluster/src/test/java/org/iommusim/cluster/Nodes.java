@@ -50,7 +50,8 @@ final class Nodes implements AutoCloseable {
 
     void awaitUp(int members) {
         long deadline = System.nanoTime() + UP_WITHIN.toNanos();
-        while (!nodes.stream().allMatch(x -> x.system().whenTerminated().isCompleted() || x.membersUp() == members)) {
+        while (!nodes.stream().allMatch(x -> x.system().whenTerminated().isCompleted() || x.membersUp() == members)
+                || nodes.get(0).regions() < members) {
             assertTrue(System.nanoTime() < deadline, "the cluster did not reach " + members + " Up members");
             sleep(100);
         }
