@@ -27,6 +27,21 @@ public final class JournalIds {
     private JournalIds() {}
 
     /**
+     * A Persistence Query read journal to list the ids with instead (the JDBC
+     * journal's, {@code jdbc-read-journal}); empty for the LevelDB journal.
+     */
+    public static final String READ_JOURNAL = "iommu-sim.journal.read-journal";
+
+    /** The ids a read journal's {@code currentPersistenceIds} lists, tags left out as above. */
+    private static CompletionStage<List<String>> fromReadJournal(ActorSystem<?> system, String pluginId) {
+        var query = org.apache.pekko.persistence.query.PersistenceQuery.get(Adapter.toClassic(system))
+                .getReadJournalFor(org.apache.pekko.persistence.query.javadsl.CurrentPersistenceIdsQuery.class,
+                        pluginId);
+        return query.currentPersistenceIds().filter(id -> !id.startsWith("$$$"))
+                .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system);
+    }
+
+    /**
      * Waits at most {@code timeout}: in wall-clock time, or, in a system a
      * {@link DeterministicRuntime} drives, by running it on this thread for
      * at most that much virtual time.
@@ -49,6 +64,10 @@ public final class JournalIds {
      * must never depend on.
      */
     public static CompletionStage<List<String>> currentAsync(ActorSystem<?> system, Duration timeout) {
+        String readJournal = system.settings().config().getString(READ_JOURNAL);
+        if (!readJournal.isEmpty()) {
+            return fromReadJournal(system, readJournal);
+        }
         var journal = Persistence.get(Adapter.toClassic(system)).journalFor("", com.typesafe.config.ConfigFactory.empty());
         java.util.concurrent.CompletableFuture<List<String>> out = new java.util.concurrent.CompletableFuture<>();
         Patterns.ask(journal, LeveldbJournal.SubscribeAllPersistenceIds$.MODULE$, timeout).whenCompleteAsync((reply, e) -> {

@@ -71,6 +71,30 @@ public final class PekkoRecordWriter implements AutoCloseable {
         return seq;
     }
 
+    /**
+     * Appends a record as another journal stored it (serializer id, manifest
+     * and payload untouched): the next event of its entity, whose sequence
+     * number it must be.
+     */
+    public void appendStored(StoredRecords.Row row) {
+        int nid = nids.computeIfAbsent(row.persistenceId(), pid -> {
+            int n = JournalKey.FIRST_NID + nids.size();
+            batch.put(JournalKey.mapping(n).encode(), pid.getBytes(StandardCharsets.UTF_8));
+            return n;
+        });
+        long seq = highest.merge(nid, 1L, Long::sum);
+        if (seq != row.sequenceNr()) {
+            throw new IllegalArgumentException(row.persistenceId() + " #" + row.sequenceNr() + " appended after #"
+                    + (seq - 1));
+        }
+        batch.put(JournalKey.event(nid, seq).encode(), message(row.persistenceId(), seq, row.serializerId(),
+                row.manifest(), row.payload(), row.writerUuid(), row.timestamp()));
+        batch.put(JournalKey.counter(nid).encode(), ByteBuffer.allocate(8).putLong(seq).array());
+        if (++pending >= BATCH) {
+            flush();
+        }
+    }
+
     private void flush() {
         db.write(batch, new WriteOptions().sync(false));
         try {
@@ -115,6 +139,17 @@ public final class PekkoRecordWriter implements AutoCloseable {
         byte[] payload = SERIALIZER.toBinary(state);
         ByteBuffer b = ByteBuffer.allocate(8 + manifest.length + payload.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(4 + manifest.length).putInt(IommuSimSerializer.IDENTIFIER).put(manifest).put(payload);
+        String name = "snapshot-" + java.net.URLEncoder.encode(persistenceId, StandardCharsets.UTF_8) + "-" + seq + "-"
+                + timestamp;
+        return Files.write(Files.createDirectories(dataDir.resolve("snapshots")).resolve(name), b.array());
+    }
+
+    /** A snapshot file from a snapshot another store kept (serializer id, manifest, payload untouched). */
+    public static Path snapshotStored(Path dataDir, String persistenceId, long seq, long timestamp, int serializerId,
+            String manifest, byte[] payload) throws IOException {
+        byte[] m = manifest.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + m.length + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4 + m.length).putInt(serializerId).put(m).put(payload);
         String name = "snapshot-" + java.net.URLEncoder.encode(persistenceId, StandardCharsets.UTF_8) + "-" + seq + "-"
                 + timestamp;
         return Files.write(Files.createDirectories(dataDir.resolve("snapshots")).resolve(name), b.array());

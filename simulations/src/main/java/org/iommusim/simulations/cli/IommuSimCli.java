@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 org.iommusim.simulations.replay.TraceCommand.class, org.iommusim.simulations.replay.TranslateCommand.class,
                 org.iommusim.simulations.replay.VerifyCommand.class,
                 CompareCommand.class,
+                org.iommusim.simulations.cluster.ClusterCommand.class,
                 CommandLine.HelpCommand.class})
 public final class IommuSimCli implements Runnable {
 

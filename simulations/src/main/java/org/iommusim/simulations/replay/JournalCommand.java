@@ -23,10 +23,12 @@ import picocli.CommandLine.Option;
  */
 public abstract class JournalCommand implements Callable<Integer> {
 
-    @Option(names = "--journal", required = true, paramLabel = "DIR",
+    @Option(names = "--journal", required = true, paramLabel = "DIR|JDBC-URL",
             description = "data directory of an earlier run (holding journal/ and snapshots/), its journal/,"
-                    + " or a simulation's --out folder")
-    Path journal;
+                    + " a simulation's --out folder, or a cluster's SQL journal, jdbc:postgresql://HOST:PORT/DB"
+                    + " (user and password from IOMMU_SIM_JDBC_USER and IOMMU_SIM_JDBC_PASSWORD, or the"
+                    + " configuration's iommu-sim.cluster.jdbc)")
+    String journal;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,9 +36,11 @@ public abstract class JournalCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
-        try (JournalReader reader = JournalReader.open(journal)) {
+        Path sqlCopy = null;
+        try (JournalReader reader = JournalReader.open(journal.startsWith("jdbc:")
+                ? (sqlCopy = SqlJournalCopy.of(journal)) : Path.of(journal))) {
             if (reader.findings().empty()) {
-                return refuse(new UnusableJournal("journal " + reader.location().dataDir()
+                return refuse(new UnusableJournal("journal " + (sqlCopy != null ? journal : reader.location().dataDir())
                         + " is empty: no event was recorded in it", null), out);
             }
             for (String note : reader.findings().notes()) {
@@ -51,7 +55,10 @@ public abstract class JournalCommand implements Callable<Integer> {
             throw new UserError(e.getMessage(), e);
         } catch (DBException e) {
             throw new UserError("cannot read journal " + journal + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
         } finally {
+            SqlJournalCopy.delete(sqlCopy);
             out.flush();
             spec.commandLine().getErr().flush();
         }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Dependencies point one way: protocol &lt;- persistence &lt;- actors &lt;-
- * simulations, and protocol is plain Java (no Pekko). Maven's module graph
+ * cluster &lt;- simulations, and protocol is plain Java (no Pekko). Maven's module graph
  * already stops an upward import at compile time; these rules also catch
  * reflection-free leaks through shared packages and keep protocol Pekko-free.
  */
@@ -33,10 +33,22 @@ class ModuleDependencyTest {
             .because("protocol is the vocabulary user code and log decoders need, without Pekko");
 
     static final ArchRule PERSISTENCE_BELOW_ACTORS = noClasses().that().resideInAPackage("org.iommusim.persistence..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.iommusim.actors..", "org.iommusim.simulations..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.iommusim.actors..", "org.iommusim.cluster..",
+                    "org.iommusim.simulations..")
             .allowEmptyShould(true);
 
     static final ArchRule ACTORS_BELOW_SIMULATIONS = noClasses().that().resideInAPackage("org.iommusim.actors..")
+            .should().dependOnClassesThat().resideInAPackage("org.iommusim.simulations..")
+            .allowEmptyShould(true);
+
+    /** The cluster mode sits between actors and simulations: actors never know of it. */
+    static final ArchRule CLUSTER_BETWEEN_ACTORS_AND_SIMULATIONS = noClasses().that()
+            .resideInAnyPackage("org.iommusim.actors..", "org.iommusim.persistence..", "org.iommusim.protocol..")
+            .should().dependOnClassesThat().resideInAPackage("org.iommusim.cluster..")
+            .orShould().dependOnClassesThat().resideInAPackage("org.apache.pekko.cluster..")
+            .allowEmptyShould(true);
+
+    static final ArchRule CLUSTER_BELOW_SIMULATIONS = noClasses().that().resideInAPackage("org.iommusim.cluster..")
             .should().dependOnClassesThat().resideInAPackage("org.iommusim.simulations..")
             .allowEmptyShould(true);
 
@@ -55,6 +67,14 @@ class ModuleDependencyTest {
     @Test
     void actorsDoNotReachUp() {
         ACTORS_BELOW_SIMULATIONS.check(production);
+    }
+
+    @Test
+    void clusterSitsBetweenActorsAndSimulations() {
+        assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("org.iommusim.cluster")),
+                "cluster classes were imported");
+        CLUSTER_BETWEEN_ACTORS_AND_SIMULATIONS.check(production);
+        CLUSTER_BELOW_SIMULATIONS.check(production);
     }
 
     /** The protocol rule is not vacuous: a protocol-package class that touches Pekko violates it. */

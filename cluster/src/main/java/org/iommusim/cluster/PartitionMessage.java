@@ -1,0 +1,4 @@
+package org.iommusim.cluster;
+
+/** What an {@link SmmuPartition} receives: the requests, and its own start's outcome. */
+interface PartitionMessage {}

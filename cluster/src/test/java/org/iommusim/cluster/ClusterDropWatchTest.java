@@ -1,0 +1,20 @@
+package org.iommusim.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ClusterDropWatchTest {
+    @Test
+    void onlyTheMembershipProtocolsOwnLossesAreForgiven() {
+        assertFalse(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.GossipStatus] from a to b was not "
+                + "delivered. [1] dead letters encountered."));
+        assertTrue(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.sharding.typed.ShardingEnvelope] from a "
+                + "to b was not delivered. [1] dead letters encountered."));
+        assertTrue(ClusterDropWatch.counts("Message [org.iommusim.cluster.PartitionReply$Done] from a to b was not "
+                + "delivered. [1] dead letters encountered."));
+        assertTrue(ClusterDropWatch.counts("Stash buffer is full"));
+        assertFalse(ClusterDropWatch.counts("smmu-0 serving on pekko://iommu-sim@127.0.0.1:1"));
+    }
+}

@@ -1,0 +1,119 @@
+package org.iommusim.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.api.ModelOptions;
+import org.iommusim.persistence.journal.JournalSettings;
+
+/** Cluster nodes in this JVM on 127.0.0.1 (port 0), and the single-system reference run. */
+final class Nodes implements AutoCloseable {
+    static final Duration UP_WITHIN = Duration.ofSeconds(60);
+
+    final List<ClusterNode> nodes = new ArrayList<>();
+
+    private Nodes() {}
+
+    static ModelOptions options(Path dir) {
+        return ModelOptions.at(dir).withWorkers(2).withFsync(false);
+    }
+
+    /** {@code n} nodes on {@code journal}, joined into one cluster, every one Up. */
+    static Nodes start(int n, JdbcJournal journal, Path dir) {
+        Nodes ns = new Nodes();
+        Config cfg = ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0");
+        try {
+            for (int i = 0; i < n; i++) {
+                ClusterNode node = ClusterNode.start(cfg, journal, k -> Workload.CAPS, options(dir.resolve("n" + i)));
+                ns.nodes.add(node);
+                node.join(ns.nodes.get(0).address());
+            }
+            ns.awaitUp(n);
+            return ns;
+        } catch (RuntimeException | Error e) {
+            ns.close();
+            throw e;
+        }
+    }
+
+    void awaitUp(int members) {
+        long deadline = System.nanoTime() + UP_WITHIN.toNanos();
+        while (!nodes.stream().allMatch(x -> x.system().whenTerminated().isCompleted() || x.membersUp() == members)
+                || nodes.get(0).regions() < members) {
+            assertTrue(System.nanoTime() < deadline, "the cluster did not reach " + members + " Up members");
+            sleep(100);
+        }
+    }
+
+    /** Sends SMMU {@code s}'s requests through node {@code s mod n}: devices on every node. */
+    Workload.Target spread() {
+        return (smmu, req) -> nodes.get(smmu % nodes.size()).call(smmu, req);
+    }
+
+    Workload.Target through(ClusterNode node) {
+        return node::call;
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+    }
+
+    /**
+     * The same flow on one plain ActorSystem with the default LevelDB journal:
+     * the partitions spawned directly, no cluster, no sharding.
+     */
+    static List<String> reference(Path dir, int smmus) {
+        ModelOptions opts = options(dir);
+        JournalSettings journal = JournalSettings.levelDb(dir).prepare();
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "reference", IommuSim.config(opts));
+        try {
+            List<ActorRef<PartitionCommand>> parts = new ArrayList<>();
+            for (int s = 0; s < smmus; s++) {
+                parts.add(system.systemActorOf(SmmuPartition.create(SmmuPartition.entityId(s), Workload.CAPS, opts),
+                        "smmu-" + s, org.apache.pekko.actor.typed.Props.empty()));
+            }
+            Workload.Target t = (smmu, req) -> {
+                CompletionStage<PartitionReply> r = AskPattern.ask(parts.get(smmu), req::apply,
+                        opts.callTimeout(), system.scheduler());
+                PartitionReply reply = r.toCompletableFuture().join();
+                if (reply instanceof PartitionReply.Refused f) {
+                    throw new IllegalStateException(f.reason());
+                }
+                return (PartitionReply.Done) reply;
+            };
+            return Workload.run(t, smmus);
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            journal.release();
+        }
+    }
+
+    static <T> Function<T, T> same() {
+        return x -> x;
+    }
+}

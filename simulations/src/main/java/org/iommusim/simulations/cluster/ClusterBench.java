@@ -1,0 +1,171 @@
+package org.iommusim.simulations.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.iommusim.cluster.ClusterDriver;
+import org.iommusim.cluster.ClusterNode;
+import org.iommusim.cluster.JdbcJournal;
+import org.iommusim.persistence.replay.StoredRecords;
+import org.iommusim.protocol.capability.SmmuCapabilities;
+
+/**
+ * {@code iommu-sim cluster --bench SECONDS}: durable commands per second with
+ * 1, 2 and 3 nodes in this JVM (127.0.0.1, port 0) on the configured SQL
+ * journal, one driver thread per SMMU sending through node {@code smmu mod n}
+ * (so most requests cross a node), each command answered only once its
+ * events are in the database. Beside it, in the same run, the same event rows
+ * inserted by a plain JDBC loop into a scratch copy of the table: in batches
+ * of 500 (one commit each), and one row per commit.
+ * {@code clusterDurableCommandRatio} is the 1-node cluster's event rows per
+ * second over the batch loop's. It empties the journal's tables first.
+ */
+final class ClusterBench {
+    static final int SMMUS = 6;
+
+    private ClusterBench() {}
+
+    static void run(Config user, JdbcJournal journal, Path conf, int seconds, PrintWriter out) throws Exception {
+        journal.createSchema();
+        out.printf("cluster benchmark: %d SMMUs, %d s per point, journal %s, %d cores%n", SMMUS, seconds,
+                journal.url(), Runtime.getRuntime().availableProcessors());
+        double oneNodeRows = 0;
+        List<StoredRecords.Row> rows = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            journal.truncate();
+            Config cfg = ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0\n"
+                    + "pekko.cluster.seed-nodes = []").withFallback(user);
+            List<ClusterNode> nodes = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    ClusterNode node = ClusterNode.start(cfg, journal, k -> SmmuCapabilities.defaults(),
+                            ClusterCommand.options(conf));
+                    nodes.add(node);
+                    node.join(nodes.get(0).address());
+                }
+                while (nodes.stream().anyMatch(x -> x.membersUp() < nodes.size())) {
+                    Thread.sleep(50);
+                }
+                List<ClusterDriver> drivers = new ArrayList<>();
+                for (int s = 0; s < SMMUS; s++) {
+                    ClusterDriver d = new ClusterDriver(nodes.get(s % n), s);
+                    d.attach();
+                    drivers.add(d);
+                }
+                long before = countRows(journal);
+                AtomicLong durable = new AtomicLong();
+                AtomicBoolean stop = new AtomicBoolean();
+                List<Thread> threads = new ArrayList<>();
+                for (ClusterDriver d : drivers) {
+                    Thread t = new Thread(() -> {
+                        for (int page = 0; !stop.get(); page = (page + 1) % ClusterDriver.PAGES) {
+                            durable.addAndGet(d.flip(page));
+                        }
+                    });
+                    threads.add(t);
+                }
+                long t0 = System.nanoTime();
+                threads.forEach(Thread::start);
+                Thread.sleep(seconds * 1000L);
+                stop.set(true);
+                for (Thread t : threads) {
+                    t.join();
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long eventRows = countRows(journal) - before;
+                out.printf("%d node%s: %8.0f durable commands/s, %8.0f journal rows/s%n", n, n == 1 ? " " : "s",
+                        durable.get() / secs, eventRows / secs);
+                if (n == 1) {
+                    oneNodeRows = eventRows / secs;
+                    rows = readRows(journal);
+                }
+            } finally {
+                for (int i = nodes.size() - 1; i >= 0; i--) {
+                    nodes.get(i).close();
+                }
+            }
+        }
+        double batch = rawInsert(journal, rows, 500);
+        double single = rawInsert(journal, rows.subList(0, Math.min(rows.size(), 2000)), 1);
+        out.printf("raw JDBC, the 1-node run's %d rows: %8.0f rows/s in batches of 500, %8.0f rows/s one per commit%n",
+                rows.size(), batch, single);
+        out.printf("clusterDurableCommandRatio = %.3f (1-node journal rows/s over the batch loop's; goal >= 0.5)%n",
+                oneNodeRows / batch);
+        out.flush();
+    }
+
+    private static long countRows(JdbcJournal journal) throws SQLException {
+        try (Connection c = journal.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"event_journal\"")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<StoredRecords.Row> readRows(JdbcJournal journal) throws SQLException {
+        List<StoredRecords.Row> rows = new ArrayList<>();
+        try (Connection c = journal.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT \"persistence_id\", \"sequence_number\", \"event_ser_id\", "
+                        + "\"event_ser_manifest\", \"event_payload\", \"writer\", \"write_timestamp\" "
+                        + "FROM \"event_journal\" ORDER BY \"ordering\"")) {
+            while (rs.next()) {
+                rows.add(new StoredRecords.Row(rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getString(4),
+                        rs.getBytes(5), rs.getString(6), rs.getLong(7)));
+            }
+        }
+        return rows;
+    }
+
+    /** Inserts {@code rows} into a fresh scratch copy of the events table; rows per second. */
+    private static double rawInsert(JdbcJournal journal, List<StoredRecords.Row> rows, int batch) throws SQLException {
+        try (Connection c = journal.connect()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS \"raw_bench\"");
+                s.execute("CREATE TABLE \"raw_bench\" AS SELECT * FROM \"event_journal\" WHERE 1 = 0");
+            }
+            c.setAutoCommit(false);
+            long t0 = System.nanoTime();
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO \"raw_bench\" (\"ordering\", \"deleted\", "
+                    + "\"persistence_id\", \"sequence_number\", \"writer\", \"write_timestamp\", \"adapter_manifest\", "
+                    + "\"event_payload\", \"event_ser_id\", \"event_ser_manifest\") "
+                    + "VALUES (?, false, ?, ?, ?, ?, '', ?, ?, ?)")) {
+                int pending = 0;
+                long ordering = 0;
+                for (StoredRecords.Row r : rows) {
+                    ins.setLong(1, ++ordering);
+                    ins.setString(2, r.persistenceId());
+                    ins.setLong(3, r.sequenceNr());
+                    ins.setString(4, r.writerUuid());
+                    ins.setLong(5, r.timestamp());
+                    ins.setBytes(6, r.payload());
+                    ins.setInt(7, r.serializerId());
+                    ins.setString(8, r.manifest());
+                    ins.addBatch();
+                    if (++pending == batch) {
+                        ins.executeBatch();
+                        c.commit();
+                        pending = 0;
+                    }
+                }
+                ins.executeBatch();
+                c.commit();
+            }
+            double rate = rows.size() / ((System.nanoTime() - t0) / 1e9);
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE \"raw_bench\"");
+            }
+            return rate;
+        }
+    }
+}
