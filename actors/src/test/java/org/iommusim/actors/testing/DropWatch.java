@@ -47,6 +47,8 @@ public final class DropWatch extends AppenderBase<ILoggingEvent> {
         }
         String line = event.getLevel() + " " + event.getLoggerName() + " [" + event.getThreadName() + "] " + message
                 + System.lineSeparator();
+        // also on stderr, so the test report of the class that was running shows it
+        System.err.print("DROPPED MESSAGE: " + line);
         synchronized (this) {
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());

@@ -2,12 +2,21 @@ package org.iommusim.persistence.timing;
 
 /**
  * A fixed number of identical slots (an SMMU's translation slots, its
- * page-table-walk slots): a request arriving at {@code at} takes the slot
- * free soonest and waits for it if every slot is busy. Deterministic: ties
- * go to the same slot every time.
+ * page-table-walk slots): a request arriving at {@code at} takes a slot free
+ * at that time and waits for the one free soonest if every slot is busy.
+ *
+ * <p>Requests need not arrive in time order: the simulation runs each device
+ * step to its end before the next step, so a later step may ask at an earlier
+ * virtual time than requests already placed. A slot therefore counts as free
+ * at {@code at} only when everything it holds has ended by then, and a
+ * request takes, of the free slots, the one freed last (best fit): a device
+ * asking in sequence reuses one slot rather than leaving a reservation in the
+ * future on every slot, which would make an earlier request of another device
+ * wait for time that is not yet booked. Deterministic: ties go to the lowest
+ * slot.
  */
 public final class SlotPool {
-    /** When each slot is next free, as a binary min-heap: the soonest at the root. */
+    /** When each slot is free of everything it holds. */
     private final long[] freeAt;
     private final int slots;
     private long waits;
@@ -21,24 +30,20 @@ public final class SlotPool {
         this.freeAt = new long[slots];
     }
 
-    /** Replaces the root (the soonest free slot) by {@code value} and restores the heap. */
-    private void replaceRoot(long value) {
-        int i = 0;
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= freeAt.length) {
-                break;
+    /** The slot a request at {@code at} takes: the free one freed last, else the one free soonest. */
+    private int choose(long at) {
+        int fit = -1;
+        int soonest = 0;
+        for (int i = 0; i < slots; i++) {
+            long f = freeAt[i];
+            if (f <= at && (fit < 0 || f > freeAt[fit])) {
+                fit = i;
             }
-            if (child + 1 < freeAt.length && freeAt[child + 1] < freeAt[child]) {
-                child++;
+            if (f < freeAt[soonest]) {
+                soonest = i;
             }
-            if (freeAt[child] >= value) {
-                break;
-            }
-            freeAt[i] = freeAt[child];
-            i = child;
         }
-        freeAt[i] = value;
+        return fit >= 0 ? fit : soonest;
     }
 
     /** Holds a slot for {@code holdNs} from when one is free at or after {@code at}; returns when it starts. */
@@ -46,18 +51,19 @@ public final class SlotPool {
         if (holdNs < 0) {
             throw new IllegalArgumentException("hold must be >= 0 ns, got " + holdNs);
         }
-        long start = Math.max(at, freeAt[0]);
+        int slot = choose(at);
+        long start = Math.max(at, freeAt[slot]);
         if (start > at) {
             waits++;
             waitedNs += start - at;
         }
-        replaceRoot(start + holdNs);
+        freeAt[slot] = Math.max(freeAt[slot], start + holdNs);
         return start;
     }
 
     /** When a request arriving at {@code at} would get a slot (nothing is taken). */
     public long freeAt(long at) {
-        return Math.max(at, freeAt[0]);
+        return Math.max(at, freeAt[choose(at)]);
     }
 
     public int slots() {
