@@ -897,6 +897,39 @@ public final class IommuSim implements AutoCloseable {
         return join(cachedTranslationsAsync(smmu));
     }
 
+    /**
+     * What the TCU of {@code smmu} holds now: every walk-cache entry (stage 1
+     * levels 0-3, then stage 2), then every IPA-cache entry, each cache least
+     * recently used first, read at one instant (no invalidation half applied).
+     * For audits of what the TCU can still lead a walk to (the simulation
+     * checker's, at every CMD_SYNC completion); empty for an SMMU with no
+     * translation pool or with its TCU caches off. Read directly from the
+     * TCU the SMMU's workers share, on the caller's thread.
+     *
+     * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException once the model stopped (CLOSED after {@link #close})
+     */
+    public List<CachedWalk> cachedWalks(Smmu smmu) {
+        arg(smmu, "smmu");
+        ModelException refused = gate.refusal();
+        if (refused != null) {
+            throw refused;
+        }
+        org.iommusim.persistence.tcu.Tcu tcu = smmu.handles.tcu();
+        if (tcu == null) {
+            return List.of();
+        }
+        List<CachedWalk> out = new ArrayList<>();
+        for (org.iommusim.persistence.tcu.TcuEvent e : tcu.snapshot().fills()) {
+            if (e instanceof org.iommusim.persistence.tcu.TcuEvent.WalkFilled f) {
+                out.add(new CachedWalk(smmu.id(), f.stage(), f.level(), f.entry(), domainViews));
+            } else if (e instanceof org.iommusim.persistence.tcu.TcuEvent.IpaFilled f) {
+                out.add(new CachedWalk(smmu.id(), f.entry(), domainViews));
+            }
+        }
+        return out;
+    }
+
     // ---- lifecycle ------------------------------------------------------------
 
     /** True once {@link #close} has been called (or the journal failed): calls are refused. */

@@ -245,15 +245,30 @@ public final class PageTable {
 
     /** {@link #walkFrom(int, long, long, DescriptorSink)} with HTTU's Access-flag rule. */
     public WalkResult walkFrom(int level, long tableId, long iova, boolean hardwareAccessFlag, DescriptorSink sink) {
-        Node n = root;
-        for (int l = geo.startLevel; l < level && n != null; l++) {
-            n = n.child(geo.index(iova, l));
-        }
+        Node n = tableAt(level, iova);
         if (n == null || n.id != tableId) {
             sink.freedTable(level, iova, tableId);
             return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, level);
         }
         return walkDown(n, level, iova, hardwareAccessFlag, sink);
+    }
+
+    /**
+     * Whether the level-{@code level} table page on {@code iova}'s path is
+     * still {@code tableId}: false once that page was freed (what a walk-cache
+     * entry naming it would lead a walk to read, {@link #walkFrom}).
+     */
+    public boolean holdsTable(int level, long tableId, long iova) {
+        Node n = tableAt(level, iova);
+        return n != null && n.id == tableId;
+    }
+
+    private Node tableAt(int level, long iova) {
+        Node n = root;
+        for (int l = geo.startLevel; l < level && n != null; l++) {
+            n = n.child(geo.index(iova, l));
+        }
+        return n;
     }
 
     private WalkResult walkDown(Node n, int from, long iova, boolean hardwareAccessFlag, DescriptorSink sink) {

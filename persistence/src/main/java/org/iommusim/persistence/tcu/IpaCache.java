@@ -27,7 +27,7 @@ public final class IpaCache {
         int base = store.setBase(hash(vmid, page));
         for (int i = base; i < base + store.ways(); i++) {
             IpaEntry e = store.at(i);
-            if (e != null && e.page() == page && e.vmid() == vmid) {
+            if (e != null && e.hitBy(vmid, ipa)) {
                 store.touch(i);
                 c.hits++;
                 return e;

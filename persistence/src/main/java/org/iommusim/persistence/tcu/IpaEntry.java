@@ -11,4 +11,9 @@ package org.iommusim.persistence.tcu;
  */
 public record IpaEntry(int vmid, long page, int level, long descriptor, long leafSize) {
     public static final int PAGE_SHIFT = 12;
+
+    /** Whether a stage-2 lookup of {@code ipa} for {@code vmid} finds this entry ({@link IpaCache}'s rule). */
+    public boolean hitBy(int vmid, long ipa) {
+        return this.page == ipa >>> PAGE_SHIFT && this.vmid == vmid;
+    }
 }

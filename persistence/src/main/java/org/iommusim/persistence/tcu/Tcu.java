@@ -108,7 +108,7 @@ public final class Tcu {
         if (stage == 2 && ipa.enabled()) {
             IpaEntry hit = ipa.lookup(vmid, iova);
             if (hit != null) {
-                return table.leafOf(hit.level(), hit.descriptor(), iova, hardwareAccessFlag);
+                return ipaAnswer(hit, table, iova, hardwareAccessFlag);
             }
         }
         filler.start(stage, vmid, tag, table, tally);
@@ -124,7 +124,7 @@ public final class Tcu {
                 continue;
             }
             if (e.leaf()) {
-                return table.leafOf(level, e.value(), iova, hardwareAccessFlag);
+                return leafAnswer(level, e, table, iova, hardwareAccessFlag);
             }
             filler.from = c;
             r = table.walkFrom(level + 1, e.value(), iova, hardwareAccessFlag, filler);
@@ -140,6 +140,35 @@ public final class Tcu {
             logged(new TcuEvent.IpaFilled(ipa.lastSlot(), e));
         }
         return r;
+    }
+
+    /**
+     * What a walk of {@code table} for {@code iova} that hits leaf entry
+     * {@code e} of the walk cache at {@code level} returns: the cached block or
+     * page descriptor's answer, the tables unread (the rule {@link #walk} and
+     * the checker's audit of the walk caches share).
+     */
+    public static WalkResult leafAnswer(int level, WalkEntry e, PageTable table, long iova,
+            boolean hardwareAccessFlag) {
+        if (!e.leaf()) {
+            throw new IllegalArgumentException("a table entry has no answer of its own: " + e);
+        }
+        return table.leafOf(level, e.value(), iova, hardwareAccessFlag);
+    }
+
+    /** What a stage-2 walk of {@code table} for {@code ipa} that hits IPA-cache entry {@code e} returns. */
+    public static WalkResult ipaAnswer(IpaEntry e, PageTable table, long ipa, boolean hardwareAccessFlag) {
+        return table.leafOf(e.level(), e.descriptor(), ipa, hardwareAccessFlag);
+    }
+
+    /**
+     * Whether table entry {@code e} of the walk cache at {@code level} names
+     * a table page {@code table} no longer holds in its place: a walk it
+     * leads reads freed memory ({@link DescriptorSink#freedTable}). False for
+     * a leaf entry.
+     */
+    public static boolean namesFreedTable(int level, WalkEntry e, PageTable table) {
+        return !e.leaf() && !table.holdsTable(level + 1, e.value(), e.base());
     }
 
     private static int readsTo(WalkResult r) {

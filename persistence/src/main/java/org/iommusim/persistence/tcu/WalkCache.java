@@ -44,7 +44,7 @@ public final class WalkCache {
         int base = store.setBase(hash(vmid, asid, prefix));
         for (int i = base; i < base + store.ways(); i++) {
             WalkEntry e = store.at(i);
-            if (e != null && e.prefix() == prefix && e.shift() == shift && e.asid() == asid && e.vmid() == vmid) {
+            if (e != null && e.matches(vmid, asid, prefix, shift)) {
                 store.touch(i);
                 c.hits++;
                 return e;

@@ -18,4 +18,18 @@ public record WalkEntry(int vmid, int asid, long prefix, int shift, boolean leaf
     public long size() {
         return 1L << shift;
     }
+
+    /** The walk-cache lookup's match: this entry answers a lookup of (vmid, asid, prefix) at this shift. */
+    boolean matches(int vmid, int asid, long prefix, int shift) {
+        return this.prefix == prefix && this.shift == shift && this.asid == asid && this.vmid == vmid;
+    }
+
+    /**
+     * Whether a walk tagged (vmid, asid) of {@code address} finds this entry
+     * in its cache ({@link WalkCache}'s lookup rule; {@code asid} is
+     * {@code IotlbEntry.NO_ASID} for stage 2).
+     */
+    public boolean hitBy(int vmid, int asid, long address) {
+        return matches(vmid, asid, address >>> shift, shift);
+    }
 }

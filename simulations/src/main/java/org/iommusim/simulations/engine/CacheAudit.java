@@ -20,7 +20,9 @@ import org.iommusim.protocol.domain.DomainId;
  *       before it). Any cache entry that still translates a covered unmapped
  *       range to its old output, while the live tables say otherwise, is a
  *       {@code STALE_AFTER_SYNC} violation, whether or not a device ever uses
- *       it.</li>
+ *       it. A walk-cache entry with no output of its own that still leads a
+ *       walk of such a range to a freed table page is a
+ *       {@code STALE_WALK_AFTER_SYNC} violation.</li>
  *   <li><b>Exposure</b>: each unmapped mapping a cache still translates at
  *       its unmap is <em>exposed</em> from its unmap to the first audit point
  *       (an unmap, a CMD_SYNC completion, the end of the run) at which no
@@ -145,14 +147,23 @@ final class CacheAudit {
                 close(r, t);
             } else if (audit && r.syncedAt <= t && !r.auditReported) {
                 r.auditReported = true;
-                checker.audited("STALE_AFTER_SYNC", () -> "after the CMD_SYNC covering its invalidation ("
-                        + r.syncedBy + ") completed at t=" + r.syncedAt
-                        + "ns, " + h.cache() + " still holds " + h.entry() + ", which translates IOVA 0x"
-                        + Long.toHexString(Math.max(r.iova, h.va())) + " of " + r.domain + " to PA 0x"
-                        + Long.toHexString(h.translate().applyAsLong(Math.max(r.iova, h.va())))
-                        + ": filled from the mapping made by " + r.domain.persistenceId() + " #" + r.mapSeq
+                long a = Math.max(r.iova, h.va());
+                long out = h.translate().applyAsLong(a);
+                String after = "after the CMD_SYNC covering its invalidation (" + r.syncedBy + ") completed at t="
+                        + r.syncedAt + "ns, " + h.cache() + " still holds " + h.entry();
+                String outlived = ": filled from the mapping made by " + r.domain.persistenceId() + " #" + r.mapSeq
                         + ", which was unmapped at t=" + r.unmapAt + "ns"
-                        + (r.tlbiDropped ? "; the TLBI for it was never sent" : ""), sidOf(r), r.iova, r);
+                        + (r.tlbiDropped ? "; the TLBI for it was never sent" : "") + alsoHeld(now, r, t, h);
+                if (out == -1) {
+                    // a walk-cache table entry naming a freed table page: any walk it leads reads freed memory
+                    checker.audited("STALE_WALK_AFTER_SYNC", () -> after + ", which names a table page no longer"
+                            + " in place (freed), so a walk of IOVA 0x" + Long.toHexString(a) + " of " + r.domain
+                            + " would read freed memory" + outlived, sidOf(r), r.iova, r);
+                } else {
+                    checker.audited("STALE_AFTER_SYNC", () -> after + ", which translates IOVA 0x"
+                            + Long.toHexString(a) + " of " + r.domain + " to PA 0x" + Long.toHexString(out)
+                            + outlived, sidOf(r), r.iova, r);
+                }
             }
         }
     }
@@ -190,6 +201,18 @@ final class CacheAudit {
             }
         }
         return null;
+    }
+
+    /** The other caches whose entries still reach {@code r} (once per violation: a TLB and a walk cache may both). */
+    private String alsoHeld(List<CacheSource.Reading> now, MapRecord r, long t, CacheSource.Held first) {
+        StringBuilder out = new StringBuilder();
+        for (CacheSource.Reading reading : now) {
+            CacheSource.Held h = stale(List.of(reading), r, t);
+            if (h != null && !h.cache().equals(first.cache())) {
+                out.append(out.length() == 0 ? "; also held by " : ", ").append(h.cache()).append(' ').append(h.entry());
+            }
+        }
+        return out.toString();
     }
 
     /** For an entry found by output: an input address of it whose output lies in {@code r}'s old output range. */

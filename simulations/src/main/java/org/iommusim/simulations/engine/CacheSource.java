@@ -7,9 +7,10 @@ import java.util.function.LongUnaryOperator;
  * One kind of cache of the model the checker audits: "what can still
  * translate IOVA X for stream S", read from the model itself at each audit
  * point (a CMD_SYNC completion, an unmap, the end of the run). The TBU TLBs
- * are one source ({@link TlbSource}); the TCU's walk caches are meant to be
- * another: a walk-cache entry that would still lead a walk of the unmapped
- * range through a freed table answers here too, with no output address.
+ * are one source ({@link TlbSource}); the TCU's walk caches are another
+ * ({@link WalkCacheSource}): a walk-cache entry that would still lead a walk of
+ * the unmapped range through a freed table answers here too, with no output
+ * address.
  */
 interface CacheSource {
     /** Reads what the cache holds now; the reading answers until the model moves on. */

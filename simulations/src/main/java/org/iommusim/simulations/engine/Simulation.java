@@ -601,8 +601,43 @@ public final class Simulation {
             }
         }
         CacheSource tlbs = new TlbSource(() -> sim, () -> new java.util.TreeMap<>(smmus).values());
-        return new CacheAudit(List.of(tlbs), checker, id -> reaches.getOrDefault(id, List.of()),
+        List<CacheSource> sources = new ArrayList<>(List.of(tlbs));
+        if (smmus.values().stream().anyMatch(s -> walkCaches(s.capabilities().tcu()))) {
+            sources.add(walkCacheSource(reaches));
+        }
+        return new CacheAudit(sources, checker, id -> reaches.getOrDefault(id, List.of()),
                 r -> r.unmapOrdinal == 0 ? 0 : driver.unmapCalls(r.unmapCpu) - r.unmapOrdinal);
+    }
+
+    private static boolean walkCaches(org.iommusim.protocol.capability.TcuCaches tcu) {
+        boolean any = tcu.ipaCache().enabled();
+        for (int level = 0; level < org.iommusim.protocol.capability.TcuCaches.LEVELS; level++) {
+            any |= tcu.walk(1, level).enabled() || tcu.walk(2, level).enabled();
+        }
+        return any;
+    }
+
+    /**
+     * The TCUs' walk caches, each domain reached through its own stage's
+     * entries: a nested domain's stage-1 walk gets a reach of its own (its
+     * leaves give IPAs, which the TLBs never hold).
+     */
+    private WalkCacheSource walkCacheSource(Map<DomainId, List<CacheAudit.Reach>> reaches) {
+        Map<CacheSource.Tags, DomainId> domainOf = new HashMap<>();
+        for (DomainCtx d : domains.values()) {
+            switch (d.spec.stage()) {
+                case STAGE1 -> domainOf.putIfAbsent(new CacheSource.Tags("STAGE1", d.vmid, d.spec.asid()), d.id);
+                case STAGE2 -> domainOf.putIfAbsent(new CacheSource.Tags("STAGE2", d.vmid, -1), d.id);
+                case NESTED -> {
+                    CacheSource.Tags tags = new CacheSource.Tags(WalkCacheSource.NESTED_S1, d.vmid, d.spec.asid());
+                    domainOf.putIfAbsent(tags, d.id);
+                    List<CacheAudit.Reach> own = reaches.computeIfAbsent(d.id, k -> new ArrayList<>());
+                    int sid = own.isEmpty() ? 0 : own.get(0).sid();
+                    own.add(new CacheAudit.Reach(tags, false, (a, t) -> live(d, a, t), sid));
+                }
+            }
+        }
+        return WalkCacheSource.of(() -> sim, () -> new java.util.TreeMap<>(smmus).values(), domainOf::get);
     }
 
     /** What {@code d}'s live tables give {@code address} at {@code t}, by the history; -1 when nothing maps it. */
