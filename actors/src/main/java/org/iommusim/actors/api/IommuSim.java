@@ -7,7 +7,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -93,6 +92,58 @@ public final class IommuSim implements AutoCloseable {
 
     private static final java.util.concurrent.atomic.AtomicLong INSIDE_SEQ = new java.util.concurrent.atomic.AtomicLong();
 
+    static {
+        org.iommusim.actors.internal.ModelInternals.install(new Internals());
+    }
+
+    /** The model's own view of a facade, in internal types (see {@link org.iommusim.actors.internal.ModelInternals}). */
+    private static final class Internals implements org.iommusim.actors.internal.ModelInternals.Access {
+        @Override
+        public CompletionStage<TranslationWorker.Traced> translateTraced(IommuSim sim, Smmu smmu, TranslationRequest r) {
+            return sim.translateTracedAsync(smmu, r);
+        }
+
+        @Override
+        public <T> T await(IommuSim sim, CompletionStage<T> stage, String what) {
+            return sim.await(stage, what);
+        }
+
+        @Override
+        public CompletionStage<SmmuState> smmuState(IommuSim sim, Smmu smmu) {
+            return sim.smmuStateAsync(smmu);
+        }
+
+        @Override
+        public java.util.Optional<PageTable> pageTable(IommuSim sim, DomainId id) {
+            return sim.pageTable(id);
+        }
+
+        @Override
+        public CompletionStage<IdState> ids(IommuSim sim, Smmu smmu) {
+            return sim.idsAsync(smmu);
+        }
+
+        @Override
+        public <T> T join(IommuSim sim, CompletionStage<T> stage) {
+            return sim.join(stage);
+        }
+
+        @Override
+        public ActorSystem<?> actorSystem(IommuSim sim) {
+            return sim.actorSystem();
+        }
+
+        @Override
+        public DeterministicRuntime runtime(IommuSim sim) {
+            return sim.deterministicRuntime();
+        }
+
+        @Override
+        public IommuSim inside(ActorSystem<?> system, ModelOptions options) {
+            return IommuSim.inside(system, options);
+        }
+    }
+
     private final ActorSystem<?> system;
     private final boolean ownsSystem;
     private final JournalSettings journal;
@@ -142,13 +193,6 @@ public final class IommuSim implements AutoCloseable {
                 system.scheduler());
         return runtime == null ? spawned.toCompletableFuture().join()
                 : runtime.await(spawned, "spawning " + name, options.callTimeout());
-    }
-
-    /** The Pekko configuration the model needs: its journal under {@code options.dataDir()}. */
-    public static Config config(ModelOptions options) {
-        Objects.requireNonNull(options, "options");
-        return JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).toConfig()
-                .withFallback(ConfigFactory.load());
     }
 
     /**
@@ -227,13 +271,10 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
-     * Runs the model inside the caller's ActorSystem (under one system actor),
-     * whose configuration must include {@link #config}; the caller keeps
-     * ownership of the system and its journal directory. {@link #close} stops
-     * the model's actors; a later {@code inside} on the same system starts a
-     * new model.
+     * Runs the model inside the caller's ActorSystem: reached through
+     * {@link org.iommusim.actors.pekko.PekkoEmbedding#inside}, which documents it.
      */
-    public static IommuSim inside(ActorSystem<?> system, ModelOptions options) {
+    private static IommuSim inside(ActorSystem<?> system, ModelOptions options) {
         arg(system, "system");
         arg(options, "options");
         CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -424,15 +465,29 @@ public final class IommuSim implements AutoCloseable {
         join(releaseAsidAsync(smmu, asid));
     }
 
-    /** The allocator's state: per kind, the ids in use and those released but awaiting their flush. */
-    public CompletionStage<IdState> idsAsync(Smmu smmu) {
+    /** The allocator's state, internal form ({@link org.iommusim.actors.internal.ModelInternals#ids}). */
+    private CompletionStage<IdState> idsAsync(Smmu smmu) {
         arg(smmu, "smmu");
         return gate.call(smmu.id() + "/ids", () -> this.<IdState>ask(smmu.ids, IdEntity.GetIds::new));
     }
 
-    /** Blocking form of {@link #idsAsync}. */
-    public IdState ids(Smmu smmu) {
-        return join(idsAsync(smmu));
+    /**
+     * The VMID and ASID allocator of {@code smmu}: per kind, the ids in use and
+     * those released but awaiting their flush. Callable from any thread;
+     * completes on a model thread (on the caller's in deterministic mode).
+     *
+     * @return a snapshot of the allocator
+     * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException CLOSED once the model is closed, TIMEOUT after the call timeout
+     */
+    public CompletionStage<IdAllocations> idAllocationsAsync(Smmu smmu) {
+        return idsAsync(smmu).thenApply(s -> new IdAllocations(s.vmids().inUseIds(), s.vmids().awaitingFlushIds(),
+                s.asids().inUseIds(), s.asids().awaitingFlushIds()));
+    }
+
+    /** Blocking form of {@link #idAllocationsAsync}; throws its {@link ModelException}. */
+    public IdAllocations idAllocations(Smmu smmu) {
+        return join(idAllocationsAsync(smmu));
     }
 
     private CompletionStage<Integer> allocateIdAsync(Smmu smmu, IdKind kind) {
@@ -501,10 +556,25 @@ public final class IommuSim implements AutoCloseable {
         return join(freeDomainAsync(id));
     }
 
-    /** The domain's published page table (immutable), if it is allocated. */
-    public java.util.Optional<PageTable> pageTable(DomainId id) {
+    /** The domain's published page table (immutable), if it is allocated: internal form. */
+    private java.util.Optional<PageTable> pageTable(DomainId id) {
         arg(id, "id");
         return domainViews.get(id);
+    }
+
+    /**
+     * What domain {@code id} maps: every leaf, in IOVA order, as of the last
+     * acknowledged map or unmap. Reads the table the domain published, on
+     * the caller's thread, without waiting; callable from any thread, also
+     * after {@link #close} (then the last table published).
+     *
+     * @return the mappings, or empty when the domain is not allocated (never allocated, or freed)
+     * @throws IllegalArgumentException if {@code id} is null
+     */
+    public java.util.Optional<Mappings> mappings(DomainId id) {
+        return pageTable(id).map(t -> new Mappings(id, t.spec(), t.leaves().stream()
+                .map(l -> new Mappings.Mapping(l.iova(), l.size(), l.level(), l.outputAddress(), l.perms())).toList(),
+                t.digest()));
     }
 
     private CompletionStage<Long> domainCall(DomainId id, Function<ActorRef<DomainEntity.Reply>, DomainEntity.Command> f) {
@@ -689,12 +759,41 @@ public final class IommuSim implements AutoCloseable {
                 : ModelException.Kind.REJECTED, reason);
     }
 
-    public CompletionStage<SmmuState> smmuStateAsync(Smmu smmu) {
+    private CompletionStage<SmmuState> smmuStateAsync(Smmu smmu) {
         return smmuCall(smmu, SmmuEntity.GetState::new);
     }
 
-    public SmmuState smmuState(Smmu smmu) {
-        return join(smmuStateAsync(smmu));
+    /**
+     * What {@code smmu} holds now: its command and event queues, stream table
+     * and configuration cache, read at one instant. Callable from any thread;
+     * completes on a model thread (on the caller's in deterministic mode).
+     *
+     * @return a read-only snapshot
+     * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException CLOSED once the model is closed, OVERLOADED with too many calls in flight to
+     *         the SMMU, TIMEOUT after the call timeout
+     */
+    public CompletionStage<SmmuView> smmuViewAsync(Smmu smmu) {
+        arg(smmu, "smmu");
+        return smmuStateAsync(smmu).thenApply(s -> view(smmu, s));
+    }
+
+    /** Blocking form of {@link #smmuViewAsync}; throws its {@link ModelException}. */
+    public SmmuView smmuView(Smmu smmu) {
+        return join(smmuViewAsync(smmu));
+    }
+
+    private static SmmuView view(Smmu smmu, SmmuState s) {
+        var q = s.queue();
+        var cq = new SmmuView.CommandQueue(q.capacity(), q.prod(), q.cons(), java.util.Optional.ofNullable(q.error())
+                .map(e -> new SmmuView.QueueError(e.index(), e.code(), e.reason())));
+        var e = s.events();
+        var eq = new SmmuView.EventQueue(e.capacity(), e.records(), e.overflow(), e.lost(), e.recorded(), e.consumed());
+        var t = s.config().table();
+        var st = new SmmuView.StreamTable(java.util.Optional.ofNullable(t.format()), t.log2Size(), t.memory(), t.cached());
+        Map<Integer, SmmuView.StreamConfig> streams = new HashMap<>();
+        s.config().streams().forEach((sid, c) -> streams.put(sid, new SmmuView.StreamConfig(c.ste(), c.cds())));
+        return new SmmuView(smmu.id(), cq, eq, st, streams, s.invalidationsIssued(), s.syncsCompleted());
     }
 
     // ---- translation --------------------------------------------------------
@@ -725,7 +824,7 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */
-    public CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
+    private CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
         arg(smmu, "smmu");
         arg(request, "request");
         CompletableFuture<TranslationWorker.Traced> f = gate.track(new CompletableFuture<>());
@@ -735,8 +834,32 @@ public final class IommuSim implements AutoCloseable {
         return bounded(f, "translation");
     }
 
-    public TranslationWorker.Traced translateTraced(Smmu smmu, TranslationRequest request) {
-        return await(translateTracedAsync(smmu, request), "translation");
+    /**
+     * A translation with how it was answered: the path (configuration, TLB
+     * hit, TLB miss and walk), the walk's descriptor reads, the fill's
+     * evictions, and the fault's typed fields. As {@link #translateAsync}
+     * otherwise (the same caches, counters and event records).
+     *
+     * @return completes with the detail; a fault is an answer, not a failure
+     * @throws IllegalArgumentException for a null argument
+     * @throws ModelException (in the stage) CLOSED once the model is closed, TIMEOUT after the call timeout
+     */
+    public CompletionStage<TranslationDetail> translateDetailedAsync(Smmu smmu, TranslationRequest request) {
+        return translateTracedAsync(smmu, request).thenApply(IommuSim::detail);
+    }
+
+    /** Blocking form of {@link #translateDetailedAsync}; throws its {@link ModelException}. */
+    public TranslationDetail translateDetailed(Smmu smmu, TranslationRequest request) {
+        return await(translateDetailedAsync(smmu, request), "translation");
+    }
+
+    private static TranslationDetail detail(TranslationWorker.Traced t) {
+        TranslationDetail.Path path = switch (t.path()) {
+            case CONFIG -> TranslationDetail.Path.CONFIGURATION;
+            case HIT -> TranslationDetail.Path.TLB_HIT;
+            case MISS -> TranslationDetail.Path.TLB_MISS;
+        };
+        return new TranslationDetail(t.result(), path, t.walkSteps(), t.evictions());
     }
 
     /**
@@ -844,7 +967,10 @@ public final class IommuSim implements AutoCloseable {
                             r.micro().map(m -> tlbStatistics(r.microSize(), c.microEntries(), c.microEntries(), c.microPolicy(), m))));
                 }
             }
-            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams, List.copyOf(tbus.values()),
+            Map<Integer, StreamStatistics> perStream = new java.util.TreeMap<>();
+            streams.forEach((sid, s) -> perStream.put(sid,
+                    new StreamStatistics(s.hits(), s.misses(), s.walks(), s.configAnswers(), s.faults())));
+            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, perStream, List.copyOf(tbus.values()),
                     tcuStatistics(smmu.handles.tcu()));
         });
     }
@@ -1010,8 +1136,8 @@ public final class IommuSim implements AutoCloseable {
         return org.iommusim.actors.causal.CausalClock.get(system).last();
     }
 
-    /** For embedders who need it: the ActorSystem the model runs in. */
-    public ActorSystem<?> actorSystem() {
+    /** The ActorSystem the model runs in: {@link org.iommusim.actors.pekko.PekkoEmbedding#actorSystem}. */
+    private ActorSystem<?> actorSystem() {
         return system;
     }
 
@@ -1132,7 +1258,7 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /** The runtime driving this model (deterministic mode); throws IllegalStateException when threaded. */
-    public DeterministicRuntime deterministicRuntime() {
+    private DeterministicRuntime deterministicRuntime() {
         if (runtime == null) {
             throw new IllegalStateException("this model runs on Pekko's threads; start it with"
                     + " ModelOptions.deterministic() for virtual time");
