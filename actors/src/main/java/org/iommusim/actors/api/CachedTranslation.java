@@ -8,6 +8,7 @@ import org.iommusim.persistence.iotlb.IotlbEntry;
  * that must know what the caches can still translate, whether or not a
  * device ever uses it again. Its answers are the TLB entry's own
  * ({@code covers}, {@code translate}): nothing here re-states the rule.
+ * Immutable, safe to share between threads.
  */
 public final class CachedTranslation {
     private final String smmu;

@@ -4,6 +4,7 @@ package org.iommusim.actors.api;
  * Counters of one TLB (a TBU's main TLB or its micro-TLB). A micro-TLB's
  * counters are live only (it is not journaled); a main TLB's hits and misses
  * survive a restart through snapshots only, the rest through its log.
+ * Immutable, safe to share between threads.
  *
  * @param entries        entries held now
  * @param capacity       entries it can hold
@@ -17,10 +18,20 @@ package org.iommusim.actors.api;
 public record TlbStatistics(int entries, int capacity, int ways, String policy, long hits, long misses, long fills,
         long evictions, long flushes, long invalidations, long entriesRemoved) {
 
+    /**
+     * Lookups of this TLB.
+     *
+     * @return {@code hits + misses}
+     */
     public long lookups() {
         return hits + misses;
     }
 
+    /**
+     * The share of lookups that hit.
+     *
+     * @return {@code hits / lookups}, or 0 before any lookup
+     */
     public double hitRate() {
         long n = lookups();
         return n == 0 ? 0 : (double) hits / n;

@@ -37,6 +37,11 @@ public final class TranslationPort {
         this.gate = gate;
     }
 
+    /**
+     * The SMMU this port translates through.
+     *
+     * @return its handle
+     */
     public Smmu smmu() {
         return smmu;
     }
