@@ -630,7 +630,7 @@ public final class IommuSim implements AutoCloseable {
      *
      * @return completes with the event's sequence number once durable; fails with the page table's kind
      *         (OVERLAP, MISALIGNED, IOVA_BEYOND_IAS, PA_BEYOND_OAS, ZERO_SIZE, NO_ACCESS) and nothing changed, or
-     *         NOT_ALLOCATED, OVERLOADED, CLOSED, JOURNAL_FAILED
+     *         UNKNOWN_DOMAIN, OVERLOADED, CLOSED, JOURNAL_FAILED
      * @throws IllegalArgumentException for a null argument
      */
     public CompletionStage<Long> mapAsync(DomainId id, MapBatch batch) {
@@ -657,7 +657,7 @@ public final class IommuSim implements AutoCloseable {
      * inside a blocking call or {@link #runUntilIdle}).
      *
      * @return completes with the event's sequence number once durable; fails with NOT_MAPPED, PARTIAL_UNMAP,
-     *         MISALIGNED, ... and nothing changed, or NOT_ALLOCATED, OVERLOADED, CLOSED
+     *         MISALIGNED, ... and nothing changed, or UNKNOWN_DOMAIN, OVERLOADED, CLOSED
      * @throws IllegalArgumentException for a null argument
      */
     public CompletionStage<Long> unmapAsync(DomainId id, UnmapBatch batch) {
@@ -681,7 +681,7 @@ public final class IommuSim implements AutoCloseable {
      * Frees domain {@code id}, journaled; its id is never reused. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
      * inside a blocking call or {@link #runUntilIdle}).
      *
-     * @return completes with the event's sequence number; fails with NOT_ALLOCATED, OVERLOADED, CLOSED
+     * @return completes with the event's sequence number; fails with UNKNOWN_DOMAIN, OVERLOADED, CLOSED
      * @throws IllegalArgumentException if {@code id} is null
      */
     public CompletionStage<Long> freeDomainAsync(DomainId id) {
