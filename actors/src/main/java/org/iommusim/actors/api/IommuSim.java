@@ -1144,12 +1144,7 @@ public final class IommuSim implements AutoCloseable {
     }
 
     private static TranslationDetail detail(TranslationWorker.Traced t) {
-        TranslationDetail.Path path = switch (t.path()) {
-            case CONFIG -> TranslationDetail.Path.CONFIGURATION;
-            case HIT -> TranslationDetail.Path.TLB_HIT;
-            case MISS -> TranslationDetail.Path.TLB_MISS;
-        };
-        return new TranslationDetail(t.result(), path, t.walkSteps(), t.evictions());
+        return new TranslationDetail(t.result(), t.path().published(), t.walkSteps(), t.evictions());
     }
 
     /**

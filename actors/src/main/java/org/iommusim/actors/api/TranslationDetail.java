@@ -3,6 +3,7 @@ package org.iommusim.actors.api;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationResult;
 
 /**
@@ -12,26 +13,13 @@ import org.iommusim.protocol.translate.TranslationResult;
  * safe to share between threads.
  *
  * @param result          the answer, as {@link IommuSim#translate} gives it
- * @param path            where it was answered
+ * @param path            where it was answered (configuration, TLB hit, TLB miss)
  * @param descriptorReads translation-table descriptors the walk read from memory (0 unless {@code path} is
- *                        {@link Path#TLB_MISS}; fewer when the TCU's walk caches held the upper levels; a
+ *                        {@link TranslationPath#TLB_MISS}; fewer when the TCU's walk caches held the upper levels; a
  *                        nested walk counts the stage-2 reads of each stage-1 level too)
  * @param evictions       TLB entries the fill evicted (0 or 1 for a miss that filled, 0 otherwise)
  */
-public record TranslationDetail(TranslationResult result, Path path, int descriptorReads, int evictions) {
-
-    /** Where a translation was answered. */
-    public enum Path {
-        /**
-         * By the stream's configuration alone, with no TLB lookup: STE.Config BYPASS, ABORT (terminated),
-         * or a configuration error (C_BAD_STE, F_STREAM_DISABLED, ...).
-         */
-        CONFIGURATION,
-        /** By the TBU's micro-TLB or main TLB: no walk. */
-        TLB_HIT,
-        /** Missed the TBU's TLBs and went to the TCU, which walked (through its walk caches) or faulted. */
-        TLB_MISS
-    }
+public record TranslationDetail(TranslationResult result, TranslationPath path, int descriptorReads, int evictions) {
 
     /** Refuses a null path and negative counts. */
     public TranslationDetail {

@@ -29,6 +29,8 @@ import org.iommusim.protocol.event.EventId;
 import org.iommusim.protocol.event.EventKind;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Terminated;
+import org.iommusim.protocol.translate.TranslationBurst;
+import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +84,7 @@ class PublicViewsTest {
             assertEquals(OptionalLong.of(IOVA + 0x10), f.inputAddress());
             assertEquals(7, f.sid());
             assertEquals(OptionalLong.empty(), f.ssid());
-            assertEquals(TranslationDetail.Path.TLB_MISS, cd.path());
+            assertEquals(TranslationPath.TLB_MISS, cd.path());
             assertFalse(cd.translated());
 
             // the CD readable, the table pool not: CLASS=TT with the IPA of a table descriptor
@@ -96,12 +98,12 @@ class PublicViewsTest {
             // everything readable: a walk that reads descriptors, then a TLB hit that reads none
             sim.map(S2, MapBatch.single(TABLES, 0x9100_0000L, 0x4000, Prot.of(Prot.READ)));
             TranslationDetail miss = sim.translateDetailed(smmu, dma);
-            assertEquals(TranslationDetail.Path.TLB_MISS, miss.path());
+            assertEquals(TranslationPath.TLB_MISS, miss.path());
             assertTrue(miss.descriptorReads() > 4, "a nested walk reads stage-1 and stage-2 descriptors: " + miss);
             assertEquals(OptionalLong.of(0x8_0000_0010L), miss.outputAddress());
             assertEquals(Optional.empty(), miss.fault());
             TranslationDetail hit = sim.translateDetailed(smmu, dma);
-            assertEquals(TranslationDetail.Path.TLB_HIT, hit.path());
+            assertEquals(TranslationPath.TLB_HIT, hit.path());
             assertEquals(0, hit.descriptorReads());
             assertEquals(miss.outputAddress(), hit.outputAddress());
 
@@ -116,10 +118,10 @@ class PublicViewsTest {
 
             // answered by the configuration: bypass translates, abort terminates without an event
             TranslationDetail bypass = sim.translateDetailed(smmu, TranslationRequest.of(9, 0x1234, Access.READ));
-            assertEquals(TranslationDetail.Path.CONFIGURATION, bypass.path());
+            assertEquals(TranslationPath.CONFIGURATION, bypass.path());
             assertEquals(OptionalLong.of(0x1234), bypass.outputAddress());
             TranslationDetail abort = sim.translateDetailed(smmu, TranslationRequest.of(10, 0x1234, Access.READ));
-            assertEquals(TranslationDetail.Path.CONFIGURATION, abort.path());
+            assertEquals(TranslationPath.CONFIGURATION, abort.path());
             assertInstanceOf(Terminated.class, abort.result());
             assertEquals(Optional.empty(), abort.fault());
 
@@ -129,6 +131,22 @@ class PublicViewsTest {
             assertEquals(Optional.empty(), bad.stage());
             assertEquals(Optional.empty(), bad.eventClass());
             assertEquals(OptionalLong.empty(), bad.inputAddress());
+
+            // a burst's answers carry their path too, at no cost to the hot path
+            sim.map(S1, MapBatch.single(IOVA + 0x2000, 0x5000_2000L, 0x1000, Prot.of(Prot.READ)));
+            TranslationPort port = sim.translationPort(smmu);
+            TranslationBurst burst = port.newBurst();
+            burst.add(7, IOVA + 0x10, Access.READ);      // in the TLB since the walk above
+            burst.add(8, IOVA + 0x2000, Access.READ);    // never translated: a miss and a walk
+            burst.add(9, 0x1234, Access.READ);           // bypass
+            burst.add(11, 0, Access.READ);               // C_BAD_STE
+            var answered = port.submit(burst);
+            sim.runUntilIdle();
+            assertTrue(answered.isDone(), "answered while the model ran");
+            assertEquals(List.of(TranslationPath.TLB_HIT, TranslationPath.TLB_MISS, TranslationPath.CONFIGURATION,
+                    TranslationPath.CONFIGURATION), List.of(burst.path(0), burst.path(1), burst.path(2), burst.path(3)));
+            assertEquals(0x5000_2000L, burst.outputAddress(1));
+            assertEquals(EventKind.CONFIGURATION, FaultDetail.of(burst.result(3)).orElseThrow().kind());
 
             // the event queue holds the records the details were read from
             SmmuView view = sim.smmuView(smmu);

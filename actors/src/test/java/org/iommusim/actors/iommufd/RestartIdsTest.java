@@ -10,6 +10,7 @@ import org.iommusim.actors.api.TranslationDetail;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +35,12 @@ class RestartIdsTest {
             assertEquals(List.of(deadVmid), f.sim.idAllocations(f.smmu).vmidsInUse(), "recovered as in use");
             TranslationDetail old = f.sim.translateDetailed(f.smmu,
                     TranslationRequest.of(0x10, NestedRig.VA, Access.READ));
-            assertEquals(TranslationDetail.Path.TLB_HIT, old.path(), "the dead VM's entry is back in the IOTLB");
+            assertEquals(TranslationPath.TLB_HIT, old.path(), "the dead VM's entry is back in the IOTLB");
             NestedRig fresh = new NestedRig(f, 1, 0x20, PA_NEW);
             assertNotEquals(deadVmid, fresh.vmid());
             TranslationDetail first = f.sim.translateDetailed(f.smmu,
                     TranslationRequest.of(0x20, NestedRig.VA, Access.READ));
-            assertEquals(TranslationDetail.Path.TLB_MISS, first.path(), "same guest ASID and VA, another VMID: no hit");
+            assertEquals(TranslationPath.TLB_MISS, first.path(), "same guest ASID and VA, another VMID: no hit");
             assertEquals(PA_NEW, ((Translated) first.result()).outputAddress());
             f.host.close();
             assertTrue(f.sim.idAllocations(f.smmu).vmidsInUse().contains(deadVmid),
