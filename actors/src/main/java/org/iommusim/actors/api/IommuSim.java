@@ -1318,7 +1318,7 @@ public final class IommuSim implements AutoCloseable {
         for (long n : s.invalidations().values()) {
             tlbis += n;
         }
-        return new TlbStatistics(entries, capacity, ways, policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        return new TlbStatistics(entries, capacity, ways, policy,
                 s.hits(), s.misses(), s.fills(), s.evictions(), s.flushes(), tlbis, s.entriesRemoved());
     }
 

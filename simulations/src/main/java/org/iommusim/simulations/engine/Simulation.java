@@ -415,7 +415,8 @@ public final class Simulation {
     }
 
     private static SimulationReport.Tlb tlb(org.iommusim.actors.api.TlbStatistics t) {
-        return new SimulationReport.Tlb(t.capacity(), t.ways(), t.policy(), t.lookups(), t.hits(), t.misses(),
+        return new SimulationReport.Tlb(t.capacity(), t.ways(),
+                t.policy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), t.lookups(), t.hits(), t.misses(),
                 t.fills(), t.evictions(), t.flushes(), t.invalidations(), t.entriesRemoved());
     }
 
