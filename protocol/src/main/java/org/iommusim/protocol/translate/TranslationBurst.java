@@ -28,7 +28,12 @@ import java.util.Arrays;
  * own run of slots and writes its answers there: no cache line is written by
  * two threads but at a seam, and each thread reads only the lines of its
  * requests. The owner never sees slots: {@link #result(int)} and the other
- * accessors take the request's index.
+ * accessors take the request's index. The methods from
+ * {@link #markSubmitted()} on ({@code markSubmitted}, {@code markCompleted},
+ * {@code requestInSlot}, the {@code slot...} readers and the
+ * {@code answerSlot...} writers) are the model's: an embedder never calls
+ * them (a burst submitted through {@code TranslationPort} is handed to the
+ * model and back by it).
  */
 public final class TranslationBurst {
     /** {@link #ssidOrNone} of a request without a SubstreamID. */
@@ -227,6 +232,9 @@ public final class TranslationBurst {
     }
 
     // ---- the model's side -----------------------------------------------------
+    //
+    // Called by the model's translation pool and workers only (public because they live in other modules):
+    // an embedder submits a burst through TranslationPort and reads it with the accessors above.
 
     /** Whether the model holds the burst (submitted, not yet completed). */
     public boolean isSubmitted() {
