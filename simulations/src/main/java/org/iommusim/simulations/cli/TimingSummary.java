@@ -27,8 +27,8 @@ final class TimingSummary {
                             ? String.format("%,.0f", d.offeredOperationsPerSecond()) : "unpaced");
         }
         TimingReport.Resources r = t.resources();
-        o.printf("resources   %,d walks waited for a walk slot (%,d ns), %,d translations for a slot; %,d of %,d"
-                + " submissions gathered by another CPU's doorbell%n", r.walkSlotWaits(), r.walkSlotWaitNs(),
-                r.translationSlotWaits(), r.gathered(), r.submissions());
+        o.printf("resources   %,d misses waited for the TBU-TCU link (%,d ns), %,d walks for a walk slot (%,d ns);"
+                + " %,d of %,d submissions gathered by another CPU's doorbell%n", r.translationSlotWaits(),
+                r.translationSlotWaitNs(), r.walkSlotWaits(), r.walkSlotWaitNs(), r.gathered(), r.submissions());
     }
 }

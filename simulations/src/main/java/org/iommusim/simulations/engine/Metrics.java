@@ -90,11 +90,11 @@ final class Metrics {
     /**
      * Records a translation of {@code device}'s at {@code smmu}, asked at
      * {@code t}, and returns its virtual latency: the timing model's, with the
-     * SMMU's translation and walk slots (a walk costs the descriptors it read).
+     * SMMU's TBU-TCU link and walk slots (a walk costs the descriptors it read).
      */
     synchronized long translation(String device, String smmu, long t, TranslationWorker.Traced r) {
         long ns = timed ? timing(smmu).translate(t, r.path(), r.walkSteps()).latency()
-                : costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().walk(r.walkSteps())
+                : costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().miss(r.walkSteps())
                         : 0);
         int level = switch (r.path()) {
             case HIT -> 0;

@@ -38,8 +38,9 @@ public record TimingReport(List<LevelLatency> translation, Distribution cmdSync,
     }
 
     /**
-     * Summed over the SMMUs: translations and walks that waited for a slot,
-     * and for how long in all; submissions to the command queues, and how many
+     * Summed over the SMMUs: misses that waited for the TBU-TCU link (every
+     * one of the TCU's translation slots, the link's outstanding requests,
+     * taken) and walks that waited for a walk slot, and for how long in all; submissions to the command queues, and how many
      * of them another CPU's producer-index write carried (owner gathering).
      */
     public record Resources(long translationSlotWaits, long translationSlotWaitNs, long walkSlotWaits,
