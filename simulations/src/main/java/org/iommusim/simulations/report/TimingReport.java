@@ -10,7 +10,9 @@ import java.util.List;
  * report) in concurrent runs, whose time is the host's.
  *
  * @param translation one row per (device, level): level is {@code tlb} (a TLB hit), {@code walk} (a miss that walked)
- *                    or {@code config} (answered by the configuration alone)
+ *                    or {@code config} (answered by the configuration alone); after a {@code walk} row, a
+ *                    {@code link-wait} row gives the part of those misses' latency spent waiting for the TBU-TCU
+ *                    link (a component of the walk row, not a level of its own)
  * @param cmdSync     every CMD_SYNC a CPU waited for, from its submission to its completion
  * @param unmapCost   unmap calls grouped by pages (up to a power of two), from the call to its IOVAs' release
  * @param dma         per device: DMAs translated and per virtual second; operations (a packet, an I/O, a
