@@ -14,6 +14,11 @@ final class TimingSummary {
                     s.meanNs(), s.p50Ns(), s.p99Ns(), s.maxNs());
         }
         for (TimingReport.LevelLatency l : t.translation()) {
+            if (l.level().equals(TimingReport.LINK_WAIT)) {
+                o.printf("  %-9s        of which waiting for the TBU-TCU link: mean %.0f ns, p99 %,d ns, max %,d ns%n",
+                        l.device(), l.meanNs(), l.p99Ns(), l.maxNs());
+                continue;
+            }
             o.printf("  %-9s %-6s %,d translations: mean %.0f ns, p99 %,d ns%n", l.device(), l.level(), l.count(),
                     l.meanNs(), l.p99Ns());
         }

@@ -45,8 +45,6 @@ final class Metrics {
     /** Per device: translation latency by level (see {@link #LEVELS}). */
     private final Map<String, Histogram[]> levelLatency = new TreeMap<>();
     private static final String[] LEVELS = {"tlb", "walk", "config"};
-    /** The row after a device's {@code walk} row: how long its misses waited for the TBU-TCU link. */
-    static final String LINK_WAIT = "link-wait";
     /** Per device: of its misses' latency, the part spent waiting for the TBU-TCU link (timed runs). */
     private final Map<String, Histogram> linkWait = new TreeMap<>();
     private final Histogram syncLatency = new Histogram(3);
@@ -183,7 +181,7 @@ final class Metrics {
                 Histogram w = i == 1 ? linkWait.get(e.getKey()) : null;
                 if (w != null) {
                     // a component of the walk row above it, not a level of its own: not counted in the DMA rate
-                    levels.add(new TimingReport.LevelLatency(e.getKey(), LINK_WAIT, w.getTotalCount(), w.getMean(),
+                    levels.add(new TimingReport.LevelLatency(e.getKey(), TimingReport.LINK_WAIT, w.getTotalCount(), w.getMean(),
                             w.getValueAtPercentile(50), w.getValueAtPercentile(99), w.getMaxValue()));
                 }
             }

@@ -23,6 +23,9 @@ import java.util.List;
 public record TimingReport(List<LevelLatency> translation, Distribution cmdSync, List<UnmapCost> unmapCost,
         List<DmaRate> dma, Resources resources) {
 
+    /** The level of a row after a device's {@code walk} row: how long its misses waited for the TBU-TCU link. */
+    public static final String LINK_WAIT = "link-wait";
+
     public record LevelLatency(String device, String level, long count, double meanNs, long p50Ns, long p99Ns,
             long maxNs) {}
 

@@ -76,7 +76,7 @@ class TimingSimulationTest {
         Costs c = Costs.defaults();
         assertTrue(walk.p50Ns() >= c.hitNs() + 2 * c.linkNs() + c.missNs() + c.walkStepNs(),
                 "a miss crosses the TBU-TCU link both ways and reads at least one descriptor: " + walk);
-        TimingReport.LevelLatency link = a.timing().translation().stream().filter(l -> l.level().equals("link-wait"))
+        TimingReport.LevelLatency link = a.timing().translation().stream().filter(l -> l.level().equals(TimingReport.LINK_WAIT))
                 .findFirst().orElseThrow();
         assertEquals(walk.count(), link.count(), "every miss crossed the link: " + link);
         assertTrue(link.maxNs() < walk.maxNs() - 2 * c.linkNs(), "its wait is a part of the walk's latency: " + link);
