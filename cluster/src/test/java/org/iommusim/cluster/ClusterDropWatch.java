@@ -31,7 +31,9 @@ public final class ClusterDropWatch extends AppenderBase<ILoggingEvent> {
             // Artery's reset of system-message delivery to a peer it quarantined (a killed node)
             "Message [org.apache.pekko.remote.artery.SystemMessageDelivery$ClearSystemMessageDelivery]",
             // the coordinator's note to a rebalance worker that already finished
-            "Message [org.apache.pekko.cluster.sharding.ShardCoordinator$RebalanceWorker$ShardRegionTerminated]");
+            "Message [org.apache.pekko.cluster.sharding.ShardCoordinator$RebalanceWorker$ShardRegionTerminated]",
+            // a hand-off stopper's answer to a rebalance worker that already finished (its region went)
+            "Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$ShardStopped]");
 
     private Path file = Paths.get("target", "dropped-messages.log");
 

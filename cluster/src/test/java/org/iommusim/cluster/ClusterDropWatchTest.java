@@ -14,6 +14,10 @@ class ClusterDropWatchTest {
                 + "to b was not delivered. [1] dead letters encountered."));
         assertTrue(ClusterDropWatch.counts("Message [org.iommusim.cluster.PartitionReply$Done] from a to b was not "
                 + "delivered. [1] dead letters encountered."));
+        assertFalse(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$"
+                + "ShardStopped] from a to b was not delivered. [1] dead letters encountered."));
+        assertTrue(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$"
+                + "ShardHome] from a to b was not delivered. [1] dead letters encountered."));
         assertTrue(ClusterDropWatch.counts("Stash buffer is full"));
         assertFalse(ClusterDropWatch.counts("smmu-0 serving on pekko://iommu-sim@127.0.0.1:1"));
     }

@@ -65,12 +65,15 @@ public final class VirtualTimers {
     /**
      * Arms {@code task} to be due {@code delayNanos} from now (at once when
      * not positive), then every {@code periodNanos} if that is positive.
-     * Throws IllegalStateException once closed, as Pekko requires of a
-     * scheduler that cannot take a task.
+     * Throws IllegalStateException caused by Pekko's SchedulerException once
+     * closed, as Pekko's own scheduler does after shutdown: its periodic
+     * tasks, run one last time on close, try to re-arm themselves and take
+     * exactly that as the end (anything else would be logged as a failure).
      */
     public synchronized Timer schedule(long delayNanos, long periodNanos, Runnable task) {
         if (closed) {
-            throw new IllegalStateException("the virtual clock is closed (its ActorSystem has terminated)");
+            String why = "the virtual clock is closed (its ActorSystem has terminated)";
+            throw new IllegalStateException(why, org.apache.pekko.actor.SchedulerException.apply(why));
         }
         long due = delayNanos <= 0 ? now : saturatedAdd(now, delayNanos);
         Timer t = new Timer(due, periodNanos, task);

@@ -127,9 +127,11 @@ public final class TranslationWorker {
     /**
      * The model is closing: from now on answer every translation as
      * terminated with {@code reason} (send after a {@link Flush} has completed:
-     * nothing more is written).
+     * nothing more is written). A worker its ActorSystem already stopped
+     * between the two (a cluster node going down) holds nothing left to
+     * answer, so its dead letter is expected and not logged as a drop.
      */
-    public record Close(String reason) implements Command {}
+    public record Close(String reason) implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
     /** Pool settings: how many fills are written per batch at most, and how long one may wait. */
     public record Settings(int fillBatch, Duration fillDelay, int snapshotEvery) {

@@ -70,4 +70,23 @@ class DeterministicRuntimeTest {
             rt.terminate(system);
         }
     }
+
+    @Test
+    void aPeriodicTaskLeftAtTerminationEndsQuietlyAsOnPekkosOwnScheduler() {
+        DeterministicRuntime rt = DeterministicRuntime.fifo();
+        ActorSystem<Object> system = rt.createSystem(Behaviors.ignore(), "det-periodic", ConfigFactory.load());
+        List<Long> ran = new ArrayList<>();
+        system.scheduler().scheduleWithFixedDelay(Duration.ofMillis(1), Duration.ofMillis(1),
+                () -> ran.add(rt.nowNanos()), system.executionContext());
+        rt.advanceTo(2_500_000);
+        assertEquals(List.of(1_000_000L, 2_000_000L), ran);
+        rt.terminate(system);
+        assertTrue(ran.size() >= 2, "it ran once more on close, as Pekko's contract says: " + ran);
+        assertEquals(List.of(), rt.executor().uncaught(),
+                "its attempt to re-arm on the closed clock ends it, as a SchedulerException does on Pekko's scheduler");
+        VirtualTimers closed = new VirtualTimers();
+        closed.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> closed.schedule(1, 0, () -> { }));
+        assertTrue(e.getCause() instanceof org.apache.pekko.actor.SchedulerException, String.valueOf(e.getCause()));
+    }
 }

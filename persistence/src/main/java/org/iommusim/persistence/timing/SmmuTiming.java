@@ -5,20 +5,24 @@ import org.iommusim.persistence.translate.Outcome;
 import org.iommusim.protocol.command.Command;
 
 /**
- * One SMMU's resources in virtual time: its translation slots, its
- * page-table-walk slots, and its command queue shared by the CPUs
- * ({@link SharedCmdq}). The rules of what a translation or a submission costs
+ * One SMMU's resources in virtual time: the link between its TBUs and its TCU
+ * with its outstanding translation requests ({@link TbuTcuLink}, the TCU's
+ * translation slots), its page-table-walk slots, and its command queue shared
+ * by the CPUs ({@link SharedCmdq}). The rules of what a translation or a submission costs
  * live here and in the cost records; simulations, the validation scenarios and
  * any other caller ask this class, never restate them.
  */
 public final class SmmuTiming {
     private final TranslationTiming translation;
-    private final SlotPool translationSlots;
+    private final TbuTcuLink link;
     private final SlotPool walkSlots;
     private final SharedCmdq cmdq;
 
-    /** One translation's time: when it was asked, when a slot took it, when it was answered. */
-    public record Translation(long at, long started, long answered) {
+    /**
+     * One translation's time: when it was asked, when it was answered, and
+     * for a miss how long it waited for the link (for an outstanding slot).
+     */
+    public record Translation(long at, long linkWaitNs, long answered) {
         public long latency() {
             return answered - at;
         }
@@ -26,28 +30,27 @@ public final class SmmuTiming {
 
     public SmmuTiming(TranslationTiming translation, CommandCosts commands, CmdqCosts cmdq, int cpus) {
         this.translation = java.util.Objects.requireNonNull(translation, "translation");
-        this.translationSlots = new SlotPool(translation.translationSlots());
+        this.link = new TbuTcuLink(translation.linkNs(), translation.translationSlots());
         this.walkSlots = new SlotPool(translation.walkSlots());
         this.cmdq = new SharedCmdq(cmdq, new CommandConsumer(commands), cpus);
     }
 
     /**
      * A translation asked at {@code at} that took {@code path}, reading
-     * {@code walkReads} descriptors if it missed: it waits for a translation
-     * slot, and a miss for a walk slot as well, which it holds for the walk.
+     * {@code walkReads} descriptors if it missed. A hit (or an answer from
+     * the configuration alone) is answered in the TBU after its lookup. A miss
+     * after the lookup crosses the link to the TCU (waiting for an outstanding
+     * slot if all are taken), waits for a walk slot, walks, and crosses back.
      */
     public Translation translate(long at, Outcome.Path path, int walkReads) {
-        long started = translationSlots.freeAt(at);
-        long answered;
-        if (path == Outcome.Path.MISS) {
-            long lookedUp = started + translation.hit();
-            long walk = translation.walk(walkReads);
-            answered = walkSlots.acquire(lookedUp, walk) + walk;
-        } else {
-            answered = started + translation.hit();
+        long lookedUp = at + translation.hit();
+        if (path != Outcome.Path.MISS) {
+            return new Translation(at, 0, lookedUp);
         }
-        translationSlots.acquire(at, answered - started);
-        return new Translation(at, started, answered);
+        long walk = translation.walk(walkReads);
+        long waitsBefore = link.outstanding().waitedNs();
+        long answered = link.roundTrip(lookedUp, arrival -> walkSlots.acquire(arrival, walk) + walk);
+        return new Translation(at, link.outstanding().waitedNs() - waitsBefore, answered);
     }
 
     /** A CPU submits {@code entries} (ending in a CMD_SYNC if it will wait) at {@code at}. */
@@ -59,8 +62,13 @@ public final class SmmuTiming {
         return translation;
     }
 
+    /** The TCU's translation slots: the link's outstanding requests (misses only). */
     public SlotPool translationSlots() {
-        return translationSlots;
+        return link.outstanding();
+    }
+
+    public TbuTcuLink link() {
+        return link;
     }
 
     public SlotPool walkSlots() {

@@ -14,6 +14,11 @@ final class TimingSummary {
                     s.meanNs(), s.p50Ns(), s.p99Ns(), s.maxNs());
         }
         for (TimingReport.LevelLatency l : t.translation()) {
+            if (l.level().equals(TimingReport.LINK_WAIT)) {
+                o.printf("  %-9s        of which waiting for the TBU-TCU link: mean %.0f ns, p99 %,d ns, max %,d ns%n",
+                        l.device(), l.meanNs(), l.p99Ns(), l.maxNs());
+                continue;
+            }
             o.printf("  %-9s %-6s %,d translations: mean %.0f ns, p99 %,d ns%n", l.device(), l.level(), l.count(),
                     l.meanNs(), l.p99Ns());
         }
@@ -27,8 +32,8 @@ final class TimingSummary {
                             ? String.format("%,.0f", d.offeredOperationsPerSecond()) : "unpaced");
         }
         TimingReport.Resources r = t.resources();
-        o.printf("resources   %,d walks waited for a walk slot (%,d ns), %,d translations for a slot; %,d of %,d"
-                + " submissions gathered by another CPU's doorbell%n", r.walkSlotWaits(), r.walkSlotWaitNs(),
-                r.translationSlotWaits(), r.gathered(), r.submissions());
+        o.printf("resources   %,d misses waited for the TBU-TCU link (%,d ns), %,d walks for a walk slot (%,d ns);"
+                + " %,d of %,d submissions gathered by another CPU's doorbell%n", r.translationSlotWaits(),
+                r.translationSlotWaitNs(), r.walkSlotWaits(), r.walkSlotWaitNs(), r.gathered(), r.submissions());
     }
 }

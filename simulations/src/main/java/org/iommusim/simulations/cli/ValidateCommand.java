@@ -24,10 +24,10 @@ import picocli.CommandLine.Option;
                 + "(reference section 10): one row per figure, with its source, tolerance and verdict."})
 final class ValidateCommand implements Callable<Integer> {
     private static final List<String> KEYS = List.of("iotlb-hit", "iotlb-miss", "walk-step", "command", "cmd-sync",
-            "map");
+            "map", "tbu-tcu-link");
 
     @Option(names = "--cost", paramLabel = "KEY=NS", description = "change one cost, in ns, as a scenario's costs "
-            + "block names it: iotlb-hit, iotlb-miss, walk-step, command, cmd-sync, map")
+            + "block names it: iotlb-hit, iotlb-miss, walk-step, command, cmd-sync, map, tbu-tcu-link")
     Map<String, String> cost = new TreeMap<>();
 
     /** Leaves out the row that runs the whole model; for tests of the command's other rows. */
@@ -74,7 +74,7 @@ final class ValidateCommand implements Callable<Integer> {
     /** The shipped costs with the user's changes; a bad key or value is the user's error. */
     static Costs costs(Map<String, String> changes) {
         Costs d = Costs.defaults();
-        long[] v = {d.hitNs(), d.missNs(), d.walkStepNs(), d.commandNs(), d.syncNs(), d.mapNs()};
+        long[] v = {d.hitNs(), d.missNs(), d.walkStepNs(), d.commandNs(), d.syncNs(), d.mapNs(), d.linkNs()};
         for (Map.Entry<String, String> e : changes.entrySet()) {
             int i = KEYS.indexOf(e.getKey());
             if (i < 0) {
@@ -90,6 +90,6 @@ final class ValidateCommand implements Callable<Integer> {
                 throw new UserError("--cost " + e.getKey() + ": a cost cannot be negative, got " + v[i]);
             }
         }
-        return new Costs(v[0], v[1], v[2], v[3], v[4], v[5]);
+        return new Costs(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
     }
 }

@@ -45,6 +45,8 @@ final class Metrics {
     /** Per device: translation latency by level (see {@link #LEVELS}). */
     private final Map<String, Histogram[]> levelLatency = new TreeMap<>();
     private static final String[] LEVELS = {"tlb", "walk", "config"};
+    /** Per device: of its misses' latency, the part spent waiting for the TBU-TCU link (timed runs). */
+    private final Map<String, Histogram> linkWait = new TreeMap<>();
     private final Histogram syncLatency = new Histogram(3);
     /** Unmap calls by pages (up to a power of two): {count, total ns, max ns}. */
     private final TreeMap<Long, long[]> unmapCost = new TreeMap<>();
@@ -90,12 +92,20 @@ final class Metrics {
     /**
      * Records a translation of {@code device}'s at {@code smmu}, asked at
      * {@code t}, and returns its virtual latency: the timing model's, with the
-     * SMMU's translation and walk slots (a walk costs the descriptors it read).
+     * SMMU's TBU-TCU link and walk slots (a walk costs the descriptors it read).
      */
     synchronized long translation(String device, String smmu, long t, TranslationWorker.Traced r) {
-        long ns = timed ? timing(smmu).translate(t, r.path(), r.walkSteps()).latency()
-                : costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().walk(r.walkSteps())
-                        : 0);
+        long ns;
+        if (timed) {
+            SmmuTiming.Translation tr = timing(smmu).translate(t, r.path(), r.walkSteps());
+            ns = tr.latency();
+            if (r.path() == Outcome.Path.MISS) {
+                linkWait.computeIfAbsent(device, k -> new Histogram(3)).recordValue(tr.linkWaitNs());
+            }
+        } else {
+            ns = costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().miss(r.walkSteps())
+                    : 0);
+        }
         int level = switch (r.path()) {
             case HIT -> 0;
             case MISS -> 1;
@@ -167,6 +177,12 @@ final class Metrics {
                 if (h != null) {
                     levels.add(new TimingReport.LevelLatency(e.getKey(), LEVELS[i], h.getTotalCount(), h.getMean(),
                             h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
+                }
+                Histogram w = i == 1 ? linkWait.get(e.getKey()) : null;
+                if (w != null) {
+                    // a component of the walk row above it, not a level of its own: not counted in the DMA rate
+                    levels.add(new TimingReport.LevelLatency(e.getKey(), TimingReport.LINK_WAIT, w.getTotalCount(), w.getMean(),
+                            w.getValueAtPercentile(50), w.getValueAtPercentile(99), w.getMaxValue()));
                 }
             }
         }

@@ -129,7 +129,9 @@ final class ReportPage {
         sb.append("<section id=\"timing\">\n<h2>Timing</h2>\n<table id=\"timing-levels\">\n<tr><th>device</th>"
                 + "<th>answered by</th><th>translations</th><th>mean</th><th>p50</th><th>p99</th><th>max</th></tr>\n");
         for (TimingReport.LevelLatency l : t.translation()) {
-            sb.append("<tr><td>").append(Html.escape(l.device())).append("</td><td>").append(Html.escape(l.level()))
+            String level = l.level().equals(TimingReport.LINK_WAIT) ? "of the walks: waiting for the TBU-TCU link"
+                    : l.level();
+            sb.append("<tr><td>").append(Html.escape(l.device())).append("</td><td>").append(Html.escape(level))
                     .append("</td><td>").append(Units.count(l.count())).append("</td><td>")
                     .append(Units.duration(l.meanNs())).append("</td><td>").append(Units.duration(l.p50Ns()))
                     .append("</td><td>").append(Units.duration(l.p99Ns())).append("</td><td>")

@@ -34,10 +34,11 @@ final class RunReader {
         Long command = n.nanos("command", d.commandNs(), 0);
         Long sync = n.nanos("cmd-sync", d.syncNs(), 0);
         Long map = n.nanos("map", d.mapNs(), 0);
+        Long link = n.nanos("tbu-tcu-link", d.linkNs(), 0);
         n.finish();
         if (n.problems().count() > before) {
             return null;
         }
-        return new Costs(hit, miss, walkStep, command, sync, map);
+        return new Costs(hit, miss, walkStep, command, sync, map, link);
     }
 }

@@ -30,7 +30,7 @@ final class LazyBoundsScenario {
         return "scenario {\n name = lazy-bounds\n question = q\n seed = 7\n length { virtual-time = 30ms }\n"
                 + " costs { iotlb-hit = " + c.hitNs() + "ns, iotlb-miss = " + c.missNs() + "ns, walk-step = "
                 + c.walkStepNs() + "ns, command = " + c.commandNs() + "ns, cmd-sync = " + c.syncNs() + "ns, map = "
-                + c.mapNs() + "ns }\n"
+                + c.mapNs() + "ns, tbu-tcu-link = " + c.linkNs() + "ns }\n"
                 + " smmus = [ { id = 0, iotlb-entries = 256, iotlb-policy = lru } ]\n"
                 + " domains = [ { id = 1, smmu = 0, stage = stage1, asid = 1 },"
                 + " { id = 2, smmu = 0, stage = stage1, asid = 2 } ]\n"

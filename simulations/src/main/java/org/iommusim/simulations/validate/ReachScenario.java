@@ -33,7 +33,7 @@ final class ReachScenario {
     private ReachScenario() {}
 
     static Result run(Costs costs, long windowBytes, int outstanding) {
-        TranslationTiming t = new TranslationTiming(costs.hitNs(), costs.missNs(), costs.walkStepNs(),
+        TranslationTiming t = new TranslationTiming(costs.hitNs(), costs.linkNs(), costs.missNs(), costs.walkStepNs(),
                 Math.max(outstanding, 1), 1);
         SmmuTiming smmu = new SmmuTiming(t, costs.commandCosts(), costs.cmdq(), 1);
         Map<Long, Boolean> tlb = new LinkedHashMap<>(TLB_ENTRIES * 2, 0.75f, true) {

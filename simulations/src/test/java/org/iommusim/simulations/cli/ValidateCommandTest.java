@@ -38,6 +38,26 @@ class ValidateCommandTest {
                 .allMatch(l -> l.endsWith("pass")), r.out());
     }
 
+    /** The miss latency row depends on the TBU-TCU link (a miss crosses it twice); the hit latency row does not. */
+    @Test
+    void aMisSetTbuTcuLinkFailsTheMissLatencyRowOnly() {
+        CliRunner r = CliRunner.run("validate", "--no-simulation", "--cost", "tbu-tcu-link=100");
+        assertEquals(1, r.exitCode(), r.out());
+        List<String> rows = rows(r.out());
+        String miss = rows.stream().filter(l -> l.startsWith("IOTLB reach: read latency at 16 MB")).findFirst()
+                .orElseThrow();
+        assertTrue(miss.endsWith("FAIL"), miss);
+        // each miss crosses twice, 92 ns slower each way: at 16 MB nearly every read misses
+        double model = Double.parseDouble(miss.split(" {2,}")[2].replace(" ns", "").replace(",", ""));
+        assertTrue(model > 880 * 1.05 && model <= 880 + 2 * 92, miss);
+        assertTrue(rows.stream().filter(l -> l.startsWith("IOTLB reach: read latency within reach"))
+                .allMatch(l -> l.endsWith("pass")), r.out());
+        assertTrue(rows.stream().filter(l -> l.startsWith("map+unmap") || l.startsWith("unmap"))
+                .allMatch(l -> l.endsWith("pass")), "no command-queue row depends on the link: " + r.out());
+        CliRunner shipped = CliRunner.run("validate", "--no-simulation", "--cost", "tbu-tcu-link=8");
+        assertEquals(0, shipped.exitCode(), "8 ns a crossing is the shipped cost: " + shipped.out());
+    }
+
     @Test
     void aSlowSmmuFailsTheMapUnmapRows() {
         CliRunner r = CliRunner.run("validate", "--no-simulation", "--cost", "command=2000");

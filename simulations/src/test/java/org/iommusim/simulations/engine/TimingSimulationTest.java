@@ -74,8 +74,12 @@ class TimingSimulationTest {
         TimingReport.LevelLatency walk = a.timing().translation().stream().filter(l -> l.level().equals("walk"))
                 .findFirst().orElseThrow();
         Costs c = Costs.defaults();
-        assertTrue(walk.p50Ns() >= c.hitNs() + c.missNs() + c.walkStepNs(), "a walk reads at least one descriptor: "
-                + walk);
+        assertTrue(walk.p50Ns() >= c.hitNs() + 2 * c.linkNs() + c.missNs() + c.walkStepNs(),
+                "a miss crosses the TBU-TCU link both ways and reads at least one descriptor: " + walk);
+        TimingReport.LevelLatency link = a.timing().translation().stream().filter(l -> l.level().equals(TimingReport.LINK_WAIT))
+                .findFirst().orElseThrow();
+        assertEquals(walk.count(), link.count(), "every miss crossed the link: " + link);
+        assertTrue(link.maxNs() < walk.maxNs() - 2 * c.linkNs(), "its wait is a part of the walk's latency: " + link);
         assertEquals(a.devices().get(0).hits() + a.devices().get(0).misses(), a.timing().dma().get(0).translations());
     }
 

@@ -26,7 +26,7 @@ class ScenarioMappingTest {
         assertEquals("Does every key map onto the records? Expected: yes.", full.question());
         assertEquals(42, full.seed());
         assertEquals(new RunLength(20_000, 50_000_000), full.length());
-        assertEquals(new Costs(10, 60, 55, 40, 1_000, 300), full.costs());
+        assertEquals(new Costs(10, 60, 55, 40, 1_000, 300, 20), full.costs());
     }
 
     @Test
