@@ -16,6 +16,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.internal.ModelInternals;
+import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.MapBatch;
@@ -67,7 +69,7 @@ public final class SmmuPartition {
             // the model blocks its caller while its entities recover: start it off this actor's thread
             Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
             ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-                IommuSim sim = IommuSim.inside(ctx.getSystem(), options);
+                IommuSim sim = PekkoEmbedding.inside(ctx.getSystem(), options);
                 try {
                     return new Started(sim, sim.addSmmu(index, caps));
                 } catch (RuntimeException e) {
@@ -124,7 +126,7 @@ public final class SmmuPartition {
                         () -> sim.translateAsync(smmu, m.request()),
                         r -> new PartitionReply.Done(0, r.toText())))
                 .onMessage(PartitionCommand.Describe.class, m -> answer(m.replyTo(),
-                        () -> sim.smmuStateAsync(smmu), s -> new PartitionReply.Done(s.syncsCompleted(),
+                        () -> ModelInternals.smmuStateAsync(sim, smmu), s -> new PartitionReply.Done(s.syncsCompleted(),
                                 describe(sim, s, m.domains()))))
                 .onSignal(PostStop.class, s -> {
                     sim.close(); // its actors stop, its last writes land: another node may take over
@@ -139,7 +141,7 @@ public final class SmmuPartition {
                 .append(" syncs=").append(s.syncsCompleted()).append(" cons=").append(s.queue().cons());
         for (long d : domains) {
             b.append(" domain-").append(d).append('=');
-            sim.pageTable(DomainId.of(d)).ifPresentOrElse(
+            ModelInternals.pageTable(sim, DomainId.of(d)).ifPresentOrElse(
                     t -> b.append(Long.toHexString(t.digest())).append('/').append(t.leafCount()),
                     () -> b.append("none"));
         }

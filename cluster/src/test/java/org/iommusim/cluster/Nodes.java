@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
+import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.persistence.journal.JournalSettings;
 
 /** Cluster nodes in this JVM on 127.0.0.1 (port 0), and the single-system reference run. */
@@ -89,7 +90,7 @@ final class Nodes implements AutoCloseable {
     static List<String> reference(Path dir, int smmus) {
         ModelOptions opts = options(dir);
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "reference", IommuSim.config(opts));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "reference", PekkoEmbedding.config(opts));
         try {
             List<ActorRef<PartitionCommand>> parts = new ArrayList<>();
             for (int s = 0; s < smmus; s++) {

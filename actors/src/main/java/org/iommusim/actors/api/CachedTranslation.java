@@ -8,6 +8,7 @@ import org.iommusim.persistence.iotlb.IotlbEntry;
  * that must know what the caches can still translate, whether or not a
  * device ever uses it again. Its answers are the TLB entry's own
  * ({@code covers}, {@code translate}): nothing here re-states the rule.
+ * Immutable, safe to share between threads.
  */
 public final class CachedTranslation {
     private final String smmu;
@@ -30,9 +31,23 @@ public final class CachedTranslation {
         return tbu;
     }
 
-    /** {@code STAGE1}, {@code STAGE2} or {@code NESTED}: which streams can hit it. */
-    public String kind() {
-        return entry.kind().name();
+    /** Which streams' lookups can find an entry: the translation regime it was filled for. */
+    public enum Kind {
+        /** Stage 1 only: tagged by ASID (VMID 0 for the host). */
+        STAGE1,
+        /** Stage 2 only: tagged by VMID, no ASID. */
+        STAGE2,
+        /** Both stages combined: tagged by VMID and ASID. */
+        NESTED
+    }
+
+    /**
+     * Which streams can hit it.
+     *
+     * @return its kind
+     */
+    public Kind kind() {
+        return Kind.valueOf(entry.kind().name());
     }
 
     /** Its VMID tag (0 for stage-1-only contexts). */
@@ -59,9 +74,15 @@ public final class CachedTranslation {
      * Whether a lookup of {@code address} by a stream of this kind tagged
      * (VMID, ASID) finds this entry: the TLB's lookup selects by kind, VMID,
      * ASID and the entry's span (IotlbShard's probe).
+     *
+     * @param streamKind  the kind of the looking-up stream's translation
+     * @param streamVmid  its VMID
+     * @param streamAsid  its ASID (-1 for stage 2)
+     * @param address     the input address looked up
+     * @return whether the lookup finds this entry
      */
-    public boolean hitBy(String streamKind, int streamVmid, int streamAsid, long address) {
-        return kind().equals(streamKind) && vmid() == streamVmid && asid() == streamAsid && entry.covers(address);
+    public boolean hitBy(Kind streamKind, int streamVmid, int streamAsid, long address) {
+        return kind() == streamKind && vmid() == streamVmid && asid() == streamAsid && entry.covers(address);
     }
 
     /** Whether {@code address} lies in the entry's span. */

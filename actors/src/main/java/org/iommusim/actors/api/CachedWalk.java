@@ -18,6 +18,7 @@ import org.iommusim.protocol.domain.DomainId;
  * lookup, {@code Tcu.leafAnswer}, {@code Tcu.namesFreedTable}): nothing here
  * re-states the rule. The answers that name a domain read that domain's
  * tables as they are at the call.
+ * Immutable, safe to share between threads.
  */
 public final class CachedWalk {
     private final String smmu;

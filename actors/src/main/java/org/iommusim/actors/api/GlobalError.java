@@ -4,6 +4,7 @@ import org.iommusim.protocol.command.CommandErrorCode;
 
 /**
  * A global error (SMMUv3 {@code SMMU_GERROR}).
+ * Immutable, safe to share between threads.
  *
  * @param index  for {@link Kind#CMDQ_ERR}, the command queue index the queue halted at
  * @param code   for {@link Kind#CMDQ_ERR}, {@code CMDQ_CONS.ERR}

@@ -7,7 +7,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -72,15 +71,25 @@ import org.iommusim.protocol.translate.TranslationResult;
  * needed on the common path.
  *
  * <p>Start it with its own ActorSystem ({@link #start}), or inside an
- * ActorSystem the caller owns ({@link #inside}), whose configuration must then
- * include {@link #config}. Restarting on the same directory recovers every
- * domain and stream before serving: SMMUs are re-added by name with
+ * ActorSystem the caller owns ({@code org.iommusim.actors.pekko.PekkoEmbedding},
+ * outside this Pekko-free package). Restarting on the same directory recovers
+ * every domain and stream before serving: SMMUs are re-added by name with
  * {@link #addSmmu} and find their journals.
  *
- * <p>In deterministic mode ({@link ModelOptions#deterministic()}, or a system
- * built by a {@link DeterministicRuntime}) every blocking call runs the model
- * on the caller's thread until its answer is there, and timers wait for
- * virtual time: see {@link #advanceTo} and docs/EMBEDDING.md.
+ * <p>Threads: in the threaded mode (the default) every method may be called
+ * from any thread, concurrently; each entity (a domain, an SMMU's queues, its
+ * streams) takes its calls in the order they arrive, at most
+ * {@link #MAX_CALLS_PER_ENTITY} in flight. The stages of the {@code ...Async}
+ * forms complete on a model thread: do not block there. In deterministic mode
+ * ({@link ModelOptions#deterministic()}) drive the model from one thread at a
+ * time: every blocking call runs the model on that thread until its answer is
+ * there, and timers wait for virtual time (see {@link #advanceTo} and
+ * docs/EMBEDDING.md).
+ *
+ * <p>Every public signature here names only types of this package, of
+ * {@code org.iommusim.protocol} and of the JDK ({@code PublicApiTest}); the
+ * model's own view, in its internal types, is
+ * {@code org.iommusim.actors.internal.ModelInternals}.
  */
 public final class IommuSim implements AutoCloseable {
     /**
@@ -92,6 +101,58 @@ public final class IommuSim implements AutoCloseable {
     public static final int MAX_CALLS_PER_ENTITY = 1024;
 
     private static final java.util.concurrent.atomic.AtomicLong INSIDE_SEQ = new java.util.concurrent.atomic.AtomicLong();
+
+    static {
+        org.iommusim.actors.internal.ModelInternals.install(new Internals());
+    }
+
+    /** The model's own view of a facade, in internal types (see {@link org.iommusim.actors.internal.ModelInternals}). */
+    private static final class Internals implements org.iommusim.actors.internal.ModelInternals.Access {
+        @Override
+        public CompletionStage<TranslationWorker.Traced> translateTraced(IommuSim sim, Smmu smmu, TranslationRequest r) {
+            return sim.translateTracedAsync(smmu, r);
+        }
+
+        @Override
+        public <T> T await(IommuSim sim, CompletionStage<T> stage, String what) {
+            return sim.await(stage, what);
+        }
+
+        @Override
+        public CompletionStage<SmmuState> smmuState(IommuSim sim, Smmu smmu) {
+            return sim.smmuStateAsync(smmu);
+        }
+
+        @Override
+        public java.util.Optional<PageTable> pageTable(IommuSim sim, DomainId id) {
+            return sim.pageTable(id);
+        }
+
+        @Override
+        public CompletionStage<IdState> ids(IommuSim sim, Smmu smmu) {
+            return sim.idsAsync(smmu);
+        }
+
+        @Override
+        public <T> T join(IommuSim sim, CompletionStage<T> stage) {
+            return sim.join(stage);
+        }
+
+        @Override
+        public ActorSystem<?> actorSystem(IommuSim sim) {
+            return sim.actorSystem();
+        }
+
+        @Override
+        public DeterministicRuntime runtime(IommuSim sim) {
+            return sim.deterministicRuntime();
+        }
+
+        @Override
+        public IommuSim inside(ActorSystem<?> system, ModelOptions options) {
+            return IommuSim.inside(system, options);
+        }
+    }
 
     private final ActorSystem<?> system;
     private final boolean ownsSystem;
@@ -144,21 +205,20 @@ public final class IommuSim implements AutoCloseable {
                 : runtime.await(spawned, "spawning " + name, options.callTimeout());
     }
 
-    /** The Pekko configuration the model needs: its journal under {@code options.dataDir()}. */
-    public static Config config(ModelOptions options) {
-        Objects.requireNonNull(options, "options");
-        return JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).toConfig()
-                .withFallback(ConfigFactory.load());
-    }
-
     /**
      * Starts a model with its own ActorSystem on the journal under
-     * {@code options.dataDir()}, recovering what it holds.
+     * {@code options.dataDir()}, recovering what it holds (every domain and
+     * stream; SMMUs are re-added with {@link #addSmmu}). The journal is checked
+     * first and refused if it cannot be trusted.
      *
-     * @throws org.iommusim.persistence.journal.JournalUnavailableException when the directory cannot be used
-     *         (not creatable or writable, or in use by this or another process), naming the problem
+     * @param options where the journal lives and how the model runs
+     * @return the model, serving; close it with {@link #close}
+     * @throws IllegalArgumentException if {@code options} is null
+     * @throws RuntimeException (a {@code JournalUnavailableException}) when the directory cannot be used
+     *         (not creatable or writable, below the free-space threshold, or in use by this or another process),
+     *         naming the problem
      * @throws ModelException of kind {@link ModelException.Kind#JOURNAL_DAMAGED} when the journal there cannot
-     *         be trusted ({@link #checkJournal}), naming the file, the entity and the range
+     *         be trusted, naming the file, the entity and the range
      */
     public static IommuSim start(ModelOptions options) {
         arg(options, "options");
@@ -227,13 +287,10 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
-     * Runs the model inside the caller's ActorSystem (under one system actor),
-     * whose configuration must include {@link #config}; the caller keeps
-     * ownership of the system and its journal directory. {@link #close} stops
-     * the model's actors; a later {@code inside} on the same system starts a
-     * new model.
+     * Runs the model inside the caller's ActorSystem: reached through
+     * {@link org.iommusim.actors.pekko.PekkoEmbedding#inside}, which documents it.
      */
-    public static IommuSim inside(ActorSystem<?> system, ModelOptions options) {
+    private static IommuSim inside(ActorSystem<?> system, ModelOptions options) {
         arg(system, "system");
         arg(options, "options");
         CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -251,9 +308,16 @@ public final class IommuSim implements AutoCloseable {
 
     /**
      * Adds (or, after a restart, re-attaches) SMMU {@code smmu-<index>} with
-     * these capabilities, and its VMID and ASID allocator
-     * ({@code smmu-<index>/ids}). Returns once both have recovered and ids
-     * released but not flushed before a restart have been flushed.
+     * these capabilities, its translation pool and its VMID and ASID allocator
+     * ({@code smmu-<index>/ids}). Returns once they have recovered and ids
+     * released but not flushed before a restart have been flushed. Call it from
+     * one thread at a time per index.
+     *
+     * @param index the SMMU's number, 0 or more
+     * @param caps  what it advertises (IDR0-5: stages, widths, TBUs, queue sizes...)
+     * @return the handle every other call takes
+     * @throws IllegalArgumentException for a negative index or null caps
+     * @throws ModelException DUPLICATE_SMMU when {@code smmu-<index>} is already added; CLOSED once closed
      */
     public Smmu addSmmu(int index, SmmuCapabilities caps) {
         if (index < 0) {
@@ -335,8 +399,12 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
-     * Removes one registration of {@code listener} (for any SMMU); returns
-     * whether there was one. Deliveries already queued for it still arrive.
+     * Removes one registration of {@code listener} (for any SMMU).
+     * Deliveries already queued for it still arrive. Callable from any thread.
+     *
+     * @param listener a registered listener
+     * @return whether there was a registration to remove
+     * @throws IllegalArgumentException if {@code listener} is null
      */
     public boolean removeListener(SmmuListener listener) {
         arg(listener, "listener");
@@ -348,14 +416,26 @@ public final class IommuSim implements AutoCloseable {
         return true;
     }
 
-    /** How many times a listener has thrown (each is logged; the listener stays registered). */
+    /**
+     * How many times a listener has thrown (each is logged; the listener stays
+     * registered). Callable from any thread.
+     *
+     * @return the count since the model started
+     */
     public long listenerFailures() {
         return interrupts.failures();
     }
 
     private final Map<SmmuListener, List<Runnable>> registrations = new ConcurrentHashMap<>();
 
-    /** The SMMU added as {@code id} ({@code smmu-<n>}); fails with UNKNOWN_SMMU if there is none. */
+    /**
+     * The SMMU added as {@code id}. Callable from any thread.
+     *
+     * @param id the SMMU's name, {@code smmu-<n>}
+     * @return its handle
+     * @throws IllegalArgumentException if {@code id} is null
+     * @throws ModelException UNKNOWN_SMMU if no SMMU of that name was added
+     */
     public Smmu smmu(String id) {
         arg(id, "id");
         Smmu s = smmus.get(id);
@@ -373,25 +453,48 @@ public final class IommuSim implements AutoCloseable {
     /**
      * The lowest free VMID of {@code smmu} (1 up; VMID 0 tags host stage-1
      * translations), journaled. Never one in use, nor one released but not
-     * yet flushed. Fails with {@code ID_EXHAUSTED} when every VMID the
-     * advertised width (8 or 16 bits) allows is taken, {@code ID_UNSUPPORTED}
-     * on an SMMU without stage 2.
+     * yet flushed. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the VMID; fails with {@code ID_EXHAUSTED} when every VMID the advertised width
+     *         (8 or 16 bits) allows is taken, {@code ID_UNSUPPORTED} on an SMMU without stage 2, CLOSED, TIMEOUT
+     * @throws IllegalArgumentException if {@code smmu} is null
      */
     public CompletionStage<Integer> allocateVmidAsync(Smmu smmu) {
         return allocateIdAsync(smmu, IdKind.VMID);
     }
 
-    /** Blocking form of {@link #allocateVmidAsync}. */
+    /**
+     * Blocking form of {@link #allocateVmidAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the VMID
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #allocateVmidAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public int allocateVmid(Smmu smmu) {
         return join(allocateVmidAsync(smmu));
     }
 
-    /** As {@link #allocateVmidAsync}, for the ASIDs of host stage-1 domains ({@code ID_UNSUPPORTED} without stage 1). */
+    /**
+     * As {@link #allocateVmidAsync}, for the ASIDs of host stage-1 domains.
+     *
+     * @return completes with the ASID; fails with {@code ID_EXHAUSTED}, {@code ID_UNSUPPORTED} (no stage 1),
+     *         CLOSED, TIMEOUT
+     * @throws IllegalArgumentException if {@code smmu} is null
+     */
     public CompletionStage<Integer> allocateAsidAsync(Smmu smmu) {
         return allocateIdAsync(smmu, IdKind.ASID);
     }
 
-    /** Blocking form of {@link #allocateAsidAsync}. */
+    /**
+     * Blocking form of {@link #allocateAsidAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the ASID
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #allocateAsidAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public int allocateAsid(Smmu smmu) {
         return join(allocateAsidAsync(smmu));
     }
@@ -400,39 +503,73 @@ public final class IommuSim implements AutoCloseable {
      * Releases a VMID as Linux frees a stage-2 domain: TLBI_S12_VMALL of the
      * VMID and CMD_SYNC go through the SMMU's command queue, and the VMID is
      * free again (journaled) once the sync has completed, which is when this
-     * completes. Fails with {@code ID_NOT_IN_USE}, or {@code FLUSH_FAILED}
-     * (the queue halted or was full): the VMID then stays reserved until a
-     * later release, an allocation that finds nothing else free, or a restart
-     * flushes it. Release only what no STE or CD in force still names.
+     * completes. Release only what no STE or CD in force still names. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes once the VMID is flushed and free; fails with {@code ID_NOT_IN_USE}, or
+     *         {@code FLUSH_FAILED} (the queue halted or was full: the VMID stays reserved until a later release,
+     *         an allocation that finds nothing else free, or a restart flushes it)
+     * @throws IllegalArgumentException if {@code smmu} is null
      */
     public CompletionStage<Void> releaseVmidAsync(Smmu smmu, int vmid) {
         return releaseIdAsync(smmu, IdKind.VMID, vmid);
     }
 
-    /** Blocking form of {@link #releaseVmidAsync}. */
+    /**
+     * Blocking form of {@link #releaseVmidAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #releaseVmidAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public void releaseVmid(Smmu smmu, int vmid) {
         join(releaseVmidAsync(smmu, vmid));
     }
 
-    /** As {@link #releaseVmidAsync}, for an ASID: its flush is TLBI_NH_ASID (VMID 0) and CMD_SYNC. */
+    /**
+     * As {@link #releaseVmidAsync}, for an ASID: its flush is TLBI_NH_ASID (VMID 0) and CMD_SYNC.
+     *
+     * @return completes once the ASID is flushed and free; fails as {@link #releaseVmidAsync} does
+     * @throws IllegalArgumentException if {@code smmu} is null
+     */
     public CompletionStage<Void> releaseAsidAsync(Smmu smmu, int asid) {
         return releaseIdAsync(smmu, IdKind.ASID, asid);
     }
 
-    /** Blocking form of {@link #releaseAsidAsync}. */
+    /**
+     * Blocking form of {@link #releaseAsidAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #releaseAsidAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public void releaseAsid(Smmu smmu, int asid) {
         join(releaseAsidAsync(smmu, asid));
     }
 
-    /** The allocator's state: per kind, the ids in use and those released but awaiting their flush. */
-    public CompletionStage<IdState> idsAsync(Smmu smmu) {
+    /** The allocator's state, internal form ({@link org.iommusim.actors.internal.ModelInternals#ids}). */
+    private CompletionStage<IdState> idsAsync(Smmu smmu) {
         arg(smmu, "smmu");
         return gate.call(smmu.id() + "/ids", () -> this.<IdState>ask(smmu.ids, IdEntity.GetIds::new));
     }
 
-    /** Blocking form of {@link #idsAsync}. */
-    public IdState ids(Smmu smmu) {
-        return join(idsAsync(smmu));
+    /**
+     * The VMID and ASID allocator of {@code smmu}: per kind, the ids in use and
+     * those released but awaiting their flush. Callable from any thread;
+     * completes on a model thread (on the caller's in deterministic mode).
+     *
+     * @return a snapshot of the allocator
+     * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException CLOSED once the model is closed, TIMEOUT after the call timeout
+     */
+    public CompletionStage<IdAllocations> idAllocationsAsync(Smmu smmu) {
+        return idsAsync(smmu).thenApply(s -> new IdAllocations(s.vmids().inUseIds(), s.vmids().awaitingFlushIds(),
+                s.asids().inUseIds(), s.asids().awaitingFlushIds()));
+    }
+
+    /** Blocking form of {@link #idAllocationsAsync}; throws its {@link ModelException}. */
+    public IdAllocations idAllocations(Smmu smmu) {
+        return join(idAllocationsAsync(smmu));
     }
 
     private CompletionStage<Integer> allocateIdAsync(Smmu smmu, IdKind kind) {
@@ -456,9 +593,14 @@ public final class IommuSim implements AutoCloseable {
     // ---- domains ------------------------------------------------------------
 
     /**
-     * Allocates domain {@code id} with {@code spec} for use on {@code on}; completes
-     * with the journal sequence number of the allocation, or fails with the
-     * allocation rule's kind (ALREADY_ALLOCATED, STAGE_UNSUPPORTED, ...).
+     * Allocates domain {@code id} with {@code spec} (stage, granule, address sizes, ASID or VMID) for use
+     * on {@code on}, journaled. Domain ids are the caller's to choose and are never reused, also after a
+     * free. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the journal sequence number of the allocation; fails with the allocation rule's
+     *         kind: ALREADY_ALLOCATED, STAGE_UNSUPPORTED, ... (see docs/EMBEDDING.md, Errors), OVERLOADED, CLOSED
+     * @throws IllegalArgumentException for a null argument
      */
     public CompletionStage<Long> allocateDomainAsync(DomainId id, DomainSpec spec, Smmu on) {
         arg(id, "id");
@@ -468,43 +610,115 @@ public final class IommuSim implements AutoCloseable {
                 r -> new DomainDirectory.Allocate(id, spec, on.capabilities(), r)).thenApply(IommuSim::done));
     }
 
+    /**
+     * Blocking form of {@link #allocateDomainAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the journal sequence number of the allocation
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #allocateDomainAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long allocateDomain(DomainId id, DomainSpec spec, Smmu on) {
         return join(allocateDomainAsync(id, spec, on));
     }
 
-    /** Maps a scatter-gather batch, all or nothing; completes with the event's sequence number once durable. */
+    /**
+     * Maps a scatter-gather batch into domain {@code id}, all or nothing,
+     * journaled. A leaf becomes visible to translations once this completes
+     * (no TLBI is needed for a new mapping). Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the event's sequence number once durable; fails with the page table's kind
+     *         (OVERLAP, MISALIGNED, IOVA_BEYOND_IAS, PA_BEYOND_OAS, ZERO_SIZE, NO_ACCESS) and nothing changed, or
+     *         UNKNOWN_DOMAIN, OVERLOADED, CLOSED, JOURNAL_FAILED
+     * @throws IllegalArgumentException for a null argument
+     */
     public CompletionStage<Long> mapAsync(DomainId id, MapBatch batch) {
         arg(batch, "batch");
         return domainCall(id, r -> new DomainEntity.Map(batch, r));
     }
 
+    /**
+     * Blocking form of {@link #mapAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the event's sequence number
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #mapAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long map(DomainId id, MapBatch batch) {
         return join(mapAsync(id, batch));
     }
 
-    /** Unmaps a scatter-gather batch, all or nothing; completes with the event's sequence number once durable. */
+    /**
+     * Unmaps a scatter-gather batch, all or nothing, journaled. The TLBs may
+     * still hold the old translations: invalidate (TLBI and CMD_SYNC) before
+     * reusing the pages. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the event's sequence number once durable; fails with NOT_MAPPED, PARTIAL_UNMAP,
+     *         MISALIGNED, ... and nothing changed, or UNKNOWN_DOMAIN, OVERLOADED, CLOSED
+     * @throws IllegalArgumentException for a null argument
+     */
     public CompletionStage<Long> unmapAsync(DomainId id, UnmapBatch batch) {
         arg(batch, "batch");
         return domainCall(id, r -> new DomainEntity.Unmap(batch, r));
     }
 
+    /**
+     * Blocking form of {@link #unmapAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the event's sequence number
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #unmapAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long unmap(DomainId id, UnmapBatch batch) {
         return join(unmapAsync(id, batch));
     }
 
-    /** Frees the domain (its id is never reused); completes with the event's sequence number. */
+    /**
+     * Frees domain {@code id}, journaled; its id is never reused. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the event's sequence number; fails with UNKNOWN_DOMAIN, OVERLOADED, CLOSED
+     * @throws IllegalArgumentException if {@code id} is null
+     */
     public CompletionStage<Long> freeDomainAsync(DomainId id) {
         return domainCall(id, DomainEntity.Free::new);
     }
 
+    /**
+     * Blocking form of {@link #freeDomainAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the event's sequence number
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #freeDomainAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long freeDomain(DomainId id) {
         return join(freeDomainAsync(id));
     }
 
-    /** The domain's published page table (immutable), if it is allocated. */
-    public java.util.Optional<PageTable> pageTable(DomainId id) {
+    /** The domain's published page table (immutable), if it is allocated: internal form. */
+    private java.util.Optional<PageTable> pageTable(DomainId id) {
         arg(id, "id");
         return domainViews.get(id);
+    }
+
+    /**
+     * What domain {@code id} maps: every leaf, in IOVA order, as of the last
+     * acknowledged map or unmap. Reads the table the domain published, on
+     * the caller's thread, without waiting; callable from any thread, also
+     * after {@link #close} (then the last table published).
+     *
+     * @return the mappings, or empty when the domain is not allocated (never allocated, or freed)
+     * @throws IllegalArgumentException if {@code id} is null
+     */
+    public java.util.Optional<Mappings> mappings(DomainId id) {
+        return pageTable(id).map(t -> new Mappings(id, t.spec(), t.leaves().stream()
+                .map(l -> new Mappings.Mapping(l.iova(), l.size(), l.level(), l.outputAddress(), l.perms())).toList(),
+                t.digest()));
     }
 
     private CompletionStage<Long> domainCall(DomainId id, Function<ActorRef<DomainEntity.Reply>, DomainEntity.Command> f) {
@@ -524,22 +738,55 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- streams ------------------------------------------------------------
 
-    /** Writes the STE of {@code sid} into stream-table memory (effective after CFGI_STE and CMD_SYNC). */
+    /**
+     * Writes the STE of {@code sid} into stream-table memory, journaled. It
+     * takes effect after CFGI_STE (or CFGI_ALL) and a CMD_SYNC, as on the
+     * hardware. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the journal sequence number of the write; fails with STREAM_REFUSED (a StreamID
+     *         beyond SIDSIZE or the stream table, an STE the SMMU cannot hold), OVERLOADED, CLOSED
+     * @throws IllegalArgumentException for a null argument
+     */
     public CompletionStage<Long> writeSteAsync(Smmu smmu, int sid, Ste ste) {
         arg(ste, "ste");
         return streamCall(smmu, sid, r -> new StreamEntity.WriteSte(ste, r));
     }
 
+    /**
+     * Blocking form of {@link #writeSteAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the journal sequence number of the write
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #writeSteAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long writeSte(Smmu smmu, int sid, Ste ste) {
         return join(writeSteAsync(smmu, sid, ste));
     }
 
-    /** Writes CD {@code ssid} of {@code sid} into memory (effective after CFGI_CD or CFGI_STE and CMD_SYNC). */
+    /**
+     * Writes CD {@code ssid} of {@code sid} into memory, journaled; effective
+     * after CFGI_CD (or CFGI_STE) and a CMD_SYNC. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the journal sequence number of the write; fails with STREAM_REFUSED, OVERLOADED,
+     *         CLOSED
+     * @throws IllegalArgumentException for a null argument
+     */
     public CompletionStage<Long> writeCdAsync(Smmu smmu, int sid, int ssid, Cd cd) {
         arg(cd, "cd");
         return streamCall(smmu, sid, r -> new StreamEntity.WriteCd(ssid, cd, r));
     }
 
+    /**
+     * Blocking form of {@link #writeCdAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the journal sequence number of the write
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #writeCdAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long writeCd(Smmu smmu, int sid, int ssid, Cd cd) {
         return join(writeCdAsync(smmu, sid, ssid, cd));
     }
@@ -559,6 +806,13 @@ public final class IommuSim implements AutoCloseable {
                 });
     }
 
+    /**
+     * Blocking form of {@link #programStreamTableAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #programStreamTableAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public void programStreamTable(Smmu smmu, StreamTableFormat format) {
         join(programStreamTableAsync(smmu, format));
     }
@@ -578,6 +832,13 @@ public final class IommuSim implements AutoCloseable {
                 });
     }
 
+    /**
+     * Blocking form of {@link #writeL1DescriptorAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #writeL1DescriptorAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public void writeL1Descriptor(Smmu smmu, int index, L1Descriptor descriptor) {
         join(writeL1DescriptorAsync(smmu, index, descriptor));
     }
@@ -597,7 +858,17 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- command queue ------------------------------------------------------
 
-    /** Writes entries at PROD; completes with the new producer index, or fails with QUEUE_FULL. */
+    /**
+     * Writes raw 16-byte entries at the command queue's PROD and moves PROD
+     * past them, as a driver does; the SMMU consumes them in order. An entry
+     * the SMMU cannot execute halts the queue (CERROR_ILL...) at it: see
+     * {@link #resume}. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the new producer index; fails with QUEUE_FULL (no room for all: nothing
+     *         written), REJECTED, OVERLOADED, CLOSED
+     * @throws IllegalArgumentException for a null list or entry
+     */
     public CompletionStage<Long> submitRawAsync(Smmu smmu, List<RawCommand> entries) {
         arg(entries, "entries");
         for (int i = 0; i < entries.size(); i++) {
@@ -609,11 +880,24 @@ public final class IommuSim implements AutoCloseable {
         return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.Submit(copy, r)).thenApply(IommuSim::accepted);
     }
 
+    /**
+     * Blocking form of {@link #submitRawAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the new producer index
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #submitRawAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long submitRaw(Smmu smmu, List<RawCommand> entries) {
         return join(submitRawAsync(smmu, entries));
     }
 
-    /** Encodes and submits commands ({@link #submitRawAsync}). */
+    /**
+     * Encodes and submits commands, as {@link #submitRawAsync}.
+     *
+     * @return completes with the new producer index; fails as {@link #submitRawAsync}
+     * @throws IllegalArgumentException for a null list or command
+     */
     public CompletionStage<Long> submitAsync(Smmu smmu, List<? extends Command> commands) {
         arg(commands, "commands");
         List<RawCommand> raws = new ArrayList<>(commands.size());
@@ -627,14 +911,27 @@ public final class IommuSim implements AutoCloseable {
         return submitRawAsync(smmu, raws);
     }
 
+    /**
+     * Blocking form of {@link #submitAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the new producer index
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #submitAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long submit(Smmu smmu, List<? extends Command> commands) {
         return join(submitAsync(smmu, commands));
     }
 
     /**
-     * Completes when the consumer has passed entry {@code index} (for a CMD_SYNC:
-     * when the sync has completed), or fails with CERROR_ILL when the queue
-     * halts at or before it.
+     * Completes when the consumer has passed entry {@code index} (for a
+     * CMD_SYNC: when the sync has completed, so every invalidation before it
+     * has taken effect). Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the consumer index; fails with {@code CERROR_ILL} (or another CERROR_ kind) when
+     *         the queue halts at or before the entry, CLOSED, TIMEOUT
+     * @throws IllegalArgumentException for a null SMMU or a negative index
      */
     public CompletionStage<Long> awaitConsumedAsync(Smmu smmu, long index) {
         if (index < 0) {
@@ -653,24 +950,64 @@ public final class IommuSim implements AutoCloseable {
                 });
     }
 
+    /**
+     * Blocking form of {@link #awaitConsumedAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the consumer index
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #awaitConsumedAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long awaitConsumed(Smmu smmu, long index) {
         return join(awaitConsumedAsync(smmu, index));
     }
 
-    /** Submits and waits until every entry is consumed, as a driver polling CMDQ_CONS does. */
+    /**
+     * Submits and waits until every entry is consumed, as a driver polling
+     * CMDQ_CONS does. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the consumer index; fails as {@link #submitAsync} and {@link #awaitConsumedAsync}
+     * @throws IllegalArgumentException for a null list or command
+     */
     public CompletionStage<Long> submitAndWaitAsync(Smmu smmu, List<? extends Command> commands) {
         return submitAsync(smmu, commands).thenCompose(prod -> awaitConsumedAsync(smmu, prod - 1));
     }
 
+    /**
+     * Blocking form of {@link #submitAndWaitAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the consumer index
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #submitAndWaitAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long submitAndWait(Smmu smmu, List<? extends Command> commands) {
         return join(submitAndWaitAsync(smmu, commands));
     }
 
-    /** Acknowledges a CERROR and resumes; {@code replacement} (or null) overwrites the bad entry first. */
+    /**
+     * Acknowledges a command queue error (CERROR) and resumes consumption at
+     * the entry it halted at: {@code replacement}, when not null, overwrites
+     * that entry first (as Linux writes a CMD_SYNC over it); null retries it
+     * as it is. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the producer index; fails with REJECTED when the queue is not halted, CLOSED
+     * @throws IllegalArgumentException if {@code smmu} is null
+     */
     public CompletionStage<Long> resumeAsync(Smmu smmu, RawCommand replacement) {
         return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.Resume(replacement, r)).thenApply(IommuSim::accepted);
     }
 
+    /**
+     * Blocking form of {@link #resumeAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the producer index
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #resumeAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long resume(Smmu smmu, RawCommand replacement) {
         return join(resumeAsync(smmu, replacement));
     }
@@ -689,17 +1026,53 @@ public final class IommuSim implements AutoCloseable {
                 : ModelException.Kind.REJECTED, reason);
     }
 
-    public CompletionStage<SmmuState> smmuStateAsync(Smmu smmu) {
+    private CompletionStage<SmmuState> smmuStateAsync(Smmu smmu) {
         return smmuCall(smmu, SmmuEntity.GetState::new);
     }
 
-    public SmmuState smmuState(Smmu smmu) {
-        return join(smmuStateAsync(smmu));
+    /**
+     * What {@code smmu} holds now: its command and event queues, stream table
+     * and configuration cache, read at one instant. Callable from any thread;
+     * completes on a model thread (on the caller's in deterministic mode).
+     *
+     * @return a read-only snapshot
+     * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException CLOSED once the model is closed, OVERLOADED with too many calls in flight to
+     *         the SMMU, TIMEOUT after the call timeout
+     */
+    public CompletionStage<SmmuView> smmuViewAsync(Smmu smmu) {
+        arg(smmu, "smmu");
+        return smmuStateAsync(smmu).thenApply(s -> view(smmu, s));
+    }
+
+    /** Blocking form of {@link #smmuViewAsync}; throws its {@link ModelException}. */
+    public SmmuView smmuView(Smmu smmu) {
+        return join(smmuViewAsync(smmu));
+    }
+
+    private static SmmuView view(Smmu smmu, SmmuState s) {
+        var q = s.queue();
+        var cq = new SmmuView.CommandQueue(q.capacity(), q.prod(), q.cons(), java.util.Optional.ofNullable(q.error())
+                .map(e -> new SmmuView.QueueError(e.index(), e.code(), e.reason())));
+        var e = s.events();
+        var eq = new SmmuView.EventQueue(e.capacity(), e.records(), e.overflow(), e.lost(), e.recorded(), e.consumed());
+        var t = s.config().table();
+        var st = new SmmuView.StreamTable(java.util.Optional.ofNullable(t.format()), t.log2Size(), t.memory(), t.cached());
+        Map<Integer, SmmuView.StreamConfig> streams = new HashMap<>();
+        s.config().streams().forEach((sid, c) -> streams.put(sid, new SmmuView.StreamConfig(c.ste(), c.cds())));
+        return new SmmuView(smmu.id(), cq, eq, st, streams, s.invalidationsIssued(), s.syncsCompleted());
     }
 
     // ---- translation --------------------------------------------------------
 
-    /** The hot path: a long-lived port for bursts and single requests with callbacks (see {@link TranslationPort}). */
+    /**
+     * The hot path: a long-lived port for bursts and single requests with
+     * callbacks (see {@link TranslationPort}). Cheap; callable from any thread.
+     *
+     * @return a port on {@code smmu}'s translation pool
+     * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException CLOSED once the model is closed
+     */
     public TranslationPort translationPort(Smmu smmu) {
         arg(smmu, "smmu");
         gate.ensureOpen();
@@ -707,8 +1080,16 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
-     * Completes on a model thread; fails with TIMEOUT after the call timeout (the port has no timer: it is faster).
-     * In deterministic mode it completes while the caller runs the model, and has no timer of its own.
+     * Translates one transaction through {@code smmu}'s TBU (micro-TLB and
+     * TLB), then its TCU (walk caches and walk); a fault is written to the event
+     * queue. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}). It fails with TIMEOUT after the call timeout in the
+     * threaded mode (a {@link TranslationPort} has no timer: it is faster).
+     *
+     * @return completes with the result: {@code Translated}, {@code Faulted} (the event record; see
+     *         {@link FaultDetail#of(TranslationResult)}) or {@code Terminated}; a fault is an answer, not a failure.
+     *         Fails with CLOSED, TIMEOUT
+     * @throws IllegalArgumentException for a null argument
      */
     public CompletionStage<TranslationResult> translateAsync(Smmu smmu, TranslationRequest request) {
         arg(smmu, "smmu");
@@ -720,12 +1101,20 @@ public final class IommuSim implements AutoCloseable {
         return bounded(f, "translation");
     }
 
+    /**
+     * Blocking form of {@link #translateAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the result
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #translateAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public TranslationResult translate(Smmu smmu, TranslationRequest request) {
         return await(translateAsync(smmu, request), "translation");
     }
 
     /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */
-    public CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
+    private CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
         arg(smmu, "smmu");
         arg(request, "request");
         CompletableFuture<TranslationWorker.Traced> f = gate.track(new CompletableFuture<>());
@@ -735,14 +1124,38 @@ public final class IommuSim implements AutoCloseable {
         return bounded(f, "translation");
     }
 
-    public TranslationWorker.Traced translateTraced(Smmu smmu, TranslationRequest request) {
-        return await(translateTracedAsync(smmu, request), "translation");
+    /**
+     * A translation with how it was answered: the path (configuration, TLB
+     * hit, TLB miss and walk), the walk's descriptor reads, the fill's
+     * evictions, and the fault's typed fields. As {@link #translateAsync}
+     * otherwise (the same caches, counters and event records).
+     *
+     * @return completes with the detail; a fault is an answer, not a failure
+     * @throws IllegalArgumentException for a null argument
+     * @throws ModelException (in the stage) CLOSED once the model is closed, TIMEOUT after the call timeout
+     */
+    public CompletionStage<TranslationDetail> translateDetailedAsync(Smmu smmu, TranslationRequest request) {
+        return translateTracedAsync(smmu, request).thenApply(IommuSim::detail);
+    }
+
+    /** Blocking form of {@link #translateDetailedAsync}; throws its {@link ModelException}. */
+    public TranslationDetail translateDetailed(Smmu smmu, TranslationRequest request) {
+        return await(translateDetailedAsync(smmu, request), "translation");
+    }
+
+    private static TranslationDetail detail(TranslationWorker.Traced t) {
+        return new TranslationDetail(t.result(), t.path().published(), t.walkSteps(), t.evictions());
     }
 
     /**
      * Up to {@link ModelOptions#maxBurst()} translations, one answer, results
      * in request order. The list form of {@link TranslationPort#submit}; the
-     * port is the faster one.
+     * port is the faster one. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with one result per request, in order; fails with BURST_TOO_LARGE (empty or above
+     *         the limit), CLOSED, TIMEOUT
+     * @throws IllegalArgumentException for a null list or request
      */
     public CompletionStage<List<TranslationResult>> translateBurstAsync(Smmu smmu, List<TranslationRequest> requests) {
         arg(smmu, "smmu");
@@ -771,13 +1184,28 @@ public final class IommuSim implements AutoCloseable {
         });
     }
 
+    /**
+     * Blocking form of {@link #translateBurstAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return one result per request, in order
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #translateBurstAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public List<TranslationResult> translateBurst(Smmu smmu, List<TranslationRequest> requests) {
         return await(translateBurstAsync(smmu, requests), "burst translation");
     }
 
     // ---- event queue and statistics -------------------------------------------
 
-    /** Up to {@code max} queued fault records, oldest first, without consuming them. */
+    /**
+     * Up to {@code max} queued event records, oldest first, without consuming
+     * them ({@link #acknowledgeEventsAsync} does). Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the records (an unmodifiable list); fails with CLOSED, TIMEOUT
+     * @throws IllegalArgumentException for a null SMMU or a negative {@code max}
+     */
     public CompletionStage<List<SmmuEvent>> readEventsAsync(Smmu smmu, int max) {
         if (max < 0) {
             throw new IllegalArgumentException("max is 0 or more, got " + max);
@@ -786,11 +1214,26 @@ public final class IommuSim implements AutoCloseable {
                 .thenApply(SmmuEntity.EventQueueView::records);
     }
 
+    /**
+     * Blocking form of {@link #readEventsAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the records, oldest first
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #readEventsAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public List<SmmuEvent> readEvents(Smmu smmu, int max) {
         return join(readEventsAsync(smmu, max));
     }
 
-    /** Consumes the first {@code count} queued records (persisted); completes with the command queue's PROD. */
+    /**
+     * Consumes the first {@code count} queued records (moves EVTQ_CONS),
+     * journaled. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the command queue's PROD; fails with REJECTED (more than are queued), CLOSED
+     * @throws IllegalArgumentException for a null SMMU or a negative {@code count}
+     */
     public CompletionStage<Long> acknowledgeEventsAsync(Smmu smmu, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count is 0 or more, got " + count);
@@ -798,6 +1241,14 @@ public final class IommuSim implements AutoCloseable {
         return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.AcknowledgeEvents(count, r)).thenApply(IommuSim::accepted);
     }
 
+    /**
+     * Blocking form of {@link #acknowledgeEventsAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the command queue's PROD
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #acknowledgeEventsAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public long acknowledgeEvents(Smmu smmu, int count) {
         return join(acknowledgeEventsAsync(smmu, count));
     }
@@ -810,7 +1261,16 @@ public final class IommuSim implements AutoCloseable {
                 c.hits(), c.misses(), c.fills(), c.evictions(), c.invalidations(), c.freedTableReads())).toList();
     }
 
-    /** The translation pool's counters: IOTLB hits, misses, fills, evictions, invalidations, per stream. */
+    /**
+     * The translation counters of {@code smmu}: TLB hits, misses, fills,
+     * evictions, invalidations, per stream and per TBU, and the TCU caches'.
+     * Counters are volatile (not journaled): they start at zero with each
+     * start. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with a snapshot; fails with CLOSED, TIMEOUT
+     * @throws IllegalArgumentException if {@code smmu} is null
+     */
     public CompletionStage<SmmuStatistics> statisticsAsync(Smmu smmu) {
         arg(smmu, "smmu");
         List<CompletableFuture<TranslationWorker.ShardReport>> reports = new ArrayList<>();
@@ -844,7 +1304,10 @@ public final class IommuSim implements AutoCloseable {
                             r.micro().map(m -> tlbStatistics(r.microSize(), c.microEntries(), c.microEntries(), c.microPolicy(), m))));
                 }
             }
-            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, streams, List.copyOf(tbus.values()),
+            Map<Integer, StreamStatistics> perStream = new java.util.TreeMap<>();
+            streams.forEach((sid, s) -> perStream.put(sid,
+                    new StreamStatistics(s.hits(), s.misses(), s.walks(), s.configAnswers(), s.faults())));
+            return new SmmuStatistics(hits, misses, fills, evictions, inv, removed, perStream, List.copyOf(tbus.values()),
                     tcuStatistics(smmu.handles.tcu()));
         });
     }
@@ -855,10 +1318,18 @@ public final class IommuSim implements AutoCloseable {
         for (long n : s.invalidations().values()) {
             tlbis += n;
         }
-        return new TlbStatistics(entries, capacity, ways, policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        return new TlbStatistics(entries, capacity, ways, policy,
                 s.hits(), s.misses(), s.fills(), s.evictions(), s.flushes(), tlbis, s.entriesRemoved());
     }
 
+    /**
+     * Blocking form of {@link #statisticsAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return a snapshot
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #statisticsAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public SmmuStatistics statistics(Smmu smmu) {
         return join(statisticsAsync(smmu));
     }
@@ -867,7 +1338,11 @@ public final class IommuSim implements AutoCloseable {
      * What the TBU TLBs of {@code smmu} hold now, TBU by TBU (each TLB in its
      * replacement order): for audits of what the caches can still translate
      * (the simulation checker's, at every CMD_SYNC completion). A micro-TLB is
-     * inclusive of its TLB, so the TLB's entries are all it can hold.
+     * inclusive of its TLB, so the TLB's entries are all it can hold. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
+     * inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @return completes with the entries (an unmodifiable list); fails with CLOSED, TIMEOUT
+     * @throws IllegalArgumentException if {@code smmu} is null
      */
     public CompletionStage<List<CachedTranslation>> cachedTranslationsAsync(Smmu smmu) {
         arg(smmu, "smmu");
@@ -893,6 +1368,14 @@ public final class IommuSim implements AutoCloseable {
         });
     }
 
+    /**
+     * Blocking form of {@link #cachedTranslationsAsync}: waits for the answer at most the call timeout (in deterministic mode,
+     * running the model on this thread).
+     *
+     * @return the entries
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #cachedTranslationsAsync} fails: its {@link ModelException#kind()} names the reason
+     */
     public List<CachedTranslation> cachedTranslations(Smmu smmu) {
         return join(cachedTranslationsAsync(smmu));
     }
@@ -932,7 +1415,12 @@ public final class IommuSim implements AutoCloseable {
 
     // ---- lifecycle ------------------------------------------------------------
 
-    /** True once {@link #close} has been called (or the journal failed): calls are refused. */
+    /**
+     * True once {@link #close} has been called (or the journal failed): calls
+     * are refused. Callable from any thread.
+     *
+     * @return whether the model has stopped serving
+     */
     public boolean isClosed() {
         return gate.isStopped();
     }
@@ -1004,14 +1492,16 @@ public final class IommuSim implements AutoCloseable {
      * docs/CLI.md, "Causal order"). A translation answered while this reads
      * N was answered at N: {@code iommu-sim translate --at N} replays that
      * point. Exact between calls in deterministic mode; in the threaded mode
-     * other threads may be deciding meanwhile.
+     * other threads may be deciding meanwhile. Callable from any thread.
+     *
+     * @return the last global sequence number, 0 before any event
      */
     public long globalSequence() {
         return org.iommusim.actors.causal.CausalClock.get(system).last();
     }
 
-    /** For embedders who need it: the ActorSystem the model runs in. */
-    public ActorSystem<?> actorSystem() {
+    /** The ActorSystem the model runs in: {@link org.iommusim.actors.pekko.PekkoEmbedding#actorSystem}. */
+    private ActorSystem<?> actorSystem() {
         return system;
     }
 
@@ -1126,13 +1616,18 @@ public final class IommuSim implements AutoCloseable {
                 .findFirst().map(m -> "IommuSim." + m).orElse("a model call"));
     }
 
-    /** Whether this model runs deterministically on its caller's thread. */
+    /**
+     * Whether this model runs deterministically on its caller's thread
+     * ({@link ModelOptions#deterministic()}). Callable from any thread.
+     *
+     * @return true in deterministic mode
+     */
     public boolean isDeterministic() {
         return runtime != null;
     }
 
     /** The runtime driving this model (deterministic mode); throws IllegalStateException when threaded. */
-    public DeterministicRuntime deterministicRuntime() {
+    private DeterministicRuntime deterministicRuntime() {
         if (runtime == null) {
             throw new IllegalStateException("this model runs on Pekko's threads; start it with"
                     + " ModelOptions.deterministic() for virtual time");
@@ -1143,21 +1638,37 @@ public final class IommuSim implements AutoCloseable {
     /**
      * Deterministic mode: moves virtual time to {@code virtualNanos}, firing
      * every timer due by then (IOTLB write-behind, ask timeouts...) in time
-     * order, each followed by all it causes.
+     * order, each followed by all it causes; listeners hear what it raised
+     * before it returns. Call from the thread driving the model.
+     *
+     * @param virtualNanos the virtual time to reach; not earlier than {@link #virtualNanos()}
+     * @throws IllegalStateException when the model runs threaded
      */
     public void advanceTo(long virtualNanos) {
         deterministicRuntime().advanceTo(virtualNanos);
         interrupts.deliverPending();
     }
 
-    /** Deterministic mode: runs everything ready at the current virtual time; returns how many tasks ran. */
+    /**
+     * Deterministic mode: runs everything ready at the current virtual time
+     * (callbacks of {@code ...Async} calls and {@link TranslationPort} submits
+     * included, on this thread). Call from the thread driving the model.
+     *
+     * @return how many tasks ran
+     * @throws IllegalStateException when the model runs threaded
+     */
     public long runUntilIdle() {
         long ran = deterministicRuntime().runUntilIdle();
         interrupts.deliverPending();
         return ran;
     }
 
-    /** Deterministic mode: virtual nanoseconds since the model started. */
+    /**
+     * Deterministic mode: virtual nanoseconds since the model started.
+     *
+     * @return the virtual clock
+     * @throws IllegalStateException when the model runs threaded
+     */
     public long virtualNanos() {
         return deterministicRuntime().nowNanos();
     }

@@ -6,6 +6,7 @@ package org.iommusim.actors.api;
  * complete exceptionally with it. Every failure the facade reports is one of
  * these (or an {@link IllegalArgumentException} for a bad argument, thrown at
  * once on the caller's thread).
+ * Unchecked; immutable once thrown.
  */
 public final class ModelException extends RuntimeException {
 
@@ -112,6 +113,12 @@ public final class ModelException extends RuntimeException {
 
     private final Kind kind;
 
+    /**
+     * A refusal of this kind.
+     *
+     * @param kind    why the request failed
+     * @param message one line naming the reason
+     */
     public ModelException(Kind kind, String message) {
         super(message);
         this.kind = java.util.Objects.requireNonNull(kind, "kind");

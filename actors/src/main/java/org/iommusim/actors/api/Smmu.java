@@ -5,7 +5,10 @@ import org.iommusim.actors.smmu.IdEntity;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 
-/** A handle on one SMMU of a running model: its name ({@code smmu-<n>}) and what it advertises. */
+/**
+ * A handle on one SMMU of a running model: its name ({@code smmu-<n>}) and what it advertises.
+ * Immutable, safe to share between threads; valid for the model that added it.
+ */
 public final class Smmu {
     private final String id;
     private final SmmuCapabilities caps;
@@ -22,10 +25,20 @@ public final class Smmu {
         this.ids = ids;
     }
 
+    /**
+     * The SMMU's name, {@code smmu-<n>}: also the prefix of its journal entities.
+     *
+     * @return the name
+     */
     public String id() {
         return id;
     }
 
+    /**
+     * What the SMMU advertises (its ID registers), as given to {@link IommuSim#addSmmu}.
+     *
+     * @return the capabilities
+     */
     public SmmuCapabilities capabilities() {
         return caps;
     }

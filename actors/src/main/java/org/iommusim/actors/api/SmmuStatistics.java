@@ -1,7 +1,6 @@
 package org.iommusim.actors.api;
 
 import java.util.Map;
-import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.protocol.command.CommandOpcode;
 
 /**
@@ -11,14 +10,15 @@ import org.iommusim.protocol.command.CommandOpcode;
  * misses, walks, faults by type), and each TBU's own counters ({@code tbus},
  * by TBU index), and each of the TCU's caches ({@code tcu}: the walk caches of
  * stage 1 levels 0-3, stage 2 levels 0-3, the IPA cache, the configuration cache).
+ * A snapshot taken by {@link IommuSim#statistics}: immutable, safe to share between threads.
  */
 public record SmmuStatistics(long hits, long misses, long fills, long evictions,
-        Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStats> streams,
+        Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStatistics> streams,
         java.util.List<TbuStatistics> tbus, java.util.List<TcuCacheStatistics> tcu) {
 
-    /** Without TCU statistics. */
+    /** Without TCU statistics (an empty {@code tcu} list). */
     public SmmuStatistics(long hits, long misses, long fills, long evictions,
-            Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStats> streams,
+            Map<CommandOpcode, Long> invalidationsByCommand, long entriesRemoved, Map<Integer, StreamStatistics> streams,
             java.util.List<TbuStatistics> tbus) {
         this(hits, misses, fills, evictions, invalidationsByCommand, entriesRemoved, streams, tbus, java.util.List.of());
     }
@@ -28,6 +28,7 @@ public record SmmuStatistics(long hits, long misses, long fills, long evictions,
         return tcu.stream().filter(c -> c.cache().equals(cache)).findFirst();
     }
 
+    /** {@code hits / (hits + misses)}, or 0 before any translation. */
     public double hitRate() {
         long n = hits + misses;
         return n == 0 ? 0 : (double) hits / n;

@@ -7,6 +7,7 @@ import org.iommusim.protocol.command.SyncCompletion;
  * {@code msiData} (32 bits) written to {@code msiAddress} (bits [51:2] of
  * the command) with the command's MSIATTR and MSH. With CS=SEV the SMMU
  * sends an event (WFE wake-up); the MSI fields are the command's, unused.
+ * Immutable, safe to share between threads.
  *
  * @param index the CMD_SYNC's index in the command queue (from 0)
  */

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 /**
  * Counters of one TBU: its main TLB, and its micro-TLB when it has one.
+ * Immutable, safe to share between threads.
  *
  * @param tbu   the TBU's index in its SMMU
  * @param tlb   the main TLB

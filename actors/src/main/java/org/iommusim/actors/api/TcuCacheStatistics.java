@@ -4,6 +4,7 @@ package org.iommusim.actors.api;
  * Counters of one of the TCU's caches (reference section 8, as gem5 keeps
  * them per cache): a walk cache of one stage and level, the IPA cache, or the
  * configuration cache.
+ * Immutable, safe to share between threads.
  *
  * @param cache           {@code walk-s<stage>-l<level>} (e.g. {@code walk-s1-l2}), {@code ipa} or {@code config}
  * @param capacity        entries it can hold; 0 when it is off (or, for the configuration cache, unbounded)
@@ -14,6 +15,11 @@ package org.iommusim.actors.api;
 public record TcuCacheStatistics(String cache, int capacity, int size, long lookups, long hits, long misses,
         long fills, long evictions, long invalidations, long freedTableReads) {
 
+    /**
+     * The share of lookups that hit.
+     *
+     * @return {@code hits / lookups}, or 0 before any lookup
+     */
     public double hitRate() {
         return lookups == 0 ? 0 : (double) hits / lookups;
     }

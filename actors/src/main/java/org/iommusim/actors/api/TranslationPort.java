@@ -20,7 +20,7 @@ import org.iommusim.protocol.translate.TranslationResult;
  * <p>Semantics are those of every other translation: a hit persists
  * nothing, a miss walks the published tables and fills the IOTLB, a fault
  * goes to the SMMU's event queue. What is in flight is bounded for the whole
- * pool ({@link TranslationPool#IN_FLIGHT_LIMIT} units); more waits, in
+ * pool (2,048 units); more waits, in
  * order, and goes out as answers come back: submitting never blocks and
  * never loses a request.
  *
@@ -37,6 +37,11 @@ public final class TranslationPort {
         this.gate = gate;
     }
 
+    /**
+     * The SMMU this port translates through.
+     *
+     * @return its handle
+     */
     public Smmu smmu() {
         return smmu;
     }

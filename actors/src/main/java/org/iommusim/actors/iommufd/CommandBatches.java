@@ -60,7 +60,7 @@ final class CommandBatches {
                 if (e.kind() != ModelException.Kind.QUEUE_FULL) {
                     throw e;
                 }
-                long prod = sim.smmuState(smmu).queue().prod();
+                long prod = sim.smmuView(smmu).commandQueue().prod();
                 if (prod > 0) {
                     sim.awaitConsumed(smmu, prod - 1);
                 }

@@ -942,7 +942,8 @@ public final class IommufdHost implements AutoCloseable {
     }
 
     private PageTable table(DomainId id) {
-        return sim.pageTable(id).orElseThrow(() -> new IommufdException(Errno.ENOENT, "no domain " + id));
+        return org.iommusim.actors.internal.ModelInternals.pageTable(sim, id)
+                .orElseThrow(() -> new IommufdException(Errno.ENOENT, "no domain " + id));
     }
 
     private long mappedBytes(DomainId id) {

@@ -46,13 +46,13 @@ class CachedTranslationsTest {
             List<CachedTranslation> held = sim.cachedTranslations(smmu);
             assertEquals(2, held.size(), held.toString());
             CachedTranslation first = held.stream().filter(e -> e.va() == 0x1000_0000L).findFirst().orElseThrow();
-            assertEquals("STAGE1", first.kind());
+            assertEquals(CachedTranslation.Kind.STAGE1, first.kind());
             assertEquals(0, first.vmid());
             assertEquals(5, first.asid());
             assertEquals(0x1000, first.size());
-            assertTrue(first.hitBy("STAGE1", 0, 5, 0x1000_0fffL));
-            assertFalse(first.hitBy("STAGE1", 0, 6, 0x1000_0000L), "another ASID's lookup misses it");
-            assertFalse(first.hitBy("STAGE1", 0, 5, 0x1000_1000L), "outside its page");
+            assertTrue(first.hitBy(CachedTranslation.Kind.STAGE1, 0, 5, 0x1000_0fffL));
+            assertFalse(first.hitBy(CachedTranslation.Kind.STAGE1, 0, 6, 0x1000_0000L), "another ASID's lookup misses it");
+            assertFalse(first.hitBy(CachedTranslation.Kind.STAGE1, 0, 5, 0x1000_1000L), "outside its page");
             assertEquals(0x8000_0abcL, first.translate(0x1000_0abcL));
             assertEquals("smmu-0", first.smmu());
             assertTrue(first.toString().startsWith("smmu-0/tbu-" + first.tbu() + " STAGE1["), first.toString());

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.actors.smmu.SmmuNode;
 import org.iommusim.actors.smmu.StreamEntity;
 import org.iommusim.actors.translate.TranslationWorker;
@@ -131,7 +132,7 @@ class CrashRecoveryTest {
         }
         int acked = 0;
         try (IommuSim sim = s.sim()) {
-            SmmuState smmuState = sim.smmuState(s.smmu());
+            SmmuState smmuState = ModelInternals.smmuState(sim, s.smmu());
             List<IotlbEntry> cached = cachedEntries(sim, s.smmu());
             for (int t = 0; t <= lastTrial; t++) {
                 List<CrashLedger.Entry> ledger = CrashLedger.read(ledger(tmp, t));
@@ -153,7 +154,7 @@ class CrashRecoveryTest {
         CrashExpectation.State a = e.acked();
         CrashExpectation.State w = e.withPending();
 
-        Optional<PageTable> table = sim.pageTable(DomainId.of(CrashChild.domain(t)));
+        Optional<PageTable> table = ModelInternals.pageTable(sim, DomainId.of(CrashChild.domain(t)));
         assertTrue(table.isPresent() == a.allocated || table.isPresent() == w.allocated,
                 where + ": domain allocated is " + table.isPresent());
         for (long iova : e.iovas()) {
@@ -208,14 +209,14 @@ class CrashRecoveryTest {
     private static StreamState streamState(IommuSim sim, Smmu smmu, int sid) {
         return AskPattern.<SmmuNode.Command, StreamState>ask(smmu.node,
                 r -> new SmmuNode.ToStream(sid, new StreamEntity.GetStream(r)), Duration.ofSeconds(30),
-                sim.actorSystem().scheduler()).toCompletableFuture().join();
+                ModelInternals.actorSystem(sim).scheduler()).toCompletableFuture().join();
     }
 
     private static List<IotlbEntry> cachedEntries(IommuSim sim, Smmu smmu) {
         List<IotlbEntry> all = new ArrayList<>();
         for (var worker : smmu.handles.pool().workers()) {
             TranslationWorker.ShardReport report = AskPattern.<TranslationWorker.Command, TranslationWorker.ShardReport>ask(
-                    worker, TranslationWorker.GetShard::new, Duration.ofSeconds(30), sim.actorSystem().scheduler())
+                    worker, TranslationWorker.GetShard::new, Duration.ofSeconds(30), ModelInternals.actorSystem(sim).scheduler())
                     .toCompletableFuture().join();
             report.tbus().forEach(t -> all.addAll(t.snapshot().entries()));
         }

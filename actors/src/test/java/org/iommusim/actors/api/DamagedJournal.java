@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.actors.testing.JournalDamage;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
@@ -50,7 +51,7 @@ final class DamagedJournal {
         try (IommuSim sim = IommuSim.start(opts)) {
             Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());
             work(sim, smmu, MAPS_PER_RUN);
-            return sim.pageTable(D).orElseThrow().digest();
+            return ModelInternals.pageTable(sim, D).orElseThrow().digest();
         }
     }
 

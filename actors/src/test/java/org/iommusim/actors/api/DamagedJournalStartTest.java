@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.persistence.replay.DomainFolder;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.persistence.replay.StateReplay;
@@ -70,12 +71,12 @@ class DamagedJournalStartTest {
         DamagedJournal.copy(original, data);
         DamagedJournal.Damage.SNAPSHOT_JUNK.apply(data);
         try (IommuSim sim = IommuSim.start(ModelOptions.at(data).withFsync(false))) {
-            assertEquals(digest, sim.pageTable(DamagedJournal.D).orElseThrow().digest());
+            assertEquals(digest, ModelInternals.pageTable(sim, DamagedJournal.D).orElseThrow().digest());
         }
         // every snapshot of it: recovery replays every event
         DamagedJournal.junkEverySnapshot(data, "domain-1");
         try (IommuSim sim = IommuSim.start(ModelOptions.at(data).withFsync(false))) {
-            assertEquals(digest, sim.pageTable(DamagedJournal.D).orElseThrow().digest());
+            assertEquals(digest, ModelInternals.pageTable(sim, DamagedJournal.D).orElseThrow().digest());
         }
     }
 
@@ -94,7 +95,7 @@ class DamagedJournalStartTest {
         }
         try (IommuSim sim = IommuSim.start(ModelOptions.at(data).withFsync(false))) {
             sim.addSmmu(0, SmmuCapabilities.defaults());
-            assertEquals(prefix, sim.pageTable(DamagedJournal.D).orElseThrow().digest());
+            assertEquals(prefix, ModelInternals.pageTable(sim, DamagedJournal.D).orElseThrow().digest());
         }
     }
 

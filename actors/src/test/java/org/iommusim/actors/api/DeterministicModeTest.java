@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.iommusim.actors.exec.DeterministicRuntime;
+import org.iommusim.actors.internal.ModelInternals;
+import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Translated;
@@ -29,7 +31,7 @@ class DeterministicModeTest {
         Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).deterministic())) {
             DeterministicWorkload.drive(sim);
-            var exec = sim.deterministicRuntime().executor();
+            var exec = ModelInternals.deterministicRuntime(sim).executor();
             assertEquals(List.of(Thread.currentThread()), exec.runners(), "every task ran on the test thread");
             assertEquals(List.of(Thread.currentThread()), exec.submitters(), "every task was queued from it");
             assertTrue(exec.executed() > 1000, "the model did run: " + exec.executed() + " tasks");
@@ -61,9 +63,9 @@ class DeterministicModeTest {
         ModelOptions opts = ModelOptions.at(dir).withFsync(false).deterministic();
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
         DeterministicRuntime runtime = DeterministicRuntime.fifo();
-        ActorSystem<Void> mine = runtime.createSystem(Behaviors.empty(), "callers-own", IommuSim.config(opts));
+        ActorSystem<Void> mine = runtime.createSystem(Behaviors.empty(), "callers-own", PekkoEmbedding.config(opts));
         try {
-            IommuSim sim = IommuSim.inside(mine, opts);
+            IommuSim sim = PekkoEmbedding.inside(mine, opts);
             assertTrue(sim.isDeterministic(), "found the runtime of the caller's system");
             Smmu smmu = DeterministicWorkload.attach(sim);
             assertEquals(DeterministicWorkload.PA, ((Translated) sim.translate(smmu,

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.actors.testing.DropCounter;
 import org.iommusim.persistence.evtq.EventQueue;
 import org.iommusim.protocol.capability.SmmuCapabilities;
@@ -39,7 +40,7 @@ class FaultStormTest {
     @Test
     void aFaultStormWithAttachDetachLosesNothingAndWedgesNothing(@TempDir Path dir) throws Exception {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2).withFsync(false))) {
-            DropCounter drops = DropCounter.on(sim.actorSystem(), "drop-counter");
+            DropCounter drops = DropCounter.on(ModelInternals.actorSystem(sim), "drop-counter");
             Smmu smmu = sim.addSmmu(0, CAPS);
             LifecycleTest.attach(sim, smmu, 1); // 16 pages mapped at 0x1000_0000
             AtomicBoolean stop = new AtomicBoolean();
@@ -97,10 +98,10 @@ class FaultStormTest {
             assertTrue(offered.get() > 1000, "the storm offered faults: " + offered.get());
 
             // the channel drains behind the last translation: wait for it (bounded), then account for every fault
-            EventQueue q = sim.smmuState(smmu).events();
+            EventQueue q = ModelInternals.smmuState(sim, smmu).events();
             for (int i = 0; i < 200 && q.recorded() < offered.get(); i++) {
                 Thread.sleep(50);
-                q = sim.smmuState(smmu).events();
+                q = ModelInternals.smmuState(sim, smmu).events();
             }
             assertEquals(offered.get(), q.recorded(), "every fault offered is recorded: queued, consumed or lost");
             assertEquals(q.recorded(), q.records().size() + q.consumed() + q.lost(), "and accounted for once");

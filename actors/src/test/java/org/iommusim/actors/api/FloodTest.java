@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.actors.testing.DropCounter;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CmdSync;
@@ -66,7 +67,7 @@ class FloodTest {
     @Test
     void tenThousandConcurrentCallsToOneDomainOneSmmuAndItsStreamsAreEachAnswered(@TempDir Path dir) {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(2).withFsync(false))) {
-            DropCounter drops = DropCounter.on(sim.actorSystem(), "drop-counter");
+            DropCounter drops = DropCounter.on(ModelInternals.actorSystem(sim), "drop-counter");
             Smmu smmu = sim.addSmmu(0, CAPS);
             sim.allocateDomain(D, DomainSpec.stage1(Granule.G4K, 48, 48, 5), smmu);
 
@@ -76,7 +77,7 @@ class FloodTest {
             assertEquals(CALLS, mapped.size() + r1.values().stream().mapToInt(Integer::intValue).sum());
             assertTrue(r1.keySet().stream().allMatch(k -> k == ModelException.Kind.OVERLOADED), "only refusals: " + r1);
             assertTrue(mapped.size() >= IommuSim.MAX_CALLS_PER_ENTITY, "at least a full window was served: " + mapped.size());
-            var table = sim.pageTable(D).orElseThrow();
+            var table = ModelInternals.pageTable(sim, D).orElseThrow();
             for (int i = 0; i < CALLS; i++) {
                 boolean present = !table.leaves(0x1000_0000L + 0x1000L * i, 0x1000_0000L + 0x1000L * (i + 1)).isEmpty();
                 assertEquals(mapped.contains(i), present, "map " + i + ": applied exactly when acknowledged");
@@ -106,7 +107,7 @@ class FloodTest {
     @Test
     void badArgumentsAreRefusedOnTheCallersThreadAndStopNoActor(@TempDir Path dir) {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(1).withFsync(false))) {
-            DropCounter drops = DropCounter.on(sim.actorSystem(), "drop-counter");
+            DropCounter drops = DropCounter.on(ModelInternals.actorSystem(sim), "drop-counter");
             Smmu smmu = sim.addSmmu(0, CAPS);
             List<RawCommand> withNull = new ArrayList<>();
             withNull.add(CmdSync.poll().encode());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.persistence.ids.IdState;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CmdSync;
@@ -29,7 +30,7 @@ class IdAllocationTest {
     /** TLBI_EL2_ALL on an SMMU without HYP: the queue halts (CERROR_ILL) at it. */
     private static void haltQueue(IommuSim sim, Smmu smmu) {
         sim.submit(smmu, List.of(new TlbiEl2All()));
-        assertTrue(sim.smmuState(smmu).queue().halted());
+        assertTrue(sim.smmuView(smmu).commandQueue().halted());
     }
 
     @Test
@@ -58,14 +59,14 @@ class IdAllocationTest {
             haltQueue(sim, smmu);
             ModelException failed = assertThrows(ModelException.class, () -> sim.releaseVmid(smmu, 1));
             assertEquals(ModelException.Kind.FLUSH_FAILED, failed.kind(), failed.getMessage());
-            IdState ids = sim.ids(smmu);
+            IdState ids = ModelInternals.ids(sim, smmu);
             assertTrue(ids.vmids().awaitingFlush(1), ids.toString());
             assertEquals(0L, flushes(sim, smmu, CommandOpcode.TLBI_S12_VMALL), "the flush is stuck behind the error");
             assertEquals(3, sim.allocateVmid(smmu), "VMID 1 awaits its flush: not handed out");
             sim.resume(smmu, CmdSync.poll().encode());
             sim.releaseVmid(smmu, 1); // released again: flushed again, and this time the sync completes
             assertTrue(flushes(sim, smmu, CommandOpcode.TLBI_S12_VMALL) >= 1);
-            assertEquals(List.of(), sim.ids(smmu).vmids().awaitingFlushIds());
+            assertEquals(List.of(), sim.idAllocations(smmu).vmidsAwaitingFlush());
             assertEquals(1, sim.allocateVmid(smmu));
         }
     }
@@ -104,11 +105,11 @@ class IdAllocationTest {
             sim.resume(smmu, CmdSync.poll().encode());
             sim.submitAndWait(smmu, List.of(CmdSync.poll()));
             assertEquals(1L, flushes(sim, smmu, CommandOpcode.TLBI_S12_VMALL), "consumed, but the allocator gave up");
-            assertTrue(sim.ids(smmu).vmids().awaitingFlush(1));
+            assertTrue(ModelInternals.ids(sim, smmu).vmids().awaitingFlush(1));
         }
         try (IommuSim sim = IommuSim.start(options(dir))) {
             Smmu smmu = sim.addSmmu(0, CAPS);
-            IdState ids = sim.ids(smmu);
+            IdState ids = ModelInternals.ids(sim, smmu);
             assertEquals(List.of(2), ids.vmids().inUseIds(), "in use before the restart, in use after it");
             assertEquals(List.of(1), ids.asids().inUseIds());
             assertEquals(List.of(), ids.vmids().awaitingFlushIds(), "flushed while the SMMU was re-added");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
@@ -85,9 +86,9 @@ class IommuSimTest {
     void runsInsideTheCallersOwnActorSystem(@TempDir Path dir) {
         ModelOptions opts = ModelOptions.at(dir).withWorkers(1);
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
-        ActorSystem<Void> mine = ActorSystem.create(Behaviors.empty(), "callers-own", IommuSim.config(opts));
+        ActorSystem<Void> mine = ActorSystem.create(Behaviors.empty(), "callers-own", PekkoEmbedding.config(opts));
         try {
-            IommuSim sim = IommuSim.inside(mine, opts);
+            IommuSim sim = PekkoEmbedding.inside(mine, opts);
             Smmu smmu = sim.addSmmu(3, CAPS);
             attach(sim, smmu);
             assertEquals(0x8000_0000L, ((Translated) sim.translate(smmu,

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.iommusim.actors.internal.ModelInternals;
+import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
@@ -75,7 +77,7 @@ class LifecycleTest {
                 () -> sim.unmapAsync(D, UnmapBatch.single(0x1000_0000L, 0x1000)),
                 () -> sim.writeSteAsync(smmu, 1, Ste.abort()),
                 () -> sim.submitAsync(smmu, List.of(CmdSync.poll())),
-                () -> sim.smmuStateAsync(smmu),
+                () -> ModelInternals.smmuStateAsync(sim, smmu),
                 () -> sim.translateAsync(smmu, r),
                 () -> sim.translateBurstAsync(smmu, List.of(r)),
                 () -> sim.statisticsAsync(smmu))) {
@@ -155,9 +157,9 @@ class LifecycleTest {
     void insideModeCloseStopsTheModelAndASecondModelStartsOnTheSameSystem(@TempDir Path dir) {
         ModelOptions opts = ModelOptions.at(dir).withWorkers(1);
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
-        ActorSystem<Void> mine = ActorSystem.create(Behaviors.empty(), "callers-own", IommuSim.config(opts));
+        ActorSystem<Void> mine = ActorSystem.create(Behaviors.empty(), "callers-own", PekkoEmbedding.config(opts));
         try {
-            IommuSim first = IommuSim.inside(mine, opts);
+            IommuSim first = PekkoEmbedding.inside(mine, opts);
             Smmu smmu = first.addSmmu(0, CAPS);
             attach(first, smmu, 1);
             CompletableFuture<Long> pending = first.awaitConsumedAsync(smmu, 1_000_000).toCompletableFuture();
@@ -166,7 +168,7 @@ class LifecycleTest {
             assertFalse(mine.getWhenTerminated().toCompletableFuture().isDone(), "the caller's system keeps running");
 
             // the first model's entities are stopped: a second one recovers and writes the same ids without clashing
-            IommuSim second = IommuSim.inside(mine, opts);
+            IommuSim second = PekkoEmbedding.inside(mine, opts);
             Smmu again = second.addSmmu(0, CAPS);
             TranslationRequest r = TranslationRequest.of(1, 0x1000_0000L, Access.READ);
             assertEquals(0x8000_0000L, ((Translated) second.translate(again, r)).outputAddress());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.persistence.config.StreamTable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiSte;
@@ -57,7 +58,7 @@ class TwoLevelStreamTableApiTest {
         }
         try (IommuSim sim = IommuSim.start(opts)) {
             Smmu smmu = sim.addSmmu(0, caps);
-            StreamTable t = sim.smmuState(smmu).config().table();
+            StreamTable t = ModelInternals.smmuState(sim, smmu).config().table();
             assertEquals(StreamTableFormat.twoLevel(16, 8), t.format());
             assertEquals(new L1Descriptor(9, 0x4_0000L), t.memory().get(0x12));
             assertEquals(new L1Descriptor(9, 0x4_0000L), t.cached().get(0x12), "cached by the CFGI_STE through it");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.dispatch.Mailbox;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.actors.translate.TranslationWorker;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.replay.JournalEvent;
@@ -76,7 +77,7 @@ class VirtualTimeTest {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).deterministic(seed))) {
             Smmu smmu = DeterministicWorkload.attach(sim);
             List<String> turns = new ArrayList<>();
-            sim.deterministicRuntime().executor().observe(task -> {
+            ModelInternals.deterministicRuntime(sim).executor().observe(task -> {
                 if (task instanceof Mailbox m) {
                     turns.add(m.actor().self().path().toStringWithoutAddress());
                 }
@@ -94,9 +95,9 @@ class VirtualTimeTest {
                         DeterministicWorkload.IOVA + (i % 2) * 0x1000L + i * 8L, Access.READ)).toCompletableFuture());
             }
             calls.addAll(translations);
-            sim.deterministicRuntime().await(CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])),
+            ModelInternals.deterministicRuntime(sim).await(CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])),
                     "the concurrent calls");
-            sim.deterministicRuntime().executor().observe(null);
+            ModelInternals.deterministicRuntime(sim).executor().observe(null);
             for (int i = 0; i < 8; i++) {
                 assertEquals(DeterministicWorkload.PA + (i % 2) * 0x1000L + i * 8L,
                         ((Translated) translations.get(i).join()).outputAddress(), "whatever the interleaving");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CommandOpcode;
 import org.iommusim.protocol.domain.DomainId;
@@ -37,13 +38,13 @@ class DestroyTest {
             expect(Errno.EBUSY, () -> h.destroy(g.viommu), "still the vDEVICE");
             h.destroy(g.vdevice);
             h.destroy(g.viommu);
-            assertTrue(f.sim.pageTable(g.guestTable).isEmpty(), "the guest's stage-1 table went with its vIOMMU");
+            assertTrue(ModelInternals.pageTable(f.sim, g.guestTable).isEmpty(), "the guest's stage-1 table went with its vIOMMU");
             expect(Errno.EBUSY, () -> h.destroy(g.ioas), "still the nest parent");
             DomainId parent = ((PagingHwpt) h.object(g.s2).orElseThrow()).domain();
             h.destroy(g.s2);
-            assertTrue(f.sim.pageTable(parent).isEmpty(), "the HWPT's domain is freed");
-            assertEquals(List.of(), f.sim.ids(f.smmu).vmids().inUseIds(), "and its VMID given back, flushed");
-            assertEquals(List.of(), f.sim.ids(f.smmu).vmids().awaitingFlushIds());
+            assertTrue(ModelInternals.pageTable(f.sim, parent).isEmpty(), "the HWPT's domain is freed");
+            assertEquals(List.of(), f.sim.idAllocations(f.smmu).vmidsInUse(), "and its VMID given back, flushed");
+            assertEquals(List.of(), f.sim.idAllocations(f.smmu).vmidsAwaitingFlush());
             h.destroy(g.ioas);
             assertTrue(h.object(g.ioas).isEmpty());
         }
@@ -78,7 +79,7 @@ class DestroyTest {
             assertTrue(h.object(auto).isEmpty(), "replaced by another HWPT: the auto domain's last device left");
             h.detach(0x11);
             assertTrue(h.object(plain).isPresent(), "a HWPT the VMM allocated stays until it destroys it");
-            assertEquals(1, f.sim.ids(f.smmu).asids().inUseIds().size());
+            assertEquals(1, f.sim.idAllocations(f.smmu).asidsInUse().size());
         }
     }
 
@@ -90,11 +91,11 @@ class DestroyTest {
             f.host.ioasMap(ioas, 0x10_0000L, 0x9000_0000L, 0x1000, Prot.rw());
             f.host.attach(0x40, ioas);
             f.host.hwptAlloc(ioas, HwptFlags.NEST_PARENT, null);
-            assertEquals(2, f.sim.ids(f.smmu).vmids().inUseIds().size());
-            assertEquals(1, f.sim.ids(f.smmu).asids().inUseIds().size());
+            assertEquals(2, f.sim.idAllocations(f.smmu).vmidsInUse().size());
+            assertEquals(1, f.sim.idAllocations(f.smmu).asidsInUse().size());
             f.host.close();
-            assertEquals(List.of(), f.sim.ids(f.smmu).vmids().inUseIds());
-            assertEquals(List.of(), f.sim.ids(f.smmu).asids().inUseIds());
+            assertEquals(List.of(), f.sim.idAllocations(f.smmu).vmidsInUse());
+            assertEquals(List.of(), f.sim.idAllocations(f.smmu).asidsInUse());
             var byCommand = f.sim.statistics(f.smmu).invalidationsByCommand();
             assertEquals(2L, byCommand.get(CommandOpcode.TLBI_S12_VMALL));
             assertEquals(1L, byCommand.get(CommandOpcode.TLBI_NH_ASID));
@@ -102,7 +103,7 @@ class DestroyTest {
                 assertInstanceOf(Terminated.class, f.sim.translate(f.smmu, TranslationRequest.of(sid, 0x10_0000L,
                         Access.READ)), "StreamID 0x" + Integer.toHexString(sid) + " is blocked (STE ABORT in force)");
             }
-            assertTrue(f.sim.pageTable(g.guestTable).isEmpty());
+            assertTrue(ModelInternals.pageTable(f.sim, g.guestTable).isEmpty());
             expect(Errno.EBADF, () -> f.host.ioasAlloc());
             expect(Errno.EBADF, () -> f.host.destroy(g.ioas));
             f.host.close(); // again: nothing to do

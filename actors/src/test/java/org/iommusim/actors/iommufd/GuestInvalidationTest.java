@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.iommusim.actors.api.SmmuStatistics;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.protocol.command.CfgiCd;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;
@@ -107,11 +108,11 @@ class GuestInvalidationTest {
             NestedRig g = new NestedRig(f, 5, 0x20, NestedRig.PA);
             var second = g.ram.newStage1Table(9);
             g.ram.writeCd(5, 0, 9, second);
-            assertEquals(Cd.of(NestedRig.ASID, g.guestTable), f.sim.smmuState(f.smmu).config().effective(0x20).cds().get(0),
+            assertEquals(Cd.of(NestedRig.ASID, g.guestTable), ModelInternals.smmuState(f.sim, f.smmu).config().effective(0x20).cds().get(0),
                     "a CD write is memory only until CFGI_CD");
             assertTrue(f.host.invalidate(g.viommu, List.of(new CfgiCd(5, 0, true).encode())).ok());
-            assertEquals(Cd.of(9, second), f.sim.smmuState(f.smmu).config().effective(0x20).cds().get(0));
-            assertFalse(f.sim.smmuState(f.smmu).config().streams().containsKey(5), "nothing was loaded for SID 5");
+            assertEquals(Cd.of(9, second), ModelInternals.smmuState(f.sim, f.smmu).config().effective(0x20).cds().get(0));
+            assertFalse(ModelInternals.smmuState(f.sim, f.smmu).config().streams().containsKey(5), "nothing was loaded for SID 5");
             InvalidationResult unknown = f.host.invalidate(g.viommu, List.of(new CfgiCd(6, 0, true).encode()));
             assertEquals(0, unknown.entriesHandled());
             assertEquals(Errno.EIO, unknown.error().orElseThrow().errno());

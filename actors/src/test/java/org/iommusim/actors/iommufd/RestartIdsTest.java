@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.iommusim.actors.translate.TranslationWorker;
-import org.iommusim.persistence.translate.Outcome;
+import org.iommusim.actors.api.TranslationDetail;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +32,18 @@ class RestartIdsTest {
             assertEquals(NestedRig.PA, ((Translated) dead.dma(NestedRig.VA)).outputAddress());
         }
         try (HostFixture f = new HostFixture(dir, SmmuCapabilities.defaults(), 1L << 40)) {
-            assertEquals(List.of(deadVmid), f.sim.ids(f.smmu).vmids().inUseIds(), "recovered as in use");
-            TranslationWorker.Traced old = f.sim.translateTraced(f.smmu,
+            assertEquals(List.of(deadVmid), f.sim.idAllocations(f.smmu).vmidsInUse(), "recovered as in use");
+            TranslationDetail old = f.sim.translateDetailed(f.smmu,
                     TranslationRequest.of(0x10, NestedRig.VA, Access.READ));
-            assertEquals(Outcome.Path.HIT, old.path(), "the dead VM's entry is back in the IOTLB");
+            assertEquals(TranslationPath.TLB_HIT, old.path(), "the dead VM's entry is back in the IOTLB");
             NestedRig fresh = new NestedRig(f, 1, 0x20, PA_NEW);
             assertNotEquals(deadVmid, fresh.vmid());
-            TranslationWorker.Traced first = f.sim.translateTraced(f.smmu,
+            TranslationDetail first = f.sim.translateDetailed(f.smmu,
                     TranslationRequest.of(0x20, NestedRig.VA, Access.READ));
-            assertEquals(Outcome.Path.MISS, first.path(), "same guest ASID and VA, another VMID: no hit");
+            assertEquals(TranslationPath.TLB_MISS, first.path(), "same guest ASID and VA, another VMID: no hit");
             assertEquals(PA_NEW, ((Translated) first.result()).outputAddress());
             f.host.close();
-            assertTrue(f.sim.ids(f.smmu).vmids().inUseIds().contains(deadVmid),
+            assertTrue(f.sim.idAllocations(f.smmu).vmidsInUse().contains(deadVmid),
                     "only its owner (gone) or an explicit IommuSim.releaseVmid gives the dead VM's VMID back");
         }
     }

@@ -36,7 +36,7 @@ class SharedSmmuTest {
             NestedRig a = new NestedRig(f, f.host, 1, 0x10, PA_A);
             NestedRig b = new NestedRig(f, vmmB, 1, 0x20, PA_B);
             assertNotEquals(a.vmid(), b.vmid());
-            assertEquals(List.of(a.vmid(), b.vmid()), f.sim.ids(f.smmu).vmids().inUseIds());
+            assertEquals(List.of(a.vmid(), b.vmid()), f.sim.idAllocations(f.smmu).vmidsInUse());
             assertEquals(PA_A, ((Translated) a.dma(NestedRig.VA)).outputAddress(), "VM A's entry is now cached");
             assertEquals(PA_B, ((Translated) b.dma(NestedRig.VA)).outputAddress(), "VM B misses A's entry");
         }
@@ -74,7 +74,7 @@ class SharedSmmuTest {
             a.tearDown();
             assertEquals(1L, f.sim.statistics(f.smmu).invalidationsByCommand().get(CommandOpcode.TLBI_S12_VMALL),
                     "destroying the nest parent sent TLBI_S12_VMALL of its VMID");
-            assertEquals(List.of(), f.sim.ids(f.smmu).vmids().inUseIds());
+            assertEquals(List.of(), f.sim.idAllocations(f.smmu).vmidsInUse());
             NestedRig c = new NestedRig(f, vmmB, 1, 0x30, PA_C);
             assertEquals(vmidA, c.vmid(), "the lowest free VMID, once flushed, is reused");
             assertEquals(PA_C, ((Translated) c.dma(NestedRig.VA)).outputAddress(),

@@ -6,18 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import org.iommusim.actors.api.FaultDetail;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.api.TranslationDetail;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiCd;
 import org.iommusim.protocol.command.TlbiNhVa;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.Prot;
-import org.iommusim.protocol.event.FTranslation;
+import org.iommusim.protocol.event.EventClass;
+import org.iommusim.protocol.event.EventId;
 import org.iommusim.protocol.translate.Access;
-import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
@@ -83,13 +86,18 @@ public class TinyVmmExample {
             // guest: unmap device 0's buffer and invalidate it; VMID 0 is overwritten with the vSMMU's
             ram.unmap(tables[0], DMA_VA, 0x1000);
             assertTrue(host.invalidate(vsmmu, List.of(TlbiNhVa.of(0, 1, DMA_VA, true).encode())).ok());
-            assertInstanceOf(FTranslation.class, ((Faulted) dma(sim, smmu, PSID[0], DMA_VA)).event());
+            FaultDetail s1Fault = FaultDetail.of(dma(sim, smmu, PSID[0], DMA_VA)).orElseThrow();
+            assertEquals(EventId.F_TRANSLATION, s1Fault.id());
+            assertEquals(Optional.of(FaultDetail.Stage.STAGE_1), s1Fault.stage(), "the guest's own fault");
             assertInstanceOf(Translated.class, dma(sim, smmu, PSID[1], DMA_VA), "device 1 is untouched");
 
             // VMM: take the guest's RAM away; the host invalidates stage 2 and the nested entries itself
             assertEquals(GUEST_RAM_SIZE, host.ioasUnmap(ioas, GUEST_RAM_IPA, GUEST_RAM_SIZE));
-            FTranslation s2Fault = (FTranslation) ((Faulted) dma(sim, smmu, PSID[1], DMA_VA)).event();
-            assertTrue(s2Fault.toText().contains("s2=1"), "the fault names stage 2: " + s2Fault.toText());
+            TranslationDetail lost = sim.translateDetailed(smmu, TranslationRequest.of(PSID[1], DMA_VA, Access.READ));
+            FaultDetail s2Fault = lost.fault().orElseThrow();
+            assertTrue(s2Fault.isStage2(), "the VMM's fault, not the guest's: " + s2Fault);
+            assertEquals(Optional.of(EventClass.INPUT_ADDRESS), s2Fault.eventClass());
+            assertEquals(GUEST_RAM_IPA + 0x1000L, s2Fault.ipa().orElseThrow() & ~0xfffL, "the IPA stage 2 refused");
         }
     }
 

@@ -19,6 +19,8 @@ import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.internal.ModelInternals;
+import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.persistence.journal.JournalHealth;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.persistence.journal.JournalSpace;
@@ -142,7 +144,7 @@ class DiskFullTest {
             try (Model m = start(opts, tmpfs, threshold)) {
                 assertTrue(JournalHealth.failure(journalDir).isEmpty(), "a fresh start is healthy");
                 Smmu smmu = m.sim().addSmmu(0, CAPS);
-                var table = m.sim().pageTable(D).orElseThrow();
+                var table = ModelInternals.pageTable(m.sim(), D).orElseThrow();
                 for (long i : acked) {
                     for (int p = 0; p < PAGES_PER_MAP; p++) {
                         WalkResult w = table.walk(iova(i, p));
@@ -173,7 +175,7 @@ class DiskFullTest {
                 JournalSettings.levelDb(opts.dataDir()).withMinFreeBytes(threshold).toConfig()
                         .withFallback(ConfigFactory.load()));
         try {
-            assertThrows(RuntimeException.class, () -> IommuSim.inside(system, opts));
+            assertThrows(RuntimeException.class, () -> PekkoEmbedding.inside(system, opts));
             String reason = JournalHealth.failure(journalDir).orElseThrow(
                     () -> new AssertionError("the refused open is not in JournalHealth"));
             assertTrue(reason.contains("refused to open") && reason.contains(journalDir.toString()), reason);
@@ -193,7 +195,7 @@ class DiskFullTest {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "disk-full",
                 journal.toConfig().withFallback(ConfigFactory.load()));
         try {
-            return new Model(IommuSim.inside(system, opts), system, journal);
+            return new Model(PekkoEmbedding.inside(system, opts), system, journal);
         } catch (RuntimeException e) {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();

@@ -22,6 +22,8 @@ import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.internal.ModelInternals;
+import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.persistence.journal.JournalHealth;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.iommusim.persistence.journal.JournalWriteFailedException;
@@ -48,7 +50,7 @@ class GuardedPluginsTest {
                 "pekko.persistence.journal.leveldb.class = \"" + FailingLevelDbJournal.class.getName() + "\"")
                 .withFallback(journal.toConfig()).withFallback(ConfigFactory.load()));
         try {
-            IommuSim sim = IommuSim.inside(system, opts);
+            IommuSim sim = PekkoEmbedding.inside(system, opts);
             Smmu smmu = sim.addSmmu(0, CAPS);
             sim.allocateDomain(D, DomainSpec.stage1(Granule.G4K, 48, 48, 5), smmu);
             sim.map(D, MapBatch.single(0x1000, 0x8000_0000L, 0x1000, Prot.rw()));
@@ -66,7 +68,7 @@ class GuardedPluginsTest {
             journal.release();
         }
         try (IommuSim sim = IommuSim.start(opts)) {
-            var table = sim.pageTable(D).orElseThrow();
+            var table = ModelInternals.pageTable(sim, D).orElseThrow();
             assertInstanceOf(WalkResult.Leaf.class, table.walk(0x1000), "the acknowledged map");
             assertInstanceOf(WalkResult.WalkFault.class, table.walk(0x2000), "the failed one");
         }

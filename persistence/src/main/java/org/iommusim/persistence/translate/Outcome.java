@@ -3,6 +3,7 @@ package org.iommusim.persistence.translate;
 import java.util.List;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationResult;
 
 /**
@@ -17,8 +18,19 @@ public record Outcome(TranslationResult result, Path path, List<IotlbEvent> fill
 
     public enum Path {
         /** Answered by the configuration: bypass, abort, or a configuration fault. */
-        CONFIG,
-        HIT,
-        MISS
+        CONFIG(TranslationPath.CONFIGURATION),
+        HIT(TranslationPath.TLB_HIT),
+        MISS(TranslationPath.TLB_MISS);
+
+        private final TranslationPath published;
+
+        Path(TranslationPath published) {
+            this.published = published;
+        }
+
+        /** The same path in the protocol's terms (what a burst's answers and the embedding API say). */
+        public TranslationPath published() {
+            return published;
+        }
     }
 }

@@ -82,14 +82,14 @@ public final class TranslationEngine {
             long iova = b.slotIova(slot);
             IotlbEntry hit = shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), iova);
             if (hit != null && hit.perms().allows(b.slotAccess(slot), b.slotPrivileged(slot))) {
-                b.answerSlot(slot, hit.translate(iova), hit.perms());
+                b.answerSlotHit(slot, hit.translate(iova), hit.perms());
                 return null;
             }
             o = afterLookup(b.slotRequest(slot), t, shard, hit, tcu, tally);
         } else {
             o = translate(b.slotRequest(slot), context, shard, tcu, tally);
         }
-        b.answerSlot(slot, o.result());
+        b.answerSlot(slot, o.result(), o.path().published());
         return o;
     }
 

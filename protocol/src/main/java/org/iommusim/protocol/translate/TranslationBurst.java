@@ -28,7 +28,12 @@ import java.util.Arrays;
  * own run of slots and writes its answers there: no cache line is written by
  * two threads but at a seam, and each thread reads only the lines of its
  * requests. The owner never sees slots: {@link #result(int)} and the other
- * accessors take the request's index.
+ * accessors take the request's index. The methods from
+ * {@link #markSubmitted()} on ({@code markSubmitted}, {@code markCompleted},
+ * {@code requestInSlot}, the {@code slot...} readers and the
+ * {@code answerSlot...} writers) are the model's: an embedder never calls
+ * them (a burst submitted through {@code TranslationPort} is handed to the
+ * model and back by it).
  */
 public final class TranslationBurst {
     /** {@link #ssidOrNone} of a request without a SubstreamID. */
@@ -39,10 +44,13 @@ public final class TranslationBurst {
 
     // a slot's key: sid [31:0], ssid + 1 [52:32] (0: none), access and privilege [63:56]
     private static final long STREAM_MASK = (1L << 53) - 1;
-    // an answer: TRANSLATED, perms [59:56], output address [55:0]; or OTHER (the result is in other[]); 0 unanswered
+    // an answer: TRANSLATED, path + 1 [61:60] (0: not given), perms [59:56], output address [55:0];
+    // or OTHER (the result is in other[]) with the path; 0 unanswered
     private static final long TRANSLATED = 1L << 63;
     private static final long OTHER = 1L << 62;
+    private static final int PATH_SHIFT = 60;
     private static final long ADDRESS = (1L << 56) - 1;
+    private static final long HIT = pathBits(TranslationPath.TLB_HIT);
 
     // requests in the owner's order, packed: a key (sid, ssid, access) and an address, 16 bytes each
     private final long[] key;
@@ -201,6 +209,19 @@ public final class TranslationBurst {
         return slotResult(slotOf[i]);
     }
 
+    /**
+     * Where the model answered request {@code i} (configuration, TLB hit, or
+     * a miss that went to the TCU), read from the packed answer at no cost.
+     *
+     * @return the path, or null when the model gave none (not answered, or
+     *         terminated as the model closed)
+     */
+    public TranslationPath path(int i) {
+        check(i);
+        int code = (int) (answer[slotOf[i]] >>> PATH_SHIFT) & 3;
+        return code == 0 ? null : TranslationPath.ofCode(code - 1);
+    }
+
     /** How many requests were not translated (faulted, terminated or unanswered). */
     public int untranslated() {
         int n = 0;
@@ -211,6 +232,9 @@ public final class TranslationBurst {
     }
 
     // ---- the model's side -----------------------------------------------------
+    //
+    // Called by the model's translation pool and workers only (public because they live in other modules):
+    // an embedder submits a burst through TranslationPort and reads it with the accessors above.
 
     /** Whether the model holds the burst (submitted, not yet completed). */
     public boolean isSubmitted() {
@@ -314,25 +338,47 @@ public final class TranslationBurst {
         return record(slotKey[j], slotIova[j]);
     }
 
-    /** Answers slot {@code j}: translated to {@code outputAddress} with {@code perms}. */
+    /** Answers slot {@code j}: translated to {@code outputAddress} with {@code perms}, by a TLB hit. */
+    public void answerSlotHit(int j, long outputAddress, Perms perms) {
+        answerTranslated(j, outputAddress, perms, HIT);
+    }
+
+    /** Answers slot {@code j}: translated to {@code outputAddress} with {@code perms}, path not given. */
     public void answerSlot(int j, long outputAddress, Perms perms) {
+        answerTranslated(j, outputAddress, perms, 0);
+    }
+
+    private void answerTranslated(int j, long outputAddress, Perms perms, long path) {
         if ((outputAddress & ~ADDRESS) == 0) {
-            answer[j] = TRANSLATED | (long) perms.bits() << 56 | outputAddress;
+            answer[j] = TRANSLATED | path | (long) perms.bits() << 56 | outputAddress;
         } else {
             // beyond 56 bits (a bypassed wild address): kept whole
             other[j] = new Translated(outputAddress, perms);
-            answer[j] = TRANSLATED | OTHER;
+            answer[j] = TRANSLATED | OTHER | path;
         }
     }
 
-    /** Answers slot {@code j} with any result. */
+    /** Answers slot {@code j} with any result, path not given. */
     public void answerSlot(int j, TranslationResult result) {
+        answer(j, result, 0);
+    }
+
+    /** Answers slot {@code j} with any result, found on {@code path}. */
+    public void answerSlot(int j, TranslationResult result, TranslationPath path) {
+        answer(j, result, pathBits(path));
+    }
+
+    private void answer(int j, TranslationResult result, long path) {
         if (result instanceof Translated t) {
-            answerSlot(j, t.outputAddress(), t.perms());
+            answerTranslated(j, t.outputAddress(), t.perms(), path);
             return;
         }
         other[j] = result;
-        answer[j] = OTHER;
+        answer[j] = OTHER | path;
+    }
+
+    private static long pathBits(TranslationPath path) {
+        return (long) (path.ordinal() + 1) << PATH_SHIFT;
     }
 
     private TranslationResult slotResult(int j) {

@@ -154,4 +154,44 @@ class TranslationBurstTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Perms.ofBits(16));
     }
+
+    /** Each answer carries where it was found in two spare bits of its word, without disturbing address or perms. */
+    @Test
+    void answersCarryTheirPathWhenTheModelGivesIt() {
+        TranslationBurst b = new TranslationBurst(6);
+        for (int i = 0; i < 6; i++) {
+            b.add(i, 0x1000L * i, Access.READ);
+        }
+        b.markSubmitted(new byte[] {1, 0, 1, 0, 1, 0}, 2); // slots grouped: the path follows the request
+        int[] slot = new int[6];
+        for (int j = 0; j < 6; j++) {
+            slot[b.requestInSlot(j)] = j;
+        }
+        FaultedFixture f = new FaultedFixture();
+        b.answerSlotHit(slot[0], 0x00FF_FFFF_FFFF_F000L, RW);               // the widest packed address
+        b.answerSlot(slot[1], new Translated(0x8000L, RW), TranslationPath.TLB_MISS);
+        b.answerSlot(slot[2], f.fault, TranslationPath.CONFIGURATION);
+        b.answerSlot(slot[3], new Translated(0x7F00_0000_0000_0000L, RW), TranslationPath.CONFIGURATION); // beyond 56 bits
+        b.answerSlot(slot[4], 0x9000L, RW);                                 // no path given
+        b.markCompleted();
+        assertEquals(TranslationPath.TLB_HIT, b.path(0));
+        assertEquals(0x00FF_FFFF_FFFF_F000L, b.outputAddress(0));
+        assertEquals(RW, b.perms(0));
+        assertEquals(TranslationPath.TLB_MISS, b.path(1));
+        assertEquals(new Translated(0x8000L, RW), b.result(1));
+        assertEquals(TranslationPath.CONFIGURATION, b.path(2));
+        assertSame(f.fault, b.result(2));
+        assertFalse(b.translated(2));
+        assertEquals(TranslationPath.CONFIGURATION, b.path(3));
+        assertEquals(0x7F00_0000_0000_0000L, b.outputAddress(3));
+        assertNull(b.path(4), "the model gave no path");
+        assertEquals(0x9000L, b.outputAddress(4));
+        assertNull(b.path(5), "not answered");
+        assertNull(b.result(5));
+        assertEquals(2, b.untranslated());
+    }
+
+    private static final class FaultedFixture {
+        final Faulted fault = new Faulted(new CBadStreamId(Origin.stream(2)));
+    }
 }

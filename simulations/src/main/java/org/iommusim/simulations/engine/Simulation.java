@@ -16,8 +16,9 @@ import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
 import org.iommusim.actors.api.SmmuStatistics;
+import org.iommusim.actors.api.StreamStatistics;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.actors.translate.TranslationWorker;
-import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.protocol.command.CfgiSte;
 import org.iommusim.protocol.command.CmdSync;
@@ -100,7 +101,7 @@ public final class Simulation {
         void dma(Device d, long iova, Access access, Clock c) {
             long t = c.now();
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
-            TranslationWorker.Traced traced = sim.translateTraced(smmus.get(smmuOf(d)), r);
+            TranslationWorker.Traced traced = ModelInternals.translateTraced(sim, smmus.get(smmuOf(d)), r);
             synchronized (lock) {
                 c.advance(metrics.translation(d.name, smmus.get(smmuOf(d)).id(), t, traced));
                 if (timeline.on()) {
@@ -365,7 +366,7 @@ public final class Simulation {
             hits += st.hits();
             misses += st.misses();
             for (Device d : devices) {
-                StreamStats s = smmuOf(d) == e.getKey() ? st.streams().get(d.sid) : null;
+                StreamStatistics s = smmuOf(d) == e.getKey() ? st.streams().get(d.sid) : null;
                 if (s != null) {
                     d.hits = s.hits();
                     d.misses = s.misses();
@@ -414,7 +415,8 @@ public final class Simulation {
     }
 
     private static SimulationReport.Tlb tlb(org.iommusim.actors.api.TlbStatistics t) {
-        return new SimulationReport.Tlb(t.capacity(), t.ways(), t.policy(), t.lookups(), t.hits(), t.misses(),
+        return new SimulationReport.Tlb(t.capacity(), t.ways(),
+                t.policy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), t.lookups(), t.hits(), t.misses(),
                 t.fills(), t.evictions(), t.flushes(), t.invalidations(), t.entriesRemoved());
     }
 
@@ -554,7 +556,7 @@ public final class Simulation {
      * violation, whether or not the stream translates again.
      */
     private void auditConfig(Smmu smmu, StreamDef s, Ste ste, long steSeq, long sync, long t) {
-        org.iommusim.persistence.config.StreamConfig inForce = sim.smmuState(smmu).config().effective(s.sid());
+        org.iommusim.persistence.config.StreamConfig inForce = ModelInternals.smmuState(sim, smmu).config().effective(s.sid());
         Cd cd = s.config().usesStage1() ? Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()) : null;
         boolean steStale = !ste.equals(inForce.ste());
         if (steStale || (cd != null && !cd.equals(inForce.cds().get(0)))) {

@@ -66,12 +66,12 @@ final class TlbSource implements CacheSource {
         private List<Held> scan(Tags tags, long from, long to, boolean byInput) {
             List<Held> out = new ArrayList<>();
             for (CachedTranslation e : entries) {
-                if (!e.kind().equals(tags.kind()) || e.vmid() != tags.vmid() || e.asid() != tags.asid()) {
+                if (!e.kind().name().equals(tags.kind()) || e.vmid() != tags.vmid() || e.asid() != tags.asid()) {
                     continue;
                 }
                 long start = byInput ? e.va() : e.translate(e.va());
                 if (Long.compareUnsigned(start, to) < 0 && Long.compareUnsigned(from, start + e.size()) < 0
-                        && (!byInput || e.hitBy(tags.kind(), tags.vmid(), tags.asid(), Math.max(start, from)))) {
+                        && (!byInput || e.hitBy(e.kind(), tags.vmid(), tags.asid(), Math.max(start, from)))) {
                     out.add(held(e));
                 }
             }
@@ -80,7 +80,7 @@ final class TlbSource implements CacheSource {
 
         private void index() {
             for (CachedTranslation e : entries) {
-                Tags t = new Tags(e.kind(), e.vmid(), e.asid());
+                Tags t = new Tags(e.kind().name(), e.vmid(), e.asid());
                 sizes.computeIfAbsent(t, k -> new TreeSet<>()).add(e.size());
                 byInput.computeIfAbsent(new Key(t, e.va(), e.size()), k -> new ArrayList<>(1)).add(e);
                 long pa = e.translate(e.va());
@@ -110,7 +110,7 @@ final class TlbSource implements CacheSource {
                     List<CachedTranslation> es = index.get(new Key(tags, a, size));
                     if (es != null) {
                         for (CachedTranslation e : es) {
-                            if (!byInput || e.hitBy(tags.kind(), tags.vmid(), tags.asid(), Math.max(a, from))) {
+                            if (!byInput || e.hitBy(e.kind(), tags.vmid(), tags.asid(), Math.max(a, from))) { // the index's kind
                                 out.add(held(e));
                             }
                         }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.dispatch.Mailbox;
 import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.internal.ModelInternals;
 import org.iommusim.persistence.replay.EventCursor;
 import org.iommusim.persistence.replay.JournalReader;
 import org.iommusim.simulations.report.ReportWriter;
@@ -67,7 +68,7 @@ class DeterministicSimulationTest {
         assertEquals(1200, r.run().operations());
         assertEquals(2, models.size(), "the model was started again after the crash");
         for (IommuSim m : models) {
-            assertEquals(List.of(Thread.currentThread()), m.deterministicRuntime().executor().submitters(),
+            assertEquals(List.of(Thread.currentThread()), ModelInternals.deterministicRuntime(m).executor().submitters(),
                     "every task was queued from the scheduler's thread");
         }
     }
@@ -88,7 +89,7 @@ class DeterministicSimulationTest {
         assertEquals(a.eventDigest(), b.eventDigest());
         assertEquals(ReportWriter.json(a), ReportWriter.json(b), "the whole report but where and how long");
         assertEquals("deterministic", a.mode());
-        var exec = models.get(0).deterministicRuntime().executor();
+        var exec = ModelInternals.deterministicRuntime(models.get(0)).executor();
         assertEquals(List.of(Thread.currentThread()), exec.runners(), "every actor turn ran on the scheduler's thread");
         assertEquals(List.of(Thread.currentThread()), exec.submitters(), "and was queued from it");
         assertTrue(exec.executed() > 1_000, "the model did run: " + exec.executed() + " tasks");
@@ -111,7 +112,7 @@ class DeterministicSimulationTest {
                 dir, mode, new RunObserver() {
                     @Override
                     public void modelStarted(IommuSim model) {
-                        model.deterministicRuntime().executor().observe(task -> {
+                        ModelInternals.deterministicRuntime(model).executor().observe(task -> {
                             if (task instanceof Mailbox m) {
                                 // Pekko numbers some system actors by a JVM-wide count of systems: not an order
                                 String actor = m.actor().self().path().toStringWithoutAddress()

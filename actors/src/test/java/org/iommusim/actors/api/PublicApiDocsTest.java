@@ -1,0 +1,79 @@
+package org.iommusim.actors.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every public type, constructor, method and field of the embedding API
+ * ({@code org.iommusim.actors.api}, read from its sources) has a Javadoc
+ * comment; so does every member of a public interface (public without the
+ * keyword). An {@code @Override} inherits its comment. Javadoc's own lint
+ * (maven-javadoc-plugin, doclint without "missing") checks what the comments
+ * say.
+ */
+class PublicApiDocsTest {
+    private static final Path API = Path.of("src/main/java/org/iommusim/actors/api");
+    private static final Pattern PUBLIC = Pattern.compile("^\\s*public\\s.*");
+    /** A member of an interface body, one indent in: a method or a constant. */
+    private static final Pattern INTERFACE_MEMBER = Pattern.compile(
+            "^ {4}(default |static )?[A-Za-z][\\w<>\\[\\], ?.]*\\s+\\w+\\s*(\\(.*|=.*)$");
+
+    /** The public declarations of {@code source} with no comment right above (annotations between are fine). */
+    static List<String> undocumented(String name, List<String> source) {
+        boolean isInterface = source.stream().anyMatch(l -> l.matches("^public (sealed )?interface .*"));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < source.size(); i++) {
+            String line = source.get(i);
+            boolean declaration = PUBLIC.matcher(line).matches()
+                    || (isInterface && INTERFACE_MEMBER.matcher(line).matches() && !line.contains(" return "));
+            if (!declaration) {
+                continue;
+            }
+            int j = i - 1;
+            boolean override = false;
+            while (j >= 0 && source.get(j).trim().startsWith("@")) {
+                override |= source.get(j).trim().equals("@Override");
+                j--;
+            }
+            if (!override && (j < 0 || !source.get(j).trim().endsWith("*/"))) {
+                out.add(name + ":" + (i + 1) + ": " + line.trim());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyPublicDeclarationOfTheApiHasAComment() throws IOException {
+        List<String> missing = new ArrayList<>();
+        int files = 0;
+        try (Stream<Path> s = Files.list(API)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                files++;
+                missing.addAll(undocumented(p.getFileName().toString(), Files.readAllLines(p)));
+            }
+        }
+        assertTrue(files >= 10, "the API's sources were found: " + files);
+        assertEquals(List.of(), missing, "public API declarations without Javadoc");
+    }
+
+    /** The check is not vacuous: an undocumented public method and interface member are found, documented ones not. */
+    @Test
+    void theCheckFindsAnUndocumentedDeclaration() {
+        List<String> cls = List.of("/** A class. */", "public final class A {", "    /** Documented. */",
+                "    @Deprecated", "    public int a() {", "    }", "    public int b() {", "    }",
+                "    @Override", "    public String toString() {", "    }", "}");
+        assertEquals(List.of("A.java:7: public int b() {"), undocumented("A.java", cls));
+        List<String> itf = List.of("/** An interface. */", "public interface I {", "    /** Documented. */",
+                "    void a(int x);", "    default void b(List<String> y) {}", "}");
+        assertEquals(List.of("I.java:5: default void b(List<String> y) {}"), undocumented("I.java", itf));
+    }
+}
