@@ -177,7 +177,7 @@ public final class TranslationWorker {
                 journals.add(journal);
                 byTbu[t] = new Unit(t, persistenceId(smmuId, t), config, journal,
                         new ShardTranslator(caps, domains, new org.iommusim.actors.causal.StampingList<>(
-                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem())), tcu));
+                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem())), tcu, smmu.memory()));
             }
             String name = "the worker of " + String.join(", ", tbus.stream().map(t -> persistenceId(smmuId, t)).toList());
             int[] waiting = {tbus.size()};
@@ -458,7 +458,9 @@ public final class TranslationWorker {
             try {
                 for (Unit u : units) {
                     for (IssuedInvalidation i : inv.invalidations()) {
-                        u.pending.add(u.shard.invalidate(i.command()));
+                        if (i.tlbi() != null) { // a CFGI is the TCU's configuration cache's only: acknowledged
+                            u.pending.add(u.shard.invalidate(i.tlbi()));
+                        }
                     }
                 }
             } catch (RuntimeException e) {
