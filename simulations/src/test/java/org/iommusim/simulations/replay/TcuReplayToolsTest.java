@@ -91,6 +91,7 @@ class TcuReplayToolsTest {
             sim.translate(smmu, TranslationRequest.of(2, IOVA, Access.READ)); // sid 2's evict them
             sim.submitAndWait(smmu, List.of(new CfgiSte(2, true), CmdSync.poll()));
             sim.translate(smmu, TranslationRequest.of(1, IOVA, Access.READ));
+            sim.writeSte(smmu, 1, Ste.bypass()); // no CFGI: sid 1's cached STE stays in force
             sim.advanceTo(sim.virtualNanos() + 20_000_000L);
         }
         String j = dir.toString();
@@ -105,5 +106,9 @@ class TcuReplayToolsTest {
         assertTrue(log.out().contains("config=2 2-way"), log.out());
         assertTrue(log.out().contains("FILLED config slot="), log.out());
         assertTrue(log.out().contains("INVALIDATED config CFGI_STE") && log.out().contains("removed=2"), log.out());
+        ReplayCli cached = ReplayCli.run("translate", "--journal", j, "--sid", "1", "--iova", "0x40000000");
+        assertEquals(0, cached.exitCode(), cached.err());
+        assertTrue(cached.out().contains("STE       STAGE1"), "the cached STE, not memory's BYPASS:\n" + cached.out());
+        assertTrue(cached.out().contains("0x800000000"), cached.out());
     }
 }
