@@ -173,4 +173,26 @@ class ConfigCacheTest {
             assertFalse(entries(smmu).contains(ConfigEntry.ofSte(1, Ste.stage2(1, DomainId.of(1)))));
         }
     }
+
+    @Test
+    void aTracedTranslationCountsTheStesAndCdsItReadFromTheStreamTable(@TempDir Path dir) {
+        try (IommuSim sim = start(dir, 1)) {
+            Smmu smmu = twoStreams(sim, caps(new CacheShape(4, 4)));
+            sim.allocateDomain(DomainId.of(3), DomainSpec.stage1(Granule.G4K, 48, 48, 7), smmu);
+            sim.map(DomainId.of(3), new MapBatch(List.of(new MapSegment(IOVA, PA_A, 0x1000, Prot.rw()))));
+            sim.writeCd(smmu, 3, 0, org.iommusim.protocol.config.Cd.of(7, DomainId.of(3)));
+            sim.writeSte(smmu, 3, Ste.stage1(0, org.iommusim.protocol.config.S1Dss.SSID0));
+            var first = sim.translateTraced(smmu, TranslationRequest.of(3, IOVA, Access.READ));
+            assertEquals(2, first.configReads(), "a stage-1 stream's first translation reads its STE and its CD");
+            var again = sim.translateTraced(smmu, TranslationRequest.of(3, IOVA, Access.READ));
+            assertEquals(0, again.configReads(), "both cached");
+            assertEquals(1, sim.translateTraced(smmu, TranslationRequest.of(1, IOVA, Access.READ)).configReads(),
+                    "a stage-2 stream reads its STE only");
+        }
+        try (IommuSim sim = start(dir.resolve("u"), 1)) {
+            Smmu smmu = twoStreams(sim, SmmuCapabilities.builder().iotlbEntries(16).build());
+            assertEquals(0, sim.translateTraced(smmu, TranslationRequest.of(1, IOVA, Access.READ)).configReads(),
+                    "unbounded: the configuration CFGI loaded, nothing read at translation");
+        }
+    }
 }

@@ -15,4 +15,9 @@ public interface ConfigSource {
 
     /** The CD at {@code ssid}, or null when the CD table has none there. */
     Cd cd(int ssid);
+
+    /** STEs and CDs this source read from the stream table so far (configuration-cache misses); 0 for a held value. */
+    default int reads() {
+        return 0;
+    }
 }

@@ -72,29 +72,45 @@ public final class Tcu {
      */
     public ConfigSource configSource(int sid, StreamMemoryView memory) {
         return new ConfigSource() {
+            private final int[] reads = new int[1];
             private Ste ste;
 
             @Override
             public Ste ste() {
                 if (ste == null) {
-                    ste = configSte(sid, memory);
+                    ste = configSte(sid, memory, reads);
                 }
                 return ste;
             }
 
             @Override
             public Cd cd(int ssid) {
-                return configCd(sid, ssid, memory);
+                return configCd(sid, ssid, memory, reads);
+            }
+
+            @Override
+            public int reads() {
+                return reads[0];
             }
         };
     }
 
     /** The STE of {@code sid}: a configuration-cache hit, or read from {@code memory} (and cached if valid). */
-    public synchronized Ste configSte(int sid, StreamMemoryView memory) {
+    public Ste configSte(int sid, StreamMemoryView memory) {
+        return configSte(sid, memory, new int[1]);
+    }
+
+    /** The CD of {@code (sid, ssid)}, as {@link #configSte}; null when the CD table has none there. */
+    public Cd configCd(int sid, int ssid, StreamMemoryView memory) {
+        return configCd(sid, ssid, memory, new int[1]);
+    }
+
+    private synchronized Ste configSte(int sid, StreamMemoryView memory, int[] reads) {
         ConfigEntry hit = config.lookup(sid, ConfigEntry.STE);
         if (hit != null) {
             return hit.ste();
         }
+        reads[0]++;
         Ste read = memory.stream(sid).map(StreamConfig::ste).orElse(Ste.invalid());
         if (read.valid()) {
             fillConfig(ConfigEntry.ofSte(sid, read));
@@ -102,12 +118,12 @@ public final class Tcu {
         return read;
     }
 
-    /** The CD of {@code (sid, ssid)}, as {@link #configSte}; null when the CD table has none there. */
-    public synchronized Cd configCd(int sid, int ssid, StreamMemoryView memory) {
+    private synchronized Cd configCd(int sid, int ssid, StreamMemoryView memory, int[] reads) {
         ConfigEntry hit = config.lookup(sid, ssid);
         if (hit != null) {
             return hit.cd();
         }
+        reads[0]++;
         Cd read = memory.stream(sid).map(m -> m.cds().get(ssid)).orElse(null);
         if (read != null && read.valid()) {
             fillConfig(ConfigEntry.ofCd(sid, ssid, read));

@@ -94,9 +94,9 @@ public final class ShardTranslator {
 
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */
     public Outcome translate(TranslationRequest r, ConfigCache config, IotlbShard shard) {
-        StreamContext context = ConfigResolution.resolve(r.sid(), r.ssv(), r.ssid(), caps, configOf(config, r.sid()),
-                domains);
-        Outcome o = TranslationEngine.translate(r, context, shard, tcu, tally);
+        ConfigSource source = configOf(config, r.sid());
+        StreamContext context = ConfigResolution.resolve(r.sid(), r.ssv(), r.ssid(), caps, source, domains);
+        Outcome o = TranslationEngine.translate(r, context, shard, tcu, tally).withConfigReads(source.reads());
         fills.addAll(o.fills());
         counters(r.sid()).count(o);
         return o;

@@ -96,6 +96,8 @@ final class Metrics {
         long ns = timed ? timing(smmu).translate(t, r.path(), r.walkSteps()).latency()
                 : costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().walk(r.walkSteps())
                         : 0);
+        // misses of a bounded configuration cache: one memory read per STE or CD fetched (not held in a walk slot)
+        ns += r.configReads() * costs.translation().memoryReadNs();
         int level = switch (r.path()) {
             case HIT -> 0;
             case MISS -> 1;
