@@ -106,6 +106,9 @@ class TcuReplayToolsTest {
         assertTrue(log.out().contains("config=2 2-way"), log.out());
         assertTrue(log.out().contains("FILLED config slot="), log.out());
         assertTrue(log.out().contains("INVALIDATED config CFGI_STE") && log.out().contains("removed=2"), log.out());
+        ReplayCli smmuState = ReplayCli.run("state", "--journal", j, "--entity", "smmu-0");
+        assertTrue(smmuState.out().contains("config bounded 2 2-way: in the TCU's log"), smmuState.out());
+        assertTrue(!smmuState.out().contains("config sid="), "CFGIs loaded nothing into the SMMU's state");
         ReplayCli cached = ReplayCli.run("translate", "--journal", j, "--sid", "1", "--iova", "0x40000000");
         assertEquals(0, cached.exitCode(), cached.err());
         assertTrue(cached.out().contains("STE       STAGE1"), "the cached STE, not memory's BYPASS:\n" + cached.out());
