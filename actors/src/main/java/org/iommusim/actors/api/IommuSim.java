@@ -935,9 +935,11 @@ public final class IommuSim implements AutoCloseable {
      * TCU's configuration cache unbounded (the default) the one CFGI last loaded; bounded
      * ({@code TcuCaches.configCache}), the cached STE while it is held, else the one in the stream table (what
      * software wrote), which a miss would read. An invalid STE for a StreamID never written or not reached.
-     * For audits (the simulation checker's, at a CMD_SYNC meant to cover an STE write).
+     * For audits (the simulation checker's, at a CMD_SYNC meant to cover an STE write). Read on the caller's
+     * thread from what the SMMU published and the TCU its workers share.
      *
      * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException once the model stopped (CLOSED after {@link #close})
      */
     public Ste steInForce(Smmu smmu, int sid) {
         return configInForce(smmu, sid).ste();
@@ -950,6 +952,10 @@ public final class IommuSim implements AutoCloseable {
 
     private org.iommusim.persistence.config.StreamConfig configInForce(Smmu smmu, int sid) {
         arg(smmu, "smmu");
+        ModelException refused = gate.refusal();
+        if (refused != null) {
+            throw refused;
+        }
         org.iommusim.persistence.tcu.Tcu tcu = smmu.handles.tcu();
         org.iommusim.persistence.config.ConfigCache config = smmu.handles.views.config();
         return tcu == null ? config.effective(sid) : tcu.configInForce(config, sid, smmu.handles.memory);
