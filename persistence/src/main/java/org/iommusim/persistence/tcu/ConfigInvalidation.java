@@ -44,4 +44,18 @@ public final class ConfigInvalidation {
         }
         return false;
     }
+
+    /** Whether {@code c} is a CFGI that names StreamID {@code sid} (so may remove some of its entries). */
+    public static boolean concerns(Command c, int sid) {
+        if (c instanceof CfgiSte s) {
+            return s.sid() == sid;
+        }
+        if (c instanceof CfgiSteRange r) {
+            return r.covers(Integer.toUnsignedLong(sid));
+        }
+        if (c instanceof CfgiCd cd) {
+            return cd.sid() == sid;
+        }
+        return c instanceof CfgiCdAll cd && cd.sid() == sid;
+    }
 }

@@ -106,6 +106,11 @@ class TcuReplayToolsTest {
         assertTrue(log.out().contains("config=2 2-way"), log.out());
         assertTrue(log.out().contains("FILLED config slot="), log.out());
         assertTrue(log.out().contains("INVALIDATED config CFGI_STE") && log.out().contains("removed=2"), log.out());
+        ReplayCli trace = ReplayCli.run("trace", "--journal", j, "--iova", "0x40000000", "--sid", "2");
+        assertEquals(0, trace.exitCode(), trace.err());
+        assertTrue(trace.out().contains("FILLED config slot=") && trace.out().contains("sid=0x2 STE"), trace.out());
+        assertTrue(trace.out().contains("INVALIDATED config CFGI_STE"), trace.out());
+        assertTrue(!trace.out().contains("sid=0x1 STE"), "sid 1's fills are not sid 2's history:\n" + trace.out());
         ReplayCli smmuState = ReplayCli.run("state", "--journal", j, "--entity", "smmu-0");
         assertTrue(smmuState.out().contains("config bounded 2 2-way: in the TCU's log"), smmuState.out());
         assertTrue(!smmuState.out().contains("config sid="), "CFGIs loaded nothing into the SMMU's state");
