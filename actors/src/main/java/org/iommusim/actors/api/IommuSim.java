@@ -1144,7 +1144,7 @@ public final class IommuSim implements AutoCloseable {
     }
 
     private static TranslationDetail detail(TranslationWorker.Traced t) {
-        return new TranslationDetail(t.result(), t.path().published(), t.walkSteps(), t.evictions());
+        return new TranslationDetail(t.result(), t.path().published(), t.walkSteps(), t.evictions(), t.configReads());
     }
 
     /**
@@ -1411,6 +1411,37 @@ public final class IommuSim implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The STE the next translation of {@code sid} on {@code smmu} would use, looking nothing up: with the
+     * TCU's configuration cache unbounded (the default) the one CFGI last loaded; bounded
+     * ({@code TcuCaches.configCache}), the cached STE while it is held, else the one in the stream table (what
+     * software wrote), which a miss would read. An invalid STE for a StreamID never written or not reached.
+     * For audits (the simulation checker's, at a CMD_SYNC meant to cover an STE write). Read on the caller's
+     * thread from what the SMMU published and the TCU its workers share.
+     *
+     * @throws IllegalArgumentException if {@code smmu} is null
+     * @throws ModelException once the model stopped (CLOSED after {@link #close})
+     */
+    public Ste steInForce(Smmu smmu, int sid) {
+        return configInForce(smmu, sid).ste();
+    }
+
+    /** As {@link #steInForce}, the CD at {@code ssid}; null when none is in force there. */
+    public Cd cdInForce(Smmu smmu, int sid, int ssid) {
+        return configInForce(smmu, sid).cd(ssid);
+    }
+
+    private org.iommusim.persistence.config.StreamConfig configInForce(Smmu smmu, int sid) {
+        arg(smmu, "smmu");
+        ModelException refused = gate.refusal();
+        if (refused != null) {
+            throw refused;
+        }
+        org.iommusim.persistence.tcu.Tcu tcu = smmu.handles.tcu();
+        org.iommusim.persistence.config.ConfigCache config = smmu.handles.views.config();
+        return tcu == null ? config.effective(sid) : tcu.configInForce(config, sid, smmu.handles.memory);
     }
 
     // ---- lifecycle ------------------------------------------------------------

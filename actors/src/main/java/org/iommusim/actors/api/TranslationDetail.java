@@ -18,17 +18,27 @@ import org.iommusim.protocol.translate.TranslationResult;
  *                        {@link TranslationPath#TLB_MISS}; fewer when the TCU's walk caches held the upper levels; a
  *                        nested walk counts the stage-2 reads of each stage-1 level too)
  * @param evictions       TLB entries the fill evicted (0 or 1 for a miss that filled, 0 otherwise)
+ * @param configurationReads STEs and CDs read from memory because the TCU's configuration cache did not hold
+ *                        them (0 with the default unbounded configuration cache, which holds what each CFGI
+ *                        loaded; 1 or 2 on a miss of a bounded one: the STE, and the CD when the STE needs one)
  */
-public record TranslationDetail(TranslationResult result, TranslationPath path, int descriptorReads, int evictions) {
+public record TranslationDetail(TranslationResult result, TranslationPath path, int descriptorReads, int evictions,
+        int configurationReads) {
 
     /** Refuses a null path and negative counts. */
     public TranslationDetail {
         if (path == null) {
             throw new IllegalArgumentException("path must not be null");
         }
-        if (descriptorReads < 0 || evictions < 0) {
-            throw new IllegalArgumentException("counts are 0 or more: reads " + descriptorReads + ", evictions " + evictions);
+        if (descriptorReads < 0 || evictions < 0 || configurationReads < 0) {
+            throw new IllegalArgumentException("counts are 0 or more: reads " + descriptorReads + ", evictions "
+                    + evictions + ", configuration reads " + configurationReads);
         }
+    }
+
+    /** True when the TCU's configuration cache missed and the STE (and CD) were read from memory. */
+    public boolean configurationMiss() {
+        return configurationReads > 0;
     }
 
     /** True when the transaction was translated (including a bypass). */

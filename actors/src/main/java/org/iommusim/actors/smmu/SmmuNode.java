@@ -51,8 +51,8 @@ public final class SmmuNode {
 
     /** What the node publishes for callers: its views, and its pool once spawned. */
     public static final class Handles {
-        public final SmmuViews views = new SmmuViews();
         public final StreamMemoryBoard memory = new StreamMemoryBoard();
+        public final SmmuViews views = new SmmuViews(memory);
         /** The SMMU's interrupts, for the facade to connect its dispatcher. */
         public final InterruptLine interrupts = new InterruptLine();
         private volatile TranslationPool pool;

@@ -1,14 +1,31 @@
 package org.iommusim.actors.smmu;
 
 import org.iommusim.persistence.config.ConfigCache;
+import org.iommusim.persistence.config.StreamMemoryView;
 
 /**
  * What one SMMU publishes for translation to read without messaging it: the
- * configuration cache in force. Replaced whole after each persisted change;
- * each published value is immutable.
+ * configuration cache in force (replaced whole after each persisted change;
+ * each published value is immutable), and the streams' memory, which a
+ * bounded configuration cache's misses read (the TCU fetching an STE or CD).
  */
 public final class SmmuViews {
     private volatile ConfigCache config = ConfigCache.EMPTY;
+    private final StreamMemoryView memory;
+
+    /** Views whose stream memory is empty (nothing was written: every STE reads as invalid). */
+    public SmmuViews() {
+        this(new StreamMemoryBoard());
+    }
+
+    public SmmuViews(StreamMemoryView memory) {
+        this.memory = memory;
+    }
+
+    /** The streams' memory, as software wrote it. */
+    public StreamMemoryView memory() {
+        return memory;
+    }
 
     public ConfigCache config() {
         return config;

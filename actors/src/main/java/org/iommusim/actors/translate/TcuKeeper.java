@@ -27,7 +27,10 @@ import org.iommusim.persistence.tcu.TcuEvent;
  *       {@link org.iommusim.persistence.tcu.TcuInvalidation} (the TCU logs it
  *       after every fill before it) and acknowledged to the SMMU only once the
  *       journal has persisted it, so a CMD_SYNC completes only when the TCU's
- *       caches no longer hold what the TLBIs before it removed, durably.</li>
+ *       caches no longer hold what the TLBIs before it removed, durably. With a
+ *       bounded configuration cache the port also carries every CFGI, applied
+ *       to it by {@link org.iommusim.persistence.tcu.ConfigInvalidation} the
+ *       same way.</li>
  *   <li>Restart: its {@link TcuJournal} ({@code smmu-<n>/tcu}) rebuilds the
  *       caches from their own log (snapshot and events) and the keeper loads
  *       them into the shared TCU before anything is translated (the SMMU node
@@ -134,7 +137,11 @@ public final class TcuKeeper {
             return Behaviors.receive(Object.class)
                     .onMessage(InvalidationPort.Invalidate.class, inv -> {
                         for (IssuedInvalidation i : inv.invalidations()) {
-                            tcu.invalidate(i.command());
+                            if (i.tlbi() != null) {
+                                tcu.invalidate(i.tlbi());
+                            } else {
+                                tcu.invalidateConfig(i.command()); // a CFGI: the bounded configuration cache
+                            }
                         }
                         SmmuEntity.InvalidationsApplied ack = new SmmuEntity.InvalidationsApplied(
                                 ctx.getSelf().narrow(), inv.lastSeq());

@@ -84,11 +84,19 @@ public final class TranslationWorker {
     /** Parts taken per {@link Ring} at most ({@link PartInbox#serve}). */
     private static final int PARTS_PER_TURN = 64;
 
-    /** A result with how it was found and the walk's descriptor reads. */
-    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps, int evictions) {
+    /**
+     * A result with how it was found, the walk's descriptor reads, and the STEs and CDs read from the stream
+     * table on misses of a bounded configuration cache ({@code configReads}).
+     */
+    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps, int evictions, int configReads) {
         /** A translation that evicted nothing. */
         public Traced(TranslationResult result, Outcome.Path path, int walkSteps) {
             this(result, path, walkSteps, 0);
+        }
+
+        /** A translation that read no configuration from memory. */
+        public Traced(TranslationResult result, Outcome.Path path, int walkSteps, int evictions) {
+            this(result, path, walkSteps, evictions, 0);
         }
 
         public static Traced of(Outcome o) {
@@ -98,7 +106,7 @@ public final class TranslationWorker {
                     evicted++;
                 }
             }
-            return new Traced(o.result(), o.path(), o.walkSteps(), evicted);
+            return new Traced(o.result(), o.path(), o.walkSteps(), evicted, o.configReads());
         }
     }
 
@@ -179,7 +187,7 @@ public final class TranslationWorker {
                 journals.add(journal);
                 byTbu[t] = new Unit(t, persistenceId(smmuId, t), config, journal,
                         new ShardTranslator(caps, domains, new org.iommusim.actors.causal.StampingList<>(
-                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem())), tcu));
+                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem())), tcu, smmu.memory()));
             }
             String name = "the worker of " + String.join(", ", tbus.stream().map(t -> persistenceId(smmuId, t)).toList());
             int[] waiting = {tbus.size()};
@@ -460,7 +468,9 @@ public final class TranslationWorker {
             try {
                 for (Unit u : units) {
                     for (IssuedInvalidation i : inv.invalidations()) {
-                        u.pending.add(u.shard.invalidate(i.command()));
+                        if (i.tlbi() != null) { // a CFGI is the TCU's configuration cache's only: acknowledged
+                            u.pending.add(u.shard.invalidate(i.tlbi()));
+                        }
                     }
                 }
             } catch (RuntimeException e) {

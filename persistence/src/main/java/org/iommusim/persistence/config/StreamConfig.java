@@ -10,7 +10,7 @@ import org.iommusim.protocol.config.Ste;
  * ("memory", held by the stream entity) or what the SMMU has loaded into its
  * configuration cache ("effective"). Immutable.
  */
-public record StreamConfig(Ste ste, Map<Integer, Cd> cds) {
+public record StreamConfig(Ste ste, Map<Integer, Cd> cds) implements ConfigSource {
     /** What the SMMU sees for a stream nobody configured: zeroed memory, an invalid STE. */
     public static final StreamConfig UNCONFIGURED = new StreamConfig(Ste.invalid(), Map.of());
 
@@ -21,7 +21,7 @@ public record StreamConfig(Ste ste, Map<Integer, Cd> cds) {
     public static final StreamConfig OUT_OF_RANGE = new StreamConfig(Ste.invalid(), Map.of());
 
     /** Whether {@code c} is {@link #OUT_OF_RANGE}: the transaction is C_BAD_STREAMID. */
-    public static boolean outOfRange(StreamConfig c) {
+    public static boolean outOfRange(ConfigSource c) {
         return c == OUT_OF_RANGE;
     }
 
@@ -30,6 +30,11 @@ public record StreamConfig(Ste ste, Map<Integer, Cd> cds) {
             throw new IllegalArgumentException("a stream config needs an STE");
         }
         cds = java.util.Collections.unmodifiableMap(new TreeMap<>(cds));
+    }
+
+    @Override
+    public Cd cd(int ssid) {
+        return cds.get(ssid);
     }
 
     public StreamConfig withSte(Ste s) {

@@ -20,7 +20,6 @@ import org.iommusim.protocol.command.CommandCodec;
 import org.iommusim.protocol.command.CommandError;
 import org.iommusim.protocol.command.CommandErrorCode;
 import org.iommusim.protocol.command.DecodedCommand;
-import org.iommusim.protocol.command.TlbiCommand;
 import org.iommusim.protocol.config.Cd;
 
 /**
@@ -67,8 +66,8 @@ public final class Consumption {
                 halt = new SmmuChange.Halted(q.cons() + n, CommandErrorCode.ILL, c.opcode() + ": " + refusal.get());
                 break;
             }
-            if (c instanceof TlbiCommand) {
-                issued++;
+            if (state.issues(c)) {
+                issued++; // a TLBI, or a CFGI for the bounded configuration cache: it loads nothing here
             } else if (c instanceof CmdSync && ackedThrough < issued) {
                 waiting = true;
                 break;

@@ -1,11 +1,13 @@
 package org.iommusim.persistence.smmu;
 
+import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.CommandCodec;
 import org.iommusim.protocol.command.RawCommand;
 import org.iommusim.protocol.command.TlbiCommand;
 
 /**
- * A TLBI the SMMU consumed, numbered in consumption order. Subscribers of the
+ * A TLBI the SMMU consumed (or, when the TCU's configuration cache is bounded,
+ * a CFGI: {@link SmmuState#issues}), numbered in consumption order. Subscribers of the
  * invalidation port acknowledge by number; a CMD_SYNC completes once every
  * subscriber has acknowledged every number before it.
  *
@@ -16,14 +18,14 @@ import org.iommusim.protocol.command.TlbiCommand;
 public final class IssuedInvalidation {
     private final long seq;
     private RawCommand raw;
-    private TlbiCommand command;
+    private Command command;
 
-    public IssuedInvalidation(long seq, TlbiCommand command) {
+    public IssuedInvalidation(long seq, Command command) {
         this.seq = seq;
         this.command = command;
     }
 
-    /** From a queue entry the consumer already accepted as a TLBI. */
+    /** From a queue entry the consumer already accepted as a TLBI (or a CFGI it issues). */
     public IssuedInvalidation(long seq, RawCommand raw) {
         this.seq = seq;
         this.raw = raw;
@@ -33,11 +35,16 @@ public final class IssuedInvalidation {
         return seq;
     }
 
-    public synchronized TlbiCommand command() {
+    public synchronized Command command() {
         if (command == null) {
-            command = (TlbiCommand) CommandCodec.decode(raw);
+            command = (Command) CommandCodec.decode(raw);
         }
         return command;
+    }
+
+    /** The TLBI, or null for a CFGI (which only the TCU's configuration cache applies). */
+    public TlbiCommand tlbi() {
+        return command() instanceof TlbiCommand t ? t : null;
     }
 
     public synchronized RawCommand raw() {

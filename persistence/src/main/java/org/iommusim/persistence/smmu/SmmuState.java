@@ -178,9 +178,10 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
                 // a completed sync means every invalidation before it was acknowledged
                 open.clear();
                 syncs++;
-            } else if (TLBI_OPCODES[op]) {
+            } else if (TLBI_OPCODES[op] || (CFGI_OPCODES[op] && configBounded())) {
                 open.add(new IssuedInvalidation(++issued, raw));
-            } else if (table.twoLevel() && (op == CommandOpcode.CFGI_STE.code()
+            }
+            if (table.twoLevel() && (op == CommandOpcode.CFGI_STE.code()
                     || op == CommandOpcode.CFGI_STE_RANGE.code())) {
                 // the level-1 descriptors are the SMMU's own memory: what a CFGI does to their cache
                 // follows from the command, so it is not recorded (the decoder accepted this entry)
@@ -195,11 +196,32 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
     }
 
     private static final boolean[] TLBI_OPCODES = new boolean[256];
+    private static final boolean[] CFGI_OPCODES = new boolean[256];
 
     static {
         for (org.iommusim.protocol.command.CommandOpcode op : org.iommusim.protocol.command.CommandOpcode.values()) {
             TLBI_OPCODES[op.code()] = op.name().startsWith("TLBI_");
+            CFGI_OPCODES[op.code()] = op.name().startsWith("CFGI_");
         }
+    }
+
+    /**
+     * Whether the TCU's configuration cache is bounded ({@code caps.tcu().configCache()} set): translation then
+     * reads configuration through it, CFGIs load nothing into {@link #config} (which keeps only the stream
+     * table) and go through the invalidation port instead, so a CMD_SYNC waits until the TCU applied them.
+     */
+    public boolean configBounded() {
+        return caps != null && caps.tcu().configCache().enabled();
+    }
+
+    /**
+     * Whether consuming {@code c} issues a numbered invalidation on the SMMU's invalidation port (that a later
+     * CMD_SYNC waits for): every TLBI; every CFGI too when the configuration cache is bounded. The one rule the
+     * consumer, the state and its replay share.
+     */
+    public boolean issues(Command c) {
+        return c instanceof TlbiCommand
+                || (configBounded() && org.iommusim.persistence.tcu.ConfigInvalidation.applies(c));
     }
 
     /** The invalidations among {@code consumed} (the commands a consumption took), numbered from this state on. */
@@ -207,8 +229,8 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
         List<IssuedInvalidation> out = new ArrayList<>();
         long issued = invalidationsIssued;
         for (Command c : consumed) {
-            if (c instanceof TlbiCommand t) {
-                out.add(new IssuedInvalidation(++issued, t));
+            if (issues(c)) {
+                out.add(new IssuedInvalidation(++issued, c));
             }
         }
         return out;

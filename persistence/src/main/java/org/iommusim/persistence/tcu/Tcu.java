@@ -3,15 +3,22 @@ package org.iommusim.persistence.tcu;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.iommusim.persistence.config.ConfigSource;
+import org.iommusim.persistence.config.StreamConfig;
+import org.iommusim.persistence.config.StreamMemoryView;
 import org.iommusim.persistence.pagetable.DescriptorSink;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.protocol.capability.TcuCaches;
+import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.TlbiCommand;
+import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.config.Ste;
 
 /**
  * The TCU's walker and its caches (reference section 8): a walk cache per
- * stage and level, the optional IPA cache. One per SMMU, shared by every
+ * stage and level, the optional IPA cache, and the configuration cache when it
+ * is bounded ({@link BoundedConfigCache}). One per SMMU, shared by every
  * translation worker of it: each walk and each invalidation holds the TCU's
  * lock from the first lookup to the last fill, so a walk sees the caches
  * either before or after an invalidation, never half of one.
@@ -31,6 +38,7 @@ public final class Tcu {
     private final TcuCaches shape;
     private final WalkCache[][] walk = new WalkCache[3][TcuCaches.LEVELS];
     private final IpaCache ipa;
+    private final BoundedConfigCache config;
     private final List<FreedTableRead> freed = new ArrayList<>();
     private final Filler filler = new Filler();
     // the log: what changed which entries are held, in the order applied (null: not recorded)
@@ -46,6 +54,130 @@ public final class Tcu {
             }
         }
         this.ipa = new IpaCache(shape.ipaCache());
+        this.config = new BoundedConfigCache(shape.configCache());
+    }
+
+    /**
+     * Whether the configuration cache is bounded ({@code TcuCaches.configCache} set): translation then reads
+     * the STE and CD through {@link #configSource}, not from the SMMU's unbounded {@code ConfigCache}.
+     */
+    public boolean configBounded() {
+        return config.enabled();
+    }
+
+    /**
+     * The configuration of {@code sid} as a translation reads it through the bounded configuration cache: the
+     * STE on first use, a CD only when asked for. Each is looked up once; a miss reads the stream table
+     * ({@code memory}: what software wrote) and fills the cache with what it read if it is valid.
+     */
+    public ConfigSource configSource(int sid, StreamMemoryView memory) {
+        return new ConfigSource() {
+            private final int[] reads = new int[1];
+            private Ste ste;
+
+            @Override
+            public Ste ste() {
+                if (ste == null) {
+                    ste = configSte(sid, memory, reads);
+                }
+                return ste;
+            }
+
+            @Override
+            public Cd cd(int ssid) {
+                return configCd(sid, ssid, memory, reads);
+            }
+
+            @Override
+            public int reads() {
+                return reads[0];
+            }
+        };
+    }
+
+    /** The STE of {@code sid}: a configuration-cache hit, or read from {@code memory} (and cached if valid). */
+    public Ste configSte(int sid, StreamMemoryView memory) {
+        return configSte(sid, memory, new int[1]);
+    }
+
+    /** The CD of {@code (sid, ssid)}, as {@link #configSte}; null when the CD table has none there. */
+    public Cd configCd(int sid, int ssid, StreamMemoryView memory) {
+        return configCd(sid, ssid, memory, new int[1]);
+    }
+
+    private synchronized Ste configSte(int sid, StreamMemoryView memory, int[] reads) {
+        ConfigEntry hit = config.lookup(sid, ConfigEntry.STE);
+        if (hit != null) {
+            return hit.ste();
+        }
+        reads[0]++;
+        Ste read = memory.stream(sid).map(StreamConfig::ste).orElse(Ste.invalid());
+        if (read.valid()) {
+            fillConfig(ConfigEntry.ofSte(sid, read));
+        }
+        return read;
+    }
+
+    private synchronized Cd configCd(int sid, int ssid, StreamMemoryView memory, int[] reads) {
+        ConfigEntry hit = config.lookup(sid, ssid);
+        if (hit != null) {
+            return hit.cd();
+        }
+        reads[0]++;
+        Cd read = memory.stream(sid).map(m -> m.cds().get(ssid)).orElse(null);
+        if (read != null && read.valid()) {
+            fillConfig(ConfigEntry.ofCd(sid, ssid, read));
+        }
+        return read;
+    }
+
+    private void fillConfig(ConfigEntry e) {
+        config.fill(e);
+        logged(new TcuEvent.ConfigFilled(config.lastSlot(), e));
+    }
+
+    /**
+     * Whether a translation whose StreamID the SMMU's configuration cache resolves to {@code inTable} reads its
+     * STE and CD through this TCU: when the configuration cache is bounded and the stream table reaches the
+     * StreamID (an unreachable one is C_BAD_STREAMID whatever is cached).
+     */
+    public boolean readsConfig(StreamConfig inTable) {
+        return configBounded() && !StreamConfig.outOfRange(inTable);
+    }
+
+    /**
+     * What the next translation of {@code sid} would find, without looking anything up (no counting, no LRU
+     * change): with a bounded configuration cache the cached STE and CDs where held, else what {@code memory}
+     * holds; otherwise what the SMMU's configuration cache {@code smmuConfig} holds. For audits.
+     */
+    public StreamConfig configInForce(org.iommusim.persistence.config.ConfigCache smmuConfig, int sid,
+            StreamMemoryView memory) {
+        StreamConfig inTable = smmuConfig.effective(sid);
+        return readsConfig(inTable) ? configInForce(sid, memory) : inTable;
+    }
+
+    private synchronized StreamConfig configInForce(int sid, StreamMemoryView memory) {
+        StreamConfig m = memory.stream(sid).orElse(StreamConfig.UNCONFIGURED);
+        ConfigEntry ste = config.peek(sid, ConfigEntry.STE);
+        java.util.Map<Integer, Cd> cds = new java.util.TreeMap<>(m.cds());
+        for (ConfigEntry e : config.entries()) {
+            if (!e.isSte() && e.sid() == sid) {
+                cds.put(e.ssid(), e.cd());
+            }
+        }
+        return new StreamConfig(ste == null ? m.ste() : ste.ste(), cds);
+    }
+
+    /** Applies CFGI {@code c} to the configuration cache ({@link ConfigInvalidation}); the entries it removed. */
+    public synchronized int invalidateConfig(Command c) {
+        int removed = config.invalidate(e -> ConfigInvalidation.removes(c, e)).size();
+        logged(new TcuEvent.ConfigInvalidated(c, removed));
+        return removed;
+    }
+
+    /** The configuration cache's entries (empty when unbounded), set by set. */
+    public synchronized List<ConfigEntry> configEntries() {
+        return config.entries();
     }
 
     public TcuCaches shape() {
@@ -210,6 +342,10 @@ public final class Tcu {
             ipa.place(f.slot(), f.entry());
         } else if (e instanceof TcuEvent.Invalidated i) {
             invalidateQuietly(i.command());
+        } else if (e instanceof TcuEvent.ConfigFilled f) {
+            config.place(f.slot(), f.entry());
+        } else if (e instanceof TcuEvent.ConfigInvalidated i) {
+            config.invalidate(c -> ConfigInvalidation.removes(i.command(), c));
         } else if (e instanceof TcuEvent.Configured c) {
             if (!c.shape().equals(shape)) {
                 throw new IllegalArgumentException("a TCU of shapes " + shape + " cannot take " + c.shape());
@@ -220,6 +356,7 @@ public final class Tcu {
                 }
             }
             ipa.clear();
+            config.clear();
         }
     }
 
@@ -243,6 +380,9 @@ public final class Tcu {
         for (var se : ipa.byUse()) {
             fills.add(new TcuEvent.IpaFilled(se.getKey(), se.getValue()));
         }
+        for (var se : config.byUse()) {
+            fills.add(new TcuEvent.ConfigFilled(se.getKey(), se.getValue()));
+        }
         return new TcuSnapshot(shape, fills, stats());
     }
 
@@ -265,14 +405,17 @@ public final class Tcu {
             apply(e);
         }
         List<CacheStats> st = s.stats();
-        if (st.size() == 2 * TcuCaches.LEVELS + 1) {
+        if (st.size() >= 2 * TcuCaches.LEVELS + 1) {
             int k = 0;
             for (int stage = 1; stage <= 2; stage++) {
                 for (int level = 0; level < TcuCaches.LEVELS; level++) {
                     walk[stage][level].restoreCounters(st.get(k++));
                 }
             }
-            ipa.restoreCounters(st.get(k));
+            ipa.restoreCounters(st.get(k++));
+            if (st.size() > k && config.enabled()) {
+                config.restoreCounters(st.get(k));
+            }
         }
     }
 
@@ -285,7 +428,10 @@ public final class Tcu {
         return ipa.entries();
     }
 
-    /** Each cache's statistics: stage-1 walk caches L0-L3, stage-2 L0-L3, then the IPA cache. */
+    /**
+     * Each cache's statistics: stage-1 walk caches L0-L3, stage-2 L0-L3, the IPA cache, then the configuration
+     * cache when it is bounded (unbounded it is the SMMU's, and counts nothing here).
+     */
     public synchronized List<CacheStats> stats() {
         List<CacheStats> out = new ArrayList<>();
         for (int stage = 1; stage <= 2; stage++) {
@@ -294,6 +440,9 @@ public final class Tcu {
             }
         }
         out.add(ipa.stats());
+        if (config.enabled()) {
+            out.add(config.stats());
+        }
         return out;
     }
 

@@ -18,7 +18,9 @@ import org.iommusim.protocol.command.TlbiCommand;
  * {@code W.C} (configured: the caches' shapes, as the capability codec writes
  * them), {@code W.W} (walk-cache fill), {@code W.P} (IPA-cache fill),
  * {@code W.I} (invalidated: the command's 16-byte encoding and its count) and
- * {@code W.snap} (snapshot). Everything read back goes through the records'
+ * {@code W.snap} (snapshot), and for a bounded configuration cache {@code W.F}
+ * (configuration-cache fill: slot, StreamID, SubstreamID or -1, the STE or CD)
+ * and {@code W.G} (CFGI applied to it: the command's 16 bytes and its count). Everything read back goes through the records'
  * constructors, so a corrupt record fails as an {@link IOException}.
  */
 public final class TcuCodecs {
@@ -29,6 +31,40 @@ public final class TcuCodecs {
     public static final String IPA_FILLED_MANIFEST = "W.P";
     public static final String INVALIDATED_MANIFEST = "W.I";
     public static final String SNAPSHOT_MANIFEST = "W.snap";
+    public static final String CONFIG_FILLED_MANIFEST = "W.F";
+    public static final String CONFIG_INVALIDATED_MANIFEST = "W.G";
+
+    public static final BinaryCodec<TcuEvent.ConfigFilled> CONFIG_FILLED = new BinaryCodec<>() {
+        @Override
+        public void write(TcuEvent.ConfigFilled v, DataOutput out) throws IOException {
+            writeConfig(v, out);
+        }
+
+        @Override
+        public TcuEvent.ConfigFilled read(DataInput in) throws IOException {
+            return readConfig(in);
+        }
+    };
+
+    public static final BinaryCodec<TcuEvent.ConfigInvalidated> CONFIG_INVALIDATED = new BinaryCodec<>() {
+        @Override
+        public void write(TcuEvent.ConfigInvalidated v, DataOutput out) throws IOException {
+            out.write(v.command().encode().toBytes());
+            out.writeInt(v.removed());
+        }
+
+        @Override
+        public TcuEvent.ConfigInvalidated read(DataInput in) throws IOException {
+            byte[] raw = new byte[RawCommand.BYTES];
+            in.readFully(raw);
+            DecodedCommand decoded = CommandCodec.decode(RawCommand.fromBytes(raw, 0));
+            if (!(decoded instanceof org.iommusim.protocol.command.Command command)
+                    || !ConfigInvalidation.applies(command)) {
+                throw new IOException("corrupt configuration-cache invalidation: not a CFGI: " + decoded.toText());
+            }
+            return checked(() -> new TcuEvent.ConfigInvalidated(command, in.readInt()));
+        }
+    };
 
     public static final BinaryCodec<TcuEvent.Configured> CONFIGURED = new BinaryCodec<>() {
         @Override
@@ -93,6 +129,9 @@ public final class TcuCodecs {
                 if (e instanceof TcuEvent.WalkFilled w) {
                     o.writeByte(0);
                     writeWalk(w, o);
+                } else if (e instanceof TcuEvent.ConfigFilled c) {
+                    o.writeByte(2);
+                    writeConfig(c, o);
                 } else {
                     o.writeByte(1);
                     writeIpa((TcuEvent.IpaFilled) e, o);
@@ -106,10 +145,10 @@ public final class TcuCodecs {
             var shape = ConfigCodecs.readTcu(in);
             List<TcuEvent> fills = VocabularyCodecs.readList(in, i -> {
                 int kind = i.readUnsignedByte();
-                if (kind > 1) {
+                if (kind > 2) {
                     throw new IOException("corrupt TCU snapshot: fill kind " + kind);
                 }
-                return kind == 0 ? readWalk(i) : readIpa(i);
+                return kind == 0 ? readWalk(i) : kind == 1 ? readIpa(i) : readConfig(i);
             });
             List<CacheStats> stats = VocabularyCodecs.readList(in, TcuCodecs::readStats);
             return checked(() -> new TcuSnapshot(shape, fills, stats));
@@ -123,6 +162,8 @@ public final class TcuCodecs {
         codecs.register(IPA_FILLED_MANIFEST, TcuEvent.IpaFilled.class, IPA_FILLED);
         codecs.register(INVALIDATED_MANIFEST, TcuEvent.Invalidated.class, INVALIDATED);
         codecs.register(SNAPSHOT_MANIFEST, TcuSnapshot.class, SNAPSHOT);
+        codecs.register(CONFIG_FILLED_MANIFEST, TcuEvent.ConfigFilled.class, CONFIG_FILLED);
+        codecs.register(CONFIG_INVALIDATED_MANIFEST, TcuEvent.ConfigInvalidated.class, CONFIG_INVALIDATED);
     }
 
     private static void writeWalk(TcuEvent.WalkFilled v, DataOutput out) throws IOException {
@@ -153,6 +194,30 @@ public final class TcuCodecs {
         }
         return checked(() -> new TcuEvent.WalkFilled(stage, level, slot,
                 new WalkEntry(vmid, asid, prefix, shift, leaf, value)));
+    }
+
+    private static void writeConfig(TcuEvent.ConfigFilled v, DataOutput out) throws IOException {
+        ConfigEntry e = v.entry();
+        out.writeInt(v.slot());
+        out.writeInt(e.sid());
+        out.writeInt(e.ssid());
+        if (e.isSte()) {
+            ConfigCodecs.writeSte(e.ste(), out);
+        } else {
+            ConfigCodecs.writeCd(e.cd(), out);
+        }
+    }
+
+    private static TcuEvent.ConfigFilled readConfig(DataInput in) throws IOException {
+        int slot = in.readInt();
+        int sid = in.readInt();
+        int ssid = in.readInt();
+        if (ssid == ConfigEntry.STE) {
+            var ste = ConfigCodecs.readSte(in);
+            return checked(() -> new TcuEvent.ConfigFilled(slot, ConfigEntry.ofSte(sid, ste)));
+        }
+        var cd = ConfigCodecs.readCd(in);
+        return checked(() -> new TcuEvent.ConfigFilled(slot, ConfigEntry.ofCd(sid, ssid, cd)));
     }
 
     private static void writeIpa(TcuEvent.IpaFilled v, DataOutput out) throws IOException {

@@ -6,7 +6,7 @@ import org.iommusim.protocol.command.TlbiCommand;
 
 /**
  * What the TCU's log ({@code smmu-<n>/tcu}) records: everything that changes
- * which entries its walk caches and IPA cache hold, in the order the TCU
+ * which entries its walk caches, IPA cache and (bounded) configuration cache hold, in the order the TCU
  * applied it. Lookups record nothing. A fill names the slot it took, so replay
  * puts the entry where the live TCU put it and removes the same victim, though
  * the hits that made it least recently used were never logged.
@@ -55,6 +55,28 @@ public sealed interface TcuEvent extends JournalSerializable {
         public Invalidated {
             if (command == null || removed < 0) {
                 throw new IllegalArgumentException("an invalidation needs its command and a count >= 0");
+            }
+        }
+    }
+
+    /** A valid STE or CD the TCU read from the stream table on a configuration-cache miss, cached in slot {@code slot}. */
+    record ConfigFilled(int slot, ConfigEntry entry) implements TcuEvent {
+        public ConfigFilled {
+            if (slot < 0 || entry == null) {
+                throw new IllegalArgumentException("a configuration-cache fill at slot " + slot + " of " + entry);
+            }
+        }
+    }
+
+    /**
+     * CFGI {@code command} was applied to the configuration cache by {@link ConfigInvalidation}; {@code removed}:
+     * the entries it removed live, for reports.
+     */
+    record ConfigInvalidated(org.iommusim.protocol.command.Command command, int removed) implements TcuEvent {
+        public ConfigInvalidated {
+            if (command == null || removed < 0 || !ConfigInvalidation.applies(command)) {
+                throw new IllegalArgumentException("a configuration-cache invalidation needs a CFGI and a count >= 0: "
+                        + command);
             }
         }
     }

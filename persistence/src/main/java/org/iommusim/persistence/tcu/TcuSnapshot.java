@@ -6,8 +6,8 @@ import org.iommusim.protocol.capability.TcuCaches;
 
 /**
  * The TCU's caches at one point of its log: their shapes, every entry held as
- * the fill that put it in its slot ({@link TcuEvent.WalkFilled} or
- * {@link TcuEvent.IpaFilled}), least recently used first within each cache, so
+ * the fill that put it in its slot ({@link TcuEvent.WalkFilled},
+ * {@link TcuEvent.IpaFilled} or {@link TcuEvent.ConfigFilled}), least recently used first within each cache, so
  * a restored TCU evicts as the one it was would, and each cache's counters.
  *
  * @param stats one per cache, in {@link Tcu#stats()}'s order
@@ -20,7 +20,8 @@ public record TcuSnapshot(TcuCaches shape, List<TcuEvent> fills, List<CacheStats
         fills = List.copyOf(fills);
         stats = List.copyOf(stats);
         for (TcuEvent e : fills) {
-            if (!(e instanceof TcuEvent.WalkFilled) && !(e instanceof TcuEvent.IpaFilled)) {
+            if (!(e instanceof TcuEvent.WalkFilled) && !(e instanceof TcuEvent.IpaFilled)
+                    && !(e instanceof TcuEvent.ConfigFilled)) {
                 throw new IllegalArgumentException("a TCU snapshot holds fills only, not " + e);
             }
         }

@@ -1,5 +1,6 @@
 package org.iommusim.persistence.translate;
 
+import org.iommusim.persistence.config.ConfigSource;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.pagetable.PageTable;
@@ -36,7 +37,7 @@ public final class ConfigResolution {
     }
 
     /** {@link #resolve(TranslationRequest, SmmuCapabilities, StreamConfig, DomainLookup)} by the fields it reads. */
-    public static StreamContext resolve(int sid, boolean ssv, int ssid, SmmuCapabilities caps, StreamConfig config,
+    public static StreamContext resolve(int sid, boolean ssv, int ssid, SmmuCapabilities caps, ConfigSource config,
             DomainLookup domains) {
         Origin origin = new Origin(sid, ssv, ssid);
         // beyond SIDSIZE, or beyond what the stream table reaches (LOG2SIZE; in a two-level table an invalid
@@ -76,7 +77,7 @@ public final class ConfigResolution {
             if (ste.s1CdMax() == 0 || !caps.ssidInRange(ssid) || ssid >>> ste.s1CdMax() != 0) {
                 return new StreamContext.ConfigFault(new CBadSubstreamId(origin));
             }
-            cd = config.cds().get(ssid);
+            cd = config.cd(ssid);
         } else if (ste.s1CdMax() > 0) {
             switch (ste.s1dss()) {
                 case TERMINATE:
@@ -84,10 +85,10 @@ public final class ConfigResolution {
                 case BYPASS:
                     return s2 == null ? new StreamContext.Bypass(caps.ias()) : stage2Only(ste, vmid, s2, caps);
                 default:
-                    cd = config.cds().get(0);
+                    cd = config.cd(0);
             }
         } else {
-            cd = config.cds().get(0);
+            cd = config.cd(0);
         }
         if (cd == null || !cd.valid() || !caps.asidInRange(cd.asid())) {
             return new StreamContext.ConfigFault(new CBadCd(origin));

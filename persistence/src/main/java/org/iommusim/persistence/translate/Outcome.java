@@ -13,8 +13,21 @@ import org.iommusim.protocol.translate.TranslationResult;
  * @param fault     the event to record in the SMMU's event queue, or null
  * @param path      how the answer was found, for statistics and costs
  * @param walkSteps table descriptors read on a miss (nested walks read stage-2 tables for each stage-1 level)
+ * @param configReads STEs and CDs read from the stream table on misses of the TCU's bounded configuration
+ *                  cache (0 when it is unbounded, or everything hit)
  */
-public record Outcome(TranslationResult result, Path path, List<IotlbEvent> fills, SmmuEvent fault, int walkSteps) {
+public record Outcome(TranslationResult result, Path path, List<IotlbEvent> fills, SmmuEvent fault, int walkSteps,
+        int configReads) {
+
+    /** An outcome that read no configuration from memory. */
+    public Outcome(TranslationResult result, Path path, List<IotlbEvent> fills, SmmuEvent fault, int walkSteps) {
+        this(result, path, fills, fault, walkSteps, 0);
+    }
+
+    /** This outcome, having read {@code n} STEs and CDs from the stream table. */
+    public Outcome withConfigReads(int n) {
+        return n == configReads ? this : new Outcome(result, path, fills, fault, walkSteps, n);
+    }
 
     public enum Path {
         /** Answered by the configuration: bypass, abort, or a configuration fault. */

@@ -4,6 +4,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.iommusim.persistence.config.ConfigCache;
+import org.iommusim.persistence.config.ConfigSource;
+import org.iommusim.persistence.config.StreamConfig;
+import org.iommusim.persistence.config.StreamMemoryView;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.tcu.Tcu;
@@ -32,6 +35,8 @@ public final class ShardTranslator {
     private final DomainLookup domains;
     private final List<IotlbEvent> fills;
     private final Tcu tcu;
+    private final StreamMemoryView memory;
+    private final boolean configBounded;
     private final WalkTally tally = new WalkTally();
     private final Map<Integer, StreamCounters> streams = new HashMap<>();
     // the last stream's context, reusable by the next burst while the configuration and tables are the same ones
@@ -48,10 +53,33 @@ public final class ShardTranslator {
 
     /** @param tcu the SMMU's TCU, whose walk caches misses walk through (shared by every worker); null for none */
     public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills, Tcu tcu) {
+        this(caps, domains, fills, tcu, StreamMemoryView.EMPTY);
+    }
+
+    /**
+     * @param memory the streams' memory (what software wrote), which the TCU reads on a miss of its bounded
+     *               configuration cache; unused while the configuration cache is unbounded
+     */
+    public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills, Tcu tcu,
+            StreamMemoryView memory) {
         this.caps = caps;
         this.domains = domains;
         this.fills = fills;
         this.tcu = tcu;
+        this.memory = memory;
+        this.configBounded = tcu != null && tcu.configBounded();
+    }
+
+    /**
+     * Where {@code sid}'s configuration is read from: the SMMU's configuration cache ({@code config}, published by
+     * the SMMU) when it is unbounded; when the TCU's is bounded, a StreamID the stream table reaches is looked up
+     * there (a miss reads {@link #memory}), so an STE rewritten without CFGI_STE is seen old while it stays cached
+     * and new once evicted, as on hardware.
+     */
+    private ConfigSource configOf(ConfigCache config, int sid) {
+        StreamConfig inTable = config.effective(sid);
+        // lazily: a StreamID beyond SIDSIZE is refused before its STE is looked up
+        return configBounded && tcu.readsConfig(inTable) ? tcu.configSource(sid, memory) : inTable;
     }
 
     /** The TCU misses walk through, or null. */
@@ -66,8 +94,9 @@ public final class ShardTranslator {
 
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */
     public Outcome translate(TranslationRequest r, ConfigCache config, IotlbShard shard) {
-        StreamContext context = ConfigResolution.resolve(r, caps, config.effective(r.sid()), domains);
-        Outcome o = TranslationEngine.translate(r, context, shard, tcu, tally);
+        ConfigSource source = configOf(config, r.sid());
+        StreamContext context = ConfigResolution.resolve(r.sid(), r.ssv(), r.ssid(), caps, source, domains);
+        Outcome o = TranslationEngine.translate(r, context, shard, tcu, tally).withConfigReads(source.reads());
         fills.addAll(o.fills());
         counters(r.sid()).count(o);
         return o;
@@ -80,7 +109,8 @@ public final class ShardTranslator {
     public void translate(TranslationBurst b, int from, int to, ConfigCache config, IotlbShard shard,
             List<SmmuEvent> faults) {
         long version = domains.version();
-        boolean reuse = version != -1 && version == resolvedVersion && config == resolvedConfig;
+        // a bounded configuration cache changes under other TBUs' translations: each burst looks it up again
+        boolean reuse = version != -1 && version == resolvedVersion && config == resolvedConfig && !configBounded;
         resolvedVersion = version;
         resolvedConfig = config;
         StreamContext context = reuse ? resolved : null;
@@ -92,7 +122,7 @@ public final class ShardTranslator {
                 int sid = b.slotSid(j);
                 int ssid = b.slotSsidOrNone(j);
                 boolean ssv = ssid != TranslationBurst.NO_SSID;
-                context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, config.effective(sid), domains);
+                context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, configOf(config, sid), domains);
                 counters = counters(sid);
                 resolved = context;
                 resolvedStream = stream;

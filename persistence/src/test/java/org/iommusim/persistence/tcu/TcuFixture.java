@@ -51,7 +51,19 @@ final class TcuFixture {
 
     TcuFixture(TcuCaches caches) {
         tcu = new Tcu(caches);
-        translator = new ShardTranslator(SmmuCapabilities.defaults(), tables::get, new ArrayList<>(), tcu);
+        // the streams' memory holds what the configuration cache holds: a bounded one's misses read the same
+        translator = new ShardTranslator(SmmuCapabilities.defaults(), tables::get, new ArrayList<>(), tcu,
+                new org.iommusim.persistence.config.StreamMemoryView() {
+                    @Override
+                    public java.util.Optional<StreamConfig> stream(int sid) {
+                        return java.util.Optional.ofNullable(config.streams().get(sid));
+                    }
+
+                    @Override
+                    public java.util.SortedSet<Long> writtenSids(long first, long count) {
+                        return new java.util.TreeSet<>();
+                    }
+                });
     }
 
     static TcuCaches withIpaCache() {

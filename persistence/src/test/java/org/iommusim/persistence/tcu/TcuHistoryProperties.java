@@ -53,7 +53,8 @@ import org.iommusim.protocol.command.TlbiS2Ipa;
  *   <li>crash: the log cut at a random prefix rebuilds the live caches as they
  *       were at the cut, and never an entry an invalidation in the prefix
  *       removed (and no fill put back) in any cache kind: walk caches of each
- *       stage and level, and the IPA cache.</li>
+ *       stage and level, the IPA cache, and the bounded configuration cache
+ *       (which translations fill and CFGIs invalidate).</li>
  * </ul>
  */
 class TcuHistoryProperties {
@@ -73,6 +74,9 @@ class TcuHistoryProperties {
 
     record Invalidate(int kind, int page, boolean leaf) implements Op {}
 
+    /** A CFGI for the bounded configuration cache: kind 0 CFGI_STE, 1 CFGI_CD, 2 CFGI_CD_ALL, 3 CFGI_ALL. */
+    record Cfgi(int kind, int sid) implements Op {}
+
     record History(List<Op> ops, double cutAt, double snapshotAt) {}
 
     static long iova(int page) {
@@ -91,16 +95,21 @@ class TcuHistoryProperties {
                         .as(UnmapTable::new)),
                 net.jqwik.api.Tuple.of(6, Combinators.combine(domain, page).as(Translate::new)),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(Arbitraries.integers().between(0, 5), page,
-                        Arbitraries.of(true, false)).as(Invalidate::new)));
+                        Arbitraries.of(true, false)).as(Invalidate::new)),
+                net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(1, 3)).as(Cfgi::new)));
         return Combinators.combine(op.list().ofMinSize(30).ofMaxSize(160), Arbitraries.doubles().between(0, 1),
                 Arbitraries.doubles().between(0, 1)).as(History::new);
     }
 
-    /** Small caches, so that fills evict: 2-way walk caches and a 2-way IPA cache. */
+    /**
+     * Small caches, so that fills evict: 2-way walk caches, a 2-way IPA cache and a 2-entry configuration
+     * cache (three streams' STEs and two CDs: translations evict each other's configuration).
+     */
     static TcuCaches smallCaches() {
         List<CacheShape> walk = List.of(new CacheShape(2, 2), new CacheShape(4, 2), new CacheShape(6, 2),
                 new CacheShape(4, 2));
-        return new TcuCaches(walk, walk, new CacheShape(6, 2), CacheShape.NONE);
+        return new TcuCaches(walk, walk, new CacheShape(6, 2), new CacheShape(2, 2));
     }
 
     private static final DomainIds DOMAINS = new DomainIds();
@@ -160,6 +169,8 @@ class TcuHistoryProperties {
                 }
             } else if (op instanceof Invalidate i) {
                 f.invalidate(command(i));
+            } else if (op instanceof Cfgi c) {
+                f.tcu.invalidateConfig(cfgi(c));
             }
         }
         var stats = f.tcu.stats();
@@ -167,6 +178,9 @@ class TcuHistoryProperties {
         long invalidated = stats.stream().mapToLong(CacheStats::invalidations).sum();
         Statistics.label("evictions").collect(evictions == 0 ? "none" : evictions < 5 ? "1-4" : "5+");
         Statistics.label("invalidated entries").collect(invalidated == 0 ? "none" : invalidated < 5 ? "1-4" : "5+");
+        CacheStats config = stats.get(stats.size() - 1);
+        Statistics.label("config evictions").collect(config.evictions() == 0 ? "none" : "some");
+        Statistics.label("config invalidated").collect(config.invalidations() == 0 ? "none" : "some");
         Statistics.label("freed-table reads").collect(f.tcu.freedTableReads().isEmpty() ? "none" : "some");
 
         int n = log.size();
@@ -199,6 +213,15 @@ class TcuHistoryProperties {
         };
     }
 
+    private static org.iommusim.protocol.command.Command cfgi(Cfgi c) {
+        return switch (c.kind()) {
+            case 0 -> new org.iommusim.protocol.command.CfgiSte(c.sid(), true);
+            case 1 -> new org.iommusim.protocol.command.CfgiCd(c.sid(), 0, true);
+            case 2 -> new org.iommusim.protocol.command.CfgiCdAll(c.sid());
+            default -> org.iommusim.protocol.command.CfgiSteRange.all();
+        };
+    }
+
     /** The rebuilt TCU from the snapshot of the replica after {@code from} events, then events up to {@code cut}. */
     private static void rebuildAndCompare(List<TcuEvent> log, List<Map<String, Object>> after, int from, int cut) {
         Tcu replica = replay(log, 0, from);
@@ -221,8 +244,11 @@ class TcuHistoryProperties {
             }
             assertTrue(lastFill >= 0, "rebuilt entry never filled: " + e);
             for (int j = lastFill + 1; j < cut; j++) {
-                if (log.get(j) instanceof TcuEvent.Invalidated inv) {
+                if (log.get(j) instanceof TcuEvent.Invalidated inv && !(e.getValue() instanceof ConfigEntry)) {
                     assertFalse(removes(inv.command(), e.getKey(), e.getValue()), "survived " + inv + ": " + e);
+                }
+                if (log.get(j) instanceof TcuEvent.ConfigInvalidated inv && e.getValue() instanceof ConfigEntry c) {
+                    assertFalse(ConfigInvalidation.removes(inv.command(), c), "survived " + inv + ": " + e);
                 }
             }
         }
@@ -260,10 +286,16 @@ class TcuHistoryProperties {
         if (e instanceof TcuEvent.IpaFilled p) {
             return "ipa/" + p.slot();
         }
+        if (e instanceof TcuEvent.ConfigFilled c) {
+            return "config/" + c.slot();
+        }
         return null;
     }
 
     private static Object value(TcuEvent e) {
+        if (e instanceof TcuEvent.ConfigFilled c) {
+            return c.entry();
+        }
         return e instanceof TcuEvent.WalkFilled w ? w.entry() : ((TcuEvent.IpaFilled) e).entry();
     }
 
@@ -277,6 +309,12 @@ class TcuHistoryProperties {
         }
         if (e instanceof TcuEvent.Invalidated i) {
             return viaCodec(TcuCodecs.INVALIDATED, i);
+        }
+        if (e instanceof TcuEvent.ConfigFilled c) {
+            return viaCodec(TcuCodecs.CONFIG_FILLED, c);
+        }
+        if (e instanceof TcuEvent.ConfigInvalidated c) {
+            return viaCodec(TcuCodecs.CONFIG_INVALIDATED, c);
         }
         return viaCodec(TcuCodecs.CONFIGURED, (TcuEvent.Configured) e);
     }

@@ -106,6 +106,8 @@ final class Metrics {
             ns = costs.translation().hit() + (r.path() == Outcome.Path.MISS ? costs.translation().miss(r.walkSteps())
                     : 0);
         }
+        // misses of a bounded configuration cache: one memory read per STE or CD fetched (not held in a walk slot)
+        ns += r.configReads() * costs.translation().memoryReadNs();
         int level = switch (r.path()) {
             case HIT -> 0;
             case MISS -> 1;

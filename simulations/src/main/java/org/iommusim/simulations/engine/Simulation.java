@@ -556,12 +556,17 @@ public final class Simulation {
      * violation, whether or not the stream translates again.
      */
     private void auditConfig(Smmu smmu, StreamDef s, Ste ste, long steSeq, long sync, long t) {
-        org.iommusim.persistence.config.StreamConfig inForce = ModelInternals.smmuState(sim, smmu).config().effective(s.sid());
+        // what the next translation would use: the SMMU's configuration cache, or with a bounded one the TCU's
+        // entry while held, else the stream table a miss reads (the SMMU's state is still asked for first, as
+        // always: the ask is a turn of the deterministic schedule, so the journal stays what it was)
+        ModelInternals.smmuState(sim, smmu);
+        Ste steInForce = sim.steInForce(smmu, s.sid());
+        Cd cdInForce = sim.cdInForce(smmu, s.sid(), 0);
         Cd cd = s.config().usesStage1() ? Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()) : null;
-        boolean steStale = !ste.equals(inForce.ste());
-        if (steStale || (cd != null && !cd.equals(inForce.cds().get(0)))) {
-            String what = steStale ? "STE " + inForce.ste() + " where the driver wrote " + ste
-                    : "CD " + inForce.cds().get(0) + " at SSID 0 where the driver wrote " + cd;
+        boolean steStale = !ste.equals(steInForce);
+        if (steStale || (cd != null && !cd.equals(cdInForce))) {
+            String what = steStale ? "STE " + steInForce + " where the driver wrote " + ste
+                    : "CD " + cdInForce + " at SSID 0 where the driver wrote " + cd;
             checker.audited("STALE_CONFIG_AFTER_SYNC", () -> "after the CMD_SYNC at " + smmu.id() + " queue entry "
                     + sync + " completed at t=" + t + "ns, the configuration cache still holds for sid 0x"
                     + Integer.toHexString(s.sid()) + " the " + what + " (stream event #" + steSeq + ")",

@@ -20,8 +20,9 @@ import org.iommusim.protocol.event.TranslationFault;
 /**
  * Whether a recorded event touched an address (and, if given, a stream):
  * a map or unmap segment containing it, a fill of an entry covering it, a TLBI
- * whose span contains it, a fault at it, and for the stream its STE/CD writes
- * and configuration loads. Address overlap only: which entries a TLBI removes
+ * whose span contains it, a fault at it, and for the stream its STE/CD writes,
+ * configuration loads (or, with a bounded configuration cache, its CFGIs and
+ * the TCU's fills and removals of its STE and CDs). Address overlap only: which entries a TLBI removes
  * is the IOTLB state machine's rule, replayed by {@code state}, not here.
  */
 final class AddressTouch {
@@ -63,12 +64,22 @@ final class AddressTouch {
         if (p instanceof org.iommusim.persistence.tcu.TcuEvent.Invalidated i) {
             return covers(i.command(), address) && concerns.test(i.command());
         }
+        if (p instanceof org.iommusim.persistence.tcu.TcuEvent.ConfigFilled f) {
+            return sid != null && f.entry().sid() == sid;
+        }
+        if (p instanceof org.iommusim.persistence.tcu.TcuEvent.ConfigInvalidated i) {
+            return sid != null && org.iommusim.persistence.tcu.ConfigInvalidation.concerns(i.command(), sid);
+        }
         if (p instanceof SmmuChange.Submitted s) {
             return s.entries().stream().anyMatch(r -> covers(r, address, concerns));
         }
         if (p instanceof SmmuChange.Consumed c) {
             if (sid != null && c.loads().stream().map(ConfigLoad::sid).anyMatch(sid::equals)) {
                 return true;
+            }
+            if (sid != null && before instanceof SmmuState s && s.configBounded() && s.commandsIn(c).stream()
+                    .anyMatch(cmd -> org.iommusim.persistence.tcu.ConfigInvalidation.concerns(cmd, sid))) {
+                return true; // a bounded configuration cache: the CFGI loads nothing, the TCU removes
             }
             return before instanceof SmmuState s
                     && s.commandsIn(c).stream().anyMatch(cmd -> covers(cmd, address) && concerns.test((TlbiCommand) cmd));

@@ -49,6 +49,10 @@ final class SmmuStateRenderer implements StateRenderer<SmmuState> {
             out.accept("pending " + CommandText.entry(q.cons() + i, q.pending().get(i)));
         }
         streamTable(s.config().table(), out);
+        if (s.configBounded()) {
+            // CFGIs load nothing here: the STEs and CDs in force are the TCU's (smmu-<n>/tcu) or memory's
+            out.accept("config bounded " + s.caps().tcu().configCache() + ": in the TCU's log");
+        }
         for (Map.Entry<Integer, StreamConfig> e : sorted(s.config().streams()).entrySet()) {
             String sid = "config sid=0x" + Integer.toHexString(e.getKey());
             out.accept(sid + " ste=" + ConfigText.ste(e.getValue().ste()));

@@ -74,6 +74,44 @@ final class TcuEventRenderers {
                 out.object("command", CommandText.json(e.command().encode())).number("removed", e.removed());
             }
         });
+        r.register(TcuEvent.ConfigFilled.class, new EventRenderer<TcuEvent.ConfigFilled>() {
+            @Override
+            public String name(TcuEvent.ConfigFilled e) {
+                return "FILLED";
+            }
+
+            @Override
+            public String details(TcuEvent.ConfigFilled e) {
+                return "config slot=" + e.slot() + " " + TcuStateRenderer.describe(e.entry());
+            }
+
+            @Override
+            public void json(TcuEvent.ConfigFilled e, JsonObject out) {
+                out.string("cache", "config").number("slot", e.slot()).hex("sid", e.entry().sid());
+                if (e.entry().isSte()) {
+                    out.object("ste", ConfigText.steJson(e.entry().ste()));
+                } else {
+                    out.object("cd", ConfigText.cdJson(e.entry().ssid(), e.entry().cd()));
+                }
+            }
+        });
+        r.register(TcuEvent.ConfigInvalidated.class, new EventRenderer<TcuEvent.ConfigInvalidated>() {
+            @Override
+            public String name(TcuEvent.ConfigInvalidated e) {
+                return "INVALIDATED";
+            }
+
+            @Override
+            public String details(TcuEvent.ConfigInvalidated e) {
+                return "config " + e.command().toText() + " removed=" + e.removed();
+            }
+
+            @Override
+            public void json(TcuEvent.ConfigInvalidated e, JsonObject out) {
+                out.string("cache", "config").object("command", CommandText.json(e.command().encode()))
+                        .number("removed", e.removed());
+            }
+        });
         r.register(TcuEvent.Configured.class, new EventRenderer<TcuEvent.Configured>() {
             @Override
             public String name(TcuEvent.Configured e) {
@@ -93,6 +131,9 @@ final class TcuEventRenderers {
                     }
                 }
                 out.string("ipa", e.shape().ipaCache().toString());
+                if (e.shape().configCache().enabled()) {
+                    out.string("config", e.shape().configCache().toString());
+                }
             }
         });
     }
@@ -105,7 +146,8 @@ final class TcuEventRenderers {
                 CacheShapeText.append(sb.append(level == 0 ? "" : "/"), t.walk(stage, level));
             }
         }
-        return sb.append(" ipa=").append(t.ipaCache()).toString();
+        sb.append(" ipa=").append(t.ipaCache());
+        return t.configCache().enabled() ? sb.append(" config=").append(t.configCache()).toString() : sb.toString();
     }
 
     /** A shape in a few characters: 348x4 (entries x ways), 0 when off. */

@@ -3,6 +3,7 @@ package org.iommusim.simulations.replay;
 import java.util.function.Consumer;
 import org.iommusim.persistence.replay.ReplayedTcu;
 import org.iommusim.persistence.tcu.CacheStats;
+import org.iommusim.persistence.tcu.ConfigEntry;
 import org.iommusim.persistence.tcu.IpaEntry;
 import org.iommusim.persistence.tcu.Tcu;
 import org.iommusim.persistence.tcu.WalkEntry;
@@ -28,10 +29,22 @@ final class TcuStateRenderer implements StateRenderer<ReplayedTcu> {
                 }
             }
         }
-        out.accept(header(stats.get(k), tcu.shape().ipaCache().toString()));
+        out.accept(header(stats.get(k++), tcu.shape().ipaCache().toString()));
         for (IpaEntry e : tcu.ipaEntries()) {
             out.accept("  " + describe(e));
         }
+        if (tcu.configBounded()) {
+            out.accept(header(stats.get(k), tcu.shape().configCache().toString()));
+            for (ConfigEntry e : tcu.configEntries()) {
+                out.accept("  " + describe(e));
+            }
+        }
+    }
+
+    /** A configuration-cache entry as the state and timeline lines show it. */
+    static String describe(ConfigEntry e) {
+        return "sid=0x" + Integer.toHexString(e.sid()) + (e.isSte() ? " STE " + ConfigText.ste(e.ste())
+                : " ssid=" + e.ssid() + " CD " + ConfigText.cd(e.cd()));
     }
 
     private static String header(CacheStats s, String shape) {

@@ -129,6 +129,9 @@ public final class TranslateCommand extends JournalCommand {
         }
         Map<DomainId, PageTable> tables = new HashMap<>();
         StreamConfig config = smmu.config().effective(request.sid());
+        if (smmu.configBounded()) {
+            config = boundedConfig(reader, smmu, request.sid(), align);
+        }
         out.println("request   " + describe(request));
         out.println("STE       " + ConfigText.ste(config.ste()));
         out.println("CDs       " + ConfigText.cds(config.cds()));
@@ -185,6 +188,32 @@ public final class TranslateCommand extends JournalCommand {
         } catch (NumberFormatException e) {
             throw new UserError(option + ": '" + text + "' is not a number");
         }
+    }
+
+    /**
+     * With a bounded configuration cache: what the translation would read, rebuilt to the same point: the
+     * TCU's cached STE and CDs where held, else the stream's memory (what a miss reads).
+     */
+    private StreamConfig boundedConfig(JournalReader reader, SmmuState smmu, int sid, Alignment align) {
+        String tcuPid = org.iommusim.actors.translate.TcuKeeper.persistenceId(smmuId);
+        String streamPid = org.iommusim.actors.smmu.StreamEntity.persistenceId(smmuId, sid);
+        StreamConfig memory = reader.contains(streamPid)
+                ? align.state(streamPid, new org.iommusim.persistence.replay.StreamFolder()).memory()
+                : StreamConfig.UNCONFIGURED;
+        org.iommusim.persistence.tcu.Tcu tcu = reader.contains(tcuPid)
+                ? align.state(tcuPid, new org.iommusim.persistence.replay.TcuFolder()).tcu()
+                : new org.iommusim.persistence.tcu.Tcu(smmu.caps().tcu());
+        return tcu.configInForce(smmu.config(), sid, new org.iommusim.persistence.config.StreamMemoryView() {
+            @Override
+            public java.util.Optional<StreamConfig> stream(int s) {
+                return s == sid ? java.util.Optional.of(memory) : java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.SortedSet<Long> writtenSids(long first, long count) {
+                return new java.util.TreeSet<>();
+            }
+        });
     }
 
     private static PageTable tableAt(JournalReader reader, DomainId id, Alignment align) {

@@ -80,7 +80,9 @@ final class SmmuReader {
      * L0-L3 4/28/348/4, stage 2 4/28/92/4; {@code mmu600}: 256 per stage and
      * level), {@code stage1-walk} / {@code stage2-walk} (four entry counts,
      * levels 0 to 3) and {@code walk-ways} replace its shapes,
-     * {@code ipa-cache} / {@code ipa-ways} add the IPA cache. Absent, a
+     * {@code ipa-cache} / {@code ipa-ways} add the IPA cache,
+     * {@code config-cache} / {@code config-ways} bound the configuration cache
+     * (absent or 0: unbounded, every stream's STE and CDs always cached). Absent, a
      * scenario's SMMU has no walk caches: every TLB miss reads every level
      * from memory, as before the TCU's caches were modelled, so a scenario
      * written then keeps its meaning (and its timing).
@@ -114,12 +116,17 @@ final class SmmuReader {
         List<CacheShape> s2 = walkLevels(n, "stage2-walk", ways, base, 2);
         Integer ipa = n.int32("ipa-cache", 0, 0, 1 << 20);
         Integer ipaWays = n.int32("ipa-ways", 4, 0, 64);
+        Integer config = n.int32("config-cache", 0, 0, 1 << 20);
+        Integer configWays = n.int32("config-ways", 4, 0, 64);
+        CacheShape configShape = config == null || configWays == null || config == 0 ? CacheShape.NONE
+                : shape(n, "config-cache", config, configWays);
         n.finish();
-        if (n.problems().count() > before || s1 == null || s2 == null) {
+        if (n.problems().count() > before || s1 == null || s2 == null || configShape == null) {
             return null;
         }
         try {
-            return new TcuCaches(s1, s2, ipa == 0 ? CacheShape.NONE : new CacheShape(ipa, ipaWays), CacheShape.NONE);
+            return new TcuCaches(s1, s2, ipa == 0 ? CacheShape.NONE : new CacheShape(ipa, ipaWays),
+                    configShape == null ? CacheShape.NONE : configShape);
         } catch (IllegalArgumentException e) {
             Refusals.report(n, e);
             return null;

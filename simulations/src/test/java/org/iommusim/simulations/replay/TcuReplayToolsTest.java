@@ -73,4 +73,50 @@ class TcuReplayToolsTest {
         ReplayCli log = ReplayCli.run("log", "--journal", j, "--entity", "smmu-0/tcu");
         assertTrue(log.out().contains("CONFIGURED s1=4x4/28x4/348x4/4x4 s2=4x4/28x4/92x4/4x4 ipa=none"), log.out());
     }
+
+    @Test
+    void aBoundedConfigurationCacheIsShownWithItsEntriesFillsAndCfgis(@TempDir Path dir) {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).deterministic().withWorkers(1))) {
+            Smmu smmu = sim.addSmmu(0, SmmuCapabilities.builder().tcu(org.iommusim.protocol.capability.TcuCaches
+                    .defaults().withConfigCache(new org.iommusim.protocol.capability.CacheShape(2, 2))).build());
+            DomainId d = DomainId.of(1);
+            sim.allocateDomain(d, DomainSpec.stage1(Granule.G4K, 48, 48, 3), smmu);
+            sim.map(d, MapBatch.single(IOVA, 0x8_0000_0000L, 0x2000, Prot.rw()));
+            for (int sid = 1; sid <= 2; sid++) {
+                sim.writeCd(smmu, sid, 0, Cd.of(3, d));
+                sim.writeSte(smmu, sid, Ste.stage1(0, S1Dss.SSID0));
+            }
+            sim.submitAndWait(smmu, List.of(new CfgiSte(1, false), new CfgiSte(2, false), CmdSync.poll()));
+            sim.translate(smmu, TranslationRequest.of(1, IOVA, Access.READ)); // STE and CD of sid 1: the two entries
+            sim.translate(smmu, TranslationRequest.of(2, IOVA, Access.READ)); // sid 2's evict them
+            sim.submitAndWait(smmu, List.of(new CfgiSte(2, true), CmdSync.poll()));
+            sim.translate(smmu, TranslationRequest.of(1, IOVA, Access.READ));
+            sim.writeSte(smmu, 1, Ste.bypass()); // no CFGI: sid 1's cached STE stays in force
+            sim.advanceTo(sim.virtualNanos() + 20_000_000L);
+        }
+        String j = dir.toString();
+        ReplayCli state = ReplayCli.run("state", "--journal", j, "--entity", "smmu-0/tcu");
+        assertEquals(0, state.exitCode(), state.err());
+        String out = state.out();
+        assertTrue(out.contains("config 2 2-way entries=2 lookups=0 hits=0 misses=0 fills=6 evictions=2 invalidated=2"),
+                out);
+        assertTrue(out.contains("sid=0x1 STE ") && out.contains("sid=0x1 ssid=0 CD "), out);
+        ReplayCli log = ReplayCli.run("log", "--journal", j, "--entity", "smmu-0/tcu");
+        assertEquals(0, log.exitCode(), log.err());
+        assertTrue(log.out().contains("config=2 2-way"), log.out());
+        assertTrue(log.out().contains("FILLED config slot="), log.out());
+        assertTrue(log.out().contains("INVALIDATED config CFGI_STE") && log.out().contains("removed=2"), log.out());
+        ReplayCli trace = ReplayCli.run("trace", "--journal", j, "--iova", "0x40000000", "--sid", "2");
+        assertEquals(0, trace.exitCode(), trace.err());
+        assertTrue(trace.out().contains("FILLED config slot=") && trace.out().contains("sid=0x2 STE"), trace.out());
+        assertTrue(trace.out().contains("INVALIDATED config CFGI_STE"), trace.out());
+        assertTrue(!trace.out().contains("sid=0x1 STE"), "sid 1's fills are not sid 2's history:\n" + trace.out());
+        ReplayCli smmuState = ReplayCli.run("state", "--journal", j, "--entity", "smmu-0");
+        assertTrue(smmuState.out().contains("config bounded 2 2-way: in the TCU's log"), smmuState.out());
+        assertTrue(!smmuState.out().contains("config sid="), "CFGIs loaded nothing into the SMMU's state");
+        ReplayCli cached = ReplayCli.run("translate", "--journal", j, "--sid", "1", "--iova", "0x40000000");
+        assertEquals(0, cached.exitCode(), cached.err());
+        assertTrue(cached.out().contains("STE       STAGE1"), "the cached STE, not memory's BYPASS:\n" + cached.out());
+        assertTrue(cached.out().contains("0x800000000"), cached.out());
+    }
 }

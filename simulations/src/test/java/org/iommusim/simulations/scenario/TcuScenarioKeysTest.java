@@ -73,4 +73,23 @@ class TcuScenarioKeysTest {
                 () -> ScenarioLoader.load(scenario("{ id = 0, tcu { walk-sizes = 1 } }"), "t.conf")).getMessage();
         assertTrue(m.contains("smmus[0].tcu.walk-sizes: unknown key"), m);
     }
+
+    @Test
+    void theConfigurationCacheIsUnboundedUnlessConfigCacheIsGiven() {
+        assertFalse(tcu("{ id = 0 }").configCache().enabled(), "no tcu keys: unbounded");
+        assertFalse(tcu("{ id = 0, tcu { } }").configCache().enabled(), "tcu without config-cache: unbounded");
+        assertEquals(new CacheShape(64, 4), tcu("{ id = 0, tcu { walk-caches = none, config-cache = 64 } }").configCache(),
+                "gem5's 4 ways by default");
+        assertFalse(tcu("{ id = 0, tcu { walk-caches = none, config-cache = 64 } }").walk(1, 2).enabled());
+        assertEquals(new CacheShape(16, 16), tcu("{ id = 0, tcu { config-cache = 16, config-ways = 16 } }").configCache());
+        assertEquals(new CacheShape(1, 1), tcu("{ id = 0, tcu { config-cache = 1 } }").configCache(),
+                "one entry: one way");
+        String m = assertThrows(ScenarioException.class,
+                () -> ScenarioLoader.load(scenario("{ id = 0, tcu { config-cache = 6, config-ways = 4 } }"), "t.conf"))
+                .getMessage();
+        assertTrue(m.contains("config-cache") && m.contains("not a multiple of ways"), m);
+        m = assertThrows(ScenarioException.class,
+                () -> ScenarioLoader.load(scenario("{ id = 0, tcu { config-cache = -1 } }"), "t.conf")).getMessage();
+        assertTrue(m.contains("smmus[0].tcu.config-cache"), m);
+    }
 }
