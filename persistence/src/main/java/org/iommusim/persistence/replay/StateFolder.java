@@ -23,6 +23,17 @@ public interface StateFolder<S> {
      */
     S apply(S state, Object event);
 
+    /**
+     * What a timeline hands the renderer of an event, given the states just
+     * before and after it ({@code after} null when the event could not be
+     * applied): the state before (the default, for the immutable states), or,
+     * for a state machine changed in place, something the folder kept of the
+     * event itself.
+     */
+    default Object context(S before, S after) {
+        return before;
+    }
+
     /** An event of another entity kind, e.g. {@code is not a domain event: SmmuChange.Submitted}. */
     final class WrongKind extends RuntimeException {
         public WrongKind(String kind, Object event) {

@@ -33,7 +33,12 @@ public final class TcuFolder implements StateFolder<ReplayedTcu> {
         if (e instanceof TcuEvent.Configured c && !c.shape().equals(state.tcu().shape())) {
             return new ReplayedTcu(new Tcu(c.shape()));
         }
-        state.tcu().apply(e);
-        return state;
+        return new ReplayedTcu(state.tcu(), state.tcu().apply(e));
+    }
+
+    /** The state after the event: it names what the event displaced (the TCU itself is changed in place). */
+    @Override
+    public Object context(ReplayedTcu before, ReplayedTcu after) {
+        return after;
     }
 }

@@ -333,17 +333,19 @@ public final class Tcu {
      * what {@link TcuInvalidation} selects, a configuration of these shapes
      * empties every cache. Nothing is logged again.
      *
+     * @return the entry a fill displaced from its slot (a {@link WalkEntry}, {@link IpaEntry} or
+     *         {@link ConfigEntry}: the eviction the fill made), null when the slot was free or the event is no fill
      * @throws IllegalArgumentException for a configuration of other shapes (make a new TCU) or a slot outside its cache
      */
-    public synchronized void apply(TcuEvent e) {
+    public synchronized Object apply(TcuEvent e) {
         if (e instanceof TcuEvent.WalkFilled f) {
-            walk[f.stage()][f.level()].place(f.slot(), f.entry());
+            return walk[f.stage()][f.level()].place(f.slot(), f.entry());
         } else if (e instanceof TcuEvent.IpaFilled f) {
-            ipa.place(f.slot(), f.entry());
+            return ipa.place(f.slot(), f.entry());
         } else if (e instanceof TcuEvent.Invalidated i) {
             invalidateQuietly(i.command());
         } else if (e instanceof TcuEvent.ConfigFilled f) {
-            config.place(f.slot(), f.entry());
+            return config.place(f.slot(), f.entry());
         } else if (e instanceof TcuEvent.ConfigInvalidated i) {
             config.invalidate(c -> ConfigInvalidation.removes(i.command(), c));
         } else if (e instanceof TcuEvent.Configured c) {
@@ -358,6 +360,7 @@ public final class Tcu {
             ipa.clear();
             config.clear();
         }
+        return null;
     }
 
     /** Empties every cache and logs the shapes ({@link TcuEvent.Configured}): a log's first event. */

@@ -1,19 +1,21 @@
 package org.iommusim.simulations.replay;
 
+import org.iommusim.persistence.replay.EntityKind;
+import org.iommusim.persistence.replay.ReplayedTcu;
 import org.iommusim.persistence.tcu.TcuEvent;
 import org.iommusim.protocol.capability.TcuCaches;
 
 /**
  * Timeline lines of the TCU's caches ({@code smmu-<n>/tcu}), each naming the
- * cache it changed: {@code FILLED walk-s1-l2 slot=5 <entry>},
- * {@code FILLED ipa slot=3 <entry>}, {@code INVALIDATED <command> removed=n},
+ * cache it changed: {@code FILLED walk-s1-l2 slot=5 <entry> [evicting <entry>]},
+ * {@code FILLED ipa slot=3 <entry> [evicting <entry>]}, {@code INVALIDATED <command> removed=n},
  * {@code CONFIGURED <shapes>}.
  */
 final class TcuEventRenderers {
     private TcuEventRenderers() {}
 
     static void register(EventRenderers r) {
-        r.register(TcuEvent.WalkFilled.class, new EventRenderer<TcuEvent.WalkFilled>() {
+        r.register(EntityKind.TCU, TcuEvent.WalkFilled.class, naming(new EventRenderer<TcuEvent.WalkFilled>() {
             @Override
             public String name(TcuEvent.WalkFilled e) {
                 return "FILLED";
@@ -38,8 +40,8 @@ final class TcuEventRenderers {
                     out.number("table", e.entry().value());
                 }
             }
-        });
-        r.register(TcuEvent.IpaFilled.class, new EventRenderer<TcuEvent.IpaFilled>() {
+        }));
+        r.register(EntityKind.TCU, TcuEvent.IpaFilled.class, naming(new EventRenderer<TcuEvent.IpaFilled>() {
             @Override
             public String name(TcuEvent.IpaFilled e) {
                 return "FILLED";
@@ -57,7 +59,7 @@ final class TcuEventRenderers {
                         .number("level", e.entry().level()).hex("size", e.entry().leafSize())
                         .hex("descriptor", e.entry().descriptor());
             }
-        });
+        }));
         r.register(TcuEvent.Invalidated.class, new EventRenderer<TcuEvent.Invalidated>() {
             @Override
             public String name(TcuEvent.Invalidated e) {
@@ -74,7 +76,7 @@ final class TcuEventRenderers {
                 out.object("command", CommandText.json(e.command().encode())).number("removed", e.removed());
             }
         });
-        r.register(TcuEvent.ConfigFilled.class, new EventRenderer<TcuEvent.ConfigFilled>() {
+        r.register(EntityKind.TCU, TcuEvent.ConfigFilled.class, naming(new EventRenderer<TcuEvent.ConfigFilled>() {
             @Override
             public String name(TcuEvent.ConfigFilled e) {
                 return "FILLED";
@@ -94,7 +96,7 @@ final class TcuEventRenderers {
                     out.object("cd", ConfigText.cdJson(e.entry().ssid(), e.entry().cd()));
                 }
             }
-        });
+        }));
         r.register(TcuEvent.ConfigInvalidated.class, new EventRenderer<TcuEvent.ConfigInvalidated>() {
             @Override
             public String name(TcuEvent.ConfigInvalidated e) {
@@ -136,6 +138,46 @@ final class TcuEventRenderers {
                 }
             }
         });
+    }
+
+    /**
+     * A fill's line and JSON as {@code plain} renders them, the line then
+     * naming the entry the fill displaced ({@code evicting <entry>}), read from
+     * the TCU as its log rebuilds it ({@link ReplayedTcu#displaced}); the JSON
+     * is unchanged, so a journal's export and digest do not depend on it.
+     */
+    private static <T> ContextualRenderer<T, Object> naming(EventRenderer<T> plain) {
+        return new ContextualRenderer<>() {
+            @Override
+            public String name(T event) {
+                return plain.name(event);
+            }
+
+            @Override
+            public String details(T event, Object before) {
+                String d = plain.details(event);
+                if (!(before instanceof ReplayedTcu r)) {
+                    return d + " (what it evicted is unknown: the log before it could not be read)";
+                }
+                return r.displaced() == null ? d : d + " evicting " + describeEntry(r.displaced());
+            }
+
+            @Override
+            public void json(T event, Object before, JsonObject out) {
+                plain.json(event, out);
+            }
+        };
+    }
+
+    private static String describeEntry(Object entry) {
+        if (entry instanceof org.iommusim.persistence.tcu.WalkEntry w) {
+            return TcuStateRenderer.describe(w);
+        } else if (entry instanceof org.iommusim.persistence.tcu.IpaEntry i) {
+            return TcuStateRenderer.describe(i);
+        } else if (entry instanceof org.iommusim.persistence.tcu.ConfigEntry c) {
+            return TcuStateRenderer.describe(c);
+        }
+        return String.valueOf(entry);
     }
 
     static String describe(TcuCaches t) {

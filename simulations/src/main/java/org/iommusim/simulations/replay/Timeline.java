@@ -9,8 +9,10 @@ import org.iommusim.persistence.replay.StateFolders;
  * Follows events in journal order (entity by entity, each from #1) and, for
  * entity kinds whose renderers need it, folds each entity's events through
  * its own state machine so every event can be rendered against the state
- * just before it. Only immutable states are tracked (the SMMU's): a state
- * handed out stays valid after the next event. A missing or unreadable
+ * just before it. Immutable states are handed out as they were before the
+ * event (the SMMU's); a state changed in place hands out what its folder kept
+ * of the event ({@link StateFolder#context}: the TCU's names what a fill
+ * displaced). A missing or unreadable
  * event loses the context for the rest of that entity; renderers then say
  * so instead of numbering wrongly.
  */
@@ -54,6 +56,6 @@ final class Timeline {
             state = null; // the log still lists what follows; only the numbering context is gone
         }
         next++;
-        return before;
+        return folder.context(before, state);
     }
 }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The replay tools read the TCU's log ({@code smmu-0/tcu}): {@code state}
  * shows each cache with its shape, counters and entries, as the model held
- * them; {@code trace} shows the fills (named by cache and slot) and the
- * invalidations that touched an address; {@code log} lists every event.
+ * them; {@code trace} shows the fills (named by cache and slot, and the
+ * entry each displaced) and the invalidations that touched an address;
+ * {@code log} lists every event.
  */
 class TcuReplayToolsTest {
     private static final long IOVA = 0x4000_0000L;
@@ -106,11 +107,21 @@ class TcuReplayToolsTest {
         assertTrue(log.out().contains("config=2 2-way"), log.out());
         assertTrue(log.out().contains("FILLED config slot="), log.out());
         assertTrue(log.out().contains("INVALIDATED config CFGI_STE") && log.out().contains("removed=2"), log.out());
+        assertEquals(2, log.out().lines().filter(l -> l.contains(" evicting ")).count(),
+                "a line per eviction the state counts, each naming what its fill displaced:\n" + log.out());
+        assertTrue(log.out().lines().anyMatch(l -> l.contains("FILLED config slot=") && l.contains(" sid=0x2 ")
+                && l.contains(" evicting sid=0x1 ")), "sid 2's fills displaced sid 1's entries:\n" + log.out());
+        List<String> sid1Fills = log.out().lines()
+                .filter(l -> l.contains("FILLED config") && l.split(" evicting ")[0].contains(" sid=0x1 ")).toList();
+        assertEquals(4, sid1Fills.size(), "sid 1 filled its STE and CD twice:\n" + log.out());
+        assertTrue(sid1Fills.stream().noneMatch(l -> l.contains(" evicting ")), "into free slots:\n" + sid1Fills);
         ReplayCli trace = ReplayCli.run("trace", "--journal", j, "--iova", "0x40000000", "--sid", "2");
         assertEquals(0, trace.exitCode(), trace.err());
         assertTrue(trace.out().contains("FILLED config slot=") && trace.out().contains("sid=0x2 STE"), trace.out());
         assertTrue(trace.out().contains("INVALIDATED config CFGI_STE"), trace.out());
-        assertTrue(!trace.out().contains("sid=0x1 STE"), "sid 1's fills are not sid 2's history:\n" + trace.out());
+        assertTrue(trace.out().lines().noneMatch(l -> l.split(" evicting ")[0].contains("sid=0x1 STE")),
+                "sid 1's fills are not sid 2's history:\n" + trace.out());
+        assertTrue(trace.out().contains(" evicting sid=0x1 STE "), "but what sid 2's fills displaced is:\n" + trace.out());
         ReplayCli smmuState = ReplayCli.run("state", "--journal", j, "--entity", "smmu-0");
         assertTrue(smmuState.out().contains("config bounded 2 2-way: in the TCU's log"), smmuState.out());
         assertTrue(!smmuState.out().contains("config sid="), "CFGIs loaded nothing into the SMMU's state");
