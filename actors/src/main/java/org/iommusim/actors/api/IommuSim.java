@@ -1479,6 +1479,11 @@ public final class IommuSim implements AutoCloseable {
                 TranslationPool pool = s.handles.pool();
                 if (pool != null) {
                     awaitQuietly(pool.close("the model is closed"), "the IOTLB shards' last writes");
+                }
+                // the SMMU goes on consuming (sending the TCU invalidations to log) and recording faults on its own:
+                // stop it between two writes, its waiting faults recorded, before the TCU's last writes
+                awaitQuietly(this.<org.apache.pekko.Done>ask(s.node, SmmuNode.Quiesce::new), "the SMMU's last write");
+                if (pool != null) {
                     awaitQuietly(s.handles.flushTcu(), "the TCU caches' last writes");
                 }
             }

@@ -124,6 +124,14 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
 
     private record ContinueConsumption() implements Command, org.apache.pekko.actor.DeadLetterSuppression {}
 
+    /**
+     * Stop once the write in flight (if any) has its answer: commands wait in
+     * the stash while a write is in flight, so this one is taken only between
+     * writes, and no journal answer reaches a stopped SMMU. What a clean close
+     * sends before the model's actors are stopped.
+     */
+    public record Stop() implements Command {}
+
     /** The answer to a submission, resume or acknowledgement. */
 
     public sealed interface SubmitReply {}
@@ -256,6 +264,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
                     return turn(s, List.of(), null);
                 })
                 .onCommand(ContinueConsumption.class, (s, c) -> turn(s, List.of(), null))
+                .onCommand(Stop.class, (s, c) -> stop(s))
                 .onAnyCommand((s, c) -> turn(s, List.of(c), null));
     }
 
@@ -412,6 +421,23 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         if (d.isEmpty()) {
             return Effect().none();
         }
+        Turn t = faultsRecorded(s, d);
+        List<SmmuInterrupt> raised = interrupts.connected() ? SmmuInterrupts.raisedBy(s, t.events) : List.of();
+        return Effect().persist(t.events).thenRun(st -> interrupts.raise(raised));
+    }
+
+    /** A clean close's stop: the faults still waiting in the channel are recorded first (one last write). */
+    private Effect<SmmuChange, SmmuState> stop(SmmuState s) {
+        FaultChannel.Drained d = faults.drain();
+        if (d.isEmpty()) {
+            return Effect().stop();
+        }
+        Turn t = faultsRecorded(s, d);
+        List<SmmuInterrupt> raised = interrupts.connected() ? SmmuInterrupts.raisedBy(s, t.events) : List.of();
+        return Effect().persist(t.events).thenRun(st -> interrupts.raise(raised)).thenStop();
+    }
+
+    private Turn faultsRecorded(SmmuState s, FaultChannel.Drained d) {
         Turn t = new Turn(s);
         configure(t);
         if (!d.records().isEmpty()) {
@@ -420,8 +446,7 @@ public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, S
         if (d.lost() > 0) {
             t.apply(List.of(new SmmuChange.FaultsLost(d.lost())));
         }
-        List<SmmuInterrupt> raised = interrupts.connected() ? SmmuInterrupts.raisedBy(s, t.events) : List.of();
-        return Effect().persist(t.events).thenRun(st -> interrupts.raise(raised));
+        return t;
     }
 
     private void afterConsumption(List<IssuedInvalidation> issued, List<org.iommusim.protocol.command.Command> consumed,

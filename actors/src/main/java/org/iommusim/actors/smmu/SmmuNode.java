@@ -38,6 +38,15 @@ public final class SmmuNode {
 
     public record ToStream(int sid, StreamEntity.Command command) implements Command {}
 
+    /**
+     * Stop the SMMU entity between two of its writes and answer once it has
+     * stopped (at once if it never started): a clean close's step before the
+     * model's actors are stopped, so that no journal answer reaches it after.
+     */
+    public record Quiesce(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
+    private record SmmuStopped(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
     private record StreamRecovered(int sid) implements Command {}
 
     private record GroupWritten() implements Command {}
@@ -150,6 +159,10 @@ public final class SmmuNode {
             return stash.unstashAll(running(ctx, setup, handles, smmu));
         }
         return Behaviors.receive(Command.class)
+                .onMessage(Quiesce.class, q -> {
+                    q.replyTo().tell(org.apache.pekko.Done.getInstance()); // no SMMU entity yet: none to stop
+                    return Behaviors.same();
+                })
                 .onMessage(StreamRecovered.class, r -> recovering(ctx, stash, setup, handles, subscribers, outstanding - 1))
                 .onMessage(TcuReady.class, r -> recovering(ctx, stash, setup, handles, subscribers, outstanding - 1))
                 .onAnyMessage(m -> {
@@ -192,6 +205,15 @@ public final class SmmuNode {
                 .onMessage(GroupWritten.class, m -> {
                     inFlight[0] = false;
                     flush.run();
+                    return Behaviors.same();
+                })
+                .onMessage(Quiesce.class, q -> {
+                    ctx.watchWith(smmu, new SmmuStopped(q.replyTo()));
+                    smmu.tell(new SmmuEntity.Stop());
+                    return Behaviors.same();
+                })
+                .onMessage(SmmuStopped.class, s -> {
+                    s.replyTo().tell(org.apache.pekko.Done.getInstance());
                     return Behaviors.same();
                 })
                 .onMessage(ToStream.class, m -> {

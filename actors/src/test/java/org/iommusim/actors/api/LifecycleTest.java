@@ -180,4 +180,33 @@ class LifecycleTest {
             journal.release();
         }
     }
+
+    @Test
+    void theSmmuStopsBetweenItsOwnWritesSoNoJournalAnswerReachesItAfterTheClose(@TempDir Path dir) {
+        ModelOptions opts = ModelOptions.at(dir).withWorkers(2);
+        JournalSettings journal = JournalSettings.levelDb(dir).prepare();
+        ActorSystem<Void> mine = ActorSystem.create(Behaviors.empty(), "close-between-writes", PekkoEmbedding.config(opts));
+        org.iommusim.actors.testing.DropCounter drops = org.iommusim.actors.testing.DropCounter.on(mine, "drops");
+        try {
+            for (int round = 0; round < 10; round++) {
+                IommuSim sim = PekkoEmbedding.inside(mine, opts);
+                Smmu smmu = sim.addSmmu(round, CAPS); // a fresh queue each round
+                // the submit is answered once the commands are queued; the SMMU then consumes them in writes of its
+                // own, with the workers' acknowledgements, while the close runs
+                List<org.iommusim.protocol.command.Command> cmds = new java.util.ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    cmds.add(new org.iommusim.protocol.command.TlbiNhAsid(0, i));
+                    cmds.add(CmdSync.poll());
+                }
+                sim.submit(smmu, cmds);
+                sim.close();
+            }
+        } finally {
+            mine.terminate();
+            mine.getWhenTerminated().toCompletableFuture().join();
+            journal.release();
+        }
+        assertEquals(List.of(), drops.lost().stream().filter(l -> !l.startsWith("SuppressedDeadLetter")).toList(),
+                "no message, journal answers included, reached a stopped actor");
+    }
 }
