@@ -51,9 +51,13 @@ public final class JournalIds {
         if (runtime.isPresent()) {
             return runtime.get().await(currentAsync(system, timeout), "the journal's persistence ids", timeout);
         }
-        return currentAsync(system, timeout).toCompletableFuture()
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .join();
+        try {
+            return currentAsync(system, timeout).toCompletableFuture()
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof IllegalStateException s ? s : e;
+        }
     }
 
     /**
@@ -70,6 +74,34 @@ public final class JournalIds {
         }
         var journal = Persistence.get(Adapter.toClassic(system)).journalFor("", com.typesafe.config.ConfigFactory.empty());
         java.util.concurrent.CompletableFuture<List<String>> out = new java.util.concurrent.CompletableFuture<>();
+        // first whether the plugin runs at all: one that refused to open (a full disk, a missing CURRENT) has
+        // stopped, and a question to it would be a dead letter answered by a timeout; Identify is answered either way
+        Patterns.ask(journal, new org.apache.pekko.actor.Identify("journal"), timeout).whenCompleteAsync((id, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+            } else if (((org.apache.pekko.actor.ActorIdentity) id).getActorRef().isEmpty()) {
+                out.completeExceptionally(new IllegalStateException("the journal is not running: " + whyNot(system)));
+            } else {
+                list(journal, timeout, out);
+            }
+        }, Runnable::run);
+        return out;
+    }
+
+    /** Why the LevelDB journal plugin stopped, as it recorded it for its directory (or where to look). */
+    private static String whyNot(ActorSystem<?> system) {
+        var config = system.settings().config();
+        String plugin = config.getString("pekko.persistence.journal.plugin");
+        if (!config.hasPath(plugin + ".dir")) {
+            return "its plugin " + plugin + " failed to start (see the log)";
+        }
+        java.nio.file.Path dir = java.nio.file.Paths.get(config.getString(plugin + ".dir"));
+        return org.iommusim.persistence.journal.JournalHealth.failure(dir)
+                .orElse("its plugin failed to start in " + dir + " (see the log)");
+    }
+
+    private static void list(org.apache.pekko.actor.ActorRef journal, Duration timeout,
+            java.util.concurrent.CompletableFuture<List<String>> out) {
         Patterns.ask(journal, LeveldbJournal.SubscribeAllPersistenceIds$.MODULE$, timeout).whenCompleteAsync((reply, e) -> {
             if (e != null) {
                 out.completeExceptionally(e);
@@ -84,6 +116,5 @@ public final class JournalIds {
             }
             out.complete(ids);
         }, Runnable::run);
-        return out;
     }
 }

@@ -6,19 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class ClusterDropWatchTest {
+    private static final ClusterDropWatch WATCH = new ClusterDropWatch();
+
     @Test
     void onlyTheMembershipProtocolsOwnLossesAreForgiven() {
-        assertFalse(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.GossipStatus] from a to b was not "
+        assertFalse(WATCH.counts("Message [org.apache.pekko.cluster.GossipStatus] from a to b was not "
                 + "delivered. [1] dead letters encountered."));
-        assertTrue(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.sharding.typed.ShardingEnvelope] from a "
+        assertTrue(WATCH.counts("Message [org.apache.pekko.cluster.sharding.typed.ShardingEnvelope] from a "
                 + "to b was not delivered. [1] dead letters encountered."));
-        assertTrue(ClusterDropWatch.counts("Message [org.iommusim.cluster.PartitionReply$Done] from a to b was not "
+        assertTrue(WATCH.counts("Message [org.iommusim.cluster.PartitionReply$Done] from a to b was not "
                 + "delivered. [1] dead letters encountered."));
-        assertFalse(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$"
+        assertFalse(WATCH.counts("Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$"
                 + "ShardStopped] from a to b was not delivered. [1] dead letters encountered."));
-        assertTrue(ClusterDropWatch.counts("Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$"
+        assertTrue(WATCH.counts("Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$"
                 + "ShardHome] from a to b was not delivered. [1] dead letters encountered."));
-        assertTrue(ClusterDropWatch.counts("Stash buffer is full"));
-        assertFalse(ClusterDropWatch.counts("smmu-0 serving on pekko://iommu-sim@127.0.0.1:1"));
+        assertTrue(WATCH.counts("Stash buffer is full"));
+        assertFalse(WATCH.counts("smmu-0 serving on pekko://iommu-sim@127.0.0.1:1"));
     }
 }

@@ -175,7 +175,9 @@ class DiskFullTest {
                 JournalSettings.levelDb(opts.dataDir()).withMinFreeBytes(threshold).toConfig()
                         .withFallback(ConfigFactory.load()));
         try {
-            assertThrows(RuntimeException.class, () -> PekkoEmbedding.inside(system, opts));
+            RuntimeException e = assertThrows(RuntimeException.class, () -> PekkoEmbedding.inside(system, opts));
+            assertTrue(String.valueOf(e.getMessage()).contains("the journal is not running")
+                    && e.getMessage().contains("refused to open"), "refused at once, saying why: " + e);
             String reason = JournalHealth.failure(journalDir).orElseThrow(
                     () -> new AssertionError("the refused open is not in JournalHealth"));
             assertTrue(reason.contains("refused to open") && reason.contains(journalDir.toString()), reason);

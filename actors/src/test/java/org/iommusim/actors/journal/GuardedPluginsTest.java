@@ -117,9 +117,10 @@ class GuardedPluginsTest {
                 settings.toConfig().withFallback(ConfigFactory.load()));
         try {
             var journal = Persistence.get(Adapter.toClassic(system)).journalFor("", ConfigFactory.empty());
-            assertThrows(Exception.class, () -> Patterns.ask(journal,
-                    org.apache.pekko.persistence.journal.leveldb.LeveldbJournal.SubscribeAllPersistenceIds$.MODULE$,
-                    Duration.ofSeconds(3)).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            Object identity = Patterns.ask(journal, new org.apache.pekko.actor.Identify("journal"), Duration.ofSeconds(10))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertTrue(assertInstanceOf(org.apache.pekko.actor.ActorIdentity.class, identity).getActorRef().isEmpty(),
+                    "the journal that refused to open is not running");
             String reason = JournalHealth.failure(settings.journalDir()).orElseThrow(
                     () -> new AssertionError("the refused open is not in JournalHealth"));
             assertTrue(reason.contains("cannot open the LevelDB journal") && reason.contains("does not exist"), reason);

@@ -73,19 +73,7 @@ final class TableEditor {
             if (DescriptorFormat.valid(n.entry(i))) {
                 throw new IllegalStateException("a block at level " + l + " already maps 0x" + Long.toHexString(iova));
             }
-            if (n.next == null) {
-                n.next = new Node[geo.entries(l)];
-            }
-            Node child = n.next[i];
-            if (child == null) {
-                Long saved = savedIds == null ? null : savedIds.get((l + 1) + "/" + (iova & -geo.entrySize(l)));
-                child = new Node(edit, saved != null ? saved : nextTableId++);
-                n.live++;
-            } else {
-                child = child.editable(edit);
-            }
-            n.next[i] = child;
-            n = child;
+            n = editableChild(n, l, i, iova);
         }
         int i = geo.index(iova, level);
         if (n.child(i) != null && leafless(n.child(i))) {
@@ -130,21 +118,29 @@ final class TableEditor {
         root = root.editable(edit);
         Node n = root;
         for (int l = geo.startLevel; l < level; l++) {
-            int i = geo.index(base, l);
-            if (n.next == null) {
-                n.next = new Node[geo.entries(l)];
-            }
-            Node child = n.next[i];
-            if (child == null) {
-                Long saved = savedIds == null ? null : savedIds.get((l + 1) + "/" + (base & -geo.entrySize(l)));
-                child = new Node(edit, saved != null ? saved : nextTableId++);
-                n.live++;
-            } else {
-                child = child.editable(edit);
-            }
-            n.next[i] = child;
-            n = child;
+            n = editableChild(n, l, geo.index(base, l), base);
         }
+    }
+
+    /**
+     * The table at level {@code l + 1} under entry {@code i} of {@code n}, made
+     * editable in this edit (a new one, with the identity a snapshot saved for
+     * {@code address}'s table if any, when there is none yet).
+     */
+    private Node editableChild(Node n, int l, int i, long address) {
+        if (n.next == null) {
+            n.next = new Node[geo.entries(l)];
+        }
+        Node child = n.next[i];
+        if (child == null) {
+            Long saved = savedIds == null ? null : savedIds.get((l + 1) + "/" + (address & -geo.entrySize(l)));
+            child = new Node(edit, saved != null ? saved : nextTableId++);
+            n.live++;
+        } else {
+            child = child.editable(edit);
+        }
+        n.next[i] = child;
+        return child;
     }
 
     /** Removes every leaf inside [start, end); a leaf crossing either end is refused. */

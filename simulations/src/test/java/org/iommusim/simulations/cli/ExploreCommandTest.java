@@ -1,5 +1,6 @@
 package org.iommusim.simulations.cli;
 
+import org.iommusim.simulations.testing.ShippedScenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,11 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExploreCommandTest {
 
     private static Path scenario(String name) {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("conf/scenarios"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("conf/scenarios").resolve(name);
+        return ShippedScenarios.file(name);
     }
 
     @Test

@@ -1,12 +1,12 @@
 package org.iommusim.simulations.cli;
 
+import org.iommusim.simulations.testing.ShippedScenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,11 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulateCommandTest {
 
     private static Path scenario(String name) {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("conf/scenarios"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("conf/scenarios").resolve(name);
+        return ShippedScenarios.file(name);
     }
 
     @Test

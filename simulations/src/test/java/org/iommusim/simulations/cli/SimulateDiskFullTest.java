@@ -1,12 +1,12 @@
 package org.iommusim.simulations.cli;
 
+import org.iommusim.simulations.testing.ShippedScenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,15 +23,11 @@ class SimulateDiskFullTest {
     @Test
     void aJournalShortOfSpaceGivesExit2AndOneLine(@TempDir Path tmp) throws Exception {
         long free = Files.getFileStore(tmp).getUsableSpace();
-        Path dir = Paths.get("").toAbsolutePath();
-        while (!Files.isDirectory(dir.resolve("conf/scenarios"))) {
-            dir = dir.getParent();
-        }
         System.setProperty(KEY, Long.toString(free + (1L << 40)));
         ConfigFactory.invalidateCaches();
         CliRunner r;
         try {
-            r = CliRunner.run("simulate", dir.resolve("conf/scenarios/quickstart.conf").toString(), "--set",
+            r = CliRunner.run("simulate", ShippedScenarios.file("quickstart.conf").toString(), "--set",
                     "length.operations=100", "--out", tmp.resolve("run").toString(), "--quiet");
         } finally {
             System.clearProperty(KEY);

@@ -1,11 +1,11 @@
 package org.iommusim.simulations.cli;
 
+import org.iommusim.simulations.testing.ShippedScenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,11 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulateInterleaveTest {
 
     private static Path quickstart() {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("conf/scenarios"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("conf/scenarios/quickstart.conf");
+        return ShippedScenarios.file("quickstart.conf");
     }
 
     private static String digest(CliRunner r) {

@@ -1,5 +1,6 @@
 package org.iommusim.simulations.cli;
 
+import org.iommusim.simulations.testing.ShippedScenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -29,11 +30,7 @@ class SimulateOutFolderTest {
     private static final Pattern DIGEST = Pattern.compile("\"eventDigest\": \"([0-9a-f]+)\"");
 
     private static Path quickstart() {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("conf/scenarios"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("conf/scenarios/quickstart.conf");
+        return ShippedScenarios.file("quickstart.conf");
     }
 
     /** A short quickstart run: a second or two, a real LevelDB journal. */

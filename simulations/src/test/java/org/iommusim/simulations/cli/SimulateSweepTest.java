@@ -1,5 +1,6 @@
 package org.iommusim.simulations.cli;
 
+import org.iommusim.simulations.testing.ShippedScenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.iommusim.simulations.report.MiniJsonAccess;
@@ -23,11 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulateSweepTest {
 
     private static Path scenario(String name) {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("conf/scenarios"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("conf/scenarios").resolve(name);
+        return ShippedScenarios.file(name);
     }
 
     @Test

@@ -1,12 +1,12 @@
 package org.iommusim.simulations.report;
 
+import org.iommusim.simulations.testing.ShippedScenarios;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SeriesOrderTest {
 
     private static Path scenario(String name) {
-        Path dir = Paths.get("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("conf/scenarios"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("conf/scenarios").resolve(name);
+        return ShippedScenarios.file(name);
     }
 
     @ParameterizedTest
