@@ -1,5 +1,6 @@
 package org.iommusim.actors.api;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.iommusim.actors.translate.TranslationPool;
@@ -76,7 +77,7 @@ public final class TranslationPort {
             throw new ModelException(ModelException.Kind.BURST_TOO_LARGE,
                     "a burst holds 1 to " + pool.maxBurst() + " requests, got " + burst.size());
         }
-        if (burst.isSubmitted()) {
+        if (BurstSlots.isSubmitted(burst)) {
             throw new ModelException(ModelException.Kind.BURST_IN_FLIGHT, "the burst is submitted and not yet completed");
         }
         pool.submit(burst, onDone);

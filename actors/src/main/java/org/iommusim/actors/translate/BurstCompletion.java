@@ -1,5 +1,6 @@
 package org.iommusim.actors.translate;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.iommusim.protocol.translate.TranslationBurst;
@@ -36,7 +37,7 @@ final class BurstCompletion extends AtomicInteger {
         if (decrementAndGet() != 0) {
             return;
         }
-        burst.markCompleted();
+        BurstSlots.markCompleted(burst);
         admission.release();
         try {
             callback.accept(burst);

@@ -1,5 +1,6 @@
 package org.iommusim.actors.translate;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -533,7 +534,7 @@ public final class TranslationWorker {
         private static void terminatePart(TranslatePart part, String reason) {
             TranslationBurst b = part.done().burst();
             for (int j = part.from(); j < part.to(); j++) {
-                b.answerSlot(j, new org.iommusim.protocol.translate.Terminated(b.slotSid(j), reason));
+                BurstSlots.answerSlot(b, j, new org.iommusim.protocol.translate.Terminated(BurstSlots.slotSid(b, j), reason));
             }
         }
     }

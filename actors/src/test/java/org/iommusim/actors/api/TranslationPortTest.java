@@ -1,5 +1,6 @@
 package org.iommusim.actors.api;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -114,7 +115,7 @@ class TranslationPortTest {
             assertTrue(tooLarge.getMessage().contains("got " + (port.maxBurst() + 1)), tooLarge.getMessage());
             TranslationBurst held = port.newBurst();
             held.add(1, IOVA, Access.READ);
-            held.markSubmitted(); // as if the model held it
+            BurstSlots.markSubmitted(held); // as if the model held it
             assertEquals(ModelException.Kind.BURST_IN_FLIGHT, assertThrows(ModelException.class, () -> port.submit(held)).kind());
             assertEquals(ModelException.Kind.BURST_TOO_LARGE, assertThrows(ModelException.class,
                     () -> sim.translateBurst(smmu, List.of())).kind());

@@ -1,5 +1,6 @@
 package org.iommusim.persistence.translate;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,10 +118,10 @@ public final class ShardTranslator {
         long stream = reuse ? resolvedStream : -1;
         StreamCounters counters = reuse ? resolvedCounters : null;
         for (int j = from; j < to; j++) {
-            if (b.slotStream(j) != stream) {
-                stream = b.slotStream(j);
-                int sid = b.slotSid(j);
-                int ssid = b.slotSsidOrNone(j);
+            if (BurstSlots.slotStream(b, j) != stream) {
+                stream = BurstSlots.slotStream(b, j);
+                int sid = BurstSlots.slotSid(b, j);
+                int ssid = BurstSlots.slotSsidOrNone(b, j);
                 boolean ssv = ssid != TranslationBurst.NO_SSID;
                 context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, configOf(config, sid), domains);
                 counters = counters(sid);

@@ -1,5 +1,6 @@
 package org.iommusim.persistence.translate;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.List;
 import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.iotlb.IotlbEvent;
@@ -79,17 +80,17 @@ public final class TranslationEngine {
             Tcu tcu, WalkTally tally) {
         Outcome o;
         if (context instanceof StreamContext.Translate t) {
-            long iova = b.slotIova(slot);
+            long iova = BurstSlots.slotIova(b, slot);
             IotlbEntry hit = shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), iova);
-            if (hit != null && hit.perms().allows(b.slotAccess(slot), b.slotPrivileged(slot))) {
-                b.answerSlotHit(slot, hit.translate(iova), hit.perms());
+            if (hit != null && hit.perms().allows(BurstSlots.slotAccess(b, slot), BurstSlots.slotPrivileged(b, slot))) {
+                BurstSlots.answerSlotHit(b, slot, hit.translate(iova), hit.perms());
                 return null;
             }
-            o = afterLookup(b.slotRequest(slot), t, shard, hit, tcu, tally);
+            o = afterLookup(BurstSlots.slotRequest(b, slot), t, shard, hit, tcu, tally);
         } else {
-            o = translate(b.slotRequest(slot), context, shard, tcu, tally);
+            o = translate(BurstSlots.slotRequest(b, slot), context, shard, tcu, tally);
         }
-        b.answerSlot(slot, o.result(), o.path().published());
+        BurstSlots.answerSlot(b, slot, o.result(), o.path().published());
         return o;
     }
 

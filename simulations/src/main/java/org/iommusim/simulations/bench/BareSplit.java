@@ -1,5 +1,6 @@
 package org.iommusim.simulations.bench;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -71,7 +72,7 @@ final class BareSplit {
                             throw new IllegalStateException("a bare-split translation faulted: " + faults.get(0));
                         }
                         if (p.burst().decrementAndGet() == 0) {
-                            p.burst().requests.markCompleted();
+                            BurstSlots.markCompleted(p.burst().requests);
                             completed.incrementAndGet();
                             if (toSubmit.getAndDecrement() > 0) {
                                 submit(p.burst(), queues);
@@ -112,7 +113,7 @@ final class BareSplit {
             lanes[i] = (byte) ((r.iova(i) >>> 12) & 1); // by page parity: the model no longer splits a stream
             used |= 1L << lanes[i];
         }
-        int[] start = r.markSubmitted(lanes, 2);
+        int[] start = BurstSlots.markSubmitted(r, lanes, 2);
         b.set(Long.bitCount(used));
         for (long p = used; p != 0; p &= p - 1) {
             int w = Long.numberOfTrailingZeros(p);

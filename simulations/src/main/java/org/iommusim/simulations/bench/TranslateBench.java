@@ -1,5 +1,6 @@
 package org.iommusim.simulations.bench;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -333,7 +334,7 @@ public final class TranslateBench {
         IotlbShard shard = IotlbShard.empty(new IotlbConfig(4096, IotlbPolicy.LRU, 1));
         ShardTranslator translator = model.translator();
         TranslationBurst b = burstOf(hotPages());
-        b.markSubmitted(); // held by the "model" from here on, as a worker holds its part
+        BurstSlots.markSubmitted(b); // held by the "model" from here on, as a worker holds its part
         List<SmmuEvent> faults = new ArrayList<>();
         translator.translate(b, 0, b.size(), config, shard, faults); // fill
         check(b);

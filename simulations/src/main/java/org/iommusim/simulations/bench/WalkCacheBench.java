@@ -1,5 +1,6 @@
 package org.iommusim.simulations.bench;
 
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,7 +153,7 @@ public final class WalkCacheBench {
         for (List<TranslationRequest> requests : sweep) {
             TranslationBurst b = new TranslationBurst(requests.size());
             requests.forEach(b::add);
-            b.markSubmitted(); // held by the "model" from here on, as a worker holds its part
+            BurstSlots.markSubmitted(b); // held by the "model" from here on, as a worker holds its part
             prepared.add(b);
         }
         int[] next = {0};
