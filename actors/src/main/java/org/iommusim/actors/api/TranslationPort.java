@@ -1,12 +1,12 @@
 package org.iommusim.actors.api;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * A device's connection to one SMMU's translation pool: the hot path for

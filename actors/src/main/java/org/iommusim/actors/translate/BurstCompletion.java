@@ -1,9 +1,9 @@
 package org.iommusim.actors.translate;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.iommusim.protocol.translate.TranslationBurst;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

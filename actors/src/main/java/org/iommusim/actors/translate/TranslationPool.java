@@ -1,12 +1,12 @@
 package org.iommusim.actors.translate;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.iommusim.persistence.translate.Outcome;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Routes translations to an SMMU's workers by TBU: a stream is served by one
@@ -224,6 +224,14 @@ public final class TranslationPool {
 
     /** One request; {@code onDone} gets its outcome (result, path, walk) on the worker's thread. */
     public void translate(TranslationRequest request, Consumer<? super Outcome> onDone) {
+        translate(request, false, onDone);
+    }
+
+    /**
+     * One request, {@code traced}: its outcome carries the walk's detail ({@link Outcome#walk()}: walk-cache
+     * hit levels and each descriptor read), for the per-request detailed path.
+     */
+    public void translate(TranslationRequest request, boolean traced, Consumer<? super Outcome> onDone) {
         String shut = closed;
         if (shut != null) {
             onDone.accept(new Outcome(new org.iommusim.protocol.translate.Terminated(request.sid(), shut),
@@ -235,7 +243,7 @@ public final class TranslationPool {
         admission.admit(() -> w.tell(new TranslationWorker.Translate(request, o -> {
             admission.release();
             onDone.accept(o);
-        }, ticket(inboxes[k]))));
+        }, ticket(inboxes[k]), traced)));
     }
 
     /**

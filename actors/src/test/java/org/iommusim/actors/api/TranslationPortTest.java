@@ -1,6 +1,5 @@
 package org.iommusim.actors.api;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,6 +36,7 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package org.iommusim.persistence.translate;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +11,13 @@ import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.tcu.Tcu;
 import org.iommusim.persistence.tcu.WalkTally;
+import org.iommusim.persistence.tcu.WalkTrace;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.WalkDetail;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Everything a translation worker does per request, without the actor: the
@@ -91,6 +93,20 @@ public final class ShardTranslator {
     /** The write-behind list this translator's misses add their IOTLB events to. */
     public List<IotlbEvent> fills() {
         return fills;
+    }
+
+    /**
+     * {@link #translate(TranslationRequest, ConfigCache, IotlbShard)} with the walk's detail in the outcome
+     * ({@link Outcome#walk()}: walk-cache hit levels, each descriptor read), for the per-request detailed path.
+     */
+    public Outcome translateTraced(TranslationRequest r, ConfigCache config, IotlbShard shard) {
+        tally.trace = new WalkTrace();
+        try {
+            Outcome o = translate(r, config, shard);
+            return o.walk() != null ? o : o.withWalk(WalkDetail.NONE);
+        } finally {
+            tally.trace = null;
+        }
     }
 
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */

@@ -1,6 +1,5 @@
 package org.iommusim.persistence.translate;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.List;
 import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.iotlb.IotlbEvent;
@@ -17,6 +16,7 @@ import org.iommusim.protocol.translate.Terminated;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * One translation, the SMMUv3 way: the configuration in force (already
@@ -105,11 +105,14 @@ public final class TranslationEngine {
             return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0);
         }
         Walk w = walk(r, t, tcu, tally == null && tcu != null ? new WalkTally() : tally);
+        Outcome o;
         if (w.fault != null) {
-            return faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
+            o = faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
+        } else {
+            o = checked(r, t, w.entry, Outcome.Path.MISS, shard.fill(w.entry), w.steps);
         }
-        List<IotlbEvent> fills = shard.fill(w.entry);
-        return checked(r, t, w.entry, Outcome.Path.MISS, fills, w.steps);
+        // the detail only when the caller asked for it (a trace in its tally): never on the burst path
+        return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace));
     }
 
     private static Outcome checked(TranslationRequest r, StreamContext.Translate t, IotlbEntry e, Outcome.Path path,
@@ -225,6 +228,10 @@ public final class TranslationEngine {
             if (tcu == null) {
                 WalkResult w = table.walk(iova, hardwareAccessFlag);
                 last = steps(table, w);
+                if (tally != null && tally.trace != null) {
+                    tally.trace.add(stage, iova, -1, false, table.startLevel(), PageTable.ROOT_TABLE_ID,
+                            table.startLevel() + last - 1);
+                }
                 return w;
             }
             int before = tally.reads;

@@ -1,6 +1,5 @@
 package org.iommusim.persistence.translate;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +33,7 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,6 +1,5 @@
 package org.iommusim.simulations.bench;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,6 +14,7 @@ import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * What bounds a burst split between two shards on this machine (a split by

@@ -1,6 +1,5 @@
 package org.iommusim.simulations.bench;
 
-import org.iommusim.protocol.translate.internal.BurstSlots;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +38,7 @@ import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Walks that hit the TCU's walk caches: one stage-1 stream over 32 MiB of 4K
