@@ -548,7 +548,8 @@ public final class TranslationWorker {
         private static void terminatePart(TranslatePart part, String reason) {
             TranslationBurst b = part.done().burst();
             for (int j = part.from(); j < part.to(); j++) {
-                BurstSlots.answerSlot(b, j, new org.iommusim.protocol.translate.Terminated(BurstSlots.slotSid(b, j), reason));
+                BurstSlots.answerSlot(b, j,
+                        new org.iommusim.protocol.translate.Terminated(BurstSlots.slotSid(b, j), reason));
             }
         }
     }

@@ -236,7 +236,8 @@ public final class Tcu {
         if (!table.inRange(iova)) {
             tally.reads++;
             if (tally.trace != null) {
-                tally.trace.add(stage, iova, -1, false, table.startLevel(), PageTable.ROOT_TABLE_ID, table.startLevel());
+                tally.trace.add(stage, iova, -1, false, table.startLevel(), PageTable.ROOT_TABLE_ID,
+                        table.startLevel());
             }
             return table.walk(iova, hardwareAccessFlag);
         }
