@@ -1119,7 +1119,7 @@ public final class IommuSim implements AutoCloseable {
         arg(request, "request");
         CompletableFuture<TranslationWorker.Traced> f = gate.track(new CompletableFuture<>());
         if (!f.isDone()) {
-            smmu.handles.pool().translate(request, o -> f.complete(TranslationWorker.Traced.of(o)));
+            smmu.handles.pool().translate(request, true, o -> f.complete(TranslationWorker.Traced.of(o)));
         }
         return bounded(f, "translation");
     }
@@ -1144,7 +1144,8 @@ public final class IommuSim implements AutoCloseable {
     }
 
     private static TranslationDetail detail(TranslationWorker.Traced t) {
-        return new TranslationDetail(t.result(), t.path().published(), t.walkSteps(), t.evictions(), t.configReads());
+        return new TranslationDetail(t.result(), t.path().published(), t.walkSteps(), t.evictions(), t.configReads(),
+                t.walk());
     }
 
     /**

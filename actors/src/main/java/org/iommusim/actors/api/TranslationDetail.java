@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.WalkDetail;
 
 /**
  * One translation and how the model answered it: for a timing model that
@@ -21,14 +22,25 @@ import org.iommusim.protocol.translate.TranslationResult;
  * @param configurationReads STEs and CDs read from memory because the TCU's configuration cache did not hold
  *                        them (0 with the default unbounded configuration cache, which holds what each CFGI
  *                        loaded; 1 or 2 on a miss of a bounded one: the STE, and the CD when the STE needs one)
+ * @param walk            the walk: the walk-cache level each stage's walk started from, whether the IPA cache
+ *                        answered stage 2, and each descriptor read in order ({@link WalkDetail#descriptors()},
+ *                        as many as {@code descriptorReads}; named by table page and index, with an address
+ *                        where the model gives the tables one); {@link WalkDetail#NONE} unless {@code path} is
+ *                        {@link TranslationPath#TLB_MISS}
  */
 public record TranslationDetail(TranslationResult result, TranslationPath path, int descriptorReads, int evictions,
-        int configurationReads) {
+        int configurationReads, WalkDetail walk) {
 
-    /** Refuses a null path and negative counts. */
+    /** A detail without the walk's descriptors ({@link WalkDetail#NONE}). */
+    public TranslationDetail(TranslationResult result, TranslationPath path, int descriptorReads, int evictions,
+            int configurationReads) {
+        this(result, path, descriptorReads, evictions, configurationReads, WalkDetail.NONE);
+    }
+
+    /** Refuses a null path or walk and negative counts. */
     public TranslationDetail {
-        if (path == null) {
-            throw new IllegalArgumentException("path must not be null");
+        if (path == null || walk == null) {
+            throw new IllegalArgumentException("path and walk must not be null");
         }
         if (descriptorReads < 0 || evictions < 0 || configurationReads < 0) {
             throw new IllegalArgumentException("counts are 0 or more: reads " + descriptorReads + ", evictions "

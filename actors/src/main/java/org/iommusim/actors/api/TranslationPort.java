@@ -6,6 +6,7 @@ import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * A device's connection to one SMMU's translation pool: the hot path for
@@ -76,7 +77,7 @@ public final class TranslationPort {
             throw new ModelException(ModelException.Kind.BURST_TOO_LARGE,
                     "a burst holds 1 to " + pool.maxBurst() + " requests, got " + burst.size());
         }
-        if (burst.isSubmitted()) {
+        if (BurstSlots.isSubmitted(burst)) {
             throw new ModelException(ModelException.Kind.BURST_IN_FLIGHT, "the burst is submitted and not yet completed");
         }
         pool.submit(burst, onDone);

@@ -3,6 +3,7 @@ package org.iommusim.actors.translate;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.iommusim.protocol.translate.TranslationBurst;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class BurstCompletion extends AtomicInteger {
         if (decrementAndGet() != 0) {
             return;
         }
-        burst.markCompleted();
+        BurstSlots.markCompleted(burst);
         admission.release();
         try {
             callback.accept(burst);

@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.iommusim.persistence.translate.Outcome;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Routes translations to an SMMU's workers by TBU: a stream is served by one
@@ -176,11 +177,11 @@ public final class TranslationPool {
         String shut = closed;
         if (shut != null) {
             // answered here, on the caller's thread: no worker will serve it any more
-            burst.markSubmitted();
+            BurstSlots.markSubmitted(burst);
             for (int i = 0; i < n; i++) {
-                burst.answerSlot(i, new org.iommusim.protocol.translate.Terminated(burst.sid(i), shut));
+                BurstSlots.answerSlot(burst, i, new org.iommusim.protocol.translate.Terminated(burst.sid(i), shut));
             }
-            burst.markCompleted();
+            BurstSlots.markCompleted(burst);
             onDone.accept(burst);
             return;
         }
@@ -201,7 +202,7 @@ public final class TranslationPool {
             return;
         }
         // each TBU's worker reads and answers its own run of slots: no cache line written by two workers but at a seam
-        int[] start = burst.markSubmitted(lanes, tbus);
+        int[] start = BurstSlots.markSubmitted(burst, lanes, tbus);
         BurstCompletion done = new BurstCompletion(parts, burst, onDone, admission);
         long partSet = used;
         admission.admit(() -> {
@@ -215,7 +216,7 @@ public final class TranslationPool {
 
     /** A burst whose requests all go to TBU {@code t}: its slots are its requests, in order. */
     private void sendWhole(TranslationBurst burst, int t, Consumer<? super TranslationBurst> onDone) {
-        burst.markSubmitted();
+        BurstSlots.markSubmitted(burst);
         BurstCompletion done = new BurstCompletion(1, burst, onDone, admission);
         PartInbox inbox = inboxes[workerOfTbu(t, inboxes.length)];
         admission.admit(() -> inbox.post(new TranslationWorker.TranslatePart(done, t, 0, burst.size(), ticket(inbox))));
@@ -223,6 +224,14 @@ public final class TranslationPool {
 
     /** One request; {@code onDone} gets its outcome (result, path, walk) on the worker's thread. */
     public void translate(TranslationRequest request, Consumer<? super Outcome> onDone) {
+        translate(request, false, onDone);
+    }
+
+    /**
+     * One request, {@code traced}: its outcome carries the walk's detail ({@link Outcome#walk()}: walk-cache
+     * hit levels and each descriptor read), for the per-request detailed path.
+     */
+    public void translate(TranslationRequest request, boolean traced, Consumer<? super Outcome> onDone) {
         String shut = closed;
         if (shut != null) {
             onDone.accept(new Outcome(new org.iommusim.protocol.translate.Terminated(request.sid(), shut),
@@ -234,7 +243,7 @@ public final class TranslationPool {
         admission.admit(() -> w.tell(new TranslationWorker.Translate(request, o -> {
             admission.release();
             onDone.accept(o);
-        }, ticket(inboxes[k]))));
+        }, ticket(inboxes[k]), traced)));
     }
 
     /**

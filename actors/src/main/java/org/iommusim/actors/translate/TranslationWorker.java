@@ -28,6 +28,7 @@ import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * One worker of an SMMU's translation pool, serving from one IOTLB shard
@@ -59,10 +60,16 @@ public final class TranslationWorker {
      * One translation; {@code onDone} gets its outcome (result, how it was
      * found, the walk's descriptor reads) on the worker's thread.
      */
-    public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone, long ticket) implements Command {
+    public record Translate(TranslationRequest request, Consumer<? super Outcome> onDone, long ticket, boolean traced)
+            implements Command {
         /** Without a {@link TcuTurns} ticket. */
         public Translate(TranslationRequest request, Consumer<? super Outcome> onDone) {
             this(request, onDone, -1);
+        }
+
+        /** Without the walk's detail ({@code traced}: the outcome carries {@link Outcome#walk()}). */
+        public Translate(TranslationRequest request, Consumer<? super Outcome> onDone, long ticket) {
+            this(request, onDone, ticket, false);
         }
     }
 
@@ -88,7 +95,13 @@ public final class TranslationWorker {
      * A result with how it was found, the walk's descriptor reads, and the STEs and CDs read from the stream
      * table on misses of a bounded configuration cache ({@code configReads}).
      */
-    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps, int evictions, int configReads) {
+    public record Traced(TranslationResult result, Outcome.Path path, int walkSteps, int evictions, int configReads,
+            org.iommusim.protocol.translate.WalkDetail walk) {
+        /** Without the walk's detail. */
+        public Traced(TranslationResult result, Outcome.Path path, int walkSteps, int evictions, int configReads) {
+            this(result, path, walkSteps, evictions, configReads, org.iommusim.protocol.translate.WalkDetail.NONE);
+        }
+
         /** A translation that evicted nothing. */
         public Traced(TranslationResult result, Outcome.Path path, int walkSteps) {
             this(result, path, walkSteps, 0);
@@ -106,7 +119,8 @@ public final class TranslationWorker {
                     evicted++;
                 }
             }
-            return new Traced(o.result(), o.path(), o.walkSteps(), evicted, o.configReads());
+            return new Traced(o.result(), o.path(), o.walkSteps(), evicted, o.configReads(),
+                    o.walk() == null ? org.iommusim.protocol.translate.WalkDetail.NONE : o.walk());
         }
     }
 
@@ -448,7 +462,8 @@ public final class TranslationWorker {
                 o = terminated(c.request(), "the TBU of stream " + c.request().sid() + " is not served by " + name);
             } else {
                 try {
-                    o = u.translator.translate(c.request(), smmu.config(), u.shard);
+                    o = c.traced() ? u.translator.translateTraced(c.request(), smmu.config(), u.shard)
+                            : u.translator.translate(c.request(), smmu.config(), u.shard);
                 } catch (RuntimeException e) {
                     ctx.getLog().error("translating a request failed", e);
                     o = terminated(c.request(), "model error: " + e);
@@ -533,7 +548,8 @@ public final class TranslationWorker {
         private static void terminatePart(TranslatePart part, String reason) {
             TranslationBurst b = part.done().burst();
             for (int j = part.from(); j < part.to(); j++) {
-                b.answerSlot(j, new org.iommusim.protocol.translate.Terminated(b.slotSid(j), reason));
+                BurstSlots.answerSlot(b, j,
+                        new org.iommusim.protocol.translate.Terminated(BurstSlots.slotSid(b, j), reason));
             }
         }
     }

@@ -21,6 +21,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.iommusim.protocol.translate.TranslationBurst;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.Test;
  * public class there mentions, in its parameters, return type, generic
  * arguments or declared exceptions, only API types, protocol types and the
  * JDK's. Internal are the model's own packages ({@code persistence.*},
- * {@code actors.*} other than {@code api}) and Pekko's.
+ * {@code actors.*} other than {@code api}), any {@code .internal} package
+ * (such as the protocol's {@code translate.internal}, the model's side of a
+ * burst) and Pekko's. The protocol's {@code TranslationBurst}, which the API
+ * hands to embedders, has the embedder's methods only as its public ones.
  */
 class PublicApiTest {
     static final String API = "org.iommusim.actors.api";
@@ -38,7 +42,8 @@ class PublicApiTest {
     static boolean internal(JavaClass c) {
         String n = c.getPackageName();
         return n.startsWith("org.iommusim.persistence") || n.startsWith("org.apache.pekko") || n.startsWith("scala")
-                || (n.startsWith("org.iommusim.actors") && !n.equals(API));
+                || (n.startsWith("org.iommusim.actors") && !n.equals(API))
+                || n.endsWith(".internal") || n.contains(".internal.");
     }
 
     /** Every type a member's signature names, generic arguments and bounds included. */
@@ -96,6 +101,26 @@ class PublicApiTest {
                 .importPackages(API);
         assertTrue(api.contain(IommuSim.class), "the facade was imported");
         API_EXPOSES_NO_INTERNAL_TYPE.check(api);
+    }
+
+    /** The burst an embedder fills and reads: the model's side (submit, complete, slots) is not public. */
+    @Test
+    void theBurstsPublicMethodsAreTheEmbeddersOnly() {
+        JavaClass burst = new ClassFileImporter().importClasses(TranslationBurst.class).get(TranslationBurst.class);
+        Set<String> published = new java.util.TreeSet<>();
+        for (JavaMember m : burst.getMethods()) {
+            if (m.getModifiers().contains(JavaModifier.PUBLIC) && !m.getModifiers().contains(JavaModifier.SYNTHETIC)) {
+                published.add(m.getName());
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(Set.of("capacity", "size", "isEmpty", "add", "clear", "sid", "ssv",
+                "ssidOrNone", "iova", "access", "privileged", "request", "translated", "outputAddress", "perms",
+                "result", "path", "untranslated", "toString")), published,
+                "a model-side method (markSubmitted, markCompleted, requestInSlot, slot..., answerSlot...) belongs in "
+                        + "protocol.translate.internal.BurstSlots");
+        assertTrue(internal(new ClassFileImporter().importClasses(
+                org.iommusim.protocol.translate.internal.BurstSlots.class)
+                .get(org.iommusim.protocol.translate.internal.BurstSlots.class)), "BurstSlots counts as internal");
     }
 
     /** The rule is not vacuous: a public API-package class with an internal type in a signature violates it. */

@@ -36,6 +36,7 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,7 +115,7 @@ class TranslationPortTest {
             assertTrue(tooLarge.getMessage().contains("got " + (port.maxBurst() + 1)), tooLarge.getMessage());
             TranslationBurst held = port.newBurst();
             held.add(1, IOVA, Access.READ);
-            held.markSubmitted(); // as if the model held it
+            BurstSlots.markSubmitted(held); // as if the model held it
             assertEquals(ModelException.Kind.BURST_IN_FLIGHT, assertThrows(ModelException.class, () -> port.submit(held)).kind());
             assertEquals(ModelException.Kind.BURST_TOO_LARGE, assertThrows(ModelException.class,
                     () -> sim.translateBurst(smmu, List.of())).kind());

@@ -263,6 +263,21 @@ public final class PageTable {
         return n != null && n.id == tableId;
     }
 
+    /**
+     * The identity of the level-{@code level} table page on {@code iova}'s
+     * path ({@link #ROOT_TABLE_ID} at the start level), or -1 when there is
+     * none: the model's name for a table page, where hardware has its address.
+     */
+    public long tableIdAt(int level, long iova) {
+        Node n = tableAt(level, iova);
+        return n == null ? -1 : n.id;
+    }
+
+    /** The index of {@code iova}'s descriptor in its level-{@code level} table page. */
+    public int descriptorIndex(int level, long iova) {
+        return geo.index(iova, level);
+    }
+
     private Node tableAt(int level, long iova) {
         Node n = root;
         for (int l = geo.startLevel; l < level && n != null; l++) {

@@ -235,11 +235,18 @@ public final class Tcu {
         int tag = stage == 1 ? asid : -1;
         if (!table.inRange(iova)) {
             tally.reads++;
+            if (tally.trace != null) {
+                tally.trace.add(stage, iova, -1, false, table.startLevel(), PageTable.ROOT_TABLE_ID,
+                        table.startLevel());
+            }
             return table.walk(iova, hardwareAccessFlag);
         }
         if (stage == 2 && ipa.enabled()) {
             IpaEntry hit = ipa.lookup(vmid, iova);
             if (hit != null) {
+                if (tally.trace != null) {
+                    tally.trace.add(stage, iova, -1, true, 0, -1, -1);
+                }
                 return ipaAnswer(hit, table, iova, hardwareAccessFlag);
             }
         }
@@ -256,15 +263,24 @@ public final class Tcu {
                 continue;
             }
             if (e.leaf()) {
+                if (tally.trace != null) {
+                    tally.trace.add(stage, iova, level, false, level + 1, -1, level);
+                }
                 return leafAnswer(level, e, table, iova, hardwareAccessFlag);
             }
             filler.from = c;
             r = table.walkFrom(level + 1, e.value(), iova, hardwareAccessFlag, filler);
             tally.reads += readsTo(r) - level;
+            if (tally.trace != null) {
+                tally.trace.add(stage, iova, level, false, level + 1, e.value(), readsTo(r));
+            }
         }
         if (r == null) {
             r = table.walk(iova, hardwareAccessFlag, filler);
             tally.reads += readsTo(r) - table.startLevel() + 1;
+            if (tally.trace != null) {
+                tally.trace.add(stage, iova, -1, false, table.startLevel(), PageTable.ROOT_TABLE_ID, readsTo(r));
+            }
         }
         if (stage == 2 && ipa.enabled() && r instanceof WalkResult.Leaf l && filler.leafDescriptor != 0) {
             IpaEntry e = new IpaEntry(vmid, iova >>> IpaEntry.PAGE_SHIFT, l.level(), filler.leafDescriptor, l.size());

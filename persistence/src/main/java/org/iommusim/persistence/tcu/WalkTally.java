@@ -8,6 +8,8 @@ package org.iommusim.persistence.tcu;
 public final class WalkTally {
     public int reads;
     public boolean freedTable;
+    /** Where each walk started and ended, when the caller asks for the detail; null on the hot path. */
+    public WalkTrace trace;
 
     public void reset() {
         reads = 0;

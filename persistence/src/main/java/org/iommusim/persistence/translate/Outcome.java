@@ -5,6 +5,7 @@ import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.WalkDetail;
 
 /**
  * What one translation did.
@@ -15,9 +16,17 @@ import org.iommusim.protocol.translate.TranslationResult;
  * @param walkSteps table descriptors read on a miss (nested walks read stage-2 tables for each stage-1 level)
  * @param configReads STEs and CDs read from the stream table on misses of the TCU's bounded configuration
  *                  cache (0 when it is unbounded, or everything hit)
+ * @param walk      the walk's detail (walk-cache hit levels, each descriptor read), only when the caller asked
+ *                  for it ({@link ShardTranslator#translateTraced}); null otherwise
  */
 public record Outcome(TranslationResult result, Path path, List<IotlbEvent> fills, SmmuEvent fault, int walkSteps,
-        int configReads) {
+        int configReads, WalkDetail walk) {
+
+    /** An outcome without the walk's detail. */
+    public Outcome(TranslationResult result, Path path, List<IotlbEvent> fills, SmmuEvent fault, int walkSteps,
+            int configReads) {
+        this(result, path, fills, fault, walkSteps, configReads, null);
+    }
 
     /** An outcome that read no configuration from memory. */
     public Outcome(TranslationResult result, Path path, List<IotlbEvent> fills, SmmuEvent fault, int walkSteps) {
@@ -26,7 +35,12 @@ public record Outcome(TranslationResult result, Path path, List<IotlbEvent> fill
 
     /** This outcome, having read {@code n} STEs and CDs from the stream table. */
     public Outcome withConfigReads(int n) {
-        return n == configReads ? this : new Outcome(result, path, fills, fault, walkSteps, n);
+        return n == configReads ? this : new Outcome(result, path, fills, fault, walkSteps, n, walk);
+    }
+
+    /** This outcome with the walk's detail. */
+    public Outcome withWalk(WalkDetail w) {
+        return new Outcome(result, path, fills, fault, walkSteps, configReads, w);
     }
 
     public enum Path {

@@ -11,10 +11,13 @@ import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
 import org.iommusim.persistence.tcu.Tcu;
 import org.iommusim.persistence.tcu.WalkTally;
+import org.iommusim.persistence.tcu.WalkTrace;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.WalkDetail;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Everything a translation worker does per request, without the actor: the
@@ -92,6 +95,20 @@ public final class ShardTranslator {
         return fills;
     }
 
+    /**
+     * {@link #translate(TranslationRequest, ConfigCache, IotlbShard)} with the walk's detail in the outcome
+     * ({@link Outcome#walk()}: walk-cache hit levels, each descriptor read), for the per-request detailed path.
+     */
+    public Outcome translateTraced(TranslationRequest r, ConfigCache config, IotlbShard shard) {
+        tally.trace = new WalkTrace();
+        try {
+            Outcome o = translate(r, config, shard);
+            return o.walk() != null ? o : o.withWalk(WalkDetail.NONE);
+        } finally {
+            tally.trace = null;
+        }
+    }
+
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */
     public Outcome translate(TranslationRequest r, ConfigCache config, IotlbShard shard) {
         ConfigSource source = configOf(config, r.sid());
@@ -117,10 +134,10 @@ public final class ShardTranslator {
         long stream = reuse ? resolvedStream : -1;
         StreamCounters counters = reuse ? resolvedCounters : null;
         for (int j = from; j < to; j++) {
-            if (b.slotStream(j) != stream) {
-                stream = b.slotStream(j);
-                int sid = b.slotSid(j);
-                int ssid = b.slotSsidOrNone(j);
+            if (BurstSlots.slotStream(b, j) != stream) {
+                stream = BurstSlots.slotStream(b, j);
+                int sid = BurstSlots.slotSid(b, j);
+                int ssid = BurstSlots.slotSsidOrNone(b, j);
                 boolean ssv = ssid != TranslationBurst.NO_SSID;
                 context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, configOf(config, sid), domains);
                 counters = counters(sid);

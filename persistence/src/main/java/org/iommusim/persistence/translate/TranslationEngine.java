@@ -16,6 +16,7 @@ import org.iommusim.protocol.translate.Terminated;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * One translation, the SMMUv3 way: the configuration in force (already
@@ -79,17 +80,17 @@ public final class TranslationEngine {
             Tcu tcu, WalkTally tally) {
         Outcome o;
         if (context instanceof StreamContext.Translate t) {
-            long iova = b.slotIova(slot);
+            long iova = BurstSlots.slotIova(b, slot);
             IotlbEntry hit = shard.lookupOrNull(t.vmid(), t.asid(), t.kind(), iova);
-            if (hit != null && hit.perms().allows(b.slotAccess(slot), b.slotPrivileged(slot))) {
-                b.answerSlotHit(slot, hit.translate(iova), hit.perms());
+            if (hit != null && hit.perms().allows(BurstSlots.slotAccess(b, slot), BurstSlots.slotPrivileged(b, slot))) {
+                BurstSlots.answerSlotHit(b, slot, hit.translate(iova), hit.perms());
                 return null;
             }
-            o = afterLookup(b.slotRequest(slot), t, shard, hit, tcu, tally);
+            o = afterLookup(BurstSlots.slotRequest(b, slot), t, shard, hit, tcu, tally);
         } else {
-            o = translate(b.slotRequest(slot), context, shard, tcu, tally);
+            o = translate(BurstSlots.slotRequest(b, slot), context, shard, tcu, tally);
         }
-        b.answerSlot(slot, o.result(), o.path().published());
+        BurstSlots.answerSlot(b, slot, o.result(), o.path().published());
         return o;
     }
 
@@ -104,11 +105,14 @@ public final class TranslationEngine {
             return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0);
         }
         Walk w = walk(r, t, tcu, tally == null && tcu != null ? new WalkTally() : tally);
+        Outcome o;
         if (w.fault != null) {
-            return faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
+            o = faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
+        } else {
+            o = checked(r, t, w.entry, Outcome.Path.MISS, shard.fill(w.entry), w.steps);
         }
-        List<IotlbEvent> fills = shard.fill(w.entry);
-        return checked(r, t, w.entry, Outcome.Path.MISS, fills, w.steps);
+        // the detail only when the caller asked for it (a trace in its tally): never on the burst path
+        return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace));
     }
 
     private static Outcome checked(TranslationRequest r, StreamContext.Translate t, IotlbEntry e, Outcome.Path path,
@@ -224,6 +228,10 @@ public final class TranslationEngine {
             if (tcu == null) {
                 WalkResult w = table.walk(iova, hardwareAccessFlag);
                 last = steps(table, w);
+                if (tally != null && tally.trace != null) {
+                    tally.trace.add(stage, iova, -1, false, table.startLevel(), PageTable.ROOT_TABLE_ID,
+                            table.startLevel() + last - 1);
+                }
                 return w;
             }
             int before = tally.reads;

@@ -33,6 +33,7 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,21 +128,21 @@ class ShardTranslatorTest {
             for (int i = 0; i < n; i++) {
                 group[i] = (byte) rnd.nextInt(groups);
             }
-            int[] start = b.markSubmitted(group, groups);
+            int[] start = BurstSlots.markSubmitted(b, group, groups);
             List<SmmuEvent> faults = new ArrayList<>();
             List<SmmuEvent> expectedFaults = new ArrayList<>();
             TranslationResult[] expected = new TranslationResult[n];
             for (int g = 0; g < groups; g++) {
                 burstPath.translate(b, start[g], start[g + 1], config, burstShard, faults);
                 for (int j = start[g]; j < start[g + 1]; j++) {
-                    Outcome o = singlePath.translate(b.slotRequest(j), config, singleShard);
-                    expected[b.requestInSlot(j)] = o.result();
+                    Outcome o = singlePath.translate(BurstSlots.slotRequest(b, j), config, singleShard);
+                    expected[BurstSlots.requestInSlot(b, j)] = o.result();
                     if (o.fault() != null) {
                         expectedFaults.add(o.fault());
                     }
                 }
             }
-            b.markCompleted();
+            BurstSlots.markCompleted(b);
             for (int i = 0; i < n; i++) {
                 assertEquals(expected[i], b.result(i), "round " + round + " request " + i + ": " + b.request(i));
             }
@@ -195,9 +196,9 @@ class ShardTranslatorTest {
     private static TranslationResult once(ShardTranslator tr, ConfigCache config, IotlbShard shard, long iova) {
         TranslationBurst b = new TranslationBurst(1);
         b.add(1, iova + 0x10, Access.READ);
-        b.markSubmitted();
+        BurstSlots.markSubmitted(b);
         tr.translate(b, 0, 1, config, shard, new ArrayList<>());
-        b.markCompleted();
+        BurstSlots.markCompleted(b);
         return b.result(0);
     }
 }

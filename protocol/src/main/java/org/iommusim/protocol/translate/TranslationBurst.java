@@ -1,6 +1,7 @@
 package org.iommusim.protocol.translate;
 
 import java.util.Arrays;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Up to {@link #capacity()} DMA transactions sent to the SMMU together, and
@@ -28,11 +29,12 @@ import java.util.Arrays;
  * own run of slots and writes its answers there: no cache line is written by
  * two threads but at a seam, and each thread reads only the lines of its
  * requests. The owner never sees slots: {@link #result(int)} and the other
- * accessors take the request's index. The methods from
- * {@link #markSubmitted()} on ({@code markSubmitted}, {@code markCompleted},
- * {@code requestInSlot}, the {@code slot...} readers and the
- * {@code answerSlot...} writers) are the model's: an embedder never calls
- * them (a burst submitted through {@code TranslationPort} is handed to the
+ * accessors take the request's index. The model's side ({@code markSubmitted},
+ * {@code markCompleted}, {@code requestInSlot}, the {@code slot...} readers and
+ * the {@code answerSlot...} writers) is not part of this class's public
+ * surface: the model reaches it through
+ * {@link org.iommusim.protocol.translate.internal.BurstSlots}, an internal
+ * package (a burst submitted through {@code TranslationPort} is handed to the
  * model and back by it).
  */
 public final class TranslationBurst {
@@ -233,16 +235,104 @@ public final class TranslationBurst {
 
     // ---- the model's side -----------------------------------------------------
     //
-    // Called by the model's translation pool and workers only (public because they live in other modules):
-    // an embedder submits a burst through TranslationPort and reads it with the accessors above.
+    // Package-private: the model's translation pool and workers, in other modules, reach them through
+    // BurstSlots (installed below); an embedder submits a burst through TranslationPort and reads it with
+    // the accessors above.
+
+    static {
+        BurstSlots.install(new Slots());
+    }
+
+    /** The model's side, for {@link BurstSlots}: each method the burst's own. */
+    private static final class Slots implements BurstSlots.Access {
+        @Override
+        public boolean isSubmitted(TranslationBurst b) {
+            return b.isSubmitted();
+        }
+
+        @Override
+        public void markSubmitted(TranslationBurst b) {
+            b.markSubmitted();
+        }
+
+        @Override
+        public int[] markSubmitted(TranslationBurst b, byte[] group, int groups) {
+            return b.markSubmitted(group, groups);
+        }
+
+        @Override
+        public void markCompleted(TranslationBurst b) {
+            b.markCompleted();
+        }
+
+        @Override
+        public int requestInSlot(TranslationBurst b, int j) {
+            return b.requestInSlot(j);
+        }
+
+        @Override
+        public int slotSid(TranslationBurst b, int j) {
+            return b.slotSid(j);
+        }
+
+        @Override
+        public int slotSsidOrNone(TranslationBurst b, int j) {
+            return b.slotSsidOrNone(j);
+        }
+
+        @Override
+        public long slotStream(TranslationBurst b, int j) {
+            return b.slotStream(j);
+        }
+
+        @Override
+        public long slotIova(TranslationBurst b, int j) {
+            return b.slotIova(j);
+        }
+
+        @Override
+        public Access slotAccess(TranslationBurst b, int j) {
+            return b.slotAccess(j);
+        }
+
+        @Override
+        public boolean slotPrivileged(TranslationBurst b, int j) {
+            return b.slotPrivileged(j);
+        }
+
+        @Override
+        public TranslationRequest slotRequest(TranslationBurst b, int j) {
+            return b.slotRequest(j);
+        }
+
+        @Override
+        public void answerSlotHit(TranslationBurst b, int j, long outputAddress, Perms perms) {
+            b.answerSlotHit(j, outputAddress, perms);
+        }
+
+        @Override
+        public void answerSlot(TranslationBurst b, int j, long outputAddress, Perms perms) {
+            b.answerSlot(j, outputAddress, perms);
+        }
+
+        @Override
+        public void answerSlot(TranslationBurst b, int j, TranslationResult result) {
+            b.answerSlot(j, result);
+        }
+
+        @Override
+        public void answerSlot(TranslationBurst b, int j, TranslationResult result, TranslationPath path) {
+            b.answerSlot(j, result, path);
+        }
+    }
 
     /** Whether the model holds the burst (submitted, not yet completed). */
-    public boolean isSubmitted() {
+    boolean isSubmitted() {
         return submitted;
     }
 
     /** Hands the burst to the model with its requests in one run of slots, in request order. */
-    public void markSubmitted() {
+    void markSubmitted() {
         requireSubmittable();
         if (slotKey != key) {
             // laid out in groups for an earlier submission: back to one run in request order
@@ -264,7 +354,7 @@ public final class TranslationBurst {
      * where each group's run of slots starts; element {@code groups} holds
      * the size.
      */
-    public int[] markSubmitted(byte[] group, int groups) {
+    int[] markSubmitted(byte[] group, int groups) {
         requireSubmittable();
         int[] start = new int[groups + 1];
         for (int i = 0; i < size; i++) {
@@ -298,53 +388,53 @@ public final class TranslationBurst {
     }
 
     /** Hands the burst back to its owner, answered. */
-    public void markCompleted() {
+    void markCompleted() {
         submitted = false;
     }
 
     /** The index (in the owner's order) of the request in slot {@code j}. */
-    public int requestInSlot(int j) {
+    int requestInSlot(int j) {
         return requestIn[j];
     }
 
-    public int slotSid(int j) {
+    int slotSid(int j) {
         return (int) slotKey[j];
     }
 
     /** The SubstreamID of slot {@code j}'s request, or {@link #NO_SSID}. */
-    public int slotSsidOrNone(int j) {
+    int slotSsidOrNone(int j) {
         return ssidOf(slotKey[j]);
     }
 
     /** Slot {@code j}'s StreamID and SubstreamID in one value: equal for requests of the same (sub)stream. */
-    public long slotStream(int j) {
+    long slotStream(int j) {
         return slotKey[j] & STREAM_MASK;
     }
 
-    public long slotIova(int j) {
+    long slotIova(int j) {
         return slotIova[j];
     }
 
-    public Access slotAccess(int j) {
+    Access slotAccess(int j) {
         return accessOf(slotKey[j]);
     }
 
-    public boolean slotPrivileged(int j) {
+    boolean slotPrivileged(int j) {
         return privilegedOf(slotKey[j]);
     }
 
     /** Slot {@code j}'s request as a record (allocates; for the slow path). */
-    public TranslationRequest slotRequest(int j) {
+    TranslationRequest slotRequest(int j) {
         return record(slotKey[j], slotIova[j]);
     }
 
     /** Answers slot {@code j}: translated to {@code outputAddress} with {@code perms}, by a TLB hit. */
-    public void answerSlotHit(int j, long outputAddress, Perms perms) {
+    void answerSlotHit(int j, long outputAddress, Perms perms) {
         answerTranslated(j, outputAddress, perms, HIT);
     }
 
     /** Answers slot {@code j}: translated to {@code outputAddress} with {@code perms}, path not given. */
-    public void answerSlot(int j, long outputAddress, Perms perms) {
+    void answerSlot(int j, long outputAddress, Perms perms) {
         answerTranslated(j, outputAddress, perms, 0);
     }
 
@@ -359,12 +449,12 @@ public final class TranslationBurst {
     }
 
     /** Answers slot {@code j} with any result, path not given. */
-    public void answerSlot(int j, TranslationResult result) {
+    void answerSlot(int j, TranslationResult result) {
         answer(j, result, 0);
     }
 
     /** Answers slot {@code j} with any result, found on {@code path}. */
-    public void answerSlot(int j, TranslationResult result, TranslationPath path) {
+    void answerSlot(int j, TranslationResult result, TranslationPath path) {
         answer(j, result, pathBits(path));
     }
 

@@ -14,6 +14,7 @@ import org.iommusim.protocol.capability.IotlbPolicy;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * What bounds a burst split between two shards on this machine (a split by
@@ -71,7 +72,7 @@ final class BareSplit {
                             throw new IllegalStateException("a bare-split translation faulted: " + faults.get(0));
                         }
                         if (p.burst().decrementAndGet() == 0) {
-                            p.burst().requests.markCompleted();
+                            BurstSlots.markCompleted(p.burst().requests);
                             completed.incrementAndGet();
                             if (toSubmit.getAndDecrement() > 0) {
                                 submit(p.burst(), queues);
@@ -112,7 +113,7 @@ final class BareSplit {
             lanes[i] = (byte) ((r.iova(i) >>> 12) & 1); // by page parity: the model no longer splits a stream
             used |= 1L << lanes[i];
         }
-        int[] start = r.markSubmitted(lanes, 2);
+        int[] start = BurstSlots.markSubmitted(r, lanes, 2);
         b.set(Long.bitCount(used));
         for (long p = used; p != 0; p &= p - 1) {
             int w = Long.numberOfTrailingZeros(p);

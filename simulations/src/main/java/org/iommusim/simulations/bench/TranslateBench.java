@@ -38,6 +38,7 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Translations per second on the IOTLB hit path through the public API
@@ -333,7 +334,7 @@ public final class TranslateBench {
         IotlbShard shard = IotlbShard.empty(new IotlbConfig(4096, IotlbPolicy.LRU, 1));
         ShardTranslator translator = model.translator();
         TranslationBurst b = burstOf(hotPages());
-        b.markSubmitted(); // held by the "model" from here on, as a worker holds its part
+        BurstSlots.markSubmitted(b); // held by the "model" from here on, as a worker holds its part
         List<SmmuEvent> faults = new ArrayList<>();
         translator.translate(b, 0, b.size(), config, shard, faults); // fill
         check(b);

@@ -38,6 +38,7 @@ import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationResult;
+import org.iommusim.protocol.translate.internal.BurstSlots;
 
 /**
  * Walks that hit the TCU's walk caches: one stage-1 stream over 32 MiB of 4K
@@ -152,7 +153,7 @@ public final class WalkCacheBench {
         for (List<TranslationRequest> requests : sweep) {
             TranslationBurst b = new TranslationBurst(requests.size());
             requests.forEach(b::add);
-            b.markSubmitted(); // held by the "model" from here on, as a worker holds its part
+            BurstSlots.markSubmitted(b); // held by the "model" from here on, as a worker holds its part
             prepared.add(b);
         }
         int[] next = {0};
