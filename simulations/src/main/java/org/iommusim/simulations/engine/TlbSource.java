@@ -124,8 +124,10 @@ final class TlbSource implements CacheSource {
         }
 
         private static Held held(CachedTranslation e) {
-            return new Held(e.smmu() + "/tbu-" + e.tbu() + " TLB",
-                    e.toString().substring(e.toString().indexOf(' ') + 1), e.va(), e.size(), e::translate);
+            return new Held(() -> e.smmu() + "/tbu-" + e.tbu() + " TLB", () -> {
+                String s = e.toString();
+                return s.substring(s.indexOf(' ') + 1);
+            }, e.va(), e.size(), e::translate);
         }
     }
 }
