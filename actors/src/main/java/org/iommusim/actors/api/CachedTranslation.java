@@ -47,7 +47,12 @@ public final class CachedTranslation {
      * @return its kind
      */
     public Kind kind() {
-        return Kind.valueOf(entry.kind().name());
+        // a switch, not valueOf: the checker asks this of every cached entry at every audit point
+        return switch (entry.kind()) {
+            case STAGE1 -> Kind.STAGE1;
+            case STAGE2 -> Kind.STAGE2;
+            case NESTED -> Kind.NESTED;
+        };
     }
 
     /** Its VMID tag (0 for stage-1-only contexts). */

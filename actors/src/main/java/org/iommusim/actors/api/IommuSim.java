@@ -1370,6 +1370,69 @@ public final class IommuSim implements AutoCloseable {
     }
 
     /**
+     * What the TBU TLBs of {@code smmu} hold now for one translation context
+     * over one input range: the entries of {@link #cachedTranslationsAsync(Smmu)}
+     * tagged ({@code kind}, {@code vmid}, {@code asid}) whose input span meets
+     * {@code [from, to)}, in the same order. Over a few pages it looks up a
+     * handful of addresses instead of copying every TLB (the simulation
+     * checker's audit asks this of each unmapped range at every CMD_SYNC).
+     * Callable from any thread; the stage completes on a model thread (in
+     * deterministic mode, on the caller's, inside a blocking call or {@link #runUntilIdle}).
+     *
+     * @param smmu the SMMU whose TLBs to read
+     * @param kind the entries' kind (the translation regime they were filled for)
+     * @param vmid their VMID tag
+     * @param asid their ASID tag; -1 for stage-2 entries, which have none
+     * @param from the first input address of the range
+     * @param to   the input address after the range (unsigned; {@code from >= to} gives no entries)
+     * @return completes with the entries (an unmodifiable list); fails with CLOSED, TIMEOUT
+     * @throws IllegalArgumentException if {@code smmu} or {@code kind} is null
+     */
+    public CompletionStage<List<CachedTranslation>> cachedTranslationsAsync(Smmu smmu, CachedTranslation.Kind kind,
+            int vmid, int asid, long from, long to) {
+        arg(smmu, "smmu");
+        arg(kind, "kind");
+        org.iommusim.persistence.iotlb.IotlbEntry.Kind k = switch (kind) {
+            case STAGE1 -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.STAGE1;
+            case STAGE2 -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.STAGE2;
+            case NESTED -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.NESTED;
+        };
+        List<CompletableFuture<TranslationWorker.EntriesReport>> reports = new ArrayList<>();
+        for (var w : smmu.handles.pool().workers()) {
+            reports.add(gate.call(smmu.id() + "/pool", () -> this.<TranslationWorker.EntriesReport>ask(w,
+                    r -> new TranslationWorker.GetEntries(k, vmid, asid, from, to, r))));
+        }
+        return CompletableFuture.allOf(reports.toArray(new CompletableFuture[0])).thenApply(v -> {
+            java.util.TreeMap<Integer, List<org.iommusim.persistence.iotlb.IotlbEntry>> byTbu = new java.util.TreeMap<>();
+            for (var f : reports) {
+                byTbu.putAll(f.join().byTbu());
+            }
+            List<CachedTranslation> all = new ArrayList<>();
+            byTbu.forEach((tbu, es) -> es.forEach(e -> all.add(new CachedTranslation(smmu.id(), tbu, e))));
+            return java.util.Collections.unmodifiableList(all);
+        });
+    }
+
+    /**
+     * Blocking form of {@link #cachedTranslationsAsync(Smmu, CachedTranslation.Kind, int, int, long, long)}: waits
+     * for the answer at most the call timeout (in deterministic mode, running the model on this thread).
+     *
+     * @param smmu the SMMU whose TLBs to read
+     * @param kind the entries' kind
+     * @param vmid their VMID tag
+     * @param asid their ASID tag; -1 for stage-2 entries
+     * @param from the first input address of the range
+     * @param to   the input address after the range
+     * @return the entries
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as the asynchronous form fails: its {@link ModelException#kind()} names the reason
+     */
+    public List<CachedTranslation> cachedTranslations(Smmu smmu, CachedTranslation.Kind kind, int vmid, int asid,
+            long from, long to) {
+        return join(cachedTranslationsAsync(smmu, kind, vmid, asid, from, to));
+    }
+
+    /**
      * Blocking form of {@link #cachedTranslationsAsync}: waits for the answer at most the call timeout (in deterministic mode,
      * running the model on this thread).
      *

@@ -127,6 +127,25 @@ public final class TranslationWorker {
     /** Ask for the entries, counters and per-stream statistics of the TBUs this worker serves. */
     public record GetShard(ActorRef<ShardReport> replyTo) implements Command {}
 
+    /**
+     * Ask for the entries of this worker's TBUs tagged ({@code kind},
+     * {@code vmid}, {@code asid}) whose input span meets {@code [from, to)},
+     * each TLB's in its replacement order ({@link IotlbShard#entriesMeeting}).
+     */
+    public record GetEntries(org.iommusim.persistence.iotlb.IotlbEntry.Kind kind, int vmid, int asid, long from,
+            long to, ActorRef<EntriesReport> replyTo) implements Command {}
+
+    /** What a worker answers to {@link GetEntries}: one list per TBU it serves, by TBU index. */
+    public record EntriesReport(java.util.SortedMap<Integer, List<org.iommusim.persistence.iotlb.IotlbEntry>> byTbu) {}
+
+    private static EntriesReport entries(List<Unit> units, GetEntries g) {
+        java.util.SortedMap<Integer, List<org.iommusim.persistence.iotlb.IotlbEntry>> out = new java.util.TreeMap<>();
+        for (Unit u : units) {
+            out.put(u.tbu, u.shard.entriesMeeting(g.kind(), g.vmid(), g.asid(), g.from(), g.to()));
+        }
+        return new EntriesReport(out);
+    }
+
     /** What a worker reports: one {@link TbuReport} per TBU it serves, by TBU index. */
     public record ShardReport(List<TbuReport> tbus) {}
 
@@ -372,6 +391,10 @@ public final class TranslationWorker {
                         g.replyTo().tell(report(units));
                         return Behaviors.same();
                     })
+                    .onMessage(GetEntries.class, g -> {
+                        g.replyTo().tell(entries(units, g));
+                        return Behaviors.same();
+                    })
                     .onMessage(Close.class, c -> {
                         answerDeferred(c.reason());
                         return broken(ctx, name, c.reason(), units, inbox, turns);
@@ -591,6 +614,10 @@ public final class TranslationWorker {
                 })
                 .onMessage(GetShard.class, g -> {
                     g.replyTo().tell(report(units));
+                    return Behaviors.same();
+                })
+                .onMessage(GetEntries.class, g -> {
+                    g.replyTo().tell(entries(units, g));
                     return Behaviors.same();
                 })
                 .onMessage(Flush.class, f -> {

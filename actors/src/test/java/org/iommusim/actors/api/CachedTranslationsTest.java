@@ -57,6 +57,20 @@ class CachedTranslationsTest {
             assertEquals("smmu-0", first.smmu());
             assertTrue(first.toString().startsWith("smmu-0/tbu-" + first.tbu() + " STAGE1["), first.toString());
 
+            // by context and range: the same entries in the same order, those of other tags or addresses left out
+            assertEquals(held.toString(), sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5,
+                    0x1000_0000L, 0x1000_2000L).toString());
+            assertEquals(List.of(first.toString()), sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5,
+                    0x1000_0800L, 0x1000_0801L).stream().map(Object::toString).toList());
+            assertEquals(List.of(), sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 6,
+                    0x1000_0000L, 0x1000_2000L), "another ASID");
+            assertEquals(List.of(), sim.cachedTranslations(smmu, CachedTranslation.Kind.NESTED, 0, 5,
+                    0x1000_0000L, 0x1000_2000L), "another kind");
+            assertEquals(List.of(), sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5,
+                    0x1000_2000L, 0x1000_3000L), "past both pages");
+            assertEquals(List.of(), sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5,
+                    0x1000_1000L, 0x1000_1000L), "an empty range");
+
             // the unmap alone leaves the cached entry: only the TLBI, completed by its sync, removes it
             sim.unmap(D, UnmapBatch.single(0x1000_0000L, 0x1000));
             assertEquals(2, sim.cachedTranslations(smmu).size());

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.iommusim.protocol.capability.IotlbPolicy;
+import org.iommusim.protocol.command.InvalidationSpan;
 import org.iommusim.protocol.command.TlbiCommand;
+import org.iommusim.protocol.command.TlbiNhVa;
+import org.iommusim.protocol.command.TlbiS2Ipa;
 
 /**
  * The pure state machine of one TBU's TLB (the name is older than TBUs): a
@@ -128,6 +131,53 @@ public final class IotlbShard {
         return out;
     }
 
+    /**
+     * The cached entries tagged ({@code kind}, {@code vmid}, {@code asid})
+     * whose input span meets {@code [from, to)}: {@link #entries()} with the
+     * others left out, in the same order. Over a few pages it is a handful of
+     * index lookups instead of a walk of the TLB (an audit asks this of every
+     * unmapped range).
+     */
+    public List<IotlbEntry> entriesMeeting(IotlbEntry.Kind kind, int vmid, int asid, long from, long to) {
+        if (Long.compareUnsigned(from, to) >= 0) {
+            return List.of();
+        }
+        long shifts = index.shiftsPresent();
+        long lookups = 0;
+        for (long rest = shifts; rest != 0 && lookups <= MAX_LOOKUPS; rest &= rest - 1) {
+            int shift = Long.numberOfTrailingZeros(rest);
+            long blocks = ((to - 1) >>> shift) - (from >>> shift) + 1;
+            lookups = blocks <= 0 || blocks > MAX_LOOKUPS ? MAX_LOOKUPS + 1 : lookups + blocks;
+        }
+        List<IotlbEntry> out = new ArrayList<>();
+        if (lookups > MAX_LOOKUPS || lookups > index.size()) {
+            for (ReplacementOrder s : sets) {
+                for (Node n = s.first(); n != null; n = n.next) {
+                    if (n.kind == kind.ordinal() && n.vmid == vmid && n.asid == asid
+                            && Long.compareUnsigned(n.va, to) < 0 && Long.compareUnsigned(from, n.va + n.size) < 0) {
+                        out.add(n.entry);
+                    }
+                }
+            }
+            return out;
+        }
+        List<Node> found = new ArrayList<>();
+        for (long rest = shifts; rest != 0; rest &= rest - 1) {
+            int shift = Long.numberOfTrailingZeros(rest);
+            for (long block = from >>> shift, last = (to - 1) >>> shift; block <= last; block++) {
+                Node n = index.get(kind.ordinal(), vmid, asid, block << shift, 1L << shift);
+                if (n != null) {
+                    found.add(n);
+                }
+            }
+        }
+        found.sort((a, b) -> a.set != b.set ? Integer.compare(a.set, b.set) : Long.compare(a.placed, b.placed));
+        for (Node n : found) {
+            out.add(n.entry);
+        }
+        return out;
+    }
+
     /** The RANDOM policy's generator state. */
     public long rngState() {
         return rngState;
@@ -240,11 +290,16 @@ public final class IotlbShard {
 
     /** The event recording {@code command}, with the number of entries it removes from the main TLB (0 for EL2/EL3). */
     public IotlbEvent.Invalidated decideInvalidate(TlbiCommand command) {
+        List<Node> targets = targets(command);
         int removed = 0;
-        for (ReplacementOrder s : sets) {
-            for (Node n = s.first(); n != null; n = n.next) {
-                if (Invalidation.matches(command, n.entry)) {
-                    removed++;
+        if (targets != null) {
+            removed = targets.size();
+        } else {
+            for (ReplacementOrder s : sets) {
+                for (Node n = s.first(); n != null; n = n.next) {
+                    if (Invalidation.matches(command, n.entry)) {
+                        removed++;
+                    }
                 }
             }
         }
@@ -331,18 +386,85 @@ public final class IotlbShard {
             micro.applyInvalidate(command); // first, so it counts what it held (inclusion would remove it anyway)
         }
         int removed = 0;
-        for (ReplacementOrder s : sets) {
-            for (Node n = s.first(); n != null; ) {
-                Node next = n.next;
-                if (Invalidation.matches(command, n.entry)) {
-                    remove(n);
-                    removed++;
+        List<Node> targets = targets(command);
+        if (targets != null) {
+            for (Node n : targets) {
+                remove(n);
+            }
+            removed = targets.size();
+        } else {
+            for (ReplacementOrder s : sets) {
+                for (Node n = s.first(); n != null; ) {
+                    Node next = n.next;
+                    if (Invalidation.matches(command, n.entry)) {
+                        remove(n);
+                        removed++;
+                    }
+                    n = next;
                 }
-                n = next;
             }
         }
         counters.invalidated(command.opcode(), removed);
     }
+
+    /** Index lookups beyond which a TLBI scans the TLB instead (a scan reads every entry once). */
+    private static final int MAX_LOOKUPS = 64;
+
+    /**
+     * The entries {@code command} removes, found through the index when it
+     * names its tags exactly and a few addresses (TLBI_NH_VA, TLBI_S2_IPA over
+     * a small span: entries are size-aligned, so only the aligned blocks of
+     * each size present can overlap it), each confirmed by
+     * {@link Invalidation#matches}, the one rule; null when a scan is cheaper
+     * or the command is not of that kind. Which entries go is the same either
+     * way; only the order of their removal differs, and nothing observes it.
+     */
+    private List<Node> targets(TlbiCommand command) {
+        int[] kinds;
+        int vmid;
+        int asid;
+        InvalidationSpan span;
+        if (command instanceof TlbiNhVa c) {
+            kinds = STAGE1_KINDS;
+            vmid = c.vmid();
+            asid = c.asid();
+            span = c.span();
+        } else if (command instanceof TlbiS2Ipa c) {
+            kinds = STAGE2_KINDS;
+            vmid = c.vmid();
+            asid = IotlbEntry.NO_ASID;
+            span = c.span();
+        } else {
+            return null;
+        }
+        long shifts = index.shiftsPresent();
+        long lookups = 0;
+        for (long rest = shifts; rest != 0; rest &= rest - 1) {
+            int shift = Long.numberOfTrailingZeros(rest);
+            long blocks = (span.last() >>> shift) - (span.first() >>> shift) + 1;
+            lookups += blocks * kinds.length;
+            if (blocks <= 0 || blocks > MAX_LOOKUPS || lookups > MAX_LOOKUPS || lookups > index.size()) {
+                return null;
+            }
+        }
+        List<Node> out = new ArrayList<>();
+        for (int kind : kinds) {
+            for (long rest = shifts; rest != 0; rest &= rest - 1) {
+                int shift = Long.numberOfTrailingZeros(rest);
+                long size = 1L << shift;
+                for (long block = span.first() >>> shift, last = span.last() >>> shift; block <= last; block++) {
+                    Node n = index.get(kind, vmid, asid, block << shift, size);
+                    if (n != null && Invalidation.matches(command, n.entry)) {
+                        out.add(n);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final int[] STAGE1_KINDS = {IotlbEntry.Kind.STAGE1.ordinal(), IotlbEntry.Kind.NESTED.ordinal()};
+    private static final int[] STAGE2_KINDS = {IotlbEntry.Kind.STAGE2.ordinal()};
 
     private void clear() {
         for (ReplacementOrder s : sets) {

@@ -14,6 +14,8 @@ final class Node {
     final long size;
     /** The set the node is in (0 in a fully associative TLB). */
     int set;
+    /** When it last went to the end of its set's replacement order: orders a set's entries without a walk. */
+    long placed;
     Node prev;
     Node next;
 

@@ -12,6 +12,7 @@ final class ReplacementOrder {
     private Node first;
     private Node last;
     private int count;
+    private long placements;
 
     int size() {
         return count;
@@ -22,6 +23,7 @@ final class ReplacementOrder {
     }
 
     void append(Node n) {
+        n.placed = ++placements;
         n.prev = last;
         n.next = null;
         if (last == null) {

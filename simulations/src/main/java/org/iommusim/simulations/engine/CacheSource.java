@@ -2,6 +2,7 @@ package org.iommusim.simulations.engine;
 
 import java.util.List;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
 
 /**
  * One kind of cache of the model the checker audits: "what can still
@@ -22,14 +23,30 @@ interface CacheSource {
     /**
      * One cached entry that a lookup can hit.
      *
-     * @param cache     which cache holds it (e.g. {@code smmu-0/tbu-1 TLB})
-     * @param entry     the entry as the cache names it
+     * @param cacheName which cache holds it (e.g. {@code smmu-0/tbu-1 TLB})
+     * @param entryName the entry as the cache names it
      * @param va        the first input address it covers
      * @param size      bytes of input it covers
      * @param translate its output for an input address it covers; -1 when it has no output of its own (a walk
      *                  cache entry: any walk it leads is a use of what it outlived)
      */
-    record Held(String cache, String entry, long va, long size, LongUnaryOperator translate) {
+    record Held(Supplier<String> cacheName, Supplier<String> entryName, long va, long size,
+            LongUnaryOperator translate) {
+        /** Names given at once (tests, hand-built sources). */
+        Held(String cache, String entry, long va, long size, LongUnaryOperator translate) {
+            this(() -> cache, () -> entry, va, size, translate);
+        }
+
+        /** Which cache holds it; named only when a message needs it (most audits find nothing to report). */
+        String cache() {
+            return cacheName.get();
+        }
+
+        /** The entry as the cache names it. */
+        String entry() {
+            return entryName.get();
+        }
+
         boolean covers(long address) {
             return Long.compareUnsigned(address - va, size) < 0;
         }

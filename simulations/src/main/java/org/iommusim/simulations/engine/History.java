@@ -112,6 +112,29 @@ final class History {
 
     /**
      * The newest record of {@code domain} covering {@code address} that was
+     * mapped at {@code t}, or null: the first such one {@link #covering}
+     * gives, found in one pass under the lock with nothing allocated (the
+     * cache audit asks this for every cached entry it examines).
+     */
+    synchronized MapRecord mappedAt(DomainId domain, long address, long t) {
+        DomainIndex d = byDomain.get(domain);
+        if (d == null) {
+            return null;
+        }
+        MapRecord newest = null;
+        for (int levels = d.levels; levels != 0; levels &= levels - 1) {
+            int level = Integer.numberOfTrailingZeros(levels);
+            Bucket b = d.buckets.get(key(block(address, level), level));
+            MapRecord m = b == null ? null : b.newestMappedAt(address, t);
+            if (m != null && (newest == null || m.order > newest.order)) {
+                newest = m;
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * The newest record of {@code domain} covering {@code address} that was
      * unmapped at or before {@code t} and not yet released at {@code t} (its
      * flush incomplete), or null.
      */
@@ -269,6 +292,17 @@ final class History {
                 }
             }
             return -(lo + 1);
+        }
+
+        /** The newest record covering {@code address} and mapped at {@code t}, or null. */
+        MapRecord newestMappedAt(long address, long t) {
+            for (int i = size - 1; i >= 0; i--) {
+                MapRecord m = items[i];
+                if (m.covers(address) && m.mappedAt(t)) {
+                    return m;
+                }
+            }
+            return null;
         }
 
         /** The newest record older than {@code before} that covers {@code address}, or null. */

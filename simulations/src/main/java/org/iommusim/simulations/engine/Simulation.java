@@ -649,12 +649,8 @@ public final class Simulation {
 
     /** What {@code d}'s live tables give {@code address} at {@code t}, by the history; -1 when nothing maps it. */
     private long live(DomainCtx d, long address, long t) {
-        for (MapRecord m : history.covering(d.id, address)) {
-            if (m.mappedAt(t)) {
-                return m.translate(address);
-            }
-        }
-        return -1;
+        MapRecord m = history.mappedAt(d.id, address, t);
+        return m == null ? -1 : m.translate(address);
     }
 
     private Device device(DeviceDef dev, StreamDef s, int order, long paBase) {

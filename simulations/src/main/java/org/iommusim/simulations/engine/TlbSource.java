@@ -28,13 +28,38 @@ final class TlbSource implements CacheSource {
         this.smmus = smmus;
     }
 
+    /**
+     * A reading asks the model lazily: each lookup by input range asks the
+     * TLBs for that range's entries only ({@link IommuSim#cachedTranslations(Smmu,
+     * CachedTranslation.Kind, int, int, long, long)}); a lookup by output
+     * address reads every entry once. In deterministic mode nothing changes
+     * the TLBs between an audit's questions (the model runs only to answer
+     * them), so the answers are those of one reading of the whole TLBs.
+     */
     @Override
     public Reading read() {
-        List<CachedTranslation> all = new ArrayList<>();
-        for (Smmu s : smmus.get()) {
-            all.addAll(sim.get().cachedTranslations(s));
-        }
-        return new TlbReading(all);
+        IommuSim model = sim.get();
+        List<Smmu> now = new ArrayList<>();
+        smmus.get().forEach(now::add);
+        return new TlbReading(() -> {
+            List<CachedTranslation> all = new ArrayList<>();
+            for (Smmu s : now) {
+                all.addAll(model.cachedTranslations(s));
+            }
+            return all;
+        }, (tags, from, to) -> {
+            List<CachedTranslation> all = new ArrayList<>();
+            for (Smmu s : now) {
+                all.addAll(model.cachedTranslations(s, CachedTranslation.Kind.valueOf(tags.kind()), tags.vmid(),
+                        tags.asid(), from, to));
+            }
+            return all;
+        });
+    }
+
+    /** The entries tagged {@code tags} whose input span meets {@code [from, to)}, in reading order. */
+    interface RangeQuery {
+        List<CachedTranslation> entries(Tags tags, long from, long to);
     }
 
     private record Key(Tags tags, long aligned, long size) {}
@@ -42,30 +67,46 @@ final class TlbSource implements CacheSource {
     private static final class TlbReading implements Reading {
         /** Queries answered by a scan before the reading builds its index (a strict unmap asks one or two). */
         private static final int SCANS = 8;
-        private final List<CachedTranslation> entries;
+        private static final java.util.Set<String> KINDS = java.util.Arrays.stream(CachedTranslation.Kind.values())
+                .map(Enum::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        private final Supplier<List<CachedTranslation>> all;
+        private final RangeQuery range;
+        private List<CachedTranslation> entries;
         private int queries;
+        private boolean built;
         private final Map<Key, List<CachedTranslation>> byInput = new HashMap<>();
         private final Map<Key, List<CachedTranslation>> byOutput = new HashMap<>();
         private final Map<Tags, TreeSet<Long>> sizes = new HashMap<>();
 
-        TlbReading(List<CachedTranslation> entries) {
-            this.entries = entries;
+        TlbReading(Supplier<List<CachedTranslation>> all, RangeQuery range) {
+            this.all = all;
+            this.range = range;
         }
 
-        private boolean indexed() {
-            if (++queries <= SCANS) {
-                return false;
+        /** Every entry, read at the first question that needs them all. */
+        private List<CachedTranslation> entries() {
+            if (entries == null) {
+                entries = all.get();
             }
-            if (queries == SCANS + 1) {
+            return entries;
+        }
+
+        /** Counts a question: the first few are answered as a scan would order them, later ones as the index would. */
+        private boolean indexed() {
+            return ++queries > SCANS;
+        }
+
+        private void built() {
+            if (!built) {
+                built = true;
                 index();
             }
-            return true;
         }
 
         /** A scan: every entry with these tags whose input (or output) span meets [from, to). */
         private List<Held> scan(Tags tags, long from, long to, boolean byInput) {
             List<Held> out = new ArrayList<>();
-            for (CachedTranslation e : entries) {
+            for (CachedTranslation e : entries()) {
                 if (!e.kind().name().equals(tags.kind()) || e.vmid() != tags.vmid() || e.asid() != tags.asid()) {
                     continue;
                 }
@@ -79,7 +120,7 @@ final class TlbSource implements CacheSource {
         }
 
         private void index() {
-            for (CachedTranslation e : entries) {
+            for (CachedTranslation e : entries()) {
                 Tags t = new Tags(e.kind().name(), e.vmid(), e.asid());
                 sizes.computeIfAbsent(t, k -> new TreeSet<>()).add(e.size());
                 byInput.computeIfAbsent(new Key(t, e.va(), e.size()), k -> new ArrayList<>(1)).add(e);
@@ -90,12 +131,40 @@ final class TlbSource implements CacheSource {
 
         @Override
         public List<Held> hitting(Tags tags, long from, long to) {
-            return indexed() ? find(byInput, tags, from, to, true) : scan(tags, from, to, true);
+            boolean indexed = indexed();
+            if (!KINDS.contains(tags.kind())) {
+                return List.of(); // tags no TLB entry carries (a nested stream's stage-1 walk)
+            }
+            if (Long.compareUnsigned(from, to) >= 0) {
+                // what a whole reading answers for an empty range
+                if (indexed) {
+                    built();
+                    return find(byInput, tags, from, to, true);
+                }
+                return scan(tags, from, to, true);
+            }
+            List<CachedTranslation> meeting = new ArrayList<>(range.entries(tags, from, to));
+            if (indexed) {
+                // the index answers size by size, then by address (a stable sort keeps reading order within one)
+                meeting.sort(java.util.Comparator.comparingLong(CachedTranslation::size)
+                        .thenComparing(CachedTranslation::va, Long::compareUnsigned));
+            }
+            List<Held> out = new ArrayList<>(meeting.size());
+            for (CachedTranslation e : meeting) {
+                if (e.hitBy(e.kind(), tags.vmid(), tags.asid(), Math.max(e.va(), from))) {
+                    out.add(held(e));
+                }
+            }
+            return out;
         }
 
         @Override
         public List<Held> outputInto(Tags tags, long paFrom, long paTo) {
-            return indexed() ? find(byOutput, tags, paFrom, paTo, false) : scan(tags, paFrom, paTo, false);
+            if (indexed()) {
+                built();
+                return find(byOutput, tags, paFrom, paTo, false);
+            }
+            return scan(tags, paFrom, paTo, false);
         }
 
         private List<Held> find(Map<Key, List<CachedTranslation>> index, Tags tags, long from, long to,
@@ -124,8 +193,10 @@ final class TlbSource implements CacheSource {
         }
 
         private static Held held(CachedTranslation e) {
-            return new Held(e.smmu() + "/tbu-" + e.tbu() + " TLB",
-                    e.toString().substring(e.toString().indexOf(' ') + 1), e.va(), e.size(), e::translate);
+            return new Held(() -> e.smmu() + "/tbu-" + e.tbu() + " TLB", () -> {
+                String s = e.toString();
+                return s.substring(s.indexOf(' ') + 1);
+            }, e.va(), e.size(), e::translate);
         }
     }
 }

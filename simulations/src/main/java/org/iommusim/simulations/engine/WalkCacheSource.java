@@ -195,9 +195,9 @@ final class WalkCacheSource implements CacheSource {
                     continue;
                 }
                 if (e.leaf()) {
-                    out.add(new Held(e.cache(), e.describe(), e.va(), e.size(), x -> e.translate(domain, x)));
+                    out.add(new Held(e::cache, e::describe, e.va(), e.size(), x -> e.translate(domain, x)));
                 } else if (!e.inPlace(domain)) {
-                    out.add(new Held(e.cache(), e.describe(), e.va(), e.size(), x -> -1));
+                    out.add(new Held(e::cache, e::describe, e.va(), e.size(), x -> -1));
                 }
             }
             return out;

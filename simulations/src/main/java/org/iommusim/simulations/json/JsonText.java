@@ -7,7 +7,12 @@ public final class JsonText {
     /** Appends {@code s} as a JSON string, RFC 8259 escaped: quote, backslash and every control character. */
     public static void quote(StringBuilder out, String s) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && needsNoEscape(s.charAt(plain))) {
+            plain++;
+        }
+        out.append(s, 0, plain); // most strings (hex words, names, command text) need no escape: one copy
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -27,5 +32,9 @@ public final class JsonText {
             }
         }
         out.append('"');
+    }
+
+    private static boolean needsNoEscape(char c) {
+        return c >= 0x20 && c != '"' && c != '\\';
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * ({@link #hex}): JSON numbers lose precision above 2^53.
  */
 public final class JsonObject {
-    private final StringBuilder sb = new StringBuilder(128).append('{');
+    private final StringBuilder sb = new StringBuilder(256).append('{'); // most events' JSON fits: no regrowth
     private boolean first = true;
 
     public JsonObject string(String name, String value) {

@@ -49,6 +49,10 @@ class HistoryTest {
             }
             List<MapRecord> got = h.covering(d, address);
             assertEquals(expected, new ArrayList<>(got), "address 0x" + Long.toHexString(address));
+            // what the live tables give: the newest covering record mapped at t, the first of the view that is
+            long t = rnd.nextInt(3000);
+            MapRecord live = expected.stream().filter(m -> m.mappedAt(t)).findFirst().orElse(null);
+            assertSame(live, h.mappedAt(d, address, t), "mapped at " + t + ", address 0x" + Long.toHexString(address));
             assertEquals(expected.size(), got.size());
             assertEquals(expected.isEmpty(), got.isEmpty());
         }
