@@ -117,20 +117,7 @@ final class History {
      * cache audit asks this for every cached entry it examines).
      */
     synchronized MapRecord mappedAt(DomainId domain, long address, long t) {
-        DomainIndex d = byDomain.get(domain);
-        if (d == null) {
-            return null;
-        }
-        MapRecord newest = null;
-        for (int levels = d.levels; levels != 0; levels &= levels - 1) {
-            int level = Integer.numberOfTrailingZeros(levels);
-            Bucket b = d.buckets.get(key(block(address, level), level));
-            MapRecord m = b == null ? null : b.newestMappedAt(address, t);
-            if (m != null && (newest == null || m.order > newest.order)) {
-                newest = m;
-            }
-        }
-        return newest;
+        return newest(domain, address, t, Bucket::newestMappedAt);
     }
 
     /**
@@ -139,6 +126,16 @@ final class History {
      * flush incomplete), or null.
      */
     synchronized MapRecord awaitingFlush(DomainId domain, long address, long t) {
+        return newest(domain, address, t, Bucket::awaitingFlush);
+    }
+
+    /** One bucket's answer for an address at a time (a method reference: nothing allocated per call). */
+    private interface BucketQuery {
+        MapRecord find(Bucket b, long address, long t);
+    }
+
+    /** The newest answer of {@code query} over the buckets covering {@code address} at each mapped level. */
+    private MapRecord newest(DomainId domain, long address, long t, BucketQuery query) {
         DomainIndex d = byDomain.get(domain);
         if (d == null) {
             return null;
@@ -147,7 +144,7 @@ final class History {
         for (int levels = d.levels; levels != 0; levels &= levels - 1) {
             int level = Integer.numberOfTrailingZeros(levels);
             Bucket b = d.buckets.get(key(block(address, level), level));
-            MapRecord m = b == null ? null : b.awaitingFlush(address, t);
+            MapRecord m = b == null ? null : query.find(b, address, t);
             if (m != null && (newest == null || m.order > newest.order)) {
                 newest = m;
             }
