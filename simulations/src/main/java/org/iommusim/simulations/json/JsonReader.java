@@ -5,14 +5,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Reads JSON text into maps (keys in order), lists, strings, BigDecimal
- * numbers, booleans and null: what {@code compare} needs to read the reports
- * of finished runs back. Bad text is an IllegalArgumentException naming the
- * offset and what was expected.
+ * Reads JSON text (RFC 8259, strictly) into maps (keys in order), lists,
+ * strings, BigDecimal numbers, booleans and null: what {@code compare} needs
+ * to read the reports of finished runs back, and what the tests read
+ * report.json with. Bad text is an IllegalArgumentException naming the offset
+ * and what was expected; a duplicate key, a raw control character in a string
+ * and a number JSON does not allow ({@code +1}, {@code 01}, {@code 1.}) are
+ * bad text, so a report that reads here is JSON any other reader accepts.
  */
 public final class JsonReader {
+    /** RFC 8259's number: no plus sign, no leading zero, digits on both sides of the point. */
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+    private static final Pattern HEX4 = Pattern.compile("[0-9a-fA-F]{4}");
+
     private final String text;
     private int at;
 
@@ -64,6 +73,9 @@ public final class JsonReader {
             String key = string();
             space();
             expect(':');
+            if (out.containsKey(key)) {
+                throw error("a key not already in the object, not a second \"" + key + "\"");
+            }
             out.put(key, value());
             space();
             if (peek() == ',') {
@@ -106,6 +118,10 @@ public final class JsonReader {
             if (c == '"') {
                 return out.toString();
             }
+            if (c < 0x20) {
+                at--;
+                throw error("an escape, not a raw control character");
+            }
             if (c != '\\') {
                 out.append(c);
                 continue;
@@ -122,7 +138,7 @@ public final class JsonReader {
                 case 'r' -> out.append('\r');
                 case 't' -> out.append('\t');
                 case 'u' -> {
-                    if (at + 4 > text.length()) {
+                    if (at + 4 > text.length() || !HEX4.matcher(text.substring(at, at + 4)).matches()) {
                         throw error("four hex digits");
                     }
                     out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
@@ -138,12 +154,12 @@ public final class JsonReader {
         while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
             at++;
         }
-        try {
-            return new BigDecimal(text.substring(start, at));
-        } catch (NumberFormatException e) {
+        String number = text.substring(start, at);
+        if (!JSON_NUMBER.matcher(number).matches()) {
             at = start;
             throw error("a value");
         }
+        return new BigDecimal(number);
     }
 
     private Object literal(String word, Object value) {
@@ -166,7 +182,7 @@ public final class JsonReader {
     }
 
     private void space() {
-        while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+        while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
             at++;
         }
     }
