@@ -9,7 +9,8 @@ import org.iommusim.actors.testing.DropWatch;
  * membership protocol's own, which Pekko sends again by design and loses
  * whenever a node goes: gossip, heartbeats, the distributed data
  * replicators' internal traffic, the coordinator's rebalance bookkeeping,
- * Artery's reset of delivery to a quarantined peer. A dropped sharding envelope, partition
+ * Artery's reset of delivery to a quarantined peer, the split brain resolver's
+ * timer after its node left. A dropped sharding envelope, partition
  * request or answer, or model message still counts.
  */
 public final class ClusterDropWatch extends DropWatch {
@@ -19,6 +20,8 @@ public final class ClusterDropWatch extends DropWatch {
             "Message [org.apache.pekko.cluster.CrossDcHeartbeatSender", "Message [org.apache.pekko.cluster.InternalClusterAction",
             // the replicators' own traffic (status, gossip, writes to a node being removed, their ticks)
             "Message [org.apache.pekko.cluster.ddata.Replicator$Internal$",
+            // a replicator's flush tick to itself, arriving after its node was downed and it stopped
+            "Message [org.apache.pekko.cluster.ddata.Replicator$FlushChanges$]",
             // Artery's reset of system-message delivery to a peer it quarantined (a killed node)
             "Message [org.apache.pekko.remote.artery.SystemMessageDelivery$ClearSystemMessageDelivery]",
             // the coordinator's note to a rebalance worker that already finished
@@ -26,8 +29,25 @@ public final class ClusterDropWatch extends DropWatch {
             // a hand-off stopper's answer to a rebalance worker that already finished (its region went)
             "Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$ShardStopped]");
 
+    /**
+     * Timer messages forgiven only to the one actor named: the split brain
+     * resolver's own stability timer, which fires after its node left and the
+     * downing provider stopped. The same timer class to any other actor still
+     * counts, since the model's entities use timers too.
+     */
+    static final List<String[]> OWN_TIMERS = List.<String[]>of(new String[] {
+        "Message [org.apache.pekko.actor.TimerSchedulerImpl$InfluenceReceiveTimeoutTimerMsg]",
+        "/system/cluster/core/daemon/downingProvider"});
+
     static boolean forgiven(String message) {
-        return MEMBERSHIP.stream().anyMatch(message::startsWith);
+        return MEMBERSHIP.stream().anyMatch(message::startsWith)
+                || OWN_TIMERS.stream().anyMatch(t -> message.startsWith(t[0]) && toActor(message).contains(t[1]));
+    }
+
+    /** The recipient part of a dead-letter line ("... to Actor[...] was not delivered"). */
+    private static String toActor(String message) {
+        int to = message.indexOf(" to Actor[");
+        return to < 0 ? "" : message.substring(to);
     }
 
     @Override

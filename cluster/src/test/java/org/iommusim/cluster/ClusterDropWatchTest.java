@@ -20,6 +20,16 @@ class ClusterDropWatchTest {
                 + "ShardStopped] from a to b was not delivered. [1] dead letters encountered."));
         assertTrue(WATCH.counts("Message [org.apache.pekko.cluster.sharding.ShardCoordinator$Internal$"
                 + "ShardHome] from a to b was not delivered. [1] dead letters encountered."));
+        assertFalse(WATCH.counts("Message [org.apache.pekko.cluster.ddata.Replicator$FlushChanges$] from "
+                + "Actor[pekko://s/system/sharding/replicator#1] to Actor[pekko://s/system/sharding/replicator#1] "
+                + "was not delivered. [2] dead letters encountered."));
+        assertFalse(WATCH.counts("Message [org.apache.pekko.actor.TimerSchedulerImpl$InfluenceReceiveTimeoutTimerMsg]"
+                + " to Actor[pekko://s/system/cluster/core/daemon/downingProvider#5] was not delivered. [1] dead "
+                + "letters encountered."));
+        // the same timer to a model entity is a real loss
+        assertTrue(WATCH.counts("Message [org.apache.pekko.actor.TimerSchedulerImpl$InfluenceReceiveTimeoutTimerMsg]"
+                + " from Actor[pekko://s/system/cluster/core/daemon/downingProvider#5] to "
+                + "Actor[pekko://s/user/smmu-0#7] was not delivered. [1] dead letters encountered."));
         assertTrue(WATCH.counts("Stash buffer is full"));
         assertFalse(WATCH.counts("smmu-0 serving on pekko://iommu-sim@127.0.0.1:1"));
     }
