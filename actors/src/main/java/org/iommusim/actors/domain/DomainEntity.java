@@ -10,7 +10,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.iommusim.persistence.domain.DomainDecision;
@@ -29,7 +29,7 @@ import org.iommusim.protocol.domain.UnmapBatch;
  * publishes the new immutable page-table view before replying, so a caller
  * that has its reply can translate through the change at once.
  */
-public final class DomainEntity extends EventSourcedBehavior<DomainEntity.Command, DomainEvent, DomainState> {
+public final class DomainEntity extends Unpublished<DomainEntity.Command, DomainEvent, DomainState> {
 
     /** Requests a domain accepts. */
     public sealed interface Command {}

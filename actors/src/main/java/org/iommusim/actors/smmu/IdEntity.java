@@ -12,7 +12,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.iommusim.persistence.ids.IdDecision;
@@ -36,7 +36,7 @@ import org.iommusim.protocol.command.RawCommand;
  * <p>The actor never waits: a flush in progress is a chain of messages, so
  * allocations and other releases are served meanwhile.
  */
-public final class IdEntity extends EventSourcedBehavior<IdEntity.Command, IdEvent, IdState> {
+public final class IdEntity extends Unpublished<IdEntity.Command, IdEvent, IdState> {
 
     /** Messages the allocator accepts. */
     public sealed interface Command {}

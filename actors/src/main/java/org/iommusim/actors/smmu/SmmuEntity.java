@@ -14,7 +14,7 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.iommusim.persistence.cmdq.QueueError;
@@ -48,7 +48,7 @@ import org.iommusim.protocol.event.SmmuEvent;
  * TLBIs consumed since the last completed sync are sent again to each
  * subscriber when it subscribes (invalidation is idempotent).
  */
-public final class SmmuEntity extends EventSourcedBehavior<SmmuEntity.Command, SmmuChange, SmmuState> {
+public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange, SmmuState> {
 
     /** Messages the SMMU accepts. */
 

@@ -10,7 +10,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.iommusim.persistence.stream.StreamEvent;
@@ -24,7 +24,7 @@ import org.iommusim.protocol.config.Ste;
  * CD table. They change "memory" only, published to the SMMU's
  * {@link StreamMemoryBoard}; the SMMU sees them when a CFGI loads them.
  */
-public final class StreamEntity extends EventSourcedBehavior<StreamEntity.Command, StreamEvent, StreamState> {
+public final class StreamEntity extends Unpublished<StreamEntity.Command, StreamEvent, StreamState> {
 
     /** Messages a stream accepts. */
 

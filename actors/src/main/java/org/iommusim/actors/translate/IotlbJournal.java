@@ -10,7 +10,7 @@ import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.iommusim.actors.smmu.SmmuEntity;
@@ -34,7 +34,7 @@ import org.iommusim.persistence.iotlb.IotlbSnapshot;
  * journal write (an event-sourced actor stashes every command meanwhile) and
  * the hot path carries none of the persistence machinery.
  */
-final class IotlbJournal extends EventSourcedBehavior<IotlbJournal.Command, IotlbEvent, ShardState> {
+final class IotlbJournal extends Unpublished<IotlbJournal.Command, IotlbEvent, ShardState> {
 
     sealed interface Command {}
 

@@ -7,7 +7,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbSnapshot;
@@ -26,7 +26,7 @@ import org.iommusim.persistence.iotlb.IotlbSnapshot;
  * <p>Only whether the TLB is empty is kept, not its entries: nothing is
  * looked up.
  */
-public final class RetiredShard extends EventSourcedBehavior<RetiredShard.Retire, IotlbEvent, Boolean> {
+public final class RetiredShard extends Unpublished<RetiredShard.Retire, IotlbEvent, Boolean> {
 
     /** Empty the shard, then answer and stop. */
     public record Retire(ActorRef<Done> replyTo) {}

@@ -9,7 +9,7 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.iommusim.persistence.serialization.CausalStamp;
@@ -28,7 +28,7 @@ import org.iommusim.protocol.capability.TcuCaches;
  * is exactly the journal's, so its snapshots are exact; after a restart it
  * hands the recovered caches to the keeper.
  */
-final class TcuJournal extends EventSourcedBehavior<TcuJournal.Command, TcuEvent, TcuJournal.State> {
+final class TcuJournal extends Unpublished<TcuJournal.Command, TcuEvent, TcuJournal.State> {
 
     sealed interface Command {}
 
