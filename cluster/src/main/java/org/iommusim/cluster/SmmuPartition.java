@@ -120,8 +120,7 @@ public final class SmmuPartition {
                 .onMessage(PartitionCommand.WriteCd.class, m -> answer(m.replyTo(),
                         () -> sim.writeCdAsync(smmu, m.sid(), m.ssid(), m.cd()), Done::of))
                 .onMessage(PartitionCommand.Submit.class, m -> answer(m.replyTo(),
-                        () -> sim.submitRawAsync(smmu, m.entries())
-                                .thenCompose(prod -> sim.awaitConsumedAsync(smmu, prod - 1)), Done::of))
+                        () -> sim.submitRawAndWaitAsync(smmu, m.entries()), Done::of))
                 .onMessage(PartitionCommand.Translate.class, m -> answer(m.replyTo(),
                         () -> sim.translateAsync(smmu, m.request()),
                         r -> new PartitionReply.Done(0, r.toText())))

@@ -870,13 +870,7 @@ public final class IommuSim implements AutoCloseable {
      * @throws IllegalArgumentException for a null list or entry
      */
     public CompletionStage<Long> submitRawAsync(Smmu smmu, List<RawCommand> entries) {
-        arg(entries, "entries");
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i) == null) {
-                throw new IllegalArgumentException("entry " + i + " of the submission is null");
-            }
-        }
-        List<RawCommand> copy = List.copyOf(entries);
+        List<RawCommand> copy = checkedCopy(entries);
         return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.Submit(copy, r)).thenApply(IommuSim::accepted);
     }
 
@@ -899,6 +893,20 @@ public final class IommuSim implements AutoCloseable {
      * @throws IllegalArgumentException for a null list or command
      */
     public CompletionStage<Long> submitAsync(Smmu smmu, List<? extends Command> commands) {
+        return submitRawAsync(smmu, encoded(commands));
+    }
+
+    private static List<RawCommand> checkedCopy(List<RawCommand> entries) {
+        arg(entries, "entries");
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i) == null) {
+                throw new IllegalArgumentException("entry " + i + " of the submission is null");
+            }
+        }
+        return List.copyOf(entries);
+    }
+
+    private static List<RawCommand> encoded(List<? extends Command> commands) {
         arg(commands, "commands");
         List<RawCommand> raws = new ArrayList<>(commands.size());
         for (int i = 0; i < commands.size(); i++) {
@@ -908,7 +916,7 @@ public final class IommuSim implements AutoCloseable {
             }
             raws.add(c.encode());
         }
-        return submitRawAsync(smmu, raws);
+        return raws;
     }
 
     /**
@@ -940,14 +948,20 @@ public final class IommuSim implements AutoCloseable {
         arg(smmu, "smmu");
         return gate.call(smmu.id(), () -> this.<SmmuEntity.ConsumeReply>ask(smmu.node,
                 r -> new SmmuNode.ToSmmu(new SmmuEntity.AwaitConsumed(index, r))), false)
-                .thenApply(reply -> {
-                    if (reply instanceof SmmuEntity.ConsumedPast c) {
-                        return c.cons();
-                    }
-                    var e = ((SmmuEntity.QueueHalted) reply).error();
-                    throw new ModelException(ModelException.Kind.named("CERROR_" + e.code()),
-                            "command queue halted at entry " + e.index() + ": " + e.reason());
-                });
+                .thenApply(IommuSim::consumed);
+    }
+
+    /** The consumer index once past the awaited entry; a halted queue fails with its CERROR. */
+    private static long consumed(SmmuEntity.SubmitReply reply) {
+        if (reply instanceof SmmuEntity.ConsumedPast c) {
+            return c.cons();
+        }
+        if (reply instanceof SmmuEntity.QueueHalted h) {
+            var e = h.error();
+            throw new ModelException(ModelException.Kind.named("CERROR_" + e.code()),
+                    "command queue halted at entry " + e.index() + ": " + e.reason());
+        }
+        return accepted(reply); // refused at submission: QUEUE_FULL or REJECTED, with the reason
     }
 
     /**
@@ -971,7 +985,36 @@ public final class IommuSim implements AutoCloseable {
      * @throws IllegalArgumentException for a null list or command
      */
     public CompletionStage<Long> submitAndWaitAsync(Smmu smmu, List<? extends Command> commands) {
-        return submitAsync(smmu, commands).thenCompose(prod -> awaitConsumedAsync(smmu, prod - 1));
+        return submitRawAndWaitAsync(smmu, encoded(commands));
+    }
+
+    /**
+     * Submits raw entries, as {@link #submitRawAsync}, and waits until every one is consumed, as a driver polling
+     * CMDQ_CONS does. One request to the SMMU: it answers once its consumer has passed the last entry (after the
+     * CMD_SYNCs among them have completed), or the queue halts at or before it. Callable from any thread; the stage
+     * completes on a model thread (in deterministic mode, on the caller's, inside a blocking call or
+     * {@link #runUntilIdle}).
+     *
+     * @return completes with the consumer index; fails as {@link #submitRawAsync} (nothing written) and as
+     *         {@link #awaitConsumedAsync} (a CERROR_ kind when the queue halts at or before the last entry)
+     * @throws IllegalArgumentException for a null list or entry
+     */
+    public CompletionStage<Long> submitRawAndWaitAsync(Smmu smmu, List<RawCommand> entries) {
+        List<RawCommand> copy = checkedCopy(entries);
+        return this.<SmmuEntity.SubmitReply>smmuCall(smmu, r -> new SmmuEntity.Submit(copy, true, r))
+                .thenApply(IommuSim::consumed);
+    }
+
+    /**
+     * Blocking form of {@link #submitRawAndWaitAsync}: waits for the answer at most the call timeout (in deterministic
+     * mode, running the model on this thread).
+     *
+     * @return the consumer index
+     * @throws IllegalArgumentException for a null argument (on the caller's thread, before any actor sees it)
+     * @throws ModelException as {@link #submitRawAndWaitAsync} fails: its {@link ModelException#kind()} names the reason
+     */
+    public long submitRawAndWait(Smmu smmu, List<RawCommand> entries) {
+        return join(submitRawAndWaitAsync(smmu, entries));
     }
 
     /**

@@ -14,9 +14,9 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.iommusim.actors.Unpublished;
 import org.iommusim.persistence.cmdq.QueueError;
 import org.iommusim.persistence.config.StreamMemoryView;
 import org.iommusim.persistence.evtq.EventQueue;
@@ -54,8 +54,19 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
 
     public sealed interface Command {}
 
-    /** Write entries at PROD. Answered with {@link Accepted} or {@link Rejected} ("queue full, N free"). */
-    public record Submit(List<RawCommand> entries, ActorRef<SubmitReply> replyTo) implements Command {}
+    /**
+     * Write entries at PROD. Answered with {@link Accepted} or {@link Rejected} ("queue full, N free"); with
+     * {@code untilConsumed}, an accepted submission is answered instead once the consumer has passed its last
+     * entry ({@link ConsumedPast}) or the queue halts at or before it ({@link QueueHalted}), as a driver polling
+     * CMDQ_CONS after its CMD_SYNC sees it: one request where {@link AwaitConsumed} after the answer would be two.
+     */
+    public record Submit(List<RawCommand> entries, boolean untilConsumed, ActorRef<SubmitReply> replyTo)
+            implements Command {
+        /** Answered once written ({@link Accepted} or {@link Rejected}). */
+        public Submit(List<RawCommand> entries, ActorRef<SubmitReply> replyTo) {
+            this(entries, false, replyTo);
+        }
+    }
 
     /**
      * Requests gathered by the node, in arrival order, handled as one turn:
@@ -143,9 +154,9 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
 
     public record Rejected(String reason) implements SubmitReply {}
 
-    /** The answer to {@link AwaitConsumed}. */
+    /** The answer to {@link AwaitConsumed}, and to a {@link Submit} that waits until its entries are consumed. */
 
-    public sealed interface ConsumeReply {}
+    public sealed interface ConsumeReply extends SubmitReply {}
 
     /** The consumer index is now {@code cons}, past the awaited entry. */
 
@@ -328,7 +339,15 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
     private void fold(Turn t, Command c) {
         if (c instanceof Submit sub) {
             configure(t);
-            decided(t, t.state.decideSubmit(sub.entries()), sub.replyTo(), true);
+            SmmuDecision d = t.state.decideSubmit(sub.entries());
+            if (sub.untilConsumed() && d instanceof SmmuDecision.Accept) {
+                decided(t, d, null, true);
+                // its last entry, awaited as AwaitConsumed would: answered in finish, by the state after the write
+                AwaitConsumed w = new AwaitConsumed(t.state.queue().prod() - 1, sub.replyTo().narrow());
+                t.after(st -> waiters.add(w));
+            } else {
+                decided(t, d, sub.replyTo(), true);
+            }
         } else if (c instanceof Resume r) {
             decided(t, t.state.decideResume(r.replacement()), r.replyTo(), true);
         } else if (c instanceof ProgramStreamTable p) {
@@ -378,6 +397,7 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
         }
     }
 
+    /** Applies an accepted decision and answers {@code replyTo} (null: the caller answers the request itself). */
     private void decided(Turn t, SmmuDecision d, ActorRef<SubmitReply> replyTo, boolean consumes) {
         if (d instanceof SmmuDecision.Reject r) {
             t.rejected(replyTo, r.reason());
@@ -387,7 +407,9 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
         if (consumes) {
             consume(t);
         }
-        t.accepted(replyTo);
+        if (replyTo != null) {
+            t.accepted(replyTo);
+        }
     }
 
     /**

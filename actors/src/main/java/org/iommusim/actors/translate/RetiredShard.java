@@ -7,8 +7,8 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.iommusim.actors.Unpublished;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.iommusim.actors.Unpublished;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbSnapshot;
 

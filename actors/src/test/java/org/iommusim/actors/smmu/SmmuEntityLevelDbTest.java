@@ -104,6 +104,45 @@ class SmmuEntityLevelDbTest {
         });
     }
 
+    /**
+     * A submission that waits is answered once, when its CMD_SYNC has
+     * completed (every subscriber acknowledged the TLBI before it), with the
+     * consumer index; no {@link SmmuEntity.Accepted} before it. Its changes
+     * are not published on the event stream.
+     */
+    @Test
+    void aSubmissionThatWaitsIsAnsweredOnceWhenItsSyncCompletes(@TempDir Path dir) {
+        SmmuHarness.run(dir, CAPS, h -> {
+            TestProbe<org.apache.pekko.persistence.typed.PublishedEvent> published = h.kit().createTestProbe();
+            h.kit().system().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Subscribe<>(
+                    org.apache.pekko.persistence.typed.PublishedEvent.class, published.getRef()));
+            TestProbe<InvalidationPort.Invalidate> a = h.kit().createTestProbe();
+            h.tell(new SmmuEntity.Subscribe(a.getRef()));
+            TestProbe<SmmuEntity.SubmitReply> reply = h.kit().createTestProbe();
+            h.tell(new SmmuEntity.Submit(List.of(new TlbiNhAsid(0, 1).encode(), CmdSync.poll().encode()), true,
+                    reply.getRef()));
+            InvalidationPort.Invalidate tlbi = a.receiveMessage(SmmuHarness.WAIT);
+            reply.expectNoMessage(Duration.ofMillis(300));
+            assertEquals(1, h.state().queue().cons(), "written, and waiting at the CMD_SYNC");
+            h.tell(new SmmuEntity.InvalidationsApplied(a.getRef(), tlbi.lastSeq()));
+            assertEquals(new SmmuEntity.ConsumedPast(2), reply.receiveMessage(SmmuHarness.WAIT));
+            reply.expectNoMessage(Duration.ofMillis(100));
+            // refused at submission: the refusal is its one answer
+            h.tell(new SmmuEntity.Submit(List.of(), true, reply.getRef()));
+            assertEquals(new SmmuEntity.Rejected("empty batch"), reply.receiveMessage(SmmuHarness.WAIT));
+            // halted at its entry: the error is its one answer
+            h.tell(new SmmuEntity.Submit(List.of(new RawCommand(0x7F, 0), CmdSync.poll().encode()), true,
+                    reply.getRef()));
+            SmmuEntity.QueueHalted halted = assertInstanceOf(SmmuEntity.QueueHalted.class,
+                    reply.receiveMessage(SmmuHarness.WAIT));
+            assertEquals(2, halted.error().index());
+            assertEquals("unknown opcode 0x7f", halted.error().reason());
+            reply.expectNoMessage(Duration.ofMillis(100));
+            published.expectNoMessage(Duration.ZERO);
+            return null;
+        });
+    }
+
     @Test
     void illegalEntryMidBatchHaltsThenResumeRunsTheRestOnce(@TempDir Path dir) {
         SmmuHarness.run(dir, CAPS, h -> {
