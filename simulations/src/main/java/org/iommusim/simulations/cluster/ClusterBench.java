@@ -11,8 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.iommusim.cluster.ClusterDriver;
 import org.iommusim.cluster.ClusterNode;
 import org.iommusim.cluster.JdbcJournal;
@@ -22,9 +20,10 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
 /**
  * {@code iommu-sim cluster --bench SECONDS}: durable commands per second with
  * 1, 2 and 3 nodes in this JVM (127.0.0.1, port 0) on the configured SQL
- * journal, one driver thread per SMMU sending through node {@code smmu mod n}
- * (so most requests cross a node), each command answered only once its
- * events are in the database. Beside it, in the same run, the same event rows
+ * journal, under a {@link PipelinedLoad}: {@code lanes} lanes, each keeping one
+ * durable command outstanding, to SMMU {@code lane mod 6} through node
+ * {@code smmu mod n} (so most requests cross a node), each command answered
+ * only once its events are in the database. Beside it, in the same run, the same event rows
  * inserted by a plain JDBC loop into a scratch copy of the table: in batches
  * of 500 (one commit each), and one row per commit.
  * {@code clusterDurableCommandRatio} is the 1-node cluster's event rows per
@@ -35,10 +34,11 @@ final class ClusterBench {
 
     private ClusterBench() {}
 
-    static void run(Config user, JdbcJournal journal, Path conf, int seconds, PrintWriter out) throws Exception {
+    static void run(Config user, JdbcJournal journal, Path conf, int seconds, int lanes, PrintWriter out)
+            throws Exception {
         journal.createSchema();
-        out.printf("cluster benchmark: %d SMMUs, %d s per point, journal %s, %d cores%n", SMMUS, seconds,
-                journal.url(), Runtime.getRuntime().availableProcessors());
+        out.printf("cluster benchmark: %d SMMUs, %d lanes, %d s per point, journal %s, %d cores%n", SMMUS, lanes,
+                seconds, journal.url(), Runtime.getRuntime().availableProcessors());
         double oneNodeRows = 0;
         List<StoredRecords.Row> rows = new ArrayList<>();
         for (int n = 1; n <= 3; n++) {
@@ -56,35 +56,24 @@ final class ClusterBench {
                 while (nodes.stream().anyMatch(x -> x.membersUp() < nodes.size())) {
                     Thread.sleep(50);
                 }
-                List<ClusterDriver> drivers = new ArrayList<>();
                 for (int s = 0; s < SMMUS; s++) {
-                    ClusterDriver d = new ClusterDriver(nodes.get(s % n), s);
-                    d.attach();
-                    drivers.add(d);
+                    new ClusterDriver(nodes.get(s % n), s).attach();
                 }
                 long before = countRows(journal);
-                AtomicLong durable = new AtomicLong();
-                AtomicBoolean stop = new AtomicBoolean();
-                List<Thread> threads = new ArrayList<>();
-                for (ClusterDriver d : drivers) {
-                    Thread t = new Thread(() -> {
-                        for (int page = 0; !stop.get(); page = (page + 1) % ClusterDriver.PAGES) {
-                            durable.addAndGet(d.flip(page));
-                        }
-                    });
-                    threads.add(t);
-                }
+                PipelinedLoad load = new PipelinedLoad(lanes, SMMUS,
+                        (lane, smmu, request) -> nodes.get(smmu % nodes.size()).ask(smmu, request));
                 long t0 = System.nanoTime();
-                threads.forEach(Thread::start);
+                load.start(Long.MAX_VALUE);
                 Thread.sleep(seconds * 1000L);
-                stop.set(true);
-                for (Thread t : threads) {
-                    t.join();
-                }
+                load.stop();
+                PipelinedLoad.Outcome outcome = load.await();
                 double secs = (System.nanoTime() - t0) / 1e9;
                 long eventRows = countRows(journal) - before;
-                out.printf("%d node%s: %8.0f durable commands/s, %8.0f journal rows/s%n", n, n == 1 ? " " : "s",
-                        durable.get() / secs, eventRows / secs);
+                out.printf("%d node%s: %8.0f durable commands/s, %8.0f journal rows/s (%d lanes, at most %d in flight)%n",
+                        n, n == 1 ? " " : "s", outcome.done() / secs, eventRows / secs, lanes, outcome.maxInFlight());
+                if (outcome.failed() > 0) {
+                    out.printf("  %d commands failed; the first: %s%n", outcome.failed(), outcome.firstFailure());
+                }
                 if (n == 1) {
                     oneNodeRows = eventRows / secs;
                     rows = readRows(journal);
