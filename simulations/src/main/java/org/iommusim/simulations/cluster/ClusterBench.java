@@ -27,7 +27,9 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
  * inserted by a plain JDBC loop into a scratch copy of the table: in batches
  * of 500 (one commit each), and one row per commit.
  * {@code clusterDurableCommandRatio} is the 1-node cluster's event rows per
- * second over the batch loop's. It empties the journal's tables first.
+ * second over the batch loop's. Each point runs {@code SECONDS} unmeasured
+ * first (the JIT, the connection pools), then {@code SECONDS} measured; the
+ * batch loop runs once unmeasured too. It empties the journal's tables first.
  */
 final class ClusterBench {
     static final int SMMUS = 6;
@@ -59,18 +61,27 @@ final class ClusterBench {
                 for (int s = 0; s < SMMUS; s++) {
                     new ClusterDriver(nodes.get(s % n), s).attach();
                 }
-                long before = countRows(journal);
                 PipelinedLoad load = new PipelinedLoad(lanes, SMMUS,
                         (lane, smmu, request) -> nodes.get(smmu % nodes.size()).ask(smmu, request));
-                long t0 = System.nanoTime();
                 load.start(Long.MAX_VALUE);
+                // as long again first, not counted: the JIT, the connection pools, the first crossings
                 Thread.sleep(seconds * 1000L);
+                long rowsBefore = countRows(journal);
+                long doneBefore = load.done();
+                long cpuBefore = processCpuNanos();
+                long t0 = System.nanoTime();
+                Thread.sleep(seconds * 1000L);
+                long rowsAfter = countRows(journal);
+                long doneAfter = load.done();
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long cpu = processCpuNanos() - cpuBefore;
                 load.stop();
                 PipelinedLoad.Outcome outcome = load.await();
-                double secs = (System.nanoTime() - t0) / 1e9;
-                long eventRows = countRows(journal) - before;
-                out.printf("%d node%s: %8.0f durable commands/s, %8.0f journal rows/s (%d lanes, at most %d in flight)%n",
-                        n, n == 1 ? " " : "s", outcome.done() / secs, eventRows / secs, lanes, outcome.maxInFlight());
+                long eventRows = rowsAfter - rowsBefore;
+                out.printf("%d node%s: %8.0f durable commands/s, %8.0f journal rows/s (%d lanes, at most %d in flight;"
+                        + " this JVM's CPU %.2f ms per durable command)%n", n, n == 1 ? " " : "s",
+                        (doneAfter - doneBefore) / secs, eventRows / secs, lanes, outcome.maxInFlight(),
+                        cpu / 1e6 / Math.max(1, doneAfter - doneBefore));
                 if (outcome.failed() > 0) {
                     out.printf("  %d commands failed; the first: %s%n", outcome.failed(), outcome.firstFailure());
                 }
@@ -84,6 +95,7 @@ final class ClusterBench {
                 }
             }
         }
+        rawInsert(journal, rows, 500); // once first, not counted, as the cluster's warm-up
         double batch = rawInsert(journal, rows, 500);
         double single = rawInsert(journal, rows.subList(0, Math.min(rows.size(), 2000)), 1);
         out.printf("raw JDBC, the 1-node run's %d rows: %8.0f rows/s in batches of 500, %8.0f rows/s one per commit%n",
@@ -91,6 +103,12 @@ final class ClusterBench {
         out.printf("clusterDurableCommandRatio = %.3f (1-node journal rows/s over the batch loop's; goal >= 0.5)%n",
                 oneNodeRows / batch);
         out.flush();
+    }
+
+    /** CPU time of this JVM, all threads (the nodes, the load; not the database's). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long countRows(JdbcJournal journal) throws SQLException {

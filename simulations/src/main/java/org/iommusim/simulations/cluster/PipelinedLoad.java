@@ -101,6 +101,11 @@ final class PipelinedLoad {
         stop.set(true);
     }
 
+    /** Commands answered done so far (a benchmark's count after its warm-up). */
+    long done() {
+        return done.get();
+    }
+
     /** Waits until every lane's last command is answered. */
     Outcome await() {
         CompletableFuture.allOf(finished.toArray(CompletableFuture[]::new)).join();
