@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -21,8 +22,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.dispatch.ExecutionContexts;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.protocol.capability.SmmuCapabilities;
+import scala.concurrent.ExecutionContextExecutor;
+import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
 
 /**
  * One node of an iommu-sim cluster: an ActorSystem named {@code iommu-sim}
@@ -36,6 +41,9 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
  * first when needed.
  */
 public final class ClusterNode implements AutoCloseable {
+    /** Runs a Scala future's callback where the future completes: no executor, no thread. */
+    private static final ExecutionContextExecutor ON_THE_COMPLETING_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
+
     private final ActorSystem<Void> system;
     private final ClusterSharding sharding;
     private final Duration timeout;
@@ -102,11 +110,34 @@ public final class ClusterNode implements AutoCloseable {
         return n;
     }
 
-    /** A request to SMMU {@code smmu}'s partition, wherever it runs; completes with its one answer. */
-    public CompletionStage<PartitionReply> ask(int smmu,
+    /**
+     * A request to SMMU {@code smmu}'s partition, wherever it runs; completes
+     * with its one answer, or exceptionally when none came within the call
+     * timeout.
+     *
+     * <p>A plain {@link CompletableFuture}, completed on the thread that
+     * completes Pekko's ask. Not the stage Pekko's Java ask returns: that is
+     * Scala's {@code FutureConverters} wrapper, which runs every continuation,
+     * even {@code whenComplete}, as its {@code *Async} variant on the JDK's
+     * default async executor; on a machine with fewer than three cores that
+     * executor starts a new thread per task, so a pipelined load with
+     * thousands of answers started thousands of threads.
+     */
+    public CompletableFuture<PartitionReply> ask(int smmu,
             Function<ActorRef<PartitionReply>, PartitionCommand> request) {
-        return sharding.entityRefFor(SmmuPartition.KEY, SmmuPartition.entityId(smmu))
-                .ask(request::apply, timeout);
+        CompletionStage<PartitionReply> pekko = sharding.entityRefFor(SmmuPartition.KEY,
+                SmmuPartition.entityId(smmu)).ask(request::apply, timeout);
+        CompletableFuture<PartitionReply> answer = new CompletableFuture<>();
+        // back to the Scala future under the wrapper, and its callback on the completing thread
+        FutureConverters.asScala(pekko).onComplete(result -> {
+            if (result.isSuccess()) {
+                answer.complete(result.get());
+            } else {
+                answer.completeExceptionally(result.failed().get());
+            }
+            return BoxedUnit.UNIT;
+        }, ON_THE_COMPLETING_THREAD);
+        return answer;
     }
 
     /**
@@ -114,7 +145,7 @@ public final class ClusterNode implements AutoCloseable {
      * {@link IllegalStateException} with the partition's reason.
      */
     public PartitionReply.Done call(int smmu, Function<ActorRef<PartitionReply>, PartitionCommand> request) {
-        PartitionReply r = ask(smmu, request).toCompletableFuture()
+        PartitionReply r = ask(smmu, request)
                 .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS).join();
         if (r instanceof PartitionReply.Refused refused) {
             throw new IllegalStateException("smmu-" + smmu + " refused: " + refused.reason());

@@ -20,10 +20,10 @@ import org.iommusim.actors.pekko.PekkoEmbedding;
 import org.iommusim.persistence.journal.JournalSettings;
 
 /** Cluster nodes in this JVM on 127.0.0.1 (port 0), and the single-system reference run. */
-final class Nodes implements AutoCloseable {
+public final class Nodes implements AutoCloseable {
     static final Duration UP_WITHIN = Duration.ofSeconds(60);
 
-    final List<ClusterNode> nodes = new ArrayList<>();
+    public final List<ClusterNode> nodes = new ArrayList<>();
 
     private Nodes() {}
 
@@ -32,7 +32,7 @@ final class Nodes implements AutoCloseable {
     }
 
     /** {@code n} nodes on {@code journal}, joined into one cluster, every one Up. */
-    static Nodes start(int n, JdbcJournal journal, Path dir) {
+    public static Nodes start(int n, JdbcJournal journal, Path dir) {
         Nodes ns = new Nodes();
         Config cfg = ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0");
         try {
@@ -59,7 +59,7 @@ final class Nodes implements AutoCloseable {
     }
 
     /** Sends SMMU {@code s}'s requests through node {@code s mod n}: devices on every node. */
-    Workload.Target spread() {
+    public Workload.Target spread() {
         return (smmu, req) -> nodes.get(smmu % nodes.size()).call(smmu, req);
     }
 
@@ -87,7 +87,7 @@ final class Nodes implements AutoCloseable {
      * The same flow on one plain ActorSystem with the default LevelDB journal:
      * the partitions spawned directly, no cluster, no sharding.
      */
-    static List<String> reference(Path dir, int smmus) {
+    public static List<String> reference(Path dir, int smmus) {
         ModelOptions opts = options(dir);
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "reference", PekkoEmbedding.config(opts));

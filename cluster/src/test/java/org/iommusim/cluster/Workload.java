@@ -30,12 +30,12 @@ import org.iommusim.protocol.translate.TranslationRequest;
  * the translations again (the unmapped page must fault: no invalidated entry
  * returns). Every answer's line is recorded in order.
  */
-final class Workload {
+public final class Workload {
     static final SmmuCapabilities CAPS = SmmuCapabilities.defaults();
     static final int PAGES = 8;
 
     /** Sends one request to SMMU {@code smmu}'s partition and waits for its answer. */
-    interface Target extends BiFunction<Integer, Function<ActorRef<PartitionReply>, PartitionCommand>,
+    public interface Target extends BiFunction<Integer, Function<ActorRef<PartitionReply>, PartitionCommand>,
             PartitionReply.Done> {}
 
     private Workload() {}
@@ -94,7 +94,7 @@ final class Workload {
     }
 
     /** The whole flow on SMMUs {@code 0..smmus-1}, interleaved step by step. */
-    static List<String> run(Target t, int smmus) {
+    public static List<String> run(Target t, int smmus) {
         List<String> lines = new ArrayList<>();
         for (int s = 0; s < smmus; s++) {
             attach(t, s, lines);

@@ -11,8 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.iommusim.cluster.ClusterDriver;
 import org.iommusim.cluster.ClusterNode;
 import org.iommusim.cluster.JdbcJournal;
@@ -22,23 +20,27 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
 /**
  * {@code iommu-sim cluster --bench SECONDS}: durable commands per second with
  * 1, 2 and 3 nodes in this JVM (127.0.0.1, port 0) on the configured SQL
- * journal, one driver thread per SMMU sending through node {@code smmu mod n}
- * (so most requests cross a node), each command answered only once its
- * events are in the database. Beside it, in the same run, the same event rows
+ * journal, under a {@link PipelinedLoad}: {@code lanes} lanes, each keeping one
+ * durable command outstanding, to SMMU {@code lane mod 6} through node
+ * {@code smmu mod n} (so most requests cross a node), each command answered
+ * only once its events are in the database. Beside it, in the same run, the same event rows
  * inserted by a plain JDBC loop into a scratch copy of the table: in batches
  * of 500 (one commit each), and one row per commit.
  * {@code clusterDurableCommandRatio} is the 1-node cluster's event rows per
- * second over the batch loop's. It empties the journal's tables first.
+ * second over the batch loop's. Each point runs {@code SECONDS} unmeasured
+ * first (the JIT, the connection pools), then {@code SECONDS} measured; the
+ * batch loop runs once unmeasured too. It empties the journal's tables first.
  */
 final class ClusterBench {
     static final int SMMUS = 6;
 
     private ClusterBench() {}
 
-    static void run(Config user, JdbcJournal journal, Path conf, int seconds, PrintWriter out) throws Exception {
+    static void run(Config user, JdbcJournal journal, Path conf, int seconds, int lanes, PrintWriter out)
+            throws Exception {
         journal.createSchema();
-        out.printf("cluster benchmark: %d SMMUs, %d s per point, journal %s, %d cores%n", SMMUS, seconds,
-                journal.url(), Runtime.getRuntime().availableProcessors());
+        out.printf("cluster benchmark: %d SMMUs, %d lanes, %d s per point, journal %s, %d cores%n", SMMUS, lanes,
+                seconds, journal.url(), Runtime.getRuntime().availableProcessors());
         double oneNodeRows = 0;
         List<StoredRecords.Row> rows = new ArrayList<>();
         for (int n = 1; n <= 3; n++) {
@@ -56,35 +58,33 @@ final class ClusterBench {
                 while (nodes.stream().anyMatch(x -> x.membersUp() < nodes.size())) {
                     Thread.sleep(50);
                 }
-                List<ClusterDriver> drivers = new ArrayList<>();
                 for (int s = 0; s < SMMUS; s++) {
-                    ClusterDriver d = new ClusterDriver(nodes.get(s % n), s);
-                    d.attach();
-                    drivers.add(d);
+                    new ClusterDriver(nodes.get(s % n), s).attach();
                 }
-                long before = countRows(journal);
-                AtomicLong durable = new AtomicLong();
-                AtomicBoolean stop = new AtomicBoolean();
-                List<Thread> threads = new ArrayList<>();
-                for (ClusterDriver d : drivers) {
-                    Thread t = new Thread(() -> {
-                        for (int page = 0; !stop.get(); page = (page + 1) % ClusterDriver.PAGES) {
-                            durable.addAndGet(d.flip(page));
-                        }
-                    });
-                    threads.add(t);
-                }
-                long t0 = System.nanoTime();
-                threads.forEach(Thread::start);
+                PipelinedLoad load = new PipelinedLoad(lanes, SMMUS,
+                        (lane, smmu, request) -> nodes.get(smmu % nodes.size()).ask(smmu, request));
+                load.start(Long.MAX_VALUE);
+                // as long again first, not counted: the JIT, the connection pools, the first crossings
                 Thread.sleep(seconds * 1000L);
-                stop.set(true);
-                for (Thread t : threads) {
-                    t.join();
-                }
+                long rowsBefore = countRows(journal);
+                long doneBefore = load.done();
+                long cpuBefore = processCpuNanos();
+                long t0 = System.nanoTime();
+                Thread.sleep(seconds * 1000L);
+                long rowsAfter = countRows(journal);
+                long doneAfter = load.done();
                 double secs = (System.nanoTime() - t0) / 1e9;
-                long eventRows = countRows(journal) - before;
-                out.printf("%d node%s: %8.0f durable commands/s, %8.0f journal rows/s%n", n, n == 1 ? " " : "s",
-                        durable.get() / secs, eventRows / secs);
+                long cpu = processCpuNanos() - cpuBefore;
+                load.stop();
+                PipelinedLoad.Outcome outcome = load.await();
+                long eventRows = rowsAfter - rowsBefore;
+                out.printf("%d node%s: %8.0f durable commands/s, %8.0f journal rows/s (%d lanes, at most %d in flight;"
+                        + " this JVM's CPU %.2f ms per durable command)%n", n, n == 1 ? " " : "s",
+                        (doneAfter - doneBefore) / secs, eventRows / secs, lanes, outcome.maxInFlight(),
+                        cpu / 1e6 / Math.max(1, doneAfter - doneBefore));
+                if (outcome.failed() > 0) {
+                    out.printf("  %d commands failed; the first: %s%n", outcome.failed(), outcome.firstFailure());
+                }
                 if (n == 1) {
                     oneNodeRows = eventRows / secs;
                     rows = readRows(journal);
@@ -95,6 +95,7 @@ final class ClusterBench {
                 }
             }
         }
+        rawInsert(journal, rows, 500); // once first, not counted, as the cluster's warm-up
         double batch = rawInsert(journal, rows, 500);
         double single = rawInsert(journal, rows.subList(0, Math.min(rows.size(), 2000)), 1);
         out.printf("raw JDBC, the 1-node run's %d rows: %8.0f rows/s in batches of 500, %8.0f rows/s one per commit%n",
@@ -102,6 +103,12 @@ final class ClusterBench {
         out.printf("clusterDurableCommandRatio = %.3f (1-node journal rows/s over the batch loop's; goal >= 0.5)%n",
                 oneNodeRows / batch);
         out.flush();
+    }
+
+    /** CPU time of this JVM, all threads (the nodes, the load; not the database's). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long countRows(JdbcJournal journal) throws SQLException {

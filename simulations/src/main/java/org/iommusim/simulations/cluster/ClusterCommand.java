@@ -47,6 +47,11 @@ public final class ClusterCommand implements Callable<Integer> {
                     + " configured journal (emptied first), beside raw JDBC inserts of the same rows")
     int bench;
 
+    @Option(names = "--lanes", paramLabel = "N", defaultValue = "" + PipelinedLoad.DEFAULT_LANES,
+            description = "with --bench: durable commands kept in flight, 1 to " + PipelinedLoad.MAX_LANES
+                    + " (default " + PipelinedLoad.DEFAULT_LANES + ")")
+    int lanes;
+
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
             description = "members to wait for before driving (default 1)")
     int nodes;
@@ -85,6 +90,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PipelinedLoad.checkLanes(lanes);
         Config c = read(conf);
         JdbcJournal journal = journal(c, conf);
         int smmus;
@@ -98,7 +104,7 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (bench > 0) {
-            ClusterBench.run(c, journal, conf, bench, out);
+            ClusterBench.run(c, journal, conf, bench, lanes, out);
             return 0;
         }
         ClusterNode node;

@@ -33,7 +33,7 @@ class SqlJournalReplayTest {
     }
 
     /** The journal as the command line names it: credentials in the URL (the CLI's others are the environment's). */
-    private static String cliUrl(JdbcJournal sql) {
+    static String cliUrl(JdbcJournal sql) {
         if (sql.user().isEmpty()) {
             return sql.url();
         }
