@@ -87,6 +87,9 @@ public final class MemoryTableWalk {
                 d = memory.readDescriptor(pa);
             } catch (GuestMemoryException e) {
                 return new ExternalAbort(level, ipa, pa, e.getMessage(), reads);
+            } catch (RuntimeException e) {
+                // a callback that fails otherwise is a bug in it; the transaction still gets its answer (an abort)
+                return new ExternalAbort(level, ipa, pa, "the guest memory threw " + e, reads);
             }
             reads.add(new Read(level, ipa, pa, d));
             if ((d & DescriptorFormat.VALID) == 0) {

@@ -110,10 +110,25 @@ public final class TranslationEngine {
         if (w.fault != null) {
             o = faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
         } else {
-            o = checked(r, t, w.entry, Outcome.Path.MISS, shard.fill(w.entry), w.steps);
+            o = checked(r, t, w.entry, Outcome.Path.MISS, withGuestReads(shard.fill(w.entry), w.guestReads), w.steps);
         }
         // the detail only when the caller asked for it (a trace in its tally): never on the burst path
         return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads));
+    }
+
+    /**
+     * A fill of an entry walked in guest memory carries the descriptors the walk read (journaled with it, so
+     * replay answers them without the embedder's memory); other fills are returned as they are.
+     */
+    private static List<IotlbEvent> withGuestReads(List<IotlbEvent> fills, List<MemoryTableWalk.Read> reads) {
+        if (reads == null) {
+            return fills;
+        }
+        List<IotlbEvent> out = new java.util.ArrayList<>(fills.size());
+        for (IotlbEvent e : fills) {
+            out.add(e instanceof IotlbEvent.Filled f ? f.withGuestReads(reads) : e);
+        }
+        return out;
     }
 
     private static Outcome checked(TranslationRequest r, StreamContext.Translate t, IotlbEntry e, Outcome.Path path,

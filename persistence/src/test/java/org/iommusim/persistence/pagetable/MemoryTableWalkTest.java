@@ -146,4 +146,15 @@ class MemoryTableWalkTest {
         assertEquals(List.of(), r.reads());
         assertEquals(0, mem.reads());
     }
+
+    @Test
+    void aMemoryThatThrowsOtherwiseIsAnExternalAbortToo() {
+        mem.page(IOVA, IPA, AF);
+        MemoryTableWalk.ExternalAbort a = assertInstanceOf(MemoryTableWalk.ExternalAbort.class,
+                MemoryTableWalk.walk(s1, s2, TTB0, IOVA, false, false, address -> {
+                    throw new IllegalStateException("the embedder's bug");
+                }));
+        assertEquals(0, a.level());
+        assertEquals(true, a.reason().contains("the embedder's bug"), a.reason());
+    }
 }

@@ -161,4 +161,41 @@ class GuestTablesTranslationTest {
         assertInstanceOf(StreamContext.Translate.class,
                 ConfigResolution.resolve(r.sid(), r.ssv(), r.ssid(), CAPS, stream(), tables::get, guest));
     }
+
+    /** The fill journals the walk's reads; a fresh TLB walking the journaled reads alone gives the same entry. */
+    @Test
+    void theFillCarriesItsReadsAndTheyReproduceTheWalkWithoutTheMemory() {
+        mapLevel3Table();
+        Outcome live = translate(guest);
+        org.iommusim.persistence.iotlb.IotlbEvent.Filled fill = live.fills().stream()
+                .filter(org.iommusim.persistence.iotlb.IotlbEvent.Filled.class::isInstance)
+                .map(org.iommusim.persistence.iotlb.IotlbEvent.Filled.class::cast).findFirst().orElseThrow();
+        assertEquals(4, fill.guestReads().size());
+        for (var read : fill.guestReads()) {
+            assertEquals(guest.get(read.pa()), read.descriptor());
+        }
+        JournaledGuestMemory journaled = new JournaledGuestMemory();
+        live.fills().forEach(journaled::record);
+        guest.page(IOVA, IPA_B, AF | AP_UNPRIV); // the embedder's memory moves on; the journal does not
+        shard = IotlbShard.empty(new IotlbConfig(64, IotlbPolicy.LRU, 1));
+        long before = guest.reads();
+        Outcome replayed = translate(journaled);
+        assertEquals(live.result(), replayed.result());
+        assertEquals(fill, replayed.fills().get(0));
+        assertEquals(before, guest.reads(), "the embedder's memory is not read");
+        // an address no journaled walk read is refused, not invented
+        TranslationRequest other = TranslationRequest.of(1, IOVA + 0x20_0000L, Access.READ);
+        StreamContext c = ConfigResolution.resolve(1, false, 0, CAPS, stream(), tables::get, journaled);
+        assertInstanceOf(FWalkEabt.class, fault(TranslationEngine.translate(other, c, shard)));
+    }
+
+    @Test
+    void aFillOfTheModelsOwnTablesCarriesNoReads() {
+        tables.put(NESTED, tables.get(NESTED).map(IOVA, IPA_A, 0x1000, Prot.rw()).table());
+        TranslationRequest r = TranslationRequest.of(1, IOVA, Access.READ);
+        StreamConfig own = new StreamConfig(Ste.nested(0, S1Dss.SSID0, 9, S2), Map.of(0, Cd.of(5, NESTED)));
+        Outcome o = TranslationEngine.translate(r, ConfigResolution.resolve(r, CAPS, own, tables::get), shard);
+        assertInstanceOf(Translated.class, o.result());
+        assertTrue(((org.iommusim.persistence.iotlb.IotlbEvent.Filled) o.fills().get(0)).guestReads().isEmpty());
+    }
 }

@@ -9,6 +9,8 @@ package org.iommusim.protocol.memory;
  *
  * <p>Called on the model's translation threads (in deterministic mode, on the thread that drives the model),
  * possibly from several at once: an implementation must be thread-safe and must not call back into the model.
+ * Any exception other than {@link GuestMemoryException} is taken as a bug in the implementation and answered
+ * the same way (an external abort), so the transaction still gets its answer.
  * What it returns is journaled with the TLB fill it led to, so replay needs no memory (see docs/EMBEDDING.md,
  * "Guest memory").
  */
