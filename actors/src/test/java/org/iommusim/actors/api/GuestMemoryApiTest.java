@@ -138,6 +138,10 @@ class GuestMemoryApiTest {
             assertTrue(f.walk().s2());
             assertEquals(EventClass.TABLE_WALK, f.walk().eventClass());
             assertEquals(TTB0 + 0x5000, f.walk().ipa(), "the IPA of the level-3 table the walk read");
+            FaultDetail d = FaultDetail.of(f);
+            assertEquals(java.util.Optional.of(FaultDetail.Stage.STAGE_2), d.stage());
+            assertEquals(java.util.Optional.of(EventClass.TABLE_WALK), d.eventClass());
+            assertEquals(java.util.OptionalLong.of(TTB0 + 0x5000), d.ipa());
             FWalkEabt a = assertInstanceOf(FWalkEabt.class, ((Faulted) sim.translate(smmu,
                     TranslationRequest.of(SID, IOVA_REFUSED, Access.READ))).event());
             assertEquals(EventClass.TABLE_WALK, a.walk().eventClass());

@@ -48,7 +48,7 @@ final class GuestWalk {
         long offset = r.iova() & (size - 1);
         return new TranslationEngine.Walk(IotlbEntry.nested(t.vmid(), t.asid(), r.iova() - offset, size,
                 t.s1().spec().granule(), l1.level(), l2.outputAddress() - offset, l1.perms(), l2.perms()), null, steps,
-                g.reads());
+                g.reads(), ipa);
     }
 
     /**

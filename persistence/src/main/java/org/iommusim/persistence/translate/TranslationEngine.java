@@ -103,14 +103,15 @@ public final class TranslationEngine {
     private static Outcome afterLookup(TranslationRequest r, StreamContext.Translate t, IotlbShard shard,
             IotlbEntry hit, Tcu tcu, WalkTally tally) {
         if (hit != null) {
-            return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0);
+            return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0, -1);
         }
         Walk w = walk(r, t, tcu, tally == null && tcu != null ? new WalkTally() : tally);
         Outcome o;
         if (w.fault != null) {
             o = faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
         } else {
-            o = checked(r, t, w.entry, Outcome.Path.MISS, withGuestReads(shard.fill(w.entry), w.guestReads), w.steps);
+            o = checked(r, t, w.entry, Outcome.Path.MISS, withGuestReads(shard.fill(w.entry), w.guestReads), w.steps,
+                    w.ipa);
         }
         // the detail only when the caller asked for it (a trace in its tally): never on the burst path
         return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads));
@@ -131,8 +132,9 @@ public final class TranslationEngine {
         return out;
     }
 
+    /** @param ipa the nested access's IPA when the walk just gave it, else -1 (found again if a fault needs it) */
     private static Outcome checked(TranslationRequest r, StreamContext.Translate t, IotlbEntry e, Outcome.Path path,
-            List<IotlbEvent> fills, int steps) {
+            List<IotlbEvent> fills, int steps, long ipa) {
         if (e.perms().allows(r.access(), r.privileged())) {
             return new Outcome(new Translated(e.translate(r.iova()), e.perms()), path, fills, null, steps);
         }
@@ -140,7 +142,7 @@ public final class TranslationEngine {
             case STAGE1 -> Faults.permission(r, Faults.stage1());
             case STAGE2 -> Faults.permission(r, Faults.stage2(r.iova()));
             case NESTED -> e.stage1Perms().allows(r.access(), r.privileged())
-                    ? Faults.permission(r, Faults.stage2(ipaOf(t, r.iova())))
+                    ? Faults.permission(r, Faults.stage2(ipa != -1 ? ipa : ipaOf(t, r.iova())))
                     : Faults.permission(r, Faults.stage1());
         };
         return faulted(r, t, fault, path, fills, steps);
@@ -174,11 +176,16 @@ public final class TranslationEngine {
 
     /**
      * A walk's end: the entry to fill, or the fault; the descriptors it read ({@code steps}); for a walk of
-     * guest tables, the stage-1 descriptors it read from guest memory (null otherwise).
+     * guest tables, the stage-1 descriptors it read from guest memory (null otherwise) and the IPA stage 1
+     * gave (-1 otherwise), so that a permission fault need not read guest memory again.
      */
-    record Walk(IotlbEntry entry, SmmuEvent fault, int steps, List<MemoryTableWalk.Read> guestReads) {
+    record Walk(IotlbEntry entry, SmmuEvent fault, int steps, List<MemoryTableWalk.Read> guestReads, long ipa) {
         Walk(IotlbEntry entry, SmmuEvent fault, int steps) {
-            this(entry, fault, steps, null);
+            this(entry, fault, steps, null, -1);
+        }
+
+        Walk(IotlbEntry entry, SmmuEvent fault, int steps, List<MemoryTableWalk.Read> guestReads) {
+            this(entry, fault, steps, guestReads, -1);
         }
     }
 

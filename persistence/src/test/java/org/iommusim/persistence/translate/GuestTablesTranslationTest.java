@@ -198,4 +198,21 @@ class GuestTablesTranslationTest {
         assertInstanceOf(Translated.class, o.result());
         assertTrue(((org.iommusim.persistence.iotlb.IotlbEvent.Filled) o.fills().get(0)).guestReads().isEmpty());
     }
+
+    /** A stage-2 permission fault on a freshly walked entry names the IPA the walk gave, reading nothing more. */
+    @Test
+    void aStage2PermissionFaultNamesTheWalksIpaWithoutReadingAgain() {
+        mapLevel3Table();
+        long ipaC = 0x1_0000_2000L;
+        tables.put(S2, tables.get(S2).map(ipaC, 0x8_0000_2000L, 0x1000, Prot.of(Prot.READ)).table());
+        guest.page(IOVA, ipaC, AF | AP_UNPRIV);
+        TranslationRequest w = TranslationRequest.of(1, IOVA + 0x18, Access.WRITE);
+        StreamContext c = ConfigResolution.resolve(1, false, 0, CAPS, stream(), tables::get, guest);
+        TranslationFault f = fault(TranslationEngine.translate(w, c, shard));
+        assertInstanceOf(org.iommusim.protocol.event.FPermission.class, f);
+        assertTrue(f.walk().s2());
+        assertEquals(EventClass.INPUT_ADDRESS, f.walk().eventClass());
+        assertEquals(ipaC, f.walk().ipa());
+        assertEquals(4, guest.reads(), "the four descriptors of the walk, no more");
+    }
 }
