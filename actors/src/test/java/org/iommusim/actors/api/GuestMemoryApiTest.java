@@ -32,6 +32,7 @@ import org.iommusim.protocol.memory.GuestMemoryException;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +126,13 @@ class GuestMemoryApiTest {
             assertEquals(PA + 0x18, out(sim, smmu, IOVA + 0x18), "the TLB serves the old translation");
             sim.submitAndWait(smmu, List.of(TlbiNhVa.of(VMID, ASID, IOVA, true), CmdSync.poll()));
             assertEquals(PA + 0x1018, out(sim, smmu, IOVA + 0x18), "after TLBI and CMD_SYNC the new one");
+            // the detail of a walk names each guest descriptor by its IPA, after the stage-2 walk of that IPA
+            sim.submitAndWait(smmu, List.of(TlbiNhVa.of(VMID, ASID, IOVA, true), CmdSync.poll()));
+            TranslationDetail d = sim.translateDetailed(smmu, TranslationRequest.of(SID, IOVA + 0x18, Access.READ));
+            assertEquals(TranslationPath.TLB_MISS, d.path());
+            List<Long> stage1 = d.walk().descriptors().stream().filter(r -> r.stage() == 1)
+                    .map(r -> r.address()).toList();
+            assertEquals(List.of(TTB0, TTB0 + 0x1000 + 8, TTB0 + 0x2000, TTB0 + 0x3000), stage1);
         }
     }
 

@@ -157,4 +157,33 @@ class MemoryTableWalkTest {
         assertEquals(0, a.level());
         assertEquals(true, a.reason().contains("the embedder's bug"), a.reason());
     }
+
+    /** The walk follows the nested domain's granule: 64K pages, three levels for 48 bits (1 to 3), 512M blocks. */
+    @Test
+    void a64kGranuleWalksItsOwnLevelsAndIndexes() {
+        PageTable s1g = PageTable.empty(DomainSpec.nested(S2, Granule.G64K, 48, 44, 5));
+        PageTable s2g = PageTable.empty(DomainSpec.stage2(Granule.G4K, 44, 48, 9))
+                .map(TTB0, POOL_PA, 0x30000, Prot.of(Prot.READ)).table();
+        GuestTableImage m = new GuestTableImage(TTB0, POOL_PA);
+        assertEquals(1, s1g.startLevel());
+        long iova = 0x1234_5678_0000L + 0x10000L * 3;
+        // level 1 at pool + 0, level 2 at pool + 0x10000, level 3 at pool + 0x20000
+        for (int level = 1; level <= 3; level++) {
+            long pa = POOL_PA + 0x10000L * (level - 1) + 8L * s1g.descriptorIndex(level, iova);
+            m.put(pa, level < 3 ? (TTB0 + 0x10000L * level) | VALID_TABLE : 0x5_0000_0000L | VALID_TABLE | AF);
+        }
+        MemoryTableWalk.Result r = MemoryTableWalk.walk(s1g, s2g, TTB0, iova + 0x1234, false, false, m);
+        WalkResult.Leaf l = leaf(r);
+        assertEquals(0x5_0000_1234L, l.outputAddress());
+        assertEquals(0x10000, l.size());
+        assertEquals(3, r.reads().size());
+        assertEquals(TTB0 + 0x20000 + 8L * s1g.descriptorIndex(3, iova), r.reads().get(2).ipa());
+        // a 512M block at level 2
+        long l2 = POOL_PA + 0x10000 + 8L * s1g.descriptorIndex(2, iova);
+        m.put(l2, 0x6_0000_0000L | 0b01 | AF);
+        WalkResult.Leaf block = leaf(MemoryTableWalk.walk(s1g, s2g, TTB0, iova, false, false, m));
+        assertEquals(2, block.level());
+        assertEquals(1L << 29, block.size());
+        assertEquals(0x6_0000_0000L + (iova & ((1L << 29) - 1)), block.outputAddress());
+    }
 }

@@ -53,14 +53,12 @@ class GuestTablesReplayCliTest {
                 .substring("answer    ".length());
     }
 
-    @Test
-    void translateLogAndVerifyNeedNoGuestMemory(@TempDir Path dir) {
-        Path data = dir.resolve("run");
+    /** What one run answered, and the global sequence numbers just after each answer. */
+    private record Run(String first, String second, long afterFirst, long afterSecond) {}
+
+    /** The guest maps IOVA to IPA 0x1_0000_0000, translates, remaps it to 0x1_0000_1000, TLBIs, translates. */
+    private static Run run(Path data) {
         Map<Long, Long> ram = new ConcurrentHashMap<>();
-        String first;
-        String second;
-        long afterFirst;
-        long afterSecond;
         try (IommuSim sim = IommuSim.start(ModelOptions.at(data).withWorkers(1).deterministic())) {
             Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());
             sim.allocateDomain(S2, DomainSpec.stage2(Granule.G4K, 44, 48, 9), smmu);
@@ -77,15 +75,36 @@ class GuestTablesReplayCliTest {
             GuestMemory memory = address -> ram.getOrDefault(address, 0L);
             sim.setGuestMemory(smmu, memory);
             TranslationRequest r = TranslationRequest.of(7, IOVA + 0x18, Access.READ);
-            first = sim.translate(smmu, r).toText();
+            String first = sim.translate(smmu, r).toText();
             sim.runUntilIdle();
-            afterFirst = sim.globalSequence();
+            long afterFirst = sim.globalSequence();
             writeAtIpa(ram, TTB0 + 0x3000, 0x1_0000_1000L | 3 | 1L << 10 | 1L << 6);
             sim.submitAndWait(smmu, List.of(TlbiNhVa.of(9, 5, IOVA, true), CmdSync.poll()));
-            second = sim.translate(smmu, r).toText();
+            String second = sim.translate(smmu, r).toText();
             sim.runUntilIdle();
-            afterSecond = sim.globalSequence();
+            return new Run(first, second, afterFirst, sim.globalSequence());
         }
+    }
+
+    /** Deterministic mode: the guest's reads are journaled the same way every time (same seed, same log). */
+    @Test
+    void twoRunsWriteTheSameLog(@TempDir Path dir) {
+        run(dir.resolve("a"));
+        run(dir.resolve("b"));
+        String a = ReplayCli.run("log", "--journal", dir.resolve("a").toString()).out();
+        String b = ReplayCli.run("log", "--journal", dir.resolve("b").toString()).out();
+        assertTrue(a.contains("guest reads"), a);
+        assertEquals(a.replace(dir.resolve("a").toString(), "DIR"), b.replace(dir.resolve("b").toString(), "DIR"));
+    }
+
+    @Test
+    void translateLogAndVerifyNeedNoGuestMemory(@TempDir Path dir) {
+        Path data = dir.resolve("run");
+        Run run = run(data);
+        String first = run.first();
+        String second = run.second();
+        long afterFirst = run.afterFirst();
+        long afterSecond = run.afterSecond();
         assertTrue(first.contains("800000018"), first);
         assertTrue(second.contains("800001018"), second);
         assertEquals(first, replayed(data, afterFirst));
