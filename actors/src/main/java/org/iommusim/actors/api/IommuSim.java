@@ -29,6 +29,7 @@ import org.iommusim.actors.exec.StuckException;
 import org.iommusim.actors.smmu.IdEntity;
 import org.iommusim.actors.smmu.SmmuEntity;
 import org.iommusim.actors.smmu.SmmuNode;
+import org.iommusim.protocol.memory.GuestMemory;
 import org.iommusim.actors.smmu.StreamEntity;
 import org.iommusim.persistence.translate.StreamStats;
 import org.iommusim.actors.translate.RetiredShard;
@@ -427,6 +428,46 @@ public final class IommuSim implements AutoCloseable {
     }
 
     private final Map<SmmuListener, List<Runnable>> registrations = new ConcurrentHashMap<>();
+
+    // ---- guest memory ---------------------------------------------------------
+
+    /**
+     * Attaches the embedder's memory to {@code smmu}: from now on, a walk of a stream whose CD says its stage-1
+     * tables are the guest's own ({@link org.iommusim.protocol.config.Cd#withGuestTables}) reads each
+     * descriptor there, at stage 2's output for the table's IPA. Entries already cached stay until
+     * invalidated, as on hardware. {@code memory} is called on the model's translation threads (several at
+     * once), must be thread-safe and must not call into the model; what it returns is journaled with the fill
+     * it leads to. Callable from any thread.
+     *
+     * @param smmu   an SMMU of this model
+     * @param memory the memory; {@link GuestMemory#NONE} detaches it (every read refused: F_WALK_EABT)
+     * @throws IllegalArgumentException for a null argument or an SMMU of another model
+     * @throws ModelException CLOSED once the model is closed
+     */
+    public void setGuestMemory(Smmu smmu, GuestMemory memory) {
+        arg(smmu, "smmu");
+        arg(memory, "memory");
+        if (smmus.get(smmu.id()) != smmu) {
+            throw new IllegalArgumentException(smmu.id() + " is not an SMMU of this model");
+        }
+        gate.ensureOpen();
+        smmu.handles.views.guestMemory(memory);
+    }
+
+    /**
+     * The memory {@code smmu}'s walks of guest tables read. Callable from any thread.
+     *
+     * @param smmu an SMMU of this model
+     * @return the memory last attached by {@link #setGuestMemory}, or {@link GuestMemory#NONE}
+     * @throws IllegalArgumentException for a null argument or an SMMU of another model
+     */
+    public GuestMemory guestMemory(Smmu smmu) {
+        arg(smmu, "smmu");
+        if (smmus.get(smmu.id()) != smmu) {
+            throw new IllegalArgumentException(smmu.id() + " is not an SMMU of this model");
+        }
+        return smmu.handles.views.guestMemory();
+    }
 
     /**
      * The SMMU added as {@code id}. Callable from any thread.

@@ -2,6 +2,7 @@ package org.iommusim.actors.smmu;
 
 import org.iommusim.persistence.config.ConfigCache;
 import org.iommusim.persistence.config.StreamMemoryView;
+import org.iommusim.protocol.memory.GuestMemory;
 
 /**
  * What one SMMU publishes for translation to read without messaging it: the
@@ -12,6 +13,7 @@ import org.iommusim.persistence.config.StreamMemoryView;
 public final class SmmuViews {
     private volatile ConfigCache config = ConfigCache.EMPTY;
     private final StreamMemoryView memory;
+    private volatile GuestMemory guest = GuestMemory.NONE;
 
     /** Views whose stream memory is empty (nothing was written: every STE reads as invalid). */
     public SmmuViews() {
@@ -25,6 +27,16 @@ public final class SmmuViews {
     /** The streams' memory, as software wrote it. */
     public StreamMemoryView memory() {
         return memory;
+    }
+
+    /** The embedder's memory, which walks of guests' own stage-1 tables read ({@link GuestMemory#NONE} until set). */
+    public GuestMemory guestMemory() {
+        return guest;
+    }
+
+    /** Attaches the embedder's memory; translations from now on read guests' tables there. */
+    public void guestMemory(GuestMemory m) {
+        guest = m;
     }
 
     public ConfigCache config() {

@@ -220,7 +220,8 @@ public final class TranslationWorker {
                 journals.add(journal);
                 byTbu[t] = new Unit(t, persistenceId(smmuId, t), config, journal,
                         new ShardTranslator(caps, domains, new org.iommusim.actors.causal.StampingList<>(
-                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem())), tcu, smmu.memory()));
+                                org.iommusim.actors.causal.CausalClock.get(ctx.getSystem())), tcu, smmu.memory(),
+                                smmu::guestMemory));
             }
             String name = "the worker of " + String.join(", ", tbus.stream().map(t -> persistenceId(smmuId, t)).toList());
             int[] waiting = {tbus.size()};

@@ -5,9 +5,11 @@ import static org.iommusim.persistence.serialization.VocabularyCodecs.readCount;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.serialization.BinaryCodec;
 import org.iommusim.persistence.serialization.JournalCodecs;
 import org.iommusim.persistence.serialization.VocabularyCodecs;
@@ -41,20 +43,45 @@ public final class IotlbCodecs {
     /** An IOTLB shard's snapshot, before TBUs: read only. */
     public static final String SHARD_SNAPSHOT_MANIFEST = "I.S";
 
+    // the byte after a fill's entry: bit 0 a victim follows; bit 1 guest-memory reads follow (a count, then each
+    // read's level, IPA, PA and descriptor). Fills before guest memory hold 0 or 1 there: no reads
+    private static final int FILL_VICTIM = 1, FILL_GUEST_READS = 2;
+
     public static final BinaryCodec<IotlbEvent.Filled> FILLED = new BinaryCodec<>() {
         @Override
         public void write(IotlbEvent.Filled v, DataOutput out) throws IOException {
             writeEntry(v.entry(), out);
-            out.writeBoolean(v.victim() != null);
+            out.writeByte((v.victim() != null ? FILL_VICTIM : 0) | (v.guestReads().isEmpty() ? 0 : FILL_GUEST_READS));
             if (v.victim() != null) {
                 writeEntry(v.victim(), out);
+            }
+            if (!v.guestReads().isEmpty()) {
+                out.writeInt(v.guestReads().size());
+                for (MemoryTableWalk.Read r : v.guestReads()) {
+                    out.writeByte(r.level());
+                    out.writeLong(r.ipa());
+                    out.writeLong(r.pa());
+                    out.writeLong(r.descriptor());
+                }
             }
         }
 
         @Override
         public IotlbEvent.Filled read(DataInput in) throws IOException {
             IotlbEntry entry = readEntry(in);
-            return new IotlbEvent.Filled(entry, in.readBoolean() ? readEntry(in) : null);
+            int flags = in.readUnsignedByte();
+            if ((flags & ~(FILL_VICTIM | FILL_GUEST_READS)) != 0) {
+                throw new IOException("fill flags 0x" + Integer.toHexString(flags) + " have unknown bits");
+            }
+            IotlbEntry victim = (flags & FILL_VICTIM) != 0 ? readEntry(in) : null;
+            List<MemoryTableWalk.Read> reads = new ArrayList<>();
+            if ((flags & FILL_GUEST_READS) != 0) {
+                int n = readCount(in);
+                for (int i = 0; i < n; i++) {
+                    reads.add(new MemoryTableWalk.Read(in.readByte(), in.readLong(), in.readLong(), in.readLong()));
+                }
+            }
+            return new IotlbEvent.Filled(entry, victim, reads);
         }
     };
 

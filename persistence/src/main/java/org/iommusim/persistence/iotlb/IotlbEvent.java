@@ -1,5 +1,7 @@
 package org.iommusim.persistence.iotlb;
 
+import java.util.List;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.serialization.JournalSerializable;
 import org.iommusim.protocol.command.TlbiCommand;
 
@@ -15,17 +17,31 @@ public sealed interface IotlbEvent extends JournalSerializable {
     /**
      * {@code entry} was cached. {@code victim}, when not null, was evicted to
      * make room: it is named explicitly because under LRU the choice depends on
-     * hits, which are not persisted.
+     * hits, which are not persisted. {@code guestReads}: for an entry walked in
+     * a guest's own tables (a CD with {@code guestTables}), every descriptor the
+     * walk read from the embedder's memory, in order (empty otherwise), so that
+     * replay answers those reads from the journal, without the embedder.
      */
-    record Filled(IotlbEntry entry, IotlbEntry victim) implements IotlbEvent {
+    record Filled(IotlbEntry entry, IotlbEntry victim, List<MemoryTableWalk.Read> guestReads) implements IotlbEvent {
         public Filled {
             if (entry == null) {
                 throw new IllegalArgumentException("a fill needs an entry");
             }
+            guestReads = guestReads == null ? List.of() : List.copyOf(guestReads);
+        }
+
+        /** A fill of tables the model holds: nothing read from guest memory. */
+        public Filled(IotlbEntry entry, IotlbEntry victim) {
+            this(entry, victim, List.of());
         }
 
         public static Filled withoutEviction(IotlbEntry entry) {
             return new Filled(entry, null);
+        }
+
+        /** This fill with the guest-memory reads its walk made. */
+        public Filled withGuestReads(List<MemoryTableWalk.Read> reads) {
+            return new Filled(entry, victim, reads);
         }
     }
 

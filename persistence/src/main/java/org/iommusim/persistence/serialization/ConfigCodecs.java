@@ -35,6 +35,8 @@ public final class ConfigCodecs {
     private static final int FLAG_VALID = 1, FLAG_NO_RECORD = 2, FLAG_HA = 4;
     // bit 3: an address follows the record (STE.S1ContextPtr / CD.TTB0); older journals have none
     private static final int FLAG_ADDRESS = 8;
+    // bit 4 (CD only): the stage-1 tables are in guest memory (Cd.guestTables); older journals have it clear
+    private static final int FLAG_GUEST = 16;
     private static final int CAPS_HTTU = 1 << 4;
     // IDR0.ST_LEVEL = 0b00 (linear stream tables only): bit 5 of the granule byte. Older journals hold 0
     // there: ST_LEVEL = 0b01, what the model advertised (hw_info) before the capability existed
@@ -46,7 +48,7 @@ public final class ConfigCodecs {
 
     private static int readFlags(DataInput in, String what) throws IOException {
         int f = in.readUnsignedByte();
-        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA | FLAG_ADDRESS)) != 0) {
+        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA | FLAG_ADDRESS | (what.equals("CD") ? FLAG_GUEST : 0))) != 0) {
             throw new IOException(what + " flags 0x" + Integer.toHexString(f) + " have unknown bits");
         }
         return f;
@@ -81,7 +83,8 @@ public final class ConfigCodecs {
     }
 
     public static void writeCd(Cd c, DataOutput out) throws IOException {
-        out.writeByte(flags(c.valid(), c.r(), c.ha()) | (c.ttb0() != Cd.NO_ADDRESS ? FLAG_ADDRESS : 0));
+        out.writeByte(flags(c.valid(), c.r(), c.ha()) | (c.ttb0() != Cd.NO_ADDRESS ? FLAG_ADDRESS : 0)
+                | (c.guestTables() ? FLAG_GUEST : 0));
         out.writeInt(c.asid());
         out.writeLong(c.s1Domain() == null ? -1 : c.s1Domain().value());
         if (c.ttb0() != Cd.NO_ADDRESS) {
@@ -96,7 +99,7 @@ public final class ConfigCodecs {
         long ttb0 = (f & FLAG_ADDRESS) != 0 ? in.readLong() : Cd.NO_ADDRESS;
         try {
             return new Cd((f & FLAG_VALID) != 0, asid, d < 0 ? null : DomainId.of(d), (f & FLAG_NO_RECORD) == 0,
-                    (f & FLAG_HA) != 0, ttb0);
+                    (f & FLAG_HA) != 0, ttb0, (f & FLAG_GUEST) != 0);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt CD: " + e.getMessage(), e);
         }

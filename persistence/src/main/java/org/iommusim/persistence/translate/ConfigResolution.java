@@ -15,6 +15,7 @@ import org.iommusim.protocol.event.CBadStreamId;
 import org.iommusim.protocol.event.CBadSubstreamId;
 import org.iommusim.protocol.event.FStreamDisabled;
 import org.iommusim.protocol.event.Origin;
+import org.iommusim.protocol.memory.GuestMemory;
 import org.iommusim.protocol.translate.TranslationRequest;
 
 /**
@@ -39,6 +40,15 @@ public final class ConfigResolution {
     /** {@link #resolve(TranslationRequest, SmmuCapabilities, StreamConfig, DomainLookup)} by the fields it reads. */
     public static StreamContext resolve(int sid, boolean ssv, int ssid, SmmuCapabilities caps, ConfigSource config,
             DomainLookup domains) {
+        return resolve(sid, ssv, ssid, caps, config, domains, GuestMemory.NONE);
+    }
+
+    /**
+     * {@link #resolve(int, boolean, int, SmmuCapabilities, ConfigSource, DomainLookup)} for an SMMU whose
+     * guests' stage-1 tables (a CD with {@code guestTables}) are read from {@code guest}.
+     */
+    public static StreamContext resolve(int sid, boolean ssv, int ssid, SmmuCapabilities caps, ConfigSource config,
+            DomainLookup domains, GuestMemory guest) {
         Origin origin = new Origin(sid, ssv, ssid);
         // beyond SIDSIZE, or beyond what the stream table reaches (LOG2SIZE; in a two-level table an invalid
         // L1STD or an STE beyond its SPAN): the StreamID is out of range (Arm IHI 0070, 3.3.2 and 7.3.3)
@@ -99,18 +109,18 @@ public final class ConfigResolution {
         }
         boolean nestedDomain = s1.spec().stage() == DomainStage.NESTED;
         if (c == SteConfig.STAGE1) {
-            // a nested domain's output is an IPA: without stage 2 it cannot be used
-            return nestedDomain ? new StreamContext.ConfigFault(new CBadCd(origin))
+            // a nested domain's output is an IPA: without stage 2 it cannot be used, nor can guest tables
+            return nestedDomain || cd.guestTables() ? new StreamContext.ConfigFault(new CBadCd(origin))
                     : new StreamContext.Translate(IotlbEntry.Kind.STAGE1, 0, cd.asid(), s1, null, caps.ias(),
                             new StreamContext.FaultControls(cd.r(), true, caps.httu() && cd.ha(), false));
         }
-        if (nestedDomain && !s1.spec().parent().equals(ste.s2Domain())) {
+        if ((nestedDomain && !s1.spec().parent().equals(ste.s2Domain())) || (cd.guestTables() && !nestedDomain)) {
             return new StreamContext.ConfigFault(new CBadCd(origin));
         }
         // nested: the CD and the stage-1 tables are in the guest's IPA space, when the STE and CD say where
         long cdIpa = ste.s1ContextPtr() == -1 ? -1 : ste.s1ContextPtr() + 64L * (ssv ? ssid : 0);
         StreamContext.Fetches fetches = cdIpa == -1 && cd.ttb0() == Cd.NO_ADDRESS ? null
-                : new StreamContext.Fetches(cdIpa, cd.ttb0());
+                : new StreamContext.Fetches(cdIpa, cd.ttb0(), cd.guestTables() ? guest : null);
         return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2, caps.ias(),
                 new StreamContext.FaultControls(cd.r(), ste.s2r(), caps.httu() && cd.ha(), caps.httu() && ste.s2ha()),
                 fetches);

@@ -30,7 +30,7 @@ import org.iommusim.protocol.translate.TranslationRequest;
 final class DescriptorFetch {
     private DescriptorFetch() {}
 
-    /** The fault of the first of {@code r}'s CD and stage-1 table reads that stage 2 refuses, or null. */
+    /** The fault of the first of {@code r}'s CD and (object) stage-1 table reads that stage 2 refuses, or null. */
     static SmmuEvent fault(TranslationRequest r, StreamContext.Translate t) {
         StreamContext.Fetches f = t.fetches();
         if (f == null) {
@@ -42,8 +42,10 @@ final class DescriptorFetch {
                 return e;
             }
         }
-        if (f.ttb0() == -1 || !t.s1().inRange(r.iova())) {
-            return null; // an input beyond T0SZ faults in stage 1 before any table is read
+        if (f.ttb0() == -1 || f.guest() != null || !t.s1().inRange(r.iova())) {
+            // an input beyond T0SZ faults in stage 1 before any table is read; a walk of guest tables checks
+            // each read itself, as it reads (MemoryTableWalk)
+            return null;
         }
         for (long ipa : tableReads(t.s1(), r.iova(), f.ttb0())) {
             SmmuEvent e = read(r, t, ipa, EventClass.TABLE_WALK);

@@ -7,6 +7,7 @@ import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.FAddrSize;
 import org.iommusim.protocol.event.FPermission;
 import org.iommusim.protocol.event.FTranslation;
+import org.iommusim.protocol.event.FWalkEabt;
 import org.iommusim.protocol.event.Origin;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.event.Stall;
@@ -63,6 +64,14 @@ final class Faults {
      */
     static SmmuEvent addressSize(TranslationRequest r) {
         return new FAddrSize(origin(r), Stall.NONE, attributes(r), stage1(), r.iova());
+    }
+
+    /**
+     * An external abort on a stage-1 descriptor read (the guest memory refused it): F_WALK_EABT, CLASS=TT,
+     * S2=0 (the stage-2 translation of the read succeeded; the read itself failed; Arm IHI 0070, 7.3.11).
+     */
+    static SmmuEvent externalAbort(TranslationRequest r) {
+        return new FWalkEabt(origin(r), Stall.NONE, attributes(r), WalkInfo.stage1(EventClass.TABLE_WALK), r.iova());
     }
 
     static SmmuEvent permission(TranslationRequest r, WalkInfo where) {

@@ -3,6 +3,7 @@ package org.iommusim.persistence.translate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.iommusim.persistence.config.ConfigCache;
 import org.iommusim.persistence.config.ConfigSource;
 import org.iommusim.persistence.config.StreamConfig;
@@ -14,6 +15,7 @@ import org.iommusim.persistence.tcu.WalkTally;
 import org.iommusim.persistence.tcu.WalkTrace;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.memory.GuestMemory;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.WalkDetail;
@@ -40,6 +42,7 @@ public final class ShardTranslator {
     private final Tcu tcu;
     private final StreamMemoryView memory;
     private final boolean configBounded;
+    private final Supplier<GuestMemory> guest;
     private final WalkTally tally = new WalkTally();
     private final Map<Integer, StreamCounters> streams = new HashMap<>();
     // the last stream's context, reusable by the next burst while the configuration and tables are the same ones
@@ -48,6 +51,7 @@ public final class ShardTranslator {
     private long resolvedStream = -1;
     private StreamContext resolved;
     private StreamCounters resolvedCounters;
+    private GuestMemory resolvedGuest;
 
     /** @param fills where misses' IOTLB events go, for the owner to persist */
     public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills) {
@@ -65,6 +69,16 @@ public final class ShardTranslator {
      */
     public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills, Tcu tcu,
             StreamMemoryView memory) {
+        this(caps, domains, fills, tcu, memory, () -> GuestMemory.NONE);
+    }
+
+    /**
+     * @param guest the memory in force for guests' own stage-1 tables (a CD with {@code guestTables}), asked
+     *              once per request or burst, so a memory the embedder attaches later is used from then on
+     */
+    public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills, Tcu tcu,
+            StreamMemoryView memory, Supplier<GuestMemory> guest) {
+        this.guest = guest;
         this.caps = caps;
         this.domains = domains;
         this.fills = fills;
@@ -112,7 +126,8 @@ public final class ShardTranslator {
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */
     public Outcome translate(TranslationRequest r, ConfigCache config, IotlbShard shard) {
         ConfigSource source = configOf(config, r.sid());
-        StreamContext context = ConfigResolution.resolve(r.sid(), r.ssv(), r.ssid(), caps, source, domains);
+        StreamContext context = ConfigResolution.resolve(r.sid(), r.ssv(), r.ssid(), caps, source, domains,
+                guest.get());
         Outcome o = TranslationEngine.translate(r, context, shard, tcu, tally).withConfigReads(source.reads());
         fills.addAll(o.fills());
         counters(r.sid()).count(o);
@@ -127,9 +142,12 @@ public final class ShardTranslator {
             List<SmmuEvent> faults) {
         long version = domains.version();
         // a bounded configuration cache changes under other TBUs' translations: each burst looks it up again
-        boolean reuse = version != -1 && version == resolvedVersion && config == resolvedConfig && !configBounded;
+        GuestMemory memoryNow = guest.get();
+        boolean reuse = version != -1 && version == resolvedVersion && config == resolvedConfig && !configBounded
+                && memoryNow == resolvedGuest;
         resolvedVersion = version;
         resolvedConfig = config;
+        resolvedGuest = memoryNow;
         StreamContext context = reuse ? resolved : null;
         long stream = reuse ? resolvedStream : -1;
         StreamCounters counters = reuse ? resolvedCounters : null;
@@ -139,7 +157,8 @@ public final class ShardTranslator {
                 int sid = BurstSlots.slotSid(b, j);
                 int ssid = BurstSlots.slotSsidOrNone(b, j);
                 boolean ssv = ssid != TranslationBurst.NO_SSID;
-                context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, configOf(config, sid), domains);
+                context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, configOf(config, sid), domains,
+                        memoryNow);
                 counters = counters(sid);
                 resolved = context;
                 resolvedStream = stream;

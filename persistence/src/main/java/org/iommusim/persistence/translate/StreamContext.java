@@ -3,6 +3,7 @@ package org.iommusim.persistence.translate;
 import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.memory.GuestMemory;
 
 /** What a stream's configuration in force means for one transaction. */
 public sealed interface StreamContext {
@@ -47,8 +48,16 @@ public sealed interface StreamContext {
      *
      * @param cdIpa the CD's IPA (STE.S1ContextPtr + 64 * index), or -1 when the STE gives none
      * @param ttb0  the stage-1 root table's IPA (CD.TTB0), or -1 when the CD gives none
+     * @param guest the memory holding the guest's own stage-1 tables (the CD says {@code guestTables}), which
+     *              the walker reads ({@link org.iommusim.persistence.pagetable.MemoryTableWalk}); null when the
+     *              tables are the nested domain's
      */
-    record Fetches(long cdIpa, long ttb0) {}
+    record Fetches(long cdIpa, long ttb0, GuestMemory guest) {
+        /** The nested domain's own tables, placed at TTB0. */
+        public Fetches(long cdIpa, long ttb0) {
+            this(cdIpa, ttb0, null);
+        }
+    }
 
     /**
      * The fault configuration of the stages that translate (Arm IHI 0070, 5.5

@@ -4,6 +4,7 @@ import java.util.List;
 import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.persistence.tcu.Tcu;
@@ -102,21 +103,38 @@ public final class TranslationEngine {
     private static Outcome afterLookup(TranslationRequest r, StreamContext.Translate t, IotlbShard shard,
             IotlbEntry hit, Tcu tcu, WalkTally tally) {
         if (hit != null) {
-            return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0);
+            return checked(r, t, hit, Outcome.Path.HIT, List.of(), 0, -1);
         }
         Walk w = walk(r, t, tcu, tally == null && tcu != null ? new WalkTally() : tally);
         Outcome o;
         if (w.fault != null) {
             o = faulted(r, t, w.fault, Outcome.Path.MISS, List.of(), w.steps);
         } else {
-            o = checked(r, t, w.entry, Outcome.Path.MISS, shard.fill(w.entry), w.steps);
+            o = checked(r, t, w.entry, Outcome.Path.MISS, withGuestReads(shard.fill(w.entry), w.guestReads), w.steps,
+                    w.ipa);
         }
         // the detail only when the caller asked for it (a trace in its tally): never on the burst path
-        return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace));
+        return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads));
     }
 
+    /**
+     * A fill of an entry walked in guest memory carries the descriptors the walk read (journaled with it, so
+     * replay answers them without the embedder's memory); other fills are returned as they are.
+     */
+    private static List<IotlbEvent> withGuestReads(List<IotlbEvent> fills, List<MemoryTableWalk.Read> reads) {
+        if (reads == null) {
+            return fills;
+        }
+        List<IotlbEvent> out = new java.util.ArrayList<>(fills.size());
+        for (IotlbEvent e : fills) {
+            out.add(e instanceof IotlbEvent.Filled f ? f.withGuestReads(reads) : e);
+        }
+        return out;
+    }
+
+    /** @param ipa the nested access's IPA when the walk just gave it, else -1 (found again if a fault needs it) */
     private static Outcome checked(TranslationRequest r, StreamContext.Translate t, IotlbEntry e, Outcome.Path path,
-            List<IotlbEvent> fills, int steps) {
+            List<IotlbEvent> fills, int steps, long ipa) {
         if (e.perms().allows(r.access(), r.privileged())) {
             return new Outcome(new Translated(e.translate(r.iova()), e.perms()), path, fills, null, steps);
         }
@@ -124,7 +142,7 @@ public final class TranslationEngine {
             case STAGE1 -> Faults.permission(r, Faults.stage1());
             case STAGE2 -> Faults.permission(r, Faults.stage2(r.iova()));
             case NESTED -> e.stage1Perms().allows(r.access(), r.privileged())
-                    ? Faults.permission(r, Faults.stage2(ipaOf(t.s1(), r.iova())))
+                    ? Faults.permission(r, Faults.stage2(ipa != -1 ? ipa : ipaOf(t, r.iova())))
                     : Faults.permission(r, Faults.stage1());
         };
         return faulted(r, t, fault, path, fills, steps);
@@ -149,11 +167,27 @@ public final class TranslationEngine {
     }
 
     /** The IPA of a nested access, for a stage-2 fault record (0 if stage 1 no longer maps it). */
-    private static long ipaOf(PageTable s1, long iova) {
-        return s1.walk(iova) instanceof WalkResult.Leaf l ? l.outputAddress() : 0;
+    private static long ipaOf(StreamContext.Translate t, long iova) {
+        if (t.fetches() != null && t.fetches().guest() != null) {
+            return GuestWalk.ipaOf(t, iova);
+        }
+        return t.s1().walk(iova) instanceof WalkResult.Leaf l ? l.outputAddress() : 0;
     }
 
-    private record Walk(IotlbEntry entry, SmmuEvent fault, int steps) {}
+    /**
+     * A walk's end: the entry to fill, or the fault; the descriptors it read ({@code steps}); for a walk of
+     * guest tables, the stage-1 descriptors it read from guest memory (null otherwise) and the IPA stage 1
+     * gave (-1 otherwise), so that a permission fault need not read guest memory again.
+     */
+    record Walk(IotlbEntry entry, SmmuEvent fault, int steps, List<MemoryTableWalk.Read> guestReads, long ipa) {
+        Walk(IotlbEntry entry, SmmuEvent fault, int steps) {
+            this(entry, fault, steps, null, -1);
+        }
+
+        Walk(IotlbEntry entry, SmmuEvent fault, int steps, List<MemoryTableWalk.Read> guestReads) {
+            this(entry, fault, steps, guestReads, -1);
+        }
+    }
 
     private static Walk walk(TranslationRequest r, StreamContext.Translate t, Tcu tcu, WalkTally tally) {
         Reads reads = new Reads(tcu, tally);
@@ -190,6 +224,9 @@ public final class TranslationEngine {
                 if (fetch != null) {
                     return new Walk(null, fetch, 0);
                 }
+                if (t.fetches() != null && t.fetches().guest() != null) {
+                    return GuestWalk.walk(r, t, reads);
+                }
                 WalkResult w1 = reads.walk(1, t.vmid(), t.asid(), t.s1(), r.iova(), t.faults().hardwareAfS1());
                 int n1 = reads.last;
                 // each stage-1 descriptor read is itself translated by stage 2
@@ -214,9 +251,9 @@ public final class TranslationEngine {
     }
 
     /** One stage's walk, through the TCU when there is one, and the descriptors it read. */
-    private static final class Reads {
+    static final class Reads {
         private final Tcu tcu;
-        private final WalkTally tally;
+        final WalkTally tally;
         int last;
 
         Reads(Tcu tcu, WalkTally tally) {

@@ -3,6 +3,7 @@ package org.iommusim.persistence.translate;
 import java.util.ArrayList;
 import java.util.List;
 import org.iommusim.persistence.iotlb.IotlbEntry;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.tcu.WalkTrace;
 import org.iommusim.protocol.translate.DescriptorRead;
@@ -20,7 +21,23 @@ final class WalkDescriptors {
     private WalkDescriptors() {}
 
     static WalkDetail of(StreamContext.Translate t, WalkTrace trace) {
+        return of(t, trace, null);
+    }
+
+    /**
+     * With {@code guestReads} (a walk of guest tables: its stage-1 reads from guest memory, which the trace
+     * does not hold), each named by its IPA and index, table page unknown (-1), after the stage-2 walk of that
+     * IPA; the trace then holds only the final stage-2 walk.
+     */
+    static WalkDetail of(StreamContext.Translate t, WalkTrace trace, List<MemoryTableWalk.Read> guestReads) {
         List<DescriptorRead> out = new ArrayList<>();
+        if (guestReads != null) {
+            long granule = t.s1().spec().granule().pageSize();
+            for (MemoryTableWalk.Read g : guestReads) {
+                stage2Reads(t.s2(), g.ipa(), out);
+                out.add(new DescriptorRead(1, g.level(), -1, (int) ((g.ipa() & (granule - 1)) >>> 3), g.ipa()));
+            }
+        }
         int hit1 = -1;
         int hit2 = -1;
         boolean ipaHit = false;

@@ -57,6 +57,30 @@ class IotlbCodecsTest {
             IotlbEntry.stage2(1, 0x2000_0000L, Granule.G16K, 2, 0, new Perms(false, false, false, false)),
             IotlbEntry.stage1(1, 2, 0, Granule.G4K, 1, G1, RW));
 
+    /** A fill of guest tables carries the walk's guest-memory reads; a plain fill's bytes are as before. */
+    @Test
+    void aFillOfGuestTablesRoundTripsWithItsReadsAndPlainFillsKeepTheirFormat() throws IOException {
+        List<org.iommusim.persistence.pagetable.MemoryTableWalk.Read> reads = List.of(
+                new org.iommusim.persistence.pagetable.MemoryTableWalk.Read(0, 0x2000_0000L, 0x9100_0000L, 0x2000_1003L),
+                new org.iommusim.persistence.pagetable.MemoryTableWalk.Read(3, 0x2000_3000L, 0x9100_3000L,
+                        0x1_0000_0443L));
+        for (IotlbEntry v : new IotlbEntry[] {null, ENTRIES.get(0)}) {
+            IotlbEvent.Filled f = new IotlbEvent.Filled(nested(3, 4, 0x1000), v).withGuestReads(reads);
+            IotlbEvent.Filled back = roundTrip(IotlbCodecs.FILLED, f);
+            assertEquals(f, back);
+            assertEquals(reads, back.guestReads());
+            assertEquals(bytes(IotlbCodecs.FILLED, new IotlbEvent.Filled(f.entry(), v)).length + 4 + 2 * 25,
+                    bytes(IotlbCodecs.FILLED, f).length);
+        }
+        byte[] plain = bytes(IotlbCodecs.FILLED, IotlbEvent.Filled.withoutEviction(s1(0, 0, 0)));
+        assertEquals(0, plain[plain.length - 1], "the old victim byte: 0, no reads");
+        assertTrue(IotlbEvent.Filled.withoutEviction(s1(0, 0, 0)).guestReads().isEmpty());
+        plain[plain.length - 1] = 4;
+        IOException e = assertThrows(IOException.class, () -> IotlbCodecs.FILLED.read(
+                new DataInputStream(new ByteArrayInputStream(plain))));
+        assertEquals("fill flags 0x4 have unknown bits", e.getMessage());
+    }
+
     @Test
     void filledRoundTripsForEveryKindWithAndWithoutAVictim() throws IOException {
         for (IotlbEntry e : ENTRIES) {

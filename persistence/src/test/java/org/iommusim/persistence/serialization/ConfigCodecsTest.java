@@ -95,4 +95,22 @@ class ConfigCodecsTest {
         })));
         assertEquals("CD flags 0x41 have unknown bits", e.getMessage());
     }
+
+    /** A CD whose stage-1 tables are in guest memory round-trips; the bit means nothing in an STE. */
+    @Test
+    void guestTablesRoundTripAndAreRefusedWhereTheyMeanNothing() throws IOException {
+        Cd cd = Cd.of(5, DomainId.of(3)).withGuestTables(0x2000_0000L).withR(false);
+        Cd read = ConfigCodecs.readCd(bytes(out -> ConfigCodecs.writeCd(cd, out)));
+        assertEquals(cd, read);
+        assertTrue(read.guestTables());
+        assertFalse(ConfigCodecs.readCd(bytes(out -> ConfigCodecs.writeCd(cd.withTtb0(-1), out))).guestTables());
+        IOException noAddress = assertThrows(IOException.class, () -> ConfigCodecs.readCd(bytes(out -> {
+            out.writeByte(0x11); // V and guest tables, no TTB0
+            out.writeInt(5);
+            out.writeLong(3);
+        })));
+        assertTrue(noAddress.getMessage().startsWith("corrupt CD"), noAddress.getMessage());
+        IOException ste = assertThrows(IOException.class, () -> ConfigCodecs.readSte(bytes(out -> out.writeByte(0x11))));
+        assertEquals("STE flags 0x11 have unknown bits", ste.getMessage());
+    }
 }

@@ -16,8 +16,13 @@ import org.iommusim.protocol.domain.DomainId;
  *              page {@code k} of the domain (the root is 0) is at TTB0 + k * granule (the guest's table
  *              pool). -1: not given, the tables are outside the address space and their reads are
  *              not translated (the model before TTB0)
+ * @param guestTables the stage-1 tables are the guest's own, in the embedder's memory
+ *              ({@link org.iommusim.protocol.memory.GuestMemory}): TTB0 is the IPA of the guest's root table and
+ *              the walker reads VMSAv8-64 descriptors there, each table address translated by the stream's
+ *              stage 2. {@code s1Domain} (a nested domain) then gives only the geometry (granule, input size:
+ *              what CD.TG0 and CD.T0SZ say); its own mappings are not used. Needs a nested STE and a TTB0
  */
-public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean ha, long ttb0) {
+public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean ha, long ttb0, boolean guestTables) {
     /** No TTB0 given. */
     public static final long NO_ADDRESS = -1;
 
@@ -34,6 +39,14 @@ public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean 
                 throw new IllegalArgumentException("a valid CD needs a stage-1 domain");
             }
         }
+        if (guestTables && ttb0 == NO_ADDRESS) {
+            throw new IllegalArgumentException("a CD whose stage-1 tables are in guest memory needs TTB0");
+        }
+    }
+
+    /** A CD whose stage-1 tables are the model's own (not in guest memory). */
+    public Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean ha, long ttb0) {
+        this(valid, asid, s1Domain, r, ha, ttb0, false);
     }
 
     /** A CD that records faults (R=1) and leaves AF to software (HA=0), as Linux writes it. */
@@ -48,17 +61,25 @@ public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean 
 
     /** This CD with CD.TTB0 at {@code address} (-1: none). */
     public Cd withTtb0(long address) {
-        return new Cd(valid, asid, s1Domain, r, ha, address);
+        return new Cd(valid, asid, s1Domain, r, ha, address, guestTables && address != NO_ADDRESS);
+    }
+
+    /**
+     * This CD with its stage-1 tables in guest memory at {@code ttb0} (an IPA, 4K-aligned): the walker reads
+     * the guest's descriptors through the SMMU's {@link org.iommusim.protocol.memory.GuestMemory}.
+     */
+    public Cd withGuestTables(long ttb0) {
+        return new Cd(valid, asid, s1Domain, r, ha, ttb0, true);
     }
 
     /** This CD with CD.R set or clear. */
     public Cd withR(boolean record) {
-        return new Cd(valid, asid, s1Domain, record, ha, ttb0);
+        return new Cd(valid, asid, s1Domain, record, ha, ttb0, guestTables);
     }
 
     /** This CD with CD.HA set or clear. */
     public Cd withHa(boolean hardwareAccessFlag) {
-        return new Cd(valid, asid, s1Domain, r, hardwareAccessFlag, ttb0);
+        return new Cd(valid, asid, s1Domain, r, hardwareAccessFlag, ttb0, guestTables);
     }
 
     public static Cd of(int asid, DomainId s1Domain) {

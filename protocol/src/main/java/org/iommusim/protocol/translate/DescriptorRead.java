@@ -12,7 +12,10 @@ package org.iommusim.protocol.translate;
  * where the model places the tables at addresses: the stage-1 tables of a
  * nested stream whose CD gives TTB0 (page {@code k} at TTB0 + k * granule,
  * the rule the walker's stage-2 checks of those reads use), where it is the
- * descriptor's IPA. Elsewhere it is -1.
+ * descriptor's IPA, and a guest's own stage-1 tables in guest memory
+ * ({@code Cd.withGuestTables}), where it is the descriptor's IPA as the walk
+ * read it and {@code tableId} is -1 (the model holds no page for it).
+ * Elsewhere it is -1.
  *
  * @param stage   1 or 2: which stage's table holds the descriptor
  * @param level   the lookup level (0 to 3; -1 with 52-bit 4K tables)

@@ -44,7 +44,8 @@ final class ConfigText {
     static String cd(Cd c) {
         return c.valid() ? "asid=0x" + Integer.toHexString(c.asid()) + "->" + c.s1Domain()
                 + (c.r() ? "" : "(r=0)") + (c.ha() ? "(ha=1)" : "")
-                + (c.ttb0() == Cd.NO_ADDRESS ? "" : "(ttb0=0x" + Long.toHexString(c.ttb0()) + ")") : "invalid";
+                + (c.ttb0() == Cd.NO_ADDRESS ? "" : "(ttb0=0x" + Long.toHexString(c.ttb0()) + ")")
+                + (c.guestTables() ? "(guest tables)" : "") : "invalid";
     }
 
     /** {@code [0:asid=0x5->domain-1, 3:invalid]}, by SubstreamID. */

@@ -22,7 +22,7 @@ final class IotlbEventRenderers {
 
             @Override
             public String details(IotlbEvent.Filled e) {
-                return e.entry() + (e.victim() == null ? "" : " evicting " + e.victim());
+                return e.entry() + (e.victim() == null ? "" : " evicting " + e.victim()) + guestReads(e);
             }
 
             @Override
@@ -30,6 +30,10 @@ final class IotlbEventRenderers {
                 out.object("entry", entryJson(e.entry()));
                 if (e.victim() != null) {
                     out.object("victim", entryJson(e.victim()));
+                }
+                if (!e.guestReads().isEmpty()) {
+                    out.array("guestReads", e.guestReads().stream().map(g -> new JsonObject().number("level", g.level())
+                            .hex("ipa", g.ipa()).hex("pa", g.pa()).hex("descriptor", g.descriptor())).toList());
                 }
             }
         });
@@ -95,5 +99,16 @@ final class IotlbEventRenderers {
             o.string("stage1Perms", e.stage1Perms().compact());
         }
         return o;
+    }
+
+    /** The guest-memory reads a fill of guest tables carries: {@code ; read L0 ipa=0x... pa=0x... = 0x...}. */
+    private static String guestReads(IotlbEvent.Filled e) {
+        StringBuilder b = new StringBuilder();
+        for (var g : e.guestReads()) {
+            b.append(b.length() == 0 ? "; guest reads" : ",").append(" L").append(g.level())
+                    .append(" ipa=0x").append(Long.toHexString(g.ipa())).append(" pa=0x").append(Long.toHexString(g.pa()))
+                    .append("=0x").append(Long.toHexString(g.descriptor()));
+        }
+        return b.toString();
     }
 }

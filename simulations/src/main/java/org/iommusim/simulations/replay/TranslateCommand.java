@@ -16,6 +16,7 @@ import org.iommusim.persistence.replay.SmmuFolder;
 import org.iommusim.persistence.replay.StateReplay;
 import org.iommusim.persistence.smmu.SmmuState;
 import org.iommusim.persistence.translate.ConfigResolution;
+import org.iommusim.persistence.translate.JournaledGuestMemory;
 import org.iommusim.persistence.translate.Outcome;
 import org.iommusim.persistence.translate.StreamContext;
 import org.iommusim.persistence.translate.TranslationEngine;
@@ -72,6 +73,9 @@ public final class TranslateCommand extends JournalCommand {
     /** Where each entity is rebuilt to: one point of the causal order, or (older journals) one write time. */
     private interface Alignment {
         <S> S state(String persistenceId, org.iommusim.persistence.replay.StateFolder<S> folder);
+
+        /** The entity's last event at the point. */
+        long seq(String persistenceId);
     }
 
     @Override
@@ -93,6 +97,11 @@ public final class TranslateCommand extends JournalCommand {
                 @Override
                 public <S> S state(String pid, org.iommusim.persistence.replay.StateFolder<S> folder) {
                     return EntityAtTime.stateAtGsn(reader, pid, g, folder);
+                }
+
+                @Override
+                public long seq(String pid) {
+                    return EntityAtTime.seqAtGsn(reader, pid, g);
                 }
             };
             long seq = EntityAtTime.seqAtGsn(reader, smmuId, g);
@@ -119,6 +128,11 @@ public final class TranslateCommand extends JournalCommand {
                 public <S> S state(String pid, org.iommusim.persistence.replay.StateFolder<S> folder) {
                     return EntityAtTime.stateAt(reader, pid, time, folder);
                 }
+
+                @Override
+                public long seq(String pid) {
+                    return EntityAtTime.seqAt(reader, pid, time);
+                }
             };
             smmu = StateReplay.at(reader, smmuId, seq, new SmmuFolder()).state();
             where = "at #" + seq;
@@ -135,15 +149,21 @@ public final class TranslateCommand extends JournalCommand {
         out.println("request   " + describe(request));
         out.println("STE       " + ConfigText.ste(config.ste()));
         out.println("CDs       " + ConfigText.cds(config.cds()));
-        StreamContext context = ConfigResolution.resolve(request, smmu.caps(), config,
-                id -> tables.computeIfAbsent(id, d -> tableAt(reader, d, align)));
+        // a guest's own stage-1 tables are read from what the journaled fills read, not from the embedder
+        JournaledGuestMemory guest = guestMemory(reader, smmu, request, align);
+        StreamContext context = ConfigResolution.resolve(request.sid(), request.ssv(), request.ssid(), smmu.caps(),
+                config, id -> tables.computeIfAbsent(id, d -> tableAt(reader, d, align)), guest);
+        if (context instanceof StreamContext.Translate t && t.fetches() != null && t.fetches().guest() != null) {
+            out.printf("guest     stage-1 tables in guest memory at IPA 0x%x: %d descriptors from %d journaled fills%n",
+                    t.fetches().ttb0(), guest.addresses(), guest.fills());
+        }
         out.println("context   " + describe(context));
         IotlbShard shard = shard(reader, smmu, request, align);
         if (context instanceof StreamContext.Translate t) {
             IotlbEntry cached = shard.peek(t.vmid(), t.asid(), t.kind(), request.iova()).orElse(null);
             out.println("IOTLB     " + (cached == null ? "miss: walk the tables" : "hit " + cached));
             if (cached == null) {
-                if (t.s1() != null) {
+                if (t.s1() != null && (t.fetches() == null || t.fetches().guest() == null)) {
                     out.println("stage 1   " + describe(t.s1().walk(request.iova())));
                 }
                 if (t.s2() != null && t.s1() == null) {
@@ -222,6 +242,20 @@ public final class TranslateCommand extends JournalCommand {
         }
         DomainState s = align.state(id.persistenceId(), new DomainFolder());
         return s.table().orElse(null);
+    }
+
+    /** The guest-memory reads journaled with the fills of the request's TBU, up to the point. */
+    private JournaledGuestMemory guestMemory(JournalReader reader, SmmuState smmu, TranslationRequest r,
+            Alignment align) {
+        JournaledGuestMemory m = new JournaledGuestMemory();
+        String pid = org.iommusim.actors.translate.TranslationWorker.persistenceId(smmuId, smmu.caps().tbuOf(r.sid()));
+        if (!reader.contains(pid)) {
+            return m;
+        }
+        try (org.iommusim.persistence.replay.EventCursor c = reader.events(pid, 1, align.seq(pid))) {
+            c.forEachRemaining(e -> m.record(e.payload()));
+        }
+        return m;
     }
 
     /**
