@@ -12,7 +12,10 @@ import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.PublishedEvent;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.iommusim.persistence.journal.JournalSettings;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,7 @@ class UnpublishedTest {
     /** Persists each command as an event, then answers with the new state. */
     record Append(String text, ActorRef<String> replyTo) {}
 
+    /** Pekko's default, which publishes; the same handlers as {@link Quiet}. */
     static final class Published extends EventSourcedBehavior<Append, String, String> {
         Published(String id) {
             super(PersistenceId.ofUniqueId(id));
@@ -41,13 +45,12 @@ class UnpublishedTest {
 
         @Override
         public CommandHandler<Append, String, String> commandHandler() {
-            return newCommandHandlerBuilder().forAnyState().onAnyCommand((s, c) ->
-                    Effect().persist(c.text()).thenReply(c.replyTo(), st -> st));
+            return appending(newCommandHandlerBuilder(), Effect());
         }
 
         @Override
         public EventHandler<String, String> eventHandler() {
-            return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> s + e);
+            return concatenating(newEventHandlerBuilder());
         }
     }
 
@@ -63,14 +66,23 @@ class UnpublishedTest {
 
         @Override
         public CommandHandler<Append, String, String> commandHandler() {
-            return newCommandHandlerBuilder().forAnyState().onAnyCommand((s, c) ->
-                    Effect().persist(c.text()).thenReply(c.replyTo(), st -> st));
+            return appending(newCommandHandlerBuilder(), Effect());
         }
 
         @Override
         public EventHandler<String, String> eventHandler() {
-            return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> s + e);
+            return concatenating(newEventHandlerBuilder());
         }
+    }
+
+    /** Persists each command's text as an event, then answers with the new state. */
+    static CommandHandler<Append, String, String> appending(CommandHandlerBuilder<Append, String, String> b,
+            EffectFactories<String, String> effect) {
+        return b.forAnyState().onAnyCommand((s, c) -> effect.persist(c.text()).thenReply(c.replyTo(), st -> st));
+    }
+
+    static EventHandler<String, String> concatenating(EventHandlerBuilder<String, String> b) {
+        return b.forAnyState().onAnyEvent((s, e) -> s + e);
     }
 
     @Test

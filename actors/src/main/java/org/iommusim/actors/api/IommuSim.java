@@ -389,11 +389,8 @@ public final class IommuSim implements AutoCloseable {
      * @throws ModelException CLOSED once the model is closed
      */
     public void addListener(Smmu smmu, SmmuListener listener) {
-        arg(smmu, "smmu");
+        ours(smmu);
         arg(listener, "listener");
-        if (smmus.get(smmu.id()) != smmu) {
-            throw new IllegalArgumentException(smmu.id() + " is not an SMMU of this model");
-        }
         gate.ensureOpen();
         Runnable remove = interrupts.add(smmu, listener);
         registrations.computeIfAbsent(listener, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(remove);
@@ -445,11 +442,8 @@ public final class IommuSim implements AutoCloseable {
      * @throws ModelException CLOSED once the model is closed
      */
     public void setGuestMemory(Smmu smmu, GuestMemory memory) {
-        arg(smmu, "smmu");
+        ours(smmu);
         arg(memory, "memory");
-        if (smmus.get(smmu.id()) != smmu) {
-            throw new IllegalArgumentException(smmu.id() + " is not an SMMU of this model");
-        }
         gate.ensureOpen();
         smmu.handles.views.guestMemory(memory);
     }
@@ -462,11 +456,16 @@ public final class IommuSim implements AutoCloseable {
      * @throws IllegalArgumentException for a null argument or an SMMU of another model
      */
     public GuestMemory guestMemory(Smmu smmu) {
+        ours(smmu);
+        return smmu.handles.views.guestMemory();
+    }
+
+    /** Refuses a null SMMU or one of another model, on the caller's thread. */
+    private void ours(Smmu smmu) {
         arg(smmu, "smmu");
         if (smmus.get(smmu.id()) != smmu) {
             throw new IllegalArgumentException(smmu.id() + " is not an SMMU of this model");
         }
-        return smmu.handles.views.guestMemory();
     }
 
     /**
