@@ -4,16 +4,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.iommusim.persistence.config.ConfigSource;
+import org.iommusim.persistence.config.GuestCd;
+import org.iommusim.persistence.config.GuestCdFetch;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.config.StreamMemoryView;
 import org.iommusim.persistence.pagetable.DescriptorSink;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
+import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.capability.TcuCaches;
 import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.TlbiCommand;
 import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.memory.GuestMemory;
 
 /**
  * The TCU's walker and its caches (reference section 8): a walk cache per
@@ -89,10 +93,42 @@ public final class Tcu {
             }
 
             @Override
+            public GuestCdFetch guestCd(int ssid, long ipa, PageTable s2, boolean hardwareAfS2, GuestMemory guest,
+                    SmmuCapabilities caps) {
+                return configGuestCd(sid, ssid, ipa, s2, hardwareAfS2, guest, caps, reads);
+            }
+
+            @Override
             public int reads() {
                 return reads[0];
             }
         };
+    }
+
+    /**
+     * The CD of {@code (sid, ssid)} in guest memory: a configuration-cache hit (what an earlier fetch read, the
+     * memory not read again), or fetched at {@code ipa} through stage 2 ({@link GuestCdFetch#fetch}) and, when it
+     * decodes as a usable CD, cached; a fault or an unusable CD is not cached (fetched again next time).
+     */
+    public synchronized GuestCdFetch configGuestCd(int sid, int ssid, long ipa, PageTable s2, boolean hardwareAfS2,
+            GuestMemory guest, SmmuCapabilities caps) {
+        return configGuestCd(sid, ssid, ipa, s2, hardwareAfS2, guest, caps, new int[1]);
+    }
+
+    private synchronized GuestCdFetch configGuestCd(int sid, int ssid, long ipa, PageTable s2, boolean hardwareAfS2,
+            GuestMemory guest, SmmuCapabilities caps, int[] reads) {
+        ConfigEntry hit = config.lookup(sid, ssid);
+        if (hit != null) {
+            // a CD of the stream's own table held here came with an STE software replaced without CFGI_STE (the
+            // old STE since evicted): it is what the cache holds, and not a CD this STE can use
+            return hit.guestCd() != null ? new GuestCdFetch.Fetched(hit.guestCd()) : new GuestCdFetch.OtherKind();
+        }
+        reads[0]++;
+        GuestCdFetch f = GuestCdFetch.fetch(ipa, s2, hardwareAfS2, guest);
+        if (f instanceof GuestCdFetch.Fetched got && got.cd().decode(caps) instanceof GuestCd.Usable) {
+            fillConfig(ConfigEntry.ofGuestCd(sid, ssid, got.cd()));
+        }
+        return f;
     }
 
     /** The STE of {@code sid}: a configuration-cache hit, or read from {@code memory} (and cached if valid). */
@@ -121,6 +157,7 @@ public final class Tcu {
     private synchronized Cd configCd(int sid, int ssid, StreamMemoryView memory, int[] reads) {
         ConfigEntry hit = config.lookup(sid, ssid);
         if (hit != null) {
+            // a CD fetched from guest memory for an STE replaced without CFGI_STE is no CD of this table: none
             return hit.cd();
         }
         reads[0]++;
@@ -161,7 +198,7 @@ public final class Tcu {
         ConfigEntry ste = config.peek(sid, ConfigEntry.STE);
         java.util.Map<Integer, Cd> cds = new java.util.TreeMap<>(m.cds());
         for (ConfigEntry e : config.entries()) {
-            if (!e.isSte() && e.sid() == sid) {
+            if (!e.isSte() && e.sid() == sid && e.cd() != null) {
                 cds.put(e.ssid(), e.cd());
             }
         }

@@ -18,6 +18,12 @@ final class GuestWalk {
 
     static TranslationEngine.Walk walk(TranslationRequest r, StreamContext.Translate t, TranslationEngine.Reads reads) {
         StreamContext.Fetches f = t.fetches();
+        if (f.epd0()) {
+            // CD.EPD0: no walk through TTB0; the miss is a stage-1 Translation fault at the start level
+            return new TranslationEngine.Walk(null, Faults.walk(r,
+                    WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, t.s1().startLevel()),
+                    Faults.stage1()), 0, java.util.List.of());
+        }
         MemoryTableWalk.Result g = MemoryTableWalk.walk(t.s1(), t.s2(), f.ttb0(), r.iova(),
                 t.faults().hardwareAfS1(), t.faults().hardwareAfS2(), f.guest());
         int s2Depth = 4 - t.s2().startLevel();
@@ -57,6 +63,9 @@ final class GuestWalk {
      */
     static long ipaOf(StreamContext.Translate t, long iova) {
         StreamContext.Fetches f = t.fetches();
+        if (f.epd0()) {
+            return 0;
+        }
         MemoryTableWalk.Result g = MemoryTableWalk.walk(t.s1(), t.s2(), f.ttb0(), iova, true,
                 t.faults().hardwareAfS2(), f.guest());
         return g instanceof MemoryTableWalk.Walked w && w.stage1() instanceof WalkResult.Leaf l ? l.outputAddress() : 0;

@@ -9,7 +9,9 @@ import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.persistence.tcu.Tcu;
 import org.iommusim.persistence.tcu.WalkTally;
+import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.event.WalkInfo;
 import org.iommusim.protocol.event.TranslationFault;
 import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Perms;
@@ -60,6 +62,15 @@ public final class TranslationEngine {
         }
         if (context instanceof StreamContext.Terminate a) {
             return new Outcome(new Terminated(r.sid(), a.reason()), Outcome.Path.CONFIG, List.of(), null, 0);
+        }
+        if (context instanceof StreamContext.CdFetchFault f) {
+            WalkInfo where = Faults.stage2(EventClass.CD_FETCH, f.ipa());
+            SmmuEvent e = f.fault() == null ? Faults.permission(r, where) : Faults.walk(r, f.fault(), where);
+            if (!f.record()) {
+                return new Outcome(new Terminated(r.sid(), e.id().referenceName() + " not recorded: STE.S2R is 0"),
+                        Outcome.Path.CONFIG, List.of(), null, 0);
+            }
+            return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
         }
         SmmuEvent e = ((StreamContext.ConfigFault) context).event();
         return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
