@@ -27,6 +27,7 @@ import org.iommusim.protocol.domain.Granule;
 import org.iommusim.protocol.domain.MapBatch;
 import org.iommusim.protocol.domain.Prot;
 import org.iommusim.protocol.event.CBadCd;
+import org.iommusim.protocol.event.CBadSte;
 import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.FCdFetch;
 import org.iommusim.protocol.event.FPermission;
@@ -251,7 +252,7 @@ class GuestCdApiTest {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withWorkers(1))) {
             Smmu smmu = setUp(sim, SmmuCapabilities.defaults());
             sim.setGuestMemory(smmu, GuestRam.standard());
-            assertInstanceOf(CBadCd.class, assertInstanceOf(Faulted.class, translate(sim, smmu, SID, IOVA)).event());
+            assertInstanceOf(CBadSte.class, assertInstanceOf(Faulted.class, translate(sim, smmu, SID, IOVA)).event());
             assertThrows(IllegalArgumentException.class, () -> Ste.stage2(VMID, S2).withGuestCds(CD_IPA));
             assertThrows(IllegalArgumentException.class,
                     () -> Ste.nested(0, S1Dss.SSID0, VMID, S2).withGuestCds(CD_IPA + 8));

@@ -168,6 +168,12 @@ public final class Tcu {
         return read;
     }
 
+    /** The guest CD held for {@code (sid, ssid)}, without counting or touching it (replay, audits); null if none. */
+    public synchronized GuestCd heldGuestCd(int sid, int ssid) {
+        ConfigEntry e = config.peek(sid, ssid);
+        return e == null ? null : e.guestCd();
+    }
+
     private void fillConfig(ConfigEntry e) {
         config.fill(e);
         logged(new TcuEvent.ConfigFilled(config.lastSlot(), e));

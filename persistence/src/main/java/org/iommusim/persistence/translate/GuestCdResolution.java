@@ -11,6 +11,7 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.config.Ste;
 import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.event.CBadCd;
+import org.iommusim.protocol.event.CBadSte;
 import org.iommusim.protocol.event.FCdFetch;
 import org.iommusim.protocol.event.Origin;
 import org.iommusim.protocol.memory.GuestMemory;
@@ -21,8 +22,8 @@ import org.iommusim.protocol.memory.GuestMemory;
  * through stage 2), decoded ({@link GuestCd#decode}); its stage-1 tables are the guest's, walked in the same
  * memory at CD.TTB0. A stage-2 refusal of the fetch is a {@link StreamContext.CdFetchFault} (S2=1, CLASS=CD, the
  * IPA); a read the memory refuses is F_CD_FETCH with the CD's physical address; a CD with V=0 or one this SMMU
- * cannot take (ILLEGAL) is C_BAD_CD, as is any guest CD where the configuration cache cannot fetch one (the SMMU's
- * unbounded cache, which holds only what CFGIs loaded from the stream's own CD table).
+ * cannot take (ILLEGAL) is C_BAD_CD. Where the configuration cache cannot fetch a guest's CD (the SMMU's unbounded
+ * cache, which holds only what CFGIs loaded from the stream's own CD table) the STE is C_BAD_STE.
  */
 final class GuestCdResolution {
     private GuestCdResolution() {}
@@ -39,6 +40,11 @@ final class GuestCdResolution {
         }
         if (f instanceof GuestCdFetch.Abort a) {
             return new StreamContext.ConfigFault(new FCdFetch(origin, a.pa()));
+        }
+        if (f == null) {
+            // an SMMU whose configuration cache cannot fetch a guest's CD cannot use this STE, as it cannot use
+            // one naming a stage it lacks
+            return new StreamContext.ConfigFault(new CBadSte(origin));
         }
         if (!(f instanceof GuestCdFetch.Fetched got) || !(got.cd().decode(caps) instanceof GuestCd.Usable u)) {
             return new StreamContext.ConfigFault(new CBadCd(origin));
