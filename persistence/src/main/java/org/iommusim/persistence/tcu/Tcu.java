@@ -9,6 +9,7 @@ import org.iommusim.persistence.config.GuestCdFetch;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.config.StreamMemoryView;
 import org.iommusim.persistence.pagetable.DescriptorSink;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.protocol.capability.SmmuCapabilities;
@@ -331,6 +332,52 @@ public final class Tcu {
             logged(new TcuEvent.IpaFilled(ipa.lastSlot(), e));
         }
         return r;
+    }
+
+    /**
+     * A stage-1 walk of a guest's tables in memory ({@link MemoryTableWalk}) through the stage-1 walk caches: the
+     * deepest table entry of a guest walk tagged (vmid, asid) that covers {@code iova} lets the walk resume below
+     * it, its levels above not read again; each valid table descriptor the walk reads is cached at its level
+     * (with the next table's IPA and the restrictions inherited so far), and invalidated by the same TLBI rules
+     * as any ({@link TcuInvalidation}: a by-VA TLBI with LEAF=1 leaves table entries). Leaf descriptors are not
+     * cached here: the TLB holds what the walk produced. The walk holds the TCU's lock, its reads included, as
+     * every walk does.
+     *
+     * @param tally its {@link WalkTally#guestWalkCacheHit} is set to the level resumed below, or -1
+     */
+    public synchronized MemoryTableWalk.Result guestWalk(int vmid, int asid, PageTable s1, PageTable s2, long ttb0,
+            long iova, boolean hardwareAfS1, boolean hardwareAfS2, GuestMemory memory, WalkTally tally) {
+        tally.guestWalkCacheHit = -1;
+        if (!s1.inRange(iova)) {
+            return MemoryTableWalk.walk(s1, s2, ttb0, iova, hardwareAfS1, hardwareAfS2, memory);
+        }
+        int from = s1.startLevel();
+        long resume = ttb0;
+        for (int level = 2; level >= Math.max(0, s1.startLevel()); level--) {
+            WalkCache c = walk[1][level];
+            if (!c.enabled()) {
+                continue;
+            }
+            int shift = Long.numberOfTrailingZeros(s1.entrySize(level));
+            WalkEntry e = c.lookup(vmid, asid, iova >>> shift, shift);
+            if (e != null && e.guestTable()) {
+                from = level + 1;
+                resume = e.value() & ~WalkEntry.GUEST_TABLE;
+                tally.guestWalkCacheHit = level;
+                break;
+            }
+        }
+        return MemoryTableWalk.walkFrom(from, resume, s1, s2, iova, hardwareAfS1, hardwareAfS2, memory,
+                (level, input, next) -> {
+                    WalkCache c = walk[1][level];
+                    if (c.enabled()) {
+                        int shift = Long.numberOfTrailingZeros(s1.entrySize(level));
+                        WalkEntry e = new WalkEntry(vmid, asid, input >>> shift, shift, false,
+                                next | WalkEntry.GUEST_TABLE);
+                        c.fill(e);
+                        logged(new TcuEvent.WalkFilled(1, level, c.lastSlot(), e));
+                    }
+                });
     }
 
     /**

@@ -125,7 +125,8 @@ public final class TranslationEngine {
                     w.ipa);
         }
         // the detail only when the caller asked for it (a trace in its tally): never on the burst path
-        return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads));
+        return tally == null || tally.trace == null ? o
+                : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads, tally.guestWalkCacheHit));
     }
 
     /**
@@ -270,6 +271,11 @@ public final class TranslationEngine {
         Reads(Tcu tcu, WalkTally tally) {
             this.tcu = tcu;
             this.tally = tally;
+        }
+
+        /** The TCU walks go through, or null. */
+        Tcu tcu() {
+            return tcu;
         }
 
         WalkResult walk(int stage, int vmid, int asid, PageTable table, long iova, boolean hardwareAccessFlag) {
