@@ -10,8 +10,10 @@ import static org.iommusim.actors.api.GuestCdApiTest.WINDOW;
 import static org.iommusim.actors.api.GuestCdApiTest.out;
 import static org.iommusim.actors.api.GuestCdApiTest.submit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.iommusim.protocol.command.CmdSync;
 import org.iommusim.protocol.command.TlbiNhAsid;
 import org.iommusim.protocol.command.TlbiNhVa;
@@ -36,6 +38,16 @@ class GuestWalkCacheApiTest {
             sim.setGuestMemory(smmu, ram);
             assertEquals(PA + 0x18, out(sim, smmu, IOVA + 0x18));
             assertEquals(1, ram.readsAt(TREE_A + 0x2000));
+            // what the TCU holds, as an audit reads it: the guest's table descriptors, named by the IPA they point at
+            List<CachedWalk> guest = sim.cachedWalks(smmu).stream().filter(CachedWalk::guestTable).toList();
+            assertEquals(List.of(TREE_A + 0x1000, TREE_A + 0x2000, TREE_A + 0x3000),
+                    guest.stream().map(CachedWalk::nextTableIpa).sorted().toList(), guest.toString());
+            for (CachedWalk w : guest) {
+                assertEquals(-1, w.tableId());
+                assertTrue(w.inPlace(GuestCdApiTest.S2), "the model does not judge the guest's frees");
+                assertTrue(w.hitBy(1, VMID, ASID, IOVA));
+                assertTrue(w.toString().contains("guest table descriptor -> table at IPA 0x2000"), w.toString());
+            }
             // the guest builds a new level-3 table and points tree A's level-2 descriptor at it
             ram.write(NEW_L3, IPA_B | 3 | GuestCdApiTest.AF | GuestCdApiTest.AP_UNPRIV);
             ram.write(TREE_A + 0x2000, NEW_L3 | 3);

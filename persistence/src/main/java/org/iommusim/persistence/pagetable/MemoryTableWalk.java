@@ -96,6 +96,11 @@ public final class MemoryTableWalk {
         return (nextTableIpa & ADDRESS) | (inherited & INHERITED);
     }
 
+    /** The next table's IPA in a {@link #resumeValue}. */
+    public static long resumeTable(long resume) {
+        return resume & ADDRESS;
+    }
+
     /**
      * A walk of {@code iova} (within {@code s1}'s input range) resumed at {@code level} from {@code resume}: the
      * root (TTB0, nothing inherited) at the start level, or a walk cache's {@link #resumeValue} below a table
