@@ -195,7 +195,23 @@ final class Devices {
             nextPa = paBase + size;
             guestWindow = ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, size, 1, Prot.rw(),
                     sid, c).get(0);
+            if (w.guestTables()) {
+                // the guest writes the same mapping into its own tables, in a pool of table pages the VMM maps
+                // (read-only) in stage 2, and points its CD there: the SMMU then walks guest memory
+                long poolIpa = s2.iovas.allocate(GUEST_POOL_PAGES * 4096L, cpu, c.now()).iova();
+                long poolPa = paBase + GUEST_POOL_OFFSET;
+                ctx.driver().mapAt(s2, poolIpa, poolPa, GUEST_POOL_PAGES * 4096L, 1, Prot.of(Prot.READ), sid, c);
+                GuestTables tables = new GuestTables(ctx.driver().guestRam(s1.smmu), poolIpa, poolPa,
+                        GUEST_POOL_PAGES);
+                tables.map(guestWindow.iova, guestWindow.pa, guestWindow.size, guestWindow.prot);
+                ctx.driver().useGuestTables(s1, sid, tables.ttb0(), c);
+            }
         }
+
+        /** Table pages in a guest's pool: a root, and room for a window over a few level-3 tables. */
+        static final int GUEST_POOL_PAGES = 64;
+        /** Where in the device's PA region the guest's table pool lies, clear of its pages and their remaps. */
+        static final long GUEST_POOL_OFFSET = 0xF000_0000L;
 
         @Override
         int step(DeviceContext ctx, Clock c, Random rnd) {
