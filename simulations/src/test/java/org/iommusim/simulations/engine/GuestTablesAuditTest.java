@@ -52,6 +52,20 @@ class GuestTablesAuditTest {
     }
 
     @Test
+    void aGuestPteChangeWhoseTlbiWasDroppedIsStaleAfterSyncAndOnlyThen(@TempDir Path dir) throws Exception {
+        SimulationReport r = run(dir.resolve("run"), "length.operations = 3000", "driver.stage2-invalidation = s12-vmall",
+                SMMUS, DEVICES, "faults = [ { kind = drop-tlbi, nth = 1 } ]");
+        assertTrue(r.checker().warnings().isEmpty(), "the fault fired: " + r.checker().warnings());
+        SimulationReport.Violation v = r.checker().violations().stream()
+                .filter(x -> x.rule().equals("STALE_AFTER_SYNC")).findFirst().orElseThrow(() -> new AssertionError(
+                        "caught: " + r.checker().violationsByRule()));
+        assertTrue(v.explanation().contains("of domain-3"), "the guest's stage-1 page: " + v.explanation());
+        assertTrue(v.explanation().contains("the TLBI for it was never sent"), v.explanation());
+        assertEquals(1, r.checker().violationsByRule().get("STALE_AFTER_SYNC").longValue(),
+                "only the page whose TLBI was dropped: the guest's other moves were invalidated");
+    }
+
+    @Test
     void theModelsOwnTablesGiveTheSameFindings(@TempDir Path dir) throws Exception {
         SimulationReport guest = run(dir.resolve("guest"), "length.operations = 3000", SMMUS, DEVICES);
         SimulationReport model = run(dir.resolve("model"), "length.operations = 3000", SMMUS);
