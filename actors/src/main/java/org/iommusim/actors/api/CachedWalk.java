@@ -2,6 +2,7 @@ package org.iommusim.actors.api;
 
 import org.iommusim.actors.domain.PageTableViews;
 import org.iommusim.persistence.iotlb.IotlbEntry;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.persistence.tcu.IpaEntry;
@@ -91,9 +92,26 @@ public final class CachedWalk {
         return ipa != null || walk.leaf();
     }
 
-    /** For a table entry, the identity of the next-level table page it names; -1 for a leaf. */
+    /**
+     * For a table entry of the model's own tables, the identity of the next-level table page it names; -1 for a
+     * leaf and for a guest table entry ({@link #guestTable()}), which names its next table by IPA.
+     */
     public long tableId() {
-        return leaf() ? -1 : walk.value();
+        return leaf() || guestTable() ? -1 : walk.value();
+    }
+
+    /**
+     * Whether this is a table descriptor of a guest's own tables in guest memory (read by a walk of a stream
+     * whose CD says so), which names the next-level table by its IPA ({@link #nextTableIpa()}), not by a table
+     * page of any domain.
+     */
+    public boolean guestTable() {
+        return walk != null && walk.guestTable();
+    }
+
+    /** For a guest table entry, the IPA of the next-level table it names; -1 for any other entry. */
+    public long nextTableIpa() {
+        return guestTable() ? MemoryTableWalk.resumeTable(walk.value()) : -1;
     }
 
     /**
@@ -131,12 +149,15 @@ public final class CachedWalk {
     /**
      * Whether the table page a table entry names is still in place in
      * {@code domain}'s tables; false once it was freed (a walk this entry
-     * leads then reads freed memory). True for a leaf.
+     * leads then reads freed memory). True for a leaf, and for a guest table
+     * entry: the guest's tables are in its memory, which the model does not
+     * own, so what the guest freed there is not known (a walk it leads reads
+     * what guest memory holds now).
      *
      * @throws IllegalArgumentException for a domain with no tables
      */
     public boolean inPlace(DomainId domain) {
-        return leaf() || !Tcu.namesFreedTable(level, walk, table(domain));
+        return leaf() || guestTable() || !Tcu.namesFreedTable(level, walk, table(domain));
     }
 
     private PageTable table(DomainId domain) {
@@ -151,6 +172,7 @@ public final class CachedWalk {
     public String toString() {
         String tags = "vmid=" + vmid() + (stage == 1 ? " asid=" + asid() : "");
         String what = leaf() ? (level == 3 ? "page" : "block") + " descriptor"
+                : guestTable() ? "guest table descriptor -> table at IPA 0x" + Long.toHexString(nextTableIpa())
                 : "table descriptor -> table page " + tableId();
         return smmu + " " + cache() + " [" + tags + " 0x" + Long.toHexString(va()) + "+0x" + Long.toHexString(size())
                 + " " + what + "]";

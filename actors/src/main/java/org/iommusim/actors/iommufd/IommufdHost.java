@@ -26,6 +26,7 @@ import org.iommusim.protocol.command.RangeTarget;
 import org.iommusim.protocol.command.RawCommand;
 import org.iommusim.protocol.command.TlbiNhAll;
 import org.iommusim.protocol.config.Cd;
+import org.iommusim.protocol.memory.GuestMemory;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
 import org.iommusim.protocol.domain.DomainId;
@@ -86,6 +87,8 @@ public final class IommufdHost implements AutoCloseable {
     /** The guest stage-1 tables made through each vIOMMU's {@link GuestRam}. */
     private final Map<Integer, List<DomainId>> guestTables = new HashMap<>();
     private boolean closed;
+    /** Where guests keep their CD tables and stage-1 tables when they are in guest RAM; null: in the model. */
+    private GuestMemory guestMemory;
     /** Each vEVENTQ's contents, by the vEVENTQ's ID. */
     private final Map<Integer, VeventQueue> veventqs = new HashMap<>();
     /** Routes the SMMU's event records to the vEVENTQs; registered with the first vEVENTQ. */
@@ -437,7 +440,10 @@ public final class IommufdHost implements AutoCloseable {
             PagingHwpt parent = (PagingHwpt) objects.get(n.parent());
             ste = switch (n.ste().config()) {
                 case BYPASS -> Ste.stage2(parent.vmid(), parent.domain());
-                case STAGE1 -> Ste.nested(n.ste().s1CdMax(), n.ste().s1dss(), parent.vmid(), parent.domain());
+                case STAGE1 -> guestMemory == null
+                        ? Ste.nested(n.ste().s1CdMax(), n.ste().s1dss(), parent.vmid(), parent.domain())
+                        : Ste.nested(n.ste().s1CdMax(), n.ste().s1dss(), parent.vmid(), parent.domain())
+                                .withGuestCds(n.ste().s1ContextPtr());
                 default -> Ste.abort();
             };
         } else {
@@ -874,6 +880,34 @@ public final class IommufdHost implements AutoCloseable {
     /** A VFIO type1 compatibility container on a new IOAS of this host. */
     public VfioContainer vfioContainer() {
         return new VfioContainer(this);
+    }
+
+    /**
+     * The guests behind this host's vIOMMUs keep their CD tables and stage-1 tables in {@code memory}, the guest
+     * RAM the VMM holds, as in QEMU's accel mode: from now on, attaching a device to a nested HWPT whose guest STE
+     * translates (Config stage 1) installs an STE whose CD table is in guest memory at the guest STE's
+     * S1ContextPtr (an IPA under the nest parent's stage 2), so the SMMU fetches the guest's CDs there and walks
+     * the stage-1 tables they name there too ({@code Ste.withGuestCds}); the guest's CFGI_CD and TLBIs, through
+     * {@link #invalidate}, keep what the SMMU caches coherent. The memory is attached to the SMMU
+     * ({@code IommuSim.setGuestMemory}). Devices attached before keep their STE until attached again; the
+     * guest's writes through {@link #guestRam} are then not what the SMMU reads.
+     *
+     * @param memory the guest RAM, as physical memory (what stage 2 gives)
+     * @throws IllegalArgumentException for a null memory
+     * @throws IommufdException EOPNOTSUPP when the SMMU's configuration cache is unbounded (it cannot hold a CD
+     *         fetched from guest memory: set {@code TcuCaches.withConfigCache}), EBADF when the host is closed
+     */
+    public synchronized void useGuestMemory(GuestMemory memory) {
+        if (memory == null) {
+            throw new IllegalArgumentException("memory is null");
+        }
+        requireOpen();
+        if (!caps.tcu().configCache().enabled()) {
+            throw new IommufdException(Errno.EOPNOTSUPP, "CD tables in guest memory need the TCU's bounded"
+                    + " configuration cache; " + smmu.id() + "'s is unbounded");
+        }
+        call(() -> sim.setGuestMemory(smmu, memory));
+        guestMemory = memory;
     }
 
     /** The guest memory behind a vIOMMU: where the guest keeps its stage-1 tables and CD tables. */

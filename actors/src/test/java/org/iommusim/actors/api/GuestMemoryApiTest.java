@@ -126,14 +126,23 @@ class GuestMemoryApiTest {
             assertEquals(PA + 0x18, out(sim, smmu, IOVA + 0x18), "the TLB serves the old translation");
             sim.submitAndWait(smmu, List.of(TlbiNhVa.of(VMID, ASID, IOVA, true), CmdSync.poll()));
             assertEquals(PA + 0x1018, out(sim, smmu, IOVA + 0x18), "after TLBI and CMD_SYNC the new one");
-            // the detail of a walk names each guest descriptor by its IPA, after the stage-2 walk of that IPA
+            // the detail of a walk names each guest descriptor by its IPA, after the stage-2 walk of that IPA:
+            // after a TLBI with LEAF=1 the table descriptors above stay in the TCU's walk caches (level 2 hit),
+            // after one with LEAF=0 the walk reads every level again
             sim.submitAndWait(smmu, List.of(TlbiNhVa.of(VMID, ASID, IOVA, true), CmdSync.poll()));
             TranslationDetail d = sim.translateDetailed(smmu, TranslationRequest.of(SID, IOVA + 0x18, Access.READ));
             assertEquals(TranslationPath.TLB_MISS, d.path());
-            List<Long> stage1 = d.walk().descriptors().stream().filter(r -> r.stage() == 1)
-                    .map(r -> r.address()).toList();
-            assertEquals(List.of(TTB0, TTB0 + 0x1000 + 8, TTB0 + 0x2000, TTB0 + 0x3000), stage1);
+            assertEquals(2, d.walk().stage1WalkCacheHitLevel());
+            assertEquals(List.of(TTB0 + 0x3000), stage1Addresses(d));
+            sim.submitAndWait(smmu, List.of(TlbiNhVa.of(VMID, ASID, IOVA, false), CmdSync.poll()));
+            d = sim.translateDetailed(smmu, TranslationRequest.of(SID, IOVA + 0x18, Access.READ));
+            assertEquals(-1, d.walk().stage1WalkCacheHitLevel());
+            assertEquals(List.of(TTB0, TTB0 + 0x1000 + 8, TTB0 + 0x2000, TTB0 + 0x3000), stage1Addresses(d));
         }
+    }
+
+    static List<Long> stage1Addresses(TranslationDetail d) {
+        return d.walk().descriptors().stream().filter(r -> r.stage() == 1).map(r -> r.address()).toList();
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.iotlb.IotlbConfig;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.iotlb.IotlbShard;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.replay.DomainFolder;
 import org.iommusim.persistence.replay.JournalEvent;
@@ -102,7 +103,10 @@ class GuestMemoryReplayTest {
                             tables::get, journaled), IotlbShard.empty(IotlbConfig.ofTbu(caps, caps.tbuOf(SID))));
                     IotlbEvent.Filled again = assertInstanceOf(IotlbEvent.Filled.class, o.fills().get(0));
                     assertEquals(f.entry(), again.entry(), "the same entry from the journaled reads");
-                    assertEquals(f.guestReads(), again.guestReads());
+                    // the live walk read only the levels the TCU's walk caches did not hold (after the TLBI with
+                    // LEAF=1 only level 3); replay, without them, reads the levels above from the journaled words
+                    List<MemoryTableWalk.Read> all = again.guestReads();
+                    assertEquals(f.guestReads(), all.subList(all.size() - f.guestReads().size(), all.size()));
                     TranslationResult result = o.result();
                     replayed.add(assertInstanceOf(Translated.class, result).outputAddress());
                 }

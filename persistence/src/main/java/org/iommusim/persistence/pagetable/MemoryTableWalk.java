@@ -63,15 +63,58 @@ public final class MemoryTableWalk {
      */
     public static Result walk(PageTable s1, PageTable s2, long ttb0, long iova, boolean hardwareAfS1,
             boolean hardwareAfS2, GuestMemory memory) {
-        List<Read> reads = new ArrayList<>(4);
-        int start = s1.startLevel();
         if (!s1.inRange(iova)) {
-            return new Walked(WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, start), reads);
+            return new Walked(WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, s1.startLevel()),
+                    new ArrayList<>(0));
         }
+        return walkFrom(s1.startLevel(), ttb0, s1, s2, iova, hardwareAfS1, hardwareAfS2, memory, NO_SINK);
+    }
+
+    /** Receives each valid table descriptor a walk reads: what a walk cache may keep of it. */
+    @FunctionalInterface
+    public interface TableSink {
+        /**
+         * @param level the level of the table descriptor
+         * @param iova  the walk's input
+         * @param next  {@link #resumeValue}: the next-level table's IPA with the restrictions inherited so far
+         */
+        void table(int level, long iova, long next);
+    }
+
+    private static final TableSink NO_SINK = (level, iova, next) -> {};
+
+    // bits 51:4: a root table smaller than a granule (a few entries at the start level) may be 16-byte aligned
+    private static final long ADDRESS = 0x000F_FFFF_FFFF_FFF0L;
+    private static final long INHERITED = AP_TABLE_RDONLY | AP_TABLE_NO_UNPRIV | XN_TABLE;
+
+    /**
+     * What a walk continues from below a table descriptor: the next table's IPA (bits 51:4) with the
+     * APTable/XNTable restrictions of every table descriptor above and this one (bits 62:59, as in a table
+     * descriptor), all in one word a walk cache can hold.
+     */
+    public static long resumeValue(long nextTableIpa, long inherited) {
+        return (nextTableIpa & ADDRESS) | (inherited & INHERITED);
+    }
+
+    /** The next table's IPA in a {@link #resumeValue}. */
+    public static long resumeTable(long resume) {
+        return resume & ADDRESS;
+    }
+
+    /**
+     * A walk of {@code iova} (within {@code s1}'s input range) resumed at {@code level} from {@code resume}: the
+     * root (TTB0, nothing inherited) at the start level, or a walk cache's {@link #resumeValue} below a table
+     * descriptor it held. Each valid table descriptor read goes to {@code sink}.
+     */
+    public static Result walkFrom(int level, long resume, PageTable s1, PageTable s2, long iova, boolean hardwareAfS1,
+            boolean hardwareAfS2, GuestMemory memory, TableSink sink) {
+        List<Read> reads = new ArrayList<>(4);
         DescriptorFormat format = s1.format();
-        long table = ttb0;
-        boolean readOnly = false, privilegedOnly = false, noExec = false;
-        for (int level = start; level <= 3; level++) {
+        long table = resume & ADDRESS;
+        boolean readOnly = (resume & AP_TABLE_RDONLY) != 0;
+        boolean privilegedOnly = (resume & AP_TABLE_NO_UNPRIV) != 0;
+        boolean noExec = (resume & XN_TABLE) != 0;
+        for (; level <= 3; level++) {
             long ipa = table + 8L * s1.descriptorIndex(level, iova);
             WalkResult fetch = s2.walk(ipa, hardwareAfS2);
             if (fetch instanceof WalkResult.WalkFault f) {
@@ -101,6 +144,8 @@ public final class MemoryTableWalk {
                 privilegedOnly |= (d & AP_TABLE_NO_UNPRIV) != 0;
                 noExec |= (d & XN_TABLE) != 0;
                 table = format.outputAddress(d);
+                sink.table(level, iova, resumeValue(table, (readOnly ? AP_TABLE_RDONLY : 0)
+                        | (privilegedOnly ? AP_TABLE_NO_UNPRIV : 0) | (noExec ? XN_TABLE : 0)));
                 continue;
             }
             if (level == 3 ? !bit1 : !s1.geometry().leafLevel(level)) {

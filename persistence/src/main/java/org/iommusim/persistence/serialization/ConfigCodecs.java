@@ -35,7 +35,8 @@ public final class ConfigCodecs {
     private static final int FLAG_VALID = 1, FLAG_NO_RECORD = 2, FLAG_HA = 4;
     // bit 3: an address follows the record (STE.S1ContextPtr / CD.TTB0); older journals have none
     private static final int FLAG_ADDRESS = 8;
-    // bit 4 (CD only): the stage-1 tables are in guest memory (Cd.guestTables); older journals have it clear
+    // bit 4: the stage-1 tables are in guest memory (Cd.guestTables), or for an STE its CD table is (Ste.guestCds);
+    // older journals have it clear
     private static final int FLAG_GUEST = 16;
     private static final int CAPS_HTTU = 1 << 4;
     // IDR0.ST_LEVEL = 0b00 (linear stream tables only): bit 5 of the granule byte. Older journals hold 0
@@ -48,14 +49,15 @@ public final class ConfigCodecs {
 
     private static int readFlags(DataInput in, String what) throws IOException {
         int f = in.readUnsignedByte();
-        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA | FLAG_ADDRESS | (what.equals("CD") ? FLAG_GUEST : 0))) != 0) {
+        if ((f & ~(FLAG_VALID | FLAG_NO_RECORD | FLAG_HA | FLAG_ADDRESS | FLAG_GUEST)) != 0) {
             throw new IOException(what + " flags 0x" + Integer.toHexString(f) + " have unknown bits");
         }
         return f;
     }
 
     public static void writeSte(Ste s, DataOutput out) throws IOException {
-        out.writeByte(flags(s.valid(), s.s2r(), s.s2ha()) | (s.s1ContextPtr() != -1 ? FLAG_ADDRESS : 0));
+        out.writeByte(flags(s.valid(), s.s2r(), s.s2ha()) | (s.s1ContextPtr() != -1 ? FLAG_ADDRESS : 0)
+                | (s.guestCds() ? FLAG_GUEST : 0));
         out.writeByte(s.config().ordinal());
         out.writeByte(s.s1CdMax());
         out.writeByte(s.s1dss().ordinal());
@@ -76,7 +78,7 @@ public final class ConfigCodecs {
         long context = (f & FLAG_ADDRESS) != 0 ? in.readLong() : -1;
         try {
             return new Ste((f & FLAG_VALID) != 0, config, cdMax, dss, vmid, s2 < 0 ? null : DomainId.of(s2),
-                    (f & FLAG_NO_RECORD) == 0, (f & FLAG_HA) != 0, context);
+                    (f & FLAG_NO_RECORD) == 0, (f & FLAG_HA) != 0, context, (f & FLAG_GUEST) != 0);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt STE: " + e.getMessage(), e);
         }

@@ -10,17 +10,30 @@ import org.iommusim.protocol.config.Ste;
  *
  * @param ssid {@link #STE} for an STE entry, else the CD's SubstreamID
  * @param ste  the STE read (STE entries), else null
- * @param cd   the CD read (CD entries), else null
+ * @param cd   the CD read (CD entries of the stream's own CD table), else null
+ * @param guestCd the CD fetched from guest memory (CD entries of an STE with {@code guestCds}), else null
  */
-public record ConfigEntry(int sid, int ssid, Ste ste, Cd cd) {
+public record ConfigEntry(int sid, int ssid, Ste ste, Cd cd, org.iommusim.persistence.config.GuestCd guestCd) {
     /** The {@code ssid} of an STE entry. */
     public static final int STE = -1;
 
     public ConfigEntry {
-        if (ssid == STE ? ste == null || cd != null : ssid < 0 || ste != null || cd == null) {
+        if (ssid == STE ? ste == null || cd != null || guestCd != null
+                : ssid < 0 || ste != null || (cd == null) == (guestCd == null)) {
             throw new IllegalArgumentException("a configuration-cache entry holds an STE (ssid -1) or a CD (ssid >= 0): "
-                    + "sid " + Integer.toUnsignedString(sid) + " ssid " + ssid + " ste " + ste + " cd " + cd);
+                    + "sid " + Integer.toUnsignedString(sid) + " ssid " + ssid + " ste " + ste + " cd " + cd
+                    + " guest CD " + guestCd);
         }
+    }
+
+    /** An entry of the stream's own CD table or an STE. */
+    public ConfigEntry(int sid, int ssid, Ste ste, Cd cd) {
+        this(sid, ssid, ste, cd, null);
+    }
+
+    /** A CD fetched from guest memory. */
+    public static ConfigEntry ofGuestCd(int sid, int ssid, org.iommusim.persistence.config.GuestCd cd) {
+        return new ConfigEntry(sid, ssid, null, null, cd);
     }
 
     public static ConfigEntry ofSte(int sid, Ste ste) {
@@ -47,6 +60,6 @@ public record ConfigEntry(int sid, int ssid, Ste ste, Cd cd) {
     @Override
     public String toString() {
         return isSte() ? "STE sid=0x" + Integer.toHexString(sid) + " " + ste
-                : "CD sid=0x" + Integer.toHexString(sid) + " ssid=" + ssid + " " + cd;
+                : "CD sid=0x" + Integer.toHexString(sid) + " ssid=" + ssid + " " + (cd != null ? cd : guestCd);
     }
 }

@@ -4,16 +4,21 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.iommusim.persistence.config.ConfigSource;
+import org.iommusim.persistence.config.GuestCd;
+import org.iommusim.persistence.config.GuestCdFetch;
 import org.iommusim.persistence.config.StreamConfig;
 import org.iommusim.persistence.config.StreamMemoryView;
 import org.iommusim.persistence.pagetable.DescriptorSink;
+import org.iommusim.persistence.pagetable.MemoryTableWalk;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
+import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.capability.TcuCaches;
 import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.TlbiCommand;
 import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.config.Ste;
+import org.iommusim.protocol.memory.GuestMemory;
 
 /**
  * The TCU's walker and its caches (reference section 8): a walk cache per
@@ -89,10 +94,42 @@ public final class Tcu {
             }
 
             @Override
+            public GuestCdFetch guestCd(int ssid, long ipa, PageTable s2, boolean hardwareAfS2, GuestMemory guest,
+                    SmmuCapabilities caps) {
+                return configGuestCd(sid, ssid, ipa, s2, hardwareAfS2, guest, caps, reads);
+            }
+
+            @Override
             public int reads() {
                 return reads[0];
             }
         };
+    }
+
+    /**
+     * The CD of {@code (sid, ssid)} in guest memory: a configuration-cache hit (what an earlier fetch read, the
+     * memory not read again), or fetched at {@code ipa} through stage 2 ({@link GuestCdFetch#fetch}) and, when it
+     * decodes as a usable CD, cached; a fault or an unusable CD is not cached (fetched again next time).
+     */
+    public synchronized GuestCdFetch configGuestCd(int sid, int ssid, long ipa, PageTable s2, boolean hardwareAfS2,
+            GuestMemory guest, SmmuCapabilities caps) {
+        return configGuestCd(sid, ssid, ipa, s2, hardwareAfS2, guest, caps, new int[1]);
+    }
+
+    private synchronized GuestCdFetch configGuestCd(int sid, int ssid, long ipa, PageTable s2, boolean hardwareAfS2,
+            GuestMemory guest, SmmuCapabilities caps, int[] reads) {
+        ConfigEntry hit = config.lookup(sid, ssid);
+        if (hit != null) {
+            // a CD of the stream's own table held here came with an STE software replaced without CFGI_STE (the
+            // old STE since evicted): it is what the cache holds, and not a CD this STE can use
+            return hit.guestCd() != null ? new GuestCdFetch.Fetched(hit.guestCd()) : new GuestCdFetch.OtherKind();
+        }
+        reads[0]++;
+        GuestCdFetch f = GuestCdFetch.fetch(ipa, s2, hardwareAfS2, guest);
+        if (f instanceof GuestCdFetch.Fetched got && got.cd().decode(caps) instanceof GuestCd.Usable) {
+            fillConfig(ConfigEntry.ofGuestCd(sid, ssid, got.cd()));
+        }
+        return f;
     }
 
     /** The STE of {@code sid}: a configuration-cache hit, or read from {@code memory} (and cached if valid). */
@@ -121,6 +158,7 @@ public final class Tcu {
     private synchronized Cd configCd(int sid, int ssid, StreamMemoryView memory, int[] reads) {
         ConfigEntry hit = config.lookup(sid, ssid);
         if (hit != null) {
+            // a CD fetched from guest memory for an STE replaced without CFGI_STE is no CD of this table: none
             return hit.cd();
         }
         reads[0]++;
@@ -129,6 +167,12 @@ public final class Tcu {
             fillConfig(ConfigEntry.ofCd(sid, ssid, read));
         }
         return read;
+    }
+
+    /** The guest CD held for {@code (sid, ssid)}, without counting or touching it (replay, audits); null if none. */
+    public synchronized GuestCd heldGuestCd(int sid, int ssid) {
+        ConfigEntry e = config.peek(sid, ssid);
+        return e == null ? null : e.guestCd();
     }
 
     private void fillConfig(ConfigEntry e) {
@@ -161,7 +205,7 @@ public final class Tcu {
         ConfigEntry ste = config.peek(sid, ConfigEntry.STE);
         java.util.Map<Integer, Cd> cds = new java.util.TreeMap<>(m.cds());
         for (ConfigEntry e : config.entries()) {
-            if (!e.isSte() && e.sid() == sid) {
+            if (!e.isSte() && e.sid() == sid && e.cd() != null) {
                 cds.put(e.ssid(), e.cd());
             }
         }
@@ -288,6 +332,52 @@ public final class Tcu {
             logged(new TcuEvent.IpaFilled(ipa.lastSlot(), e));
         }
         return r;
+    }
+
+    /**
+     * A stage-1 walk of a guest's tables in memory ({@link MemoryTableWalk}) through the stage-1 walk caches: the
+     * deepest table entry of a guest walk tagged (vmid, asid) that covers {@code iova} lets the walk resume below
+     * it, its levels above not read again; each valid table descriptor the walk reads is cached at its level
+     * (with the next table's IPA and the restrictions inherited so far), and invalidated by the same TLBI rules
+     * as any ({@link TcuInvalidation}: a by-VA TLBI with LEAF=1 leaves table entries). Leaf descriptors are not
+     * cached here: the TLB holds what the walk produced. The walk holds the TCU's lock, its reads included, as
+     * every walk does.
+     *
+     * @param tally its {@link WalkTally#guestWalkCacheHit} is set to the level resumed below, or -1
+     */
+    public synchronized MemoryTableWalk.Result guestWalk(int vmid, int asid, PageTable s1, PageTable s2, long ttb0,
+            long iova, boolean hardwareAfS1, boolean hardwareAfS2, GuestMemory memory, WalkTally tally) {
+        tally.guestWalkCacheHit = -1;
+        if (!s1.inRange(iova)) {
+            return MemoryTableWalk.walk(s1, s2, ttb0, iova, hardwareAfS1, hardwareAfS2, memory);
+        }
+        int from = s1.startLevel();
+        long resume = ttb0;
+        for (int level = 2; level >= Math.max(0, s1.startLevel()); level--) {
+            WalkCache c = walk[1][level];
+            if (!c.enabled()) {
+                continue;
+            }
+            int shift = Long.numberOfTrailingZeros(s1.entrySize(level));
+            WalkEntry e = c.lookup(vmid, asid, iova >>> shift, shift);
+            if (e != null && e.guestTable()) {
+                from = level + 1;
+                resume = e.value() & ~WalkEntry.GUEST_TABLE;
+                tally.guestWalkCacheHit = level;
+                break;
+            }
+        }
+        return MemoryTableWalk.walkFrom(from, resume, s1, s2, iova, hardwareAfS1, hardwareAfS2, memory,
+                (level, input, next) -> {
+                    WalkCache c = walk[1][level];
+                    if (c.enabled()) {
+                        int shift = Long.numberOfTrailingZeros(s1.entrySize(level));
+                        WalkEntry e = new WalkEntry(vmid, asid, input >>> shift, shift, false,
+                                next | WalkEntry.GUEST_TABLE);
+                        c.fill(e);
+                        logged(new TcuEvent.WalkFilled(1, level, c.lastSlot(), e));
+                    }
+                });
     }
 
     /**

@@ -200,6 +200,17 @@ public final class TcuCodecs {
         ConfigEntry e = v.entry();
         out.writeInt(v.slot());
         out.writeInt(e.sid());
+        if (e.guestCd() != null) {
+            // a CD fetched from guest memory: bit 30 of the SubstreamID word (an SSID has 20 bits; older
+            // journals never set it), then where it was read and the 64 bytes read
+            out.writeInt(e.ssid() | GUEST_CD);
+            out.writeLong(e.guestCd().ipa());
+            out.writeLong(e.guestCd().pa());
+            for (long w : e.guestCd().words()) {
+                out.writeLong(w);
+            }
+            return;
+        }
         out.writeInt(e.ssid());
         if (e.isSte()) {
             ConfigCodecs.writeSte(e.ste(), out);
@@ -208,10 +219,23 @@ public final class TcuCodecs {
         }
     }
 
+    private static final int GUEST_CD = 1 << 30;
+
     private static TcuEvent.ConfigFilled readConfig(DataInput in) throws IOException {
         int slot = in.readInt();
         int sid = in.readInt();
         int ssid = in.readInt();
+        if (ssid != ConfigEntry.STE && (ssid & GUEST_CD) != 0) {
+            int index = ssid & ~GUEST_CD;
+            long ipa = in.readLong();
+            long pa = in.readLong();
+            java.util.List<Long> words = new java.util.ArrayList<>(org.iommusim.persistence.config.GuestCd.WORDS);
+            for (int i = 0; i < org.iommusim.persistence.config.GuestCd.WORDS; i++) {
+                words.add(in.readLong());
+            }
+            return checked(() -> new TcuEvent.ConfigFilled(slot, ConfigEntry.ofGuestCd(sid, index,
+                    new org.iommusim.persistence.config.GuestCd(ipa, pa, words))));
+        }
         if (ssid == ConfigEntry.STE) {
             var ste = ConfigCodecs.readSte(in);
             return checked(() -> new TcuEvent.ConfigFilled(slot, ConfigEntry.ofSte(sid, ste)));

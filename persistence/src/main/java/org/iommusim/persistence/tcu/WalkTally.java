@@ -8,6 +8,8 @@ package org.iommusim.persistence.tcu;
 public final class WalkTally {
     public int reads;
     public boolean freedTable;
+    /** The stage-1 walk-cache level the last walk of guest tables resumed below, -1 for none. */
+    public int guestWalkCacheHit = -1;
     /** Where each walk started and ended, when the caller asks for the detail; null on the hot path. */
     public WalkTrace trace;
 

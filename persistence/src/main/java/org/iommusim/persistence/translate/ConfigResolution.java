@@ -82,12 +82,12 @@ public final class ConfigResolution {
             }
         }
         // stage 1: choose the CD
-        Cd cd;
+        int index;
         if (ssv) {
             if (ste.s1CdMax() == 0 || !caps.ssidInRange(ssid) || ssid >>> ste.s1CdMax() != 0) {
                 return new StreamContext.ConfigFault(new CBadSubstreamId(origin));
             }
-            cd = config.cd(ssid);
+            index = ssid;
         } else if (ste.s1CdMax() > 0) {
             switch (ste.s1dss()) {
                 case TERMINATE:
@@ -95,11 +95,15 @@ public final class ConfigResolution {
                 case BYPASS:
                     return s2 == null ? new StreamContext.Bypass(caps.ias()) : stage2Only(ste, vmid, s2, caps);
                 default:
-                    cd = config.cd(0);
+                    index = 0;
             }
         } else {
-            cd = config.cd(0);
+            index = 0;
         }
+        if (ste.guestCds()) {
+            return GuestCdResolution.resolve(origin, index, ste, vmid, s2, caps, config, guest);
+        }
+        Cd cd = config.cd(index);
         if (cd == null || !cd.valid() || !caps.asidInRange(cd.asid())) {
             return new StreamContext.ConfigFault(new CBadCd(origin));
         }

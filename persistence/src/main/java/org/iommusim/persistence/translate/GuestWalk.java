@@ -9,7 +9,8 @@ import org.iommusim.protocol.translate.TranslationRequest;
 
 /**
  * The nested walk of a stream whose CD puts its stage-1 tables in guest memory: stage 1 read from the guest's
- * descriptors ({@link MemoryTableWalk}, every table IPA through stage 2, uncached), then the stage-2 walk of
+ * descriptors ({@link MemoryTableWalk}, every table IPA through stage 2 directly; through the TCU's stage-1 walk
+ * caches, {@link org.iommusim.persistence.tcu.Tcu#guestWalk}, when there is a TCU), then the stage-2 walk of
  * the output IPA through the TCU as for any nested stream. A stage-2 refusal of a descriptor read is that
  * stage-2 fault with CLASS=TT and the descriptor's IPA; a read the memory refuses is F_WALK_EABT.
  */
@@ -18,8 +19,21 @@ final class GuestWalk {
 
     static TranslationEngine.Walk walk(TranslationRequest r, StreamContext.Translate t, TranslationEngine.Reads reads) {
         StreamContext.Fetches f = t.fetches();
-        MemoryTableWalk.Result g = MemoryTableWalk.walk(t.s1(), t.s2(), f.ttb0(), r.iova(),
-                t.faults().hardwareAfS1(), t.faults().hardwareAfS2(), f.guest());
+        if (f.epd0()) {
+            // CD.EPD0: no walk through TTB0; the miss is a stage-1 Translation fault at the start level
+            if (reads.tally != null) {
+                reads.tally.guestWalkCacheHit = -1;
+            }
+            return new TranslationEngine.Walk(null, Faults.walk(r,
+                    WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, t.s1().startLevel()),
+                    Faults.stage1()), 0, java.util.List.of());
+        }
+        // through the TCU's stage-1 walk caches when there is a TCU
+        MemoryTableWalk.Result g = reads.tcu() != null
+                ? reads.tcu().guestWalk(t.vmid(), t.asid(), t.s1(), t.s2(), f.ttb0(), r.iova(),
+                        t.faults().hardwareAfS1(), t.faults().hardwareAfS2(), f.guest(), reads.tally)
+                : MemoryTableWalk.walk(t.s1(), t.s2(), f.ttb0(), r.iova(), t.faults().hardwareAfS1(),
+                        t.faults().hardwareAfS2(), f.guest());
         int s2Depth = 4 - t.s2().startLevel();
         int n1 = g.reads().size();
         if (g instanceof MemoryTableWalk.FetchFault ff) {
@@ -57,6 +71,9 @@ final class GuestWalk {
      */
     static long ipaOf(StreamContext.Translate t, long iova) {
         StreamContext.Fetches f = t.fetches();
+        if (f.epd0()) {
+            return 0;
+        }
         MemoryTableWalk.Result g = MemoryTableWalk.walk(t.s1(), t.s2(), f.ttb0(), iova, true,
                 t.faults().hardwareAfS2(), f.guest());
         return g instanceof MemoryTableWalk.Walked w && w.stage1() instanceof WalkResult.Leaf l ? l.outputAddress() : 0;

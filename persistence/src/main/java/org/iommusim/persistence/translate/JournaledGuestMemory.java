@@ -2,14 +2,17 @@ package org.iommusim.persistence.translate;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.iommusim.persistence.config.GuestCd;
 import org.iommusim.persistence.iotlb.IotlbEvent;
 import org.iommusim.persistence.pagetable.MemoryTableWalk;
+import org.iommusim.persistence.tcu.TcuEvent;
 import org.iommusim.protocol.memory.GuestMemory;
 import org.iommusim.protocol.memory.GuestMemoryException;
 
 /**
- * Guest memory as a TBU's journal saw it: every descriptor a walk of guest tables read, journaled with the fill
- * it led to ({@link IotlbEvent.Filled#guestReads()}), the latest value per address. Replay walks guest tables
+ * Guest memory as the journals saw it: every descriptor a walk of guest tables read, journaled with the fill
+ * it led to ({@link IotlbEvent.Filled#guestReads()}), and every CD fetched from guest memory, journaled with the
+ * TCU's configuration-cache fill ({@link TcuEvent.ConfigFilled}), the latest value per address. Replay walks guest tables
  * through it instead of the embedder's memory: a walk the model made reads exactly what it read then; an
  * address no journaled walk read is refused (F_WALK_EABT), saying so. Single-threaded, as replay is.
  */
@@ -23,6 +26,13 @@ public final class JournaledGuestMemory implements GuestMemory {
             fills++;
             for (MemoryTableWalk.Read r : f.guestReads()) {
                 words.put(r.pa(), r.descriptor());
+            }
+        } else if (event instanceof TcuEvent.ConfigFilled c && c.entry().guestCd() != null) {
+            // a CD fetched from guest memory, journaled with the TCU's configuration-cache fill
+            fills++;
+            GuestCd cd = c.entry().guestCd();
+            for (int i = 0; i < GuestCd.WORDS; i++) {
+                words.put(cd.pa() + 8L * i, cd.words().get(i));
             }
         }
         return this;

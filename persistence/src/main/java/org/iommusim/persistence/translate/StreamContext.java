@@ -23,6 +23,17 @@ public sealed interface StreamContext {
     record ConfigFault(SmmuEvent event) implements StreamContext {}
 
     /**
+     * Stage 2 refused the fetch of the stream's CD from guest memory (an STE with {@code guestCds}): each
+     * transaction gets that stage-2 fault with S2=1, CLASS=CD and {@code ipa}, its own input address and
+     * attributes, recorded when STE.S2R is set (Arm IHI 0070, 3.3.3 and 7.3).
+     *
+     * @param fault   the stage-2 walk fault, or null when stage 2 maps the CD without read permission (F_PERMISSION)
+     * @param record  STE.S2R
+     */
+    record CdFetchFault(long ipa, org.iommusim.persistence.pagetable.WalkResult.WalkFault fault, boolean record)
+            implements StreamContext {}
+
+    /**
      * Translate through the IOTLB and the tables.
      *
      * @param kind   which entries this stream's translations are (STAGE1, STAGE2 or NESTED)
@@ -51,11 +62,18 @@ public sealed interface StreamContext {
      * @param guest the memory holding the guest's own stage-1 tables (the CD says {@code guestTables}), which
      *              the walker reads ({@link org.iommusim.persistence.pagetable.MemoryTableWalk}); null when the
      *              tables are the nested domain's
+     * @param epd0  CD.EPD0 of a CD fetched from guest memory: walks through TTB0 are disabled, so a miss is a
+     *              stage-1 F_TRANSLATION without a table read
      */
-    record Fetches(long cdIpa, long ttb0, GuestMemory guest) {
+    record Fetches(long cdIpa, long ttb0, GuestMemory guest, boolean epd0) {
         /** The nested domain's own tables, placed at TTB0. */
         public Fetches(long cdIpa, long ttb0) {
-            this(cdIpa, ttb0, null);
+            this(cdIpa, ttb0, null, false);
+        }
+
+        /** Tables at TTB0, in {@code guest} when it is not null, walks enabled. */
+        public Fetches(long cdIpa, long ttb0, GuestMemory guest) {
+            this(cdIpa, ttb0, guest, false);
         }
     }
 

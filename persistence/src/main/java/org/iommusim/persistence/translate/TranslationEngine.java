@@ -9,7 +9,9 @@ import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.persistence.pagetable.WalkResult;
 import org.iommusim.persistence.tcu.Tcu;
 import org.iommusim.persistence.tcu.WalkTally;
+import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.event.WalkInfo;
 import org.iommusim.protocol.event.TranslationFault;
 import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Perms;
@@ -60,6 +62,15 @@ public final class TranslationEngine {
         }
         if (context instanceof StreamContext.Terminate a) {
             return new Outcome(new Terminated(r.sid(), a.reason()), Outcome.Path.CONFIG, List.of(), null, 0);
+        }
+        if (context instanceof StreamContext.CdFetchFault f) {
+            WalkInfo where = Faults.stage2(EventClass.CD_FETCH, f.ipa());
+            SmmuEvent e = f.fault() == null ? Faults.permission(r, where) : Faults.walk(r, f.fault(), where);
+            if (!f.record()) {
+                return new Outcome(new Terminated(r.sid(), e.id().referenceName() + " not recorded: STE.S2R is 0"),
+                        Outcome.Path.CONFIG, List.of(), null, 0);
+            }
+            return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
         }
         SmmuEvent e = ((StreamContext.ConfigFault) context).event();
         return new Outcome(new Faulted(e), Outcome.Path.CONFIG, List.of(), e, 0);
@@ -114,7 +125,8 @@ public final class TranslationEngine {
                     w.ipa);
         }
         // the detail only when the caller asked for it (a trace in its tally): never on the burst path
-        return tally == null || tally.trace == null ? o : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads));
+        return tally == null || tally.trace == null ? o
+                : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads, tally.guestWalkCacheHit));
     }
 
     /**
@@ -259,6 +271,11 @@ public final class TranslationEngine {
         Reads(Tcu tcu, WalkTally tally) {
             this.tcu = tcu;
             this.tally = tally;
+        }
+
+        /** The TCU walks go through, or null. */
+        Tcu tcu() {
+            return tcu;
         }
 
         WalkResult walk(int stage, int vmid, int asid, PageTable table, long iova, boolean hardwareAccessFlag) {

@@ -21,15 +21,17 @@ final class WalkDescriptors {
     private WalkDescriptors() {}
 
     static WalkDetail of(StreamContext.Translate t, WalkTrace trace) {
-        return of(t, trace, null);
+        return of(t, trace, null, -1);
     }
 
     /**
      * With {@code guestReads} (a walk of guest tables: its stage-1 reads from guest memory, which the trace
      * does not hold), each named by its IPA and index, table page unknown (-1), after the stage-2 walk of that
-     * IPA; the trace then holds only the final stage-2 walk.
+     * IPA; the trace then holds only the final stage-2 walk. {@code guestHit1}: the stage-1 walk-cache level
+     * such a walk resumed below (-1: none, or not a guest walk).
      */
-    static WalkDetail of(StreamContext.Translate t, WalkTrace trace, List<MemoryTableWalk.Read> guestReads) {
+    static WalkDetail of(StreamContext.Translate t, WalkTrace trace, List<MemoryTableWalk.Read> guestReads,
+            int guestHit1) {
         List<DescriptorRead> out = new ArrayList<>();
         if (guestReads != null) {
             long granule = t.s1().spec().granule().pageSize();
@@ -38,7 +40,7 @@ final class WalkDescriptors {
                 out.add(new DescriptorRead(1, g.level(), -1, (int) ((g.ipa() & (granule - 1)) >>> 3), g.ipa()));
             }
         }
-        int hit1 = -1;
+        int hit1 = guestReads != null ? guestHit1 : -1;
         int hit2 = -1;
         boolean ipaHit = false;
         boolean nested = t.kind() == IotlbEntry.Kind.NESTED;

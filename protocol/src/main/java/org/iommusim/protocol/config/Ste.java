@@ -18,10 +18,20 @@ import org.iommusim.protocol.domain.DomainId;
  * @param s1ContextPtr STE.S1ContextPtr: the address of the CD table (CD {@code ssid} at
  *                 +64 * ssid), an IPA under a nested STE; -1: not given, the CDs are outside the
  *                 address space and their fetch is not translated (the model before it)
+ * @param guestCds the CD table is the guest's own, in the embedder's memory
+ *                 ({@link org.iommusim.protocol.memory.GuestMemory}): the SMMU fetches CD {@code ssid} there, 64 bytes
+ *                 at stage 2's output for the IPA S1ContextPtr + 64 * ssid, and decodes it in the architecture's
+ *                 layout; the CDs written with the stream's own CD table are not used, and the CD's stage-1 tables
+ *                 are the guest's too. Needs a nested STE with S1ContextPtr, and the TCU's bounded configuration
+ *                 cache, which caches what the fetch read
  */
 public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain,
-        boolean s2r, boolean s2ha, long s1ContextPtr) {
+        boolean s2r, boolean s2ha, long s1ContextPtr, boolean guestCds) {
     public Ste {
+        if (guestCds && (config != SteConfig.NESTED || s1ContextPtr == -1)) {
+            throw new IllegalArgumentException("a CD table in guest memory needs a nested STE with S1ContextPtr, got "
+                    + config + (s1ContextPtr == -1 ? " without S1ContextPtr" : ""));
+        }
         if (s1ContextPtr != -1 && (s1ContextPtr < 0 || (s1ContextPtr & 0x3F) != 0 || s1ContextPtr >>> 52 != 0)) {
             throw new IllegalArgumentException("S1ContextPtr=0x" + Long.toHexString(s1ContextPtr)
                     + " is not a 64-byte aligned address below 2^52 (or -1: none)");
@@ -44,6 +54,12 @@ public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int
         }
     }
 
+    /** An STE whose CD table, if any, is the stream's own (not in guest memory). */
+    public Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain,
+            boolean s2r, boolean s2ha, long s1ContextPtr) {
+        this(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, s2ha, s1ContextPtr, false);
+    }
+
     /** An STE that records stage-2 faults (S2R=1) and leaves AF to software (S2HA=0), as Linux writes it. */
     public Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain) {
         this(valid, config, s1CdMax, s1dss, vmid, s2Domain, true, false);
@@ -57,17 +73,29 @@ public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int
 
     /** This STE with STE.S1ContextPtr at {@code address} (-1: none). */
     public Ste withS1ContextPtr(long address) {
-        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, s2ha, address);
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, s2ha, address, guestCds && address != -1);
+    }
+
+    /**
+     * This (nested) STE with its CD table in guest memory at IPA {@code s1ContextPtr} (64-byte aligned): the SMMU
+     * fetches each CD it needs through stage 2 from the SMMU's {@link org.iommusim.protocol.memory.GuestMemory}.
+     *
+     * @param s1ContextPtr the IPA of CD 0
+     * @return the STE
+     * @throws IllegalArgumentException for an STE that is not nested, or a misaligned address
+     */
+    public Ste withGuestCds(long s1ContextPtr) {
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, s2ha, s1ContextPtr, true);
     }
 
     /** This STE with STE.S2R set or clear. */
     public Ste withS2r(boolean record) {
-        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, record, s2ha, s1ContextPtr);
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, record, s2ha, s1ContextPtr, guestCds);
     }
 
     /** This STE with STE.S2HA set or clear. */
     public Ste withS2ha(boolean hardwareAccessFlag) {
-        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, hardwareAccessFlag, s1ContextPtr);
+        return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, hardwareAccessFlag, s1ContextPtr, guestCds);
     }
 
     public static Ste abort() {

@@ -165,7 +165,11 @@ final class Devices {
     /**
      * A guest device behind nested translation: the guest's stage-1 window
      * stays mapped; the host moves one guest page (remaps stage 2 and
-     * invalidates as configured) every {@code remapEvery} accesses.
+     * invalidates as configured) every {@code remapEvery} accesses. With the
+     * guest's tables in its own memory the guest maps its window page by page
+     * and, halfway between the host's moves, moves one of its own pages too:
+     * it clears the PTE in its memory, unmaps (its driver's TLBI_NH_VA and
+     * CMD_SYNC), and maps a fresh VA page to another of its IPAs.
      */
     static final class NestedGuest extends Device {
         private final Workload.NestedGuest w;
@@ -174,6 +178,9 @@ final class Devices {
         private final long paBase;
         private long nextPa;
         private MapRecord guestWindow;
+        /** With the guest's tables in its memory: its window's pages, and its tables. */
+        private final List<MapRecord> guestPages = new ArrayList<>();
+        private GuestTables tables;
         private final List<MapRecord> hostPages = new ArrayList<>();
         private long accesses;
 
@@ -193,14 +200,55 @@ final class Devices {
             // the host maps guest memory page by page, so each page can be moved on its own
             hostPages.addAll(ctx.driver().mapAt(s2, ipa, paBase, 4096, (int) (size / 4096), Prot.rw(), sid, c));
             nextPa = paBase + size;
-            guestWindow = ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, size, 1, Prot.rw(),
-                    sid, c).get(0);
+            if (!w.guestTables()) {
+                guestWindow = ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, size, 1,
+                        Prot.rw(), sid, c).get(0);
+                return;
+            }
+            // the guest maps its window page by page and writes the same mapping into its own tables, in a pool of
+            // table pages the VMM maps (read-only) in stage 2, and points its CD there: the SMMU walks guest memory
+            guestPages.addAll(ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, 4096,
+                    (int) (size / 4096), Prot.rw(), sid, c));
+            long poolIpa = s2.iovas.allocate(GUEST_POOL_PAGES * 4096L, cpu, c.now()).iova();
+            long poolPa = paBase + GUEST_POOL_OFFSET;
+            ctx.driver().mapAt(s2, poolIpa, poolPa, GUEST_POOL_PAGES * 4096L, 1, Prot.of(Prot.READ), sid, c);
+            tables = new GuestTables(ctx.driver().guestRam(s1.smmu), poolIpa, poolPa, GUEST_POOL_PAGES);
+            for (MapRecord r : guestPages) {
+                tables.map(r.iova, r.pa, r.size, r.prot);
+            }
+            ctx.driver().useGuestTables(s1, sid, tables.ttb0(), c);
         }
+
+        /** The guest moves its page {@code i} to a fresh VA page mapping the IPA of host page {@code j}. */
+        private void moveGuestPage(DeviceContext ctx, Clock c, int i, int j) {
+            MapRecord old = guestPages.get(i);
+            tables.unmap(old.iova, old.size); // the PTE first, then the driver's unmap, TLBI and sync
+            ctx.driver().unmap(s1, List.of(old), cpu, this, c);
+            long va = s1.iovas.allocate(4096, cpu, c.now()).iova();
+            long ipa = hostPages.get(j).iova;
+            MapRecord r = ctx.driver().mapAt(s1, va, ipa, 4096, 1, Prot.rw(), sid, c).get(0);
+            tables.map(r.iova, r.pa, r.size, r.prot);
+            guestPages.set(i, r);
+        }
+
+        /** Table pages in a guest's pool: a root, and room for a window over a few level-3 tables. */
+        static final int GUEST_POOL_PAGES = 64;
+        /** Where in the device's PA region the guest's table pool lies, clear of its pages and their remaps. */
+        static final long GUEST_POOL_OFFSET = 0xF000_0000L;
 
         @Override
         int step(DeviceContext ctx, Clock c, Random rnd) {
-            ctx.dma(this, guestWindow.iova + (rnd.nextLong(guestWindow.size) & ~63L),
-                    rnd.nextBoolean() ? Access.READ : Access.WRITE, c);
+            if (tables == null) {
+                ctx.dma(this, guestWindow.iova + (rnd.nextLong(guestWindow.size) & ~63L),
+                        rnd.nextBoolean() ? Access.READ : Access.WRITE, c);
+            } else {
+                MapRecord page = guestPages.get(rnd.nextInt(guestPages.size()));
+                ctx.dma(this, page.iova + (rnd.nextLong(page.size) & ~63L),
+                        rnd.nextBoolean() ? Access.READ : Access.WRITE, c);
+                if ((accesses + 1) % w.remapEvery() == w.remapEvery() / 2) {
+                    moveGuestPage(ctx, c, rnd.nextInt(guestPages.size()), rnd.nextInt(hostPages.size()));
+                }
+            }
             if (++accesses % w.remapEvery() == 0) {
                 int i = rnd.nextInt(hostPages.size());
                 MapRecord old = hostPages.get(i);

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Set;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.protocol.command.CfgiCd;
 import org.iommusim.protocol.command.CmdSync;
 import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.TlbiS12Vmall;
 import org.iommusim.protocol.command.TlbiS2Ipa;
+import org.iommusim.protocol.config.Cd;
 import org.iommusim.protocol.domain.MapBatch;
 import org.iommusim.protocol.domain.MapSegment;
 import org.iommusim.protocol.domain.Prot;
@@ -49,6 +51,8 @@ final class Driver {
     /** The checker's cache audit, told of every unmap, CMD_SYNC completion and release (null: none). */
     CacheAudit audit;
     private final RunObserver observer;
+    /** The guest RAM attached to each SMMU for guests' own stage-1 tables, by SMMU id. */
+    private final java.util.Map<String, GuestTables.Ram> guestRams = new java.util.HashMap<>();
     /** Where the driver's work is recorded (set by the simulation; nothing by default). */
     Timeline timeline = Timeline.NONE;
     /** The CPU the current call runs on, for the timeline (-1: none, as for host maps and the final drain). */
@@ -101,6 +105,28 @@ final class Driver {
     }
 
     /** Maps segments at a chosen IOVA (a guest or host laying out memory), contiguously. */
+    /**
+     * The guest RAM the VMM attaches to {@code smmu} for its guests' own stage-1 tables: one per SMMU, attached
+     * ({@code IommuSim.setGuestMemory}) on first use.
+     */
+    synchronized GuestTables.Ram guestRam(Smmu smmu) {
+        return guestRams.computeIfAbsent(smmu.id(), k -> {
+            GuestTables.Ram ram = new GuestTables.Ram();
+            sim.setGuestMemory(smmu, ram);
+            return ram;
+        });
+    }
+
+    /**
+     * The guest behind nested stream {@code sid} points its CD at its own tables in guest memory (TTB0 {@code ttb0})
+     * and loads it as a guest's driver does: CD write, CFGI_CD, CMD_SYNC.
+     */
+    synchronized void useGuestTables(DomainCtx s1, int sid, long ttb0, Clock c) {
+        onCpu = -1;
+        sim.writeCd(s1.smmu, sid, 0, Cd.of(s1.spec.asid(), s1.id).withGuestTables(ttb0));
+        issue(s1.smmu, List.of(new CfgiCd(sid, 0, true)), true, c);
+    }
+
     synchronized List<MapRecord> mapAt(DomainCtx d, long iova, long pa, long segmentSize, int segments, Prot prot,
             int sid, Clock c) {
         onCpu = -1;

@@ -31,6 +31,7 @@ final class ConfigText {
             if (s.s1ContextPtr() != -1) {
                 sb.append(" s1contextptr=0x").append(Long.toHexString(s.s1ContextPtr()));
             }
+            sb.append(s.guestCds() ? " guest-cds" : "");
         }
         if (s.config().usesStage2()) {
             sb.append(" vmid=0x").append(Integer.toHexString(s.vmid())).append(" s2=").append(s.s2Domain());

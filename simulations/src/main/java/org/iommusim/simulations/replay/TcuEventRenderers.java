@@ -92,8 +92,16 @@ final class TcuEventRenderers {
                 out.string("cache", "config").number("slot", e.slot()).hex("sid", e.entry().sid());
                 if (e.entry().isSte()) {
                     out.object("ste", ConfigText.steJson(e.entry().ste()));
-                } else {
+                } else if (e.entry().cd() != null) {
                     out.object("cd", ConfigText.cdJson(e.entry().ssid(), e.entry().cd()));
+                } else {
+                    var g = e.entry().guestCd();
+                    JsonObject o = new JsonObject().number("ssid", e.entry().ssid()).hex("ipa", g.ipa()).hex("pa", g.pa());
+                    java.util.List<String> words = new java.util.ArrayList<>();
+                    for (long w : g.words()) {
+                        words.add("0x" + Long.toHexString(w));
+                    }
+                    out.object("guestCd", o.string("words", String.join(" ", words)));
                 }
             }
         }));

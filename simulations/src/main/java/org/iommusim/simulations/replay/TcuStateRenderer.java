@@ -44,7 +44,13 @@ final class TcuStateRenderer implements StateRenderer<ReplayedTcu> {
     /** A configuration-cache entry as the state and timeline lines show it. */
     static String describe(ConfigEntry e) {
         return "sid=0x" + Integer.toHexString(e.sid()) + (e.isSte() ? " STE " + ConfigText.ste(e.ste())
-                : " ssid=" + e.ssid() + " CD " + ConfigText.cd(e.cd()));
+                : " ssid=" + e.ssid() + " CD " + (e.cd() != null ? ConfigText.cd(e.cd()) : guestCd(e.guestCd())));
+    }
+
+    /** A CD fetched from guest memory: where it was read and its first two doublewords (the fields decoded). */
+    static String guestCd(org.iommusim.persistence.config.GuestCd c) {
+        return "from guest memory ipa=0x" + Long.toHexString(c.ipa()) + " pa=0x" + Long.toHexString(c.pa())
+                + " dw0=0x" + Long.toHexString(c.words().get(0)) + " dw1=0x" + Long.toHexString(c.words().get(1));
     }
 
     private static String header(CacheStats s, String shape) {

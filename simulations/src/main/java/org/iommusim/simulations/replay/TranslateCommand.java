@@ -143,16 +143,22 @@ public final class TranslateCommand extends JournalCommand {
         }
         Map<DomainId, PageTable> tables = new HashMap<>();
         StreamConfig config = smmu.config().effective(request.sid());
+        org.iommusim.persistence.tcu.Tcu tcu = null;
         if (smmu.configBounded()) {
-            config = boundedConfig(reader, smmu, request.sid(), align);
+            tcu = tcuAt(reader, smmu, align);
+            config = boundedConfig(reader, tcu, smmu, request.sid(), align);
         }
         out.println("request   " + describe(request));
         out.println("STE       " + ConfigText.ste(config.ste()));
         out.println("CDs       " + ConfigText.cds(config.cds()));
         // a guest's own stage-1 tables are read from what the journaled fills read, not from the embedder
         JournaledGuestMemory guest = guestMemory(reader, smmu, request, align);
+        if (config.ste().guestCds()) {
+            out.printf("guest     CD table in guest memory at IPA 0x%x%n", config.ste().s1ContextPtr());
+        }
         StreamContext context = ConfigResolution.resolve(request.sid(), request.ssv(), request.ssid(), smmu.caps(),
-                config, id -> tables.computeIfAbsent(id, d -> tableAt(reader, d, align)), guest);
+                tcu == null ? config : guestCds(config, tcu, request.sid()),
+                id -> tables.computeIfAbsent(id, d -> tableAt(reader, d, align)), guest);
         if (context instanceof StreamContext.Translate t && t.fetches() != null && t.fetches().guest() != null) {
             out.printf("guest     stage-1 tables in guest memory at IPA 0x%x: %d descriptors from %d journaled fills%n",
                     t.fetches().ttb0(), guest.addresses(), guest.fills());
@@ -214,15 +220,47 @@ public final class TranslateCommand extends JournalCommand {
      * With a bounded configuration cache: what the translation would read, rebuilt to the same point: the
      * TCU's cached STE and CDs where held, else the stream's memory (what a miss reads).
      */
-    private StreamConfig boundedConfig(JournalReader reader, SmmuState smmu, int sid, Alignment align) {
+    private org.iommusim.persistence.tcu.Tcu tcuAt(JournalReader reader, SmmuState smmu, Alignment align) {
         String tcuPid = org.iommusim.actors.translate.TcuKeeper.persistenceId(smmuId);
+        return reader.contains(tcuPid)
+                ? align.state(tcuPid, new org.iommusim.persistence.replay.TcuFolder()).tcu()
+                : new org.iommusim.persistence.tcu.Tcu(smmu.caps().tcu());
+    }
+
+    /**
+     * {@code config} with the CDs of a CD table in guest memory as the replayed TCU holds them at the point; one it
+     * does not hold is fetched from what the journaled fetches read ({@link JournaledGuestMemory}), not cached.
+     */
+    private static org.iommusim.persistence.config.ConfigSource guestCds(StreamConfig config,
+            org.iommusim.persistence.tcu.Tcu tcu, int sid) {
+        return new org.iommusim.persistence.config.ConfigSource() {
+            @Override
+            public org.iommusim.protocol.config.Ste ste() {
+                return config.ste();
+            }
+
+            @Override
+            public org.iommusim.protocol.config.Cd cd(int ssid) {
+                return config.cd(ssid);
+            }
+
+            @Override
+            public org.iommusim.persistence.config.GuestCdFetch guestCd(int ssid, long ipa, PageTable s2,
+                    boolean hardwareAfS2, org.iommusim.protocol.memory.GuestMemory memory,
+                    org.iommusim.protocol.capability.SmmuCapabilities caps) {
+                org.iommusim.persistence.config.GuestCd held = tcu.heldGuestCd(sid, ssid);
+                return held != null ? new org.iommusim.persistence.config.GuestCdFetch.Fetched(held)
+                        : org.iommusim.persistence.config.GuestCdFetch.fetch(ipa, s2, hardwareAfS2, memory);
+            }
+        };
+    }
+
+    private StreamConfig boundedConfig(JournalReader reader, org.iommusim.persistence.tcu.Tcu tcu, SmmuState smmu,
+            int sid, Alignment align) {
         String streamPid = org.iommusim.actors.smmu.StreamEntity.persistenceId(smmuId, sid);
         StreamConfig memory = reader.contains(streamPid)
                 ? align.state(streamPid, new org.iommusim.persistence.replay.StreamFolder()).memory()
                 : StreamConfig.UNCONFIGURED;
-        org.iommusim.persistence.tcu.Tcu tcu = reader.contains(tcuPid)
-                ? align.state(tcuPid, new org.iommusim.persistence.replay.TcuFolder()).tcu()
-                : new org.iommusim.persistence.tcu.Tcu(smmu.caps().tcu());
         return tcu.configInForce(smmu.config(), sid, new org.iommusim.persistence.config.StreamMemoryView() {
             @Override
             public java.util.Optional<StreamConfig> stream(int s) {
@@ -248,6 +286,13 @@ public final class TranslateCommand extends JournalCommand {
     private JournaledGuestMemory guestMemory(JournalReader reader, SmmuState smmu, TranslationRequest r,
             Alignment align) {
         JournaledGuestMemory m = new JournaledGuestMemory();
+        String tcuPid = org.iommusim.actors.translate.TcuKeeper.persistenceId(smmuId);
+        if (smmu.configBounded() && reader.contains(tcuPid)) {
+            // the CDs fetched from guest memory, journaled with the TCU's configuration-cache fills
+            try (org.iommusim.persistence.replay.EventCursor c = reader.events(tcuPid, 1, align.seq(tcuPid))) {
+                c.forEachRemaining(e -> m.record(e.payload()));
+            }
+        }
         String pid = org.iommusim.actors.translate.TranslationWorker.persistenceId(smmuId, smmu.caps().tbuOf(r.sid()));
         if (!reader.contains(pid)) {
             return m;
@@ -302,6 +347,9 @@ public final class TranslateCommand extends JournalCommand {
         }
         if (c instanceof StreamContext.Terminate t) {
             return "terminate: " + t.reason();
+        }
+        if (c instanceof StreamContext.CdFetchFault f) {
+            return "CD fetch refused by stage 2 at IPA 0x" + Long.toHexString(f.ipa());
         }
         return "bypass";
     }

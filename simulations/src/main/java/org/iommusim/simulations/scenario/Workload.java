@@ -32,6 +32,14 @@ public sealed interface Workload {
     /**
      * A guest device behind nested translation: the guest's stage-1 buffers stay mapped while the host
      * moves the guest's memory (remaps stage 2) every {@code remapEvery} accesses.
+     *
+     * @param guestTables the guest keeps its stage-1 tables in its own memory, which the SMMU reads through
+     *                    stage 2 (scenario key {@code guest-tables = true}); otherwise they are the model's
      */
-    record NestedGuest(long windowBytes, int remapEvery) implements Workload {}
+    record NestedGuest(long windowBytes, int remapEvery, boolean guestTables) implements Workload {
+        /** Stage-1 tables in the model. */
+        public NestedGuest(long windowBytes, int remapEvery) {
+            this(windowBytes, remapEvery, false);
+        }
+    }
 }

@@ -54,6 +54,8 @@ final class WorkloadReader {
     private static Workload nestedGuest(ConfNode n) {
         Long window = n.size("window", null, 1, Long.MAX_VALUE);
         Integer remapEvery = n.int32("remap-every", null, 1, Integer.MAX_VALUE);
-        return window == null || remapEvery == null ? null : new Workload.NestedGuest(window, remapEvery);
+        Boolean guestTables = n.bool("guest-tables", false);
+        return window == null || remapEvery == null || guestTables == null ? null
+                : new Workload.NestedGuest(window, remapEvery, guestTables);
     }
 }
