@@ -33,7 +33,7 @@ import org.iommusim.simulations.cli.UserError;
  * one durable command, answered only once its events are written.
  */
 final class PipelinedLoad {
-    static final int DEFAULT_LANES = 32;
+    static final int DEFAULT_LANES = 512;
     static final int MAX_LANES = 1024;
     /** Pages each lane cycles through. */
     static final int PAGES = 16;
