@@ -97,7 +97,7 @@ class PipelinedLoadTest {
     }
 
     @Test
-    void lanesOutsideOneToSixtyFourAreRefused() {
+    void lanesOutsideOneTo1024AreRefused() {
         for (int bad : new int[] {0, -1, 1025}) {
             UserError e = assertThrows(UserError.class, () -> new PipelinedLoad(bad, 1, (l, s, r) -> null));
             assertEquals("--lanes must be 1 to 1024 (commands kept in flight), got " + bad, e.getMessage());
@@ -113,5 +113,24 @@ class PipelinedLoadTest {
         int code = cli.execute("cluster", "--cluster", "no-such.conf", "--bench", "1", "--lanes", "1025");
         assertEquals(2, code, out + " " + err);
         assertTrue(err.toString().contains("--lanes must be 1 to 1024 (commands kept in flight), got 1025"), err.toString());
+    }
+
+    @Test
+    void smmusOutsideOneTo512AreRefused() {
+        for (int bad : new int[] {0, -3, 513}) {
+            UserError e = assertThrows(UserError.class, () -> ClusterBench.checkSmmus(bad));
+            assertEquals("--smmus must be 1 to 512 (SMMU partitions the benchmark drives), got " + bad, e.getMessage());
+        }
+        assertEquals(512, ClusterBench.checkSmmus(512));
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = IommuSimCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute("cluster", "--cluster", "no-such.conf", "--bench", "1", "--smmus", "0");
+        assertEquals(2, code, out + " " + err);
+        assertTrue(err.toString().contains("--smmus must be 1 to 512 (SMMU partitions the benchmark drives), got 0"),
+                err.toString());
     }
 }
