@@ -24,6 +24,14 @@ public record JdbcJournal(String url, String user, String password) {
     public static final String USER_ENV = "IOMMU_SIM_JDBC_USER";
     public static final String PASSWORD_ENV = "IOMMU_SIM_JDBC_PASSWORD";
 
+    /**
+     * Writes the journal holds waiting for a batch ({@code jdbc-journal.bufferSize}):
+     * more than the entities that may persist at once on one node (an SMMU
+     * partition has about six: the SMMU, its streams, TBU workers, walk caches,
+     * allocator and domains, each with at most one write outstanding).
+     */
+    public static final int BUFFERED_WRITES = 100_000;
+
     public JdbcJournal {
         if (url == null || !(url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:h2:"))) {
             throw new IllegalArgumentException(
@@ -79,6 +87,9 @@ public record JdbcJournal(String url, String user, String password) {
                         "pekko.persistence.journal.plugin", "jdbc-journal",
                         "pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store",
                         "jdbc-journal.use-shared-db", "iommu-sim",
+                        // writes waiting for a batch, at most one per entity persisting; past the plugin's
+                        // 1000 it fails the write and stops the entity (seen at 512 SMMU partitions on a node)
+                        "jdbc-journal.bufferSize", BUFFERED_WRITES,
                         "jdbc-snapshot-store.use-shared-db", "iommu-sim",
                         "jdbc-read-journal.use-shared-db", "iommu-sim",
                         "iommu-sim.journal.read-journal", "jdbc-read-journal",

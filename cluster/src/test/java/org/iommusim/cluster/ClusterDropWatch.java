@@ -10,7 +10,7 @@ import org.iommusim.actors.testing.DropWatch;
  * whenever a node goes: gossip, heartbeats, the distributed data
  * replicators' internal traffic, the coordinator's rebalance bookkeeping,
  * Artery's reset of delivery to a quarantined peer, the split brain resolver's
- * timer after its node left. A dropped sharding envelope, partition
+ * timer after its node left, the cluster receptionist's tick as its node stops. A dropped sharding envelope, partition
  * request or answer, or model message still counts.
  */
 public final class ClusterDropWatch extends DropWatch {
@@ -32,12 +32,16 @@ public final class ClusterDropWatch extends DropWatch {
     /**
      * Timer messages forgiven only to the one actor named: the split brain
      * resolver's own stability timer, which fires after its node left and the
-     * downing provider stopped. The same timer class to any other actor still
+     * downing provider stopped; the cluster receptionist's own tick, which
+     * fires while its system terminates. The same timer class to any other actor still
      * counts, since the model's entities use timers too.
      */
     static final List<String[]> OWN_TIMERS = List.<String[]>of(new String[] {
         "Message [org.apache.pekko.actor.TimerSchedulerImpl$InfluenceReceiveTimeoutTimerMsg]",
-        "/system/cluster/core/daemon/downingProvider"});
+        "/system/cluster/core/daemon/downingProvider"}, new String[] {
+        // the cluster receptionist's own pruning tick, firing as its node's system stops
+        "Message [org.apache.pekko.actor.typed.internal.TimerSchedulerImpl$TimerMsg]",
+        "/system/clusterReceptionist#"});
 
     static boolean forgiven(String message) {
         return MEMBERSHIP.stream().anyMatch(message::startsWith)

@@ -21,25 +21,50 @@ import org.iommusim.protocol.capability.SmmuCapabilities;
  * {@code iommu-sim cluster --bench SECONDS}: durable commands per second with
  * 1, 2 and 3 nodes in this JVM (127.0.0.1, port 0) on the configured SQL
  * journal, under a {@link PipelinedLoad}: {@code lanes} lanes, each keeping one
- * durable command outstanding, to SMMU {@code lane mod 6} through node
+ * durable command outstanding, to SMMU {@code lane mod smmus} (default
+ * {@link #DEFAULT_SMMUS}) through node
  * {@code smmu mod n} (so most requests cross a node), each command answered
- * only once its events are in the database. Beside it, in the same run, the same event rows
+ * only once its events are in the database. Right after the 1-node point, the same event rows
  * inserted by a plain JDBC loop into a scratch copy of the table: in batches
  * of 500 (one commit each), and one row per commit.
  * {@code clusterDurableCommandRatio} is the 1-node cluster's event rows per
  * second over the batch loop's. Each point runs {@code SECONDS} unmeasured
  * first (the JIT, the connection pools), then {@code SECONDS} measured; the
  * batch loop runs once unmeasured too. It empties the journal's tables first.
+ *
+ * <p>On PostgreSQL it also counts the transactions that wrote the measured
+ * rows (distinct {@code xmin}) and the entities per transaction: the JDBC
+ * journal groups the writes that are waiting when a connection frees up into
+ * one transaction, and an event-sourced entity has at most one write waiting
+ * (it stashes while persisting), so a transaction can hold no more writes
+ * than there are entities writing at once, which the number of SMMUs bounds.
  */
 final class ClusterBench {
-    static final int SMMUS = 6;
+    /**
+     * SMMU partitions unless {@code --smmus} says otherwise: a rack's worth.
+     * Each entity writes one event at a time (it stashes while it persists),
+     * so the writes the journal can group into one transaction are bounded by
+     * the entities writing at once; six partitions gave 1.8 rows per commit.
+     */
+    static final int DEFAULT_SMMUS = 256;
+    static final int MAX_SMMUS = 512;
 
     private ClusterBench() {}
 
-    static void run(Config user, JdbcJournal journal, Path conf, int seconds, int lanes, PrintWriter out)
+    /** {@code smmus} when 1 to {@link #MAX_SMMUS}; otherwise refused, naming the option and the range. */
+    static int checkSmmus(int smmus) {
+        if (smmus < 1 || smmus > MAX_SMMUS) {
+            throw new org.iommusim.simulations.cli.UserError("--smmus must be 1 to " + MAX_SMMUS
+                    + " (SMMU partitions the benchmark drives), got " + smmus);
+        }
+        return smmus;
+    }
+
+    static void run(Config user, JdbcJournal journal, Path conf, int seconds, int lanes, int smmus, PrintWriter out)
             throws Exception {
+        checkSmmus(smmus);
         journal.createSchema();
-        out.printf("cluster benchmark: %d SMMUs, %d lanes, %d s per point, journal %s, %d cores%n", SMMUS, lanes,
+        out.printf("cluster benchmark: %d SMMUs, %d lanes, %d s per point, journal %s, %d cores%n", smmus, lanes,
                 seconds, journal.url(), Runtime.getRuntime().availableProcessors());
         double oneNodeRows = 0;
         List<StoredRecords.Row> rows = new ArrayList<>();
@@ -58,15 +83,19 @@ final class ClusterBench {
                 while (nodes.stream().anyMatch(x -> x.membersUp() < nodes.size())) {
                     Thread.sleep(50);
                 }
-                for (int s = 0; s < SMMUS; s++) {
-                    new ClusterDriver(nodes.get(s % n), s).attach();
+                // every region registered before the first partition starts: the coordinator then spreads
+                // them at once and does not move them (a rebalance under load closes a model mid-command)
+                while (nodes.get(0).regions() < nodes.size()) {
+                    Thread.sleep(50);
                 }
-                PipelinedLoad load = new PipelinedLoad(lanes, SMMUS,
+                attachAll(nodes, smmus);
+                PipelinedLoad load = new PipelinedLoad(lanes, smmus,
                         (lane, smmu, request) -> nodes.get(smmu % nodes.size()).ask(smmu, request));
                 load.start(Long.MAX_VALUE);
                 // as long again first, not counted: the JIT, the connection pools, the first crossings
                 Thread.sleep(seconds * 1000L);
                 long rowsBefore = countRows(journal);
+                long lastOrdering = lastOrdering(journal);
                 long doneBefore = load.done();
                 long cpuBefore = processCpuNanos();
                 long t0 = System.nanoTime();
@@ -82,6 +111,9 @@ final class ClusterBench {
                         + " this JVM's CPU %.2f ms per durable command)%n", n, n == 1 ? " " : "s",
                         (doneAfter - doneBefore) / secs, eventRows / secs, lanes, outcome.maxInFlight(),
                         cpu / 1e6 / Math.max(1, doneAfter - doneBefore));
+                if (!journal.isH2()) {
+                    out.println("  " + transactions(journal, lastOrdering));
+                }
                 if (outcome.failed() > 0) {
                     out.printf("  %d commands failed; the first: %s%n", outcome.failed(), outcome.firstFailure());
                 }
@@ -94,15 +126,60 @@ final class ClusterBench {
                     nodes.get(i).close();
                 }
             }
+            if (n == 1) {
+                // right after the 1-node point, so both see the same machine (other work on it moves both)
+                rawInsert(journal, rows, 500); // once first, not counted, as the cluster's warm-up
+                double batch = rawInsert(journal, rows, 500);
+                double single = rawInsert(journal, rows.subList(0, Math.min(rows.size(), 2000)), 1);
+                out.printf("raw JDBC, the 1-node run's %d rows: %8.0f rows/s in batches of 500, %8.0f rows/s one per"
+                        + " commit%n", rows.size(), batch, single);
+                out.printf("clusterDurableCommandRatio = %.3f (1-node journal rows/s over the batch loop's;"
+                        + " goal >= 0.5)%n", oneNodeRows / batch);
+                out.flush();
+            }
         }
-        rawInsert(journal, rows, 500); // once first, not counted, as the cluster's warm-up
-        double batch = rawInsert(journal, rows, 500);
-        double single = rawInsert(journal, rows.subList(0, Math.min(rows.size(), 2000)), 1);
-        out.printf("raw JDBC, the 1-node run's %d rows: %8.0f rows/s in batches of 500, %8.0f rows/s one per commit%n",
-                rows.size(), batch, single);
-        out.printf("clusterDurableCommandRatio = %.3f (1-node journal rows/s over the batch loop's; goal >= 0.5)%n",
-                oneNodeRows / batch);
         out.flush();
+    }
+
+    /** Every SMMU's domain, CD, STE and CFGI + CMD_SYNC (four durable commands each), 16 SMMUs at a time. */
+    private static void attachAll(List<ClusterNode> nodes, int smmus) {
+        List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (int s = 0; s < smmus; s++) {
+                ClusterDriver d = new ClusterDriver(nodes.get(s % nodes.size()), s);
+                all.add(java.util.concurrent.CompletableFuture.runAsync(d::attach, pool));
+            }
+            java.util.concurrent.CompletableFuture.allOf(all.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .join();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static long lastOrdering(JdbcJournal journal) throws SQLException {
+        try (Connection c = journal.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(\"ordering\"), 0) FROM \"event_journal\"")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * The transactions that wrote the rows after {@code ordering} (PostgreSQL:
+     * a row's {@code xmin} is the transaction that inserted it): how many, rows
+     * and distinct entities per transaction on average and at most.
+     */
+    private static String transactions(JdbcJournal journal, long ordering) throws SQLException {
+        try (Connection c = journal.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*), AVG(n), MAX(n), AVG(p), MAX(p) FROM (SELECT"
+                        + " COUNT(*) AS n, COUNT(DISTINCT persistence_id) AS p FROM event_journal WHERE ordering > "
+                        + ordering + " GROUP BY xmin::text) t")) {
+            rs.next();
+            return String.format("journal transactions: %d, rows per transaction %.1f (at most %d), entities per"
+                    + " transaction %.1f (at most %d)", rs.getLong(1), rs.getDouble(2), rs.getLong(3),
+                    rs.getDouble(4), rs.getLong(5));
+        }
     }
 
     /** CPU time of this JVM, all threads (the nodes, the load; not the database's). */

@@ -52,6 +52,11 @@ public final class ClusterCommand implements Callable<Integer> {
                     + " (default " + PipelinedLoad.DEFAULT_LANES + ")")
     int lanes;
 
+    @Option(names = "--smmus", paramLabel = "N", defaultValue = "" + ClusterBench.DEFAULT_SMMUS,
+            description = "with --bench: SMMU partitions driven, 1 to " + ClusterBench.MAX_SMMUS + " (default "
+                    + ClusterBench.DEFAULT_SMMUS + "); lane l works on SMMU l mod N")
+    int benchSmmus;
+
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "1",
             description = "members to wait for before driving (default 1)")
     int nodes;
@@ -91,6 +96,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelinedLoad.checkLanes(lanes);
+        ClusterBench.checkSmmus(benchSmmus);
         Config c = read(conf);
         JdbcJournal journal = journal(c, conf);
         int smmus;
@@ -104,7 +110,7 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (bench > 0) {
-            ClusterBench.run(c, journal, conf, bench, lanes, out);
+            ClusterBench.run(c, journal, conf, bench, lanes, benchSmmus, out);
             return 0;
         }
         ClusterNode node;

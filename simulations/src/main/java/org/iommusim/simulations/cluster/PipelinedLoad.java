@@ -33,8 +33,8 @@ import org.iommusim.simulations.cli.UserError;
  * one durable command, answered only once its events are written.
  */
 final class PipelinedLoad {
-    static final int DEFAULT_LANES = 32;
-    static final int MAX_LANES = 64;
+    static final int DEFAULT_LANES = 512;
+    static final int MAX_LANES = 1024;
     /** Pages each lane cycles through. */
     static final int PAGES = 16;
     /** Commands per page: map, unmap, TLBI + CMD_SYNC. */
@@ -148,7 +148,7 @@ final class PipelinedLoad {
         long iova = iova(lane, (int) ((n / STEPS) % PAGES));
         return switch ((int) (n % STEPS)) {
             case 0 -> r -> new PartitionCommand.Map(domain, List.of(new MapSegment(iova,
-                    0x9000_0000L + ((long) smmu << 24) + (iova - 0x5000_0000L), 0x1000, Prot.rw())), r);
+                    0x9000_0000L + ((long) smmu << 32) + (iova - 0x5000_0000L), 0x1000, Prot.rw())), r);
             case 1 -> r -> new PartitionCommand.Unmap(domain, List.of(new UnmapSegment(iova, 0x1000)), r);
             default -> r -> new PartitionCommand.Submit(List.of(TlbiNhVa.of(0, 1 + smmu, iova, true).encode(),
                     CmdSync.poll().encode()), r);

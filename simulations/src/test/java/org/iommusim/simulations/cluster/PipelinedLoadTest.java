@@ -28,7 +28,7 @@ import picocli.CommandLine;
  * The pipelined load on a real cluster node (H2 journal): every command sent
  * is answered exactly once, no lane ever has two commands outstanding, the
  * partitions end in the state the commands imply, and the answers arrive on
- * Pekko's threads (not a thread per answer). Lanes outside 1-64 are refused.
+ * Pekko's threads (not a thread per answer). Lanes outside 1-1024 are refused.
  */
 class PipelinedLoadTest {
     static final int SMMUS = 3;
@@ -97,21 +97,40 @@ class PipelinedLoadTest {
     }
 
     @Test
-    void lanesOutsideOneToSixtyFourAreRefused() {
-        for (int bad : new int[] {0, -1, 65}) {
+    void lanesOutsideOneTo1024AreRefused() {
+        for (int bad : new int[] {0, -1, 1025}) {
             UserError e = assertThrows(UserError.class, () -> new PipelinedLoad(bad, 1, (l, s, r) -> null));
-            assertEquals("--lanes must be 1 to 64 (commands kept in flight), got " + bad, e.getMessage());
+            assertEquals("--lanes must be 1 to 1024 (commands kept in flight), got " + bad, e.getMessage());
         }
         assertEquals(1, PipelinedLoad.checkLanes(1));
-        assertEquals(64, PipelinedLoad.checkLanes(64));
+        assertEquals(1024, PipelinedLoad.checkLanes(1024));
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = IommuSimCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute("cluster", "--cluster", "no-such.conf", "--bench", "1", "--lanes", "65");
+        int code = cli.execute("cluster", "--cluster", "no-such.conf", "--bench", "1", "--lanes", "1025");
         assertEquals(2, code, out + " " + err);
-        assertTrue(err.toString().contains("--lanes must be 1 to 64 (commands kept in flight), got 65"), err.toString());
+        assertTrue(err.toString().contains("--lanes must be 1 to 1024 (commands kept in flight), got 1025"), err.toString());
+    }
+
+    @Test
+    void smmusOutsideOneTo512AreRefused() {
+        for (int bad : new int[] {0, -3, 513}) {
+            UserError e = assertThrows(UserError.class, () -> ClusterBench.checkSmmus(bad));
+            assertEquals("--smmus must be 1 to 512 (SMMU partitions the benchmark drives), got " + bad, e.getMessage());
+        }
+        assertEquals(512, ClusterBench.checkSmmus(512));
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = IommuSimCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute("cluster", "--cluster", "no-such.conf", "--bench", "1", "--smmus", "0");
+        assertEquals(2, code, out + " " + err);
+        assertTrue(err.toString().contains("--smmus must be 1 to 512 (SMMU partitions the benchmark drives), got 0"),
+                err.toString());
     }
 }
