@@ -48,6 +48,8 @@ public final class DeterministicConfig {
             "pekko.stream.materializer.blocking-io-dispatcher", "pekko.actor.default-blocking-io-dispatcher",
             "pekko.stream.blocking-io-dispatcher", "pekko.actor.default-blocking-io-dispatcher");
 
+    private static final String JOURNAL = "pekko.persistence.journal.leveldb";
+
     private DeterministicConfig() {}
 
     /**
@@ -77,6 +79,14 @@ public final class DeterministicConfig {
         m.put("pekko.actor.serialization-bindings.\"org.apache.pekko.persistence.serialization.Message\"",
                 "iommu-sim-deterministic-message");
         m.put("pekko.logging-filter", DeterministicLoggingFilter.class.getName());
+        // The LevelDB journal writes synchronously in the journal actor's turn, so its write future is complete
+        // when the circuit breaker sees it: the call timeout (a timer scheduled and cancelled per write) can never
+        // fire, and a zero timeout is Pekko's switch for "no timer" (CircuitBreaker.callThrough).
+        m.put(JOURNAL + ".circuit-breaker.call-timeout", "0s");
+        // Write responses go straight to the writer, not through the journal's resequencer child (N+1 more
+        // messages and a turn per write). Each writer still gets its own responses in order (one callback tells
+        // them one after another), and the order across writers is the executor's: FIFO, or the seed's choice.
+        m.put(JOURNAL + ".write-response-global-order", "off");
         m.put("pekko.persistence.snapshot-store.local.class", DeterministicSnapshotStore.class.getName());
         // a JVM shutdown hook runs on its own thread and would wait for a system nobody drives
         m.put("pekko.jvm-shutdown-hooks", "off");

@@ -35,18 +35,24 @@ import scala.Option;
  * class name); the journal passes every record through the serializer bound
  * to {@code pekko.persistence.serialization.Message} and stores only the
  * bytes, so rebinding that class changes the two fields and nothing else.
+ *
+ * <p>A record whose event the model's own serializer writes is encoded here
+ * ({@link PersistentRecordEncoder}: the bytes Pekko's protobuf builders
+ * would make, without the builders); any other goes through Pekko's.
  */
 public final class DeterministicMessageSerializer extends JSerializer {
     /** A serializer id of its own (Pekko keeps 0 to 40); the LevelDB journal does not store it. */
     public static final int IDENTIFIER = 7_460_001;
 
     private final MessageSerializer pekko;
+    private final PersistentRecordEncoder encoder;
     private final DeterministicRuntime runtime;
     private final Map<String, String> writers = new ConcurrentHashMap<>();
 
     /** The constructor Pekko calls. */
     public DeterministicMessageSerializer(ExtendedActorSystem system) {
         this.pekko = new MessageSerializer(system);
+        this.encoder = new PersistentRecordEncoder(system);
         this.runtime = RuntimeRegistry.lookup(system.settings().config());
     }
 
@@ -65,8 +71,10 @@ public final class DeterministicMessageSerializer extends JSerializer {
         if (o instanceof PersistentRepr p) {
             String writer = writers.computeIfAbsent(p.writerUuid(), random -> UUID.nameUUIDFromBytes(
                     (p.persistenceId() + "#" + p.sequenceNr()).getBytes(StandardCharsets.UTF_8)).toString());
-            o = p.update(p.sequenceNr(), p.persistenceId(), p.deleted(), p.sender(), writer)
+            PersistentRepr stamped = p.update(p.sequenceNr(), p.persistenceId(), p.deleted(), p.sender(), writer)
                     .withTimestamp(runtime.nowNanos() / 1_000_000L);
+            byte[] bytes = encoder.encode(stamped);
+            return bytes != null ? bytes : pekko.toBinary(stamped);
         }
         return pekko.toBinary(o);
     }

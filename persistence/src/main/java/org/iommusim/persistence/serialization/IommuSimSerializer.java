@@ -1,9 +1,7 @@
 package org.iommusim.persistence.serialization;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
@@ -30,26 +28,25 @@ public final class IommuSimSerializer extends SerializerWithStringManifest {
 
     @Override
     public String manifest(Object o) {
-        return o instanceof Stamped s ? Stamped.PREFIX + codecs.manifestOf(s.event()) : codecs.manifestOf(o);
+        return o instanceof Stamped s ? codecs.stampedManifestOf(s.event()) : codecs.manifestOf(o);
     }
 
     @Override
     public byte[] toBinary(Object o) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteSink out = new ByteSink(64);
+        try {
             if (o instanceof Stamped s) {
                 s.stamp().write(out);
                 codecs.write(s.event(), out);
-                out.flush();
-                return bytes.toByteArray();
+                return out.toByteArray();
             }
             codecs.write(o, out);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + o.getClass().getName(), e);
         }
         String manifest = codecs.manifestOf(o);
-        return SnapshotChecksum.applies(manifest) ? SnapshotChecksum.seal(manifest, bytes.toByteArray())
-                : bytes.toByteArray();
+        return SnapshotChecksum.applies(manifest) ? SnapshotChecksum.seal(manifest, out.toByteArray())
+                : out.toByteArray();
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class JournalCodecs {
 
     private final Map<Class<?>, String> manifests = new HashMap<>();
     private final Map<String, BinaryCodec<?>> byManifest = new HashMap<>();
+    /** {@link Stamped}'s manifest of each type, made once, not per event written. */
+    private final Map<Class<?>, String> stampedManifests = new HashMap<>();
 
     private JournalCodecs() {
         DomainCodecs.register(this);
@@ -37,12 +39,22 @@ public final class JournalCodecs {
             throw new IllegalStateException("manifest " + manifest + " registered twice");
         }
         manifests.put(type, manifest);
+        stampedManifests.put(type, Stamped.PREFIX + manifest);
     }
 
     String manifestOf(Object o) {
         String m = manifests.get(o.getClass());
         if (m == null) {
             throw new IllegalArgumentException("no journal codec for " + o.getClass().getName());
+        }
+        return m;
+    }
+
+    /** The manifest of {@code event} under its causal stamp ({@link Stamped#PREFIX} and its own). */
+    String stampedManifestOf(Object event) {
+        String m = stampedManifests.get(event.getClass());
+        if (m == null) {
+            throw new IllegalArgumentException("no journal codec for " + event.getClass().getName());
         }
         return m;
     }
