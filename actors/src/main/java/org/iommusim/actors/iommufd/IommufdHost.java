@@ -185,6 +185,11 @@ public final class IommufdHost implements AutoCloseable {
      * {@code iova} to {@code pa} (standing for the user VA a VMM would pass) in
      * the IOAS and in every HWPT filled from it. Mapping over an existing area
      * is {@link Errno#EEXIST}; misalignment or no access is {@link Errno#EINVAL}.
+     * Waits (without the monitor) while an unmap overlapping the range still
+     * has its invalidation in flight, as iommufd's {@code iova_rwsem} does.
+     *
+     * @throws IommufdException ENOENT (not an IOAS), EEXIST, EINVAL, ERANGE (beyond the IOAS's input size),
+     *         EINTR (interrupted while waiting for an overlapping unmap), EBADF (closed)
      */
     public synchronized void ioasMap(int ioasId, long iova, long pa, long length, Prot prot) {
         IoasState s = awaitNoUnmapInFlight(ioasId, iova, length);
@@ -204,7 +209,13 @@ public final class IommufdHost implements AutoCloseable {
      * iommufd's selftest expects ("Unmap all succeeds on an empty IOAS"),
      * succeeds with 0 on an empty IOAS. Each HWPT's IOTLB entries for the
      * removed areas are invalidated (CMD_SYNC completed) before it returns,
-     * as Linux's strict mode does.
+     * as Linux's strict mode does. The page tables change under the monitor;
+     * the TLBIs and their CMD_SYNC are waited for without it, so other vCPUs'
+     * unmaps and invalidations are in flight meanwhile; a map or unmap
+     * overlapping the range waits until this one's invalidation completed.
+     *
+     * @throws IommufdException ENOENT (not an IOAS, nothing mapped, an area cut), EINTR (interrupted while
+     *         waiting for an overlapping unmap), EBADF (closed), EIO (the queue halted on the TLBIs)
      */
     public long ioasUnmap(int ioasId, long iova, long length) {
         boolean all = iova == 0 && length == UNMAP_ALL_LENGTH;
