@@ -39,8 +39,10 @@ final class CommandBatches {
                 }
             }
         } catch (ModelException e) {
-            // the host only submits entries CommandRules accepts, so a halt here is a model bug, not a guest's doing
-            throw new IommufdException(Errno.EIO, "command queue refused a host batch: " + e.getMessage());
+            // the host only submits entries CommandRules accepts, so a halt here is not the guest's doing;
+            // a closed model, a timeout or an interrupt keep their own errno
+            throw new IommufdException(ModelErrors.errnoOf(e.kind()), "command queue refused a host batch: "
+                    + e.getMessage());
         }
     }
 

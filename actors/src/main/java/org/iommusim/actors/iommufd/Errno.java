@@ -8,12 +8,16 @@ package org.iommusim.actors.iommufd;
 public enum Errno {
     /** No such object, nothing mapped in the range, or a range that cuts an area. */
     ENOENT(2),
+    /** The calling thread was interrupted while it waited. */
+    EINTR(4),
     /** The command data is invalid: iommufd's answer for a bad guest STE or guest command. */
     EIO(5),
     /** The host (the {@code /dev/iommu} file descriptor) is closed. */
     EBADF(9),
     /** A payload longer than the structure with non-zero trailing bytes. */
     E2BIG(7),
+    /** Nothing was done and the request may succeed later: the model had more calls in flight than it holds. */
+    EAGAIN(11),
     /** The object is in use; or no ASID left (arm-smmu-v3's {@code xa_alloc} answer). */
     EBUSY(16),
     /** Something is already mapped there, or the ID is already taken. */
@@ -26,6 +30,8 @@ public enum Errno {
     ENOSPC(28),
     /** An address beyond what the table can hold. */
     ERANGE(34),
+    /** No answer in time: a CMD_SYNC that did not complete (arm-smmu-v3's {@code arm_smmu_cmdq_poll_until_sync}). */
+    ETIMEDOUT(110),
     /** The request is valid but this SMMU or this driver does not support it. */
     EOPNOTSUPP(95);
 

@@ -17,9 +17,29 @@ final class IoasState {
     final Ioas ioas;
     final NavigableMap<Long, MapSegment> areas = new TreeMap<>();
     final List<PagingHwpt> hwpts = new ArrayList<>();
+    /**
+     * Ranges {@code [from, to)} whose unmap is done in the page tables but whose IOTLB invalidation (TLBI and
+     * CMD_SYNC) is still in flight, without the host's monitor: a map or unmap overlapping one waits for it, as
+     * iommufd's {@code iova_rwsem} keeps {@code iopt_map_pages} out while {@code iopt_unmap_iova_range} syncs.
+     */
+    final List<long[]> unmapsInFlight = new ArrayList<>();
 
     IoasState(Ioas ioas) {
         this.ioas = ioas;
+    }
+
+    /** Whether {@code [from, from + length)} overlaps a range whose invalidation is in flight. */
+    boolean unmapInFlight(long from, long length) {
+        long to = from + length;
+        for (long[] r : unmapsInFlight) {
+            // unsigned: a range may end at 2^64 (to == 0)
+            boolean before = to != 0 && Long.compareUnsigned(to, r[0]) <= 0;
+            boolean after = r[1] != 0 && Long.compareUnsigned(from, r[1]) >= 0;
+            if (!before && !after) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes and returns the areas starting in {@code [from, to)}; the page table has checked they lie wholly inside. */

@@ -57,7 +57,20 @@ import org.iommusim.protocol.domain.UnmapBatch;
  * completed, as arm-smmu-v3 frees a domain.
  *
  * <p>Calls block until the model has done the work (journal written, CMD_SYNC
- * completed). The object table itself is not journaled, as iommufd's objects
+ * completed). Thread-safe. The host's monitor guards its object table and is
+ * held across the model's journaled writes (page tables, STEs, CDs), which wait
+ * on no other caller; it is never held while a call waits for a CMD_SYNC or a
+ * VMID/ASID flush: the state changes under the monitor, the commands are
+ * issued and waited for without it, and the monitor is taken again to finish.
+ * So vCPUs' invalidations and unmaps are in flight together, and the model's
+ * event delivery to vEVENTQs (which reads a routing snapshot, never the
+ * monitor) goes on while a host call waits. Races are settled as Linux's
+ * locks settle them: a map or unmap overlapping a range whose invalidation is
+ * in flight waits for it ({@code iova_rwsem}); a HWPT a device is leaving
+ * stays in use (EBUSY to destroy) until the leaving STE's CFGI_STE has
+ * completed; of two STE changes for one device, each call returns after a
+ * CFGI_STE issued after its own write, and the later write is the one in force.
+ * The object table itself is not journaled, as iommufd's objects
  * live only as long as the file descriptor: after a restart, open a new host
  * with a fresh {@code firstDomainId} range. {@link #close()} is closing that
  * file descriptor: devices detached, every object destroyed.
@@ -93,6 +106,15 @@ public final class IommufdHost implements AutoCloseable {
     private final Map<Integer, VeventQueue> veventqs = new HashMap<>();
     /** Routes the SMMU's event records to the vEVENTQs; registered with the first vEVENTQ. */
     private SmmuListener eventRouter;
+    /**
+     * Physical StreamID to the vEVENTQs its records go to, with the vSID: rebuilt under the monitor whenever an
+     * attachment, vDEVICE or vEVENTQ changes, read without it by the model's interrupt thread.
+     */
+    private volatile Map<Integer, List<Route>> routes = Map.of();
+    /** HWPTs a device is leaving, one entry per STE change whose CFGI_STE has not completed yet. */
+    private final List<Integer> leaving = new ArrayList<>();
+
+    private record Route(int vsid, VeventQueue queue) {}
 
     private IommufdHost(IommuSim sim, Smmu smmu, long firstDomainId) {
         this.sim = sim;
@@ -163,10 +185,14 @@ public final class IommufdHost implements AutoCloseable {
      * {@code iova} to {@code pa} (standing for the user VA a VMM would pass) in
      * the IOAS and in every HWPT filled from it. Mapping over an existing area
      * is {@link Errno#EEXIST}; misalignment or no access is {@link Errno#EINVAL}.
+     * Waits (without the monitor) while an unmap overlapping the range still
+     * has its invalidation in flight, as iommufd's {@code iova_rwsem} does.
+     *
+     * @throws IommufdException ENOENT (not an IOAS), EEXIST, EINVAL, ERANGE (beyond the IOAS's input size),
+     *         EINTR (interrupted while waiting for an overlapping unmap), EBADF (closed)
      */
     public synchronized void ioasMap(int ioasId, long iova, long pa, long length, Prot prot) {
-        requireOpen();
-        IoasState s = ioas(ioasId);
+        IoasState s = awaitNoUnmapInFlight(ioasId, iova, length);
         MapBatch batch = MapBatch.single(iova, pa, length, prot);
         call(() -> sim.map(s.ioas.backing(), batch));
         for (PagingHwpt h : s.hwpts) {
@@ -183,35 +209,81 @@ public final class IommufdHost implements AutoCloseable {
      * iommufd's selftest expects ("Unmap all succeeds on an empty IOAS"),
      * succeeds with 0 on an empty IOAS. Each HWPT's IOTLB entries for the
      * removed areas are invalidated (CMD_SYNC completed) before it returns,
-     * as Linux's strict mode does.
+     * as Linux's strict mode does. The page tables change under the monitor;
+     * the TLBIs and their CMD_SYNC are waited for without it, so other vCPUs'
+     * unmaps and invalidations are in flight meanwhile; a map or unmap
+     * overlapping the range waits until this one's invalidation completed.
+     *
+     * @throws IommufdException ENOENT (not an IOAS, nothing mapped, an area cut), EINTR (interrupted while
+     *         waiting for an overlapping unmap), EBADF (closed), EIO (the queue halted on the TLBIs)
      */
-    public synchronized long ioasUnmap(int ioasId, long iova, long length) {
-        requireOpen();
-        IoasState s = ioas(ioasId);
+    public long ioasUnmap(int ioasId, long iova, long length) {
         boolean all = iova == 0 && length == UNMAP_ALL_LENGTH;
-        if (all) {
-            if (s.areas.isEmpty()) {
+        long size = all ? 1L << ioasBits : length;
+        IoasState s;
+        long unmapped;
+        List<Command> tlbis;
+        long[] inFlight = {iova, iova + size};
+        synchronized (this) {
+            s = awaitNoUnmapInFlight(ioasId, iova, size);
+            if (all && s.areas.isEmpty()) {
                 return 0;
             }
-            length = 1L << ioasBits;
+            UnmapBatch batch = UnmapBatch.single(iova, size);
+            DomainId backing = s.ioas.backing();
+            long before = mappedBytes(backing);
+            call(() -> sim.unmap(backing, batch));
+            unmapped = before - mappedBytes(backing);
+            List<MapSegment> removed = s.removeAreas(iova, iova + size);
+            for (PagingHwpt h : s.hwpts) {
+                call(() -> sim.unmap(h.domain(), batch));
+            }
+            tlbis = unmapTlbis(s.hwpts, removed);
+            if (tlbis.isEmpty()) {
+                return unmapped;
+            }
+            s.unmapsInFlight.add(inFlight);
         }
-        UnmapBatch batch = UnmapBatch.single(iova, length);
-        long before = mappedBytes(s.ioas.backing());
-        call(() -> sim.unmap(s.ioas.backing(), batch));
-        long unmapped = before - mappedBytes(s.ioas.backing());
-        List<MapSegment> removed = s.removeAreas(iova, iova + length);
-        for (PagingHwpt h : s.hwpts) {
-            call(() -> sim.unmap(h.domain(), batch));
+        // without the monitor: other vCPUs' unmaps and invalidations, and event delivery, go on meanwhile
+        try {
+            issuing.accept(tlbis);
+            CommandBatches.issueWithSync(sim, smmu, tlbis);
+        } finally {
+            synchronized (this) {
+                s.unmapsInFlight.remove(inFlight);
+                notifyAll();
+            }
         }
-        invalidate(s.hwpts, removed);
         return unmapped;
     }
 
-    private void invalidate(List<PagingHwpt> hwpts, List<MapSegment> removed) {
-        if (hwpts.isEmpty() || removed.isEmpty()) {
-            return;
+    /**
+     * The IOAS {@code ioasId} once no unmap overlapping {@code [iova, iova + length)} has its invalidation in
+     * flight; waits (releasing the monitor) while one has. Called under the monitor.
+     */
+    private IoasState awaitNoUnmapInFlight(int ioasId, long iova, long length) {
+        while (true) {
+            requireOpen();
+            IoasState s = ioas(ioasId);
+            if (!s.unmapInFlight(iova, length)) {
+                return s;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IommufdException(Errno.EINTR, "interrupted while waiting for an overlapping unmap's"
+                        + " invalidation to complete");
+            }
         }
+    }
+
+    /** The TLBIs that remove {@code removed} from each HWPT's IOTLB entries (and walk caches). */
+    private List<Command> unmapTlbis(List<PagingHwpt> hwpts, List<MapSegment> removed) {
         List<Command> tlbis = new ArrayList<>();
+        if (hwpts.isEmpty() || removed.isEmpty()) {
+            return tlbis;
+        }
         for (PagingHwpt h : hwpts) {
             RangeTarget target = h.stage() == DomainStage.STAGE2 ? RangeTarget.stage2(h.vmid())
                     : RangeTarget.stage1(0, h.asid());
@@ -224,7 +296,7 @@ public final class IommufdHost implements AutoCloseable {
                 tlbis.add(new TlbiNhAll(h.vmid()));
             }
         }
-        CommandBatches.issueWithSync(sim, smmu, tlbis);
+        return tlbis;
     }
 
     // ---- HWPT ---------------------------------------------------------------
@@ -245,7 +317,19 @@ public final class IommufdHost implements AutoCloseable {
      *         (no VMID left on the SMMU) or EBUSY (no ASID left), as
      *         arm-smmu-v3's allocators answer
      */
-    public synchronized int hwptAlloc(int ptId, int flags, HwptData data) {
+    public int hwptAlloc(int ptId, int flags, HwptData data) {
+        Deferred undo = new Deferred();
+        try {
+            synchronized (this) {
+                return hwptAllocLocked(ptId, flags, data, undo);
+            }
+        } catch (RuntimeException e) {
+            undo.runAfter(e); // a refused allocation's tag goes back through its flush, without the monitor
+            throw e;
+        }
+    }
+
+    private int hwptAllocLocked(int ptId, int flags, HwptData data, Deferred undo) {
         requireOpen();
         // iommufd_hwpt_alloc checks the data type against the length first, then looks the parent up
         boolean hasData = data != null && data.type() != HwptData.NONE;
@@ -271,7 +355,7 @@ public final class IommufdHost implements AutoCloseable {
                 // arm_smmu_domain_alloc_paging_flags takes no user data
                 throw new IommufdException(Errno.EOPNOTSUPP, "a paging HWPT takes no driver data (type " + data.type() + ")");
             }
-            return pagingAlloc(ioasStates.get(ioas.id()), (flags & HwptFlags.NEST_PARENT) != 0);
+            return pagingAlloc(ioasStates.get(ioas.id()), (flags & HwptFlags.NEST_PARENT) != 0, undo);
         }
         if (pt instanceof PagingHwpt parent) {
             return nestedAlloc(parent, 0, flags, hasData ? data : null);
@@ -291,7 +375,7 @@ public final class IommufdHost implements AutoCloseable {
         return hwptAlloc(ioasId, 0, null);
     }
 
-    private int pagingAlloc(IoasState s, boolean nestParent) {
+    private int pagingAlloc(IoasState s, boolean nestParent, Deferred undo) {
         if (nestParent) {
             refuseUnlessNestingPossible();
         }
@@ -310,7 +394,13 @@ public final class IommufdHost implements AutoCloseable {
             }
         } catch (IommufdException e) {
             // nothing may keep the tag: no STE or CD ever named it, but it goes back through its flush all the same
-            undo(e, domain, kind, tag);
+            DomainId made = domain;
+            undo.add(() -> {
+                if (made != null) {
+                    call(() -> sim.freeDomain(made));
+                }
+                releaseTag(kind, tag);
+            });
             throw e;
         }
         PagingHwpt h = new PagingHwpt(nextId++, s.ioas.id(), domain, spec.stage(), nestParent, spec.asid(), spec.vmid());
@@ -319,24 +409,13 @@ public final class IommufdHost implements AutoCloseable {
         return h.id();
     }
 
-    private void undo(IommufdException e, DomainId domain, IdKind kind, int tag) {
-        try {
-            if (domain != null) {
-                call(() -> sim.freeDomain(domain));
-            }
-            releaseTag(kind, tag);
-        } catch (RuntimeException cleanup) {
-            e.addSuppressed(cleanup);
-        }
-    }
-
     private void refuseUnlessNestingPossible() {
         // Linux refuses NEST_PARENT without ARM_SMMU_FEAT_NESTING; the model's own rule says so for a nested spec
         DomainSpec s2 = DomainSpec.stage2(granule, ioasBits, caps.oas(), 0);
         DomainSpec probe = DomainSpec.nested(DomainId.of(0), granule, ioasBits, ioasBits, 0);
         Optional<DomainError> e = DomainAllocation.check(probe, caps, Optional.of(s2));
         if (e.isPresent()) {
-            throw new IommufdException(ModelErrors.errnoOf(e.get().kind().name()), "NEST_PARENT: " + e.get().message());
+            throw new IommufdException(ModelErrors.errnoOf(e.get()), "NEST_PARENT: " + e.get().message());
         }
     }
 
@@ -366,7 +445,7 @@ public final class IommufdHost implements AutoCloseable {
         DomainSpec probe = DomainSpec.nested(parent.domain(), granule, ioasBits, parentSpec.ias(), 0);
         Optional<DomainError> e = DomainAllocation.check(probe, caps, Optional.of(parentSpec));
         if (e.isPresent()) {
-            throw new IommufdException(ModelErrors.errnoOf(e.get().kind().name()), e.get().message());
+            throw new IommufdException(ModelErrors.errnoOf(e.get()), e.get().message());
         }
         GuestSte ste = GuestSte.parse(data.word(0), data.word(8));
         NestedHwpt h = new NestedHwpt(nextId++, parent.id(), viommu, ste);
@@ -383,35 +462,43 @@ public final class IommufdHost implements AutoCloseable {
      * HWPT's STE follows the guest's: ABORT, stage 2 only for BYPASS, or nested
      * with the guest's CD table for stage 1.
      *
+     * <p>The STE is written under the host's monitor and the CFGI_STE waited
+     * for without it. If that CMD_SYNC fails (the queue halted), the device
+     * counts as attached (its STE in memory names the HWPT) and the HWPT it
+     * left, if an auto domain, is not freed, since the STE in force may still
+     * name it.
+     *
      * @return the HWPT the device is now attached to
      */
     public int attach(int sid, int hwptOrIoasId) {
-        Runnable release;
+        Deferred undo = new Deferred();
         int hwpt;
-        synchronized (this) {
-            hwpt = attachLocked(sid, hwptOrIoasId);
-            release = leave(attachments.put(sid, hwpt));
+        SteChange change;
+        try {
+            synchronized (this) {
+                hwpt = attachLocked(sid, hwptOrIoasId, undo);
+                change = beginSteChange(sid, attachments.put(sid, hwpt));
+            }
+        } catch (RuntimeException e) {
+            undo.runAfter(e);
+            throw e;
         }
-        release.run();
+        finishSteChange(change);
         return hwpt;
     }
 
-    private int attachLocked(int sid, int hwptOrIoasId) {
+    private int attachLocked(int sid, int hwptOrIoasId, Deferred undo) {
         requireOpen();
         requireDevice(sid);
         IommufdObject o = find(hwptOrIoasId);
         if (o instanceof Ioas ioas) {
-            PagingHwpt auto = (PagingHwpt) objects.get(pagingAlloc(ioasStates.get(ioas.id()), false));
+            PagingHwpt auto = (PagingHwpt) objects.get(pagingAlloc(ioasStates.get(ioas.id()), false, undo));
             autoDomains.add(auto.id());
             try {
-                installSte(sid, steFor(sid, auto));
+                writeSte(sid, steFor(sid, auto));
             } catch (IommufdException e) {
-                // a device never reached it: it goes as it came (an error path, so waiting here is no new habit)
-                try {
-                    unlink(auto).run();
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
+                // a device never reached it: it goes as it came, its tag through its flush after the monitor
+                undo.add(unlink(auto));
                 throw e;
             }
             return auto.id();
@@ -423,7 +510,7 @@ public final class IommufdHost implements AutoCloseable {
             throw new IommufdException(Errno.ENOENT, "the device with StreamID 0x" + Integer.toHexString(sid)
                     + " has no vDEVICE on vIOMMU " + n.viommu() + ", needed to attach to a translating nested HWPT");
         }
-        installSte(sid, steFor(sid, o));
+        writeSte(sid, steFor(sid, o));
         return o.id();
     }
 
@@ -455,17 +542,53 @@ public final class IommufdHost implements AutoCloseable {
     /**
      * Detaches the device: its STE becomes ABORT (Linux's blocking domain),
      * effective after CFGI_STE and CMD_SYNC. A HWPT made by attaching to an
-     * IOAS is destroyed when its last device leaves (iommufd's auto domain).
+     * IOAS is destroyed when its last device leaves (iommufd's auto domain),
+     * after the CFGI_STE has completed. The CMD_SYNC is waited for without
+     * the host's monitor; if it fails, the device counts as detached and the
+     * HWPT it left is not freed (the STE in force may still name it).
      */
     public void detach(int sid) {
-        Runnable release;
+        SteChange change;
         synchronized (this) {
             requireOpen();
             requireDevice(sid);
-            installSte(sid, Ste.abort());
-            release = leave(attachments.remove(sid));
+            writeSte(sid, Ste.abort());
+            change = beginSteChange(sid, attachments.remove(sid));
         }
-        release.run();
+        finishSteChange(change);
+    }
+
+    /**
+     * A device's STE written; its CFGI_STE and CMD_SYNC still to come. {@code held}: the HWPT it left, in use
+     * until then; {@code release}: what follows the device leaving it.
+     */
+    private record SteChange(int sid, Integer held, Runnable release) {}
+
+    /** Under the monitor, after the STE write and the attachment change: what is left to do without it. */
+    private SteChange beginSteChange(int sid, Integer left) {
+        Runnable release = leave(left);
+        Integer held = left != null && objects.containsKey(left) ? left : null;
+        if (held != null) {
+            leaving.add(held);
+        }
+        republishRoutes();
+        return new SteChange(sid, held, release);
+    }
+
+    /** Without the monitor: CFGI_STE (LEAF=0: the STE and every CD under it) and CMD_SYNC, then the release. */
+    private void finishSteChange(SteChange change) {
+        List<Command> cfgi = List.of(new CfgiSte(change.sid(), false));
+        try {
+            issuing.accept(cfgi);
+            CommandBatches.issueWithSync(sim, smmu, cfgi);
+        } finally {
+            if (change.held() != null) {
+                synchronized (this) {
+                    leaving.remove(change.held());
+                }
+            }
+        }
+        change.release().run();
     }
 
     /** What follows a device leaving HWPT {@code hwpt} (null: none): nothing, or the destruction of an auto domain. */
@@ -476,10 +599,8 @@ public final class IommufdHost implements AutoCloseable {
         return unlink(objects.get(hwpt));
     }
 
-    private void installSte(int sid, Ste ste) {
+    private void writeSte(int sid, Ste ste) {
         call(() -> sim.writeSte(smmu, sid, ste));
-        // LEAF=0: the STE and every CD under it
-        CommandBatches.issueWithSync(sim, smmu, List.of(new CfgiSte(sid, false)));
     }
 
     private void requireDevice(int sid) {
@@ -535,6 +656,7 @@ public final class IommufdHost implements AutoCloseable {
         table.put(vsid, psid);
         Vdevice d = new Vdevice(nextId++, v.id(), vsid, psid);
         objects.put(d.id(), d);
+        republishRoutes();
         return d.id();
     }
 
@@ -592,6 +714,7 @@ public final class IommufdHost implements AutoCloseable {
             closed = true;
             sids = new ArrayList<>(attachments.keySet());
             attachments.clear();
+            leaving.clear();
             // a user always has a higher ID than what it uses: newest first
             List<IommufdObject> all = new ArrayList<>(objects.values());
             all.sort(Comparator.comparingInt(IommufdObject::id).reversed());
@@ -630,6 +753,9 @@ public final class IommufdHost implements AutoCloseable {
 
     /** Who still holds {@code o}, if anyone. */
     private Optional<String> userOf(IommufdObject o) {
+        if (leaving.contains(o.id())) {
+            return Optional.of("a device is leaving it (its CFGI_STE has not completed)");
+        }
         for (Map.Entry<Integer, Integer> a : attachments.entrySet()) {
             if (a.getValue() == o.id()) {
                 return Optional.of("the device with StreamID 0x" + Integer.toHexString(a.getKey()) + " is attached to it");
@@ -665,6 +791,12 @@ public final class IommufdHost implements AutoCloseable {
      * what is left to do in the model, to run without the monitor.
      */
     private Runnable unlink(IommufdObject o) {
+        Runnable rest = unlinkObject(o);
+        republishRoutes();
+        return rest;
+    }
+
+    private Runnable unlinkObject(IommufdObject o) {
         objects.remove(o.id());
         if (o instanceof Ioas i) {
             ioasStates.remove(i.id());
@@ -731,6 +863,7 @@ public final class IommufdHost implements AutoCloseable {
         Veventq q = new Veventq(nextId++, v.id(), type, depth);
         objects.put(q.id(), q);
         veventqs.put(q.id(), new VeventQueue(depth));
+        republishRoutes();
         if (eventRouter == null) {
             eventRouter = new SmmuListener() {
                 @Override
@@ -764,17 +897,34 @@ public final class IommufdHost implements AutoCloseable {
         return q.read(count);
     }
 
-    /** Each record for a guest device goes to its vIOMMU's ARM_SMMUV3 vEVENTQ, with the vSID. */
-    private synchronized void route(List<SmmuEvent> records) {
+    /**
+     * Each record for a guest device goes to its vIOMMU's ARM_SMMUV3 vEVENTQ, with the vSID. Runs on the
+     * model's interrupt thread and takes no host monitor: a host call waiting for a CMD_SYNC does not hold up
+     * event delivery (nor the other listeners after this one).
+     */
+    private void route(List<SmmuEvent> records) {
+        Map<Integer, List<Route>> table = routes;
         for (SmmuEvent e : records) {
             RawEvent raw = e.encode();
             if (((raw.dw1() >>> 39) & 1) != 0) {
                 continue; // a stage-2 fault is the host's (arm_smmu_handle_event: vmaster && !event->s2)
             }
             int psid = (int) (raw.dw0() >>> 32);
-            Integer hwpt = attachments.get(psid);
-            if (hwpt == null || !(objects.get(hwpt) instanceof NestedHwpt n) || n.viommu() == 0) {
-                continue; // no vmaster: the host would log it
+            // no route: no vmaster (not attached to a vIOMMU's nested HWPT through a vDEVICE); the host would log it
+            for (Route r : table.getOrDefault(psid, List.of())) {
+                r.queue().report(new RawEvent((raw.dw0() & 0xFFFF_FFFFL)
+                        | (Integer.toUnsignedLong(r.vsid()) << 32), raw.dw1(), raw.dw2(), raw.dw3()));
+            }
+        }
+    }
+
+    /** Rebuilds {@link #routes} from the attachments, vDEVICEs and vEVENTQs; under the monitor. */
+    private void republishRoutes() {
+        Map<Integer, List<Route>> table = new HashMap<>();
+        for (Map.Entry<Integer, Integer> a : attachments.entrySet()) {
+            int psid = a.getKey();
+            if (!(objects.get(a.getValue()) instanceof NestedHwpt n) || n.viommu() == 0) {
+                continue;
             }
             Integer vsid = null;
             for (Map.Entry<Integer, Integer> m : vsidTables.getOrDefault(n.viommu(), Map.of()).entrySet()) {
@@ -787,11 +937,11 @@ public final class IommufdHost implements AutoCloseable {
             }
             for (IommufdObject o : objects.values()) {
                 if (o instanceof Veventq q && q.viommu() == n.viommu() && q.type() == Veventq.TYPE_ARM_SMMUV3) {
-                    veventqs.get(q.id()).report(new RawEvent((raw.dw0() & 0xFFFF_FFFFL)
-                            | (Integer.toUnsignedLong(vsid) << 32), raw.dw1(), raw.dw2(), raw.dw3()));
+                    table.computeIfAbsent(psid, k -> new ArrayList<>()).add(new Route(vsid, veventqs.get(q.id())));
                 }
             }
         }
+        routes = Map.copyOf(table);
     }
 
     // ---- guest invalidation -------------------------------------------------------
@@ -828,7 +978,10 @@ public final class IommufdHost implements AutoCloseable {
         return new InvalidationResult(accepted.size(), Optional.ofNullable(error));
     }
 
-    /** Test seam: runs on the invalidating thread, after the monitor is released and before the commands go. */
+    /**
+     * Test seam: runs on the calling thread of a guest invalidation, an unmap's IOTLB invalidation or an STE
+     * change's CFGI_STE, after the monitor is released and before the commands go.
+     */
     private volatile java.util.function.Consumer<List<Command>> issuing = c -> {};
 
     void onIssuing(java.util.function.Consumer<List<Command>> observer) {
@@ -955,7 +1108,7 @@ public final class IommufdHost implements AutoCloseable {
         try {
             return kind == IdKind.VMID ? sim.allocateVmid(smmu) : sim.allocateAsid(smmu);
         } catch (ModelException e) {
-            throw new IommufdException(ModelErrors.tagErrno(kind, e.kind().name()), e.getMessage());
+            throw new IommufdException(ModelErrors.tagErrno(kind, e.kind()), e.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package org.iommusim.actors.iommufd;
+package org.iommusim.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,11 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.iommusim.actors.api.FaultDetail;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.api.SmmuListener;
 import org.iommusim.actors.api.TranslationDetail;
+import org.iommusim.actors.iommufd.GuestRam;
+import org.iommusim.actors.iommufd.GuestSte;
+import org.iommusim.actors.iommufd.HwInfo;
+import org.iommusim.actors.iommufd.HwptData;
+import org.iommusim.actors.iommufd.HwptFlags;
+import org.iommusim.actors.iommufd.InvalidationResult;
+import org.iommusim.actors.iommufd.IommufdHost;
+import org.iommusim.actors.iommufd.Vevent;
+import org.iommusim.actors.iommufd.Veventq;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.command.CfgiCd;
 import org.iommusim.protocol.command.TlbiNhVa;
@@ -19,7 +31,9 @@ import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.Prot;
 import org.iommusim.protocol.event.EventClass;
+import org.iommusim.protocol.event.EventCodec;
 import org.iommusim.protocol.event.EventId;
+import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationRequest;
@@ -28,11 +42,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tiny VMM of docs/EMBEDDING.md, as a test so it is compiled and run
- * (through {@link TinyVmmExampleTest}): a VMM gives two devices to a guest
- * behind a virtual SMMU; the guest owns stage 1, the host stage 2; DMA runs
- * through both devices, and unmaps on either side take effect only through
- * the invalidations each side is allowed to send.
+ * The tiny VMM of docs/EMBEDDING.md, compiled and run as a JUnit test (this
+ * class itself: Surefire runs {@code *Example} classes). It lives outside the
+ * host's package so that it can use only public API, as an embedder would: a
+ * VMM checks the SMMU with {@code IOMMU_GET_HW_INFO}, gives two devices to a
+ * guest behind a virtual SMMU, and hears the guest's faults through a vEVENTQ;
+ * the guest owns stage 1, the host stage 2; DMA runs through both devices,
+ * and unmaps on either side take effect only through the invalidations each
+ * side is allowed to send.
  */
 public class TinyVmmExample {
     static final long GUEST_RAM_IPA = 0x4000_0000L;   // where the guest sees its RAM
@@ -44,18 +61,30 @@ public class TinyVmmExample {
     static final int[] VSID = {1, 2};                 // what the guest calls them
 
     @Test
-    void twoDevicesBehindAVirtualSmmuDoDma(@TempDir Path dir) {
+    void twoDevicesBehindAVirtualSmmuDoDma(@TempDir Path dir) throws InterruptedException {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir))) {
             Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());
             IommufdHost host = IommufdHost.open(sim, smmu);
-            IdrInfo hw = host.hwInfo();
-            assertTrue(hw.s1p() && hw.s2p(), "a virtual SMMU needs both stages");
+            HwInfo hw = host.getHwInfo(); // IOMMU_GET_HW_INFO, as QEMU's accel mode reads it
+            assertEquals(HwInfo.TYPE_ARM_SMMUV3, hw.outDataType());
+            int idr0 = hw.data().idr().idr0();
+            assertEquals(0b11, idr0 & 0b11, "a virtual SMMU needs both stages (IDR0.S1P, IDR0.S2P)");
 
             // VMM: guest RAM in an IOAS, a nest-parent stage-2 HWPT on it, and a vSMMU over that
             int ioas = host.ioasAlloc();
             host.ioasMap(ioas, GUEST_RAM_IPA, HOST_RAM_PA, GUEST_RAM_SIZE, Prot.rw());
             int s2 = host.hwptAlloc(ioas, HwptFlags.NEST_PARENT, null);
             int vsmmu = host.viommuAlloc(s2);
+
+            // VMM: a vEVENTQ for the guest's faults, and a listener standing for the eventfd the VMM polls
+            int veventq = host.veventqAlloc(vsmmu, Veventq.TYPE_ARM_SMMUV3, 16);
+            CountDownLatch faultReported = new CountDownLatch(1);
+            sim.addListener(smmu, new SmmuListener() {
+                @Override
+                public void onEvents(Smmu s, List<SmmuEvent> records) {
+                    faultReported.countDown(); // called after the host's own router: the vEVENT is queued
+                }
+            });
 
             // VMM: each device gets a virtual StreamID, and the guest's STE (stage 1) as a nested HWPT
             HwptData guestSte = GuestSte.stage1(CD_TABLE_IPA, 0, S1Dss.SSID0).toHwptData();
@@ -90,6 +119,14 @@ public class TinyVmmExample {
             assertEquals(EventId.F_TRANSLATION, s1Fault.id());
             assertEquals(Optional.of(FaultDetail.Stage.STAGE_1), s1Fault.stage(), "the guest's own fault");
             assertInstanceOf(Translated.class, dma(sim, smmu, PSID[1], DMA_VA), "device 1 is untouched");
+
+            // VMM: the fault reaches the guest through the vEVENTQ, with device 0's virtual StreamID
+            assertTrue(faultReported.await(30, TimeUnit.SECONDS), "the event-queue interrupt came");
+            List<Vevent> vevents = host.veventqRead(veventq, 4096);
+            assertEquals(1, vevents.size(), vevents.toString());
+            SmmuEvent forGuest = (SmmuEvent) EventCodec.decode(vevents.get(0).record().orElseThrow());
+            assertEquals(VSID[0], forGuest.sid(), "the guest sees its own StreamID");
+            assertEquals(EventId.F_TRANSLATION, forGuest.id());
 
             // VMM: take the guest's RAM away; the host invalidates stage 2 and the nested entries itself
             assertEquals(GUEST_RAM_SIZE, host.ioasUnmap(ioas, GUEST_RAM_IPA, GUEST_RAM_SIZE));
