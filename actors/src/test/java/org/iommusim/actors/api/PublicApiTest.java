@@ -37,12 +37,14 @@ import org.junit.jupiter.api.Test;
  */
 class PublicApiTest {
     static final String API = "org.iommusim.actors.api";
+    /** The iommufd-style host a VMM builds on: API too, with its own records and errors. */
+    static final String HOST = "org.iommusim.actors.iommufd";
 
     /** A type an embedder must not see in the API. */
     static boolean internal(JavaClass c) {
         String n = c.getPackageName();
         return n.startsWith("org.iommusim.persistence") || n.startsWith("org.apache.pekko") || n.startsWith("scala")
-                || (n.startsWith("org.iommusim.actors") && !n.equals(API))
+                || (n.startsWith("org.iommusim.actors") && !n.equals(API) && !n.equals(HOST))
                 || n.endsWith(".internal") || n.contains(".internal.");
     }
 
@@ -101,6 +103,17 @@ class PublicApiTest {
                 .importPackages(API);
         assertTrue(api.contain(IommuSim.class), "the facade was imported");
         API_EXPOSES_NO_INTERNAL_TYPE.check(api);
+    }
+
+    @Test
+    void theHostExposesNoInternalType() {
+        JavaClasses host = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(HOST);
+        assertTrue(host.contain(org.iommusim.actors.iommufd.IommufdHost.class), "the host was imported");
+        ArchRuleDefinition.classes().that().resideInAPackage(HOST).and().arePublic()
+                .should(EXPOSE_NO_INTERNAL_TYPE)
+                .because("a VMM builds on the host, the facade, protocol records and the JDK only")
+                .check(host);
     }
 
     /** The burst an embedder fills and reads: the model's side (submit, complete, slots) is not public. */
