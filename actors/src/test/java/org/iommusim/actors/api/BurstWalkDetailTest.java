@@ -137,4 +137,42 @@ class BurstWalkDetailTest {
             assertEquals(0, b.descriptorReads(1));
         }
     }
+
+    /** A guest's own stage-1 tables in the embedder's memory: the burst names each guest descriptor's IPA. */
+    @Test
+    void aBurstWalkOfGuestTablesGivesTheirIpasAsTranslateDetailedDoes(@TempDir Path dir) {
+        int sid = GuestMemoryApiTest.SID;
+        long iova = GuestMemoryApiTest.IOVA;
+        long ttb0 = GuestMemoryApiTest.TTB0;
+        List<TranslationRequest> requests = List.of(TranslationRequest.of(sid, iova + 0x18, Access.READ),
+                TranslationRequest.of(sid, iova + 0x20, Access.READ));
+        // the same cold walk, per request, on a model set up the same way
+        TranslationDetail d;
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir.resolve("detailed")).withFsync(false).deterministic())) {
+            Smmu smmu = GuestMemoryApiTest.setUp(sim);
+            sim.setGuestMemory(smmu, new GuestMemoryApiTest.GuestRam().build(GuestMemoryApiTest.IPA_A));
+            d = sim.translateDetailed(smmu, requests.get(0));
+        }
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir.resolve("burst")).withFsync(false).deterministic())) {
+            Smmu smmu = GuestMemoryApiTest.setUp(sim);
+            sim.setGuestMemory(smmu, new GuestMemoryApiTest.GuestRam().build(GuestMemoryApiTest.IPA_A));
+            TranslationPort port = sim.translationPort(smmu);
+            TranslationBurst b = port.newBurst();
+            requests.forEach(b::add);
+            answered(sim, port, b);
+            assertEquals(TranslationPath.TLB_MISS, b.path(0));
+            assertEquals(d.descriptorReads(), b.descriptorReads(0), d.toString());
+            List<Long> stage1 = new ArrayList<>();
+            for (int k = 0; k < b.descriptorReads(0); k++) {
+                assertEquals(d.walk().descriptors().get(k).address(), b.descriptorAddress(0, k), "read " + k);
+                if (d.walk().descriptors().get(k).stage() == 1) {
+                    stage1.add(b.descriptorAddress(0, k));
+                }
+            }
+            assertEquals(List.of(ttb0, ttb0 + 0x1000 + 8, ttb0 + 0x2000, ttb0 + 0x3000), stage1,
+                    "the guest's descriptors by IPA, as GuestMemoryApiTest reads them from translateDetailed");
+            assertEquals(TranslationPath.TLB_HIT, b.path(1));
+            assertEquals(0, b.descriptorReads(1));
+        }
+    }
 }
