@@ -57,6 +57,15 @@ public final class CachedWalk {
         return ipa != null ? "ipa" : "walk-s" + stage + "-l" + level;
     }
 
+    /**
+     * The cache holding it, typed.
+     *
+     * @return a walk cache of its stage and level, or {@link TcuCache#IPA}
+     */
+    public TcuCache cacheKind() {
+        return ipa != null ? TcuCache.IPA : TcuCache.walk(stage, level);
+    }
+
     /** 1 or 2: the stage of the tables it was read from (the IPA cache holds stage-2 results). */
     public int stage() {
         return stage;

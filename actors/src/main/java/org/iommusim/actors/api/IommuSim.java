@@ -215,14 +215,25 @@ public final class IommuSim implements AutoCloseable {
      * @param options where the journal lives and how the model runs
      * @return the model, serving; close it with {@link #close}
      * @throws IllegalArgumentException if {@code options} is null
-     * @throws RuntimeException (a {@code JournalUnavailableException}) when the directory cannot be used
-     *         (not creatable or writable, below the free-space threshold, or in use by this or another process),
-     *         naming the problem
-     * @throws ModelException of kind {@link ModelException.Kind#JOURNAL_DAMAGED} when the journal there cannot
-     *         be trusted, naming the file, the entity and the range
+     * @throws ModelException of kind {@link ModelException.Kind#JOURNAL_UNAVAILABLE} when the directory cannot
+     *         be used (not creatable or writable, below the free-space threshold, or in use by this or another
+     *         process), naming the directory and the problem; of kind
+     *         {@link ModelException.Kind#JOURNAL_DAMAGED} when the journal there cannot be trusted, naming the
+     *         file, the entity and the range
      */
     public static IommuSim start(ModelOptions options) {
         arg(options, "options");
+        try {
+            return startOn(options);
+        } catch (JournalUnavailableException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            String dir = options.dataDir().toString();
+            throw new ModelException(ModelException.Kind.JOURNAL_UNAVAILABLE,
+                    why.contains(dir) ? why : "journal at " + dir + " cannot be used: " + why, e);
+        }
+    }
+
+    private static IommuSim startOn(ModelOptions options) {
         JournalSettings journal = JournalSettings.levelDb(options.dataDir()).withFsync(options.fsync()).prepare();
         long highestGsn;
         try {
@@ -1237,15 +1248,19 @@ public final class IommuSim implements AutoCloseable {
      * port is the faster one. Callable from any thread; the stage completes on a model thread (in deterministic mode, on the caller's,
      * inside a blocking call or {@link #runUntilIdle}).
      *
-     * @return completes with one result per request, in order; fails with BURST_TOO_LARGE (empty or above
-     *         the limit), CLOSED, TIMEOUT
+     * @return completes with one result per request, in order; fails with BURST_EMPTY (an empty list, as
+     *         the port refuses an empty burst), BURST_TOO_LARGE (above the limit), CLOSED, TIMEOUT
      * @throws IllegalArgumentException for a null list or request
      */
     public CompletionStage<List<TranslationResult>> translateBurstAsync(Smmu smmu, List<TranslationRequest> requests) {
         arg(smmu, "smmu");
         arg(requests, "requests");
         int max = smmu.handles.pool().maxBurst();
-        if (requests.isEmpty() || requests.size() > max) {
+        if (requests.isEmpty()) {
+            return CompletableFuture.failedFuture(new ModelException(ModelException.Kind.BURST_EMPTY,
+                    "a burst holds 1 to " + max + " requests, got 0"));
+        }
+        if (requests.size() > max) {
             return CompletableFuture.failedFuture(new ModelException(ModelException.Kind.BURST_TOO_LARGE,
                     "a burst holds 1 to " + max + " requests, got " + requests.size()));
         }

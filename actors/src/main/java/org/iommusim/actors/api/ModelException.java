@@ -102,6 +102,12 @@ public final class ModelException extends RuntimeException {
          * start on it, and changed nothing there. The message names the file, the entity and the range.
          */
         JOURNAL_DAMAGED,
+        /**
+         * The journal directory cannot be used: not creatable or writable, below the free-space threshold, or
+         * in use by this or another process ({@link IommuSim#start} refuses to start). The message names the
+         * directory and the reason; the cause is the journal's own exception.
+         */
+        JOURNAL_UNAVAILABLE,
         /** A model actor stopped unexpectedly; the message names it. */
         MODEL_FAILED;
 
@@ -121,6 +127,18 @@ public final class ModelException extends RuntimeException {
      */
     public ModelException(Kind kind, String message) {
         super(message);
+        this.kind = java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    /**
+     * A refusal of this kind, caused by {@code cause}.
+     *
+     * @param kind    why the request failed
+     * @param message one line naming the reason
+     * @param cause   the failure underneath (kept for the log; the kind and message say what happened)
+     */
+    public ModelException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
         this.kind = java.util.Objects.requireNonNull(kind, "kind");
     }
 

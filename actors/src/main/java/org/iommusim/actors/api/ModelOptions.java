@@ -11,7 +11,11 @@ import org.iommusim.actors.translate.TranslationPool;
  * each SMMU gets (default: available processors), the burst limit, how long
  * a blocking call may wait, and how the actors run ({@link Execution}:
  * threaded by default). Immutable (each {@code with...} returns a copy),
- * safe to share between threads.
+ * safe to share between threads. Each component has its builder method:
+ * {@link #withDataDir}, {@link #withFsync}, {@link #withWorkers} (for
+ * {@code workersPerSmmu}), {@link #withMaxBurst}, {@link #withCallTimeout},
+ * {@link #withExecution} (and the shorthands {@link #threaded()},
+ * {@link #deterministic()}).
  *
  * @param dataDir        where the journal and snapshots go (created with its parents)
  * @param fsync          sync each journal write before acknowledging it (default on)
@@ -75,6 +79,29 @@ public record ModelOptions(Path dataDir, boolean fsync, int workersPerSmmu, int 
     public static ModelOptions at(Path dataDir) {
         int workers = Math.min(Runtime.getRuntime().availableProcessors(), TranslationPool.MAX_WORKERS);
         return new ModelOptions(dataDir, true, workers, 64, Duration.ofSeconds(30), Execution.THREADED);
+    }
+
+    /**
+     * Another journal directory, every other option kept.
+     *
+     * @param dir where the journal and snapshots go (created with its parents)
+     * @return a copy on that directory
+     * @throws IllegalArgumentException for a null directory
+     */
+    public ModelOptions withDataDir(Path dir) {
+        return new ModelOptions(dir, fsync, workersPerSmmu, maxBurst, callTimeout, execution);
+    }
+
+    /**
+     * How the actors run, every other option kept: unlike {@link #deterministic()}, the worker count is not
+     * changed (a deterministic run's journal then depends on the count chosen, never on the host).
+     *
+     * @param how {@link Execution#THREADED} or an {@link Execution.Deterministic}
+     * @return a copy that runs that way
+     * @throws IllegalArgumentException for a null execution
+     */
+    public ModelOptions withExecution(Execution how) {
+        return new ModelOptions(dataDir, fsync, workersPerSmmu, maxBurst, callTimeout, how);
     }
 
     /**

@@ -28,6 +28,21 @@ public record SmmuStatistics(long hits, long misses, long fills, long evictions,
         return tcu.stream().filter(c -> c.cache().equals(cache)).findFirst();
     }
 
+    /**
+     * The counters of TCU cache {@code cache}, if the SMMU has it (a bounded configuration cache only when
+     * configured).
+     *
+     * @param cache the cache
+     * @return its counters, or empty
+     * @throws IllegalArgumentException for a null cache
+     */
+    public java.util.Optional<TcuCacheStatistics> tcuCache(TcuCache cache) {
+        if (cache == null) {
+            throw new IllegalArgumentException("cache must not be null");
+        }
+        return tcuCache(cache.label());
+    }
+
     /** {@code hits / (hits + misses)}, or 0 before any translation. */
     public double hitRate() {
         long n = hits + misses;

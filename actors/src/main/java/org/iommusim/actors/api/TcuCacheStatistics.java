@@ -16,6 +16,20 @@ public record TcuCacheStatistics(String cache, int capacity, int size, long look
         long fills, long evictions, long invalidations, long freedTableReads) {
 
     /**
+     * The cache these counters are of, typed ({@link #cache()} is its {@link TcuCache#label()}).
+     *
+     * @return the cache
+     * @throws IllegalStateException when {@code cache} names no TCU cache (a record made by hand)
+     */
+    public TcuCache kind() {
+        try {
+            return TcuCache.ofLabel(cache);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
      * The share of lookups that hit.
      *
      * @return {@code hits / lookups}, or 0 before any lookup

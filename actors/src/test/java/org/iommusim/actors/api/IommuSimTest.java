@@ -2,6 +2,7 @@ package org.iommusim.actors.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,9 +77,12 @@ class IommuSimTest {
     @Test
     void aLockedDirectoryIsRefusedClearly(@TempDir Path dir) {
         try (IommuSim sim = IommuSim.start(ModelOptions.at(dir))) {
-            var e = assertThrows(org.iommusim.persistence.journal.JournalUnavailableException.class,
-                    () -> IommuSim.start(ModelOptions.at(dir)));
+            // the API's own exception: an embedder needs no persistence type to handle it
+            var e = assertThrows(ModelException.class, () -> IommuSim.start(ModelOptions.at(dir)));
+            assertEquals(ModelException.Kind.JOURNAL_UNAVAILABLE, e.kind());
             assertTrue(e.getMessage().contains("already open"), e.getMessage());
+            assertTrue(e.getMessage().contains(dir.toString()), "names the directory: " + e.getMessage());
+            assertNotNull(e.getCause(), "the journal's own exception, for the log");
         }
     }
 

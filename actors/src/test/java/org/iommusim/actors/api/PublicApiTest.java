@@ -128,12 +128,16 @@ class PublicApiTest {
         }
         assertEquals(new java.util.TreeSet<>(Set.of("capacity", "size", "isEmpty", "add", "clear", "sid", "ssv",
                 "ssidOrNone", "iova", "access", "privileged", "request", "translated", "outputAddress", "perms",
-                "result", "path", "untranslated", "toString")), published,
+                "result", "path", "descriptorReads", "descriptorAddress", "hasDescriptorAddresses", "untranslated",
+                "toString")), published,
                 "a model-side method (markSubmitted, markCompleted, requestInSlot, slot..., answerSlot...) belongs in "
                         + "protocol.translate.internal.BurstSlots");
         assertTrue(internal(new ClassFileImporter().importClasses(
                 org.iommusim.protocol.translate.internal.BurstSlots.class)
                 .get(org.iommusim.protocol.translate.internal.BurstSlots.class)), "BurstSlots counts as internal");
+        assertTrue(internal(new ClassFileImporter().importClasses(
+                org.iommusim.protocol.translate.internal.BurstWalks.class)
+                .get(org.iommusim.protocol.translate.internal.BurstWalks.class)), "BurstWalks counts as internal");
     }
 
     /** The rule is not vacuous: a public API-package class with an internal type in a signature violates it. */

@@ -117,8 +117,13 @@ class TranslationPortTest {
             held.add(1, IOVA, Access.READ);
             BurstSlots.markSubmitted(held); // as if the model held it
             assertEquals(ModelException.Kind.BURST_IN_FLIGHT, assertThrows(ModelException.class, () -> port.submit(held)).kind());
-            assertEquals(ModelException.Kind.BURST_TOO_LARGE, assertThrows(ModelException.class,
+            // the list form answers as the port does: empty is BURST_EMPTY, too many BURST_TOO_LARGE
+            assertEquals(ModelException.Kind.BURST_EMPTY, assertThrows(ModelException.class,
                     () -> sim.translateBurst(smmu, List.of())).kind());
+            List<TranslationRequest> many = java.util.Collections.nCopies(port.maxBurst() + 1,
+                    TranslationRequest.of(1, IOVA, Access.READ));
+            assertEquals(ModelException.Kind.BURST_TOO_LARGE, assertThrows(ModelException.class,
+                    () -> sim.translateBurst(smmu, many)).kind());
         }
     }
 

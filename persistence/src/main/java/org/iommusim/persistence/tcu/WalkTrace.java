@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Where each stage walk of one translation started and ended, for the
- * per-request detail (only when asked for: the burst path never makes one).
+ * per-request detail (only when asked for: the burst path makes one only for a walk that can
+ * read addressed tables, a CD's TTB0 or guest memory).
  * A walk reads the descriptors at levels {@code fromLevel} to
  * {@code toLevel} of its table, the first in table page {@code fromTable},
  * the rest in the pages below on its input's path.

@@ -20,6 +20,9 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.internal.BurstSlots;
+import org.iommusim.protocol.translate.internal.BurstWalks;
+import org.iommusim.protocol.translate.DescriptorRead;
+import org.iommusim.persistence.tcu.WalkTrace;
 
 /**
  * One translation, the SMMUv3 way: the configuration in force (already
@@ -98,12 +101,48 @@ public final class TranslationEngine {
                 BurstSlots.answerSlotHit(b, slot, hit.translate(iova), hit.perms());
                 return null;
             }
-            o = afterLookup(BurstSlots.slotRequest(b, slot), t, shard, hit, tcu, tally);
+            // only a walk that can read addressed tables (a CD's TTB0 or guest memory) is traced for its
+            // addresses: every other walk's are -1, and its count is the outcome's, so it costs nothing more
+            boolean traced = tally != null && t.fetches() != null && tally.trace == null;
+            if (traced) {
+                tally.trace = new WalkTrace();
+            }
+            try {
+                o = afterLookup(BurstSlots.slotRequest(b, slot), t, shard, hit, tcu, tally);
+            } finally {
+                if (traced) {
+                    tally.trace = null;
+                }
+            }
         } else {
             o = translate(BurstSlots.slotRequest(b, slot), context, shard, tcu, tally);
         }
         BurstSlots.answerSlot(b, slot, o.result(), o.path().published());
+        if (o.walkSteps() > 0) {
+            int traced = o.walk() == null ? 0 : o.walk().descriptors().size();
+            BurstWalks.walked(b, slot, o.walkSteps(), addresses(o), traced);
+        }
         return o;
+    }
+
+    /** The addresses of a traced walk's descriptors, in order; null when it was not traced or none has one. */
+    private static long[] addresses(Outcome o) {
+        if (o.walk() == null) {
+            return null;
+        }
+        List<DescriptorRead> reads = o.walk().descriptors();
+        long[] out = null;
+        for (int k = 0; k < reads.size(); k++) {
+            long a = reads.get(k).address();
+            if (a != -1 && out == null) {
+                out = new long[reads.size()];
+                java.util.Arrays.fill(out, 0, k, -1L);
+            }
+            if (out != null) {
+                out[k] = a;
+            }
+        }
+        return out;
     }
 
     private static Outcome translate(TranslationRequest r, StreamContext.Translate t, IotlbShard shard, Tcu tcu,
@@ -124,7 +163,8 @@ public final class TranslationEngine {
             o = checked(r, t, w.entry, Outcome.Path.MISS, withGuestReads(shard.fill(w.entry), w.guestReads), w.steps,
                     w.ipa);
         }
-        // the detail only when the caller asked for it (a trace in its tally): never on the burst path
+        // the detail only when the caller asked for it (a trace in its tally): on the burst path, only for a
+        // walk that can read addressed tables
         return tally == null || tally.trace == null ? o
                 : o.withWalk(WalkDescriptors.of(t, tally.trace, w.guestReads, tally.guestWalkCacheHit));
     }

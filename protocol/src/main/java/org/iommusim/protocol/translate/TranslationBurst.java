@@ -2,6 +2,7 @@ package org.iommusim.protocol.translate;
 
 import java.util.Arrays;
 import org.iommusim.protocol.translate.internal.BurstSlots;
+import org.iommusim.protocol.translate.internal.BurstWalks;
 
 /**
  * Up to {@link #capacity()} DMA transactions sent to the SMMU together, and
@@ -31,9 +32,10 @@ import org.iommusim.protocol.translate.internal.BurstSlots;
  * requests. The owner never sees slots: {@link #result(int)} and the other
  * accessors take the request's index. The model's side ({@code markSubmitted},
  * {@code markCompleted}, {@code requestInSlot}, the {@code slot...} readers and
- * the {@code answerSlot...} writers) is not part of this class's public
+ * the {@code answerSlot...} writers, and the walk detail's writer) is not part of this class's public
  * surface: the model reaches it through
- * {@link org.iommusim.protocol.translate.internal.BurstSlots}, an internal
+ * {@link org.iommusim.protocol.translate.internal.BurstSlots} and
+ * {@link org.iommusim.protocol.translate.internal.BurstWalks}, an internal
  * package (a burst submitted through {@code TranslationPort} is handed to the
  * model and back by it).
  */
@@ -67,11 +69,25 @@ public final class TranslationBurst {
     // answers, by slot: a translation packed in one word; anything else in other[]
     private final long[] answer;
     private final TranslationResult[] other;
+    // the walk detail, by slot: descriptors read, with ADDRESSED when walkAddress[j] holds their addresses;
+    // each slot's address array is kept and reused by later answers (one answering thread per slot)
+    private final int[] walkReads;
+    private final long[][] walkAddress;
     private int size;
     private boolean submitted;
     // since the last clear(): its answers are laid out for that submission, so adding would misplace them
     private boolean sentSinceClear;
 
+    // a walk's count fits in the low bits; the flag says its addresses are recorded
+    private static final int ADDRESSED = 1 << 30;
+
+    /**
+     * An empty burst.
+     *
+     * @param capacity the most requests it holds (at least 1; a port's bursts use the model's
+     *                 {@code maxBurst})
+     * @throws IllegalArgumentException for a capacity below 1
+     */
     public TranslationBurst(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a burst holds at least one request, capacity " + capacity);
@@ -86,27 +102,42 @@ public final class TranslationBurst {
         requestIn = new int[capacity];
         answer = new long[capacity];
         other = new TranslationResult[capacity];
+        walkReads = new int[capacity];
+        walkAddress = new long[capacity][];
     }
 
+    /** The most requests this burst holds, fixed when it is made. */
     public int capacity() {
         return key.length;
     }
 
+    /** How many requests it holds (0 after {@link #clear()}). */
     public int size() {
         return size;
     }
 
+    /** Whether it holds no request. */
     public boolean isEmpty() {
         return size == 0;
     }
 
     // ---- requests -----------------------------------------------------------
 
-    /** Adds an unprivileged transaction without a SubstreamID; returns its index. */
+    /**
+     * Adds an unprivileged transaction without a SubstreamID; returns its index.
+     *
+     * @throws IllegalStateException    when the burst is submitted, full, or holds its last submission's answers
+     * @throws IllegalArgumentException for a null access
+     */
     public int add(int sid, long iova, Access access) {
         return add(sid, NO_SSID, iova, access, false);
     }
 
+    /**
+     * Adds a transaction given as a record; returns its index.
+     *
+     * @throws IllegalStateException when the burst is submitted, full, or holds its last submission's answers
+     */
     public int add(TranslationRequest r) {
         return add(r.sid(), r.ssv() ? r.ssid() : NO_SSID, r.iova(), r.access(), r.privileged());
     }
@@ -114,7 +145,14 @@ public final class TranslationBurst {
     /**
      * Adds a transaction; returns its index.
      *
+     * @param sid        the StreamID
      * @param ssidOrNone the SubstreamID (20 bits), or {@link #NO_SSID} for a transaction without one
+     * @param iova       the input address
+     * @param access     read, write or instruction fetch
+     * @param privileged whether the transaction is privileged
+     * @return the request's index, from 0 in order of adding
+     * @throws IllegalStateException    when the burst is submitted, full, or holds its last submission's answers
+     * @throws IllegalArgumentException for a null access or a SubstreamID beyond 20 bits
      */
     public int add(int sid, int ssidOrNone, long iova, Access access, boolean privileged) {
         requireOwned("add to");
@@ -140,18 +178,24 @@ public final class TranslationBurst {
         return i;
     }
 
-    /** Empties the burst for reuse. */
+    /**
+     * Empties the burst for reuse.
+     *
+     * @throws IllegalStateException while it is submitted
+     */
     public void clear() {
         requireOwned("clear");
         size = 0;
         sentSinceClear = false;
     }
 
+    /** The StreamID of request {@code i}; {@link IndexOutOfBoundsException} outside {@code [0, size())}. */
     public int sid(int i) {
         check(i);
         return (int) key[i];
     }
 
+    /** Whether request {@code i} carries a SubstreamID. */
     public boolean ssv(int i) {
         return ssidOrNone(i) != NO_SSID;
     }
@@ -162,16 +206,19 @@ public final class TranslationBurst {
         return ssidOf(key[i]);
     }
 
+    /** The input address of request {@code i}. */
     public long iova(int i) {
         check(i);
         return iova[i];
     }
 
+    /** The access kind of request {@code i}. */
     public Access access(int i) {
         check(i);
         return accessOf(key[i]);
     }
 
+    /** Whether request {@code i} is privileged. */
     public boolean privileged(int i) {
         check(i);
         return privilegedOf(key[i]);
@@ -191,14 +238,22 @@ public final class TranslationBurst {
         return answer[slotOf[i]] < 0;
     }
 
-    /** The output address of translated request {@code i}. */
+    /**
+     * The output address of translated request {@code i}.
+     *
+     * @throws IllegalStateException when it was not translated
+     */
     public long outputAddress(int i) {
         requireTranslated(i);
         int j = slotOf[i];
         return (answer[j] & OTHER) == 0 ? answer[j] & ADDRESS : ((Translated) other[j]).outputAddress();
     }
 
-    /** The effective permissions of translated request {@code i}. */
+    /**
+     * The effective permissions of translated request {@code i}.
+     *
+     * @throws IllegalStateException when it was not translated
+     */
     public Perms perms(int i) {
         requireTranslated(i);
         int j = slotOf[i];
@@ -224,6 +279,51 @@ public final class TranslationBurst {
         return code == 0 ? null : TranslationPath.ofCode(code - 1);
     }
 
+    /**
+     * How many descriptors the TCU's walk read from memory for request
+     * {@code i}, as {@code IommuSim.translateDetailed} counts them
+     * ({@code TranslationDetail.descriptorReads}): 0 unless {@link #path(int)}
+     * is {@link TranslationPath#TLB_MISS}; fewer when the walk caches held the
+     * upper levels; a nested walk counts the stage-2 reads of each stage-1
+     * level too. Costs nothing to record on a hit.
+     */
+    public int descriptorReads(int i) {
+        check(i);
+        return walkReads[slotOf[i]] & ~ADDRESSED;
+    }
+
+    /**
+     * The address of the {@code k}th descriptor request {@code i}'s walk read,
+     * in walk order (that of {@code WalkDetail.descriptors()}), or -1 where the
+     * model gives the table no address (as {@code DescriptorRead.address}: the
+     * stage-1 tables of a nested stream whose CD gives TTB0, and a guest's own
+     * stage-1 tables, are at IPAs; other tables are objects without one).
+     * Allocates nothing.
+     *
+     * @param k from 0 to {@link #descriptorReads(int)} - 1
+     * @throws IndexOutOfBoundsException for {@code i} outside the burst or {@code k} outside the walk's reads
+     */
+    public long descriptorAddress(int i, int k) {
+        check(i);
+        int j = slotOf[i];
+        int reads = walkReads[j] & ~ADDRESSED;
+        if (k < 0 || k >= reads) {
+            throw new IndexOutOfBoundsException("descriptor " + k + " of a walk of " + reads + " reads (request "
+                    + i + ")");
+        }
+        long[] a = walkAddress[j];
+        return (walkReads[j] & ADDRESSED) != 0 && k < a.length ? a[k] : -1;
+    }
+
+    /**
+     * Whether any descriptor request {@code i}'s walk read has an address
+     * ({@link #descriptorAddress} is -1 for every one otherwise).
+     */
+    public boolean hasDescriptorAddresses(int i) {
+        check(i);
+        return (walkReads[slotOf[i]] & ADDRESSED) != 0;
+    }
+
     /** How many requests were not translated (faulted, terminated or unanswered). */
     public int untranslated() {
         int n = 0;
@@ -241,6 +341,33 @@ public final class TranslationBurst {
 
     static {
         BurstSlots.install(new Slots());
+        BurstWalks.install(new Walks());
+    }
+
+    /** The model's writer of walk detail, for {@link BurstWalks}. */
+    private static final class Walks implements BurstWalks.Access {
+        @Override
+        public void walked(TranslationBurst b, int slot, int reads, long[] addresses, int addressCount) {
+            b.walked(slot, reads, addresses, addressCount);
+        }
+    }
+
+    /** Records slot {@code j}'s walk: {@code reads} descriptors, the first {@code n} addresses (null: none). */
+    void walked(int j, int reads, long[] addresses, int n) {
+        if (reads < 0 || reads >= ADDRESSED) {
+            throw new IllegalArgumentException("a walk reads 0 to " + (ADDRESSED - 1) + " descriptors, not " + reads);
+        }
+        if (addresses == null) {
+            walkReads[j] = reads;
+            return;
+        }
+        long[] a = walkAddress[j];
+        if (a == null || a.length < n) {
+            a = walkAddress[j] = new long[Math.max(n, 16)];
+        }
+        System.arraycopy(addresses, 0, a, 0, n);
+        java.util.Arrays.fill(a, n, Math.min(a.length, reads), -1L);
+        walkReads[j] = reads | ADDRESSED;
     }
 
     /** The model's side, for {@link BurstSlots}: each method the burst's own. */
@@ -439,6 +566,7 @@ public final class TranslationBurst {
     }
 
     private void answerTranslated(int j, long outputAddress, Perms perms, long path) {
+        walkReads[j] = 0;
         if ((outputAddress & ~ADDRESS) == 0) {
             answer[j] = TRANSLATED | path | (long) perms.bits() << 56 | outputAddress;
         } else {
@@ -463,6 +591,7 @@ public final class TranslationBurst {
             answerTranslated(j, t.outputAddress(), t.perms(), path);
             return;
         }
+        walkReads[j] = 0;
         other[j] = result;
         answer[j] = OTHER | path;
     }
@@ -517,6 +646,7 @@ public final class TranslationBurst {
         }
     }
 
+    /** The burst's fill and whether the model holds it, for display. */
     @Override
     public String toString() {
         return "TranslationBurst[" + size + "/" + key.length + (submitted ? ", submitted" : "") + "]";

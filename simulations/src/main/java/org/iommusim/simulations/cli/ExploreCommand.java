@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.iommusim.actors.api.ModelException;
 import org.iommusim.persistence.journal.JournalUnavailableException;
 import org.iommusim.simulations.engine.RunFolder;
 import org.iommusim.simulations.engine.RunFolderException;
@@ -119,6 +120,8 @@ final class ExploreCommand implements Callable<Integer> {
                     throw new UserError(e.getMessage(), e);
                 } catch (JournalUnavailableException e) {
                     throw new UserError(e.getMessage(), e);
+                } catch (ModelException e) {
+                    throw UserError.ifJournalUnavailable(e);
                 }
             }
         } finally {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
+import org.iommusim.actors.api.ModelException;
 import org.iommusim.persistence.journal.JournalUnavailableException;
 import org.iommusim.simulations.engine.RunFolder;
 import org.iommusim.simulations.engine.RunFolderException;
@@ -127,6 +128,8 @@ final class SimulateCommand implements Callable<Integer> {
                         : Simulation.run(sc, folder, mode, bar::update, timeline.toAbsolutePath());
             } catch (JournalUnavailableException e) {
                 throw new UserError(e.getMessage(), e);
+            } catch (ModelException e) {
+                throw UserError.ifJournalUnavailable(e);
             } finally {
                 bar.done();
             }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.iommusim.actors.api.ModelException;
 import org.iommusim.persistence.journal.JournalUnavailableException;
 import org.iommusim.simulations.engine.RunFolder;
 import org.iommusim.simulations.engine.RunMode;
@@ -123,6 +124,8 @@ final class Sweep {
                     report = Simulation.run(sc, folder, mode, bar::update);
                 } catch (JournalUnavailableException e) {
                     throw new UserError(e.getMessage(), e);
+                } catch (ModelException e) {
+                    throw UserError.ifJournalUnavailable(e);
                 } finally {
                     bar.done();
                 }

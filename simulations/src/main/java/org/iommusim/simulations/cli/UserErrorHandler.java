@@ -34,6 +34,7 @@ final class UserErrorHandler implements CommandLine.IExecutionExceptionHandler {
             if (t instanceof org.iommusim.persistence.journal.JournalUnavailableException
                     || (t instanceof org.iommusim.actors.api.ModelException m
                             && (m.kind() == org.iommusim.actors.api.ModelException.Kind.JOURNAL_FAILED
+                                    || m.kind() == org.iommusim.actors.api.ModelException.Kind.JOURNAL_UNAVAILABLE
                                     || m.kind() == org.iommusim.actors.api.ModelException.Kind.JOURNAL_DAMAGED))) {
                 return t;
             }
