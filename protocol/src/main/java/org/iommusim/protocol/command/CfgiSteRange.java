@@ -47,7 +47,7 @@ public record CfgiSteRange(int sid, int range) implements Command {
 
     /**
      * Whether a StreamID is in the range.
-     * @return true when {@code streamId} (unsigned) is in [firstSid, firstSid + streamCount)
+     * @return true when {@code streamId} (a StreamID, 0..2^32-1) is in [firstSid, firstSid + streamCount)
      */
     public boolean covers(long streamId) {
         return streamId >= firstSid() && streamId < firstSid() + streamCount();

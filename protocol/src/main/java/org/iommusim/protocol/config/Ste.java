@@ -131,7 +131,7 @@ public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int
     }
 
     /**
-     * A valid stage-1 STE with 2^{@code s1CdMax} CDs, as Linux writes it (S2R=1, S2HA=0).
+     * A valid stage-1 STE with 2^{@code s1CdMax} CDs.
      * @return the STE
      * @throws IllegalArgumentException if {@code s1CdMax} is outside 0..20 or {@code s1dss} is null
      */

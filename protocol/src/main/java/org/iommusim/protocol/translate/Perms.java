@@ -32,7 +32,6 @@ public record Perms(boolean read, boolean write, boolean exec, boolean unprivile
      * Whether an access passes these permissions. An unprivileged access needs {@code unprivileged}; an
      * instruction fetch needs both exec and read.
      * @return true when it passes
-     * @throws NullPointerException if {@code access} is null
      */
     public boolean allows(Access access, boolean privileged) {
         if (!privileged && !unprivileged) {
