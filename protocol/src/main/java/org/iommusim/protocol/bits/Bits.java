@@ -22,6 +22,10 @@ public final class Bits {
         return (word & mask(hi, lo)) >>> lo;
     }
 
+    /**
+     * Bit {@code n} (0..63) of {@code word}.
+     * @return true when it is set
+     */
     public static boolean bit(long word, int n) {
         return ((word >>> n) & 1L) != 0;
     }
@@ -39,6 +43,10 @@ public final class Bits {
         return value << lo;
     }
 
+    /**
+     * A word with only bit {@code n} set when {@code value} is true.
+     * @return {@code 1L << n}, or 0
+     */
     public static long put(boolean value, int n) {
         return value ? 1L << n : 0L;
     }
@@ -48,6 +56,10 @@ public final class Bits {
         return word & mask(hi, lo);
     }
 
+    /**
+     * Requires {@code min <= value <= max}.
+     * @throws IllegalArgumentException if not, naming {@code name} and the range
+     */
     public static void requireRange(String name, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(

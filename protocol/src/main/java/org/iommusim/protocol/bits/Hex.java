@@ -23,6 +23,10 @@ public final class Hex {
         }
     }
 
+    /**
+     * The full-width text of a 64-bit word.
+     * @return {@code 0x} and 16 lower-case hex digits
+     */
     public static String word(long value) {
         return String.format("0x%016x", value);
     }

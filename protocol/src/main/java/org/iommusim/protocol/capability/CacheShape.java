@@ -9,8 +9,14 @@ package org.iommusim.protocol.capability;
  *                of the tag. 0 means fully associative (one set)
  */
 public record CacheShape(int entries, int ways) {
+    /** No cache: zero entries. */
     public static final CacheShape NONE = new CacheShape(0, 0);
 
+    /**
+     * Checks the shape.
+     * @throws IllegalArgumentException if {@code entries} is outside 0..2^20, {@code ways} outside 0..64, or
+     *        {@code entries} is not a multiple of a non-zero {@code ways}
+     */
     public CacheShape {
         if (entries < 0 || entries > (1 << 20)) {
             throw new IllegalArgumentException("cache entries=" + entries + " is outside 0..1048576");
@@ -23,6 +29,10 @@ public record CacheShape(int entries, int ways) {
         }
     }
 
+    /**
+     * Whether the cache holds anything.
+     * @return true when {@code entries > 0}
+     */
     public boolean enabled() {
         return entries > 0;
     }
@@ -32,6 +42,10 @@ public record CacheShape(int entries, int ways) {
         return ways == 0 ? entries : Math.min(ways, entries);
     }
 
+    /**
+     * How many sets the entries are split into.
+     * @return {@code entries / setWays()}, 1 when fully associative, 0 when there are no entries
+     */
     public int sets() {
         return entries == 0 ? 0 : entries / setWays();
     }

@@ -2,7 +2,9 @@ package org.iommusim.protocol.capability;
 
 /** How a full IOTLB shard chooses what to forget. */
 public enum IotlbPolicy {
+    /** Least recently used: a hit refreshes the entry. */
     LRU,
+    /** First in, first out: a hit does not refresh the entry. */
     FIFO,
     /** Seeded, so a deterministic run stays deterministic. */
     RANDOM,

@@ -52,6 +52,14 @@ public record SmmuCapabilities(
         List<TbuTlb> tbus, Map<Integer, Integer> streamTbus, boolean httu, TcuCaches tcu,
         boolean twoLevelStreamTables) {
 
+    /**
+     * Checks the fields and copies the collections (the record is immutable and safe to share between threads).
+     * @throws IllegalArgumentException if neither stage is supported; {@code asidBits} or {@code vmidBits} is
+     *        not 8 or 16; {@code sidBits} is outside 0..32, {@code ssidBits} 0..20, {@code cmdqs} or
+     *        {@code eventqs} 0..19, {@code iotlbEntries} 1..2^24; {@code granules} is null or empty; {@code oas}
+     *        is not an architected output size; {@code iotlbPolicy} or {@code tcu} is null; there are more than
+     *        {@link #MAX_TBUS} TBUs; or a stream is assigned to a TBU that does not exist
+     */
     public SmmuCapabilities {
         if (!stage1 && !stage2) {
             throw new IllegalArgumentException("an SMMU needs at least one translation stage");
@@ -127,10 +135,18 @@ public record SmmuCapabilities(
         return builder().build();
     }
 
+    /**
+     * A builder preset to {@link #defaults()}.
+     * @return a new, unshared builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder preset to this record's values, for changing a few of them.
+     * @return a new, unshared builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.stage1 = stage1; b.stage2 = stage2; b.ril = ril; b.hyp = hyp; b.secure = secure;
@@ -145,10 +161,18 @@ public record SmmuCapabilities(
         return b;
     }
 
+    /**
+     * How many commands the command queue holds.
+     * @return 2^{@code cmdqs} entries
+     */
     public int commandQueueCapacity() {
         return 1 << cmdqs;
     }
 
+    /**
+     * How many records the event queue holds.
+     * @return 2^{@code eventqs} entries
+     */
     public int eventQueueCapacity() {
         return 1 << eventqs;
     }
@@ -162,27 +186,50 @@ public record SmmuCapabilities(
         return oas;
     }
 
+    /**
+     * Whether stage 1 can be nested over stage 2.
+     * @return true when both stages are supported
+     */
     public boolean supportsNesting() {
         return stage1 && stage2;
     }
 
+    /**
+     * Whether a StreamID is below 2^{@code sidBits}.
+     * @return false for a negative or too-wide value (never throws)
+     */
     public boolean sidInRange(long sid) {
         return sid >= 0 && (sidBits == 32 || sid >>> sidBits == 0);
     }
 
+    /**
+     * Whether a SubstreamID is below 2^{@code ssidBits}.
+     * @return false for a negative or too-wide value (never throws)
+     */
     public boolean ssidInRange(long ssid) {
         return ssid >= 0 && ssid >>> ssidBits == 0;
     }
 
+    /**
+     * Whether an ASID is below 2^{@code asidBits}.
+     * @return false for a negative or too-wide value (never throws)
+     */
     public boolean asidInRange(long asid) {
         return asid >= 0 && asid >>> asidBits == 0;
     }
 
+    /**
+     * Whether a VMID is below 2^{@code vmidBits}.
+     * @return false for a negative or too-wide value (never throws)
+     */
     public boolean vmidInRange(long vmid) {
         return vmid >= 0 && vmid >>> vmidBits == 0;
     }
 
-    /** Mutable builder with the {@link #defaults()} values preset. */
+    /**
+     * Mutable builder with the {@link #defaults()} values preset; not thread-safe: use it from one thread.
+     * The setters take any value; {@link #build()} checks them all at once, as the record's constructor.
+     */
     public static final class Builder {
         private boolean stage1 = true, stage2 = true, ril = true, hyp = false, secure = false;
         private boolean ats = false, pri = false, stall = false;
@@ -198,31 +245,60 @@ public record SmmuCapabilities(
         private TcuCaches tcu = TcuCaches.defaults();
         private boolean twoLevelStreamTables = true;
 
+        /** Sets {@code stage1}, IDR0.S1P; returns this builder. */
         public Builder stage1(boolean v) { stage1 = v; return this; }
+        /** Sets {@code stage2}, IDR0.S2P; returns this builder. */
         public Builder stage2(boolean v) { stage2 = v; return this; }
+        /** Sets {@code ril}, IDR3.RIL; returns this builder. */
         public Builder ril(boolean v) { ril = v; return this; }
+        /** Sets {@code hyp}, IDR0.HYP; returns this builder. */
         public Builder hyp(boolean v) { hyp = v; return this; }
+        /** Sets {@code secure}, the Secure command queue; returns this builder. */
         public Builder secure(boolean v) { secure = v; return this; }
+        /** Sets {@code ats}, IDR0.ATS; returns this builder. */
         public Builder ats(boolean v) { ats = v; return this; }
+        /** Sets {@code pri}, IDR0.PRI; returns this builder. */
         public Builder pri(boolean v) { pri = v; return this; }
+        /** Sets {@code stall}, stall model support; returns this builder. */
         public Builder stall(boolean v) { stall = v; return this; }
+        /** Sets {@code asidBits}, the ASID width, 8 or 16; returns this builder. */
         public Builder asidBits(int v) { asidBits = v; return this; }
+        /** Sets {@code vmidBits}, the VMID width, 8 or 16; returns this builder. */
         public Builder vmidBits(int v) { vmidBits = v; return this; }
+        /** Sets {@code sidBits}, IDR1.SIDSIZE, 0..32; returns this builder. */
         public Builder sidBits(int v) { sidBits = v; return this; }
+        /** Sets {@code ssidBits}, IDR1.SSIDSIZE, 0..20; returns this builder. */
         public Builder ssidBits(int v) { ssidBits = v; return this; }
+        /** Sets {@code granules}, the supported granules; returns this builder. */
         public Builder granules(Set<Granule> v) { granules = v; return this; }
+        /** Sets {@code oas}, IDR5.OAS in bits; returns this builder. */
         public Builder oas(int v) { oas = v; return this; }
+        /** Sets {@code cmdqs}, log2 of the command-queue capacity, 0..19; returns this builder. */
         public Builder cmdqs(int v) { cmdqs = v; return this; }
+        /** Sets {@code eventqs}, log2 of the event-queue capacity, 0..19; returns this builder. */
         public Builder eventqs(int v) { eventqs = v; return this; }
+        /** Sets {@code iotlbEntries}, the default TBU TLB's entries, 1..2^24; returns this builder. */
         public Builder iotlbEntries(int v) { iotlbEntries = v; return this; }
+        /** Sets {@code iotlbPolicy}, the default TBU TLB's replacement policy; returns this builder. */
         public Builder iotlbPolicy(IotlbPolicy v) { iotlbPolicy = v; return this; }
+        /** Sets {@code iotlbSeed}, the seed of a RANDOM replacement policy; returns this builder. */
         public Builder iotlbSeed(long v) { iotlbSeed = v; return this; }
+        /** Sets {@code tbus}, the TLB of each TBU; returns this builder. */
         public Builder tbus(List<TbuTlb> v) { tbus = v; return this; }
+        /** Sets {@code streamTbus}, StreamID to TBU index; returns this builder. */
         public Builder streamTbus(Map<Integer, Integer> v) { streamTbus = v; return this; }
+        /** Sets {@code httu}, hardware Access-flag update (IDR0.HTTU); returns this builder. */
         public Builder httu(boolean v) { httu = v; return this; }
+        /** Sets {@code tcu}, the TCU's caches; returns this builder. */
         public Builder tcu(TcuCaches v) { tcu = v; return this; }
+        /** Sets {@code twoLevelStreamTables}, IDR0.ST_LEVEL two-level support; returns this builder. */
         public Builder twoLevelStreamTables(boolean v) { twoLevelStreamTables = v; return this; }
 
+        /**
+         * Builds the capabilities; the builder may be reused.
+         * @return a new record
+         * @throws IllegalArgumentException as the record's constructor, naming the bad field
+         */
         public SmmuCapabilities build() {
             return new SmmuCapabilities(stage1, stage2, ril, hyp, secure, ats, pri, stall,
                     asidBits, vmidBits, sidBits, ssidBits, granules, oas, cmdqs, eventqs,

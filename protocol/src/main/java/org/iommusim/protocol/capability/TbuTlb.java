@@ -14,6 +14,12 @@ public record TbuTlb(int entries, int ways, IotlbPolicy policy, long seed, int m
     /** Entries of one TLB at most (as {@code iotlb-entries}). */
     public static final int MAX_ENTRIES = 1 << 24;
 
+    /**
+     * Checks the shape.
+     * @throws IllegalArgumentException if {@code entries} is outside 1..{@link #MAX_ENTRIES}, {@code ways} does
+     *        not divide {@code entries}, a policy is null, or {@code microEntries} is outside 0..
+     *        {@link #MAX_ENTRIES}
+     */
     public TbuTlb {
         if (entries < 1 || entries > MAX_ENTRIES) {
             throw new IllegalArgumentException("a TBU TLB has 1.." + MAX_ENTRIES + " entries, got " + entries);
@@ -34,6 +40,10 @@ public record TbuTlb(int entries, int ways, IotlbPolicy policy, long seed, int m
         return new TbuTlb(entries, entries, policy, seed, 0, IotlbPolicy.LRU);
     }
 
+    /**
+     * How many sets the main TLB has.
+     * @return {@code entries / ways}, 1 when fully associative
+     */
     public int sets() {
         return entries / ways;
     }

@@ -18,8 +18,14 @@ import java.util.List;
 public record TcuCaches(List<CacheShape> stage1Walk, List<CacheShape> stage2Walk, CacheShape ipaCache,
         CacheShape configCache) {
 
+    /** Translation table levels per stage (0 to 3): each walk-cache list has this many shapes. */
     public static final int LEVELS = 4;
 
+    /**
+     * Checks the shapes and copies the lists.
+     * @throws IllegalArgumentException if a walk-cache list is null, has other than {@link #LEVELS} shapes or
+     *        holds a null, or the IPA or configuration cache shape is null
+     */
     public TcuCaches {
         stage1Walk = checked("stage1Walk", stage1Walk);
         stage2Walk = checked("stage2Walk", stage2Walk);
@@ -43,19 +49,37 @@ public record TcuCaches(List<CacheShape> stage1Walk, List<CacheShape> stage2Walk
                 CacheShape.NONE, CacheShape.NONE);
     }
 
-    /** The walk cache of {@code stage} (1 or 2) at {@code level} (0..3). */
+    /**
+     * The walk cache of {@code stage} (1; any other value means 2) at {@code level} (0..3).
+     * @throws IndexOutOfBoundsException if {@code level} is outside 0..3
+     */
     public CacheShape walk(int stage, int level) {
         return (stage == 1 ? stage1Walk : stage2Walk).get(level);
     }
 
+    /**
+     * A copy with another IPA cache.
+     * @return new caches, this record unchanged
+     * @throws IllegalArgumentException if {@code s} is null
+     */
     public TcuCaches withIpaCache(CacheShape s) {
         return new TcuCaches(stage1Walk, stage2Walk, s, configCache);
     }
 
+    /**
+     * A copy with another configuration cache ({@link CacheShape#NONE}: unbounded).
+     * @return new caches, this record unchanged
+     * @throws IllegalArgumentException if {@code s} is null
+     */
     public TcuCaches withConfigCache(CacheShape s) {
         return new TcuCaches(stage1Walk, stage2Walk, ipaCache, s);
     }
 
+    /**
+     * A copy with other walk caches for {@code stage}: 1 means stage 1, any other value stage 2.
+     * @return new caches, this record unchanged
+     * @throws IllegalArgumentException if {@code levels} is not {@link #LEVELS} non-null shapes
+     */
     public TcuCaches withWalk(int stage, List<CacheShape> levels) {
         return stage == 1 ? new TcuCaches(levels, stage2Walk, ipaCache, configCache)
                 : new TcuCaches(stage1Walk, levels, ipaCache, configCache);

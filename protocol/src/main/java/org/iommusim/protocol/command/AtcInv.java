@@ -9,8 +9,14 @@ import org.iommusim.protocol.bits.TextLine;
  * @param size log2 of the number of 4K pages at ADDR; 52 means everything
  */
 public record AtcInv(int sid, boolean ssv, int ssid, boolean global, int size, long addr) implements Command {
+    /** The {@code size} that invalidates every address of the stream (2^52 pages of 4K). */
     public static final int SIZE_ALL = 52;
 
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code ssid} is outside 0..2^20-1 or non-zero while {@code ssv} is
+     *        false, {@code size} is outside 0..{@link #SIZE_ALL}, or {@code addr} has bits below 12 set
+     */
     public AtcInv {
         Fields.checkSsidWithSsv(ssv, ssid);
         if (size < 0 || size > SIZE_ALL) {

@@ -5,6 +5,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_CFGI_CD: drop the cached CD of one substream of a stream. */
 public record CfgiCd(int sid, int ssid, boolean leaf) implements Command {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code ssid} is outside 0..2^20-1
+     */
     public CfgiCd {
         Fields.checkSsid(ssid);
     }

@@ -8,16 +8,29 @@ import org.iommusim.protocol.bits.TextLine;
  * SID aligned down to that size. RANGE=31 covers every stream: CFGI_ALL.
  */
 public record CfgiSteRange(int sid, int range) implements Command {
+    /** The RANGE value that covers every StreamID (CFGI_ALL). */
     public static final int ALL = 31;
 
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code range} is outside 0..31
+     */
     public CfgiSteRange {
         Bits.requireRange("range", range, 0, 31);
     }
 
+    /**
+     * CFGI_ALL: every stream's cached configuration.
+     * @return the command with RANGE=31
+     */
     public static CfgiSteRange all() {
         return new CfgiSteRange(0, ALL);
     }
 
+    /**
+     * Whether this is CFGI_ALL.
+     * @return true when RANGE is {@link #ALL}
+     */
     public boolean isAll() {
         return range == ALL;
     }
@@ -32,6 +45,10 @@ public record CfgiSteRange(int sid, int range) implements Command {
         return 1L << (range + 1);
     }
 
+    /**
+     * Whether a StreamID is in the range.
+     * @return true when {@code streamId} (a StreamID, 0..2^32-1) is in [firstSid, firstSid + streamCount)
+     */
     public boolean covers(long streamId) {
         return streamId >= firstSid() && streamId < firstSid() + streamCount();
     }

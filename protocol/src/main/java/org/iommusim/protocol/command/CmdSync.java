@@ -14,6 +14,11 @@ import org.iommusim.protocol.bits.TextLine;
  * @param msiAddr the MSI target address, bits [51:2]
  */
 public record CmdSync(SyncCompletion cs, int msh, int msiAttr, int msiData, long msiAddr) implements Command {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code cs} is null, {@code msh} is outside 0..3, {@code msiAttr} outside
+     *        0..15, or {@code msiAddr} has bits above 51 or below 2 set
+     */
     public CmdSync {
         if (cs == null) {
             throw new IllegalArgumentException("CMD_SYNC needs a completion signal (CS)");
@@ -28,6 +33,11 @@ public record CmdSync(SyncCompletion cs, int msh, int msiAttr, int msiData, long
         return new CmdSync(SyncCompletion.NONE, 0, 0, 0, 0);
     }
 
+    /**
+     * A sync that signals completion by an MSI writing {@code msiData} to {@code msiAddr}.
+     * @return the command with CS=IRQ
+     * @throws IllegalArgumentException if {@code msiAddr} has bits above 51 or below 2 set
+     */
     public static CmdSync irq(long msiAddr, int msiData) {
         return new CmdSync(SyncCompletion.IRQ, 0, 0, msiData, msiAddr);
     }

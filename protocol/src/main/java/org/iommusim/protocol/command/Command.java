@@ -10,7 +10,15 @@ public sealed interface Command extends DecodedCommand
         permits PrefetchConfig, PrefetchAddr, CfgiSte, CfgiSteRange, CfgiCd, CfgiCdAll,
                 TlbiCommand, AtcInv, PriResp, Resume, StallTerm, CmdSync {
 
+    /**
+     * The opcode this record encodes.
+     * @return the opcode, fixed per record type
+     */
     CommandOpcode opcode();
 
+    /**
+     * The exact 16-byte entry; {@link CommandCodec#decode(RawCommand)} gives back an equal record.
+     * @return the two little-endian words, reserved bits zero
+     */
     RawCommand encode();
 }

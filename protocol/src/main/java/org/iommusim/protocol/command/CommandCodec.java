@@ -23,10 +23,19 @@ import org.iommusim.protocol.bits.Hex;
 public final class CommandCodec {
     private CommandCodec() {}
 
+    /**
+     * Decodes one entry given as its two words.
+     * @return the command, or a {@link CommandError} naming why it is refused (never throws)
+     */
     public static DecodedCommand decode(long dw0, long dw1) {
         return decode(new RawCommand(dw0, dw1));
     }
 
+    /**
+     * Decodes one entry.
+     * @return the command, or a {@link CommandError} naming why it is refused (never throws)
+     * @throws NullPointerException if {@code raw} is null
+     */
     public static DecodedCommand decode(RawCommand raw) {
         Optional<CommandOpcode> op = CommandOpcode.fromCode(raw.opcode());
         if (op.isEmpty()) {

@@ -9,6 +9,10 @@ import org.iommusim.protocol.bits.TextLine;
  */
 public record CommandError(CommandErrorCode code, RawCommand raw, String reason) implements DecodedCommand {
 
+    /**
+     * A CERROR_ILL refusal: the entry is not a command the model executes.
+     * @return the error with code {@link CommandErrorCode#ILL}
+     */
     public static CommandError ill(RawCommand raw, String reason) {
         return new CommandError(CommandErrorCode.ILL, raw, reason);
     }

@@ -6,8 +6,13 @@ package org.iommusim.protocol.command;
  * range overlaps this one (and the command's tags and level hint match).
  */
 public record InvalidationSpan(long first, long last) {
+    /** The whole 64-bit address space. */
     public static final InvalidationSpan ALL = new InvalidationSpan(0, -1L);
 
+    /**
+     * Checks the span; both ends are unsigned and inclusive.
+     * @throws IllegalArgumentException if {@code first} is above {@code last} (unsigned)
+     */
     public InvalidationSpan {
         if (Long.compareUnsigned(first, last) > 0) {
             throw new IllegalArgumentException("span first 0x" + Long.toHexString(first)
@@ -24,10 +29,19 @@ public record InvalidationSpan(long first, long last) {
         return new InvalidationSpan(start, last);
     }
 
+    /**
+     * Whether the span is the whole address space.
+     * @return true for {@link #ALL}
+     */
     public boolean isAll() {
         return first == 0 && last == -1L;
     }
 
+    /**
+     * Whether the {@code size} bytes (at least 1) from {@code base} share an address with this span; addresses
+     * compare unsigned.
+     * @return true on any overlap
+     */
     public boolean overlaps(long base, long size) {
         long end = base + size - 1;
         return Long.compareUnsigned(base, last) <= 0 && Long.compareUnsigned(end, first) >= 0;

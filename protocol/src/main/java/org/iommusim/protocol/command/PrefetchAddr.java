@@ -9,6 +9,11 @@ import org.iommusim.protocol.bits.TextLine;
  * @param size log2 of the number of 4K pages (dw1[4:0])
  */
 public record PrefetchAddr(int sid, boolean ssv, int ssid, int size, long addr) implements Command {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code ssid} is outside 0..2^20-1 or non-zero while {@code ssv} is
+     *        false, {@code size} is outside 0..31, or {@code addr} has bits below 12 set
+     */
     public PrefetchAddr {
         Fields.checkSsidWithSsv(ssv, ssid);
         Bits.requireRange("size", size, 0, 31);

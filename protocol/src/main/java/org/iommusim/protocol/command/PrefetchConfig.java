@@ -5,6 +5,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_PREFETCH_CONFIG: a hint to fetch the STE (and CD) of a stream into the config cache. */
 public record PrefetchConfig(int sid, boolean ssv, int ssid) implements Command {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code ssid} is outside 0..2^20-1 or non-zero while {@code ssv} is false
+     */
     public PrefetchConfig {
         Fields.checkSsidWithSsv(ssv, ssid);
     }

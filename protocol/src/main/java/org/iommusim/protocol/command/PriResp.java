@@ -5,6 +5,11 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_PRI_RESP: respond to a PCIe page request group. */
 public record PriResp(int sid, boolean ssv, int ssid, int grpid, PriResponse resp) implements Command {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code ssid} is outside 0..2^20-1 or non-zero while {@code ssv} is
+     *        false, {@code grpid} is outside 0..511, or {@code resp} is null
+     */
     public PriResp {
         Fields.checkSsidWithSsv(ssv, ssid);
         Bits.requireRange("grpid", grpid, 0, 0x1FF);

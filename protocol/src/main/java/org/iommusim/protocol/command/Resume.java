@@ -5,6 +5,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_RESUME: retry or terminate a stalled transaction, named by its STAG. */
 public record Resume(int sid, ResumeAction resp, int stag) implements Command {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code resp} is null or {@code stag} is outside 0..65535
+     */
     public Resume {
         if (resp == null) {
             throw new IllegalArgumentException("RESUME needs an action");

@@ -4,6 +4,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_EL2_ASID: every EL2 entry of an ASID. Needs IDR0.HYP. */
 public record TlbiEl2Asid(int asid) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code asid} is outside 0..65535
+     */
     public TlbiEl2Asid {
         Fields.check16("asid", asid);
     }

@@ -5,6 +5,11 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_EL2_VA: EL2 entries of an ASID covering VA (or the range). Needs IDR0.HYP. */
 public record TlbiEl2Va(int asid, long va, boolean leaf, TlbiRange range) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code asid} is outside 0..65535, {@code va} has bits below 12 set (it
+     *        is a 4K-aligned address), or {@code range} is null (use {@link TlbiRange#NONE} for one address)
+     */
     public TlbiEl2Va {
         Fields.check16("asid", asid);
         Fields.checkVa(va);

@@ -5,6 +5,11 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_EL2_VAA: EL2 entries of every ASID covering VA (or the range). Needs IDR0.HYP. */
 public record TlbiEl2Vaa(long va, boolean leaf, TlbiRange range) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code va} has bits below 12 set (it is a 4K-aligned address), or
+     *        {@code range} is null (use {@link TlbiRange#NONE} for one address)
+     */
     public TlbiEl2Vaa {
         Fields.checkVa(va);
         if (range == null) {

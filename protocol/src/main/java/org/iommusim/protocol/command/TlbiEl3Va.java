@@ -5,6 +5,11 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_EL3_VA: EL3 entries covering VA (or the range). Only meaningful on a Secure command queue. */
 public record TlbiEl3Va(long va, boolean leaf, TlbiRange range) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code va} has bits below 12 set (it is a 4K-aligned address), or
+     *        {@code range} is null (use {@link TlbiRange#NONE} for one address)
+     */
     public TlbiEl3Va {
         Fields.checkVa(va);
         if (range == null) {

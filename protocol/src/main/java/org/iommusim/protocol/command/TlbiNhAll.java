@@ -4,6 +4,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_NH_ALL: every stage-1 (and combined nested) entry of a VMID. */
 public record TlbiNhAll(int vmid) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code vmid} is outside 0..65535
+     */
     public TlbiNhAll {
         Fields.check16("vmid", vmid);
     }

@@ -4,6 +4,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_NH_ASID: every stage-1 (and combined) entry of (VMID, ASID). */
 public record TlbiNhAsid(int vmid, int asid) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code vmid} or {@code asid} is outside 0..65535
+     */
     public TlbiNhAsid {
         Fields.check16("vmid", vmid);
         Fields.check16("asid", asid);

@@ -10,6 +10,12 @@ import org.iommusim.protocol.bits.TextLine;
  * @param leaf only leaf entries changed, so walk caches may be kept
  */
 public record TlbiNhVa(int vmid, int asid, long va, boolean leaf, TlbiRange range) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code vmid} or {@code asid} is outside 0..65535, {@code va} has bits
+     *        below 12 set (it is a 4K-aligned address), or {@code range} is null (use {@link TlbiRange#NONE} for
+     *        one address)
+     */
     public TlbiNhVa {
         Fields.check16("vmid", vmid);
         Fields.check16("asid", asid);
@@ -19,6 +25,11 @@ public record TlbiNhVa(int vmid, int asid, long va, boolean leaf, TlbiRange rang
         }
     }
 
+    /**
+     * A TLBI for one address, not a range.
+     * @return the command with {@link TlbiRange#NONE}
+     * @throws IllegalArgumentException as the constructor
+     */
     public static TlbiNhVa of(int vmid, int asid, long va, boolean leaf) {
         return new TlbiNhVa(vmid, asid, va, leaf, TlbiRange.NONE);
     }

@@ -5,6 +5,11 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_NH_VAA: like NH_VA, for every ASID of the VMID. */
 public record TlbiNhVaa(int vmid, long va, boolean leaf, TlbiRange range) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code vmid} is outside 0..65535, {@code va} has bits below 12 set (it
+     *        is a 4K-aligned address), or {@code range} is null (use {@link TlbiRange#NONE} for one address)
+     */
     public TlbiNhVaa {
         Fields.check16("vmid", vmid);
         Fields.checkVa(va);

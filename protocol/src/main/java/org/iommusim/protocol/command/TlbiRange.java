@@ -18,8 +18,14 @@ import org.iommusim.protocol.domain.Granule;
  * 64K granule, which has no level-1 leaves.
  */
 public record TlbiRange(int tg, int scale, int num, int ttl) {
+    /** Not a range: the TLBI covers one address. */
     public static final TlbiRange NONE = new TlbiRange(0, 0, 0, 0);
 
+    /**
+     * Checks the fields against their widths and the reserved combinations above.
+     * @throws IllegalArgumentException if a field is out of width (TG 0..3, SCALE and NUM 0..31, TTL 0..3) or the
+     *        combination is reserved
+     */
     public TlbiRange {
         if (tg < 0 || tg > 3 || scale < 0 || scale > 31 || num < 0 || num > 31 || ttl < 0 || ttl > 3) {
             throw new IllegalArgumentException("range fields out of width: tg=" + tg + " scale=" + scale
@@ -38,14 +44,28 @@ public record TlbiRange(int tg, int scale, int num, int ttl) {
         }
     }
 
+    /**
+     * A range of {@code (num + 1) * 2^scale} pages of {@code granule}.
+     * @return the range fields
+     * @throws IllegalArgumentException as the constructor
+     * @throws NullPointerException if {@code granule} is null
+     */
     public static TlbiRange of(Granule granule, int scale, int num, int ttl) {
         return new TlbiRange(granule.tg(), scale, num, ttl);
     }
 
+    /**
+     * Whether these are range fields.
+     * @return true when TG is not 0
+     */
     public boolean isRange() {
         return tg != 0;
     }
 
+    /**
+     * The range's page size.
+     * @return the granule TG names, empty when this is not a range
+     */
     public Optional<Granule> granule() {
         return Granule.fromTg(tg);
     }

@@ -4,6 +4,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** CMD_TLBI_S12_VMALL: every entry of a VMID, stage 1, stage 2 and combined. */
 public record TlbiS12Vmall(int vmid) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code vmid} is outside 0..65535
+     */
     public TlbiS12Vmall {
         Fields.check16("vmid", vmid);
     }

@@ -9,6 +9,11 @@ import org.iommusim.protocol.bits.TextLine;
  * S12_VMALL or an NH_* command, which is exactly what a missing one shows.
  */
 public record TlbiS2Ipa(int vmid, long ipa, boolean leaf, TlbiRange range) implements TlbiCommand {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code vmid} is outside 0..65535, {@code ipa} has bits above 51 or below
+     *        12 set, or {@code range} is null (use {@link TlbiRange#NONE} for one address)
+     */
     public TlbiS2Ipa {
         Fields.check16("vmid", vmid);
         Fields.checkIpa(ipa);
@@ -17,6 +22,11 @@ public record TlbiS2Ipa(int vmid, long ipa, boolean leaf, TlbiRange range) imple
         }
     }
 
+    /**
+     * A TLBI for one IPA, not a range.
+     * @return the command with {@link TlbiRange#NONE}
+     * @throws IllegalArgumentException as the constructor
+     */
     public static TlbiS2Ipa of(int vmid, long ipa, boolean leaf) {
         return new TlbiS2Ipa(vmid, ipa, leaf, TlbiRange.NONE);
     }

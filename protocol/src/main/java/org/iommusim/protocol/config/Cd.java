@@ -26,6 +26,11 @@ public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean 
     /** No TTB0 given. */
     public static final long NO_ADDRESS = -1;
 
+    /**
+     * Checks the fields; an invalid CD may leave ASID and domain unset.
+     * @throws IllegalArgumentException if {@code ttb0} is neither -1 nor a 4K-aligned address below 2^52; a valid
+     *        CD has an ASID outside 0..65535 or no {@code s1Domain}; or {@code guestTables} is set without TTB0
+     */
     public Cd {
         if (ttb0 != NO_ADDRESS && (ttb0 < 0 || (ttb0 & 0xFFF) != 0 || ttb0 >>> 52 != 0)) {
             throw new IllegalArgumentException("TTB0=0x" + Long.toHexString(ttb0)
@@ -82,10 +87,19 @@ public record Cd(boolean valid, int asid, DomainId s1Domain, boolean r, boolean 
         return new Cd(valid, asid, s1Domain, r, hardwareAccessFlag, ttb0, guestTables);
     }
 
+    /**
+     * A valid CD as Linux writes it (R=1, HA=0, no TTB0).
+     * @return the CD
+     * @throws IllegalArgumentException if {@code asid} is outside 0..65535 or {@code s1Domain} is null
+     */
     public static Cd of(int asid, DomainId s1Domain) {
         return new Cd(true, asid, s1Domain);
     }
 
+    /**
+     * A CD with V=0: the substream's transactions are C_BAD_CD.
+     * @return the CD
+     */
     public static Cd invalid() {
         return new Cd(false, 0, null);
     }

@@ -11,8 +11,14 @@ package org.iommusim.protocol.config;
  * @param l2Ptr L2Ptr, bits [51:6]: the address of the level-2 array (64-byte aligned)
  */
 public record L1Descriptor(int span, long l2Ptr) {
+    /** SPAN=0: no level-2 array; every StreamID it covers is out of range. */
     public static final L1Descriptor INVALID = new L1Descriptor(0, 0);
 
+    /**
+     * Checks the fields against their widths only; whether SPAN suits SPLIT is judged at use, as on hardware.
+     * @throws IllegalArgumentException if {@code span} is outside 0..31 or {@code l2Ptr} is not a 64-byte aligned
+     *        address below 2^52
+     */
     public L1Descriptor {
         if (span < 0 || span > 31) {
             throw new IllegalArgumentException("SPAN=" + span + " does not fit its 5 bits");
@@ -33,6 +39,10 @@ public record L1Descriptor(int span, long l2Ptr) {
         return valid(split) && offset >>> (span - 1) == 0;
     }
 
+    /**
+     * The descriptor for a log line.
+     * @return e.g. {@code span=9 l2ptr=0x80000}
+     */
     public String toText() {
         return "span=" + span + " l2ptr=0x" + Long.toHexString(l2Ptr);
     }

@@ -27,6 +27,14 @@ import org.iommusim.protocol.domain.DomainId;
  */
 public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain,
         boolean s2r, boolean s2ha, long s1ContextPtr, boolean guestCds) {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code config} or {@code s1dss} is null; {@code s1CdMax} is outside
+     *        0..20; a config with stage 2 has a VMID outside 0..65535 or no {@code s2Domain}; a config without
+     *        stage 2 has a VMID other than -1 or an {@code s2Domain}; {@code s1ContextPtr} is neither -1 nor a
+     *        64-byte aligned address below 2^52; or {@code guestCds} is set on an STE that is not nested or has no
+     *        S1ContextPtr
+     */
     public Ste {
         if (guestCds && (config != SteConfig.NESTED || s1ContextPtr == -1)) {
             throw new IllegalArgumentException("a CD table in guest memory needs a nested STE with S1ContextPtr, got "
@@ -98,26 +106,53 @@ public record Ste(boolean valid, SteConfig config, int s1CdMax, S1Dss s1dss, int
         return new Ste(valid, config, s1CdMax, s1dss, vmid, s2Domain, s2r, hardwareAccessFlag, s1ContextPtr, guestCds);
     }
 
+    /**
+     * A valid STE with Config=abort: every transaction is terminated, no event recorded.
+     * @return the STE
+     */
     public static Ste abort() {
         return new Ste(true, SteConfig.ABORT, 0, S1Dss.TERMINATE, -1, null);
     }
 
+    /**
+     * A valid STE with Config=bypass: addresses pass untranslated.
+     * @return the STE
+     */
     public static Ste bypass() {
         return new Ste(true, SteConfig.BYPASS, 0, S1Dss.TERMINATE, -1, null);
     }
 
+    /**
+     * An STE with V=0: every transaction of the stream is C_BAD_STE.
+     * @return the STE
+     */
     public static Ste invalid() {
         return new Ste(false, SteConfig.ABORT, 0, S1Dss.TERMINATE, -1, null);
     }
 
+    /**
+     * A valid stage-1 STE with 2^{@code s1CdMax} CDs.
+     * @return the STE
+     * @throws IllegalArgumentException if {@code s1CdMax} is outside 0..20 or {@code s1dss} is null
+     */
     public static Ste stage1(int s1CdMax, S1Dss s1dss) {
         return new Ste(true, SteConfig.STAGE1, s1CdMax, s1dss, -1, null);
     }
 
+    /**
+     * A valid stage-2 STE translating through {@code s2Domain} under {@code vmid}.
+     * @return the STE
+     * @throws IllegalArgumentException if {@code vmid} is outside 0..65535 or {@code s2Domain} is null
+     */
     public static Ste stage2(int vmid, DomainId s2Domain) {
         return new Ste(true, SteConfig.STAGE2, 0, S1Dss.TERMINATE, vmid, s2Domain);
     }
 
+    /**
+     * A valid nested STE: the CDs' stage 1, then {@code s2Domain} under {@code vmid}.
+     * @return the STE
+     * @throws IllegalArgumentException as {@link #stage1} and {@link #stage2}
+     */
     public static Ste nested(int s1CdMax, S1Dss s1dss, int vmid, DomainId s2Domain) {
         return new Ste(true, SteConfig.NESTED, s1CdMax, s1dss, vmid, s2Domain);
     }

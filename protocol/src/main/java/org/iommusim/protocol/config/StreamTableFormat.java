@@ -13,6 +13,11 @@ package org.iommusim.protocol.config;
  *                 4 KB, 16 KB or 64 KB); 0 for a linear table
  */
 public record StreamTableFormat(boolean twoLevel, int log2Size, int split) {
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code log2Size} is outside 0..32, a two-level table's {@code split} is
+     *        not 6, 8 or 10, or a linear table's is not 0
+     */
     public StreamTableFormat {
         if (log2Size < 0 || log2Size > 32) {
             throw new IllegalArgumentException("LOG2SIZE=" + log2Size + " is outside 0..32");
@@ -36,6 +41,10 @@ public record StreamTableFormat(boolean twoLevel, int log2Size, int split) {
         return new StreamTableFormat(true, log2Size, split);
     }
 
+    /**
+     * The format for a log line.
+     * @return e.g. {@code linear log2size=16} or {@code 2-level log2size=16 split=8}
+     */
     public String toText() {
         return twoLevel ? "2-level log2size=" + log2Size + " split=" + split : "linear log2size=" + log2Size;
     }

@@ -23,6 +23,13 @@ public record DomainSpec(DomainStage stage, Granule granule, int ias, int oas, i
     /** Output sizes an SMMUv3 can advertise (IDR5.OAS). */
     public static final Set<Integer> OUTPUT_SIZES = Set.of(32, 36, 40, 42, 44, 48, 52);
 
+    /**
+     * Checks the spec.
+     * @throws IllegalArgumentException if {@code stage} or {@code granule} is null; {@code ias} is outside 25..52;
+     *        {@code oas} is not in {@link #OUTPUT_SIZES}; a stage-1 or nested spec has an ASID outside 0..65535 or
+     *        a VMID other than -1; a stage-2 spec has a VMID outside 0..65535 or an ASID other than -1; or a
+     *        parent is given for anything but a nested spec, or missing for one
+     */
     public DomainSpec {
         if (stage == null || granule == null) {
             throw new IllegalArgumentException("a domain needs a stage and a granule");
@@ -60,18 +67,38 @@ public record DomainSpec(DomainStage stage, Granule granule, int ias, int oas, i
         }
     }
 
+    /**
+     * A stage-1 domain tagged with {@code asid}.
+     * @return the spec
+     * @throws IllegalArgumentException as the constructor
+     */
     public static DomainSpec stage1(Granule granule, int ias, int oas, int asid) {
         return new DomainSpec(DomainStage.STAGE1, granule, ias, oas, asid, -1, null);
     }
 
+    /**
+     * A stage-2 domain tagged with {@code vmid}.
+     * @return the spec
+     * @throws IllegalArgumentException as the constructor
+     */
     public static DomainSpec stage2(Granule granule, int ias, int oas, int vmid) {
         return new DomainSpec(DomainStage.STAGE2, granule, ias, oas, -1, vmid, null);
     }
 
+    /**
+     * A nested domain: a stage-1 table tagged with {@code asid} over the stage-2 domain {@code parent}, whose VMID
+     * it uses.
+     * @return the spec
+     * @throws IllegalArgumentException as the constructor (also if {@code parent} is null)
+     */
     public static DomainSpec nested(DomainId parent, Granule granule, int ias, int oas, int asid) {
         return new DomainSpec(DomainStage.NESTED, granule, ias, oas, asid, -1, parent);
     }
 
+    /**
+     * The stage-2 parent.
+     * @return it for a nested domain, empty otherwise
+     */
     public Optional<DomainId> parentDomain() {
         return Optional.ofNullable(parent);
     }

@@ -11,8 +11,11 @@ import java.util.Optional;
  * each level above resolves {@code pageShift - 3} more address bits.
  */
 public enum Granule {
+    /** 4 KiB pages; 1 GiB and 2 MiB blocks; TG=1. */
     G4K(12, 1, List.of(1L << 30, 1L << 21, 1L << 12)),
+    /** 16 KiB pages; 32 MiB blocks; TG=2. */
     G16K(14, 2, List.of(1L << 25, 1L << 14)),
+    /** 64 KiB pages; 512 MiB blocks; TG=3. */
     G64K(16, 3, List.of(1L << 29, 1L << 16));
 
     private final int pageShift;
@@ -25,10 +28,18 @@ public enum Granule {
         this.leafSizes = leafSizes;
     }
 
+    /**
+     * log2 of the page size.
+     * @return 12, 14 or 16
+     */
     public int pageShift() {
         return pageShift;
     }
 
+    /**
+     * The page size.
+     * @return 4096, 16384 or 65536 bytes
+     */
     public long pageSize() {
         return 1L << pageShift;
     }
@@ -72,6 +83,10 @@ public enum Granule {
         return 4 - levels;
     }
 
+    /**
+     * The short name used in configuration and text lines.
+     * @return {@code 4K}, {@code 16K} or {@code 64K}
+     */
     public String label() {
         return switch (this) {
             case G4K -> "4K";
@@ -80,6 +95,10 @@ public enum Granule {
         };
     }
 
+    /**
+     * The granule a TLBI TG field names.
+     * @return it for 1, 2 or 3; empty for 0 (not a range) and anything else
+     */
     public static Optional<Granule> fromTg(int tg) {
         for (Granule g : values()) {
             if (g.tg == tg) {
@@ -89,6 +108,10 @@ public enum Granule {
         return Optional.empty();
     }
 
+    /**
+     * The granule with this label or constant name, case-insensitive ({@code 4k}, {@code G4K}).
+     * @return it, or empty for an unknown or null label
+     */
     public static Optional<Granule> fromLabel(String label) {
         for (Granule g : values()) {
             if (g.label().equalsIgnoreCase(label) || g.name().equalsIgnoreCase(label)) {

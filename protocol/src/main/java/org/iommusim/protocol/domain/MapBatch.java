@@ -7,6 +7,11 @@ import java.util.List;
  * leaves the domain unchanged and the reply names that element's index.
  */
 public record MapBatch(List<MapSegment> segments) {
+    /**
+     * Copies the list.
+     * @throws IllegalArgumentException if it is empty
+     * @throws NullPointerException if it or a segment is null
+     */
     public MapBatch {
         segments = List.copyOf(segments);
         if (segments.isEmpty()) {
@@ -14,10 +19,21 @@ public record MapBatch(List<MapSegment> segments) {
         }
     }
 
+    /**
+     * A batch of these segments, in order.
+     * @return the batch
+     * @throws IllegalArgumentException if there are none
+     * @throws NullPointerException if a segment is null
+     */
     public static MapBatch of(MapSegment... segments) {
         return new MapBatch(List.of(segments));
     }
 
+    /**
+     * A batch of one segment: {@code size} bytes from {@code iova} to {@code pa}.
+     * @return the batch
+     * @throws IllegalArgumentException if {@code prot} is null
+     */
     public static MapBatch single(long iova, long pa, long size, Prot prot) {
         return of(new MapSegment(iova, pa, size, prot));
     }

@@ -17,6 +17,10 @@ public record AccessAttributes(boolean pnu, boolean ind, boolean rnw) {
         return new AccessAttributes(false, false, false);
     }
 
+    /**
+     * Whether the transaction writes.
+     * @return true when RnW is clear (a write), false for a read
+     */
     public boolean isWrite() {
         return !rnw;
     }

@@ -9,6 +9,10 @@ import org.iommusim.protocol.bits.TextLine;
  * fault, so there is no stall, stage, class or IPA.
  */
 public record EPageRequest(Origin origin, AccessAttributes access, long iova) implements SmmuEvent {
+    /**
+     * Checks the fields; {@code iova} may be any 64-bit value.
+     * @throws NullPointerException if {@code origin} or {@code access} is null
+     */
     public EPageRequest {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(access, "access");

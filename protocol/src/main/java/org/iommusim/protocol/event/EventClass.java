@@ -20,6 +20,10 @@ public enum EventClass {
         this.code = code;
     }
 
+    /**
+     * The CLASS field's value.
+     * @return the 2-bit code, 0 to 2
+     */
     public int code() {
         return code;
     }

@@ -6,6 +6,10 @@ import org.iommusim.protocol.bits.TextLine;
 
 /** Four words that are not a well-formed event, and the first problem found in them. */
 public record EventDecodeError(RawEvent raw, String reason) implements EventDecode {
+    /**
+     * Checks the fields.
+     * @throws NullPointerException if {@code raw} or {@code reason} is null
+     */
     public EventDecodeError {
         Objects.requireNonNull(raw, "raw");
         Objects.requireNonNull(reason, "reason");

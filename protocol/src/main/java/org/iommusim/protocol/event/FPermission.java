@@ -3,6 +3,10 @@ package org.iommusim.protocol.event;
 /** F_PERMISSION (0x13): the translation does not permit this access. */
 public record FPermission(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
+    /**
+     * Checks the fields; {@code iova} may be any 64-bit value.
+     * @throws NullPointerException if {@code origin}, {@code stall}, {@code access} or {@code walk} is null
+     */
     public FPermission {
         Parts.translation(origin, stall, access, walk);
     }

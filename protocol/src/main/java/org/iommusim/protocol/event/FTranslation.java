@@ -3,6 +3,10 @@ package org.iommusim.protocol.event;
 /** F_TRANSLATION (0x10): no valid translation for the address at the faulting stage. */
 public record FTranslation(Origin origin, Stall stall, AccessAttributes access, WalkInfo walk, long iova)
         implements TranslationFault {
+    /**
+     * Checks the fields; {@code iova} may be any 64-bit value.
+     * @throws NullPointerException if {@code origin}, {@code stall}, {@code access} or {@code walk} is null
+     */
     public FTranslation {
         Parts.translation(origin, stall, access, walk);
     }

@@ -13,6 +13,11 @@ import org.iommusim.protocol.bits.TextLine;
  * makes record equality mean "same event".
  */
 public record Origin(int sid, boolean ssv, int ssid) {
+    /**
+     * Checks the fields; {@code sid} takes all 32 bits (unsigned).
+     * @throws IllegalArgumentException if {@code ssid} does not fit in 20 bits, or is not zero while {@code ssv}
+     *        is clear
+     */
     public Origin {
         Bits.requireWidth("ssid", ssid, 20);
         if (!ssv && ssid != 0) {
@@ -33,6 +38,10 @@ public record Origin(int sid, boolean ssv, int ssid) {
         return new Origin((int) sid, true, ssid);
     }
 
+    /**
+     * The StreamID as an unsigned value, 0 to 2^32-1.
+     * @return {@code sid} read as unsigned
+     */
     public long sidUnsigned() {
         return Integer.toUnsignedLong(sid);
     }

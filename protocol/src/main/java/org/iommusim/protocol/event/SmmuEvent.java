@@ -43,6 +43,10 @@ package org.iommusim.protocol.event;
 public sealed interface SmmuEvent extends EventDecode
         permits TranslationFault, ConfigEvent, FetchAbort, EPageRequest {
 
+    /**
+     * The event's TYPE.
+     * @return the id, fixed per record type
+     */
     EventId id();
 
     /** StreamID, SSV and SubstreamID; every event has them. */

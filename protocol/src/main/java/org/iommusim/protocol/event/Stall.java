@@ -11,6 +11,11 @@ public record Stall(int stag, boolean stalled) {
     /** The transaction was terminated, not stalled. */
     public static final Stall NONE = new Stall(0, false);
 
+    /**
+     * Checks the fields.
+     * @throws IllegalArgumentException if {@code stag} does not fit in 16 bits, or is not zero while
+     *        {@code stalled} is false
+     */
     public Stall {
         Bits.requireWidth("stag", stag, 16);
         if (!stalled && stag != 0) {

@@ -11,10 +11,22 @@ public sealed interface TranslationFault extends SmmuEvent
         permits FUut, FBadAtsTreq, FTranslForbidden, FWalkEabt, FTranslation,
                 FAddrSize, FAccess, FPermission, FTlbConflict {
 
+    /**
+     * Whether the transaction is stalled, and its tag.
+     * @return the STALL and STAG fields, {@link Stall#NONE} when terminated
+     */
     Stall stall();
 
+    /**
+     * What the transaction was.
+     * @return its PnU, InD and RnW attributes
+     */
     AccessAttributes access();
 
+    /**
+     * Where in translation the fault arose.
+     * @return the stage, class and (stage 2 only) IPA
+     */
     WalkInfo walk();
 
     /** The input address of the transaction (dw2, all 64 bits). */

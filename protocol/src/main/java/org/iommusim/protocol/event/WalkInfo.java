@@ -14,6 +14,12 @@ import org.iommusim.protocol.bits.Bits;
  * so it must be zero when S2 is clear.
  */
 public record WalkInfo(boolean s2, EventClass eventClass, long ipa) {
+    /**
+     * Checks the fields.
+     * @throws NullPointerException if {@code eventClass} is null
+     * @throws IllegalArgumentException if {@code ipa} has bits above 51 or below 12 set, or is not zero while
+     *        {@code s2} is clear
+     */
     public WalkInfo {
         Objects.requireNonNull(eventClass, "eventClass");
         Bits.requireAddress("ipa", ipa, EventLayout.ADDRESS_HI, EventLayout.IPA_LO);

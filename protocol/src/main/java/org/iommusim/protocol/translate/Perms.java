@@ -28,6 +28,11 @@ public record Perms(boolean read, boolean write, boolean exec, boolean unprivile
         return (read ? 1 : 0) | (write ? 2 : 0) | (exec ? 4 : 0) | (unprivileged ? 8 : 0);
     }
 
+    /**
+     * Whether an access passes these permissions. An unprivileged access needs {@code unprivileged}; an
+     * instruction fetch needs both exec and read.
+     * @return true when it passes
+     */
     public boolean allows(Access access, boolean privileged) {
         if (!privileged && !unprivileged) {
             return false;
