@@ -83,7 +83,7 @@ final class ModelErrors {
             // the SMMU is gone, as a device removed under its driver: iommufd answers -ENODEV
             case CLOSED -> Errno.ENODEV;
             // the model could not make the change durable or lost an actor: an I/O error, nothing acknowledged
-            case JOURNAL_FAILED, JOURNAL_DAMAGED, MODEL_FAILED -> Errno.EIO;
+            case JOURNAL_FAILED, JOURNAL_DAMAGED, JOURNAL_UNAVAILABLE, MODEL_FAILED -> Errno.EIO;
         };
     }
 

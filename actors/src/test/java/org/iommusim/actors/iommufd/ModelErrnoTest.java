@@ -66,6 +66,7 @@ class ModelErrnoTest {
         EXPECTED.put(Kind.INTERRUPTED, Errno.EINTR);
         EXPECTED.put(Kind.CLOSED, Errno.ENODEV);
         EXPECTED.put(Kind.JOURNAL_FAILED, Errno.EIO);
+        EXPECTED.put(Kind.JOURNAL_UNAVAILABLE, Errno.EIO);
         EXPECTED.put(Kind.JOURNAL_DAMAGED, Errno.EIO);
         EXPECTED.put(Kind.MODEL_FAILED, Errno.EIO);
     }

@@ -5,8 +5,10 @@ import java.util.List;
 /**
  * What the TCU did for one translation's walk: where its walk caches let the
  * walk start, and every descriptor it read from memory, in order. Given only
- * by the per-request detailed path ({@code IommuSim.translateDetailed}),
- * never recorded on the burst path. Immutable.
+ * by the per-request detailed path ({@code IommuSim.translateDetailed}); a
+ * burst keeps only each request's descriptor count and addresses
+ * ({@code TranslationBurst.descriptorReads}, {@code descriptorAddress}), not
+ * this record. Immutable.
  *
  * <p>Order of {@link #descriptors()}: a stage-1 walk's reads from the level
  * it started at down to the leaf (or the level that faulted); then the
