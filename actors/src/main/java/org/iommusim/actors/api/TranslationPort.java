@@ -2,6 +2,7 @@ package org.iommusim.actors.api;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.iommusim.actors.internal.CallGate;
 import org.iommusim.actors.translate.TranslationPool;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;

@@ -12,8 +12,12 @@ import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.Smmu;
 import org.iommusim.actors.api.SmmuListener;
-import org.iommusim.protocol.event.RawEvent;
-import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.actors.iommufd.internal.CommandBatches;
+import org.iommusim.actors.iommufd.internal.Deferred;
+import org.iommusim.actors.iommufd.internal.IoasState;
+import org.iommusim.actors.iommufd.internal.ModelErrors;
+import org.iommusim.actors.iommufd.internal.UserArray;
+import org.iommusim.actors.iommufd.internal.VeventQueue;
 import org.iommusim.persistence.domain.DomainAllocation;
 import org.iommusim.persistence.domain.DomainError;
 import org.iommusim.persistence.ids.IdKind;
@@ -26,7 +30,6 @@ import org.iommusim.protocol.command.RangeTarget;
 import org.iommusim.protocol.command.RawCommand;
 import org.iommusim.protocol.command.TlbiNhAll;
 import org.iommusim.protocol.config.Cd;
-import org.iommusim.protocol.memory.GuestMemory;
 import org.iommusim.protocol.config.S1Dss;
 import org.iommusim.protocol.config.Ste;
 import org.iommusim.protocol.domain.DomainId;
@@ -37,6 +40,9 @@ import org.iommusim.protocol.domain.MapBatch;
 import org.iommusim.protocol.domain.MapSegment;
 import org.iommusim.protocol.domain.Prot;
 import org.iommusim.protocol.domain.UnmapBatch;
+import org.iommusim.protocol.event.RawEvent;
+import org.iommusim.protocol.event.SmmuEvent;
+import org.iommusim.protocol.memory.GuestMemory;
 
 /**
  * An iommufd-style host interface over one SMMU of a running model: what a

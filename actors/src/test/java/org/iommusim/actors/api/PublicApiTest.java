@@ -116,6 +116,23 @@ class PublicApiTest {
                 .check(host);
     }
 
+    /**
+     * The API packages hold only API: every top-level type there is public (the facade's call gate, interrupt
+     * dispatch and root actor live in {@code actors.internal}, the host's helpers in {@code iommufd.internal}).
+     */
+    @Test
+    void theApiPackagesHoldOnlyPublicTypes() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(API, HOST);
+        assertTrue(classes.contain(IommuSim.class) && classes.contain(org.iommusim.actors.iommufd.IommufdHost.class),
+                "both packages were imported");
+        ArchRuleDefinition.classes().that().resideInAnyPackage(API, HOST).and().areTopLevelClasses()
+                .and().doNotHaveSimpleName("package-info")
+                .should().bePublic()
+                .because("an implementation class belongs in an internal package, not beside the API")
+                .check(classes);
+    }
+
     /** The burst an embedder fills and reads: the model's side (submit, complete, slots) is not public. */
     @Test
     void theBurstsPublicMethodsAreTheEmbeddersOnly() {

@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.ModelException.Kind;
+import org.iommusim.actors.iommufd.internal.ModelErrors;
 import org.iommusim.persistence.ids.IdKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

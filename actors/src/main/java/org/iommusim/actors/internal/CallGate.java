@@ -1,4 +1,4 @@
-package org.iommusim.actors.api;
+package org.iommusim.actors.internal;
 
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.iommusim.actors.api.ModelException;
 
 /**
  * Every facade call passes here, so that every caller gets an answer:
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
  * </ul>
  * Thread-safe.
  */
-final class CallGate {
+public final class CallGate {
     private final int limit;
     private final Map<Object, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
@@ -34,7 +35,7 @@ final class CallGate {
     private volatile ModelException.Kind stoppedKind;
     private volatile String stoppedWhy;
 
-    CallGate(int limit) {
+    public CallGate(int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("the per-entity call limit must be at least 1, got " + limit);
         }
@@ -42,14 +43,14 @@ final class CallGate {
     }
 
     /** Throws the stop reason when the model no longer serves. */
-    void ensureOpen() {
+    public void ensureOpen() {
         ModelException refused = refusal();
         if (refused != null) {
             throw refused;
         }
     }
 
-    boolean isStopped() {
+    public boolean isStopped() {
         return stoppedKind != null;
     }
 
@@ -57,7 +58,7 @@ final class CallGate {
      * Starts a call to {@code entity} unless it is refused; the returned future
      * completes with the call's answer, or fails with a {@link ModelException}.
      */
-    <T> CompletableFuture<T> call(Object entity, Supplier<? extends CompletionStage<T>> start) {
+    public <T> CompletableFuture<T> call(Object entity, Supplier<? extends CompletionStage<T>> start) {
         return call(entity, start, true);
     }
 
@@ -66,7 +67,7 @@ final class CallGate {
      * something the model does (an awaited CMD_SYNC) passes {@code counted}
      * false, so that {@link #quiet} does not wait for it.
      */
-    <T> CompletableFuture<T> call(Object entity, Supplier<? extends CompletionStage<T>> start, boolean counted) {
+    public <T> CompletableFuture<T> call(Object entity, Supplier<? extends CompletionStage<T>> start, boolean counted) {
         ModelException refused = refusal();
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
@@ -113,7 +114,7 @@ final class CallGate {
      * Registers a future the model will complete (a translation): it fails with
      * the stop reason if the model stops first. Refused at once when stopped.
      */
-    <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+    public <T> CompletableFuture<T> track(CompletableFuture<T> f) {
         pending.add(f);
         f.whenComplete((v, e) -> pending.remove(f));
         ModelException refused = refusal();
@@ -129,7 +130,7 @@ final class CallGate {
      * the model stopped: what a close waits for before it stops the actors, so
      * none is stopped in the middle of a write.
      */
-    CompletableFuture<Void> quiet() {
+    public CompletableFuture<Void> quiet() {
         CompletableFuture<Void> f = new CompletableFuture<>();
         quietWaiters.add(f);
         wakeIfQuiet();
@@ -151,7 +152,7 @@ final class CallGate {
     }
 
     /** From now on nothing is served: pending calls fail with this reason, and so do later ones, at once. */
-    void stop(ModelException.Kind kind, String why) {
+    public void stop(ModelException.Kind kind, String why) {
         synchronized (this) {
             if (stoppedKind != null) {
                 return;
@@ -165,13 +166,13 @@ final class CallGate {
     }
 
     /** The reason the model stopped, as an exception to throw, or null while it serves. */
-    ModelException refusal() {
+    public ModelException refusal() {
         ModelException.Kind k = stoppedKind;
         return k == null ? null : new ModelException(k, stoppedWhy);
     }
 
     /** What a failure underneath means to the caller. */
-    ModelException failure(Throwable e) {
+    public ModelException failure(Throwable e) {
         Throwable cause = e;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

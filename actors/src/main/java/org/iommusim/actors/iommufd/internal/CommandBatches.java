@@ -1,10 +1,11 @@
-package org.iommusim.actors.iommufd;
+package org.iommusim.actors.iommufd.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.iommufd.IommufdException;
 import org.iommusim.protocol.command.CmdSync;
 import org.iommusim.protocol.command.Command;
 
@@ -14,13 +15,13 @@ import org.iommusim.protocol.command.Command;
  * {@code CMDQ_BATCH_ENTRIES} (64) entries, each closed by a CMD_SYNC, and
  * returns only when the last sync has completed.
  */
-final class CommandBatches {
+public final class CommandBatches {
     /** Linux's CMDQ_BATCH_ENTRIES; one slot of each batch is the CMD_SYNC. */
-    static final int BATCH_ENTRIES = 64;
+    public static final int BATCH_ENTRIES = 64;
 
     private CommandBatches() {}
 
-    static void issueWithSync(IommuSim sim, Smmu smmu, List<? extends Command> commands) {
+    public static void issueWithSync(IommuSim sim, Smmu smmu, List<? extends Command> commands) {
         // a small queue (IDR1.CMDQS) must still fit a batch and its sync
         int perBatch = Math.max(1, Math.min(BATCH_ENTRIES, smmu.capabilities().commandQueueCapacity()) - 1);
         try {

@@ -1,6 +1,8 @@
-package org.iommusim.actors.iommufd;
+package org.iommusim.actors.iommufd.internal;
 
 import org.iommusim.actors.api.ModelException;
+import org.iommusim.actors.iommufd.Errno;
+import org.iommusim.actors.iommufd.IommufdException;
 import org.iommusim.persistence.domain.DomainError;
 import org.iommusim.persistence.ids.IdKind;
 import org.iommusim.persistence.pagetable.PageTableError;
@@ -12,10 +14,10 @@ import org.iommusim.persistence.pagetable.PageTableError;
  * so that mapping lives in one place; the others are mapped the way Linux
  * answers the equivalent condition. The model's message is kept.
  */
-final class ModelErrors {
+public final class ModelErrors {
     private ModelErrors() {}
 
-    static IommufdException of(ModelException e) {
+    public static IommufdException of(ModelException e) {
         return new IommufdException(errnoOf(e.kind()), e.getMessage());
     }
 
@@ -24,7 +26,7 @@ final class ModelErrors {
      * {@code ida_alloc_range} of the VMID map fails with ENOSPC, but
      * {@code xa_alloc} of the ASID xarray with EBUSY.
      */
-    static Errno tagErrno(IdKind kind, ModelException.Kind modelKind) {
+    public static Errno tagErrno(IdKind kind, ModelException.Kind modelKind) {
         if (kind == IdKind.ASID && modelKind == ModelException.Kind.ID_EXHAUSTED) {
             return Errno.EBUSY;
         }
@@ -32,7 +34,7 @@ final class ModelErrors {
     }
 
     /** A domain-allocation refusal of the pure rule, checked by the host before it asks the model. */
-    static Errno errnoOf(DomainError error) {
+    public static Errno errnoOf(DomainError error) {
         return switch (error.kind()) {
             case UNKNOWN_DOMAIN -> errnoOf(ModelException.Kind.UNKNOWN_DOMAIN);
             case ALREADY_ALLOCATED -> errnoOf(ModelException.Kind.ALREADY_ALLOCATED);
@@ -48,7 +50,7 @@ final class ModelErrors {
         };
     }
 
-    static Errno errnoOf(ModelException.Kind kind) {
+    public static Errno errnoOf(ModelException.Kind kind) {
         return switch (kind) {
             // page tables: the errno PageTable itself names (iopt_map_pages / iopt_unmap_iova_range's answers)
             case OVERLAP -> pageTable(PageTableError.Kind.OVERLAP);

@@ -1,9 +1,11 @@
-package org.iommusim.actors.iommufd;
+package org.iommusim.actors.iommufd.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.iommusim.actors.iommufd.Ioas;
+import org.iommusim.actors.iommufd.PagingHwpt;
 import org.iommusim.protocol.domain.MapSegment;
 
 /**
@@ -13,23 +15,23 @@ import org.iommusim.protocol.domain.MapSegment;
  * table; the areas only serve to fill a new HWPT and to invalidate the ranges
  * an unmap removed.
  */
-final class IoasState {
-    final Ioas ioas;
-    final NavigableMap<Long, MapSegment> areas = new TreeMap<>();
-    final List<PagingHwpt> hwpts = new ArrayList<>();
+public final class IoasState {
+    public final Ioas ioas;
+    public final NavigableMap<Long, MapSegment> areas = new TreeMap<>();
+    public final List<PagingHwpt> hwpts = new ArrayList<>();
     /**
      * Ranges {@code [from, to)} whose unmap is done in the page tables but whose IOTLB invalidation (TLBI and
      * CMD_SYNC) is still in flight, without the host's monitor: a map or unmap overlapping one waits for it, as
      * iommufd's {@code iova_rwsem} keeps {@code iopt_map_pages} out while {@code iopt_unmap_iova_range} syncs.
      */
-    final List<long[]> unmapsInFlight = new ArrayList<>();
+    public final List<long[]> unmapsInFlight = new ArrayList<>();
 
-    IoasState(Ioas ioas) {
+    public IoasState(Ioas ioas) {
         this.ioas = ioas;
     }
 
     /** Whether {@code [from, from + length)} overlaps a range whose invalidation is in flight. */
-    boolean unmapInFlight(long from, long length) {
+    public boolean unmapInFlight(long from, long length) {
         long to = from + length;
         for (long[] r : unmapsInFlight) {
             // unsigned: a range may end at 2^64 (to == 0)
@@ -43,7 +45,7 @@ final class IoasState {
     }
 
     /** Removes and returns the areas starting in {@code [from, to)}; the page table has checked they lie wholly inside. */
-    List<MapSegment> removeAreas(long from, long toExclusive) {
+    public List<MapSegment> removeAreas(long from, long toExclusive) {
         NavigableMap<Long, MapSegment> inside = toExclusive == 0 ? areas.tailMap(from, true)
                 : areas.subMap(from, true, toExclusive, false);
         List<MapSegment> out = new ArrayList<>(inside.values());

@@ -1,4 +1,4 @@
-package org.iommusim.actors.api;
+package org.iommusim.actors.internal;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -10,6 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.iommusim.actors.api.GlobalError;
+import org.iommusim.actors.api.Smmu;
+import org.iommusim.actors.api.SmmuListener;
+import org.iommusim.actors.api.SyncSignal;
+import org.iommusim.actors.smmu.InterruptLine;
 import org.iommusim.persistence.smmu.SmmuInterrupt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * nothing is dropped and order is kept); deterministic, in a queue the
  * facade empties on the caller's thread at the end of each call.
  */
-final class InterruptDispatch {
+public final class InterruptDispatch {
     private static final Logger LOG = LoggerFactory.getLogger(InterruptDispatch.class);
 
     private final boolean deterministic;
@@ -33,12 +38,12 @@ final class InterruptDispatch {
     private ExecutorService thread;
     private volatile Thread dispatcherThread;
 
-    InterruptDispatch(boolean deterministic) {
+    public InterruptDispatch(boolean deterministic) {
         this.deterministic = deterministic;
     }
 
-    /** Registers {@code l} for {@code smmu}; the returned action removes it. */
-    Runnable add(Smmu smmu, SmmuListener l) {
+    /** Registers {@code l} for {@code smmu}, whose interrupts come on {@code line}; the returned action removes it. */
+    public Runnable add(Smmu smmu, InterruptLine line, SmmuListener l) {
         List<SmmuListener> ls = listeners.computeIfAbsent(smmu.id(), k -> {
             synchronized (this) {
                 if (!deterministic && thread == null) {
@@ -50,14 +55,14 @@ final class InterruptDispatch {
                     });
                 }
             }
-            smmu.handles.interrupts.connect(irqs -> raise(smmu, irqs));
+            line.connect(irqs -> raise(smmu, irqs));
             return new CopyOnWriteArrayList<>();
         });
         ls.add(l);
         return () -> ls.remove(l);
     }
 
-    long failures() {
+    public long failures() {
         return failures.get();
     }
 
@@ -114,7 +119,7 @@ final class InterruptDispatch {
      * so far, and what those deliveries raise. A listener's own blocking call
      * comes back here and returns at once; the outer loop delivers the rest.
      */
-    void deliverPending() {
+    public void deliverPending() {
         if (!deterministic || delivering) {
             return;
         }
@@ -136,7 +141,7 @@ final class InterruptDispatch {
     }
 
     /** Delivers what is queued, then stops the interrupt thread (at most {@code timeout}). */
-    void close(Duration timeout) {
+    public void close(Duration timeout) {
         deliverPending();
         ExecutorService t;
         synchronized (this) {

@@ -1,4 +1,4 @@
-package org.iommusim.actors.api;
+package org.iommusim.actors.internal;
 
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,19 +13,19 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * runs inside the caller's ActorSystem. {@code stopped} completes once it and
  * all its children have stopped.
  */
-final class ModelRoot {
+public final class ModelRoot {
     private ModelRoot() {}
 
-    sealed interface Command {}
+    public sealed interface Command {}
 
     /** Spawn a model actor under the root; the reply is its reference. */
-    record Spawn<T>(Behavior<T> behavior, String name, Props props, ActorRef<ActorRef<T>> replyTo)
+    public record Spawn<T>(Behavior<T> behavior, String name, Props props, ActorRef<ActorRef<T>> replyTo)
             implements Command {}
 
     /** Stop the model. */
-    record Stop() implements Command {}
+    public record Stop() implements Command {}
 
-    static Behavior<Command> create(CompletableFuture<Void> stopped) {
+    public static Behavior<Command> create(CompletableFuture<Void> stopped) {
         return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
                 .onMessage(Spawn.class, s -> {
                     spawn(ctx, s);

@@ -1,7 +1,9 @@
-package org.iommusim.actors.iommufd;
+package org.iommusim.actors.iommufd.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.iommusim.actors.iommufd.Errno;
+import org.iommusim.actors.iommufd.IommufdException;
 import org.iommusim.protocol.command.RawCommand;
 
 /**
@@ -13,11 +15,11 @@ import org.iommusim.protocol.command.RawCommand;
  * struct are zero and refused with E2BIG otherwise. The whole array is
  * read before any entry is handled, so an E2BIG anywhere handles nothing.
  */
-final class UserArray {
+public final class UserArray {
     private UserArray() {}
 
     /** The commands of {@code bytes}, {@code entryLength} bytes each (positive, dividing the length). */
-    static List<RawCommand> copyEntries(byte[] bytes, int entryLength) {
+    public static List<RawCommand> copyEntries(byte[] bytes, int entryLength) {
         int n = bytes.length / entryLength;
         if (n == 0) {
             throw new IommufdException(Errno.EINVAL, "entry_num 0: iommu_copy_struct_from_full_user_array reads no"

@@ -1,9 +1,10 @@
-package org.iommusim.actors.iommufd;
+package org.iommusim.actors.iommufd.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.iommusim.actors.iommufd.Vevent;
 import org.iommusim.protocol.event.RawEvent;
 
 /**
@@ -15,19 +16,19 @@ import org.iommusim.protocol.event.RawEvent;
  * that sequence number; the next vEVENT reported while the header is last
  * replaces it there. Reading removes what it returns. Thread-safe.
  */
-final class VeventQueue {
+public final class VeventQueue {
     private final int depth;
     private final ArrayDeque<Vevent> deliver = new ArrayDeque<>();
     private int events;
     private int sequence;
     private long lost;
 
-    VeventQueue(int depth) {
+    public VeventQueue(int depth) {
         this.depth = depth;
     }
 
     /** {@code iommufd_viommu_report_event}: one record for the guest. */
-    synchronized void report(RawEvent record) {
+    public synchronized void report(RawEvent record) {
         boolean full = events == depth;
         if (!deliver.isEmpty() && deliver.peekLast().lostEvents()) {
             deliver.removeLast(); // list_is_last(lost_events_header): removed as the new node goes in
@@ -46,7 +47,7 @@ final class VeventQueue {
      * {@code read()}: whole entries, oldest first, while they fit in
      * {@code count} bytes (a LOST_EVENTS header takes 8, a vEVENT 40).
      */
-    synchronized List<Vevent> read(int count) {
+    public synchronized List<Vevent> read(int count) {
         List<Vevent> out = new ArrayList<>();
         int done = 0;
         while (!deliver.isEmpty()) {
@@ -66,7 +67,7 @@ final class VeventQueue {
     }
 
     /** vEVENTs lost to a full queue so far. */
-    synchronized long lost() {
+    public synchronized long lost() {
         return lost;
     }
 }

@@ -1,4 +1,4 @@
-package org.iommusim.actors.iommufd;
+package org.iommusim.actors.iommufd.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,15 +7,15 @@ import java.util.List;
  * Clean-up work decided under the host's monitor but run after it is released, because it waits on the model
  * (a freed VMID or ASID goes back through its TLBI and CMD_SYNC). Not thread-safe: one per host call.
  */
-final class Deferred {
+public final class Deferred {
     private final List<Runnable> work = new ArrayList<>();
 
-    void add(Runnable r) {
+    public void add(Runnable r) {
         work.add(r);
     }
 
     /** Runs the work after {@code failure} ended the call; what fails here is added to it as suppressed. */
-    void runAfter(RuntimeException failure) {
+    public void runAfter(RuntimeException failure) {
         for (Runnable r : work) {
             try {
                 r.run();
