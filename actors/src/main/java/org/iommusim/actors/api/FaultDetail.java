@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import org.iommusim.protocol.event.EventClass;
 import org.iommusim.protocol.event.EventId;
 import org.iommusim.protocol.event.EventKind;
+import org.iommusim.protocol.event.FetchAbort;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.event.TranslationFault;
 import org.iommusim.protocol.translate.Faulted;
@@ -85,6 +86,14 @@ public record FaultDetail(EventId id, int sid, OptionalLong ssid, Optional<Stage
     /** The shape of the record: a translation fault, a configuration error, a fetch abort or a page request. */
     public EventKind kind() {
         return id.kind();
+    }
+
+    /**
+     * For a fetch abort (F_STE_FETCH, F_CD_FETCH, F_VMS_FETCH): the physical address whose fetch aborted (the
+     * record's FetchAddr); empty for any other event.
+     */
+    public OptionalLong fetchAddress() {
+        return record instanceof FetchAbort a ? OptionalLong.of(a.fetchAddress()) : OptionalLong.empty();
     }
 
     /** True for a stage-2 translation fault (the record's S2 bit). */

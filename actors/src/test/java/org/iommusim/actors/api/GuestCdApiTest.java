@@ -229,6 +229,9 @@ class GuestCdApiTest {
             FCdFetch a = assertInstanceOf(FCdFetch.class,
                     assertInstanceOf(Faulted.class, translate(sim, smmu, 8, IOVA)).event());
             assertEquals(WINDOW_PA + (REFUSED_IPA - WINDOW), a.fetchAddress(), "the CD's physical address");
+            FaultDetail fetch = FaultDetail.of(a);
+            assertEquals(java.util.OptionalLong.of(a.fetchAddress()), fetch.fetchAddress(), "typed, from the record");
+            assertTrue(fetch.stage().isEmpty() && fetch.ipa().isEmpty(), "a fetch abort is no translation fault");
             // CD 1 of a second table: V=0; CD 2: AA64=0; CD 3: TG0=3 (reserved); CD 4: T0SZ 40 (a 24-bit input)
             long table = CD_IPA + 0x1000;
             ram.cd(table, 0, cdWord0(ASID) & ~(1L << 31), TREE_A);
