@@ -42,10 +42,10 @@ public class GuardedJdbcJournal extends JdbcAsyncWriteJournal {
         try {
             f = super.asyncWriteMessages(messages);
         } catch (RuntimeException e) {
-            record("journal write failed in " + pluginId + ", nothing of it stored: " + e);
+            record("journal write failed in " + pluginId + ": " + e);
             throw e;
         }
-        return reporting(f, "journal write failed in " + pluginId + ", nothing of it stored: ");
+        return reporting(f, "journal write failed in " + pluginId + ": ");
     }
 
     @Override
