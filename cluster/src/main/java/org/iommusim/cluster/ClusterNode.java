@@ -142,13 +142,14 @@ public final class ClusterNode implements AutoCloseable {
 
     /**
      * As {@link #ask}, waiting for the answer: the done answer, or an
-     * {@link IllegalStateException} with the partition's reason.
+     * {@link IllegalStateException} with the partition's kind and reason
+     * ({@code smmu-3 refused (JOURNAL_FAILED): the journal failed: ...}).
      */
     public PartitionReply.Done call(int smmu, Function<ActorRef<PartitionReply>, PartitionCommand> request) {
         PartitionReply r = ask(smmu, request)
                 .orTimeout(timeout.toMillis() * 2, TimeUnit.MILLISECONDS).join();
         if (r instanceof PartitionReply.Refused refused) {
-            throw new IllegalStateException("smmu-" + smmu + " refused: " + refused.reason());
+            throw new IllegalStateException("smmu-" + smmu + " refused (" + refused.kind() + "): " + refused.reason());
         }
         return (PartitionReply.Done) r;
     }

@@ -87,6 +87,8 @@ public record JdbcJournal(String url, String user, String password) {
                         "pekko.persistence.journal.plugin", "jdbc-journal",
                         "pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store",
                         "jdbc-journal.use-shared-db", "iommu-sim",
+                        // the plugin, reporting its failed writes to the node's models (JOURNAL_FAILED)
+                        "jdbc-journal.class", GuardedJdbcJournal.class.getName(),
                         // writes waiting for a batch, at most one per entity persisting; past the plugin's
                         // 1000 it fails the write and stops the entity (seen at 512 SMMU partitions on a node)
                         "jdbc-journal.bufferSize", BUFFERED_WRITES,

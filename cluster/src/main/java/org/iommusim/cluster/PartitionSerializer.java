@@ -102,6 +102,7 @@ public final class PartitionSerializer extends SerializerWithStringManifest {
                 out.writeLong(m.value());
                 out.writeUTF(m.text());
             } else if (o instanceof PartitionReply.Refused m) {
+                out.writeUTF(m.kind());
                 out.writeUTF(m.reason());
             } else {
                 throw new IllegalArgumentException("not a partition message: " + o.getClass().getName());
@@ -155,7 +156,7 @@ public final class PartitionSerializer extends SerializerWithStringManifest {
                     yield new PartitionCommand.Describe(domains, r);
                 }
                 case "d" -> new PartitionReply.Done(in.readLong(), in.readUTF());
-                case "r" -> new PartitionReply.Refused(in.readUTF());
+                case "r" -> new PartitionReply.Refused(in.readUTF(), in.readUTF());
                 default -> throw new NotSerializableException("unknown partition manifest " + manifest);
             };
         } catch (IOException | RuntimeException e) {

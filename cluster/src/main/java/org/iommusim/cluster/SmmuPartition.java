@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.iommusim.actors.api.IommuSim;
+import org.iommusim.actors.api.ModelException;
 import org.iommusim.actors.api.ModelOptions;
 import org.iommusim.actors.api.Smmu;
 import org.iommusim.actors.internal.ModelInternals;
@@ -91,13 +92,15 @@ public final class SmmuPartition {
                 })
                 .onMessage(StartFailed.class, f -> {
                     String reason = entityId + " did not start: " + rootCause(f.cause());
+                    String kind = kind(f.cause(), ModelException.Kind.MODEL_FAILED.name());
                     ctx.getLog().error(reason);
-                    stash.forEach(m -> ((PartitionCommand) m).replyTo().tell(new PartitionReply.Refused(reason)));
+                    stash.forEach(m -> ((PartitionCommand) m).replyTo().tell(new PartitionReply.Refused(kind, reason)));
                     return Behaviors.stopped();
                 })
                 .onMessage(PartitionCommand.class, c -> {
                     if (stash.isFull()) {
-                        c.replyTo().tell(new PartitionReply.Refused(entityId + " is recovering and already holds "
+                        c.replyTo().tell(new PartitionReply.Refused(
+                                ModelException.Kind.OVERLOADED.name(), entityId + " is recovering and already holds "
                                 + STASH + " requests"));
                     } else {
                         stash.stash(c);
@@ -160,19 +163,33 @@ public final class SmmuPartition {
         try {
             stage = call.get();
         } catch (RuntimeException e) {
-            replyTo.tell(new PartitionReply.Refused(rootCause(e)));
+            replyTo.tell(refused(e));
             return Behaviors.same();
         }
-        stage.whenComplete((v, e) -> replyTo.tell(e == null ? done.apply(v) : new PartitionReply.Refused(rootCause(e))));
+        stage.whenComplete((v, e) -> replyTo.tell(e == null ? done.apply(v) : refused(e)));
         return Behaviors.same();
     }
 
+    /** A failed call's answer: the model's kind (JOURNAL_FAILED, ...) and its reason, as the caller must see them. */
+    static PartitionReply.Refused refused(Throwable e) {
+        return new PartitionReply.Refused(kind(e, PartitionReply.Refused.INVALID), rootCause(e));
+    }
+
+    private static String kind(Throwable e, String otherwise) {
+        return unwrap(e) instanceof ModelException m ? m.kind().name() : otherwise;
+    }
+
     static String rootCause(Throwable e) {
+        Throwable t = unwrap(e);
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    private static Throwable unwrap(Throwable e) {
         Throwable t = e;
         while ((t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        return t;
     }
 }

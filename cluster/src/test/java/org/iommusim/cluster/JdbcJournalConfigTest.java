@@ -25,6 +25,13 @@ class JdbcJournalConfigTest {
     }
 
     @Test
+    void aNodesJournalReportsItsFailures() {
+        Config node = ClusterNode.config(ConfigFactory.empty(), H2);
+        assertEquals(GuardedJdbcJournal.class.getName(), node.getString("jdbc-journal.class"),
+                "a failed write must reach the models as JOURNAL_FAILED (JdbcJournalFailureTest)");
+    }
+
+    @Test
     void theClusterFileOverridesIt() {
         Config node = ClusterNode.config(ConfigFactory.parseString("jdbc-journal.bufferSize = 5000"), H2);
         assertEquals(5000, node.getInt("jdbc-journal.bufferSize"));

@@ -188,8 +188,16 @@ public final class IommuSim implements AutoCloseable {
         this.runtime = DeterministicRuntime.of(system).orElse(null);
         this.interrupts = new InterruptDispatch(runtime != null);
         // a failed journal write stops the model: every pending and later call fails with the reason at once
-        this.journalWatch = JournalHealth.onFailure(JournalSettings.levelDb(options.dataDir()).journalDir(),
-                reason -> gate.stop(ModelException.Kind.JOURNAL_FAILED, "the journal failed: " + reason));
+        java.util.function.Consumer<String> stop =
+                reason -> gate.stop(ModelException.Kind.JOURNAL_FAILED, "the journal failed: " + reason);
+        AutoCloseable dirWatch = JournalHealth.onFailure(JournalSettings.levelDb(options.dataDir()).journalDir(), stop);
+        // a journal without a directory (the cluster's SQL journal) reports by plugin, for its whole system
+        AutoCloseable pluginWatch = JournalHealth.onFailure(system.classicSystem(),
+                system.settings().config().getString("pekko.persistence.journal.plugin"), stop);
+        this.journalWatch = () -> {
+            dirWatch.close();
+            pluginWatch.close();
+        };
         this.journalIds = JournalIds.current(system, options.callTimeout());
         this.domains = spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
                 domainViews), "domains");

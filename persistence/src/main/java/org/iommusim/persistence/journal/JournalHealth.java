@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.ActorSystem;
 
 /**
  * Which journal directories of this JVM have failed, and why: the guarded
@@ -17,10 +18,19 @@ import java.util.function.Consumer;
  * consequences); {@link JournalSettings#prepare} clears the record, so a
  * fresh start on the same directory begins healthy. Keys are absolute,
  * normalised journal directories ({@link JournalSettings#journalDir()}).
+ *
+ * <p>A journal that has no directory (the cluster's SQL journal) is keyed
+ * by its plugin in its ActorSystem instead ({@link #failed(ActorSystem,
+ * String, String)}): every model in that system persisting through that
+ * plugin hears of its failure. That record lives as long as the system.
  */
 public final class JournalHealth {
-    private static final ConcurrentHashMap<Path, String> FAILURES = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<Path, List<Consumer<String>>> LISTENERS = new ConcurrentHashMap<>();
+    // keys: a normalised Path, or a Plugin
+    private static final ConcurrentHashMap<Object, String> FAILURES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Object, List<Consumer<String>>> LISTENERS = new ConcurrentHashMap<>();
+
+    /** A journal plugin of one ActorSystem (identity: two systems of one name are two journals). */
+    private record Plugin(ActorSystem system, String pluginId) {}
 
     private JournalHealth() {}
 
@@ -30,7 +40,34 @@ public final class JournalHealth {
      * and returns true; later calls keep the first reason and return false.
      */
     public static boolean failed(Path journalDir, String reason) {
-        Path key = key(journalDir);
+        return failed((Object) key(journalDir), reason);
+    }
+
+    /**
+     * Records that the journal plugin {@code pluginId} (its configuration
+     * path, e.g. {@code jdbc-journal}) of {@code system} failed; as
+     * {@link #failed(Path, String)}. The record is dropped when the system
+     * terminates.
+     */
+    public static boolean failed(ActorSystem system, String pluginId, String reason) {
+        Plugin key = new Plugin(system, pluginId);
+        boolean first = failed((Object) key, reason);
+        if (first) {
+            try {
+                system.registerOnTermination(() -> FAILURES.remove(key));
+            } catch (IllegalStateException terminated) {
+                FAILURES.remove(key); // no model of that system is left to tell
+            }
+        }
+        return first;
+    }
+
+    /** Why the plugin {@code pluginId} of {@code system} failed, if it has. */
+    public static Optional<String> failure(ActorSystem system, String pluginId) {
+        return Optional.ofNullable(FAILURES.get(new Plugin(system, pluginId)));
+    }
+
+    private static boolean failed(Object key, String reason) {
         if (FAILURES.putIfAbsent(key, reason) != null) {
             return false;
         }
@@ -56,7 +93,18 @@ public final class JournalHealth {
      * block in it. Closing the returned handle removes the listener.
      */
     public static AutoCloseable onFailure(Path journalDir, Consumer<String> listener) {
-        Path key = key(journalDir);
+        return onFailure((Object) key(journalDir), listener);
+    }
+
+    /**
+     * As {@link #onFailure(Path, Consumer)}, for the journal plugin
+     * {@code pluginId} of {@code system}.
+     */
+    public static AutoCloseable onFailure(ActorSystem system, String pluginId, Consumer<String> listener) {
+        return onFailure(new Plugin(system, pluginId), listener);
+    }
+
+    private static AutoCloseable onFailure(Object key, Consumer<String> listener) {
         Consumer<String> once = new Consumer<>() {
             private boolean told;
 

@@ -137,12 +137,17 @@ final class PipelinedLoad {
             }
             failed.incrementAndGet();
             firstFailure.compareAndSet(null, "lane " + lane + " (smmu-" + smmu + ") command " + n + ": "
-                    + (error != null ? error : ((PartitionReply.Refused) reply).reason()));
+                    + (error != null ? error : refusal((PartitionReply.Refused) reply)));
             end.complete(null);
         });
     }
 
     /** Lane {@code lane}'s command number {@code n}: map, unmap, TLBI + CMD_SYNC of its page {@code n / 3}. */
+    /** A refusal as the report names it: the kind (JOURNAL_FAILED, ...) and the partition's reason. */
+    private static String refusal(PartitionReply.Refused r) {
+        return r.kind() + ": " + r.reason();
+    }
+
     static Function<ActorRef<PartitionReply>, PartitionCommand> command(int lane, int smmu, long n) {
         long domain = 100 + smmu;
         long iova = iova(lane, (int) ((n / STEPS) % PAGES));
