@@ -198,14 +198,29 @@ public final class IommuSim implements AutoCloseable {
             dirWatch.close();
             pluginWatch.close();
         };
-        this.journalIds = JournalIds.current(system, options.callTimeout());
-        this.domains = spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
-                domainViews), "domains");
-        for (String id : journalIds) {
-            if (id.startsWith("domain-")) {
-                DomainId d = DomainId.of(Long.parseLong(id.substring("domain-".length())));
-                join(this.<DomainState>ask(domains, r -> new DomainDirectory.Deliver(d, new DomainEntity.GetState(r))));
+        try {
+            this.journalIds = JournalIds.current(system, options.callTimeout());
+            this.domains = spawn(DomainDirectory.create(DomainEntity.Settings.fromConfig(system.settings().config()),
+                    domainViews), "domains");
+            for (String id : journalIds) {
+                if (id.startsWith("domain-")) {
+                    DomainId d = DomainId.of(Long.parseLong(id.substring("domain-".length())));
+                    join(this.<DomainState>ask(domains,
+                            r -> new DomainDirectory.Deliver(d, new DomainEntity.GetState(r))));
+                }
             }
+        } catch (RuntimeException | Error e) {
+            // no model comes of this start: its watches must not keep the system and the gate reachable
+            closeQuietly(journalWatch);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // removing a listener from a map does not fail; nothing else to release
         }
     }
 

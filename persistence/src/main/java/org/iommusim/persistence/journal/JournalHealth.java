@@ -55,8 +55,10 @@ public final class JournalHealth {
         if (first) {
             try {
                 system.registerOnTermination(() -> FAILURES.remove(key));
-            } catch (IllegalStateException terminated) {
-                FAILURES.remove(key); // no model of that system is left to tell
+            } catch (RuntimeException terminated) {
+                // a terminated system refuses the callback (RejectedExecutionException in Pekko 1.x):
+                // no model of that system is left to tell, and the record must not keep the system alive
+                FAILURES.remove(key);
             }
         }
         return first;

@@ -47,4 +47,17 @@ class JournalHealthPluginTest {
         // the record went with its system (registerOnTermination runs before getWhenTerminated completes)
         assertEquals(Optional.empty(), JournalHealth.failure(a, "jdbc-journal"));
     }
+
+    /** A write failing while its system shuts down: the watcher still hears it, nothing throws, nothing stays. */
+    @Test
+    void aFailureAfterItsSystemTerminatedIsToldAndNotKept() {
+        ActorSystem a = ActorSystem.create("late", ConfigFactory.parseString("pekko.loglevel = WARNING"));
+        List<String> heard = new CopyOnWriteArrayList<>();
+        JournalHealth.onFailure(a, "jdbc-journal", heard::add);
+        a.terminate();
+        a.getWhenTerminated().toCompletableFuture().join();
+        assertTrue(JournalHealth.failed(a, "jdbc-journal", "connection closed"), "recorded, not thrown");
+        assertEquals(List.of("connection closed"), heard);
+        assertEquals(Optional.empty(), JournalHealth.failure(a, "jdbc-journal"), "no record keeps a dead system");
+    }
 }
