@@ -117,8 +117,17 @@ public final class IommufdHost implements AutoCloseable {
      * attachment, vDEVICE or vEVENTQ changes, read without it by the model's interrupt thread.
      */
     private volatile Map<Integer, List<Route>> routes = Map.of();
-    /** HWPTs a device is leaving, one entry per STE change whose CFGI_STE has not completed yet. */
+    /**
+     * HWPTs a device is leaving, one entry per STE change whose CFGI_STE has not completed (in flight, or its
+     * CMD_SYNC failed): the STE in force may still name them, so they stay in their IOAS (unmaps still unmap
+     * them and invalidate their tag) and are neither destroyed nor freed until then.
+     */
     private final List<Integer> leaving = new ArrayList<>();
+    /**
+     * StreamIDs whose STE was written and whose CFGI_STE has not completed, one entry per STE change: {@link #close()}
+     * issues a CFGI_STE for them too before freeing anything, since the SMMU may still hold their old STE.
+     */
+    private final List<Integer> unsyncedSids = new ArrayList<>();
 
     private record Route(int vsid, VeventQueue queue) {}
 
@@ -565,41 +574,55 @@ public final class IommufdHost implements AutoCloseable {
     }
 
     /**
-     * A device's STE written; its CFGI_STE and CMD_SYNC still to come. {@code held}: the HWPT it left, in use
-     * until then; {@code release}: what follows the device leaving it.
+     * A device's STE written; its CFGI_STE and CMD_SYNC still to come. {@code held}: the HWPT it left (null:
+     * none), in use until then.
      */
-    private record SteChange(int sid, Integer held, Runnable release) {}
+    private record SteChange(int sid, Integer held) {}
 
-    /** Under the monitor, after the STE write and the attachment change: what is left to do without it. */
+    /**
+     * Under the monitor, after the STE write and the attachment change: what is left to do without it. The HWPT
+     * left stays in every table (an auto domain too, in its IOAS) until the CFGI_STE has completed, as Linux
+     * takes a domain out of the io_pagetable only after {@code iommu_detach_group} returns.
+     */
     private SteChange beginSteChange(int sid, Integer left) {
-        Runnable release = leave(left);
         Integer held = left != null && objects.containsKey(left) ? left : null;
         if (held != null) {
             leaving.add(held);
         }
+        unsyncedSids.add(sid);
         republishRoutes();
-        return new SteChange(sid, held, release);
+        return new SteChange(sid, held);
     }
 
-    /** Without the monitor: CFGI_STE (LEAF=0: the STE and every CD under it) and CMD_SYNC, then the release. */
+    /**
+     * Without the monitor: CFGI_STE (LEAF=0: the STE and every CD under it) and CMD_SYNC; then, under the monitor,
+     * the HWPT left is let go and, if an auto domain no device uses any more, unlinked; its domain and tag are
+     * freed without the monitor. If the CMD_SYNC fails, the HWPT left stays held (the STE in force may still name
+     * it) and the StreamID stays for {@link #close()} to invalidate again.
+     */
     private void finishSteChange(SteChange change) {
         List<Command> cfgi = List.of(new CfgiSte(change.sid(), false));
-        try {
-            issuing.accept(cfgi);
-            CommandBatches.issueWithSync(sim, smmu, cfgi);
-        } finally {
+        issuing.accept(cfgi);
+        CommandBatches.issueWithSync(sim, smmu, cfgi);
+        Runnable release;
+        synchronized (this) {
+            unsyncedSids.remove((Integer) change.sid());
             if (change.held() != null) {
-                synchronized (this) {
-                    leaving.remove(change.held());
-                }
+                leaving.remove(change.held());
             }
+            release = leave(change.held());
         }
-        change.release().run();
+        release.run();
     }
 
-    /** What follows a device leaving HWPT {@code hwpt} (null: none): nothing, or the destruction of an auto domain. */
+    /**
+     * Under the monitor, once a device's leaving STE is no longer in force: what follows for HWPT {@code hwpt}
+     * (null: none), nothing or the destruction of an auto domain no device is attached to or still leaving.
+     * After {@link #close()} nothing: close has unlinked every object.
+     */
     private Runnable leave(Integer hwpt) {
-        if (hwpt == null || !autoDomains.contains(hwpt) || attachments.containsValue(hwpt)) {
+        if (closed || hwpt == null || !autoDomains.contains(hwpt) || attachments.containsValue(hwpt)
+                || leaving.contains(hwpt) || !objects.containsKey(hwpt)) {
             return () -> {};
         }
         return unlink(objects.get(hwpt));
@@ -712,6 +735,7 @@ public final class IommufdHost implements AutoCloseable {
     @Override
     public void close() {
         List<Integer> sids;
+        List<Integer> unsynced;
         List<Runnable> releases = new ArrayList<>();
         synchronized (this) {
             if (closed) {
@@ -719,8 +743,13 @@ public final class IommufdHost implements AutoCloseable {
             }
             closed = true;
             sids = new ArrayList<>(attachments.keySet());
+            // a device mid-change (or whose CFGI_STE failed) has its new STE in memory, but the SMMU may still
+            // hold its old one, naming a HWPT freed below: its CFGI_STE goes in this batch too
+            unsynced = new ArrayList<>(new java.util.LinkedHashSet<>(unsyncedSids));
+            unsynced.removeAll(sids);
             attachments.clear();
             leaving.clear();
+            unsyncedSids.clear();
             // a user always has a higher ID than what it uses: newest first
             List<IommufdObject> all = new ArrayList<>(objects.values());
             all.sort(Comparator.comparingInt(IommufdObject::id).reversed());
@@ -737,6 +766,7 @@ public final class IommufdHost implements AutoCloseable {
         }
         List<Command> cfgis = new ArrayList<>();
         sids.forEach(sid -> cfgis.add(new CfgiSte(sid, false)));
+        unsynced.forEach(sid -> cfgis.add(new CfgiSte(sid, false)));
         if (!cfgis.isEmpty()) {
             CommandBatches.issueWithSync(sim, smmu, cfgis);
         }
