@@ -73,8 +73,10 @@ import org.iommusim.protocol.memory.GuestMemory;
  * monitor) goes on while a host call waits. Races are settled as Linux's
  * locks settle them: a map or unmap overlapping a range whose invalidation is
  * in flight waits for it ({@code iova_rwsem}); a HWPT a device is leaving
- * stays in use (EBUSY to destroy) until the leaving STE's CFGI_STE has
- * completed; of two STE changes for one device, each call returns after a
+ * stays in use (EBUSY to destroy, and in its IOAS, so an unmap still unmaps
+ * it and invalidates its tag) until the leaving STE's CFGI_STE has
+ * completed; {@link #close()} invalidates the STE of a device whose change is
+ * still in flight before it frees anything; of two STE changes for one device, each call returns after a
  * CFGI_STE issued after its own write, and the later write is the one in force.
  * The object table itself is not journaled, as iommufd's objects
  * live only as long as the file descriptor: after a restart, open a new host
@@ -480,8 +482,8 @@ public final class IommufdHost implements AutoCloseable {
      * <p>The STE is written under the host's monitor and the CFGI_STE waited
      * for without it. If that CMD_SYNC fails (the queue halted), the device
      * counts as attached (its STE in memory names the HWPT) and the HWPT it
-     * left, if an auto domain, is not freed, since the STE in force may still
-     * name it.
+     * left stays held (EBUSY to destroy, an auto domain not freed) until
+     * {@link #close()}, since the STE in force may still name it.
      *
      * @return the HWPT the device is now attached to
      */
@@ -560,7 +562,9 @@ public final class IommufdHost implements AutoCloseable {
      * IOAS is destroyed when its last device leaves (iommufd's auto domain),
      * after the CFGI_STE has completed. The CMD_SYNC is waited for without
      * the host's monitor; if it fails, the device counts as detached and the
-     * HWPT it left is not freed (the STE in force may still name it).
+     * HWPT it left stays held until {@link #close()} (the STE in force may
+     * still name it). Until that CMD_SYNC completes the HWPT left stays in its
+     * IOAS: an unmap meanwhile unmaps it and invalidates its tag too.
      */
     public void detach(int sid) {
         SteChange change;
@@ -723,7 +727,9 @@ public final class IommufdHost implements AutoCloseable {
 
     /**
      * Closes the host as closing {@code /dev/iommu} does: detaches every
-     * attached device (STE ABORT, CFGI_STE, one CMD_SYNC), then destroys
+     * attached device (STE ABORT, CFGI_STE, one CMD_SYNC; the batch also
+     * invalidates every device whose attach or detach has not had its
+     * CFGI_STE completed, so no cached STE names a HWPT freed here), then destroys
      * every object, users before what they use, each paging HWPT's VMID or
      * ASID going back through its flush. Afterwards every call is
      * {@link Errno#EBADF}; closing again does nothing. If the detaching fails
