@@ -73,8 +73,10 @@ import org.iommusim.protocol.memory.GuestMemory;
  * monitor) goes on while a host call waits. Races are settled as Linux's
  * locks settle them: a map or unmap overlapping a range whose invalidation is
  * in flight waits for it ({@code iova_rwsem}); a HWPT a device is leaving
- * stays in use (EBUSY to destroy) until the leaving STE's CFGI_STE has
- * completed; of two STE changes for one device, each call returns after a
+ * stays in use (EBUSY to destroy, and in its IOAS, so an unmap still unmaps
+ * it and invalidates its tag) until the leaving STE's CFGI_STE has
+ * completed; {@link #close()} invalidates the STE of a device whose change is
+ * still in flight before it frees anything; of two STE changes for one device, each call returns after a
  * CFGI_STE issued after its own write, and the later write is the one in force.
  * The object table itself is not journaled, as iommufd's objects
  * live only as long as the file descriptor: after a restart, open a new host
@@ -117,8 +119,17 @@ public final class IommufdHost implements AutoCloseable {
      * attachment, vDEVICE or vEVENTQ changes, read without it by the model's interrupt thread.
      */
     private volatile Map<Integer, List<Route>> routes = Map.of();
-    /** HWPTs a device is leaving, one entry per STE change whose CFGI_STE has not completed yet. */
+    /**
+     * HWPTs a device is leaving, one entry per STE change whose CFGI_STE has not completed (in flight, or its
+     * CMD_SYNC failed): the STE in force may still name them, so they stay in their IOAS (unmaps still unmap
+     * them and invalidate their tag) and are neither destroyed nor freed until then.
+     */
     private final List<Integer> leaving = new ArrayList<>();
+    /**
+     * StreamIDs whose STE was written and whose CFGI_STE has not completed, one entry per STE change: {@link #close()}
+     * issues a CFGI_STE for them too before freeing anything, since the SMMU may still hold their old STE.
+     */
+    private final List<Integer> unsyncedSids = new ArrayList<>();
 
     private record Route(int vsid, VeventQueue queue) {}
 
@@ -471,8 +482,8 @@ public final class IommufdHost implements AutoCloseable {
      * <p>The STE is written under the host's monitor and the CFGI_STE waited
      * for without it. If that CMD_SYNC fails (the queue halted), the device
      * counts as attached (its STE in memory names the HWPT) and the HWPT it
-     * left, if an auto domain, is not freed, since the STE in force may still
-     * name it.
+     * left stays held (EBUSY to destroy, an auto domain not freed) until
+     * {@link #close()}, since the STE in force may still name it.
      *
      * @return the HWPT the device is now attached to
      */
@@ -551,7 +562,9 @@ public final class IommufdHost implements AutoCloseable {
      * IOAS is destroyed when its last device leaves (iommufd's auto domain),
      * after the CFGI_STE has completed. The CMD_SYNC is waited for without
      * the host's monitor; if it fails, the device counts as detached and the
-     * HWPT it left is not freed (the STE in force may still name it).
+     * HWPT it left stays held until {@link #close()} (the STE in force may
+     * still name it). Until that CMD_SYNC completes the HWPT left stays in its
+     * IOAS: an unmap meanwhile unmaps it and invalidates its tag too.
      */
     public void detach(int sid) {
         SteChange change;
@@ -565,41 +578,55 @@ public final class IommufdHost implements AutoCloseable {
     }
 
     /**
-     * A device's STE written; its CFGI_STE and CMD_SYNC still to come. {@code held}: the HWPT it left, in use
-     * until then; {@code release}: what follows the device leaving it.
+     * A device's STE written; its CFGI_STE and CMD_SYNC still to come. {@code held}: the HWPT it left (null:
+     * none), in use until then.
      */
-    private record SteChange(int sid, Integer held, Runnable release) {}
+    private record SteChange(int sid, Integer held) {}
 
-    /** Under the monitor, after the STE write and the attachment change: what is left to do without it. */
+    /**
+     * Under the monitor, after the STE write and the attachment change: what is left to do without it. The HWPT
+     * left stays in every table (an auto domain too, in its IOAS) until the CFGI_STE has completed, as Linux
+     * takes a domain out of the io_pagetable only after {@code iommu_detach_group} returns.
+     */
     private SteChange beginSteChange(int sid, Integer left) {
-        Runnable release = leave(left);
         Integer held = left != null && objects.containsKey(left) ? left : null;
         if (held != null) {
             leaving.add(held);
         }
+        unsyncedSids.add(sid);
         republishRoutes();
-        return new SteChange(sid, held, release);
+        return new SteChange(sid, held);
     }
 
-    /** Without the monitor: CFGI_STE (LEAF=0: the STE and every CD under it) and CMD_SYNC, then the release. */
+    /**
+     * Without the monitor: CFGI_STE (LEAF=0: the STE and every CD under it) and CMD_SYNC; then, under the monitor,
+     * the HWPT left is let go and, if an auto domain no device uses any more, unlinked; its domain and tag are
+     * freed without the monitor. If the CMD_SYNC fails, the HWPT left stays held (the STE in force may still name
+     * it) and the StreamID stays for {@link #close()} to invalidate again.
+     */
     private void finishSteChange(SteChange change) {
         List<Command> cfgi = List.of(new CfgiSte(change.sid(), false));
-        try {
-            issuing.accept(cfgi);
-            CommandBatches.issueWithSync(sim, smmu, cfgi);
-        } finally {
+        issuing.accept(cfgi);
+        CommandBatches.issueWithSync(sim, smmu, cfgi);
+        Runnable release;
+        synchronized (this) {
+            unsyncedSids.remove((Integer) change.sid());
             if (change.held() != null) {
-                synchronized (this) {
-                    leaving.remove(change.held());
-                }
+                leaving.remove(change.held());
             }
+            release = leave(change.held());
         }
-        change.release().run();
+        release.run();
     }
 
-    /** What follows a device leaving HWPT {@code hwpt} (null: none): nothing, or the destruction of an auto domain. */
+    /**
+     * Under the monitor, once a device's leaving STE is no longer in force: what follows for HWPT {@code hwpt}
+     * (null: none), nothing or the destruction of an auto domain no device is attached to or still leaving.
+     * After {@link #close()} nothing: close has unlinked every object.
+     */
     private Runnable leave(Integer hwpt) {
-        if (hwpt == null || !autoDomains.contains(hwpt) || attachments.containsValue(hwpt)) {
+        if (closed || hwpt == null || !autoDomains.contains(hwpt) || attachments.containsValue(hwpt)
+                || leaving.contains(hwpt) || !objects.containsKey(hwpt)) {
             return () -> {};
         }
         return unlink(objects.get(hwpt));
@@ -700,7 +727,9 @@ public final class IommufdHost implements AutoCloseable {
 
     /**
      * Closes the host as closing {@code /dev/iommu} does: detaches every
-     * attached device (STE ABORT, CFGI_STE, one CMD_SYNC), then destroys
+     * attached device (STE ABORT, CFGI_STE, one CMD_SYNC; the batch also
+     * invalidates every device whose attach or detach has not had its
+     * CFGI_STE completed, so no cached STE names a HWPT freed here), then destroys
      * every object, users before what they use, each paging HWPT's VMID or
      * ASID going back through its flush. Afterwards every call is
      * {@link Errno#EBADF}; closing again does nothing. If the detaching fails
@@ -712,6 +741,7 @@ public final class IommufdHost implements AutoCloseable {
     @Override
     public void close() {
         List<Integer> sids;
+        List<Integer> unsynced;
         List<Runnable> releases = new ArrayList<>();
         synchronized (this) {
             if (closed) {
@@ -719,8 +749,13 @@ public final class IommufdHost implements AutoCloseable {
             }
             closed = true;
             sids = new ArrayList<>(attachments.keySet());
+            // a device mid-change (or whose CFGI_STE failed) has its new STE in memory, but the SMMU may still
+            // hold its old one, naming a HWPT freed below: its CFGI_STE goes in this batch too
+            unsynced = new ArrayList<>(new java.util.LinkedHashSet<>(unsyncedSids));
+            unsynced.removeAll(sids);
             attachments.clear();
             leaving.clear();
+            unsyncedSids.clear();
             // a user always has a higher ID than what it uses: newest first
             List<IommufdObject> all = new ArrayList<>(objects.values());
             all.sort(Comparator.comparingInt(IommufdObject::id).reversed());
@@ -737,6 +772,7 @@ public final class IommufdHost implements AutoCloseable {
         }
         List<Command> cfgis = new ArrayList<>();
         sids.forEach(sid -> cfgis.add(new CfgiSte(sid, false)));
+        unsynced.forEach(sid -> cfgis.add(new CfgiSte(sid, false)));
         if (!cfgis.isEmpty()) {
             CommandBatches.issueWithSync(sim, smmu, cfgis);
         }

@@ -15,11 +15,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.iommusim.actors.api.Smmu;
 import org.iommusim.actors.api.SmmuListener;
+import org.iommusim.protocol.domain.DomainId;
 import org.iommusim.protocol.domain.Prot;
 import org.iommusim.protocol.event.EventCodec;
 import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Faulted;
+import org.iommusim.protocol.translate.Terminated;
 import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -200,6 +202,68 @@ class HostLockTest {
             f.host.destroy(hwpt);
             assertTrue(f.host.object(hwpt).isEmpty());
             assertFalse(translates(f, 0x20, AREA), "detached: the STE in force aborts");
+            assertEquals(List.of(), heldAtSync);
+        }
+    }
+
+    @Test
+    void anUnmapDuringAnAutoDomainsLeavingCfgiSteStillUnmapsAndInvalidatesIt(@TempDir Path dir) throws Exception {
+        try (HostFixture f = new HostFixture(dir)) {
+            int ioas = f.host.ioasAlloc();
+            f.host.ioasMap(ioas, AREA, 0x8_0000_0000L, 0x1000, Prot.rw());
+            int auto = f.host.attach(0x20, ioas);
+            DomainId domain = ((PagingHwpt) f.host.object(auto).orElseThrow()).domain();
+            assertTrue(translates(f, 0x20, AREA)); // the SMMU now caches the STE naming the auto domain, and the IOTLB entry
+            List<Thread> park = new CopyOnWriteArrayList<>();
+            CountDownLatch parked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            parkAtSync(f.host, park, parked, release);
+            Future<?> detach = vcpus.submit(() -> {
+                park.add(Thread.currentThread());
+                f.host.detach(0x20); // its last device: the auto domain goes once the CFGI_STE completed
+            });
+            assertTrue(parked.await(30, TimeUnit.SECONDS), "the detach reached its CFGI_STE");
+            assertTrue(f.host.object(auto).isPresent(), "the auto domain stays while the STE in force may name it");
+            assertEquals(0x1000L, f.host.ioasUnmap(ioas, AREA, 0x1000));
+            assertEquals(0L, f.sim.mappings(domain).orElseThrow().bytesMapped(),
+                    "the unmap removed the area from the auto domain's table too");
+            assertFalse(translates(f, 0x20, AREA), "the cached STE still names the auto domain; its IOTLB entry is gone");
+            assertFalse(detach.isDone());
+            release.countDown();
+            detach.get(30, TimeUnit.SECONDS);
+            assertTrue(f.host.object(auto).isEmpty(), "freed once its CFGI_STE completed");
+            assertTrue(f.sim.mappings(domain).isEmpty(), "its domain is freed in the model");
+            f.host.destroy(ioas); // no HWPT left on the IOAS
+            assertEquals(List.of(), heldAtSync);
+        }
+    }
+
+    @Test
+    void closeInvalidatesTheStreamOfADetachStillWaitingForItsCfgiSte(@TempDir Path dir) throws Exception {
+        try (HostFixture f = new HostFixture(dir)) {
+            int ioas = f.host.ioasAlloc();
+            f.host.ioasMap(ioas, AREA, 0x8_0000_0000L, 0x1000, Prot.rw());
+            int hwpt = f.host.hwptAlloc(ioas);
+            f.host.attach(0x20, hwpt);
+            assertTrue(translates(f, 0x20, AREA)); // the SMMU caches the STE naming the HWPT
+            List<Thread> park = new CopyOnWriteArrayList<>();
+            CountDownLatch parked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            parkAtSync(f.host, park, parked, release);
+            Future<?> detach = vcpus.submit(() -> {
+                park.add(Thread.currentThread());
+                f.host.detach(0x20);
+            });
+            assertTrue(parked.await(30, TimeUnit.SECONDS), "the detach reached its CFGI_STE");
+            f.host.close(); // frees the HWPT: its own CFGI_STE must cover the detaching device
+            // without close's CFGI_STE for 0x20 the SMMU still uses the old STE, whose CD names the freed HWPT
+            var r = f.sim.translate(f.smmu, TranslationRequest.of(0x20, AREA, Access.READ));
+            assertTrue(r instanceof Terminated t && t.reason().contains("ABORT"),
+                    "after close the STE in force is the detach's ABORT, not a cached one naming the freed HWPT: "
+                            + r.toText());
+            release.countDown();
+            detach.get(30, TimeUnit.SECONDS);
+            assertFalse(translates(f, 0x20, AREA));
             assertEquals(List.of(), heldAtSync);
         }
     }
