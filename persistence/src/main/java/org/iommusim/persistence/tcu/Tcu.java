@@ -302,7 +302,7 @@ public final class Tcu {
                 continue;
             }
             int shift = Long.numberOfTrailingZeros(table.entrySize(level));
-            WalkEntry e = c.lookup(vmid, tag, iova >>> shift, shift);
+            WalkEntry e = c.lookup(vmid, tag, iova >>> shift, shift, false);
             if (e == null) {
                 continue;
             }
@@ -359,8 +359,8 @@ public final class Tcu {
                 continue;
             }
             int shift = Long.numberOfTrailingZeros(s1.entrySize(level));
-            WalkEntry e = c.lookup(vmid, asid, iova >>> shift, shift);
-            if (e != null && e.guestTable()) {
+            WalkEntry e = c.lookup(vmid, asid, iova >>> shift, shift, true);
+            if (e != null) {
                 from = level + 1;
                 resume = e.value() & ~WalkEntry.GUEST_TABLE;
                 tally.guestWalkCacheHit = level;

@@ -73,6 +73,16 @@ class GuestCdCacheTest {
     }
 
     @Test
+    void t0szIsBoundedByTheVaSizeNotByTheOas() {
+        // a Linux guest's CD (T0SZ=16: a 48-bit VA) on an SMMU whose OAS (and so IAS) is 40 bits
+        SmmuCapabilities oas40 = CAPS.toBuilder().oas(40).build();
+        GuestCd.Usable u = assertInstanceOf(GuestCd.Usable.class, cd(word0(5), 0x2000_0000L).decode(oas40));
+        assertEquals(new GuestCd.Geometry(Granule.G4K, 48, 40), u.cd().geometry(), "48-bit input, IPS 44 cut to 40");
+        GuestCd.Bad wide = assertInstanceOf(GuestCd.Bad.class, cd((word0(5) & ~0x3FL) | 15, 0).decode(CAPS));
+        assertTrue(wide.reason().contains("VA size (48 bits)"), wide.reason());
+    }
+
+    @Test
     void theTcuCachesAUsableCdUntilACoveringCfgiAndNeverAFault() throws Exception {
         Map<Long, Long> ram = new HashMap<>();
         int[] reads = new int[1];
