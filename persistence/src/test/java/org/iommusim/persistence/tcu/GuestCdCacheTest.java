@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * CDs fetched from guest memory as pure rules: the architecture's CD layout decoded (C_BAD_CD for V=0 and what
  * this SMMU cannot take); the fetch through stage 2; the TCU's configuration cache keeps a usable CD until a CFGI
- * that covers it, never a fault or an unusable CD; its fill, with the 64 bytes read, rebuilds the same entry
+ * that covers it, never a fault or an unusable CD (whose bytes are logged all the same); its fill, with the 64 bytes read, rebuilds the same entry
  * through the journal's codec.
  */
 class GuestCdCacheTest {
@@ -136,5 +136,11 @@ class GuestCdCacheTest {
         assertEquals(tcu.configEntries(), replayed.configEntries());
         assertEquals(2, log.stream().filter(e -> e instanceof TcuEvent.ConfigFilled c && c.entry().guestCd() != null)
                 .count());
+        // the unusable CD is not cached but its bytes are logged, through the codec unchanged, for replay
+        List<TcuEvent.GuestCdRead> bad = log.stream().filter(e -> e instanceof TcuEvent.GuestCdRead)
+                .map(e -> (TcuEvent.GuestCdRead) e).toList();
+        assertEquals(1, bad.size());
+        assertEquals(new TcuEvent.GuestCdRead(7, 3, new GuestCd(CD_IPA + 0xC0, CD_PA + 0xC0, List.of(0L, 0L, 0L, 0L,
+                0L, 0L, 0L, 0L))), BoundedConfigCacheTest.viaCodec(bad.get(0)));
     }
 }
