@@ -87,7 +87,16 @@ public record GuestSte(boolean valid, SteConfig config, int s1Fmt, long s1Contex
         if (s1CdMax > MAX_S1CDMAX) {
             throw new IommufdException(Errno.EIO, "guest STE S1CDMax=" + s1CdMax + " exceeds 20-bit SubstreamIDs");
         }
-        return new GuestSte(true, config, (int) (w0 >>> 4 & 0x3), w0 & ((1L << 52) - 1) & ~0x3FL, s1CdMax,
+        int s1Fmt = (int) (w0 >>> 4 & 0x3);
+        if (config == SteConfig.STAGE1 && s1CdMax > 0 && s1Fmt != 0) {
+            // model divergence (Linux accepts it): S1Fmt 1/2 is a two-level CD table (L1CD descriptors, then
+            // leaf tables), 3 is reserved; the model reads CD tables as linear only, and would take the L1
+            // descriptors for CDs, so it refuses the STE rather than answer with a wrong CD
+            throw new IommufdException(Errno.EIO, "guest STE S1Fmt=" + s1Fmt + (s1Fmt == 3 ? " (reserved)"
+                    : " (two-level CD table)") + " with S1CDMax=" + s1CdMax
+                    + ": the model reads linear CD tables only (S1Fmt=0)");
+        }
+        return new GuestSte(true, config, s1Fmt, w0 & ((1L << 52) - 1) & ~0x3FL, s1CdMax,
                 S1Dss.values()[dss], eats);
     }
 }

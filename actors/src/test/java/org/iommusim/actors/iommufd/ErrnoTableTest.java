@@ -2,6 +2,7 @@ package org.iommusim.actors.iommufd;
 
 import static org.iommusim.actors.iommufd.Errnos.expect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -113,6 +114,17 @@ class ErrnoTableTest {
             expect(Errno.EIO, () -> f.host.hwptAlloc(g.viommu, 0, HwptData.armSmmuV3(w0, w1 | 3)), "S1DSS=3");
             expect(Errno.EIO, () -> f.host.hwptAlloc(g.viommu, 0, HwptData.armSmmuV3(w0 | 21L << 59, w1)),
                     "S1CDMax=21");
+            // model: a two-level CD table (S1Fmt 4K_L2 or 64K_L2) with substreams, and the reserved S1Fmt=3
+            for (long fmt = 1; fmt <= 3; fmt++) {
+                long f0 = fmt;
+                IommufdException e = expect(Errno.EIO,
+                        () -> f.host.hwptAlloc(g.viommu, 0, HwptData.armSmmuV3(w0 | f0 << 4 | 8L << 59, w1)),
+                        "S1Fmt=" + fmt);
+                assertTrue(e.getMessage().contains("linear CD tables only"), e.getMessage());
+            }
+            // S1Fmt is ignored with a single CD (S1CDMax=0), as the architecture says
+            f.host.hwptAlloc(g.viommu, 0, HwptData.armSmmuV3(w0 | 1L << 4, w1));
+            f.host.hwptAlloc(g.viommu, 0, HwptData.armSmmuV3(w0 | 8L << 59, w1)); // linear with substreams
             f.host.hwptAlloc(g.viommu, 0, HwptData.armSmmuV3(w0, w1)); // the same STE, valid, is accepted
         }
     }

@@ -35,7 +35,8 @@ public record GuestCd(long ipa, long pa, List<Long> words) {
      *
      * @param asid  CD.ASID
      * @param ttb0  CD.TTB0: the IPA of the guest's stage-1 root table
-     * @param geometry the stage-1 translation regime: CD.TG0 as the granule, 64 - CD.T0SZ as the input size, CD.IPS
+     * @param geometry the stage-1 translation regime: CD.TG0 as the granule, 64 - CD.T0SZ as the input size (at
+     *              most {@link #VA_BITS}, whatever the OAS), CD.IPS
      *              (at most the SMMU's OAS) as the output size
      * @param epd0  CD.EPD0: walks through TTB0 are disabled, so every TLB miss is a stage-1 F_TRANSLATION
      * @param r     CD.R: record stage-1 faults
@@ -54,6 +55,9 @@ public record GuestCd(long ipa, long pa, List<Long> words) {
 
     /** CD.V is clear, or the CD is ILLEGAL for this SMMU: the transaction is C_BAD_CD. */
     public record Bad(String reason) implements Decoding {}
+
+    /** The stage-1 input (VA) size the model takes at most: 48 bits, as an SMMU without SMMU_IDR5.VAX. */
+    public static final int VA_BITS = 48;
 
     private static final int[] IPS_BITS = {32, 36, 40, 42, 44, 48, 52};
 
@@ -84,9 +88,11 @@ public record GuestCd(long ipa, long pa, List<Long> words) {
             return new Bad("CD.TG0 " + ((w0 >>> 6) & 3) + " names no granule this SMMU has");
         }
         int inputBits = 64 - (int) (w0 & 0x3F);
-        if (inputBits < 25 || inputBits > caps.ias()) {
-            return new Bad("CD.T0SZ " + (w0 & 0x3F) + " gives a " + inputBits + "-bit input, outside 25 to the IAS ("
-                    + caps.ias() + ")");
+        // Arm IHI 0070, 5.4: CD.T0SZ is bounded by the VA size (48 bits; 52 only with SMMU_IDR5.VAX, which the
+        // model does not have), not by the IAS/OAS: stage 1's input is a VA, its output the IPA that IPS bounds
+        if (inputBits < 25 || inputBits > VA_BITS) {
+            return new Bad("CD.T0SZ " + (w0 & 0x3F) + " gives a " + inputBits + "-bit input, outside 25 to the VA size ("
+                    + VA_BITS + " bits)");
         }
         int asid = (int) (w0 >>> 48);
         if (!caps.asidInRange(asid)) {
@@ -100,8 +106,20 @@ public record GuestCd(long ipa, long pa, List<Long> words) {
                 (w0 & (1L << 45)) != 0, (w0 & (1L << 43)) != 0));
     }
 
-    /** The geometry as a nested domain's spec under {@code parent} (ASID 0: the geometry carries no ASID). */
-    public static DomainSpec spec(org.iommusim.protocol.domain.DomainId parent, Geometry g) {
-        return DomainSpec.nested(parent, g.granule(), g.inputBits(), g.outputBits(), 0);
+    /**
+     * The parent a guest CD's geometry names: none of the model's domains. A guest's stage-1 tables are walked in
+     * memory; the table built from the geometry is only its shape (levels, input and output sizes) and is never
+     * walked with stage 2, which the STE names, so it needs no parent of its own; one shared value keeps the
+     * tables built from geometries as few as the geometries.
+     */
+    public static final org.iommusim.protocol.domain.DomainId GEOMETRY_PARENT =
+            org.iommusim.protocol.domain.DomainId.of(Long.MAX_VALUE);
+
+    /**
+     * The geometry as a nested domain's spec: parent {@link #GEOMETRY_PARENT}, ASID 0 (the geometry carries
+     * neither: the STE gives stage 2 and the VMID, the CD the ASID).
+     */
+    public static DomainSpec spec(Geometry g) {
+        return DomainSpec.nested(GEOMETRY_PARENT, g.granule(), g.inputBits(), g.outputBits(), 0);
     }
 }

@@ -109,7 +109,8 @@ public final class Tcu {
     /**
      * The CD of {@code (sid, ssid)} in guest memory: a configuration-cache hit (what an earlier fetch read, the
      * memory not read again), or fetched at {@code ipa} through stage 2 ({@link GuestCdFetch#fetch}) and, when it
-     * decodes as a usable CD, cached; a fault or an unusable CD is not cached (fetched again next time).
+     * decodes as a usable CD, cached; a fault or an unusable CD is not cached (fetched again next time), an
+     * unusable CD's bytes logged all the same ({@link TcuEvent.GuestCdRead}).
      */
     public synchronized GuestCdFetch configGuestCd(int sid, int ssid, long ipa, PageTable s2, boolean hardwareAfS2,
             GuestMemory guest, SmmuCapabilities caps) {
@@ -126,8 +127,13 @@ public final class Tcu {
         }
         reads[0]++;
         GuestCdFetch f = GuestCdFetch.fetch(ipa, s2, hardwareAfS2, guest);
-        if (f instanceof GuestCdFetch.Fetched got && got.cd().decode(caps) instanceof GuestCd.Usable) {
-            fillConfig(ConfigEntry.ofGuestCd(sid, ssid, got.cd()));
+        if (f instanceof GuestCdFetch.Fetched got) {
+            if (got.cd().decode(caps) instanceof GuestCd.Usable) {
+                fillConfig(ConfigEntry.ofGuestCd(sid, ssid, got.cd()));
+            } else {
+                // not cached, but journaled: replay must see the bad CD, not an older usable one at its address
+                logged(new TcuEvent.GuestCdRead(sid, ssid, got.cd()));
+            }
         }
         return f;
     }
@@ -302,7 +308,7 @@ public final class Tcu {
                 continue;
             }
             int shift = Long.numberOfTrailingZeros(table.entrySize(level));
-            WalkEntry e = c.lookup(vmid, tag, iova >>> shift, shift);
+            WalkEntry e = c.lookup(vmid, tag, iova >>> shift, shift, false);
             if (e == null) {
                 continue;
             }
@@ -359,8 +365,8 @@ public final class Tcu {
                 continue;
             }
             int shift = Long.numberOfTrailingZeros(s1.entrySize(level));
-            WalkEntry e = c.lookup(vmid, asid, iova >>> shift, shift);
-            if (e != null && e.guestTable()) {
+            WalkEntry e = c.lookup(vmid, asid, iova >>> shift, shift, true);
+            if (e != null) {
                 from = level + 1;
                 resume = e.value() & ~WalkEntry.GUEST_TABLE;
                 tally.guestWalkCacheHit = level;

@@ -33,6 +33,34 @@ public final class TcuCodecs {
     public static final String SNAPSHOT_MANIFEST = "W.snap";
     public static final String CONFIG_FILLED_MANIFEST = "W.F";
     public static final String CONFIG_INVALIDATED_MANIFEST = "W.G";
+    public static final String GUEST_CD_READ_MANIFEST = "W.R";
+
+    public static final BinaryCodec<TcuEvent.GuestCdRead> GUEST_CD_READ = new BinaryCodec<>() {
+        @Override
+        public void write(TcuEvent.GuestCdRead v, DataOutput out) throws IOException {
+            out.writeInt(v.sid());
+            out.writeInt(v.ssid());
+            out.writeLong(v.cd().ipa());
+            out.writeLong(v.cd().pa());
+            for (long w : v.cd().words()) {
+                out.writeLong(w);
+            }
+        }
+
+        @Override
+        public TcuEvent.GuestCdRead read(DataInput in) throws IOException {
+            int sid = in.readInt();
+            int ssid = in.readInt();
+            long ipa = in.readLong();
+            long pa = in.readLong();
+            java.util.List<Long> words = new java.util.ArrayList<>(org.iommusim.persistence.config.GuestCd.WORDS);
+            for (int i = 0; i < org.iommusim.persistence.config.GuestCd.WORDS; i++) {
+                words.add(in.readLong());
+            }
+            return checked(() -> new TcuEvent.GuestCdRead(sid, ssid,
+                    new org.iommusim.persistence.config.GuestCd(ipa, pa, words)));
+        }
+    };
 
     public static final BinaryCodec<TcuEvent.ConfigFilled> CONFIG_FILLED = new BinaryCodec<>() {
         @Override
@@ -164,6 +192,7 @@ public final class TcuCodecs {
         codecs.register(SNAPSHOT_MANIFEST, TcuSnapshot.class, SNAPSHOT);
         codecs.register(CONFIG_FILLED_MANIFEST, TcuEvent.ConfigFilled.class, CONFIG_FILLED);
         codecs.register(CONFIG_INVALIDATED_MANIFEST, TcuEvent.ConfigInvalidated.class, CONFIG_INVALIDATED);
+        codecs.register(GUEST_CD_READ_MANIFEST, TcuEvent.GuestCdRead.class, GUEST_CD_READ);
     }
 
     private static void writeWalk(TcuEvent.WalkFilled v, DataOutput out) throws IOException {

@@ -69,6 +69,19 @@ public sealed interface TcuEvent extends JournalSerializable {
     }
 
     /**
+     * A CD read from guest memory that the configuration cache did not take (CD.V=0, or ILLEGAL for this SMMU:
+     * the transaction was C_BAD_CD): the 64 bytes read, journaled so that replay reads what the SMMU read then,
+     * not an older usable CD at the same address. Changes no cache.
+     */
+    record GuestCdRead(int sid, int ssid, org.iommusim.persistence.config.GuestCd cd) implements TcuEvent {
+        public GuestCdRead {
+            if (cd == null || ssid < 0) {
+                throw new IllegalArgumentException("a guest CD read needs its SubstreamID and bytes: " + ssid);
+            }
+        }
+    }
+
+    /**
      * CFGI {@code command} was applied to the configuration cache by {@link ConfigInvalidation}; {@code removed}:
      * the entries it removed live, for reports.
      */

@@ -37,14 +37,18 @@ public final class WalkCache {
         return store.enabled();
     }
 
-    /** The entry for (vmid, asid, prefix), counted as a lookup; null on a miss. */
-    WalkEntry lookup(int vmid, int asid, long prefix, int shift) {
+    /**
+     * The entry for (vmid, asid, prefix), counted as a lookup; null on a miss. {@code guestTables}: a walk of a
+     * guest's tables in memory, which finds only guest table entries ({@link WalkEntry#guestTable}), as a walk of
+     * a model table finds only its own kind: one's entry names a table the other cannot follow, so it is a miss.
+     */
+    WalkEntry lookup(int vmid, int asid, long prefix, int shift, boolean guestTables) {
         CacheCounters c = store.counters;
         c.lookups++;
         int base = store.setBase(hash(vmid, asid, prefix));
         for (int i = base; i < base + store.ways(); i++) {
             WalkEntry e = store.at(i);
-            if (e != null && e.matches(vmid, asid, prefix, shift)) {
+            if (e != null && e.matches(vmid, asid, prefix, shift) && e.guestTable() == guestTables) {
                 store.touch(i);
                 c.hits++;
                 return e;

@@ -9,7 +9,6 @@ import org.iommusim.persistence.iotlb.IotlbEntry;
 import org.iommusim.persistence.pagetable.PageTable;
 import org.iommusim.protocol.capability.SmmuCapabilities;
 import org.iommusim.protocol.config.Ste;
-import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.event.CBadCd;
 import org.iommusim.protocol.event.CBadSte;
 import org.iommusim.protocol.event.FCdFetch;
@@ -28,8 +27,9 @@ import org.iommusim.protocol.memory.GuestMemory;
 final class GuestCdResolution {
     private GuestCdResolution() {}
 
-    // the geometry of a guest's CD as an empty nested table: one per (stage 2, granule, sizes), shared
-    private static final Map<DomainSpec, PageTable> GEOMETRY = new ConcurrentHashMap<>();
+    // the geometry of a guest's CD as an empty nested table, shared: keyed by the geometry alone (granule, input
+    // and output sizes: at most 3 x 24 x 7 keys), so the map is bounded whatever the domains and guests do
+    private static final Map<GuestCd.Geometry, PageTable> GEOMETRY = new ConcurrentHashMap<>();
 
     static StreamContext resolve(Origin origin, int index, Ste ste, int vmid, PageTable s2, SmmuCapabilities caps,
             ConfigSource config, GuestMemory guest) {
@@ -50,7 +50,7 @@ final class GuestCdResolution {
             return new StreamContext.ConfigFault(new CBadCd(origin));
         }
         GuestCd.Decoded cd = u.cd();
-        PageTable s1 = GEOMETRY.computeIfAbsent(GuestCd.spec(ste.s2Domain(), cd.geometry()), PageTable::empty);
+        PageTable s1 = GEOMETRY.computeIfAbsent(cd.geometry(), g -> PageTable.empty(GuestCd.spec(g)));
         return new StreamContext.Translate(IotlbEntry.Kind.NESTED, vmid, cd.asid(), s1, s2, caps.ias(),
                 new StreamContext.FaultControls(cd.r(), ste.s2r(), caps.httu() && cd.ha(), caps.httu() && ste.s2ha()),
                 new StreamContext.Fetches(-1, cd.ttb0(), guest, cd.epd0()));

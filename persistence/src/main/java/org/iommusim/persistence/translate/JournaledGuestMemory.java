@@ -12,7 +12,8 @@ import org.iommusim.protocol.memory.GuestMemoryException;
 /**
  * Guest memory as the journals saw it: every descriptor a walk of guest tables read, journaled with the fill
  * it led to ({@link IotlbEvent.Filled#guestReads()}), and every CD fetched from guest memory, journaled with the
- * TCU's configuration-cache fill ({@link TcuEvent.ConfigFilled}), the latest value per address. Replay walks guest tables
+ * TCU's configuration-cache fill ({@link TcuEvent.ConfigFilled}) or, for a CD the cache did not take (V=0,
+ * ILLEGAL), as {@link TcuEvent.GuestCdRead}, the latest value per address. Replay walks guest tables
  * through it instead of the embedder's memory: a walk the model made reads exactly what it read then; an
  * address no journaled walk read is refused (F_WALK_EABT), saying so. Single-threaded, as replay is.
  */
@@ -30,12 +31,19 @@ public final class JournaledGuestMemory implements GuestMemory {
         } else if (event instanceof TcuEvent.ConfigFilled c && c.entry().guestCd() != null) {
             // a CD fetched from guest memory, journaled with the TCU's configuration-cache fill
             fills++;
-            GuestCd cd = c.entry().guestCd();
-            for (int i = 0; i < GuestCd.WORDS; i++) {
-                words.put(cd.pa() + 8L * i, cd.words().get(i));
-            }
+            put(c.entry().guestCd());
+        } else if (event instanceof TcuEvent.GuestCdRead r) {
+            // a CD the cache did not take (V=0, ILLEGAL): the latest read of its address all the same
+            fills++;
+            put(r.cd());
         }
         return this;
+    }
+
+    private void put(GuestCd cd) {
+        for (int i = 0; i < GuestCd.WORDS; i++) {
+            words.put(cd.pa() + 8L * i, cd.words().get(i));
+        }
     }
 
     /** How many journaled fills carried guest reads. */

@@ -302,6 +302,9 @@ class BoundedConfigCacheTest {
         if (e instanceof TcuEvent.ConfigInvalidated i) {
             return roundTrip(TcuCodecs.CONFIG_INVALIDATED, i);
         }
+        if (e instanceof TcuEvent.GuestCdRead g) {
+            return roundTrip(TcuCodecs.GUEST_CD_READ, g);
+        }
         return roundTrip(TcuCodecs.CONFIGURED, (TcuEvent.Configured) e);
     }
 

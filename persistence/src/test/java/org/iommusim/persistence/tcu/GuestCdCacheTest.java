@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * CDs fetched from guest memory as pure rules: the architecture's CD layout decoded (C_BAD_CD for V=0 and what
  * this SMMU cannot take); the fetch through stage 2; the TCU's configuration cache keeps a usable CD until a CFGI
- * that covers it, never a fault or an unusable CD; its fill, with the 64 bytes read, rebuilds the same entry
+ * that covers it, never a fault or an unusable CD (whose bytes are logged all the same); its fill, with the 64 bytes read, rebuilds the same entry
  * through the journal's codec.
  */
 class GuestCdCacheTest {
@@ -70,6 +70,16 @@ class GuestCdCacheTest {
             assertInstanceOf(GuestCd.Bad.class, cd(bad, 0).decode(CAPS), Long.toHexString(bad));
         }
         assertInstanceOf(GuestCd.Bad.class, cd(word0(5) | (1L << 44), 0).decode(CAPS), "CD.S without stalls");
+    }
+
+    @Test
+    void t0szIsBoundedByTheVaSizeNotByTheOas() {
+        // a Linux guest's CD (T0SZ=16: a 48-bit VA) on an SMMU whose OAS (and so IAS) is 40 bits
+        SmmuCapabilities oas40 = CAPS.toBuilder().oas(40).build();
+        GuestCd.Usable u = assertInstanceOf(GuestCd.Usable.class, cd(word0(5), 0x2000_0000L).decode(oas40));
+        assertEquals(new GuestCd.Geometry(Granule.G4K, 48, 40), u.cd().geometry(), "48-bit input, IPS 44 cut to 40");
+        GuestCd.Bad wide = assertInstanceOf(GuestCd.Bad.class, cd((word0(5) & ~0x3FL) | 15, 0).decode(CAPS));
+        assertTrue(wide.reason().contains("VA size (48 bits)"), wide.reason());
     }
 
     @Test
@@ -126,5 +136,11 @@ class GuestCdCacheTest {
         assertEquals(tcu.configEntries(), replayed.configEntries());
         assertEquals(2, log.stream().filter(e -> e instanceof TcuEvent.ConfigFilled c && c.entry().guestCd() != null)
                 .count());
+        // the unusable CD is not cached but its bytes are logged, through the codec unchanged, for replay
+        List<TcuEvent.GuestCdRead> bad = log.stream().filter(e -> e instanceof TcuEvent.GuestCdRead)
+                .map(e -> (TcuEvent.GuestCdRead) e).toList();
+        assertEquals(1, bad.size());
+        assertEquals(new TcuEvent.GuestCdRead(7, 3, new GuestCd(CD_IPA + 0xC0, CD_PA + 0xC0, List.of(0L, 0L, 0L, 0L,
+                0L, 0L, 0L, 0L))), BoundedConfigCacheTest.viaCodec(bad.get(0)));
     }
 }

@@ -90,6 +90,27 @@ class GuestWalkCacheTest {
     }
 
     @Test
+    void aModelTableWalkAndAGuestWalkOfTheSameTagsNeverFollowEachOthersEntries() {
+        mem.page(IOVA, IPA, AF);
+        assertEquals(IPA, leaf(walk(IOVA)).outputAddress());
+        // a model table under the same (VMID, ASID) mapping IOVA elsewhere: the guest walk's table entries name
+        // tables in guest memory, which this walk cannot follow, so it misses them and reads its own table
+        PageTable model = s1.map(IOVA, IPA + 0x5000, 0x1000, Prot.of(Prot.READ)).table();
+        WalkTally t = new WalkTally();
+        WalkResult.Leaf m = assertInstanceOf(WalkResult.Leaf.class, tcu.walk(1, VMID, ASID, model, IOVA, t));
+        assertEquals(IPA + 0x5000, m.outputAddress());
+        assertEquals(4, t.reads, "every level read: no guest entry was taken as a hit");
+        assertTrue(tcu.freedTableReads().isEmpty());
+        // and the guest walk still resumes below its own entry, past the model walk's entries of the same tags
+        MemoryTableWalk.Result again = walk(IOVA);
+        assertEquals(2, tally.guestWalkCacheHit);
+        assertEquals(IPA, leaf(again).outputAddress());
+        WalkTally t2 = new WalkTally();
+        assertEquals(IPA + 0x5000, assertInstanceOf(WalkResult.Leaf.class,
+                tcu.walk(1, VMID, ASID, model, IOVA, t2)).outputAddress(), "the model walk's own leaf entry");
+    }
+
+    @Test
     void aChangedIntermediateTableIsSeenOnlyOnceATlbiRemovesTheTableEntries() {
         mem.page(IOVA, IPA, AF);
         assertEquals(IPA, leaf(walk(IOVA)).outputAddress());

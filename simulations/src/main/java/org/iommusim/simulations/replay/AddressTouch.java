@@ -67,6 +67,9 @@ final class AddressTouch {
         if (p instanceof org.iommusim.persistence.tcu.TcuEvent.ConfigFilled f) {
             return sid != null && f.entry().sid() == sid;
         }
+        if (p instanceof org.iommusim.persistence.tcu.TcuEvent.GuestCdRead r) {
+            return sid != null && r.sid() == sid; // a CD of the stream read and not cached: what replay reads
+        }
         if (p instanceof org.iommusim.persistence.tcu.TcuEvent.ConfigInvalidated i) {
             return sid != null && org.iommusim.persistence.tcu.ConfigInvalidation.concerns(i.command(), sid);
         }

@@ -105,6 +105,28 @@ final class TcuEventRenderers {
                 }
             }
         }));
+        r.register(TcuEvent.GuestCdRead.class, new EventRenderer<TcuEvent.GuestCdRead>() {
+            @Override
+            public String name(TcuEvent.GuestCdRead e) {
+                return "GUEST_CD_READ";
+            }
+
+            @Override
+            public String details(TcuEvent.GuestCdRead e) {
+                return String.format("sid=0x%x ssid=%d CD at IPA 0x%x PA 0x%x V=%d, not cached (C_BAD_CD)", e.sid(),
+                        e.ssid(), e.cd().ipa(), e.cd().pa(), (e.cd().words().get(0) >>> 31) & 1);
+            }
+
+            @Override
+            public void json(TcuEvent.GuestCdRead e, JsonObject out) {
+                java.util.List<String> words = new java.util.ArrayList<>();
+                for (long w : e.cd().words()) {
+                    words.add("0x" + Long.toHexString(w));
+                }
+                out.string("cache", "config").hex("sid", e.sid()).number("ssid", e.ssid()).hex("ipa", e.cd().ipa())
+                        .hex("pa", e.cd().pa()).string("words", String.join(" ", words));
+            }
+        });
         r.register(TcuEvent.ConfigInvalidated.class, new EventRenderer<TcuEvent.ConfigInvalidated>() {
             @Override
             public String name(TcuEvent.ConfigInvalidated e) {

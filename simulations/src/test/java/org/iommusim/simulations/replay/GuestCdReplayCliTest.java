@@ -131,6 +131,44 @@ class GuestCdReplayCliTest {
     }
 
     @Test
+    void aCdTheGuestInvalidatedIsReplayedAsTheSmmuReadItNotAsTheOlderUsableOne(@TempDir Path dir) {
+        Path data = dir.resolve("run");
+        Map<Long, Long> ram = new ConcurrentHashMap<>();
+        tree(ram, TREE_A, 0x1_0000_0000L);
+        cd(ram, TREE_A);
+        String usable;
+        String bad;
+        long afterUsable;
+        long afterBad;
+        TranslationRequest r = TranslationRequest.of(7, IOVA + 0x18, Access.READ);
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(data).withWorkers(1).deterministic())) {
+            Smmu smmu = sim.addSmmu(0, caps());
+            sim.allocateDomain(S2, DomainSpec.stage2(Granule.G4K, 44, 48, 9), smmu);
+            sim.map(S2, MapBatch.single(0x1_0000_0000L, 0x8_0000_0000L, 0x2000, Prot.rw()));
+            sim.map(S2, MapBatch.single(WINDOW, WINDOW_PA, 0x100000, Prot.of(Prot.READ)));
+            sim.writeSte(smmu, 7, Ste.nested(0, S1Dss.SSID0, 9, S2).withGuestCds(CD_IPA));
+            sim.submitAndWait(smmu, List.of(new CfgiSte(7, false), CmdSync.poll()));
+            sim.setGuestMemory(smmu, address -> ram.getOrDefault(address, 0L));
+            usable = sim.translate(smmu, r).toText();
+            sim.runUntilIdle();
+            afterUsable = sim.globalSequence();
+            // the guest clears CD.V and invalidates: the SMMU reads the CD again, and does not cache it
+            write(ram, CD_IPA, ram.get(WINDOW_PA + (CD_IPA - WINDOW)) & ~(1L << 31));
+            sim.submitAndWait(smmu, List.of(new CfgiCd(7, 0, true), new TlbiNhAll(9), CmdSync.poll()));
+            bad = sim.translate(smmu, r).toText();
+            sim.runUntilIdle();
+            afterBad = sim.globalSequence();
+        }
+        assertTrue(usable.contains("800000018"), usable);
+        assertTrue(bad.contains("C_BAD_CD"), bad);
+        assertEquals(usable, replayed(data, afterUsable));
+        assertEquals(bad, replayed(data, afterBad), "the V=0 CD read is journaled, so replay reads it too");
+        ReplayCli log = ReplayCli.run("log", "--journal", data.toString());
+        assertEquals(0, log.exitCode(), log.err());
+        assertTrue(log.out().contains("GUEST_CD_READ") && log.out().contains("V=0, not cached"), log.out());
+    }
+
+    @Test
     void twoRunsWriteTheSameLog(@TempDir Path dir) {
         run(dir.resolve("a"));
         run(dir.resolve("b"));
