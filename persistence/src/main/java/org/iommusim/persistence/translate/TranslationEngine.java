@@ -20,7 +20,6 @@ import org.iommusim.protocol.translate.Translated;
 import org.iommusim.protocol.translate.TranslationBurst;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.internal.BurstSlots;
-import org.iommusim.protocol.translate.internal.BurstWalks;
 import org.iommusim.protocol.translate.DescriptorRead;
 import org.iommusim.persistence.tcu.WalkTrace;
 
@@ -120,7 +119,7 @@ public final class TranslationEngine {
         BurstSlots.answerSlot(b, slot, o.result(), o.path().published());
         if (o.walkSteps() > 0) {
             int traced = o.walk() == null ? 0 : o.walk().descriptors().size();
-            BurstWalks.walked(b, slot, o.walkSteps(), addresses(o), traced);
+            BurstSlots.walked(b, slot, o.walkSteps(), addresses(o), traced);
         }
         return o;
     }

@@ -2,7 +2,6 @@ package org.iommusim.protocol.translate;
 
 import java.util.Arrays;
 import org.iommusim.protocol.translate.internal.BurstSlots;
-import org.iommusim.protocol.translate.internal.BurstWalks;
 
 /**
  * Up to {@link #capacity()} DMA transactions sent to the SMMU together, and
@@ -34,8 +33,7 @@ import org.iommusim.protocol.translate.internal.BurstWalks;
  * {@code markCompleted}, {@code requestInSlot}, the {@code slot...} readers and
  * the {@code answerSlot...} writers, and the walk detail's writer) is not part of this class's public
  * surface: the model reaches it through
- * {@link org.iommusim.protocol.translate.internal.BurstSlots} and
- * {@link org.iommusim.protocol.translate.internal.BurstWalks}, an internal
+ * {@link org.iommusim.protocol.translate.internal.BurstSlots}, an internal
  * package (a burst submitted through {@code TranslationPort} is handed to the
  * model and back by it).
  */
@@ -341,15 +339,6 @@ public final class TranslationBurst {
 
     static {
         BurstSlots.install(new Slots());
-        BurstWalks.install(new Walks());
-    }
-
-    /** The model's writer of walk detail, for {@link BurstWalks}. */
-    private static final class Walks implements BurstWalks.Access {
-        @Override
-        public void walked(TranslationBurst b, int slot, int reads, long[] addresses, int addressCount) {
-            b.walked(slot, reads, addresses, addressCount);
-        }
     }
 
     /** Records slot {@code j}'s walk: {@code reads} descriptors, the first {@code n} addresses (null: none). */
@@ -372,6 +361,11 @@ public final class TranslationBurst {
 
     /** The model's side, for {@link BurstSlots}: each method the burst's own. */
     private static final class Slots implements BurstSlots.Access {
+        @Override
+        public void walked(TranslationBurst b, int slot, int reads, long[] addresses, int addressCount) {
+            b.walked(slot, reads, addresses, addressCount);
+        }
+
         @Override
         public boolean isSubmitted(TranslationBurst b) {
             return b.isSubmitted();

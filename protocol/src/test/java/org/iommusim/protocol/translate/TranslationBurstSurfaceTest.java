@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.iommusim.protocol.translate.internal.BurstSlots;
-import org.iommusim.protocol.translate.internal.BurstWalks;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,10 +54,7 @@ class TranslationBurstSurfaceTest {
         Set<String> slots = Arrays.stream(BurstSlots.class.getDeclaredMethods())
                 .filter(m -> Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()))
                 .map(Method::getName).collect(Collectors.toSet());
-        Arrays.stream(BurstWalks.class.getDeclaredMethods())
-                .filter(m -> Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()))
-                .map(Method::getName).forEach(slots::add);
-        assertTrue(slots.containsAll(MODEL), "BurstSlots and BurstWalks lack "
+        assertTrue(slots.containsAll(MODEL), "BurstSlots lacks "
                 + MODEL.stream().filter(n -> !slots.contains(n)).toList());
     }
 
@@ -73,10 +69,10 @@ class TranslationBurstSurfaceTest {
         assertEquals(0, BurstSlots.requestInSlot(b, 2));
         BurstSlots.answerSlot(b, 2, new Translated(0x5000, Perms.ofBits(3)), TranslationPath.TLB_MISS);
         long[] scratch = {-1, 0x2000_0000L, -1, 0x2000_1008L, 99};
-        BurstWalks.walked(b, 2, 6, scratch, 4); // 6 reads, 4 addresses given: the rest -1
+        BurstSlots.walked(b, 2, 6, scratch, 4); // 6 reads, 4 addresses given: the rest -1
         scratch[1] = 7; // copied: the caller's array is its own again
         BurstSlots.answerSlot(b, 0, new Translated(0x6000, Perms.ofBits(3)), TranslationPath.TLB_MISS);
-        BurstWalks.walked(b, 0, 4, null, 0); // a walk of tables without addresses
+        BurstSlots.walked(b, 0, 4, null, 0); // a walk of tables without addresses
         BurstSlots.answerSlotHit(b, 1, 0x7000, Perms.ofBits(3));
         BurstSlots.markCompleted(b);
         assertEquals(6, b.descriptorReads(0));
@@ -100,7 +96,7 @@ class TranslationBurstSurfaceTest {
             assertEquals(0, b.descriptorReads(i), "request " + i);
             assertFalse(b.hasDescriptorAddresses(i));
         }
-        assertThrows(IllegalArgumentException.class, () -> BurstWalks.walked(b, 0, -1, null, 0));
+        assertThrows(IllegalArgumentException.class, () -> BurstSlots.walked(b, 0, -1, null, 0));
     }
 
     @Test

@@ -55,6 +55,9 @@ public final class BurstSlots {
         void answerSlot(TranslationBurst b, int j, TranslationResult result);
 
         void answerSlot(TranslationBurst b, int j, TranslationResult result, TranslationPath path);
+
+        /** See {@link BurstSlots#walked}. */
+        void walked(TranslationBurst b, int slot, int reads, long[] addresses, int addressCount);
     }
 
     private static volatile Access installed;
@@ -176,5 +179,19 @@ public final class BurstSlots {
     /** Answers slot {@code j} with any result, found on {@code path}. */
     public static void answerSlot(TranslationBurst b, int j, TranslationResult result, TranslationPath path) {
         Holder.ACCESS.answerSlot(b, j, result, path);
+    }
+
+    /**
+     * Records, for slot {@code slot} of {@code b} (already answered: an answer
+     * resets the detail to no reads), that its walk read {@code reads}
+     * descriptors; {@code addresses} holds the first {@code addressCount}
+     * descriptors' addresses in walk order (-1 where the model gives one
+     * none), or is null when the model gives none of them an address. Copied:
+     * the caller may reuse the array.
+     *
+     * @throws IllegalArgumentException if {@code reads} is negative or beyond what a burst records
+     */
+    public static void walked(TranslationBurst b, int slot, int reads, long[] addresses, int addressCount) {
+        Holder.ACCESS.walked(b, slot, reads, addresses, addressCount);
     }
 }
