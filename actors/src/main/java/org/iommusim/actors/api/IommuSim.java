@@ -1673,6 +1673,7 @@ public final class IommuSim implements AutoCloseable {
                 awaitQuietly(this.<org.apache.pekko.Done>ask(s.node, SmmuNode.Quiesce::new), "the SMMU's last write");
                 if (pool != null) {
                     awaitQuietly(s.handles.flushTcu(), "the TCU caches' last writes");
+                    awaitQuietly(pool.settled(), "the IOTLB journals' writes still in flight");
                 }
             }
             if (ownsSystem) {

@@ -247,6 +247,21 @@ public final class TranslationPool {
     }
 
     /**
+     * Completes once no worker has an IOTLB journal write in flight: after {@link #close} and once nothing sends
+     * the workers invalidations any more (the SMMU quiesced), so that stopping the model stops no journal
+     * mid-write (an invalidation arriving between the close's flush and its {@code Close} was still written).
+     */
+    public java.util.concurrent.CompletableFuture<Void> settled() {
+        List<java.util.concurrent.CompletableFuture<Void>> flushed = new java.util.ArrayList<>();
+        for (ActorRef<TranslationWorker.Command> w : workers) {
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            w.tell(new TranslationWorker.Flush(() -> f.complete(null)));
+            flushed.add(f);
+        }
+        return java.util.concurrent.CompletableFuture.allOf(flushed.toArray(new java.util.concurrent.CompletableFuture[0]));
+    }
+
+    /**
      * Closes the pool: every worker first writes what it holds back, then
      * answers whatever still reaches it as terminated with {@code reason}, and
      * so does a submission after this call, on the caller's thread. Completes
@@ -254,18 +269,12 @@ public final class TranslationPool {
      */
     public java.util.concurrent.CompletableFuture<Void> close(String reason) {
         closed = reason;
-        List<java.util.concurrent.CompletableFuture<Void>> flushed = new java.util.ArrayList<>();
-        for (ActorRef<TranslationWorker.Command> w : workers) {
-            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
-            w.tell(new TranslationWorker.Flush(() -> f.complete(null)));
-            flushed.add(f);
-        }
-        return java.util.concurrent.CompletableFuture.allOf(flushed.toArray(new java.util.concurrent.CompletableFuture[0]))
-                .thenCompose(v -> {
-                    for (ActorRef<TranslationWorker.Command> w : workers) {
-                        w.tell(new TranslationWorker.Close(reason));
-                    }
-                    return admission.whenIdle();
-                });
+        // a live worker's Flush writes what it holds back, as settled() asks it to
+        return settled().thenCompose(v -> {
+            for (ActorRef<TranslationWorker.Command> w : workers) {
+                w.tell(new TranslationWorker.Close(reason));
+            }
+            return admission.whenIdle();
+        });
     }
 }

@@ -591,6 +591,7 @@ public final class TranslationWorker {
     private static Behavior<Command> failed(ActorContext<Command> ctx, String name, String why, List<Unit> units,
             PartInbox inbox, TcuTurns turns) {
         ctx.getLog().error("{} is out of service: {}", name, why);
+        units.forEach(u -> u.writing = false); // a journal gone answers no write: a stop must not wait for one
         return broken(ctx, name, why, units, inbox, turns);
     }
 
@@ -600,7 +601,19 @@ public final class TranslationWorker {
             turns.open(); // nothing this worker holds will take its turn: no other worker waits for it
         }
         String reason = name + " is out of service: " + why;
+        // a write sent before the worker closed (an invalidation that came between the close's flush and its
+        // Close) is still in flight: a Flush waits for its answer, so the close stops no journal mid-write
+        List<Runnable> settledWaiters = new ArrayList<>();
         return Behaviors.receive(Command.class)
+                .onMessage(IotlbJournal.Written.class, w -> {
+                    units.stream().filter(u -> u.tbu == w.tbu()).forEach(u -> u.writing = false);
+                    if (units.stream().noneMatch(u -> u.writing)) {
+                        List<Runnable> done = List.copyOf(settledWaiters);
+                        settledWaiters.clear();
+                        done.forEach(r -> answer(ctx, x -> r.run(), null));
+                    }
+                    return Behaviors.same();
+                })
                 .onMessage(Ring.class, r -> {
                     // bounded as a live turn is: a callback that submits again must not keep this turn going
                     inbox.serve(PARTS_PER_TURN, part -> {
@@ -622,8 +635,12 @@ public final class TranslationWorker {
                     return Behaviors.same();
                 })
                 .onMessage(Flush.class, f -> {
-                    // nothing can be written any more: do not hold up a stop
-                    answer(ctx, x -> f.onWritten().run(), null);
+                    // nothing more is written: only a write already in flight holds up a stop
+                    if (units.stream().anyMatch(u -> u.writing)) {
+                        settledWaiters.add(f.onWritten());
+                    } else {
+                        answer(ctx, x -> f.onWritten().run(), null);
+                    }
                     return Behaviors.same();
                 })
                 .onAnyMessage(m -> Behaviors.same())
