@@ -544,10 +544,11 @@ public final class IommufdHost implements AutoCloseable {
             PagingHwpt parent = (PagingHwpt) objects.get(n.parent());
             ste = switch (n.ste().config()) {
                 case BYPASS -> Ste.stage2(parent.vmid(), parent.domain());
-                case STAGE1 -> guestMemory == null
-                        ? Ste.nested(n.ste().s1CdMax(), n.ste().s1dss(), parent.vmid(), parent.domain())
-                        : Ste.nested(n.ste().s1CdMax(), n.ste().s1dss(), parent.vmid(), parent.domain())
-                                .withGuestCds(n.ste().s1ContextPtr());
+                case STAGE1 -> {
+                    Ste nested = Ste.nested(n.ste().s1CdMax(), n.ste().s1dss(), parent.vmid(), parent.domain());
+                    // with guest RAM the guest's own CD table, at the guest STE's S1ContextPtr, is read
+                    yield guestMemory == null ? nested : nested.withGuestCds(n.ste().s1ContextPtr());
+                }
                 default -> Ste.abort();
             };
         } else {

@@ -2,6 +2,9 @@ package org.iommusim.simulations.engine;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.iommusim.persistence.pagetable.DescriptorFormat;
+import org.iommusim.persistence.pagetable.StagePermissions;
+import org.iommusim.protocol.domain.DomainStage;
 import org.iommusim.protocol.domain.Prot;
 import org.iommusim.protocol.memory.GuestMemory;
 
@@ -32,11 +35,8 @@ final class GuestTables {
         }
     }
 
-    private static final long VALID_TABLE = 0b11;
-    private static final long AF = 1L << 10;
-    private static final long AP_UNPRIV = 1L << 6;
-    private static final long AP_RDONLY = 1L << 7;
-    private static final long XN = 3L << 53;
+    /** A table descriptor, and a level-3 page descriptor: bits 0 and 1 set. */
+    private static final long VALID_TABLE = DescriptorFormat.VALID | DescriptorFormat.PAGE;
     private static final long ADDRESS = 0x0000_FFFF_FFFF_F000L;
 
     private final Ram ram;
@@ -62,8 +62,8 @@ final class GuestTables {
 
     /** The guest maps {@code size} bytes at VA {@code va} to IPA {@code ipa}, 4K page by 4K page. */
     void map(long va, long ipa, long size, Prot prot) {
-        long leaf = AF | (prot.priv() ? 0 : AP_UNPRIV) | (prot.write() ? 0 : AP_RDONLY)
-                | (prot.noexec() ? XN : 0) | VALID_TABLE;
+        // the stage-1 permission bits (AP[2:1], PXN/UXN) as the walk decodes them: one rule, StagePermissions
+        long leaf = DescriptorFormat.AF | StagePermissions.encode(DomainStage.STAGE1, prot) | VALID_TABLE;
         for (long off = 0; off < size; off += 0x1000) {
             ram.write(descriptorPa(va + off), (ipa + off) & ADDRESS | leaf);
         }
