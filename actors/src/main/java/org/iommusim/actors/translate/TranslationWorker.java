@@ -607,11 +607,7 @@ public final class TranslationWorker {
         return Behaviors.receive(Command.class)
                 .onMessage(IotlbJournal.Written.class, w -> {
                     units.stream().filter(u -> u.tbu == w.tbu()).forEach(u -> u.writing = false);
-                    if (units.stream().noneMatch(u -> u.writing)) {
-                        List<Runnable> done = List.copyOf(settledWaiters);
-                        settledWaiters.clear();
-                        done.forEach(r -> answer(ctx, x -> r.run(), null));
-                    }
+                    settle(ctx, units, settledWaiters);
                     return Behaviors.same();
                 })
                 .onMessage(Ring.class, r -> {
@@ -644,7 +640,24 @@ public final class TranslationWorker {
                     return Behaviors.same();
                 })
                 .onAnyMessage(m -> Behaviors.same())
+                // a journal that fails after the close answers no write in flight: the Flush waiting for it must
+                // not wait out its timeout, and an unhandled Terminated would kill the worker (DeathPactException)
+                .onSignal(Terminated.class, t -> {
+                    ctx.getLog().error("{}: a journal failed after the worker closed (see the log)", name);
+                    units.forEach(u -> u.writing = false);
+                    settle(ctx, units, settledWaiters);
+                    return Behaviors.same();
+                })
                 .build();
+    }
+
+    /** Answers the Flushes waiting for in-flight writes once none is left. */
+    private static void settle(ActorContext<Command> ctx, List<Unit> units, List<Runnable> settledWaiters) {
+        if (units.stream().noneMatch(u -> u.writing)) {
+            List<Runnable> done = List.copyOf(settledWaiters);
+            settledWaiters.clear();
+            done.forEach(r -> answer(ctx, x -> r.run(), null));
+        }
     }
 
     private static Outcome terminated(TranslationRequest r, String reason) {

@@ -40,6 +40,19 @@ final class FailingJournals {
         }
     }
 
+    /** Recovers an empty journal and holds every write unanswered until the test fails them. */
+    public static final class HeldWrites extends Empty {
+        static final java.util.concurrent.LinkedBlockingQueue<Promise<Iterable<Optional<Exception>>>> HELD =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+            Promise<Iterable<Optional<Exception>>> p = Promise.apply();
+            HELD.add(p);
+            return p.future();
+        }
+    }
+
     /** An empty journal that accepts nothing. */
     public abstract static class Empty extends AsyncWriteJournal {
         @Override

@@ -123,4 +123,32 @@ class JournalFailureTest {
             kit.shutdownTestKit();
         }
     }
+
+    @Test
+    void aClosedWorkerWhoseJournalFailsAnswersTheFlushWaitingForIt(@TempDir Path dir) throws Exception {
+        FailingJournals.HeldWrites.HELD.clear();
+        ActorTestKit kit = kit(FailingJournals.HeldWrites.class.getName(), dir);
+        try {
+            TestProbe<SmmuEntity.Command> smmu = kit.createTestProbe();
+            TranslationPool pool = pool(kit, new org.iommusim.actors.smmu.FaultChannel(16));
+            ActorRef<TranslationWorker.Command> worker = pool.workers().get(0);
+            // an invalidation's acknowledgement is written: that write is in flight, held by the journal
+            worker.tell(new InvalidationPort.Invalidate(List.of(new IssuedInvalidation(1, new TlbiNhAll(0))),
+                    smmu.getRef()));
+            scala.concurrent.Promise<Iterable<java.util.Optional<Exception>>> held =
+                    FailingJournals.HeldWrites.HELD.poll(30, TimeUnit.SECONDS);
+            assertTrue(held != null, "the worker sent its write");
+            worker.tell(new TranslationWorker.Close("closing"));
+            CompletableFuture<Void> flushed = new CompletableFuture<>();
+            worker.tell(new TranslationWorker.Flush(() -> flushed.complete(null)));
+            held.failure(new IllegalStateException("the disk went away")); // the journal stops: no write answered
+            flushed.get(10, TimeUnit.SECONDS); // the close is not held up by a write that will never be answered
+            // the worker outlived its journal's failure and still answers
+            TestProbe<TranslationWorker.ShardReport> reports = kit.createTestProbe();
+            worker.tell(new TranslationWorker.GetShard(reports.getRef()));
+            reports.expectMessageClass(TranslationWorker.ShardReport.class);
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
 }
