@@ -1696,8 +1696,15 @@ public final class IommuSim implements AutoCloseable {
         }
     }
 
-    /** Waits for {@code f} at most the call timeout (virtual in deterministic mode); a close never hangs. */
+    /**
+     * Waits for {@code f} at most the call timeout (virtual in deterministic mode); a close never hangs. Inside
+     * the caller's system, the wait also ends when the model's actors have stopped: a close run while that system
+     * terminates (an owner's PostStop) would otherwise wait out the timeout for each answer no stopped actor sends.
+     */
     private void awaitQuietly(CompletionStage<?> f, String what) {
+        if (!ownsSystem && f != rootStopped) {
+            f = CompletableFuture.anyOf(f.toCompletableFuture(), rootStopped);
+        }
         try {
             if (runtime != null) {
                 runtime.await(f, what, options.callTimeout());

@@ -182,6 +182,39 @@ class LifecycleTest {
     }
 
     @Test
+    void aCloseInsideATerminatingSystemEndsWithTheModelsActors(@TempDir Path dir) throws Exception {
+        // an owner that closes its model when it stops, as a cluster's SMMU partition does; the system's
+        // termination stops the owner and the model's actors together, so the close's questions go unanswered
+        ModelOptions opts = ModelOptions.at(dir).withWorkers(2).withCallTimeout(java.time.Duration.ofMinutes(10));
+        JournalSettings journal = JournalSettings.levelDb(dir).prepare();
+        ActorSystem<Void> mine = ActorSystem.create(Behaviors.empty(), "terminating", PekkoEmbedding.config(opts));
+        CompletableFuture<IommuSim> model = new CompletableFuture<>();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        try {
+            mine.systemActorOf(Behaviors.<Void>setup(ctx -> {
+                IommuSim sim = PekkoEmbedding.inside(mine, opts);
+                model.complete(sim);
+                return Behaviors.<Void>receive(Void.class)
+                        .onSignal(org.apache.pekko.actor.typed.PostStop.class, st -> {
+                            sim.close();
+                            closed.complete(null);
+                            return Behaviors.same();
+                        })
+                        .build();
+            }), "owner", org.apache.pekko.actor.typed.Props.empty());
+            IommuSim sim = model.get(60, TimeUnit.SECONDS);
+            attach(sim, sim.addSmmu(0, CAPS), 1);
+        } finally {
+            mine.terminate();
+            // well inside one call timeout: before, each of the close's steps waited out the timeout
+            mine.getWhenTerminated().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            journal.release();
+        }
+        assertTrue(closed.isDone(), "the owner's close returned");
+        assertTrue(model.get().isClosed());
+    }
+
+    @Test
     void theSmmuStopsBetweenItsOwnWritesSoNoJournalAnswerReachesItAfterTheClose(@TempDir Path dir) {
         ModelOptions opts = ModelOptions.at(dir).withWorkers(2);
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
