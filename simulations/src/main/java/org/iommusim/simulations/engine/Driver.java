@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.iommusim.actors.api.IommuSim;
 import org.iommusim.actors.api.Smmu;
 import org.iommusim.protocol.command.CfgiCd;
 import org.iommusim.protocol.command.CmdSync;
@@ -31,7 +30,8 @@ final class Driver {
     /** Linux's CMDQ_BATCH_ENTRIES. */
     static final int BATCH = 64;
 
-    private IommuSim sim;
+    /** The model serving each SMMU; a domain's is its SMMU's. */
+    private Models models;
     private final DriverDef def;
     private final History history;
     private final Checker checker;
@@ -58,12 +58,12 @@ final class Driver {
     /** The CPU the current call runs on, for the timeline (-1: none, as for host maps and the final drain). */
     private int onCpu = -1;
 
-    Driver(IommuSim sim, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults, long mapNs,
+    Driver(Models models, DriverDef def, History history, Checker checker, Metrics metrics, Faults faults, long mapNs,
             Object records, RunObserver observer) {
         this.records = records;
         this.observer = observer;
         this.mapNs = mapNs;
-        this.sim = sim;
+        this.models = models;
         this.def = def;
         this.history = history;
         this.checker = checker;
@@ -78,8 +78,8 @@ final class Driver {
     }
 
     /** After a crash the run continues on the restarted model. */
-    void restarted(IommuSim model) {
-        this.sim = model;
+    void restarted(Models restarted) {
+        this.models = restarted;
     }
 
     // ---- map / unmap ----------------------------------------------------------
@@ -112,7 +112,7 @@ final class Driver {
     synchronized GuestTables.Ram guestRam(Smmu smmu) {
         return guestRams.computeIfAbsent(smmu.id(), k -> {
             GuestTables.Ram ram = new GuestTables.Ram();
-            sim.setGuestMemory(smmu, ram);
+            models.of(smmu).setGuestMemory(smmu, ram);
             return ram;
         });
     }
@@ -123,7 +123,7 @@ final class Driver {
      */
     synchronized void useGuestTables(DomainCtx s1, int sid, long ttb0, Clock c) {
         onCpu = -1;
-        sim.writeCd(s1.smmu, sid, 0, Cd.of(s1.spec.asid(), s1.id).withGuestTables(ttb0));
+        models.of(s1.smmu).writeCd(s1.smmu, sid, 0, Cd.of(s1.spec.asid(), s1.id).withGuestTables(ttb0));
         issue(s1.smmu, List.of(new CfgiCd(sid, 0, true)), true, c);
     }
 
@@ -149,7 +149,7 @@ final class Driver {
         if (timeline.on() && checker.violationCount() > violations) {
             timeline.violation(checker.lastRule(), c.now(), d.id + " IOVA 0x" + Long.toHexString(iovas[0]));
         }
-        long seq = sim.map(d.id, new MapBatch(segs));
+        long seq = models.of(d.smmu).map(d.id, new MapBatch(segs));
         long start = c.now();
         c.advance(metricsMapCost());
         timeline.cpu(onCpu, "map", start, c.now() - start, d.id + " IOVA 0x" + Long.toHexString(iovas[0]) + ", "
@@ -190,7 +190,7 @@ final class Driver {
         for (MapRecord r : records) {
             segs.add(new UnmapSegment(r.iova, r.size));
         }
-        long seq = sim.unmap(d.id, new UnmapBatch(segs));
+        long seq = models.of(d.smmu).unmap(d.id, new UnmapBatch(segs));
         int q = cpu % lazyQueues.size();
         onCpu = q;
         long start = c.now();
@@ -250,7 +250,7 @@ final class Driver {
 
     /** The host changes a stage-2 mapping under a nested guest, invalidating as configured; returns the new record. */
     synchronized MapRecord remapStage2(DomainCtx s2, MapRecord old, long newPa, int sid, Clock c) {
-        long seq = sim.unmap(s2.id, UnmapBatch.single(old.iova, old.size));
+        long seq = models.of(s2.smmu).unmap(s2.id, UnmapBatch.single(old.iova, old.size));
         onCpu = -1;
         long start = c.now();
         c.advance(metricsMapCost());
@@ -397,7 +397,7 @@ final class Driver {
                 List<Command> withSync = new ArrayList<>(chunk.size() + 1);
                 withSync.addAll(chunk);
                 withSync.add(CmdSync.poll());
-                syncIndex = sim.submitAndWait(smmu, withSync) - 1;
+                syncIndex = models.of(smmu).submitAndWait(smmu, withSync) - 1;
                 long start = c.now();
                 c.advance(metrics.submit(smmu.id(), start, withSync));
                 if (!chunk.isEmpty()) {
@@ -406,7 +406,7 @@ final class Driver {
                 timeline.cpu(onCpu, "sync wait", start, c.now() - start, smmu.id() + " CMD_SYNC at " + syncIndex);
                 timeline.smmu(smmu.id(), "CMD_SYNC", start, c.now() - start, "queue entry " + syncIndex);
             } else {
-                sim.submit(smmu, chunk);
+                models.of(smmu).submit(smmu, chunk);
                 long start = c.now();
                 c.advance(metrics.submit(smmu.id(), start, chunk));
                 traceConsumed(smmu, chunk, start, c.now() - start);

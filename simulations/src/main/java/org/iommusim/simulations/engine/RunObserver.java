@@ -15,6 +15,12 @@ interface RunObserver {
     default void modelStarted(IommuSim model) {}
 
     /**
+     * The run is over (devices stopped, the driver drained) and its models
+     * still serve, about to close: {@code smmus} by index.
+     */
+    default void finished(Models models, java.util.Map<Integer, org.iommusim.actors.api.Smmu> smmus) {}
+
+    /**
      * The driver's lazy flush timer fires for {@code cpu}'s flush queue at
      * {@code at} (virtual ns in deterministic mode), its oldest entry queued
      * at {@code oldestAt}; called just before the flush.

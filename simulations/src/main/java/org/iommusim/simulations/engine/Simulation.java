@@ -80,7 +80,16 @@ public final class Simulation {
     private final Map<DomainId, DomainCtx> domains = new HashMap<>();
     private final List<Device> devices = new ArrayList<>();
     private final Map<Device, Integer> deviceSmmu = new HashMap<>();
-    private IommuSim sim;
+    /** The model serving each SMMU (one for all in a single-node run); replaced when an injected crash restarts it. */
+    private Models models;
+    /** How the run's models start: {@link Models#LOCAL}, or a cluster's partitions. */
+    private final Models.Start modelStart;
+    /**
+     * Concurrent mode: operations each device does, by name, instead of the
+     * scenario's shared budget (whose split between device threads is a race);
+     * null: the budget. A comparison of two threaded runs fixes it.
+     */
+    Map<String, Long> quotas;
     private Driver driver;
     /** Held by each translation's check and by the driver while it writes a record's unmap or release. */
     private final Object lock = new Object();
@@ -101,7 +110,8 @@ public final class Simulation {
         void dma(Device d, long iova, Access access, Clock c) {
             long t = c.now();
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
-            TranslationWorker.Traced traced = ModelInternals.translateTraced(sim, smmus.get(smmuOf(d)), r);
+            TranslationWorker.Traced traced = ModelInternals.translateTraced(models.of(smmus.get(smmuOf(d))),
+                    smmus.get(smmuOf(d)), r);
             synchronized (lock) {
                 c.advance(metrics.translation(d.name, smmus.get(smmuOf(d)).id(), t, traced));
                 if (timeline.on()) {
@@ -200,11 +210,13 @@ public final class Simulation {
     }
 
     private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer) {
-        this(sc, folder, mode, observer, true);
+        this(sc, folder, mode, observer, true, Models.LOCAL);
     }
 
-    private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer, boolean timed) {
+    private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer, boolean timed,
+            Models.Start modelStart) {
         this.timed = timed;
+        this.modelStart = java.util.Objects.requireNonNull(modelStart, "modelStart");
         this.sc = sc;
         this.journalDir = folder.journalDir();
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
@@ -262,7 +274,7 @@ public final class Simulation {
      */
     public static SimulationReport runUntimed(Scenario sc, Path outDir, LongConsumer progress) throws IOException {
         try (RunFolder folder = RunFolder.claim(outDir, false)) {
-            return new Simulation(sc, folder, RunMode.DETERMINISTIC, RunObserver.NONE, false).execute(progress);
+            return new Simulation(sc, folder, RunMode.DETERMINISTIC, RunObserver.NONE, false, Models.LOCAL).execute(progress);
         }
     }
 
@@ -330,8 +342,9 @@ public final class Simulation {
                 iotlb = metrics.iotlb();
             }
             iotlb = iotlb.withTbus(tbuFigures()).withTcu(tcuFigures());
+            observer.finished(models, smmus);
         } finally {
-            sim.close();
+            models.close();
         }
         timeline.close();
         String digest;
@@ -362,7 +375,7 @@ public final class Simulation {
         long hits = 0;
         long misses = 0;
         for (Map.Entry<Integer, Smmu> e : smmus.entrySet()) {
-            SmmuStatistics st = sim.statistics(e.getValue());
+            SmmuStatistics st = models.of(e.getValue()).statistics(e.getValue());
             hits += st.hits();
             misses += st.misses();
             for (Device d : devices) {
@@ -394,7 +407,7 @@ public final class Simulation {
     private List<SimulationReport.Tbu> tbuFigures() {
         List<SimulationReport.Tbu> out = new ArrayList<>();
         for (Map.Entry<Integer, Smmu> e : new java.util.TreeMap<>(smmus).entrySet()) {
-            for (org.iommusim.actors.api.TbuStatistics t : sim.statistics(e.getValue()).tbus()) {
+            for (org.iommusim.actors.api.TbuStatistics t : models.of(e.getValue()).statistics(e.getValue()).tbus()) {
                 out.add(new SimulationReport.Tbu(e.getValue().id(), t.tbu(), tlb(t.tlb()),
                         t.micro().map(Simulation::tlb).orElse(null)));
             }
@@ -406,7 +419,7 @@ public final class Simulation {
     private List<SimulationReport.TcuCache> tcuFigures() {
         List<SimulationReport.TcuCache> out = new ArrayList<>();
         for (Map.Entry<Integer, Smmu> e : new java.util.TreeMap<>(smmus).entrySet()) {
-            for (org.iommusim.actors.api.TcuCacheStatistics c : sim.statistics(e.getValue()).tcu()) {
+            for (org.iommusim.actors.api.TcuCacheStatistics c : models.of(e.getValue()).statistics(e.getValue()).tcu()) {
                 out.add(new SimulationReport.TcuCache(e.getValue().id(), c.cache(), c.capacity(), c.size(), c.lookups(),
                         c.hits(), c.misses(), c.fills(), c.evictions(), c.invalidations(), c.freedTableReads()));
             }
@@ -438,13 +451,13 @@ public final class Simulation {
                 ? (d.interleavingSeed().isPresent() ? base.deterministic(d.interleavingSeed().getAsLong())
                         : base.deterministic()).withWorkers(WORKERS)
                 : base.withWorkers(WORKERS);
-        sim = IommuSim.start(options);
+        models = modelStart.start(options);
         smmus.clear();
         for (SmmuDef s : sc.smmus()) {
-            smmus.put(s.id(), sim.addSmmu(s.id(), s.caps()));
+            smmus.put(s.id(), models.add(s.id(), s.caps()));
             if (driver == null) { // the first start: the driver probes; a restarted model has it in its journal
                 LinuxStreamTable t = new LinuxStreamTable(s.caps());
-                t.probe(sim, smmus.get(s.id()));
+                t.probe(models.of(smmus.get(s.id())), smmus.get(s.id()));
                 streamTables.put(s.id(), t);
             }
         }
@@ -452,9 +465,9 @@ public final class Simulation {
             d.smmu = smmus.get(smmuIndex(d.smmu));
         }
         if (driver != null) {
-            driver.restarted(sim);
+            driver.restarted(models);
         }
-        observer.modelStarted(sim);
+        models.forEach(observer::modelStarted);
     }
 
     /**
@@ -466,6 +479,7 @@ public final class Simulation {
     private void modelAt(long t) {
         metrics.settle(t);
         timeline.settle(t);
+        IommuSim sim = models.single();
         if (t > sim.virtualNanos()) {
             sim.advanceTo(t);
         }
@@ -487,12 +501,12 @@ public final class Simulation {
                 case NESTED -> domains.get(d.spec().parent()).vmid;
                 case STAGE1 -> 0;
             };
-            sim.allocateDomain(d.id(), d.spec(), smmu);
+            models.of(smmu).allocateDomain(d.id(), d.spec(), smmu);
             DomainCtx ctx = new DomainCtx(d.id(), d.spec(), smmu, vmid);
             ctx.invalidation = d.invalidation() != null ? d.invalidation() : sc.driver().invalidation();
             domains.put(d.id(), ctx);
         }
-        driver = new Driver(sim, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs(), lock, observer);
+        driver = new Driver(models, sc.driver(), history, checker, metrics, faults, sc.costs().mapNs(), lock, observer);
         driver.ctxOf = r -> domains.get(r.domain);
         driver.timeline = timeline;
         if (timeline.on()) {
@@ -533,8 +547,9 @@ public final class Simulation {
             case NESTED -> Ste.nested(0, S1Dss.SSID0, s.vmid(), s.s2Domain());
         };
         if (s.config().usesStage1()) {
-            sim.writeCd(smmu, s.sid(), 0, Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()));
+            models.of(smmu).writeCd(smmu, s.sid(), 0, Cd.of(domains.get(s.s1Domain()).spec.asid(), s.s1Domain()));
         }
+        IommuSim sim = models.of(smmu);
         streamTables.get(s.smmu()).addMaster(sim, smmu, s.sid());
         long steSeq = sim.writeSte(smmu, s.sid(), ste);
         boolean drop = faults.next(FaultInjection.Kind.DROP_CFGI);
@@ -559,6 +574,7 @@ public final class Simulation {
         // what the next translation would use: the SMMU's configuration cache, or with a bounded one the TCU's
         // entry while held, else the stream table a miss reads (the SMMU's state is still asked for first, as
         // always: the ask is a turn of the deterministic schedule, so the journal stays what it was)
+        IommuSim sim = models.of(smmu);
         ModelInternals.smmuState(sim, smmu);
         Ste steInForce = sim.steInForce(smmu, s.sid());
         Cd cdInForce = sim.cdInForce(smmu, s.sid(), 0);
@@ -607,7 +623,7 @@ public final class Simulation {
                 }
             }
         }
-        CacheSource tlbs = new TlbSource(() -> sim, () -> new java.util.TreeMap<>(smmus).values());
+        CacheSource tlbs = new TlbSource(s -> models.of(s), () -> new java.util.TreeMap<>(smmus).values());
         List<CacheSource> sources = new ArrayList<>(List.of(tlbs));
         if (smmus.values().stream().anyMatch(s -> walkCaches(s.capabilities().tcu()))) {
             sources.add(walkCacheSource(reaches));
@@ -644,7 +660,7 @@ public final class Simulation {
                 }
             }
         }
-        return WalkCacheSource.of(() -> sim, () -> new java.util.TreeMap<>(smmus).values(), domainOf::get);
+        return WalkCacheSource.of(s -> models.of(s), () -> new java.util.TreeMap<>(smmus).values(), domainOf::get);
     }
 
     /** What {@code d}'s live tables give {@code address} at {@code t}, by the history; -1 when nothing maps it. */
@@ -765,7 +781,7 @@ public final class Simulation {
             d.nextAt = next(d, start, c.now(), rnd);
             queue.add(d);
             if (faults.crashAfter(ops)) {
-                sim.close();
+                models.close();
                 start();
             }
             long permille = maxOps > 0 ? ops * 1000 / maxOps : now * 1000 / Math.max(1, maxTime);
@@ -803,8 +819,13 @@ public final class Simulation {
         AtomicLong ops = new AtomicLong();
         long maxOps = sc.length().operations() > 0 ? sc.length().operations() : Long.MAX_VALUE;
         long maxTime = sc.length().virtualNanos() > 0 ? sc.length().virtualNanos() : Long.MAX_VALUE;
+        if (quotas != null && !quotas.keySet().equals(devices.stream().map(dv -> dv.name)
+                .collect(java.util.stream.Collectors.toSet()))) {
+            throw new IllegalArgumentException("quotas " + quotas.keySet() + " do not name exactly the devices "
+                    + devices.stream().map(dv -> dv.name).toList());
+        }
         for (Device d : devices) {
-            d.pipe = new DmaPipe(d, sim.translationPort(smmus.get(smmuOf(d))), this::checkBurst,
+            d.pipe = new DmaPipe(d, models.of(smmus.get(smmuOf(d))).translationPort(smmus.get(smmuOf(d))), this::checkBurst,
                     Clock.real(wallStart));
         }
         List<Thread> threads = new ArrayList<>();
@@ -824,10 +845,12 @@ public final class Simulation {
         timer.start();
         for (Device d : devices) {
             Random rnd = new Random(sc.seed() * 31 + d.order);
+            long quota = quotas == null ? -1 : quotas.get(d.name);
             Thread t = new Thread(() -> {
                 try {
                     Clock c = Clock.real(wallStart);
-                    while (ops.get() < maxOps && System.nanoTime() - wallStart < maxTime) {
+                    while (quota >= 0 ? d.operations < quota
+                            : ops.get() < maxOps && System.nanoTime() - wallStart < maxTime) {
                         d.pipe.poll();
                         d.step(ctx, c, rnd);
                         d.operations++;

@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.iommusim.actors.api.CachedTranslation;
 import org.iommusim.actors.api.IommuSim;
@@ -20,10 +23,11 @@ import org.iommusim.actors.api.Smmu;
  * TLBs, so the TLBs hold everything a TBU can translate from.
  */
 final class TlbSource implements CacheSource {
-    private final Supplier<IommuSim> sim;
+    private final Function<Smmu, IommuSim> sim;
     private final Supplier<? extends Iterable<Smmu>> smmus;
 
-    TlbSource(Supplier<IommuSim> sim, Supplier<? extends Iterable<Smmu>> smmus) {
+    /** {@code sim}: the model serving an SMMU (read at each reading: a restart replaces it). */
+    TlbSource(Function<Smmu, IommuSim> sim, Supplier<? extends Iterable<Smmu>> smmus) {
         this.sim = sim;
         this.smmus = smmus;
     }
@@ -38,19 +42,20 @@ final class TlbSource implements CacheSource {
      */
     @Override
     public Reading read() {
-        IommuSim model = sim.get();
         List<Smmu> now = new ArrayList<>();
         smmus.get().forEach(now::add);
+        Map<Smmu, IommuSim> model = new HashMap<>();
+        now.forEach(s -> model.put(s, sim.apply(s)));
         return new TlbReading(() -> {
             List<CachedTranslation> all = new ArrayList<>();
             for (Smmu s : now) {
-                all.addAll(model.cachedTranslations(s));
+                all.addAll(model.get(s).cachedTranslations(s));
             }
             return all;
         }, (tags, from, to) -> {
             List<CachedTranslation> all = new ArrayList<>();
             for (Smmu s : now) {
-                all.addAll(model.cachedTranslations(s, CachedTranslation.Kind.valueOf(tags.kind()), tags.vmid(),
+                all.addAll(model.get(s).cachedTranslations(s, CachedTranslation.Kind.valueOf(tags.kind()), tags.vmid(),
                         tags.asid(), from, to));
             }
             return all;

@@ -77,12 +77,12 @@ final class WalkCacheSource implements CacheSource {
     }
 
     /** Over the model: every SMMU's TCU, through the facade. */
-    static WalkCacheSource of(Supplier<IommuSim> sim, Supplier<? extends Iterable<Smmu>> smmus,
+    static WalkCacheSource of(Function<Smmu, IommuSim> sim, Supplier<? extends Iterable<Smmu>> smmus,
             Function<Tags, DomainId> domainOf) {
         return new WalkCacheSource(() -> {
             List<Entry> all = new ArrayList<>();
             for (Smmu s : smmus.get()) {
-                for (CachedWalk w : sim.get().cachedWalks(s)) {
+                for (CachedWalk w : sim.apply(s).cachedWalks(s)) {
                     all.add(entry(w));
                 }
             }

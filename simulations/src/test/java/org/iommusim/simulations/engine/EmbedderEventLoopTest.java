@@ -66,7 +66,7 @@ class EmbedderEventLoopTest {
             };
             DriverDef lazy = new DriverDef(DriverDef.Strategy.LAZY, DriverDef.Invalidation.RANGE, 512, 64, 256,
                     10 * MS, 1, DriverDef.Stage2Invalidation.S12_VMALL);
-            Driver driver = new Driver(sim, lazy, new History(), new Checker(dir.toString()),
+            Driver driver = new Driver(Models.local(sim), lazy, new History(), new Checker(dir.toString()),
                     new Metrics(Costs.defaults(), MS), new Faults(List.of()), 300, new Object(), observer);
             driver.ctxOf = r -> domain;
 
