@@ -154,6 +154,16 @@ public final class ClusterNode implements AutoCloseable {
         return (PartitionReply.Done) r;
     }
 
+    /**
+     * SMMU {@code smmu}'s model if its partition has started on this node and
+     * still runs here; empty otherwise (another node hosts it, or it has not
+     * started: send it a request first, whose answer comes once it has).
+     * For embedders whose nodes all run in their own JVM ({@link HostedModel}).
+     */
+    public java.util.Optional<HostedModel> hosted(int smmu) {
+        return HostedModels.of(system).get(smmu);
+    }
+
     /** The partitions this node hosts now (entity ids). */
     public Set<String> hostedPartitions() {
         CompletionStage<ShardRegion.CurrentShardRegionState> state = AskPattern.ask(sharding.shardState(),

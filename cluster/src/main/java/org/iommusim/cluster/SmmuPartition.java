@@ -88,7 +88,10 @@ public final class SmmuPartition {
         return Behaviors.receive(PartitionMessage.class)
                 .onMessage(Started.class, s -> {
                     ctx.getLog().info("{} serving on {}", entityId, ctx.getSystem().address());
-                    return stash.unstashAll(active(s.sim(), s.smmu()));
+                    HostedModel hosted = new HostedModel(s.sim(), s.smmu());
+                    HostedModels.of(ctx.getSystem()).started(index(entityId), hosted);
+                    return stash.unstashAll(active(s.sim(), s.smmu(), () -> HostedModels.of(ctx.getSystem())
+                            .stopped(index(entityId), hosted)));
                 })
                 .onMessage(StartFailed.class, f -> {
                     String reason = entityId + " did not start: " + rootCause(f.cause());
@@ -110,7 +113,7 @@ public final class SmmuPartition {
                 .build();
     }
 
-    private static Behavior<PartitionMessage> active(IommuSim sim, Smmu smmu) {
+    private static Behavior<PartitionMessage> active(IommuSim sim, Smmu smmu, Runnable unregister) {
         return Behaviors.receive(PartitionMessage.class)
                 .onMessage(PartitionCommand.AllocateDomain.class, m -> answer(m.replyTo(),
                         () -> sim.allocateDomainAsync(DomainId.of(m.domain()), m.spec(), smmu), Done::of))
@@ -131,6 +134,7 @@ public final class SmmuPartition {
                         () -> ModelInternals.smmuStateAsync(sim, smmu), s -> new PartitionReply.Done(s.syncsCompleted(),
                                 describe(sim, s, m.domains()))))
                 .onSignal(PostStop.class, s -> {
+                    unregister.run(); // no embedder reaches the model from now on
                     sim.close(); // its actors stop, its last writes land: another node may take over
                     return Behaviors.same();
                 })

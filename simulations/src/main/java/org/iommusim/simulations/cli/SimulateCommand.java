@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import org.iommusim.actors.api.ModelException;
 import org.iommusim.persistence.journal.JournalUnavailableException;
+import org.iommusim.simulations.cluster.ClusterSimulation;
 import org.iommusim.simulations.engine.RunFolder;
 import org.iommusim.simulations.engine.RunFolderException;
 import org.iommusim.simulations.engine.RunMode;
@@ -84,6 +85,16 @@ final class SimulateCommand implements Callable<Integer> {
             + "comparison report (comparison.json, comparison.html) in DIR"})
     java.util.List<String> sweep = new java.util.ArrayList<>();
 
+    @Option(names = "--cluster", paramLabel = "CONF", description = {"run on a cluster: --nodes nodes in this JVM, "
+            + "each SMMU an SMMU partition under Cluster Sharding, on the SQL journal CONF names (the format of "
+            + "cluster --cluster CONF; an empty journal, or emptied with --force); threaded, like --concurrent; "
+            + "the run folder's journal is the SQL rows copied out (docs/CLUSTER.md)"})
+    Path cluster;
+
+    @Option(names = "--nodes", paramLabel = "N", description = {"with --cluster: cluster nodes started, 1 to "
+            + ClusterSimulation.MAX_NODES + " (default " + ClusterSimulation.DEFAULT_NODES + ")"})
+    Integer nodes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -93,6 +104,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new UserError("no scenario file " + file);
         }
+        refuseClusterOptions();
         if (concurrent && timeline != null) {
             throw new UserError("--timeline writes virtual time: it needs a deterministic run, not --concurrent");
         }
@@ -112,19 +124,24 @@ final class SimulateCommand implements Callable<Integer> {
             throw new UserError("--interleave chooses an interleaving of the deterministic mode; --concurrent runs"
                     + " on threads, whose interleaving no seed decides: give one or the other");
         }
-        RunMode mode = concurrent ? RunMode.CONCURRENT
+        // a cluster's nodes are threaded: its run is the concurrent mode's
+        ClusterSimulation onCluster = cluster == null ? null : ClusterSimulation.prepare(cluster,
+                nodes == null ? ClusterSimulation.DEFAULT_NODES : nodes, sc, force);
+        RunMode mode = concurrent || onCluster != null ? RunMode.CONCURRENT
                 : interleave != null ? RunMode.interleaved(interleave) : RunMode.DETERMINISTIC;
         Path dir = out != null ? out.toAbsolutePath().normalize()
                 : defaultFolder(Paths.get("out", sc.name() + "-seed" + sc.seed()).toAbsolutePath().normalize());
         try (RunFolder folder = claim(dir)) {
             PrintWriter o = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            o.printf("iommu-sim: %s (seed %d, %s) -> %s%n", sc.name(), sc.seed(), mode.label(), dir);
+            o.printf("iommu-sim: %s (seed %d, %s) -> %s%n", sc.name(), sc.seed(), onCluster == null ? mode.label()
+                    : mode.label() + ", " + onCluster.label() + " on " + onCluster.journal().url(), dir);
             o.flush();
             ProgressBar bar = new ProgressBar(err, quiet);
             SimulationReport report;
             try {
-                report = timeline == null ? Simulation.run(sc, folder, mode, bar::update)
+                report = onCluster != null ? onCluster(sc, folder, onCluster, bar::update)
+                        : timeline == null ? Simulation.run(sc, folder, mode, bar::update)
                         : Simulation.run(sc, folder, mode, bar::update, timeline.toAbsolutePath());
             } catch (JournalUnavailableException e) {
                 throw new UserError(e.getMessage(), e);
@@ -138,7 +155,44 @@ final class SimulateCommand implements Callable<Integer> {
             if (timeline != null) {
                 o.printf("timeline    %s%n", timeline.toAbsolutePath());
             }
+            if (onCluster != null) {
+                StringBuilder where = new StringBuilder();
+                onCluster.placement().forEach((smmu, node) -> where.append(where.length() == 0 ? "" : ", ")
+                        .append("smmu-").append(smmu).append(" on node ").append(node));
+                o.printf("cluster     %s: %s%n", onCluster.label(), where);
+            }
             return 0;
+        }
+    }
+
+    /** What a cluster run cannot do, refused before anything starts; {@code --nodes} needs {@code --cluster}. */
+    private void refuseClusterOptions() {
+        if (cluster == null) {
+            if (nodes != null) {
+                throw new UserError("--nodes sets the nodes of a cluster run: it needs --cluster CONF");
+            }
+            return;
+        }
+        if (interleave != null) {
+            throw new UserError("--interleave chooses an interleaving of the deterministic mode; a --cluster run is"
+                    + " threaded (its nodes are): give one or the other");
+        }
+        if (timeline != null) {
+            throw new UserError("--timeline writes virtual time: a --cluster run is threaded, in real time");
+        }
+        if (!sweep.isEmpty()) {
+            throw new UserError("--sweep runs variants one after another on fresh journals; a --cluster run empties"
+                    + " and fills one SQL journal: run each variant with --cluster on its own");
+        }
+    }
+
+    /** The run on the cluster; a cluster that does not form or a partition that refuses is the user's to see. */
+    private static SimulationReport onCluster(Scenario sc, RunFolder folder, ClusterSimulation on,
+            java.util.function.LongConsumer progress) throws IOException {
+        try {
+            return Simulation.run(sc, folder, on, progress);
+        } catch (IllegalStateException e) {
+            throw new UserError("cluster run on " + on.journal().url() + " failed: " + e.getMessage(), e);
         }
     }
 

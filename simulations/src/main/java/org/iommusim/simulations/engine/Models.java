@@ -47,6 +47,11 @@ public interface Models extends AutoCloseable {
     interface Start {
         /** The models, before any SMMU is added. */
         Models start(ModelOptions options);
+
+        /** What the report's mode adds after the run mode's label ({@code cluster of 3 nodes}); empty: nothing. */
+        default String label() {
+            return "";
+        }
     }
 
     /** One model ({@link IommuSim#start}) on the run folder's LevelDB journal: every single-node run. */

@@ -278,6 +278,32 @@ public final class Simulation {
         }
     }
 
+    /**
+     * A concurrent run whose SMMUs are served by the models {@code models}
+     * starts (a cluster's partitions, one model per SMMU) instead of one
+     * model on the run folder's LevelDB journal; they must leave the run's
+     * events in {@link RunFolder#journalDir} when closed. The caller refuses
+     * what such models cannot serve (an injected crash restarts one model).
+     *
+     * @param progress told the fraction done (0..1000 per mille) as the run goes on
+     */
+    public static SimulationReport run(Scenario sc, RunFolder folder, Models.Start models, LongConsumer progress)
+            throws IOException {
+        return run(sc, folder, progress, RunObserver.NONE, models, null);
+    }
+
+    /**
+     * A concurrent run on {@code models}, shown to {@code observer}, each
+     * device doing the operations {@code quotas} gives it (null: the
+     * scenario's shared budget).
+     */
+    static SimulationReport run(Scenario sc, RunFolder folder, LongConsumer progress, RunObserver observer,
+            Models.Start models, Map<String, Long> quotas) throws IOException {
+        Simulation s = new Simulation(sc, folder, RunMode.CONCURRENT, observer, true, models);
+        s.quotas = quotas;
+        return s.execute(progress);
+    }
+
     /** As {@link #run(Scenario, RunFolder, RunMode, LongConsumer)}, showing the run to {@code observer}. */
     static SimulationReport run(Scenario sc, RunFolder folder, RunMode mode, LongConsumer progress,
             RunObserver observer) throws IOException {
@@ -352,7 +378,8 @@ public final class Simulation {
             digest = JournalExport.digest(reader);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
-        SimulationReport report = new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), mode.label(),
+        String label = modelStart.label().isEmpty() ? mode.label() : mode.label() + ", " + modelStart.label();
+        SimulationReport report = new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), label,
                 digest, checker.result().with(checker.staleUses(), checker.staleUsesAfterSync(), faults.report(),
                         audit == null ? 0 : audit.readings()), iotlb, metrics.latency(),
                 Metrics.staleWindows(checker.exposureWindows()).with(audit == null ? 0 : audit.maxUnmapsBehind(),
