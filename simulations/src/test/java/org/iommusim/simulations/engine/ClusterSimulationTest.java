@@ -21,7 +21,19 @@ import org.iommusim.cluster.Postgres;
 import org.iommusim.simulations.cli.IommuSimCli;
 import org.iommusim.simulations.cluster.ClusterSimulation;
 import org.iommusim.simulations.report.SimulationReport;
+import java.util.List;
+import org.iommusim.protocol.config.SteConfig;
+import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.DomainSpec;
+import org.iommusim.protocol.domain.Granule;
+import org.iommusim.simulations.scenario.Costs;
+import org.iommusim.simulations.scenario.DeviceDef;
 import org.iommusim.simulations.scenario.DomainDef;
+import org.iommusim.simulations.scenario.DriverDef;
+import org.iommusim.simulations.scenario.FaultInjection;
+import org.iommusim.simulations.scenario.RunLength;
+import org.iommusim.simulations.scenario.SmmuDef;
+import org.iommusim.simulations.scenario.Workload;
 import org.iommusim.simulations.scenario.Scenario;
 import org.iommusim.simulations.scenario.ScenarioLoader;
 import org.iommusim.simulations.scenario.StreamDef;
@@ -124,6 +136,27 @@ class ClusterSimulationTest {
                 + r.single.devices());
         assertEquals(r.single.checker().violationsByRule().keySet(), r.cluster.checker().violationsByRule().keySet(),
                 "the same rules caught");
+    }
+
+    /**
+     * A domain attached on two SMMUs (which the scenario loader refuses, but
+     * an embedder may build) and a crash are refused before any node starts.
+     */
+    @Test
+    void aSharedDomainAndACrashAreRefused() {
+        Scenario shared = new Scenario("shared", "(code)", "test", 1, new RunLength(100, 0), Costs.defaults(),
+                List.of(new SmmuDef(0, TestScenarios.CAPS), new SmmuDef(1, TestScenarios.CAPS)),
+                List.of(new DomainDef(DomainId.of(1), 0, DomainSpec.stage1(Granule.G4K, 48, 48, 1))),
+                List.of(new StreamDef(0, 16, SteConfig.STAGE1, DomainId.of(1), null, -1),
+                        new StreamDef(1, 17, SteConfig.STAGE1, DomainId.of(1), null, -1)),
+                TestScenarios.driver(DriverDef.Strategy.STRICT),
+                List.of(new DeviceDef("a", 0, 16, 1, new Workload.RandomAccess(1 << 16, 0.3)),
+                        new DeviceDef("b", 1, 17, 1, new Workload.RandomAccess(1 << 16, 0.3))), List.of());
+        assertTrue(ClusterSimulation.refusal(shared).orElseThrow().contains("allocated on smmu-0 but attached on"
+                + " smmu-1"), ClusterSimulation.refusal(shared).toString());
+        assertTrue(ClusterSimulation.refusal(TestScenarios.nic(TestScenarios.driver(DriverDef.Strategy.STRICT), 100,
+                List.of(new FaultInjection(FaultInjection.Kind.CRASH, 50)))).orElseThrow().contains("CRASH"));
+        assertEquals(java.util.Optional.empty(), ClusterSimulation.refusal(CLEAN));
     }
 
     record Runs(SimulationReport cluster, SimulationReport single) {}
