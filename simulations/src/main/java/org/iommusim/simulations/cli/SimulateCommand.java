@@ -25,13 +25,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code iommu-sim simulate [SCENARIO] [--seed N] [--out DIR] [--force] [--concurrent | --interleave SEED]}:
+ * {@code iommu-sim simulate [SCENARIO] [--seed N] [--out DIR] [--force] [--concurrent | --interleave SEED]
+ * [--cluster CONF [--nodes N]]}:
  * the main job. Runs the scenario through the model on a fresh LevelDB journal
  * under {@code DIR/journal}, checks every translation, and writes
  * {@code report.json} and {@code report.html} to {@code DIR}. {@code DIR} is
  * locked from before anything in it is touched until the reports are written
  * ({@link RunFolder}); an earlier run there is replaced only with
  * {@code --force}, and a folder holding anything else is never cleared.
+ * With {@code --cluster} the SMMUs are partitions of in-JVM cluster nodes
+ * on a SQL journal ({@link ClusterSimulation}), whose rows are copied into
+ * {@code DIR/journal} at the end.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Run a scenario: devices doing DMA through the modelled SMMU while a driver maps, unmaps and "
@@ -40,7 +44,9 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {"0:the run completed (the checker's verdict is in the report)",
                 "2:the scenario or the output folder is unusable: the folder is a file or cannot be created or "
                         + "written, is in use by a running simulation, holds an earlier run (without --force), "
-                        + "or holds files iommu-sim did not write"})
+                        + "or holds files iommu-sim did not write; with --cluster, the configuration is unusable, its "
+                        + "journal does not answer or holds an earlier run (without --force), or the cluster did not "
+                        + "form"})
 final class SimulateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO",

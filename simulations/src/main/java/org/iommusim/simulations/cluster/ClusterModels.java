@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -93,7 +94,12 @@ final class ClusterModels implements Models {
      */
     @Override
     public Smmu add(int index, SmmuCapabilities caps) {
-        nodes.get(index % nodes.size()).call(index, r -> new PartitionCommand.Describe(List.of(), r));
+        try {
+            nodes.get(index % nodes.size()).call(index, r -> new PartitionCommand.Describe(List.of(), r));
+        } catch (CompletionException e) { // no answer within the call timeout: the refusals come as they are
+            throw new IllegalStateException("smmu-" + index + " did not start: " + (e.getCause() == null ? e
+                    : e.getCause()), e);
+        }
         for (int i = 0; i < nodes.size(); i++) {
             var h = nodes.get(i).hosted(index);
             if (h.isPresent()) {

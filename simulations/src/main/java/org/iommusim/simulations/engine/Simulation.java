@@ -480,13 +480,23 @@ public final class Simulation {
                 : base.withWorkers(WORKERS);
         models = modelStart.start(options);
         smmus.clear();
-        for (SmmuDef s : sc.smmus()) {
-            smmus.put(s.id(), models.add(s.id(), s.caps()));
-            if (driver == null) { // the first start: the driver probes; a restarted model has it in its journal
-                LinuxStreamTable t = new LinuxStreamTable(s.caps());
-                t.probe(models.of(smmus.get(s.id())), smmus.get(s.id()));
-                streamTables.put(s.id(), t);
+        try {
+            for (SmmuDef s : sc.smmus()) {
+                smmus.put(s.id(), models.add(s.id(), s.caps()));
+                if (driver == null) { // the first start: the driver probes; a restarted model has it in its journal
+                    LinuxStreamTable t = new LinuxStreamTable(s.caps());
+                    t.probe(models.of(smmus.get(s.id())), smmus.get(s.id()));
+                    streamTables.put(s.id(), t);
+                }
             }
+        } catch (RuntimeException e) {
+            // not yet under execute's close: a cluster's nodes would outlive the failed run
+            try {
+                models.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
         for (DomainCtx d : domains.values()) {
             d.smmu = smmus.get(smmuIndex(d.smmu));
