@@ -44,11 +44,14 @@ public final class ClusterSimulation implements Models.Start {
     private final int nodes;
     private final Map<Integer, SmmuCapabilities> caps = new HashMap<>();
     private final Map<Integer, Integer> placement = new TreeMap<>();
+    /** Rows of an earlier run that --force empties, at the start, once the run folder is the caller's. */
+    private boolean earlierRunToEmpty;
 
-    private ClusterSimulation(Config cluster, JdbcJournal journal, int nodes, Scenario sc) {
+    private ClusterSimulation(Config cluster, JdbcJournal journal, int nodes, Scenario sc, boolean earlierRun) {
         this.cluster = cluster;
         this.journal = journal;
         this.nodes = nodes;
+        this.earlierRunToEmpty = earlierRun;
         for (SmmuDef s : sc.smmus()) {
             caps.put(s.id(), s.caps());
         }
@@ -57,7 +60,9 @@ public final class ClusterSimulation implements Models.Start {
     /**
      * Reads {@code conf} (the format of {@code cluster --cluster CONF}), checks
      * that the scenario can run on a cluster and that its journal answers and
-     * is empty (or, with {@code empty}, empties it).
+     * is empty (or, with {@code empty}, may be emptied: that happens only when
+     * the run starts, so a run refused later, say for its output folder,
+     * leaves the earlier run's rows where they were).
      *
      * @throws UserError with one line naming the file, the journal or what the scenario asks that a cluster
      *         cannot do
@@ -84,9 +89,8 @@ public final class ClusterSimulation implements Models.Start {
                         + " events of an earlier run; a run starts from an empty journal: add --force to empty it,"
                         + " or name another database");
             }
-            journal.truncate();
         }
-        return new ClusterSimulation(c, journal, nodes, sc);
+        return new ClusterSimulation(c, journal, nodes, sc, rows > 0);
     }
 
     /**
@@ -162,10 +166,17 @@ public final class ClusterSimulation implements Models.Start {
     /**
      * Starts the nodes, every one on 127.0.0.1 with a port of its own, joined
      * into one cluster: the file's journal and settings, but not its port or
-     * seed nodes, which name a cluster of separate processes.
+     * seed nodes, which name a cluster of separate processes. An earlier
+     * run's rows that {@code --force} allowed are emptied first.
      */
     @Override
     public Models start(ModelOptions options) {
+        synchronized (this) {
+            if (earlierRunToEmpty) {
+                journal.truncate();
+                earlierRunToEmpty = false;
+            }
+        }
         Config inJvm = ConfigFactory.parseString("""
                 pekko.remote.artery.canonical.hostname = "127.0.0.1"
                 pekko.remote.artery.canonical.port = 0

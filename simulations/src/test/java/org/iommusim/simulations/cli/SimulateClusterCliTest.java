@@ -48,6 +48,21 @@ class SimulateClusterCliTest {
         // the journal now holds that run: another is refused unless --force empties it
         CliRunner again = simulate(dir.resolve("again"), QUICKSTART, "--cluster", conf.toString(), "--nodes", "1");
         refused(again, dir.resolve("again"), "holds", "events of an earlier run", "--force");
+
+        // --force with an output folder that cannot be claimed: refused before the earlier run's rows are emptied
+        Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+        CliRunner blocked = simulate(file, QUICKSTART, "--cluster", conf.toString(), "--nodes", "1", "--force");
+        assertEquals(2, blocked.exitCode(), blocked.out() + blocked.err());
+        assertEquals("not a folder", Files.readString(file));
+        refused(simulate(dir.resolve("again"), QUICKSTART, "--cluster", conf.toString(), "--nodes", "1"),
+                dir.resolve("again"), "events of an earlier run");
+
+        // with a usable folder --force empties them and the new run's folder verifies on its own
+        CliRunner forced = simulate(dir.resolve("forced"), QUICKSTART, "--cluster", conf.toString(), "--nodes", "1",
+                "--force");
+        assertEquals(0, forced.exitCode(), forced.out() + forced.err());
+        CliRunner verified = CliRunner.run("verify", "--journal", dir.resolve("forced").toString());
+        assertEquals(0, verified.exitCode(), verified.out() + verified.err());
     }
 
     @Test
