@@ -202,7 +202,13 @@ public final class Simulation {
         }
     }
 
-    /** The cache audit (deterministic runs: the model answers its reads at once, between operations). */
+    /**
+     * The cache audit. A deterministic run reads the caches between
+     * operations; a threaded one (--concurrent, --cluster) reads them under
+     * the driver's lock while devices go on translating, which cannot hide a
+     * stale entry: an unmapped range is not walked again, and its IOVAs are
+     * not reused before the audit of their CMD_SYNC.
+     */
     private CacheAudit audit;
 
     private int smmuOf(Device d) {
@@ -346,16 +352,15 @@ public final class Simulation {
         try {
             Clock setup = concurrent() ? Clock.real(wallStart) : Clock.virtual(0);
             configure(setup);
-            if (!concurrent()) {
-                audit = newAudit();
-                checker.audit(audit);
-                driver.audit = audit;
-            }
+            audit = newAudit();
+            checker.audit(audit);
+            driver.audit = audit;
             if (concurrent()) {
                 ops = runConcurrent(wallStart, progress);
                 Clock last = Clock.real(wallStart);
                 driver.drain(last);
                 end = last.now();
+                audit.finish(end);
                 iotlb = countedByTheModel();
             } else {
                 long[] result = runDeterministic(setup.now(), progress);

@@ -123,5 +123,18 @@ class SimulationTest {
         assertTrue(r.run().operations() >= 1500);
         assertTrue(r.checker().translationsChecked() > 1000);
         assertEquals(0, r.checker().violationCount(), () -> r.checker().violations().toString());
+        assertTrue(r.checker().cacheReadings() > 0, "its caches were audited");
+    }
+
+    @Test
+    void concurrentModeAuditsTheCachesAfterEachSync(@TempDir Path dir) throws Exception {
+        // the 5th invalidation's TLBIs dropped: its entry stays cached past the CMD_SYNC, which the audit finds
+        // there whether or not a DMA uses it
+        SimulationReport r = Simulation.run(TestScenarios.nicAlone(TestScenarios.driver(DriverDef.Strategy.STRICT),
+                200, List.of(new FaultInjection(FaultInjection.Kind.DROP_TLBI, 5))), dir, true, p -> {});
+        assertEquals("concurrent", r.mode());
+        assertTrue(r.checker().violationsByRule().containsKey("STALE_AFTER_SYNC"),
+                () -> r.checker().violationsByRule().toString());
+        assertTrue(r.devices().get(0).exposed() > 0, "exposure measured from the caches");
     }
 }

@@ -29,6 +29,17 @@ final class TestScenarios {
                 DriverDef.Stage2Invalidation.S12_VMALL);
     }
 
+    /** A NIC alone (a 16-buffer ring in a 256-entry TLB): nothing else evicts what its unmaps leave cached. */
+    static Scenario nicAlone(DriverDef driver, long ops, List<FaultInjection> faults) {
+        return new Scenario("test-nic-alone", "(code)", "test", 7, new RunLength(ops, 0), Costs.defaults(),
+                List.of(new SmmuDef(0, CAPS)),
+                List.of(new DomainDef(DomainId.of(1), 0, DomainSpec.stage1(Granule.G4K, 48, 48, 1))),
+                List.of(new StreamDef(0, 16, SteConfig.STAGE1, DomainId.of(1), null, -1)),
+                driver,
+                List.of(new DeviceDef("nic0", 0, 16, 1, new Workload.NicRing(16, 2048, 4))),
+                faults);
+    }
+
     static Scenario nic(DriverDef driver, long ops, List<FaultInjection> faults) {
         return new Scenario("test-nic", "(code)", "test", 7, new RunLength(ops, 0), Costs.defaults(),
                 List.of(new SmmuDef(0, CAPS)),
