@@ -41,6 +41,9 @@ class SimulateClusterCliTest {
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("concurrent, cluster of 1 node on jdbc:h2:mem:simulate-cluster-cli"), r.out());
         assertTrue(r.out().contains("cluster     cluster of 1 node: smmu-0 on node 0"), r.out());
+        // threaded: its clock is real time, and translation latency is not modelled
+        assertTrue(r.out().contains(" ms of real time, "), r.out());
+        assertTrue(r.out().contains("latency     not modelled in a threaded run"), r.out());
         assertTrue(Files.readString(dir.resolve("run/report.json")).contains("\"mode\": \"concurrent, cluster of 1 node\""));
         CliRunner verify = CliRunner.run("verify", "--journal", dir.resolve("run").toString());
         assertEquals(0, verify.exitCode(), verify.out() + verify.err());
