@@ -11,8 +11,19 @@ import org.iommusim.simulations.scenario.Workload;
 final class Devices {
     private Devices() {}
 
-    private static long pages(long bytes) {
-        return (bytes + 4095) & ~4095L;
+    /**
+     * {@code bytes} rounded up to whole pages of {@code d}'s granule: a
+     * driver maps at least a page of the domain (Linux's dma-iommu aligns
+     * every mapping to the IOVA domain's granule), and the model refuses a
+     * map that is not a multiple of it.
+     */
+    private static long pages(long bytes, DomainCtx d) {
+        long page = page(d);
+        return (bytes + page - 1) & -page;
+    }
+
+    private static long page(DomainCtx d) {
+        return d.spec.granule().pageSize();
     }
 
     /** A NIC ring: a packet is DMA'd into the oldest buffer, which is unmapped and replaced by a new one. */
@@ -39,7 +50,7 @@ final class Devices {
         }
 
         private List<MapRecord> newBuffer(DeviceContext ctx, Clock c) {
-            long size = pages(w.packetBytes());
+            long size = pages(w.packetBytes(), domain);
             List<MapRecord> r = ctx.driver().map(domain, nextPa, size, 1, Prot.of(Prot.READ | Prot.WRITE), sid, cpu,
                     c);
             mapped(r);
@@ -86,11 +97,10 @@ final class Devices {
 
         @Override
         void setup(DeviceContext ctx, Clock c) {
-            // one request of 4K areas: like a driver mapping page by page, so no block entry widens the IOTLB's reach
-            long size = pages(w.windowBytes());
+            // one request of single pages: like a driver mapping page by page, so no block entry widens the IOTLB's reach
+            long size = pages(w.windowBytes(), domain);
             List<MapRecord> pages = ctx.driver().mapAt(domain, domain.iovas.allocate(size, cpu, c.now()).iova(), paBase,
-                    4096,
-                    (int) (size / 4096), Prot.rw(), sid, c);
+                    page(domain), (int) (size / page(domain)), Prot.rw(), sid, c);
             MapRecord first = pages.get(0);
             window = new MapRecord(first.domain, first.iova, size, first.pa, first.prot, first.mapAt, first.mapSeq);
         }
@@ -129,8 +139,8 @@ final class Devices {
         void setup(DeviceContext ctx, Clock c) {
             if (w.queueBytes() > 0) {
                 // the controller's queue sits above the data buffers' physical range
-                long pa = paBase + 64L * pages(w.segmentBytes()) * w.segments();
-                queue = ctx.driver().map(domain, pa, pages(w.queueBytes()), 1, Prot.rw(), sid, cpu, c).get(0);
+                long pa = paBase + 64L * pages(w.segmentBytes(), domain) * w.segments();
+                queue = ctx.driver().map(domain, pa, pages(w.queueBytes(), domain), 1, Prot.rw(), sid, cpu, c).get(0);
                 mapped(List.of(queue));
             }
         }
@@ -142,7 +152,7 @@ final class Devices {
                 ctx.dma(this, queue.iova + (commands++ * QUEUE_ENTRY) % w.queueBytes(), Access.READ, c);
                 n++;
             }
-            long seg = pages(w.segmentBytes());
+            long seg = pages(w.segmentBytes(), domain);
             List<MapRecord> sg = ctx.driver().map(domain, paBase + rnd.nextInt(64) * seg * w.segments(), seg,
                     w.segments(), Prot.rw(), sid, cpu, c);
             mapped(sg);
@@ -195,10 +205,12 @@ final class Devices {
 
         @Override
         void setup(DeviceContext ctx, Clock c) {
-            long size = pages(w.windowBytes());
+            // whole pages of both stages: the host's pages hold whole guest pages
+            long size = pages(pages(w.windowBytes(), s1), s2);
             long ipa = s2.iovas.allocate(size, cpu, c.now()).iova();
             // the host maps guest memory page by page, so each page can be moved on its own
-            hostPages.addAll(ctx.driver().mapAt(s2, ipa, paBase, 4096, (int) (size / 4096), Prot.rw(), sid, c));
+            hostPages.addAll(ctx.driver().mapAt(s2, ipa, paBase, page(s2), (int) (size / page(s2)), Prot.rw(), sid,
+                    c));
             nextPa = paBase + size;
             if (!w.guestTables()) {
                 guestWindow = ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, size, 1,
@@ -207,11 +219,13 @@ final class Devices {
             }
             // the guest maps its window page by page and writes the same mapping into its own tables, in a pool of
             // table pages the VMM maps (read-only) in stage 2, and points its CD there: the SMMU walks guest memory
-            guestPages.addAll(ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, 4096,
-                    (int) (size / 4096), Prot.rw(), sid, c));
-            long poolIpa = s2.iovas.allocate(GUEST_POOL_PAGES * 4096L, cpu, c.now()).iova();
+            // (its tables are 4K-granule ones: the scenario loader refuses another stage-1 granule here)
+            guestPages.addAll(ctx.driver().mapAt(s1, s1.iovas.allocate(size, cpu, c.now()).iova(), ipa, page(s1),
+                    (int) (size / page(s1)), Prot.rw(), sid, c));
+            long poolBytes = pages(GUEST_POOL_PAGES * 4096L, s2);
+            long poolIpa = s2.iovas.allocate(poolBytes, cpu, c.now()).iova();
             long poolPa = paBase + GUEST_POOL_OFFSET;
-            ctx.driver().mapAt(s2, poolIpa, poolPa, GUEST_POOL_PAGES * 4096L, 1, Prot.of(Prot.READ), sid, c);
+            ctx.driver().mapAt(s2, poolIpa, poolPa, poolBytes, 1, Prot.of(Prot.READ), sid, c);
             tables = new GuestTables(ctx.driver().guestRam(s1.smmu), poolIpa, poolPa, GUEST_POOL_PAGES);
             for (MapRecord r : guestPages) {
                 tables.map(r.iova, r.pa, r.size, r.prot);
@@ -224,9 +238,9 @@ final class Devices {
             MapRecord old = guestPages.get(i);
             tables.unmap(old.iova, old.size); // the PTE first, then the driver's unmap, TLBI and sync
             ctx.driver().unmap(s1, List.of(old), cpu, this, c);
-            long va = s1.iovas.allocate(4096, cpu, c.now()).iova();
+            long va = s1.iovas.allocate(page(s1), cpu, c.now()).iova();
             long ipa = hostPages.get(j).iova;
-            MapRecord r = ctx.driver().mapAt(s1, va, ipa, 4096, 1, Prot.rw(), sid, c).get(0);
+            MapRecord r = ctx.driver().mapAt(s1, va, ipa, page(s1), 1, Prot.rw(), sid, c).get(0);
             tables.map(r.iova, r.pa, r.size, r.prot);
             guestPages.set(i, r);
         }
@@ -253,7 +267,7 @@ final class Devices {
                 int i = rnd.nextInt(hostPages.size());
                 MapRecord old = hostPages.get(i);
                 hostPages.set(i, ctx.driver().remapStage2(s2, old, nextPa, sid, c));
-                nextPa += 4096;
+                nextPa += old.size;
             }
             return 1;
         }

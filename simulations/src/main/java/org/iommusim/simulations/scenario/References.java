@@ -14,6 +14,7 @@ import org.iommusim.persistence.domain.DomainAllocation;
 import org.iommusim.persistence.domain.DomainError;
 import org.iommusim.protocol.config.SteConfig;
 import org.iommusim.protocol.domain.DomainId;
+import org.iommusim.protocol.domain.Granule;
 import org.iommusim.protocol.domain.DomainSpec;
 import org.iommusim.protocol.domain.DomainStage;
 
@@ -224,6 +225,15 @@ final class References {
             n.problem("stream", "a nested-guest workload needs a nested stream; stream " + d.sid() + " is "
                     + ConfNode.wordOf(stream.value().config()));
             return null;
+        }
+        if (d.workload() instanceof Workload.NestedGuest g && g.guestTables()) {
+            Located<DomainDef> guest = domains.get(stream.value().domain());
+            if (guest != null && guest.value().spec().granule() != Granule.G4K) {
+                n.problem("workload", "guest-tables = true keeps the guest's stage-1 tables in its memory as 4K-granule"
+                        + " tables; domain " + guest.value().id().value() + " of stream " + d.sid() + " has the "
+                        + guest.value().spec().granule().pageSize() / 1024 + "K granule");
+                return null;
+            }
         }
         return new DeviceDef(d.name(), smmu, d.sid(), d.weight(), d.workload(), d.intervalNs(), d.untrusted(),
                 d.stray());

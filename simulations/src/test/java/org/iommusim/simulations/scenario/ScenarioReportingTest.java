@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.iommusim.protocol.domain.Granule;
 import org.junit.jupiter.api.Test;
 
 /** How problems are reported: all at once in file order, no cascades, nothing read from outside the file. */
@@ -96,6 +97,24 @@ class ScenarioReportingTest {
     void aNestedGuestNeedsANestedStream() {
         assertEquals("t.conf:8: devices[0].stream: a nested-guest workload needs a nested stream; stream 1 is stage1",
                 fails(withLine(8, "  devices = [ { name = d, stream = 1, workload { kind = nested-guest, window = 1M, remap-every = 9 } } ]")));
+    }
+
+    @Test
+    void aGuestKeepingItsTablesNeedsA4kStage1Granule() {
+        String nested = withLine(6, "  domains = [ { id = 2, smmu = 0, stage = stage2, vmid = 1 },"
+                + " { id = 1, smmu = 0, stage = nested, parent = 2, granule = 64K, asid = 1 } ]")
+                .replace("config = stage1, domain = 1", "config = nested, domain = 1");
+        String guest = "  devices = [ { name = d, stream = 1, workload { kind = nested-guest, window = 1M,"
+                + " remap-every = 9, guest-tables = true } } ]";
+        List<String> lines = new ArrayList<>(nested.lines().toList());
+        lines.set(7, guest);
+        assertEquals("t.conf:8: devices[0].workload: guest-tables = true keeps the guest's stage-1 tables in its"
+                + " memory as 4K-granule tables; domain 1 of stream 1 has the 64K granule",
+                fails(String.join("\n", lines) + "\n"));
+        // the model's own tables take any granule
+        lines.set(7, guest.replace(", guest-tables = true", ""));
+        assertEquals(Granule.G64K, ScenarioLoader.load(String.join("\n", lines) + "\n", "t.conf").domains().get(1)
+                .spec().granule());
     }
 
     @Test
