@@ -81,10 +81,12 @@ public final class ClusterNode implements AutoCloseable {
         return node;
     }
 
+    /** This node's ActorSystem (its sharding, its partitions' models, its journal plugin). */
     public ActorSystem<Void> system() {
         return system;
     }
 
+    /** This node's cluster address, for another node to {@link #join} (its port is the one bound, even for 0). */
     public Address address() {
         return Cluster.get(system).selfMember().address();
     }
