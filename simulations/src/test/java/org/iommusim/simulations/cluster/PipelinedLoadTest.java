@@ -116,6 +116,23 @@ class PipelinedLoadTest {
     }
 
     @Test
+    void theRawLoopsFloorKeepsTheJournalsKeyTheBareOneDoesNot() throws Exception {
+        JdbcJournal h2 = new JdbcJournal("jdbc:h2:mem:raw-floor;DB_CLOSE_DELAY=-1", "sa", "");
+        h2.createSchema();
+        byte[] payload = {1, 2, 3};
+        java.util.List<org.iommusim.persistence.replay.StoredRecords.Row> rows = java.util.List.of(
+                new org.iommusim.persistence.replay.StoredRecords.Row("smmu-0", 1, 1000, "E", payload, "w", 1),
+                new org.iommusim.persistence.replay.StoredRecords.Row("smmu-0", 2, 1000, "E", payload, "w", 2));
+        assertTrue(ClusterBench.rawInsert(h2, rows, 500, true) > 0);
+        assertTrue(ClusterBench.rawInsert(h2, rows, 500, false) > 0);
+        // the same persistence id and sequence number twice: a journal refuses it, so the keyed floor must too
+        java.util.List<org.iommusim.persistence.replay.StoredRecords.Row> twice = java.util.List.of(rows.get(0),
+                rows.get(0));
+        assertThrows(java.sql.SQLException.class, () -> ClusterBench.rawInsert(h2, twice, 500, true));
+        assertTrue(ClusterBench.rawInsert(h2, twice, 500, false) > 0, "a bare heap takes anything");
+    }
+
+    @Test
     void smmusOutsideOneTo512AreRefused() {
         for (int bad : new int[] {0, -3, 513}) {
             UserError e = assertThrows(UserError.class, () -> ClusterBench.checkSmmus(bad));
