@@ -212,6 +212,12 @@ public final class JournalSettings {
                 Map.entry("pekko.persistence.journal.leveldb.dir", journalDir().toString()),
                 Map.entry("pekko.persistence.journal.leveldb.fsync", fsync),
                 Map.entry("pekko.persistence.journal.leveldb.native", nativeLevelDb),
+                // LevelDB writes inside the journal actor's turn (asyncWriteMessages returns a completed future), so
+                // the breaker's call timeout cannot stop a slow write, only report it failed while it goes on and
+                // lands: a write stalled behind LevelDB's compaction for more than the default 10 s then stopped the
+                // entity (a TBU worker out of service) over events that were written. No timeout: a slow write is
+                // slow; the callers' own call timeouts still answer them. Failures still count towards opening it.
+                Map.entry("pekko.persistence.journal.leveldb.circuit-breaker.call-timeout", "0s"),
                 Map.entry("pekko.persistence.snapshot-store.plugin", "pekko.persistence.snapshot-store.local"),
                 Map.entry("pekko.persistence.snapshot-store.local.dir", snapshotDir().toString())));
     }

@@ -102,6 +102,9 @@ class JournalSettingsTest {
         assertEquals(GuardedLeveldbJournal.class.getName(), c.getString("pekko.persistence.journal.leveldb.class"));
         assertEquals(GuardedSnapshotStore.class.getName(), c.getString("pekko.persistence.snapshot-store.local.class"));
         assertEquals(12345L, c.getBytes(JournalSpace.MIN_FREE_KEY));
+        // a synchronous LevelDB write cannot be cut short: no call timeout to report a landing write as failed
+        assertEquals(java.time.Duration.ZERO,
+                c.getDuration("pekko.persistence.journal.leveldb.circuit-breaker.call-timeout"));
         assertThrows(IllegalArgumentException.class, () -> s.withMinFreeBytes(-1));
     }
 
