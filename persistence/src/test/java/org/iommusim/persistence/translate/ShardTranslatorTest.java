@@ -175,6 +175,41 @@ class ShardTranslatorTest {
         assertInstanceOf(Terminated.class, once(tr, aborted, shard));
     }
 
+    /** One request at a time reuses its last stream's context under the same rule as bursts. */
+    @Test
+    void aSingleRequestReusesAContextOnlyWhileTheStreamConfigurationAndTablesAreTheSame() {
+        Tables t = tables();
+        IotlbShard shard = IotlbShard.empty(new IotlbConfig(16, IotlbPolicy.LRU, 1));
+        ShardTranslator tr = new ShardTranslator(CAPS, t, new ArrayList<>());
+        ConfigCache config = config();
+        assertInstanceOf(Translated.class, single(tr, config, shard, 1, IOVA));
+        assertInstanceOf(Translated.class, single(tr, config, shard, 1, IOVA + 0x1000), "reused");
+        t.map.remove(S1);
+        t.version++;
+        assertInstanceOf(CBadCd.class, ((Faulted) single(tr, config, shard, 1, IOVA + 0x2000)).event());
+        t.put(S1, tables().table(S1));
+        assertInstanceOf(Translated.class, single(tr, config, shard, 1, IOVA + 0x2000));
+        // another stream right after, with nothing else changed: its own configuration (STE bypass)
+        assertEquals(IOVA + 0x10, ((Translated) single(tr, config, shard, 5, IOVA)).outputAddress());
+        ConfigCache aborted = ConfigCache.of(Map.of(1, new StreamConfig(Ste.abort(), Map.of())));
+        assertInstanceOf(Terminated.class, single(tr, aborted, shard, 1, IOVA));
+        // a miss after a map walks the new table, not the one the reused context held
+        ShardTranslator fresh = new ShardTranslator(CAPS, t, new ArrayList<>());
+        long page = IOVA + 40 * 0x1000L;
+        assertInstanceOf(Translated.class, single(fresh, config, shard, 1, IOVA));
+        assertInstanceOf(Faulted.class, single(fresh, config, shard, 1, page), "not mapped yet");
+        t.put(S1, t.table(S1).map(page, PA + 0x100_0000, 0x1000, Prot.rw()).table());
+        assertEquals(PA + 0x100_0000 + 0x10, ((Translated) single(fresh, config, shard, 1, page)).outputAddress());
+        StreamStats counted = fresh.streamStats().get(1);
+        assertEquals(3, counted.hits() + counted.misses(), "each counted on its stream: " + counted);
+    }
+
+    private static TranslationResult single(ShardTranslator tr, ConfigCache config, IotlbShard shard, int sid,
+            long iova) {
+        return tr.translate(new TranslationRequest(sid, false, 0, iova + 0x10, Access.READ, false), config, shard)
+                .result();
+    }
+
     /** A map replaces the table a reused context would walk: a miss after it walks the new table. */
     @Test
     void aMissAfterAMapWalksTheNewTableNotTheOneAContextHeld() {
