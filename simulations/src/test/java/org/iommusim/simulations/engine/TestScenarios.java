@@ -31,16 +31,7 @@ final class TestScenarios {
 
     /** {@link #nic}'s devices on 64K-granule domains: every buffer, window and TLBI in 64K pages. */
     static Scenario nic64k(DriverDef driver, long ops) {
-        return new Scenario("test-nic-64k", "(code)", "test", 7, new RunLength(ops, 0), Costs.defaults(),
-                List.of(new SmmuDef(0, CAPS)),
-                List.of(new DomainDef(DomainId.of(1), 0, DomainSpec.stage1(Granule.G64K, 48, 48, 1)),
-                        new DomainDef(DomainId.of(2), 0, DomainSpec.stage1(Granule.G64K, 48, 48, 2))),
-                List.of(new StreamDef(0, 16, SteConfig.STAGE1, DomainId.of(1), null, -1),
-                        new StreamDef(0, 17, SteConfig.STAGE1, DomainId.of(2), null, -1)),
-                driver,
-                List.of(new DeviceDef("nic0", 0, 16, 1, new Workload.NicRing(16, 2048, 4)),
-                        new DeviceDef("dma1", 0, 17, 1, new Workload.RandomAccess(1 << 20, 0.3))),
-                List.of());
+        return nicAndRandom("test-nic-64k", Granule.G64K, driver, ops, List.of());
     }
 
     /** A NIC alone (a 16-buffer ring in a 256-entry TLB): nothing else evicts what its unmaps leave cached. */
@@ -55,10 +46,15 @@ final class TestScenarios {
     }
 
     static Scenario nic(DriverDef driver, long ops, List<FaultInjection> faults) {
-        return new Scenario("test-nic", "(code)", "test", 7, new RunLength(ops, 0), Costs.defaults(),
+        return nicAndRandom("test-nic", Granule.G4K, driver, ops, faults);
+    }
+
+    private static Scenario nicAndRandom(String name, Granule granule, DriverDef driver, long ops,
+            List<FaultInjection> faults) {
+        return new Scenario(name, "(code)", "test", 7, new RunLength(ops, 0), Costs.defaults(),
                 List.of(new SmmuDef(0, CAPS)),
-                List.of(new DomainDef(DomainId.of(1), 0, DomainSpec.stage1(Granule.G4K, 48, 48, 1)),
-                        new DomainDef(DomainId.of(2), 0, DomainSpec.stage1(Granule.G4K, 48, 48, 2))),
+                List.of(new DomainDef(DomainId.of(1), 0, DomainSpec.stage1(granule, 48, 48, 1)),
+                        new DomainDef(DomainId.of(2), 0, DomainSpec.stage1(granule, 48, 48, 2))),
                 List.of(new StreamDef(0, 16, SteConfig.STAGE1, DomainId.of(1), null, -1),
                         new StreamDef(0, 17, SteConfig.STAGE1, DomainId.of(2), null, -1)),
                 driver,
