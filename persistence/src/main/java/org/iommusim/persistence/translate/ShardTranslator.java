@@ -45,22 +45,41 @@ public final class ShardTranslator {
     private final Supplier<GuestMemory> guest;
     private final WalkTally tally = new WalkTally();
     private final Map<Integer, StreamCounters> streams = new HashMap<>();
-    // the last stream's context, reusable by the next burst while the configuration and tables are the same ones
-    private ConfigCache resolvedConfig;
-    private long resolvedVersion = -1;
-    private long resolvedStream = -1;
-    private StreamContext resolved;
-    private StreamCounters resolvedCounters;
-    private GuestMemory resolvedGuest;
-    // the same for single requests (translate(TranslationRequest, ...)): the last request's stream and its context
-    private ConfigCache singleConfig;
-    private long singleVersion = -1;
-    private GuestMemory singleGuest;
-    private int singleSid = -1;
-    private boolean singleSsv;
-    private int singleSsid;
-    private StreamContext singleResolved;
-    private StreamCounters singleCounters;
+    // the last stream's context, reusable while the configuration, tables and guest memory are the same ones:
+    // one for bursts, one for single requests (each keyed by its own stream value)
+    private final LastContext lastBurst = new LastContext();
+    private final LastContext lastSingle = new LastContext();
+
+    /** A resolved stream context and what it was resolved against. */
+    private static final class LastContext {
+        private ConfigCache config;
+        private long version = -1;
+        private GuestMemory guest;
+        long stream = -1;
+        StreamContext context;
+        StreamCounters counters;
+
+        /**
+         * Whether a context resolved before still holds against these sources (never with a bounded
+         * configuration cache, which changes under other TBUs' translations); they are remembered either way.
+         */
+        boolean holds(boolean configBounded, long version, ConfigCache config, GuestMemory guest) {
+            if (!configBounded && version != -1 && version == this.version && config == this.config
+                    && guest == this.guest) {
+                return true;
+            }
+            this.version = version;
+            this.config = config;
+            this.guest = guest;
+            return false;
+        }
+
+        void resolved(long stream, StreamContext context, StreamCounters counters) {
+            this.stream = stream;
+            this.context = context;
+            this.counters = counters;
+        }
+    }
 
     /** @param fills where misses' IOTLB events go, for the owner to persist */
     public ShardTranslator(SmmuCapabilities caps, DomainLookup domains, List<IotlbEvent> fills) {
@@ -134,31 +153,21 @@ public final class ShardTranslator {
 
     /** One request, with how it was answered. A fault is in the outcome; the caller records it. */
     public Outcome translate(TranslationRequest r, ConfigCache config, IotlbShard shard) {
-        long version = domains.version();
         GuestMemory memoryNow = guest.get();
+        // the request's stream in one value: its StreamID, and its SubstreamID if it has one
+        long stream = ((long) r.sid() << 32) | (r.ssv() ? (r.ssid() & 0xFFFF_FFFFL) + 1 : 0);
         Outcome o;
-        // as a burst reuses its last stream's context: the same stream, configuration, tables and guest memory
-        // resolve to the same context (an unbounded configuration cache reads nothing on the way, so no reads)
-        if (!configBounded && version != -1 && version == singleVersion && config == singleConfig
-                && memoryNow == singleGuest && r.sid() == singleSid && r.ssv() == singleSsv
-                && r.ssid() == singleSsid) {
-            o = TranslationEngine.translate(r, singleResolved, shard, tcu, tally);
-            singleCounters.count(o);
+        if (lastSingle.holds(configBounded, domains.version(), config, memoryNow) && lastSingle.stream == stream) {
+            // resolved from an unbounded configuration cache, which reads nothing on the way: no reads to count
+            o = TranslationEngine.translate(r, lastSingle.context, shard, tcu, tally);
         } else {
             ConfigSource source = configOf(config, r.sid());
             StreamContext context = ConfigResolution.resolve(r.sid(), r.ssv(), r.ssid(), caps, source, domains,
                     memoryNow);
             o = TranslationEngine.translate(r, context, shard, tcu, tally).withConfigReads(source.reads());
-            singleVersion = version;
-            singleConfig = config;
-            singleGuest = memoryNow;
-            singleSid = r.sid();
-            singleSsv = r.ssv();
-            singleSsid = r.ssid();
-            singleResolved = context;
-            singleCounters = counters(r.sid());
-            singleCounters.count(o);
+            lastSingle.resolved(stream, context, counters(r.sid()));
         }
+        lastSingle.counters.count(o);
         fills.addAll(o.fills());
         return o;
     }
@@ -169,17 +178,11 @@ public final class ShardTranslator {
      */
     public void translate(TranslationBurst b, int from, int to, ConfigCache config, IotlbShard shard,
             List<SmmuEvent> faults) {
-        long version = domains.version();
-        // a bounded configuration cache changes under other TBUs' translations: each burst looks it up again
         GuestMemory memoryNow = guest.get();
-        boolean reuse = version != -1 && version == resolvedVersion && config == resolvedConfig && !configBounded
-                && memoryNow == resolvedGuest;
-        resolvedVersion = version;
-        resolvedConfig = config;
-        resolvedGuest = memoryNow;
-        StreamContext context = reuse ? resolved : null;
-        long stream = reuse ? resolvedStream : -1;
-        StreamCounters counters = reuse ? resolvedCounters : null;
+        boolean reuse = lastBurst.holds(configBounded, domains.version(), config, memoryNow);
+        StreamContext context = reuse ? lastBurst.context : null;
+        long stream = reuse ? lastBurst.stream : -1;
+        StreamCounters counters = reuse ? lastBurst.counters : null;
         for (int j = from; j < to; j++) {
             if (BurstSlots.slotStream(b, j) != stream) {
                 stream = BurstSlots.slotStream(b, j);
@@ -189,9 +192,7 @@ public final class ShardTranslator {
                 context = ConfigResolution.resolve(sid, ssv, ssv ? ssid : 0, caps, configOf(config, sid), domains,
                         memoryNow);
                 counters = counters(sid);
-                resolved = context;
-                resolvedStream = stream;
-                resolvedCounters = counters;
+                lastBurst.resolved(stream, context, counters);
             }
             Outcome o = TranslationEngine.translateInto(b, j, context, shard, tcu, tally);
             if (o == null) {
