@@ -386,8 +386,8 @@ public final class Simulation {
         String label = modelStart.label().isEmpty() ? mode.label() : mode.label() + ", " + modelStart.label();
         SimulationReport report = new SimulationReport(sc.name(), sc.file(), sc.question(), sc.seed(), label,
                 digest, checker.result().with(checker.staleUses(), checker.staleUsesAfterSync(), faults.report(),
-                        audit == null ? 0 : audit.readings()), iotlb, metrics.latency(),
-                Metrics.staleWindows(checker.exposureWindows()).with(audit == null ? 0 : audit.maxUnmapsBehind(),
+                        audit.readings()), iotlb, metrics.latency(),
+                Metrics.staleWindows(checker.exposureWindows()).with(audit.maxUnmapsBehind(),
                         checker.staleUses()),
                 metrics.commandSummary(end), metrics.hitRate(), metrics.occupancy(), journalDir.toString(),
                 new SimulationReport.Run(ops, end, wall), deviceSummaries())
@@ -470,8 +470,7 @@ public final class Simulation {
         for (Device d : devices) {
             out.add(new SimulationReport.Device(d.name, d.sid, d.workload, d.hits, d.misses, d.staleUses, d.faults,
                     d.operations, d.untrusted, d.unmapCalls, d.tlbis, d.syncs, d.refills, d.strays,
-                    audit == null ? d.maxStaleUseNs : d.maxExposureNs,
-                    audit == null ? d.maxStaleUseUnmapsBehind : d.maxUnmapsBehind, d.exposed, d.maxStaleUseNs,
+                    d.maxExposureNs, d.maxUnmapsBehind, d.exposed, d.maxStaleUseNs,
                     d.maxStaleUseUnmapsBehind, checker.violationsOn(d.sid)));
         }
         return out;
