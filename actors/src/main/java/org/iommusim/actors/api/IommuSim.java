@@ -118,6 +118,11 @@ public final class IommuSim implements AutoCloseable {
         }
 
         @Override
+        public TranslationWorker.Traced translateTracedNow(IommuSim sim, Smmu smmu, TranslationRequest r) {
+            return sim.translateTraced(smmu, r);
+        }
+
+        @Override
         public <T> T await(IommuSim sim, CompletionStage<T> stage, String what) {
             return sim.await(stage, what);
         }
@@ -1230,7 +1235,37 @@ public final class IommuSim implements AutoCloseable {
      * @throws ModelException as {@link #translateAsync} fails: its {@link ModelException#kind()} names the reason
      */
     public TranslationResult translate(Smmu smmu, TranslationRequest request) {
-        return await(translateAsync(smmu, request), "translation");
+        org.iommusim.persistence.translate.Outcome o = direct(smmu, request, false);
+        return o != null ? o.result() : await(translateAsync(smmu, request), "translation");
+    }
+
+    /**
+     * Deterministic mode, the model at rest: the translation served on this thread by its worker's handler
+     * ({@link org.iommusim.actors.translate.TranslationPool#translateDirect}); null when it must go through the
+     * worker's mailbox, or in the threaded mode.
+     */
+    private org.iommusim.persistence.translate.Outcome direct(Smmu smmu, TranslationRequest request, boolean traced) {
+        if (runtime == null) {
+            return null;
+        }
+        arg(smmu, "smmu");
+        arg(request, "request");
+        gate.ensureOpen();
+        if (!runtime.idle()) {
+            return null;
+        }
+        // at rest, the worker's turn would be the only one to run: run its handler here, no round trip
+        org.iommusim.persistence.translate.Outcome o = smmu.handles.pool().translateDirect(request, traced);
+        if (o != null) {
+            interrupts.deliverPending(); // as a blocking call does after its own work
+        }
+        return o;
+    }
+
+    /** Blocking form of the traced translation (the simulation's, one per DMA). */
+    private TranslationWorker.Traced translateTraced(Smmu smmu, TranslationRequest request) {
+        org.iommusim.persistence.translate.Outcome o = direct(smmu, request, true);
+        return o != null ? TranslationWorker.Traced.of(o) : await(translateTracedAsync(smmu, request), "translation");
     }
 
     /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */

@@ -42,6 +42,7 @@ public final class CallerDrivenExecutor implements Executor {
     private Thread lastSubmitter;
     private Consumer<Runnable> observer;
     private long executed;
+    private int running;
 
     /** Runs tasks in submission order. */
     public CallerDrivenExecutor() {
@@ -92,20 +93,35 @@ public final class CallerDrivenExecutor implements Executor {
                 lastRunner = t;
             }
             executed++;
+            running++;
             watch = observer;
         }
-        if (watch != null) {
-            watch.accept(task);
-        }
         try {
-            task.run();
-        } catch (RuntimeException e) {
-            LOG.error("a task on the caller-driven executor threw", e);
+            if (watch != null) {
+                watch.accept(task);
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("a task on the caller-driven executor threw", e);
+                synchronized (this) {
+                    uncaught.add(e);
+                }
+            }
+        } finally {
             synchronized (this) {
-                uncaught.add(e);
+                running--;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether nothing is queued and no task is running (the caller is not
+     * inside one, nor is another thread): the model is at rest between calls.
+     */
+    public synchronized boolean idle() {
+        return running == 0 && (chooser == null ? fifo.isEmpty() : ready.isEmpty());
     }
 
     /** Runs tasks until none is queued (tasks may queue more); returns how many ran. */

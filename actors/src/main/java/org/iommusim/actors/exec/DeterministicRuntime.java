@@ -128,6 +128,14 @@ public final class DeterministicRuntime implements AutoCloseable {
         return timers.nextDueNanos();
     }
 
+    /**
+     * Whether the model is at rest: nothing queued, no task running (so the
+     * caller is not inside a turn). Timers may be armed; time does not move.
+     */
+    public boolean idle() {
+        return executor.idle();
+    }
+
     /** Runs one queued task (see {@link CallerDrivenExecutor#runOne}); false if none was queued. */
     public boolean runOne() {
         return executor.runOne();

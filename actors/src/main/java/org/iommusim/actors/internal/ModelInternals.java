@@ -33,6 +33,8 @@ public final class ModelInternals {
     public interface Access {
         CompletionStage<TranslationWorker.Traced> translateTraced(IommuSim sim, Smmu smmu, TranslationRequest r);
 
+        TranslationWorker.Traced translateTracedNow(IommuSim sim, Smmu smmu, TranslationRequest r);
+
         <T> T await(IommuSim sim, CompletionStage<T> stage, String what);
 
         CompletionStage<SmmuState> smmuState(IommuSim sim, Smmu smmu);
@@ -86,7 +88,7 @@ public final class ModelInternals {
 
     /** Blocking form of {@link #translateTracedAsync}. */
     public static TranslationWorker.Traced translateTraced(IommuSim sim, Smmu smmu, TranslationRequest request) {
-        return access().await(sim, translateTracedAsync(sim, smmu, request), "translation");
+        return access().translateTracedNow(sim, smmu, request);
     }
 
     /** The SMMU entity's whole state (queues, configuration cache, event queue). */

@@ -22,6 +22,21 @@ public final class PartInbox {
     private final ConcurrentLinkedQueue<TranslationWorker.TranslatePart> parts = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean rung = new AtomicBoolean();
     private volatile ActorRef<TranslationWorker.Command> worker;
+    /**
+     * Deterministic mode: the worker's own handler for one request, which the
+     * pool may run on the caller's thread while the model is at rest
+     * ({@link TranslationPool#translateDirect}); it answers null when the
+     * worker has units waiting. Null while the worker cannot serve so
+     * (recovering, out of service) and on Pekko's threads.
+     */
+    volatile Direct direct;
+
+    /** A worker's handler for one request ({@code traced}: with the walk's detail), run outside its turns. */
+    @FunctionalInterface
+    interface Direct {
+        org.iommusim.persistence.translate.Outcome translate(org.iommusim.protocol.translate.TranslationRequest r,
+                boolean traced);
+    }
     /** Rings the worker: how {@link TcuTurns} wakes it when its ticket comes up. */
     final Runnable wake = () -> worker.tell(TranslationWorker.RING);
 

@@ -33,6 +33,11 @@ public final class TcuTurns {
         return next++;
     }
 
+    /** Whether every ticket handed out has been served: no unit is waiting for, or holding, the TCU. */
+    synchronized boolean idle() {
+        return owners.isEmpty();
+    }
+
     /** Whether the unit holding {@code ticket} may translate now (always, once {@link #open}). */
     synchronized boolean isTurn(long ticket) {
         return open || ticket < 0 || ticket == serving;

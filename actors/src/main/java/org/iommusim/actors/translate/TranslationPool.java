@@ -247,6 +247,27 @@ public final class TranslationPool {
     }
 
     /**
+     * Deterministic mode, the model at rest ({@code DeterministicRuntime#idle}:
+     * nothing queued, no turn running): translates {@code request} on the
+     * caller's thread with its worker's own handler, on its own state, and
+     * returns the outcome ({@code traced}: with the walk's detail, as
+     * {@link #translate(TranslationRequest, boolean, Consumer)}); or null, and nothing was done, when it must go
+     * through the worker's mailbox ({@link #translate}): a unit in flight or
+     * waiting for the TCU, the worker recovering or out of service, the pool
+     * closed, or not deterministic mode. At rest no turn could run between
+     * the request's arrival and its answer, so this is the turn the mailbox
+     * would run next, without the envelope, the dispatch and the future.
+     */
+    public Outcome translateDirect(TranslationRequest request, boolean traced) {
+        if (turns == null || closed != null || !turns.idle() || admission.inFlight() != 0
+                || admission.waiting() != 0) {
+            return null;
+        }
+        PartInbox.Direct d = inboxes[indexFor(request.sid(), request.iova())].direct;
+        return d == null ? null : d.translate(request, traced);
+    }
+
+    /**
      * Completes once no worker has an IOTLB journal write in flight: after {@link #close} and once nothing sends
      * the workers invalidations any more (the SMMU quiesced), so that stopping the model stops no journal
      * mid-write (an invalidation arriving between the close's flush and its {@code Close} was still written).

@@ -312,6 +312,14 @@ public final class TranslationWorker {
         private final TcuTurns turns;
         /** Single requests waiting for their turn at the TCU (deterministic mode), in ticket order. */
         private final java.util.ArrayDeque<Translate> deferred = new java.util.ArrayDeque<>();
+        /*
+         * What the handlers use of the actor's context, taken while in a turn: a direct translation
+         * (TranslationPool#translateDirect) runs them outside one, where the context refuses access.
+         */
+        private final org.slf4j.Logger log;
+        private final org.apache.pekko.actor.Scheduler scheduler;
+        private final org.apache.pekko.actor.ActorRef classicSelf;
+        private final scala.concurrent.ExecutionContextExecutor dispatcher;
 
         Live(ActorContext<Command> ctx, String name, List<Unit> units, Unit[] byTbu, SmmuCapabilities caps, SmmuViews smmu,
                 org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings, PartInbox inbox, TcuTurns turns) {
@@ -326,6 +334,10 @@ public final class TranslationWorker {
             this.inbox = inbox;
             this.caps = caps;
             this.turns = turns;
+            this.log = ctx.getLog();
+            this.scheduler = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ctx.getSystem()).scheduler();
+            this.classicSelf = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ctx.getSelf());
+            this.dispatcher = ctx.getExecutionContext();
         }
 
         /**
@@ -347,6 +359,9 @@ public final class TranslationWorker {
         }
 
         Behavior<Command> running() {
+            if (turns != null) {
+                inbox.direct = this::translateDirect;
+            }
             return Behaviors.receive(Command.class)
                     .onMessage(Ring.class, r -> {
                         if (turns == null) {
@@ -440,13 +455,26 @@ public final class TranslationWorker {
             inbox.later();
         }
 
+        /**
+         * One request, handled as its own turn would handle it, on the caller's thread while the model is at rest
+         * ({@link TranslationPool#translateDirect}); null, and nothing done, while units wait here.
+         */
+        private Outcome translateDirect(TranslationRequest r, boolean traced) {
+            if (!deferred.isEmpty() || inbox.peek() != null) {
+                return null;
+            }
+            Outcome[] out = new Outcome[1];
+            onTranslate(new Translate(r, o -> out[0] = o, -1, traced));
+            return out[0];
+        }
+
         /** Single requests still waiting for their turn, answered as terminated (the worker stops serving). */
         private void answerDeferred(String reason) {
             if (turns != null) {
                 turns.open();
             }
             for (Translate t; (t = deferred.pollFirst()) != null; ) {
-                answer(ctx, t.onDone(), terminated(t.request(), reason));
+                answer(log, t.onDone(), terminated(t.request(), reason));
             }
         }
 
@@ -466,7 +494,7 @@ public final class TranslationWorker {
                     u.translator.translate(b, part.from(), part.to(), smmu.config(), u.shard, faults);
                 } catch (RuntimeException e) {
                     // a fault in the model itself: answer the whole part rather than leave the device waiting
-                    ctx.getLog().error("translating a burst failed", e);
+                    log.error("translating a burst failed", e);
                     terminatePart(part, "model error: " + e);
                 }
             }
@@ -489,14 +517,14 @@ public final class TranslationWorker {
                     o = c.traced() ? u.translator.translateTraced(c.request(), smmu.config(), u.shard)
                             : u.translator.translate(c.request(), smmu.config(), u.shard);
                 } catch (RuntimeException e) {
-                    ctx.getLog().error("translating a request failed", e);
+                    log.error("translating a request failed", e);
                     o = terminated(c.request(), "model error: " + e);
                 }
             }
             if (o.fault() != null) {
                 faultSink.offer(o.fault());
             }
-            answer(ctx, c.onDone(), o);
+            answer(log, c.onDone(), o);
             if (u != null) {
                 afterTranslations(u);
             }
@@ -514,7 +542,7 @@ public final class TranslationWorker {
                 }
             } catch (RuntimeException e) {
                 // an invalidation not applied can be neither acknowledged nor skipped: this worker is done
-                ctx.getLog().error("applying an invalidation failed", e);
+                log.error("applying an invalidation failed", e);
                 answerDeferred(name + " is out of service: applying an invalidation failed");
                 return failed(ctx, name, "applying an invalidation failed: " + e, units, inbox, turns);
             }
@@ -538,7 +566,9 @@ public final class TranslationWorker {
         private void scheduleFlush(Unit u) {
             if (!u.pending.isEmpty() && !u.flushScheduled && !u.writing) {
                 u.flushScheduled = true;
-                ctx.scheduleOnce(settings.fillDelay(), ctx.getSelf(), u.flush);
+                // as ctx.scheduleOnce does it (same scheduler, dispatcher and message), callable outside a turn
+                scheduler.scheduleOnce(settings.fillDelay(), classicSelf, u.flush, dispatcher,
+                        org.apache.pekko.actor.ActorRef.noSender());
             }
         }
 
@@ -554,7 +584,7 @@ public final class TranslationWorker {
             }
             List<Runnable> done = List.copyOf(flushWaiters);
             flushWaiters.clear();
-            done.forEach(r -> answer(ctx, x -> r.run(), null));
+            done.forEach(r -> answer(log, x -> r.run(), null));
         }
 
         /** Sends what TBU {@code u} has pending to its journal, unless a write is in flight (it goes when that completes). */
@@ -597,6 +627,7 @@ public final class TranslationWorker {
 
     private static Behavior<Command> broken(ActorContext<Command> ctx, String name, String why, List<Unit> units,
             PartInbox inbox, TcuTurns turns) {
+        inbox.direct = null; // answered by the mailbox from now on: terminated, with the reason
         if (turns != null) {
             turns.open(); // nothing this worker holds will take its turn: no other worker waits for it
         }
@@ -619,7 +650,7 @@ public final class TranslationWorker {
                     return Behaviors.same();
                 })
                 .onMessage(Translate.class, c -> {
-                    answer(ctx, c.onDone(), terminated(c.request(), reason));
+                    answer(ctx.getLog(), c.onDone(), terminated(c.request(), reason));
                     return Behaviors.same();
                 })
                 .onMessage(GetShard.class, g -> {
@@ -635,7 +666,7 @@ public final class TranslationWorker {
                     if (units.stream().anyMatch(u -> u.writing)) {
                         settledWaiters.add(f.onWritten());
                     } else {
-                        answer(ctx, x -> f.onWritten().run(), null);
+                        answer(ctx.getLog(), x -> f.onWritten().run(), null);
                     }
                     return Behaviors.same();
                 })
@@ -656,7 +687,7 @@ public final class TranslationWorker {
         if (units.stream().noneMatch(u -> u.writing)) {
             List<Runnable> done = List.copyOf(settledWaiters);
             settledWaiters.clear();
-            done.forEach(r -> answer(ctx, x -> r.run(), null));
+            done.forEach(r -> answer(ctx.getLog(), x -> r.run(), null));
         }
     }
 
@@ -665,12 +696,12 @@ public final class TranslationWorker {
                 List.of(), null, 0);
     }
 
-    private static <T> void answer(ActorContext<Command> ctx, Consumer<? super T> onDone, T value) {
+    private static <T> void answer(org.slf4j.Logger log, Consumer<? super T> onDone, T value) {
         try {
             onDone.accept(value);
         } catch (RuntimeException | AssertionError e) {
             // the caller's code must not take this worker (and its IOTLB shard) down with it
-            ctx.getLog().error("a translation callback threw; the request was answered", e);
+            log.error("a translation callback threw; the request was answered", e);
         }
     }
 }

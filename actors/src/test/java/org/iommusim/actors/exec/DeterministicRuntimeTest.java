@@ -89,4 +89,22 @@ class DeterministicRuntimeTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> closed.schedule(1, 0, () -> { }));
         assertTrue(e.getCause() instanceof org.apache.pekko.actor.SchedulerException, String.valueOf(e.getCause()));
     }
+
+    @Test
+    void atRestMeansNothingQueuedAndNoTaskRunning() {
+        for (CallerDrivenExecutor ex : List.of(new CallerDrivenExecutor(), new CallerDrivenExecutor(7))) {
+            assertTrue(ex.idle());
+            List<Boolean> seenInside = new ArrayList<>();
+            ex.execute(() -> seenInside.add(ex.idle()));
+            assertEquals(false, ex.idle(), "a task is queued");
+            ex.runUntilIdle();
+            assertEquals(List.of(false), seenInside, "not at rest inside a task, though nothing else is queued");
+            assertTrue(ex.idle());
+            ex.execute(() -> {
+                throw new IllegalStateException("a task that fails");
+            });
+            ex.runUntilIdle();
+            assertTrue(ex.idle(), "a task that threw has finished too");
+        }
+    }
 }
