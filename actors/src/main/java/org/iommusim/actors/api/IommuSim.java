@@ -1295,7 +1295,7 @@ public final class IommuSim implements AutoCloseable {
 
     /** Blocking form of {@link #translateDetailedAsync}; throws its {@link ModelException}. */
     public TranslationDetail translateDetailed(Smmu smmu, TranslationRequest request) {
-        return await(translateDetailedAsync(smmu, request), "translation");
+        return detail(translateTraced(smmu, request));
     }
 
     private static TranslationDetail detail(TranslationWorker.Traced t) {

@@ -20,6 +20,7 @@ import org.iommusim.protocol.event.SmmuEvent;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.protocol.translate.Faulted;
 import org.iommusim.protocol.translate.Translated;
+import org.iommusim.protocol.translate.TranslationPath;
 import org.iommusim.protocol.translate.TranslationRequest;
 import org.iommusim.protocol.translate.TranslationResult;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,31 @@ class DirectTranslateTest {
         assertInstanceOf(Faulted.class, direct.get(6), "the unmapped and invalidated page is not used any more");
         assertEquals(DeterministicWorkload.digest(dir.resolve("mailbox")), DeterministicWorkload.digest(dir.resolve("direct")),
                 "the same journal, byte for byte (the fills' write-behind included)");
+    }
+
+    @Test
+    void theDetailedFormToo(@TempDir Path dir) {
+        List<TranslationDetail> direct = new ArrayList<>();
+        List<TranslationDetail> mailbox = new ArrayList<>();
+        for (boolean isDirect : new boolean[] {true, false}) {
+            try (IommuSim sim = IommuSim.start(ModelOptions.at(dir.resolve(isDirect ? "direct" : "mailbox"))
+                    .withFsync(false).deterministic())) {
+                Smmu smmu = DeterministicWorkload.attach(sim);
+                for (long iova : new long[] {DeterministicWorkload.IOVA, DeterministicWorkload.IOVA, UNMAPPED}) {
+                    TranslationRequest r = TranslationRequest.of(1, iova, Access.READ);
+                    if (isDirect) {
+                        direct.add(sim.translateDetailed(smmu, r));
+                    } else {
+                        mailbox.add(ModelInternals.deterministicRuntime(sim).await(sim.translateDetailedAsync(smmu, r),
+                                "a detailed translation through the mailbox"));
+                    }
+                }
+            }
+        }
+        assertEquals(mailbox, direct, "the same path, descriptor reads and fault fields");
+        assertEquals(List.of(TranslationPath.TLB_MISS, TranslationPath.TLB_HIT),
+                direct.subList(0, 2).stream().map(TranslationDetail::path).toList());
+        assertTrue(direct.get(0).descriptorReads() > 0, "the miss walked");
     }
 
     @Test
