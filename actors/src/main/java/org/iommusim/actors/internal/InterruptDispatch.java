@@ -34,6 +34,8 @@ public final class InterruptDispatch {
     private final AtomicLong failures = new AtomicLong();
     /** Deterministic mode: deliveries waiting for the caller's thread (only that thread touches it). */
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+    /** Whether {@link #pending} may hold a delivery: read without its lock on every blocking call's return. */
+    private volatile boolean mayHavePending;
     private boolean delivering;
     private ExecutorService thread;
     private volatile Thread dispatcherThread;
@@ -82,6 +84,7 @@ public final class InterruptDispatch {
         if (deterministic) {
             synchronized (pending) {
                 pending.add(delivery);
+                mayHavePending = true;
             }
         } else {
             synchronized (this) {
@@ -120,7 +123,7 @@ public final class InterruptDispatch {
      * comes back here and returns at once; the outer loop delivers the rest.
      */
     public void deliverPending() {
-        if (!deterministic || delivering) {
+        if (!deterministic || delivering || !mayHavePending) {
             return;
         }
         delivering = true;
@@ -129,6 +132,9 @@ public final class InterruptDispatch {
                 Runnable next;
                 synchronized (pending) {
                     next = pending.poll();
+                    if (next == null) {
+                        mayHavePending = false;
+                    }
                 }
                 if (next == null) {
                     return;
