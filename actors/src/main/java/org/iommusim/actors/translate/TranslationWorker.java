@@ -419,6 +419,10 @@ public final class TranslationWorker {
                         answerDeferred(name + " is out of service: a journal failed");
                         return failed(ctx, name, "a journal failed (see the log)", units, inbox, turns);
                     })
+                    .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+                        inbox.direct = null; // stopped (its system, or a failure): no caller may use its state
+                        return Behaviors.same();
+                    })
                     .build();
         }
 

@@ -158,4 +158,21 @@ class DirectTranslateTest {
                     "and the worker goes on serving");
         }
     }
+
+    @Test
+    void aStoppedWorkersStateIsNotUsed(@TempDir Path dir) {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).withFsync(false).deterministic())) {
+            Smmu smmu = DeterministicWorkload.attach(sim);
+            TranslationRequest r = TranslationRequest.of(1, DeterministicWorkload.IOVA + 0x10, Access.READ);
+            assertInstanceOf(Translated.class, sim.translate(smmu, r));
+            // a worker stopped from outside (as its system's end stops it) never went out of service itself
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ModelInternals.actorSystem(sim))
+                    .stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(
+                            smmu.handles.pool().workerFor(r.sid(), r.iova())));
+            sim.runUntilIdle();
+            ModelException e = org.junit.jupiter.api.Assertions.assertThrows(ModelException.class,
+                    () -> sim.translate(smmu, r), "no answer from a worker that is gone");
+            assertEquals(ModelException.Kind.STUCK, e.kind(), e.getMessage());
+        }
+    }
 }
