@@ -286,7 +286,7 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
      * order. A turn with nothing to write answers at once.
      */
     private Effect<SmmuChange, SmmuState> turn(SmmuState s, List<Command> requests, ActorRef<BatchDone> done) {
-        Turn t = new Turn(s);
+        Turn t = new Turn(s, applied);
         for (Command c : requests) {
             fold(t, c);
         }
@@ -303,21 +303,32 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
         });
     }
 
+    /** A state change a turn computed: {@code from} with {@code event} applied gives {@code to}. */
+    private record Applied(SmmuState from, SmmuChange event, SmmuState to) {}
+
+    /** This turn's state changes in order, for the event handler that applies them next (see {@link #applyEvent}). */
+    private final java.util.ArrayDeque<Applied> applied = new java.util.ArrayDeque<>();
+
     /** The state a turn builds up, with what to do once its write is complete. */
     private static final class Turn {
         SmmuState state;
         final List<SmmuChange> events = new ArrayList<>();
         final List<java.util.function.Consumer<SmmuState>> after = new ArrayList<>();
+        final java.util.ArrayDeque<Applied> applied;
         boolean consumedAny;
 
-        Turn(SmmuState state) {
+        Turn(SmmuState state, java.util.ArrayDeque<Applied> applied) {
             this.state = state;
+            this.applied = applied;
+            applied.clear(); // what an earlier turn left unpersisted is not this turn's
         }
 
         void apply(List<SmmuChange> changes) {
             for (SmmuChange e : changes) {
                 events.add(e);
-                state = state.apply(e);
+                SmmuState next = state.apply(e);
+                applied.addLast(new Applied(state, e, next));
+                state = next;
             }
         }
 
@@ -460,7 +471,7 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
     }
 
     private Turn faultsRecorded(SmmuState s, FaultChannel.Drained d) {
-        Turn t = new Turn(s);
+        Turn t = new Turn(s, applied);
         configure(t);
         if (!d.records().isEmpty()) {
             t.apply(List.of(new SmmuChange.FaultsRecorded(d.records())));
@@ -544,7 +555,22 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
 
     @Override
     public EventHandler<SmmuState, SmmuChange> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(SmmuState::apply);
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(this::applyEvent);
+    }
+
+    /**
+     * One state change, as decided (the pure {@link SmmuState#apply}). Pekko applies a persisted event right after
+     * the command handler that decided it, in the same turn; the turn already computed that very change on that
+     * very state to decide what followed, so the result is taken, not computed twice (a batch's consumption
+     * walks every entry). Anything else (recovery, another state or event) is computed.
+     */
+    private SmmuState applyEvent(SmmuState s, SmmuChange e) {
+        Applied a = applied.pollFirst();
+        if (a != null && a.from() == s && a.event() == e) {
+            return a.to();
+        }
+        applied.clear();
+        return s.apply(e);
     }
 
     @Override

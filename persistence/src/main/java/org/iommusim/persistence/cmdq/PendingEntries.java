@@ -32,7 +32,9 @@ public final class PendingEntries {
             throw new IndexOutOfBoundsException(i + " of " + size);
         }
         int k = i + offset;
-        for (RawCommand[] c : chunks) {
+        // by index, not an iterator: the consumer reads every entry of a batch through here
+        for (int j = 0, n = chunks.size(); j < n; j++) {
+            RawCommand[] c = chunks.get(j);
             if (k < c.length) {
                 return c[k];
             }
