@@ -37,6 +37,7 @@ public final class PartInbox {
         org.iommusim.persistence.translate.Outcome translate(org.iommusim.protocol.translate.TranslationRequest r,
                 boolean traced);
     }
+
     /** Rings the worker: how {@link TcuTurns} wakes it when its ticket comes up. */
     final Runnable wake = () -> worker.tell(TranslationWorker.RING);
 

@@ -251,12 +251,13 @@ public final class TranslationPool {
      * nothing queued, no turn running): translates {@code request} on the
      * caller's thread with its worker's own handler, on its own state, and
      * returns the outcome ({@code traced}: with the walk's detail, as
-     * {@link #translate(TranslationRequest, boolean, Consumer)}); or null, and nothing was done, when it must go
-     * through the worker's mailbox ({@link #translate}): a unit in flight or
-     * waiting for the TCU, the worker recovering or out of service, the pool
-     * closed, or not deterministic mode. At rest no turn could run between
-     * the request's arrival and its answer, so this is the turn the mailbox
-     * would run next, without the envelope, the dispatch and the future.
+     * {@link #translate(TranslationRequest, boolean, Consumer)}); or null,
+     * and nothing was done, when it must go through the worker's mailbox: a
+     * unit in flight or waiting for the TCU, the worker recovering, out of
+     * service or stopped, the pool closed, or not deterministic mode. At rest
+     * no turn could run between the request's arrival and its answer, so this
+     * is the turn the mailbox would run next, without the envelope, the
+     * dispatch and the future.
      */
     public Outcome translateDirect(TranslationRequest request, boolean traced) {
         if (turns == null || closed != null || !turns.idle() || admission.inFlight() != 0
