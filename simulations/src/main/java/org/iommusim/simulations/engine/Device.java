@@ -65,10 +65,19 @@ abstract class Device {
     private long strayReachNs;
     /** Its recent unmap calls, oldest first, with when each was unmapped. */
     private final ArrayDeque<List<MapRecord>> recentlyUnmapped = new ArrayDeque<>();
-    /** 4K pages translated since they were mapped (deterministic runs): a later miss on one is a refill. */
+    /**
+     * Pages translated since they were mapped (deterministic runs), in its domain's granule (the stage-1 one for a
+     * nested stream): a later miss on one is a refill, whichever part of the page each access reached.
+     */
     private final Set<Long> translated = new HashSet<>();
+    /** log2 of that granule's page size. */
+    private final int pageShift;
 
-    Device(String name, int sid, int cpu, int order, Checker.Resolution resolution) {
+    Device(String name, int sid, int cpu, int order, Checker.Resolution resolution, long pageSize) {
+        if (Long.bitCount(pageSize) != 1 || pageSize < 4096) {
+            throw new IllegalArgumentException("a page is a power of two of at least 4K, got " + pageSize);
+        }
+        this.pageShift = Long.numberOfTrailingZeros(pageSize);
         this.workload = switch (getClass().getSimpleName()) {
             case "Nic" -> "nic-ring";
             case "RandomAccess" -> "random";
@@ -114,15 +123,15 @@ abstract class Device {
 
     private void forget(List<MapRecord> records) {
         for (MapRecord r : records) {
-            for (long a = r.iova & ~4095L; a < r.iova + r.size; a += 4096) {
-                translated.remove(a >>> 12);
+            for (long p = r.iova >>> pageShift; p << pageShift < r.iova + r.size; p++) {
+                translated.remove(p);
             }
         }
     }
 
     /** A translation of {@code iova} by this device: whether it missed a page it had translated before. */
     void translatedPage(long iova, boolean miss) {
-        if (!translated.add(iova >>> 12) && miss) {
+        if (!translated.add(iova >>> pageShift) && miss) {
             refills++;
         }
     }

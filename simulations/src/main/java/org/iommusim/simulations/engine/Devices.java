@@ -36,7 +36,7 @@ final class Devices {
 
         Nic(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.NicRing w, DomainCtx domain,
                 long paBase) {
-            super(name, sid, cpu, order, res);
+            super(name, sid, cpu, order, res, page(domain));
             this.w = w;
             this.domain = domain;
             this.nextPa = paBase;
@@ -89,7 +89,7 @@ final class Devices {
 
         RandomAccess(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.RandomAccess w,
                 DomainCtx domain, long paBase) {
-            super(name, sid, cpu, order, res);
+            super(name, sid, cpu, order, res, page(domain));
             this.w = w;
             this.domain = domain;
             this.paBase = paBase;
@@ -129,7 +129,7 @@ final class Devices {
 
         Storage(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.StorageSg w,
                 DomainCtx domain, long paBase) {
-            super(name, sid, cpu, order, res);
+            super(name, sid, cpu, order, res, page(domain));
             this.w = w;
             this.domain = domain;
             this.paBase = paBase;
@@ -196,7 +196,7 @@ final class Devices {
 
         NestedGuest(String name, int sid, int cpu, int order, Checker.Resolution res, Workload.NestedGuest w,
                 DomainCtx s1, DomainCtx s2, long paBase) {
-            super(name, sid, cpu, order, res);
+            super(name, sid, cpu, order, res, page(s1));
             this.w = w;
             this.s1 = s1;
             this.s2 = s2;

@@ -137,6 +137,16 @@ class SimulationTest {
     }
 
     @Test
+    void refillsAreCountedOnPagesOfTheDomainsGranule(@TempDir Path dir) throws Exception {
+        // every miss is the first translation of its 64K page since the window was mapped, or a refill of it:
+        // at most 512 pages, whichever 4K of each page the accesses reached
+        SimulationReport r = run(TestScenarios.random64k(20_000), dir);
+        SimulationReport.Device d = r.devices().get(0);
+        assertTrue(d.misses() > 2_000, d::toString);
+        assertTrue(d.refills() >= d.misses() - 512 && d.refills() < d.misses(), d::toString);
+    }
+
+    @Test
     void concurrentModeAuditsTheCachesAfterEachSync(@TempDir Path dir) throws Exception {
         // the 5th invalidation's TLBIs dropped: its entry stays cached past the CMD_SYNC, which the audit finds
         // there whether or not a DMA uses it

@@ -34,6 +34,17 @@ final class TestScenarios {
         return nicAndRandom("test-nic-64k", Granule.G64K, driver, ops, List.of());
     }
 
+    /** A random-access device alone over 32M of 64K pages: twice what a 256-entry TLB reaches. */
+    static Scenario random64k(long ops) {
+        return new Scenario("test-random-64k", "(code)", "test", 7, new RunLength(ops, 0), Costs.defaults(),
+                List.of(new SmmuDef(0, CAPS)),
+                List.of(new DomainDef(DomainId.of(1), 0, DomainSpec.stage1(Granule.G64K, 48, 48, 1))),
+                List.of(new StreamDef(0, 17, SteConfig.STAGE1, DomainId.of(1), null, -1)),
+                driver(DriverDef.Strategy.STRICT),
+                List.of(new DeviceDef("dma1", 0, 17, 1, new Workload.RandomAccess(32 << 20, 0.3))),
+                List.of());
+    }
+
     /** A NIC alone (a 16-buffer ring in a 256-entry TLB): nothing else evicts what its unmaps leave cached. */
     static Scenario nicAlone(DriverDef driver, long ops, List<FaultInjection> faults) {
         return new Scenario("test-nic-alone", "(code)", "test", 7, new RunLength(ops, 0), Costs.defaults(),
