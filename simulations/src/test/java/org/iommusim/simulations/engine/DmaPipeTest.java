@@ -45,7 +45,8 @@ class DmaPipeTest {
             sim.writeSte(smmu, SID, Ste.stage1(0, S1Dss.SSID0));
             sim.submitAndWait(smmu, List.of(new CfgiSte(SID, false), CmdSync.poll()));
 
-            Device device = new Devices.RandomAccess("dev", SID, 0, 0, null, null, null, 0);
+            DomainSpec spec = DomainSpec.stage1(Granule.G4K, 48, 48, 1);
+            Device device = new Devices.RandomAccess("dev", SID, 0, 0, null, null, new DomainCtx(d, spec, smmu, 0), 0);
             Thread me = Thread.currentThread();
             List<Long> checked = new ArrayList<>();
             List<String> order = new ArrayList<>();
