@@ -16,7 +16,6 @@ import org.iommusim.protocol.command.Command;
 import org.iommusim.protocol.command.CommandCodec;
 import org.iommusim.protocol.command.DecodedCommand;
 import org.iommusim.protocol.command.RawCommand;
-import org.iommusim.protocol.command.TlbiCommand;
 import org.iommusim.protocol.config.L1Descriptor;
 import org.iommusim.protocol.config.StreamTableFormat;
 
@@ -178,7 +177,7 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
                 // a completed sync means every invalidation before it was acknowledged
                 open.clear();
                 syncs++;
-            } else if (TLBI_OPCODES[op] || (CFGI_OPCODES[op] && configBounded())) {
+            } else if (issues(op)) {
                 open.add(new IssuedInvalidation(++issued, raw));
             }
             if (table.twoLevel() && (op == CommandOpcode.CFGI_STE.code()
@@ -220,8 +219,12 @@ public record SmmuState(SmmuCapabilities caps, CommandQueue queue, ConfigCache c
      * consumer, the state and its replay share.
      */
     public boolean issues(Command c) {
-        return c instanceof TlbiCommand
-                || (configBounded() && org.iommusim.persistence.tcu.ConfigInvalidation.applies(c));
+        return issues(c.opcode().code());
+    }
+
+    /** {@link #issues(Command)} by opcode: what replay has of an entry (no decoding), and no interface type test. */
+    private boolean issues(int opcode) {
+        return TLBI_OPCODES[opcode] || (CFGI_OPCODES[opcode] && configBounded());
     }
 
     /** The invalidations among {@code consumed} (the commands a consumption took), numbered from this state on. */

@@ -67,4 +67,27 @@ class BoundedConfigCfgiTest {
         assertEquals(1, f.state.syncsCompleted(), "no TLBI: the sync does not wait");
         assertEquals(Ste.bypass(), f.effective(7).ste());
     }
+
+    /** The consumer and replay number invalidations by opcode; that is every TLBI command, and the CFGIs when bounded. */
+    @Test
+    void theRuleByOpcodeIsTheRuleByCommandType() {
+        int commands = 0;
+        for (org.iommusim.protocol.command.CommandOpcode op : org.iommusim.protocol.command.CommandOpcode.values()) {
+            for (long fields : new long[] {0, 1L << 32}) {
+                if (!(org.iommusim.protocol.command.CommandCodec.decode(op.code() | fields, 0)
+                        instanceof org.iommusim.protocol.command.Command c)) {
+                    continue;
+                }
+                commands++;
+                for (SmmuCapabilities caps : List.of(SmmuCapabilities.defaults(), BOUNDED)) {
+                    SmmuState state = new SmmuFixture(caps).state;
+                    boolean byType = c instanceof org.iommusim.protocol.command.TlbiCommand
+                            || (state.configBounded() && org.iommusim.persistence.tcu.ConfigInvalidation.applies(c));
+                    assertEquals(byType, state.issues(c), c + " with " + (state.configBounded() ? "bounded" : "unbounded")
+                            + " configuration cache");
+                }
+            }
+        }
+        assertTrue(commands >= 20, "decoded " + commands + " commands");
+    }
 }
