@@ -121,7 +121,7 @@ public final class CallerDrivenExecutor implements Executor {
      * inside one, nor is another thread): the model is at rest between calls.
      */
     public synchronized boolean idle() {
-        return running == 0 && (chooser == null ? fifo.isEmpty() : ready.isEmpty());
+        return running == 0 && queued() == 0;
     }
 
     /** Runs tasks until none is queued (tasks may queue more); returns how many ran. */
