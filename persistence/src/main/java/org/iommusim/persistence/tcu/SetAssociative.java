@@ -18,6 +18,8 @@ final class SetAssociative<E> {
     private final int ways;
     private final Object[] slots;
     private final long[] used;
+    /** Bit i set when slot i holds an entry: an invalidation visits the entries, not every slot. */
+    private final long[] occupied;
     private long clock;
     private int size;
     /** The slot the last {@link #fill} took, for the TCU's log. */
@@ -29,6 +31,7 @@ final class SetAssociative<E> {
         this.ways = shape.enabled() ? shape.setWays() : 0;
         this.slots = new Object[shape.entries()];
         this.used = new long[shape.entries()];
+        this.occupied = new long[(shape.entries() + 63) >>> 6];
     }
 
     boolean enabled() {
@@ -68,6 +71,7 @@ final class SetAssociative<E> {
         }
         E old = at(victim);
         slots[victim] = e;
+        occupied[victim >>> 6] |= 1L << victim;
         touch(victim);
         lastSlot = victim;
         counters.fills++;
@@ -81,13 +85,20 @@ final class SetAssociative<E> {
 
     /** Removes every entry {@code remove} accepts, counting them as invalidated; the entries removed. */
     List<E> invalidate(Predicate<E> remove) {
-        List<E> out = new ArrayList<>();
-        for (int i = 0; i < slots.length; i++) {
-            E e = at(i);
-            if (e != null && remove.test(e)) {
-                out.add(e);
-                slots[i] = null;
-                size--;
+        List<E> out = List.of();
+        for (int w = 0; w < occupied.length && size > 0; w++) {
+            for (long bits = occupied[w]; bits != 0; bits &= bits - 1) {
+                int i = w << 6 | Long.numberOfTrailingZeros(bits);
+                E e = at(i);
+                if (remove.test(e)) {
+                    if (out.isEmpty()) {
+                        out = new ArrayList<>();
+                    }
+                    out.add(e);
+                    slots[i] = null;
+                    occupied[w] &= ~(1L << i);
+                    size--;
+                }
             }
         }
         counters.invalidations += out.size();
@@ -101,6 +112,7 @@ final class SetAssociative<E> {
         }
         E old = at(slot);
         slots[slot] = e;
+        occupied[slot >>> 6] |= 1L << slot;
         touch(slot);
         counters.fills++;
         if (old != null) {
@@ -115,6 +127,7 @@ final class SetAssociative<E> {
     void clear() {
         java.util.Arrays.fill(slots, null);
         java.util.Arrays.fill(used, 0);
+        java.util.Arrays.fill(occupied, 0);
         size = 0;
     }
 

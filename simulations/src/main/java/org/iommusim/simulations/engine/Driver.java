@@ -204,6 +204,7 @@ final class Driver {
                 r.unmapSeq = seq;
                 r.unmapCpu = q;
                 r.unmapOrdinal = ordinal;
+                history.unmapped(r);
             }
         }
         if (owner != null) {
@@ -258,6 +259,7 @@ final class Driver {
         synchronized (records) {
             old.unmapAt = c.now();
             old.unmapSeq = seq;
+            history.unmapped(old);
         }
         if (audit != null) {
             audit.unmapped(List.of(old), null, c.now());

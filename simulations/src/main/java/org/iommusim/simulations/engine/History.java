@@ -157,6 +157,33 @@ final class History {
         return aging.size();
     }
 
+    /**
+     * {@code r}'s unmap time was just set: its buckets count one mapped record
+     * fewer, so a question about a time after every unmap in a bucket is
+     * answered without looking at its records (the cache audit asks about
+     * each unmapped range it finds cached). Once per record.
+     */
+    synchronized void unmapped(MapRecord r) {
+        if (r.unmapAt == Long.MAX_VALUE || r.closed || r.forgotten) {
+            return;
+        }
+        r.closed = true;
+        DomainIndex d = byDomain.get(r.domain);
+        if (d == null) {
+            return;
+        }
+        int level = level(r.size);
+        for (long b = block(r.iova, level), last = block(r.iova + r.size - 1, level); ; b++) {
+            Bucket bucket = d.buckets.get(key(b, level));
+            if (bucket != null) {
+                bucket.closed(r);
+            }
+            if (b == last) {
+                break;
+            }
+        }
+    }
+
     /** Records forgotten so far. */
     synchronized long forgotten() {
         return forgotten;
@@ -222,8 +249,13 @@ final class History {
         return address >>> shift(level);
     }
 
+    /**
+     * A block's key, mixed by an odd multiplier (a bijection, so keys stay
+     * distinct): page-aligned blocks differ in high bits only, which
+     * {@link Long#hashCode} folds into few hash buckets.
+     */
     private static long key(long block, int level) {
-        return block << 4 | level;
+        return (block << 4 | level) * 0x9E3779B97F4A7C15L;
     }
 
     private static final class DomainIndex {
@@ -237,12 +269,26 @@ final class History {
         int size;
         /** items[0, settled) are released: mapping over them again is never a violation. */
         int settled;
+        /** Items not yet reported {@link History#unmapped}: each may still be mapped at any later time. */
+        int open;
+        /** No item reported unmapped is mapped at or after this time (their latest unmap). */
+        long closedBy = Long.MIN_VALUE;
 
         void add(MapRecord r) {
             if (size == items.length) {
                 items = Arrays.copyOf(items, size * 2);
             }
             items[size++] = r;
+            if (r.closed) {
+                closedBy = Math.max(closedBy, r.unmapAt);
+            } else {
+                open++;
+            }
+        }
+
+        void closed(MapRecord r) {
+            open--;
+            closedBy = Math.max(closedBy, r.unmapAt);
         }
 
         boolean remove(MapRecord r) {
@@ -252,6 +298,9 @@ final class History {
             }
             System.arraycopy(items, i + 1, items, i, size - i - 1);
             items[--size] = null;
+            if (!r.closed) {
+                open--;
+            }
             if (i < settled) {
                 settled--;
             }
@@ -293,6 +342,9 @@ final class History {
 
         /** The newest record covering {@code address} and mapped at {@code t}, or null. */
         MapRecord newestMappedAt(long address, long t) {
+            if (open == 0 && t >= closedBy) {
+                return null; // every record here was unmapped at or before t
+            }
             for (int i = size - 1; i >= 0; i--) {
                 MapRecord m = items[i];
                 if (m.covers(address) && m.mappedAt(t)) {

@@ -37,6 +37,8 @@ final class MapRecord {
     long unmapOrdinal;
     /** Its place in the history (the order records were added), for newest-first answers. */
     long order;
+    /** Whether its unmap was reported to the history ({@link History#unmapped}). */
+    boolean closed;
     /** Whether the history has forgotten it (see {@link History}): no translation is judged against it any more. */
     boolean forgotten;
     /** Whether the checker holds its stale window open (a permitted stale use, not yet released). */

@@ -110,18 +110,18 @@ public final class Simulation {
         void dma(Device d, long iova, Access access, Clock c) {
             long t = c.now();
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
-            TranslationWorker.Traced traced = ModelInternals.translateTraced(models.of(smmus.get(smmuOf(d))),
-                    smmus.get(smmuOf(d)), r);
+            Smmu smmu = smmus.get(smmuOf(d));
+            TranslationWorker.Traced traced = ModelInternals.translateTraced(models.of(smmu), smmu, r);
             synchronized (lock) {
-                c.advance(metrics.translation(d.name, smmus.get(smmuOf(d)).id(), t, traced));
+                c.advance(metrics.translation(d.name, smmu.id(), t, traced));
                 if (timeline.on()) {
                     String what = traced.result() instanceof Translated ? traced.path().name() : "FAULT";
                     timeline.dma(d.order, "DMA " + what, t, c.now() - t, access + " IOVA 0x" + Long.toHexString(iova));
                     if (traced.path() == org.iommusim.persistence.translate.Outcome.Path.MISS) {
-                        timeline.cache(smmus.get(smmuOf(d)).id(), "fill", c.now(), d.name + " IOVA 0x"
+                        timeline.cache(smmu.id(), "fill", c.now(), d.name + " IOVA 0x"
                                 + Long.toHexString(iova));
                         if (traced.evictions() > 0) {
-                            timeline.cache(smmus.get(smmuOf(d)).id(), "evict", c.now(), d.name + " IOVA 0x"
+                            timeline.cache(smmu.id(), "evict", c.now(), d.name + " IOVA 0x"
                                     + Long.toHexString(iova) + ": " + traced.evictions() + " entry evicted by the fill");
                         }
                     }

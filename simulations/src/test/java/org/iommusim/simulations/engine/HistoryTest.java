@@ -23,6 +23,53 @@ class HistoryTest {
     private static final DomainId D2 = DomainId.of(2);
 
     @Test
+    void unmapsReportedToTheHistoryChangeNoAnswerOfMappedAt() {
+        History h = new History(Long.MAX_VALUE);
+        List<MapRecord> all = new ArrayList<>();
+        Random rnd = new Random(11);
+        for (int i = 0; i < 4000; i++) {
+            int slot = rnd.nextInt(64);
+            long iova = 0x1_0000_0000L + slot * 2048L; // 2K buffers: two share a page's bucket
+            MapRecord r = map(h, D1, iova, rnd.nextInt(10) != 0 ? 2048 : 3 * 4096, i, i);
+            all.add(r);
+            if (slot < 8 && rnd.nextInt(20) == 0) {
+                continue; // a few stay mapped, in the first pages only
+            }
+            unmap(r, i + rnd.nextInt(300)); // unmapped at a time after its neighbours' maps
+            if (slot >= 4 || rnd.nextBoolean()) {
+                h.unmapped(r); // reported, as the driver does; some of the first pages' are not
+                h.unmapped(r); // a second report changes nothing
+            }
+        }
+        List<long[]> asked = new ArrayList<>();
+        for (int q = 0; q < 6000; q++) {
+            asked.add(new long[] {0x1_0000_0000L + rnd.nextInt(64 * 2048 + 8192), rnd.nextInt(6000)});
+        }
+        for (MapRecord r : all) { // each unmap's edges: the last moment mapped and the first not
+            if (r.unmapAt != Long.MAX_VALUE) {
+                asked.add(new long[] {r.iova + r.size - 1, r.unmapAt - 1});
+                asked.add(new long[] {r.iova, r.unmapAt});
+            }
+        }
+        int none = 0;
+        for (long[] a : asked) {
+            long address = a[0];
+            long t = a[1];
+            MapRecord expected = null;
+            for (int i = all.size() - 1; i >= 0 && expected == null; i--) {
+                if (all.get(i).covers(address) && all.get(i).mappedAt(t)) {
+                    expected = all.get(i);
+                }
+            }
+            none += expected == null ? 1 : 0;
+            assertSame(expected, h.mappedAt(D1, address, t), "mapped at " + t + ", address 0x"
+                    + Long.toHexString(address));
+        }
+        assertTrue(none > asked.size() / 10 && none < asked.size() * 9 / 10,
+                "both answers asked about: " + none + " of " + asked.size() + " unmapped");
+    }
+
+    @Test
     void lookupsAnswerWhatAScanOfEveryRecordWouldNewestFirst() {
         History h = new History(Long.MAX_VALUE);
         List<MapRecord> all = new ArrayList<>();
