@@ -87,6 +87,9 @@ public final class DeterministicConfig {
         // messages and a turn per write). Each writer still gets its own responses in order (one callback tells
         // them one after another), and the order across writers is the executor's: FIFO, or the seed's choice.
         m.put(JOURNAL + ".write-response-global-order", "off");
+        // ... and not through the write future's callbacks either: the write completes in the journal's turn,
+        // which answers it there, in the same order (an executor task and its hop fewer per write)
+        m.put(JOURNAL + "." + org.iommusim.persistence.journal.GuardedLeveldbJournal.IN_TURN, "on");
         m.put("pekko.persistence.snapshot-store.local.class", DeterministicSnapshotStore.class.getName());
         // a JVM shutdown hook runs on its own thread and would wait for a system nobody drives
         m.put("pekko.jvm-shutdown-hooks", "off");

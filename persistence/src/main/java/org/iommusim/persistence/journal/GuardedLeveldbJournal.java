@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.Optional;
 import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.JournalProtocol;
 import org.apache.pekko.persistence.journal.leveldb.LeveldbJournal;
 import org.iq80.leveldb.Options;
+import scala.PartialFunction;
 import scala.collection.immutable.Seq;
 import scala.concurrent.Future;
 import scala.concurrent.Promise;
@@ -37,8 +39,12 @@ import scala.util.Try;
  */
 @SuppressWarnings("deprecation") // Pekko deprecates its LevelDB journal; it is still this project's default store
 public class GuardedLeveldbJournal extends LeveldbJournal {
+    /** Plugin setting: write and answer each batch inside the journal's turn ({@link InTurnWrite}); off by default. */
+    public static final String IN_TURN = "iommu-sim-writes-in-turn";
+
     private final Path dir;
     private final long minFreeBytes;
+    private final boolean inTurn;
     private JournalSpace space;
 
     /** Pekko passes the plugin's configuration ({@code dir}, {@code fsync}, ...); the threshold is system-wide. */
@@ -46,6 +52,16 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
         super(cfg);
         this.dir = leveldbDir().toPath().toAbsolutePath().normalize();
         this.minFreeBytes = JournalSpace.minFreeBytes(context().system().settings().config());
+        this.inTurn = cfg.hasPath(IN_TURN) && cfg.getBoolean(IN_TURN);
+    }
+
+    @Override
+    public void aroundReceive(PartialFunction<Object, BoxedUnit> receive, Object msg) {
+        if (inTurn && msg instanceof JournalProtocol.WriteMessages w) {
+            InTurnWrite.run(w, this::preparePersistentBatch, this::asyncWriteMessages, self());
+        } else {
+            super.aroundReceive(receive, msg);
+        }
     }
 
     @Override
