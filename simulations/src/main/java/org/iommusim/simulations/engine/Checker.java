@@ -87,6 +87,12 @@ final class Checker {
         /** The records an output for {@code iova} may come from; for nested, the stage-2 records of its IPA. */
         List<MapRecord> candidates(long iova);
 
+        /** The first of {@link #candidates} (null when there is none), found without building the list. */
+        default MapRecord newestCandidate(long iova) {
+            List<MapRecord> c = candidates(iova);
+            return c.isEmpty() ? null : c.get(0);
+        }
+
         /** The stage whose permission rule applies to the final mapping. */
         DomainStage stage();
 
@@ -111,12 +117,16 @@ final class Checker {
             Resolution res) {
         checked++;
         closeStaleWindows();
-        MapRecord match = null;
         long input = nestedInput(res, iova);
-        for (MapRecord m : res.candidates(iova)) {
-            if (m.translate(input) == r.outputAddress()) {
-                match = m;
-                break;
+        // the newest record gave the output as a rule: the older ones are looked at only when it did not
+        MapRecord match = res.newestCandidate(iova);
+        if (match != null && match.translate(input) != r.outputAddress()) {
+            match = null;
+            for (MapRecord m : res.candidates(iova)) {
+                if (m.translate(input) == r.outputAddress()) {
+                    match = m;
+                    break;
+                }
             }
         }
         if (match == null) {

@@ -120,6 +120,11 @@ final class History {
         return newest(domain, address, t, Bucket::newestMappedAt);
     }
 
+    /** The newest record of {@code domain} covering {@code address} (the first {@link #covering} gives), or null. */
+    synchronized MapRecord newestCovering(DomainId domain, long address) {
+        return newest(domain, address, 0, (b, a, t) -> b.newestBefore(Long.MAX_VALUE, a));
+    }
+
     /**
      * The newest record of {@code domain} covering {@code address} that was
      * unmapped at or before {@code t} and not yet released at {@code t} (its

@@ -742,6 +742,11 @@ public final class Simulation {
                     }
 
                     @Override
+                    public MapRecord newestCandidate(long iova) {
+                        return history.newestCovering(d.id, iova);
+                    }
+
+                    @Override
                     public DomainStage stage() {
                         return d.spec.tableFormat();
                     }

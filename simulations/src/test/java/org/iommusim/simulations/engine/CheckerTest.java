@@ -50,6 +50,52 @@ class CheckerTest {
         return c.translation("dev", 16, t, iova, Access.WRITE, false, new Translated(pa, RW), stage1(h));
     }
 
+    /** As the simulation resolves a stage-1 stream: the newest record found first, without the list. */
+    private static Checker.Resolution stage1NewestFirst(History h) {
+        Checker.Resolution all = stage1(h);
+        return new Checker.Resolution() {
+            @Override
+            public List<MapRecord> candidates(long iova) {
+                return all.candidates(iova);
+            }
+
+            @Override
+            public MapRecord newestCandidate(long iova) {
+                return h.newestCovering(D, iova);
+            }
+
+            @Override
+            public DomainStage stage() {
+                return all.stage();
+            }
+
+            @Override
+            public MapRecord stage1(long iova) {
+                return null;
+            }
+        };
+    }
+
+    @Test
+    void anOutputOfAnOlderMappingOfAReusedIovaIsAStaleUseNotAnIsolationBreach() {
+        for (boolean newestFirst : new boolean[] {false, true}) {
+            History h = new History(Long.MAX_VALUE);
+            Checker c = new Checker("/tmp/j", 3);
+            MapRecord old = map(h, D, 0x1000, 4096, 0x9000, 0);
+            unmap(old, 10);
+            release(old, 20);
+            map(h, D, 0x1000, 4096, 0xa000, 30); // the IOVA reused for another page
+            Checker.Resolution res = newestFirst ? stage1NewestFirst(h) : stage1(h);
+            assertTrue(c.translation("dev", 16, 40, 0x1010, Access.WRITE, false, new Translated(0x9010, RW), res),
+                    "a stale use");
+            assertFalse(c.translation("dev", 16, 41, 0x1010, Access.WRITE, false, new Translated(0xa010, RW), res),
+                    "the live mapping");
+            c.translation("dev", 16, 42, 0x1010, Access.WRITE, false, new Translated(0xb010, RW), res);
+            assertEquals(Map.of("STALE_USE_AFTER_SYNC", 1L, "ISOLATION", 1L), c.result().violationsByRule(),
+                    "newest first: " + newestFirst);
+        }
+    }
+
     @Test
     void everyViolationIsCountedButOnlyTheFirstOfEachRuleAreKept() {
         History h = new History(Long.MAX_VALUE);

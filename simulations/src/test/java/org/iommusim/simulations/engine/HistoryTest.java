@@ -96,6 +96,8 @@ class HistoryTest {
             }
             List<MapRecord> got = h.covering(d, address);
             assertEquals(expected, new ArrayList<>(got), "address 0x" + Long.toHexString(address));
+            assertSame(expected.isEmpty() ? null : expected.get(0), h.newestCovering(d, address),
+                    "newest covering 0x" + Long.toHexString(address));
             // what the live tables give: the newest covering record mapped at t, the first of the view that is
             long t = rnd.nextInt(3000);
             MapRecord live = expected.stream().filter(m -> m.mappedAt(t)).findFirst().orElse(null);
