@@ -117,7 +117,8 @@ final class Checker {
             Resolution res) {
         checked++;
         closeStaleWindows();
-        long input = nestedInput(res, iova);
+        MapRecord s1 = res.stage1(iova); // nested: the stage-1 mapping in force, whose output stage 2 translated
+        long input = s1 == null ? iova : s1.translate(iova);
         // the newest record gave the output as a rule: the older ones are looked at only when it did not
         MapRecord match = res.newestCandidate(iova);
         if (match != null && match.translate(input) != r.outputAddress()) {
@@ -158,7 +159,6 @@ final class Checker {
             }
         }
         Perms expected = StagePermissions.of(res.stage(), match.prot);
-        MapRecord s1 = res.stage1(iova);
         if (s1 != null) {
             expected = StagePermissions.of(DomainStage.STAGE1, s1.prot).intersect(expected);
         }
@@ -170,11 +170,6 @@ final class Checker {
                     sid, iova, used);
         }
         return stale;
-    }
-
-    private static long nestedInput(Resolution res, long iova) {
-        MapRecord s1 = res.stage1(iova);
-        return s1 == null ? iova : s1.translate(iova);
     }
 
     /** A new mapping of [iova, iova + size): the previous one there must have been released. */

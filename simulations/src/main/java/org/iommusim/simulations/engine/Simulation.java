@@ -768,14 +768,19 @@ public final class Simulation {
                     }
 
                     @Override
+                    public MapRecord newestCandidate(long iova) {
+                        MapRecord first = stage1(iova);
+                        return first == null ? null : history.newestCovering(s2.id, first.translate(iova));
+                    }
+
+                    @Override
                     public DomainStage stage() {
                         return DomainStage.STAGE2;
                     }
 
                     @Override
                     public MapRecord stage1(long iova) {
-                        List<MapRecord> c = history.covering(s1.id, iova);
-                        return c.isEmpty() ? null : c.get(0);
+                        return history.newestCovering(s1.id, iova);
                     }
                 };
             }
