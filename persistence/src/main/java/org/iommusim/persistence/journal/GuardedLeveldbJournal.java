@@ -123,7 +123,8 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
         }
         Future<Seq<Try<BoxedUnit>>> f;
         try {
-            f = super.asyncWriteMessages(messages);
+            f = hasPersistenceIdSubscribers() || hasTagSubscribers() ? super.asyncWriteMessages(messages)
+                    : BatchWrite.write(this, messages);
         } catch (RuntimeException | IOError | InternalError e) {
             // InternalError: the pure-Java LevelDB's mapped buffers report a fault this way
             return Promise.<Seq<Try<BoxedUnit>>>failed(failure(e)).future();
