@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -87,6 +88,30 @@ public final class Nodes implements AutoCloseable {
      * The same flow on one plain ActorSystem with the default LevelDB journal:
      * the partitions spawned directly, no cluster, no sharding.
      */
+    /**
+     * Stops the partitions as a node leaving the cluster does (each closes its model in its PostStop, so their
+     * last writes land and the caches' acknowledgement markers are cleared), before the system terminates: a
+     * terminated system would stop the models' actors in the middle, as a crash does.
+     */
+    private static void stopCleanly(ActorSystem<Void> system, List<ActorRef<PartitionCommand>> parts) {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        system.systemActorOf(Behaviors.<Void>setup(ctx -> {
+            parts.forEach(ctx::watch);
+            org.apache.pekko.actor.ActorSystem classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system);
+            parts.forEach(p -> classic.stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(p)));
+            int[] left = {parts.size()};
+            return Behaviors.<Void>receive(Void.class)
+                    .onSignal(org.apache.pekko.actor.typed.Terminated.class, x -> {
+                        if (--left[0] == 0) {
+                            stopped.complete(null);
+                        }
+                        return Behaviors.same();
+                    })
+                    .build();
+        }), "stopper", org.apache.pekko.actor.typed.Props.empty());
+        stopped.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+    }
+
     public static List<String> reference(Path dir, int smmus) {
         ModelOptions opts = options(dir);
         JournalSettings journal = JournalSettings.levelDb(dir).prepare();
@@ -106,7 +131,9 @@ public final class Nodes implements AutoCloseable {
                 }
                 return (PartitionReply.Done) reply;
             };
-            return Workload.run(t, smmus);
+            List<String> answers = Workload.run(t, smmus);
+            stopCleanly(system, parts);
+            return answers;
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();

@@ -28,4 +28,35 @@ public final class InvalidationPort {
             return invalidations.get(invalidations.size() - 1).seq();
         }
     }
+
+    /**
+     * Deterministic mode: a subscriber's own handler for invalidations, which the SMMU runs inside its own turn
+     * (one thread runs the whole model, so no other turn is running).
+     */
+    @FunctionalInterface
+    public interface Direct {
+        /**
+         * Applies {@code invalidations} and answers true when they count as acknowledged at once; false, and nothing
+         * applied, when they must go by message (the subscriber is not serving, or cannot acknowledge yet).
+         */
+        boolean apply(List<IssuedInvalidation> invalidations);
+    }
+
+    /** The subscribers' direct handlers, by subscriber: registered while they can take them. */
+    public static final class Directory {
+        private final java.util.Map<ActorRef<?>, Direct> handlers = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public void register(ActorRef<?> subscriber, Direct handler) {
+            handlers.put(subscriber, handler);
+        }
+
+        public void unregister(ActorRef<?> subscriber) {
+            handlers.remove(subscriber);
+        }
+
+        /** The subscriber's handler, or null. */
+        public Direct of(ActorRef<?> subscriber) {
+            return handlers.get(subscriber);
+        }
+    }
 }

@@ -200,6 +200,7 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
     private final List<ActorRef<SyncNotice>> listeners = new ArrayList<>();
     private final FaultChannel faults;
     private InterruptLine interrupts = new InterruptLine();
+    private InvalidationPort.Directory direct;
 
     private SmmuEntity(ActorContext<Command> ctx, String id, SmmuCapabilities caps, StreamMemoryView memory,
             SmmuViews views, Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers,
@@ -244,6 +245,22 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
             faults.attach(ctx.getSelf());
             SmmuEntity e = new SmmuEntity(ctx, id, caps, memory, views, settings, subscribers, faults);
             e.interrupts = interrupts;
+            return e;
+        });
+    }
+
+    /**
+     * As above; in deterministic mode, {@code direct} holds the subscribers' own handlers, which this entity runs
+     * in its turn to apply what it consumes (see {@link #deliverDirect}).
+     */
+    public static Behavior<Command> create(String id, SmmuCapabilities caps, StreamMemoryView memory, SmmuViews views,
+            Settings settings, List<ActorRef<InvalidationPort.Invalidate>> subscribers, FaultChannel faults,
+            InterruptLine interrupts, InvalidationPort.Directory direct) {
+        return Behaviors.setup(ctx -> {
+            faults.attach(ctx.getSelf());
+            SmmuEntity e = new SmmuEntity(ctx, id, caps, memory, views, settings, subscribers, faults);
+            e.interrupts = interrupts;
+            e.direct = direct;
             return e;
         });
     }
@@ -434,18 +451,55 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
         }
     }
 
-    /** Whatever the consumer can take now; the TLBIs and sync notices go out after the write. */
+    /**
+     * Whatever the consumer can take now; the TLBIs and sync notices go out after the write. In deterministic mode
+     * a subscriber that can take them at once applies the consumed TLBIs in this turn ({@link #deliverDirect}), so
+     * a CMD_SYNC behind them can complete in the same turn and the same write: the consumer goes on, up to its
+     * batch limit, while each pass stopped at a sync that direct delivery then released.
+     */
     private void consume(Turn t) {
-        Consumption.Result r = Consumption.run(t.state, memory, ackedThrough(t.state), settings.consumeBatchLimit());
-        if (r.events().isEmpty()) {
-            return;
+        int budget = settings.consumeBatchLimit();
+        while (budget > 0) {
+            Consumption.Result r = Consumption.run(t.state, memory, ackedThrough(t.state), budget);
+            if (r.events().isEmpty()) {
+                return;
+            }
+            List<org.iommusim.protocol.command.Command> consumed = r.consumed();
+            budget -= Math.max(1, consumed.size());
+            List<IssuedInvalidation> issued = t.state.invalidationsIn(consumed);
+            long firstIndex = t.state.queue().cons();
+            t.apply(r.events());
+            t.consumedAny = true;
+            java.util.Set<ActorRef<InvalidationPort.Invalidate>> applied = deliverDirect(issued);
+            t.after(st -> afterConsumption(issued, applied, consumed, firstIndex));
+            if (!r.waitingAtSync() || applied.isEmpty()) {
+                return;
+            }
         }
-        List<org.iommusim.protocol.command.Command> consumed = r.consumed();
-        List<IssuedInvalidation> issued = t.state.invalidationsIn(consumed);
-        long firstIndex = t.state.queue().cons();
-        t.apply(r.events());
-        t.consumedAny = true;
-        t.after(st -> afterConsumption(issued, consumed, firstIndex));
+    }
+
+    /**
+     * Deterministic mode: runs each subscriber's own handler on {@code issued} now, in this turn, where it has
+     * applied everything sent to it before (its acknowledgements are in, so no earlier invalidation waits in its
+     * mailbox); those that acknowledge at once are not sent them again after the write. Applying an invalidation
+     * before the consumption is durable loses nothing: a cache may always forget, and a restart sends again what
+     * its last completed sync does not cover.
+     */
+    private java.util.Set<ActorRef<InvalidationPort.Invalidate>> deliverDirect(List<IssuedInvalidation> issued) {
+        if (direct == null || issued.isEmpty()) {
+            return java.util.Set.of();
+        }
+        long first = issued.get(0).seq();
+        long last = issued.get(issued.size() - 1).seq();
+        java.util.Set<ActorRef<InvalidationPort.Invalidate>> applied = new java.util.HashSet<>();
+        for (Map.Entry<ActorRef<InvalidationPort.Invalidate>, Long> e : acked.entrySet()) {
+            InvalidationPort.Direct d = e.getValue() == first - 1 ? direct.of(e.getKey()) : null;
+            if (d != null && d.apply(issued)) {
+                e.setValue(last);
+                applied.add(e.getKey());
+            }
+        }
+        return applied;
     }
 
     /** The fault records waiting in the channel (and any lost on the way) in one write. */
@@ -482,11 +536,14 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
         return t;
     }
 
-    private void afterConsumption(List<IssuedInvalidation> issued, List<org.iommusim.protocol.command.Command> consumed,
-            long firstIndex) {
+    private void afterConsumption(List<IssuedInvalidation> issued,
+            java.util.Set<ActorRef<InvalidationPort.Invalidate>> appliedDirectly,
+            List<org.iommusim.protocol.command.Command> consumed, long firstIndex) {
         if (!issued.isEmpty()) {
             for (ActorRef<InvalidationPort.Invalidate> sub : acked.keySet()) {
-                sub.tell(new InvalidationPort.Invalidate(issued, ctx.getSelf()));
+                if (!appliedDirectly.contains(sub)) {
+                    sub.tell(new InvalidationPort.Invalidate(issued, ctx.getSelf()));
+                }
             }
         }
         for (int i = 0; i < consumed.size(); i++) {

@@ -64,6 +64,8 @@ public final class SmmuNode {
         public final SmmuViews views = new SmmuViews(memory);
         /** The SMMU's interrupts, for the facade to connect its dispatcher. */
         public final InterruptLine interrupts = new InterruptLine();
+        /** Deterministic mode: the invalidation port's direct handlers, which the SMMU entity runs in its turn. */
+        public final InvalidationPort.Directory direct = new InvalidationPort.Directory();
         private volatile TranslationPool pool;
         private volatile org.iommusim.persistence.tcu.Tcu tcu;
         private volatile ActorRef<Object> tcuKeeper;
@@ -83,8 +85,9 @@ public final class SmmuNode {
         }
 
         /**
-         * Writes what the TCU's caches logged and not yet persisted; completes when written (at once for a node
-         * without a pool). What a clean close does, after the pool's workers wrote theirs.
+         * A clean close's flush of the TCU's caches, once the SMMU has stopped: writes what they logged and not yet
+         * persisted, their acknowledgement marker cleared last ({@code TcuKeeper.Flush}); completes when written (at
+         * once for a node without a pool). After the pool's workers wrote theirs.
          */
         public java.util.concurrent.CompletableFuture<Void> flushTcu() {
             java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
@@ -92,7 +95,7 @@ public final class SmmuNode {
             if (k == null) {
                 f.complete(null);
             } else {
-                k.tell(new org.iommusim.actors.translate.TcuKeeper.Flush(() -> f.complete(null)));
+                k.tell(new org.iommusim.actors.translate.TcuKeeper.Flush(() -> f.complete(null), true));
             }
             return f;
         }
@@ -122,12 +125,13 @@ public final class SmmuNode {
                         .hasPath("iommu-sim.deterministic.runtime-id") ? new org.iommusim.actors.translate.TcuTurns() : null;
                 TranslationPool pool = TranslationPool.spawn(setup.workers(), caps.tbuCount(), caps::tbuOf,
                         setup.maxBurst(), turns, (k, tbus, inbox) -> ctx.spawn(TranslationWorker.create(setup.smmuId(),
-                                tbus, caps, handles.views, domains, faultSink, setup.poolSettings(), inbox, tcu, turns),
+                                tbus, caps, handles.views, domains, faultSink, setup.poolSettings(), inbox, tcu, turns,
+                                turns == null ? null : handles.direct),
                                 "worker-" + k, TRANSLATION_DISPATCHER));
                 pool.workers().forEach(w -> subscribers.add(w.narrow()));
                 // the TCU's caches are rebuilt from their own log before the SMMU serves
                 ActorRef<Object> keeper = ctx.spawn(org.iommusim.actors.translate.TcuKeeper.create(setup.smmuId(), tcu,
-                        setup.poolSettings(), ctx.messageAdapter(org.iommusim.actors.translate.TcuKeeper.Ready.class,
+                        setup.poolSettings(), turns == null ? null : handles.direct, ctx.messageAdapter(org.iommusim.actors.translate.TcuKeeper.Ready.class,
                                 r -> new TcuReady())), "tcu");
                 subscribers.add(keeper.narrow());
                 handles.tcu = tcu;
@@ -154,7 +158,7 @@ public final class SmmuNode {
             Handles handles, List<ActorRef<InvalidationPort.Invalidate>> subscribers, int outstanding) {
         if (outstanding == 0) {
             ActorRef<SmmuEntity.Command> smmu = ctx.spawn(SmmuEntity.create(setup.smmuId(), setup.caps(),
-                    handles.memory, handles.views, setup.smmuSettings(), subscribers, handles.faults(setup.caps()), handles.interrupts),
+                    handles.memory, handles.views, setup.smmuSettings(), subscribers, handles.faults(setup.caps()), handles.interrupts, handles.direct),
                     "smmu");
             return stash.unstashAll(running(ctx, setup, handles, smmu));
         }

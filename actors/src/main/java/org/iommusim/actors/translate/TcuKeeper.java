@@ -25,9 +25,15 @@ import org.iommusim.persistence.tcu.TcuEvent;
  *       its TLB fills: a cache may always forget an entry.</li>
  *   <li>Invalidations: every consumed TLBI is applied to the TCU by
  *       {@link org.iommusim.persistence.tcu.TcuInvalidation} (the TCU logs it
- *       after every fill before it) and acknowledged to the SMMU only once the
- *       journal has persisted it, so a CMD_SYNC completes only when the TCU's
- *       caches no longer hold what the TLBIs before it removed, durably. With a
+ *       after every fill before it) and acknowledged to the SMMU once applied, its
+ *       record written behind with the fills, once this run's
+ *       {@link TcuEvent.AcksAhead} marker is durable (until then, and from a
+ *       clean close's flush on, only once the journal has persisted it): a
+ *       CMD_SYNC completes only when the TCU's caches no longer hold what the
+ *       TLBIs before it removed, and a restart that finds the marker still set
+ *       (no clean close) empties the caches before anything is translated. In
+ *       deterministic mode the SMMU entity may run the keeper's invalidation
+ *       handler in its own turn ({@link InvalidationPort.Direct}). With a
  *       bounded configuration cache the port also carries every CFGI, applied
  *       to it by {@link org.iommusim.persistence.tcu.ConfigInvalidation} the
  *       same way.</li>
@@ -50,8 +56,17 @@ public final class TcuKeeper {
         return smmuId + "/tcu";
     }
 
-    /** Write everything logged so far, then run {@code onWritten}: what a clean close does first. */
-    public record Flush(Runnable onWritten) {}
+    /**
+     * Write everything logged so far, then run {@code onWritten}. {@code closing}: a clean close's flush, once
+     * nothing sends invalidations any more; from then on none is acknowledged before its record is durable, and
+     * the caches' {@link TcuEvent.AcksAhead} marker is written cleared, last.
+     */
+    public record Flush(Runnable onWritten, boolean closing) {
+        /** A flush that does not close. */
+        public Flush(Runnable onWritten) {
+            this(onWritten, false);
+        }
+    }
 
     /** To whoever waits: the caches are recovered and loaded into the TCU. */
     public record Ready() {}
@@ -77,6 +92,12 @@ public final class TcuKeeper {
      */
     public static Behavior<Object> create(String smmuId, Tcu tcu, TranslationWorker.Settings settings,
             ActorRef<Ready> ready) {
+        return create(smmuId, tcu, settings, null, ready);
+    }
+
+    /** As above; in deterministic mode, registers its invalidation handler in {@code direct} while it serves. */
+    public static Behavior<Object> create(String smmuId, Tcu tcu, TranslationWorker.Settings settings,
+            InvalidationPort.Directory direct, ActorRef<Ready> ready) {
         return Behaviors.withStash(RECOVERY_STASH, stash -> Behaviors.setup(ctx -> {
             ActorRef<TcuJournal.Command> journal = ctx.spawn(TcuJournal.create(persistenceId(smmuId), tcu.shape(),
                     settings.snapshotEvery(), ctx.getSelf()), "journal");
@@ -84,15 +105,23 @@ public final class TcuKeeper {
             return Behaviors.receive(Object.class)
                     .onMessage(TcuJournal.Recovered.class, r -> {
                         Live live = new Live(ctx, tcu, journal, settings);
-                        tcu.recordInto(live.log, () -> ctx.getSelf().tell(LOGGED));
+                        ActorRef<Object> self = ctx.getSelf(); // the SMMU's direct delivery logs outside this actor's turns
+                        tcu.recordInto(live.log, () -> self.tell(LOGGED));
                         if (r.configured() && r.tcu().shape().equals(tcu.shape())) {
                             tcu.load(r.tcu());
                         } else {
                             tcu.configure(); // logged first: replay needs no capabilities
-                            live.write();
                         }
+                        // before anything is translated: caches whose last run did not close cleanly are emptied here
+                        tcu.markAcksAhead(true);
+                        live.markerSent = true;
+                        live.write();
                         if (ready != null) {
                             ready.tell(new Ready());
+                        }
+                        live.direct = direct;
+                        if (direct != null) {
+                            direct.register(ctx.getSelf(), live::invalidateDirect);
                         }
                         return stash.unstashAll(live.running());
                     })
@@ -124,6 +153,11 @@ public final class TcuKeeper {
         final List<org.iommusim.persistence.serialization.CausalStamp> stamps = new ArrayList<>();
         boolean writing;
         boolean flushScheduled;
+        InvalidationPort.Directory direct;
+        // the AcksAhead marker: sent in this run's first write, durable once that write is answered
+        boolean markerSent;
+        boolean markerDurable;
+        boolean closing;
 
         Live(ActorContext<Object> ctx, Tcu tcu, ActorRef<TcuJournal.Command> journal, TranslationWorker.Settings settings) {
             this.ctx = ctx;
@@ -136,17 +170,15 @@ public final class TcuKeeper {
         Behavior<Object> running() {
             return Behaviors.receive(Object.class)
                     .onMessage(InvalidationPort.Invalidate.class, inv -> {
-                        for (IssuedInvalidation i : inv.invalidations()) {
-                            if (i.tlbi() != null) {
-                                tcu.invalidate(i.tlbi());
-                            } else {
-                                tcu.invalidateConfig(i.command()); // a CFGI: the bounded configuration cache
-                            }
-                        }
+                        apply(inv.invalidations());
                         SmmuEntity.InvalidationsApplied ack = new SmmuEntity.InvalidationsApplied(
                                 ctx.getSelf().narrow(), inv.lastSeq());
-                        afterWrite.add(() -> inv.ackTo().tell(ack));
-                        write();
+                        if (acksAhead()) {
+                            inv.ackTo().tell(ack); // the records follow with the fills, behind the durable marker
+                        } else {
+                            afterWrite.add(() -> inv.ackTo().tell(ack));
+                            write();
+                        }
                         return Behaviors.same();
                     })
                     .onMessage(Logged.class, l -> {
@@ -163,6 +195,10 @@ public final class TcuKeeper {
                     })
                     .onMessage(Written.class, w -> {
                         writing = false;
+                        if (markerSent) {
+                            markerSent = false;
+                            markerDurable = true;
+                        }
                         write(); // what was logged or acknowledged meanwhile (or is left of the backlog) goes next
                         if (!writing && !flushWaiters.isEmpty()) {
                             List<Runnable> done = List.copyOf(flushWaiters);
@@ -172,6 +208,13 @@ public final class TcuKeeper {
                         return Behaviors.same();
                     })
                     .onMessage(Flush.class, f -> {
+                        if (f.closing() && !closing) {
+                            closing = true;
+                            if (direct != null) {
+                                direct.unregister(ctx.getSelf());
+                            }
+                            tcu.markAcksAhead(false);
+                        }
                         write();
                         if (writing) {
                             flushWaiters.add(f.onWritten());
@@ -181,11 +224,45 @@ public final class TcuKeeper {
                         return Behaviors.same();
                     })
                     .onSignal(Terminated.class, t -> {
+                        if (direct != null) {
+                            direct.unregister(ctx.getSelf());
+                        }
                         ctx.getLog().error("the TCU's journal failed: no further invalidation is acknowledged");
                         flushWaiters.forEach(Runnable::run);
                         return broken();
                     })
                     .build();
+        }
+
+        private void apply(List<IssuedInvalidation> invalidations) {
+            for (IssuedInvalidation i : invalidations) {
+                if (i.tlbi() != null) {
+                    tcu.invalidate(i.tlbi());
+                } else {
+                    tcu.invalidateConfig(i.command()); // a CFGI: the bounded configuration cache
+                }
+            }
+        }
+
+        /**
+         * The SMMU entity's direct delivery: applied and acknowledged at once, the records written behind; false,
+         * and nothing applied, while acknowledgements may not run ahead ({@link #acksAhead}).
+         */
+        boolean invalidateDirect(List<IssuedInvalidation> invalidations) {
+            if (!acksAhead()) {
+                return false;
+            }
+            apply(invalidations);
+            return true;
+        }
+
+        /**
+         * Whether an invalidation may be acknowledged once applied, its record written behind with the fills: once
+         * the caches' {@link TcuEvent.AcksAhead} marker is durable (a crash then empties them at the restart), and
+         * not from a clean close's flush on.
+         */
+        private boolean acksAhead() {
+            return markerDurable && !closing;
         }
 
         /**

@@ -274,10 +274,14 @@ public final class TranslationPool {
      * mid-write (an invalidation arriving between the close's flush and its {@code Close} was still written).
      */
     public java.util.concurrent.CompletableFuture<Void> settled() {
+        return flushed(false);
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> flushed(boolean closing) {
         List<java.util.concurrent.CompletableFuture<Void>> flushed = new java.util.ArrayList<>();
         for (ActorRef<TranslationWorker.Command> w : workers) {
             java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
-            w.tell(new TranslationWorker.Flush(() -> f.complete(null)));
+            w.tell(new TranslationWorker.Flush(() -> f.complete(null), closing));
             flushed.add(f);
         }
         return java.util.concurrent.CompletableFuture.allOf(flushed.toArray(new java.util.concurrent.CompletableFuture[0]));
@@ -291,8 +295,8 @@ public final class TranslationPool {
      */
     public java.util.concurrent.CompletableFuture<Void> close(String reason) {
         closed = reason;
-        // a live worker's Flush writes what it holds back, as settled() asks it to
-        return settled().thenCompose(v -> {
+        // a live worker's closing Flush writes what it holds back, its acknowledgement markers cleared last
+        return flushed(true).thenCompose(v -> {
             for (ActorRef<TranslationWorker.Command> w : workers) {
                 w.tell(new TranslationWorker.Close(reason));
             }

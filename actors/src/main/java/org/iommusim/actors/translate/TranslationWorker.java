@@ -38,8 +38,15 @@ import org.iommusim.protocol.translate.internal.BurstSlots;
  * behind, in batches: an IOTLB may always forget an entry, so a lost fill is
  * harmless). An invalidation is applied to the live shard at once, so no
  * translation after it can use what it removed, and is acknowledged to the
- * SMMU only once the journal has persisted it with every fill before it, so
- * a rebuilt shard never holds an entry that was invalidated.
+ * SMMU at once too, its record written behind with the fills, once this run's
+ * {@link IotlbEvent.AcksAhead} marker is durable in every journal the worker
+ * writes: a rebuilt shard then never holds an entry that was invalidated,
+ * because a restart that finds the marker still set (no clean close cleared
+ * it) empties the TLB before it serves. Until the marker is durable, and from
+ * a clean close's flush on, an acknowledgement waits until the invalidation
+ * is durable with every fill before it. In deterministic mode the SMMU entity
+ * may run the worker's invalidation handler in its own turn
+ * ({@link InvalidationPort.Direct}).
  *
  * <p>A plain actor: translations never wait behind a journal write. One
  * write is in flight at a time; what arrives meanwhile goes out together in
@@ -161,9 +168,16 @@ public final class TranslationWorker {
     /**
      * Write everything pending (fills held back for a batch included), then
      * run {@code onWritten} on the worker's thread: what a clean stop does
-     * first, so that it loses no fill.
+     * first, so that it loses no fill. {@code closing}: a clean close's flush,
+     * after which no invalidation is acknowledged before its record is durable;
+     * it writes each TLB's {@link IotlbEvent.AcksAhead} marker cleared, last.
      */
-    public record Flush(Runnable onWritten) implements Command {}
+    public record Flush(Runnable onWritten, boolean closing) implements Command {
+        /** A flush that does not close: acknowledgements go on running ahead of the journal. */
+        public Flush(Runnable onWritten) {
+            this(onWritten, false);
+        }
+    }
 
     /**
      * The model is closing: from now on answer every translation as
@@ -206,6 +220,16 @@ public final class TranslationWorker {
     public static Behavior<Command> create(String smmuId, List<Integer> tbus, SmmuCapabilities caps,
             SmmuViews smmu, PageTableViews domains, org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings,
             PartInbox inbox, org.iommusim.persistence.tcu.Tcu tcu, TcuTurns turns) {
+        return create(smmuId, tbus, caps, smmu, domains, faultSink, settings, inbox, tcu, turns, null);
+    }
+
+    /**
+     * As above; in deterministic mode, registers the worker's own invalidation handler in {@code direct} while it
+     * serves, for the SMMU entity to run in its turn (null: invalidations come by message only).
+     */
+    public static Behavior<Command> create(String smmuId, List<Integer> tbus, SmmuCapabilities caps,
+            SmmuViews smmu, PageTableViews domains, org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings,
+            PartInbox inbox, org.iommusim.persistence.tcu.Tcu tcu, TcuTurns turns, InvalidationPort.Directory direct) {
         if (tbus.isEmpty()) {
             throw new IllegalArgumentException("a worker serves at least one TBU");
         }
@@ -233,7 +257,7 @@ public final class TranslationWorker {
                             return Behaviors.same();
                         }
                         Live live = new Live(ctx, name, units(byTbu), byTbu, caps, smmu, faultSink, settings, inbox,
-                                turns);
+                                turns, direct);
                         live.writeConfigurations();
                         return stash.unstashAll(live.running());
                     })
@@ -272,6 +296,9 @@ public final class TranslationWorker {
         boolean configured;
         boolean writing;
         boolean flushScheduled;
+        // the AcksAhead marker: sent in the first write of this run, durable once that write is answered
+        boolean markerSent;
+        boolean markerDurable;
 
         Unit(int tbu, String id, IotlbConfig config, ActorRef<IotlbJournal.Command> journal, ShardTranslator translator) {
             this.tbu = tbu;
@@ -310,6 +337,8 @@ public final class TranslationWorker {
         private final PartInbox inbox;
         private final SmmuCapabilities caps;
         private final TcuTurns turns;
+        private final InvalidationPort.Directory direct;
+        private boolean closing;
         /** Single requests waiting for their turn at the TCU (deterministic mode), in ticket order. */
         private final java.util.ArrayDeque<Translate> deferred = new java.util.ArrayDeque<>();
         /*
@@ -322,8 +351,10 @@ public final class TranslationWorker {
         private final scala.concurrent.ExecutionContextExecutor dispatcher;
 
         Live(ActorContext<Command> ctx, String name, List<Unit> units, Unit[] byTbu, SmmuCapabilities caps, SmmuViews smmu,
-                org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings, PartInbox inbox, TcuTurns turns) {
+                org.iommusim.actors.smmu.FaultChannel faultSink, Settings settings, PartInbox inbox, TcuTurns turns,
+                InvalidationPort.Directory direct) {
             this.ctx = ctx;
+            this.direct = direct;
             this.name = name;
             this.units = units;
             this.byTbu = byTbu;
@@ -353,14 +384,50 @@ public final class TranslationWorker {
                     u.shard.apply(c);
                     u.pending.add(c);  // first: nothing is pending before recovery ends
                     u.configured = true;
-                    write(u);
                 }
+                // before it serves: a TLB whose last run did not close cleanly is emptied here (IotlbShard#apply)
+                IotlbEvent.AcksAhead marker = new IotlbEvent.AcksAhead(true);
+                u.shard.apply(marker);
+                u.pending.add(marker);
+                u.markerSent = true;
+                write(u);
+            }
+        }
+
+        /**
+         * Whether an invalidation may be acknowledged once applied, its records written behind with the fills:
+         * once every TLB's {@link IotlbEvent.AcksAhead} marker is durable, so that a crash before those records
+         * are written empties the TLBs at the restart, and not from a clean close's last flush on.
+         */
+        private boolean acksAhead() {
+            if (closing) {
+                return false;
+            }
+            for (Unit u : units) {
+                if (!u.markerDurable) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A clean close's flush: no acknowledgement runs ahead from here on, and each TLB's marker is cleared last. */
+        private void close() {
+            closing = true;
+            unregister();
+            for (Unit u : units) {
+                IotlbEvent.AcksAhead marker = new IotlbEvent.AcksAhead(false);
+                u.shard.apply(marker);
+                u.pending.add(marker);
             }
         }
 
         Behavior<Command> running() {
             if (turns != null) {
                 inbox.direct = this::translateDirect;
+            }
+            if (direct != null) {
+                direct.register(self, this::invalidateDirect);
             }
             return Behaviors.receive(Command.class)
                     .onMessage(Ring.class, r -> {
@@ -383,6 +450,10 @@ public final class TranslationWorker {
                     .onMessage(IotlbJournal.Written.class, w -> {
                         Unit u = byTbu[w.tbu()];
                         u.writing = false;
+                        if (u.markerSent) {
+                            u.markerSent = false;
+                            u.markerDurable = true;
+                        }
                         if (!u.acks.isEmpty() || !flushWaiters.isEmpty()) {
                             write(u);
                         } else {
@@ -392,6 +463,9 @@ public final class TranslationWorker {
                         return Behaviors.same();
                     })
                     .onMessage(Flush.class, f -> {
+                        if (f.closing()) {
+                            close();
+                        }
                         flushWaiters.add(f.onWritten());
                         units.forEach(this::write);
                         flushed();
@@ -412,15 +486,18 @@ public final class TranslationWorker {
                         return Behaviors.same();
                     })
                     .onMessage(Close.class, c -> {
+                        unregister();
                         answerDeferred(c.reason());
                         return broken(ctx, name, c.reason(), units, inbox, turns);
                     })
                     .onSignal(Terminated.class, t -> {
+                        unregister();
                         answerDeferred(name + " is out of service: a journal failed");
                         return failed(ctx, name, "a journal failed (see the log)", units, inbox, turns);
                     })
                     .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
                         inbox.direct = null; // stopped (its system, or a failure): no caller may use its state
+                        unregister();
                         return Behaviors.same();
                     })
                     .build();
@@ -535,6 +612,36 @@ public final class TranslationWorker {
             return Behaviors.same();
         }
 
+        private void unregister() {
+            if (direct != null) {
+                direct.unregister(self);
+            }
+        }
+
+        /**
+         * The SMMU entity's direct delivery ({@link InvalidationPort.Direct}): applies {@code invalidations} as
+         * {@link #onInvalidate} does and acknowledges them at once, their records written behind; false, and
+         * nothing applied, while acknowledgements may not run ahead ({@link #acksAhead}).
+         */
+        private boolean invalidateDirect(List<IssuedInvalidation> invalidations) {
+            if (!acksAhead()) {
+                return false;
+            }
+            try {
+                for (Unit u : units) {
+                    for (IssuedInvalidation i : invalidations) {
+                        if (i.tlbi() != null) {
+                            u.pending.add(u.shard.invalidate(i.tlbi()));
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                return false; // the message path meets the same failure in a turn of its own, and takes the worker out
+            }
+            units.forEach(this::afterTranslations);
+            return true;
+        }
+
         private Behavior<Command> onInvalidate(InvalidationPort.Invalidate inv) {
             try {
                 for (Unit u : units) {
@@ -550,8 +657,13 @@ public final class TranslationWorker {
                 answerDeferred(name + " is out of service: applying an invalidation failed");
                 return failed(ctx, name, "applying an invalidation failed: " + e, units, inbox, turns);
             }
-            IotlbJournal.Ack ack = new IotlbJournal.Ack(inv.ackTo(),
-                    new SmmuEntity.InvalidationsApplied(self, inv.lastSeq()), units.size());
+            SmmuEntity.InvalidationsApplied applied = new SmmuEntity.InvalidationsApplied(self, inv.lastSeq());
+            if (acksAhead()) {
+                inv.ackTo().tell(applied); // the records follow with the fills, behind the durable marker
+                units.forEach(this::afterTranslations);
+                return Behaviors.same();
+            }
+            IotlbJournal.Ack ack = new IotlbJournal.Ack(inv.ackTo(), applied, units.size());
             for (Unit u : units) {
                 u.acks.add(ack);
                 write(u);

@@ -65,11 +65,31 @@ record ModelHarness(ActorTestKit kit, ActorRef<DomainDirectory.Command> domains,
             TestProbe<org.iommusim.persistence.smmu.SmmuState> p = kit.createTestProbe();
             node.tell(new SmmuNode.ToSmmu(new SmmuEntity.GetState(p.getRef())));
             p.receiveMessage(WAIT);
-            return body.apply(h);
+            T result = body.apply(h);
+            h.closeCleanly();
+            return result;
         } finally {
             kit.shutdownTestKit();
             journal.release();
         }
+    }
+
+    /**
+     * A clean close, as {@code IommuSim.close} makes it: the workers' closing flush, the SMMU stopped between two
+     * writes, the TCU's closing flush. Without it a stop is a crash, and the next start empties the TLBs and the
+     * TCU's caches (their acknowledgement markers are still set).
+     */
+    void closeCleanly() {
+        if (handles.pool() == null) {
+            return;
+        }
+        handles.pool().close("the harness stops").toCompletableFuture().orTimeout(WAIT.toSeconds(),
+                java.util.concurrent.TimeUnit.SECONDS).join();
+        TestProbe<org.apache.pekko.Done> quiet = kit.createTestProbe();
+        node.tell(new SmmuNode.Quiesce(quiet.getRef()));
+        quiet.receiveMessage(WAIT);
+        handles.flushTcu().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+        handles.pool().settled().orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
     }
 
     DomainEntity.Reply allocate(DomainId id, DomainSpec spec, SmmuCapabilities caps) {

@@ -25,8 +25,8 @@ import org.iommusim.protocol.translate.Perms;
 /**
  * Binary forms of TLB events and snapshots, under manifests {@code I.F}
  * (filled), {@code I.I} (invalidated), {@code I.X} (flushed), {@code I.C}
- * (configured) and {@code I.T} (snapshot of a TBU's TLB; {@code I.S}, the
- * IOTLB shard snapshot before TBUs, is still read). An entry is 25 bytes (23 for stage 2, which has no ASID); an
+ * (configured), {@code I.A} (acknowledgement marker) and {@code I.U} (snapshot of a TBU's TLB with its marker;
+ * {@code I.T}, the snapshot before markers, and {@code I.S}, the IOTLB shard snapshot before TBUs, are still read). An entry is 25 bytes (23 for stage 2, which has no ASID); an
  * invalidation is the command's own 16-byte encoding plus its count.
  * Everything read back goes through the records' constructors, so a corrupt
  * record fails as an {@link IOException} instead of building a bad entry.
@@ -38,7 +38,10 @@ public final class IotlbCodecs {
     public static final String INVALIDATED_MANIFEST = "I.I";
     public static final String FLUSHED_MANIFEST = "I.X";
     public static final String CONFIGURED_MANIFEST = "I.C";
-    /** A TBU TLB's snapshot. */
+    public static final String ACKS_AHEAD_MANIFEST = "I.A";
+    /** A TBU TLB's snapshot with its acknowledgement marker ({@link IotlbEvent.AcksAhead}). */
+    public static final String MARKED_SNAPSHOT_MANIFEST = "I.U";
+    /** A TBU TLB's snapshot before acknowledgement markers: read only (not marked ahead). */
     public static final String SNAPSHOT_MANIFEST = "I.T";
     /** An IOTLB shard's snapshot, before TBUs: read only. */
     public static final String SHARD_SNAPSHOT_MANIFEST = "I.S";
@@ -117,6 +120,42 @@ public final class IotlbCodecs {
             return new IotlbEvent.Flushed();
         }
     };
+
+    public static final BinaryCodec<IotlbEvent.AcksAhead> ACKS_AHEAD = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbEvent.AcksAhead v, DataOutput out) throws IOException {
+            out.writeByte(v.ahead() ? 1 : 0);
+        }
+
+        @Override
+        public IotlbEvent.AcksAhead read(DataInput in) throws IOException {
+            return new IotlbEvent.AcksAhead(readFlag(in, "acknowledgement marker"));
+        }
+    };
+
+    /** The snapshot of a TBU's TLB as {@link #SNAPSHOT} writes it, then its acknowledgement marker (one byte). */
+    public static final BinaryCodec<IotlbSnapshot> MARKED_SNAPSHOT = new BinaryCodec<>() {
+        @Override
+        public void write(IotlbSnapshot v, DataOutput out) throws IOException {
+            SNAPSHOT.write(v, out);
+            out.writeByte(v.acksAhead() ? 1 : 0);
+        }
+
+        @Override
+        public IotlbSnapshot read(DataInput in) throws IOException {
+            IotlbSnapshot s = SNAPSHOT.read(in);
+            return new IotlbSnapshot(s.config(), s.rngState(), s.entries(), s.stats(),
+                    readFlag(in, "snapshot's acknowledgement marker"));
+        }
+    };
+
+    private static boolean readFlag(DataInput in, String what) throws IOException {
+        int b = in.readUnsignedByte();
+        if (b > 1) {
+            throw new IOException("corrupt " + what + ": " + b);
+        }
+        return b == 1;
+    }
 
     /** The snapshot of a TBU's TLB: geometry and micro-TLB included. */
     public static final BinaryCodec<IotlbSnapshot> SNAPSHOT = new BinaryCodec<>() {
@@ -213,9 +252,11 @@ public final class IotlbCodecs {
         codecs.register(INVALIDATED_MANIFEST, IotlbEvent.Invalidated.class, INVALIDATED);
         codecs.register(FLUSHED_MANIFEST, IotlbEvent.Flushed.class, FLUSHED);
         codecs.register(CONFIGURED_MANIFEST, IotlbEvent.Configured.class, CONFIGURED);
-        // the older snapshot is registered first: the later registration is the one written
+        codecs.register(ACKS_AHEAD_MANIFEST, IotlbEvent.AcksAhead.class, ACKS_AHEAD);
+        // the older snapshots are registered first: the last registration is the one written
         codecs.register(SHARD_SNAPSHOT_MANIFEST, IotlbSnapshot.class, SHARD_SNAPSHOT);
         codecs.register(SNAPSHOT_MANIFEST, IotlbSnapshot.class, SNAPSHOT);
+        codecs.register(MARKED_SNAPSHOT_MANIFEST, IotlbSnapshot.class, MARKED_SNAPSHOT);
     }
 
     public static void writeEntry(IotlbEntry e, DataOutput out) throws IOException {

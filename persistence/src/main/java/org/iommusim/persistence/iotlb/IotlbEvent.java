@@ -59,6 +59,15 @@ public sealed interface IotlbEvent extends JournalSerializable {
         }
     }
 
+    /**
+     * From here on the TBU's worker acknowledges an invalidation once applied, before its record is durable
+     * ({@code ahead}), or only once durable (not {@code ahead}: a clean close writes this last). Applied to a TLB
+     * already marked ahead, an {@code ahead} marker says the run that set the earlier one ended without its clean
+     * close: invalidations it acknowledged may be missing from this log, so the TLB is emptied (as a reset empties a
+     * hardware TLB). Counters are kept.
+     */
+    record AcksAhead(boolean ahead) implements IotlbEvent {}
+
     /** Every entry was dropped: FLUSH_ALL_WHEN_FULL found the set full, or an explicit flush. */
     record Flushed() implements IotlbEvent {}
 

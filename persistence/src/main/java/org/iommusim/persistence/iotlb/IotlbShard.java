@@ -68,6 +68,8 @@ public final class IotlbShard {
     private IotlbShard micro;
     private final Counters counters;
     private long rngState;
+    // the last AcksAhead marker said ahead (journal state: kept by snapshots, not by configure)
+    private boolean acksAhead;
 
     private IotlbShard(IotlbConfig config, long rngState, Counters counters) {
         this.counters = counters;
@@ -94,6 +96,7 @@ public final class IotlbShard {
     /** The TLB a snapshot was taken of: same entries in the same order, generator state and counters (micro-TLB empty). */
     public static IotlbShard restore(IotlbSnapshot snapshot) {
         IotlbShard shard = new IotlbShard(snapshot.config(), snapshot.rngState(), Counters.of(snapshot.stats()));
+        shard.acksAhead = snapshot.acksAhead();
         for (IotlbEntry e : snapshot.entries()) {
             if (shard.index.get(e.kind().ordinal(), e.vmid(), e.asid(), e.va(), e.size()) != null) {
                 throw new IllegalArgumentException("snapshot holds two entries in the slot of " + e);
@@ -108,7 +111,12 @@ public final class IotlbShard {
     }
 
     public IotlbSnapshot snapshot() {
-        return new IotlbSnapshot(config, rngState, entries(), counters.snapshot());
+        return new IotlbSnapshot(config, rngState, entries(), counters.snapshot(), acksAhead);
+    }
+
+    /** Whether the last {@link IotlbEvent.AcksAhead} marker applied said ahead. */
+    public boolean acksAhead() {
+        return acksAhead;
     }
 
     public IotlbConfig config() {
@@ -325,6 +333,11 @@ public final class IotlbShard {
             clear();
         } else if (event instanceof IotlbEvent.Configured c) {
             configure(c.config());
+        } else if (event instanceof IotlbEvent.AcksAhead a) {
+            if (a.ahead() && acksAhead) {
+                clear(); // the run that marked this TLB ended without its clean close
+            }
+            acksAhead = a.ahead();
         } else {
             throw new IllegalArgumentException("not an IOTLB event: " + event);
         }

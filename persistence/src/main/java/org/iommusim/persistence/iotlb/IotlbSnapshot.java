@@ -11,9 +11,15 @@ import org.iommusim.persistence.serialization.JournalSerializable;
  *
  * @param entries  in replacement order, next to evict first
  * @param rngState the RANDOM policy's generator state (kept for every policy, so a snapshot is always complete)
+ * @param acksAhead the last {@link IotlbEvent.AcksAhead} marker applied said ahead
  */
-public record IotlbSnapshot(IotlbConfig config, long rngState, List<IotlbEntry> entries, IotlbStats stats)
-        implements JournalSerializable {
+public record IotlbSnapshot(IotlbConfig config, long rngState, List<IotlbEntry> entries, IotlbStats stats,
+        boolean acksAhead) implements JournalSerializable {
+    /** A TLB not marked as acknowledging ahead of its log ({@link IotlbEvent.AcksAhead}). */
+    public IotlbSnapshot(IotlbConfig config, long rngState, List<IotlbEntry> entries, IotlbStats stats) {
+        this(config, rngState, entries, stats, false);
+    }
+
     public IotlbSnapshot {
         if (config == null || entries == null || stats == null) {
             throw new IllegalArgumentException("config, entries and stats are required");

@@ -50,6 +50,8 @@ public final class Tcu {
     private List<TcuEvent> log;
     private Runnable onLogged;
     private boolean rung;
+    // the last AcksAhead marker said ahead (kept by snapshots)
+    private boolean acksAhead;
 
     public Tcu(TcuCaches shape) {
         this.shape = shape;
@@ -464,15 +466,39 @@ public final class Tcu {
             if (!c.shape().equals(shape)) {
                 throw new IllegalArgumentException("a TCU of shapes " + shape + " cannot take " + c.shape());
             }
-            for (int stage = 1; stage <= 2; stage++) {
-                for (int level = 0; level < TcuCaches.LEVELS; level++) {
-                    walk[stage][level].clear();
-                }
+            clear();
+        } else if (e instanceof TcuEvent.AcksAhead a) {
+            if (a.ahead() && acksAhead) {
+                clear(); // the run that marked these caches ended without its clean close
             }
-            ipa.clear();
-            config.clear();
+            acksAhead = a.ahead();
         }
         return null;
+    }
+
+    private void clear() {
+        for (int stage = 1; stage <= 2; stage++) {
+            for (int level = 0; level < TcuCaches.LEVELS; level++) {
+                walk[stage][level].clear();
+            }
+        }
+        ipa.clear();
+        config.clear();
+    }
+
+    /**
+     * Applies and logs the marker {@link TcuEvent.AcksAhead}: set ({@code ahead}) before the first invalidation
+     * acknowledged ahead of the log, cleared as a clean close's last event.
+     */
+    public synchronized void markAcksAhead(boolean ahead) {
+        TcuEvent.AcksAhead m = new TcuEvent.AcksAhead(ahead);
+        apply(m);
+        logged(m);
+    }
+
+    /** Whether the last {@link TcuEvent.AcksAhead} marker applied said ahead. */
+    public synchronized boolean acksAhead() {
+        return acksAhead;
     }
 
     /** Empties every cache and logs the shapes ({@link TcuEvent.Configured}): a log's first event. */
@@ -498,7 +524,7 @@ public final class Tcu {
         for (var se : config.byUse()) {
             fills.add(new TcuEvent.ConfigFilled(se.getKey(), se.getValue()));
         }
-        return new TcuSnapshot(shape, fills, stats());
+        return new TcuSnapshot(shape, fills, stats(), acksAhead);
     }
 
     /** A TCU holding exactly what {@code s} recorded. */
@@ -519,6 +545,7 @@ public final class Tcu {
         for (TcuEvent e : s.fills()) {
             apply(e);
         }
+        acksAhead = s.acksAhead();
         List<CacheStats> st = s.stats();
         if (st.size() >= 2 * TcuCaches.LEVELS + 1) {
             int k = 0;

@@ -30,7 +30,11 @@ public final class TcuCodecs {
     public static final String WALK_FILLED_MANIFEST = "W.W";
     public static final String IPA_FILLED_MANIFEST = "W.P";
     public static final String INVALIDATED_MANIFEST = "W.I";
+    /** The caches' snapshot before acknowledgement markers: read only (not marked ahead). */
     public static final String SNAPSHOT_MANIFEST = "W.snap";
+    /** The caches' snapshot with their acknowledgement marker ({@link TcuEvent.AcksAhead}). */
+    public static final String MARKED_SNAPSHOT_MANIFEST = "W.snap2";
+    public static final String ACKS_AHEAD_MANIFEST = "W.A";
     public static final String CONFIG_FILLED_MANIFEST = "W.F";
     public static final String CONFIG_INVALIDATED_MANIFEST = "W.G";
     public static final String GUEST_CD_READ_MANIFEST = "W.R";
@@ -183,13 +187,52 @@ public final class TcuCodecs {
         }
     };
 
+    public static final BinaryCodec<TcuEvent.AcksAhead> ACKS_AHEAD = new BinaryCodec<>() {
+        @Override
+        public void write(TcuEvent.AcksAhead v, DataOutput out) throws IOException {
+            out.writeByte(v.ahead() ? 1 : 0);
+        }
+
+        @Override
+        public TcuEvent.AcksAhead read(DataInput in) throws IOException {
+            return new TcuEvent.AcksAhead(readFlag(in, "TCU acknowledgement marker"));
+        }
+    };
+
+    /** The caches' snapshot as {@link #SNAPSHOT} writes it, then the acknowledgement marker (one byte). */
+    public static final BinaryCodec<TcuSnapshot> MARKED_SNAPSHOT = new BinaryCodec<>() {
+        @Override
+        public void write(TcuSnapshot v, DataOutput out) throws IOException {
+            SNAPSHOT.write(v, out);
+            out.writeByte(v.acksAhead() ? 1 : 0);
+        }
+
+        @Override
+        public TcuSnapshot read(DataInput in) throws IOException {
+            TcuSnapshot s = SNAPSHOT.read(in);
+            boolean ahead = readFlag(in, "TCU snapshot's acknowledgement marker");
+            return checked(() -> new TcuSnapshot(s.shape(), s.fills(), s.stats(), ahead));
+        }
+    };
+
+    private static boolean readFlag(DataInput in, String what) throws IOException {
+        int b = in.readUnsignedByte();
+        if (b > 1) {
+            throw new IOException("corrupt " + what + ": " + b);
+        }
+        return b == 1;
+    }
+
     /** Adds the TCU manifests to the journal registry. */
     public static void register(JournalCodecs codecs) {
         codecs.register(CONFIGURED_MANIFEST, TcuEvent.Configured.class, CONFIGURED);
         codecs.register(WALK_FILLED_MANIFEST, TcuEvent.WalkFilled.class, WALK_FILLED);
         codecs.register(IPA_FILLED_MANIFEST, TcuEvent.IpaFilled.class, IPA_FILLED);
         codecs.register(INVALIDATED_MANIFEST, TcuEvent.Invalidated.class, INVALIDATED);
+        // the older snapshot first: the last registration is the one written
         codecs.register(SNAPSHOT_MANIFEST, TcuSnapshot.class, SNAPSHOT);
+        codecs.register(MARKED_SNAPSHOT_MANIFEST, TcuSnapshot.class, MARKED_SNAPSHOT);
+        codecs.register(ACKS_AHEAD_MANIFEST, TcuEvent.AcksAhead.class, ACKS_AHEAD);
         codecs.register(CONFIG_FILLED_MANIFEST, TcuEvent.ConfigFilled.class, CONFIG_FILLED);
         codecs.register(CONFIG_INVALIDATED_MANIFEST, TcuEvent.ConfigInvalidated.class, CONFIG_INVALIDATED);
         codecs.register(GUEST_CD_READ_MANIFEST, TcuEvent.GuestCdRead.class, GUEST_CD_READ);

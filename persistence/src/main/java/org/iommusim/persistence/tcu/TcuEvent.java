@@ -13,6 +13,15 @@ import org.iommusim.protocol.command.TlbiCommand;
  */
 public sealed interface TcuEvent extends JournalSerializable {
 
+    /**
+     * From here on the TCU acknowledges an invalidation once applied, before its record is durable ({@code ahead}),
+     * or only once durable (not {@code ahead}: a clean close writes this last). Applied to caches already marked
+     * ahead, an {@code ahead} marker says the run that set the earlier one ended without its clean close:
+     * invalidations it acknowledged may be missing from this log, so every cache is emptied (as a reset empties
+     * the hardware's). Counters are kept.
+     */
+    record AcksAhead(boolean ahead) implements TcuEvent {}
+
     /** The caches' shapes; empties them (a log starts with one; a start with other shapes writes another). */
     record Configured(TcuCaches shape) implements TcuEvent {
         public Configured {

@@ -11,8 +11,15 @@ import org.iommusim.protocol.capability.TcuCaches;
  * a restored TCU evicts as the one it was would, and each cache's counters.
  *
  * @param stats one per cache, in {@link Tcu#stats()}'s order
+ * @param acksAhead the last {@link TcuEvent.AcksAhead} marker applied said ahead
  */
-public record TcuSnapshot(TcuCaches shape, List<TcuEvent> fills, List<CacheStats> stats) implements JournalSerializable {
+public record TcuSnapshot(TcuCaches shape, List<TcuEvent> fills, List<CacheStats> stats, boolean acksAhead)
+        implements JournalSerializable {
+    /** Caches not marked as acknowledging ahead of their log ({@link TcuEvent.AcksAhead}). */
+    public TcuSnapshot(TcuCaches shape, List<TcuEvent> fills, List<CacheStats> stats) {
+        this(shape, fills, stats, false);
+    }
+
     public TcuSnapshot {
         if (shape == null) {
             throw new IllegalArgumentException("a TCU snapshot needs its shapes");

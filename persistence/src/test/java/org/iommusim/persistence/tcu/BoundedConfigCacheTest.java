@@ -305,6 +305,9 @@ class BoundedConfigCacheTest {
         if (e instanceof TcuEvent.GuestCdRead g) {
             return roundTrip(TcuCodecs.GUEST_CD_READ, g);
         }
+        if (e instanceof TcuEvent.AcksAhead a) {
+            return roundTrip(TcuCodecs.ACKS_AHEAD, a);
+        }
         return roundTrip(TcuCodecs.CONFIGURED, (TcuEvent.Configured) e);
     }
 

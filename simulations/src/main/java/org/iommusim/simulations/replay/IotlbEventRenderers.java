@@ -67,6 +67,23 @@ final class IotlbEventRenderers {
             @Override
             public void json(IotlbEvent.Flushed e, JsonObject out) {}
         });
+        r.register(IotlbEvent.AcksAhead.class, new EventRenderer<IotlbEvent.AcksAhead>() {
+            @Override
+            public String name(IotlbEvent.AcksAhead e) {
+                return "ACKS_AHEAD";
+            }
+
+            @Override
+            public String details(IotlbEvent.AcksAhead e) {
+                return e.ahead() ? "on (invalidations acknowledged before their records are durable)"
+                        : "off (a clean close: every record durable)";
+            }
+
+            @Override
+            public void json(IotlbEvent.AcksAhead e, JsonObject out) {
+                out.bool("ahead", e.ahead());
+            }
+        });
         r.register(IotlbEvent.Configured.class, new EventRenderer<IotlbEvent.Configured>() {
             @Override
             public String name(IotlbEvent.Configured e) {

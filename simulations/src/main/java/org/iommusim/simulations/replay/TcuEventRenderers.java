@@ -144,6 +144,23 @@ final class TcuEventRenderers {
                         .number("removed", e.removed());
             }
         });
+        r.register(TcuEvent.AcksAhead.class, new EventRenderer<TcuEvent.AcksAhead>() {
+            @Override
+            public String name(TcuEvent.AcksAhead e) {
+                return "ACKS_AHEAD";
+            }
+
+            @Override
+            public String details(TcuEvent.AcksAhead e) {
+                return e.ahead() ? "on (invalidations acknowledged before their records are durable)"
+                        : "off (a clean close: every record durable)";
+            }
+
+            @Override
+            public void json(TcuEvent.AcksAhead e, JsonObject out) {
+                out.bool("ahead", e.ahead());
+            }
+        });
         r.register(TcuEvent.Configured.class, new EventRenderer<TcuEvent.Configured>() {
             @Override
             public String name(TcuEvent.Configured e) {
