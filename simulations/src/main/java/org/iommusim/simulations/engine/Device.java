@@ -1,10 +1,8 @@
 package org.iommusim.simulations.engine;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import org.iommusim.protocol.translate.Access;
 import org.iommusim.simulations.scenario.DeviceDef;
 
@@ -24,6 +22,8 @@ abstract class Device {
     final int order;
     final Checker.Resolution resolution;
     long nextAt;
+    /** The SMMU its stream is on (set once, when the run builds its devices). */
+    int smmu;
     /** Mean virtual time from the start of one operation to the next (0: 50 to 250 ns after one ends). */
     long intervalNs;
     /** Its share of operations: it runs {@code weight} times as fast as a weight-1 device of the same pace. */
@@ -69,7 +69,7 @@ abstract class Device {
      * Pages translated since they were mapped (deterministic runs), in its domain's granule (the stage-1 one for a
      * nested stream): a later miss on one is a refill, whichever part of the page each access reached.
      */
-    private final Set<Long> translated = new HashSet<>();
+    private final LongSet translated = new LongSet();
     /** log2 of that granule's page size. */
     private final int pageShift;
 

@@ -78,7 +78,13 @@ final class History {
         int level = level(r.size);
         d.levels |= 1 << level;
         for (long b = block(r.iova, level), last = block(r.iova + r.size - 1, level); ; b++) {
-            d.buckets.computeIfAbsent(key(b, level), k -> new Bucket()).add(r);
+            long key = key(b, level);
+            Bucket bucket = d.buckets.get(key);
+            if (bucket == null) {
+                bucket = new Bucket();
+                d.buckets.put(key, bucket);
+            }
+            bucket.add(r);
             if (b == last) {
                 break;
             }
@@ -264,7 +270,7 @@ final class History {
     }
 
     private static final class DomainIndex {
-        final Map<Long, Bucket> buckets = new HashMap<>();
+        final LongMap<Bucket> buckets = new LongMap<>();
         int levels;
     }
 

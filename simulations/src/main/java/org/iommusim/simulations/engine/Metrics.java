@@ -85,9 +85,18 @@ final class Metrics {
     }
 
     private SmmuTiming timing(String smmu) {
-        return timing.computeIfAbsent(smmu, k -> new SmmuTiming(costs.translation(), costs.commandCosts(),
+        if (smmu.equals(lastSmmu)) { // one lookup per translation: most runs have one SMMU
+            return lastTiming;
+        }
+        SmmuTiming t = timing.computeIfAbsent(smmu, k -> new SmmuTiming(costs.translation(), costs.commandCosts(),
                 costs.cmdq(), cpus));
+        lastSmmu = smmu;
+        lastTiming = t;
+        return t;
     }
+
+    private String lastSmmu;
+    private SmmuTiming lastTiming;
 
     /**
      * Records a translation of {@code device}'s at {@code smmu}, asked at

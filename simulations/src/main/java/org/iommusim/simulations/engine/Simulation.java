@@ -212,7 +212,7 @@ public final class Simulation {
     private CacheAudit audit;
 
     private int smmuOf(Device d) {
-        return deviceSmmu.get(d);
+        return d.smmu;
     }
 
     private Simulation(Scenario sc, RunFolder folder, RunMode mode, RunObserver observer) {
@@ -572,6 +572,7 @@ public final class Simulation {
             d.stray(stray.probability(), stray.reachUnmaps() > 0 ? stray.reachUnmaps() : sc.driver().flushQueue(),
                     stray.reachNs());
             deviceSmmu.put(d, dev.smmu());
+            d.smmu = dev.smmu();
             d.setup(ctx, c);
             devices.add(d);
             order++;
@@ -796,8 +797,8 @@ public final class Simulation {
      */
     private long[] runDeterministic(long startAt, LongConsumer progress) {
         Random rnd = new Random(sc.seed());
-        PriorityQueue<Device> queue = new PriorityQueue<>(Comparator.comparingLong((Device d) -> d.nextAt)
-                .thenComparingInt(d -> d.order));
+        PriorityQueue<Device> queue = new PriorityQueue<>((a, b) -> a.nextAt != b.nextAt
+                ? Long.compare(a.nextAt, b.nextAt) : Integer.compare(a.order, b.order));
         for (Device d : devices) {
             d.nextAt = startAt + rnd.nextInt(1000);
             queue.add(d);
