@@ -175,7 +175,7 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
     /** Per-SMMU settings. */
     public record Settings(int consumeBatchLimit, int snapshotEvery) {
         public static Settings defaults() {
-            return new Settings(256, 1000);
+            return new Settings(256, 10_000);
         }
 
         public static Settings fromConfig(com.typesafe.config.Config config) {

@@ -151,6 +151,46 @@ class DomainEntityLevelDbTest {
         assertEquals(before, after);
     }
 
+    /**
+     * Retention keeps two snapshots of an entity (keep-snapshots = 2) and deletes the older ones, its own and those
+     * an earlier run left, without touching another entity's.
+     */
+    @Test
+    void retentionKeepsTwoSnapshotsAcrossRunsAndDeletesNoOtherEntitys(@TempDir Path dir) throws IOException {
+        withSystem(dir, 3, h -> {
+            h.allocate(S1, DomainSpec.stage1(Granule.G4K, 48, 48, 5), CAPS);
+            h.allocate(S2, DomainSpec.stage2(Granule.G4K, 44, 48, 3), CAPS);
+            for (int i = 0; i < 20; i++) {
+                h.map(S1, pages(0x100_0000L * (i + 1), 0x1_0000_0000L + 0x100_0000L * i, 1));
+            }
+            for (int i = 0; i < 5; i++) {
+                h.map(S2, pages(0x100_0000L * (i + 1), 0x1_0000_0000L + 0x100_0000L * i, 1));
+            }
+            return null;
+        });
+        assertEquals(java.util.List.of(18L, 21L), snapshotSeqs(dir, "domain-2"), "domain-2 (21 events): the last two");
+        assertEquals(java.util.List.of(3L, 6L), snapshotSeqs(dir, "domain-1"), "domain-1 (6 events): its own two");
+        long digest = withSystem(dir, 3, h -> {
+            for (int i = 20; i < 26; i++) {
+                h.map(S1, pages(0x100_0000L * (i + 1), 0x1_0000_0000L + 0x100_0000L * i, 1));
+            }
+            return table(h, S1).digest();
+        });
+        assertEquals(java.util.List.of(24L, 27L), snapshotSeqs(dir, "domain-2"), "the earlier run's deleted too");
+        assertEquals(java.util.List.of(3L, 6L), snapshotSeqs(dir, "domain-1"));
+        long recovered = withSystem(dir, 3, h -> table(h, S1).digest());
+        assertEquals(digest, recovered, "recovered from the newest");
+    }
+
+    /** The sequence numbers of {@code id}'s snapshot files, ascending. */
+    private static java.util.List<Long> snapshotSeqs(Path dir, String id) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("snapshots"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("snapshot-" + id + "-"))
+                    .map(n -> Long.parseLong(n.substring(("snapshot-" + id + "-").length()).split("-")[0]))
+                    .sorted().toList();
+        }
+    }
+
     @Test
     void refusalsAreNamedAndChangeNothing(@TempDir Path dir) {
         withSystem(dir, 0, h -> {
