@@ -129,7 +129,7 @@ public final class IotlbCodecs {
 
         @Override
         public IotlbEvent.AcksAhead read(DataInput in) throws IOException {
-            return new IotlbEvent.AcksAhead(readFlag(in, "acknowledgement marker"));
+            return new IotlbEvent.AcksAhead(VocabularyCodecs.readFlag(in, "acknowledgement marker"));
         }
     };
 
@@ -145,17 +145,9 @@ public final class IotlbCodecs {
         public IotlbSnapshot read(DataInput in) throws IOException {
             IotlbSnapshot s = SNAPSHOT.read(in);
             return new IotlbSnapshot(s.config(), s.rngState(), s.entries(), s.stats(),
-                    readFlag(in, "snapshot's acknowledgement marker"));
+                    VocabularyCodecs.readFlag(in, "snapshot's acknowledgement marker"));
         }
     };
-
-    private static boolean readFlag(DataInput in, String what) throws IOException {
-        int b = in.readUnsignedByte();
-        if (b > 1) {
-            throw new IOException("corrupt " + what + ": " + b);
-        }
-        return b == 1;
-    }
 
     /** The snapshot of a TBU's TLB: geometry and micro-TLB included. */
     public static final BinaryCodec<IotlbSnapshot> SNAPSHOT = new BinaryCodec<>() {

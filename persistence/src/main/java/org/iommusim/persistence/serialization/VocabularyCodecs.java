@@ -75,6 +75,15 @@ public final class VocabularyCodecs {
     }
 
     /** A length prefix, refused when negative so a corrupt record fails cleanly instead of allocating wildly. */
+    /** A flag written as one byte, 0 or 1; any other byte is corrupt {@code what}. */
+    public static boolean readFlag(DataInput in, String what) throws IOException {
+        int b = in.readUnsignedByte();
+        if (b > 1) {
+            throw new IOException("corrupt " + what + ": " + b);
+        }
+        return b == 1;
+    }
+
     public static int readCount(DataInput in) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > (1 << 28)) {

@@ -195,7 +195,7 @@ public final class TcuCodecs {
 
         @Override
         public TcuEvent.AcksAhead read(DataInput in) throws IOException {
-            return new TcuEvent.AcksAhead(readFlag(in, "TCU acknowledgement marker"));
+            return new TcuEvent.AcksAhead(VocabularyCodecs.readFlag(in, "TCU acknowledgement marker"));
         }
     };
 
@@ -210,18 +210,10 @@ public final class TcuCodecs {
         @Override
         public TcuSnapshot read(DataInput in) throws IOException {
             TcuSnapshot s = SNAPSHOT.read(in);
-            boolean ahead = readFlag(in, "TCU snapshot's acknowledgement marker");
+            boolean ahead = VocabularyCodecs.readFlag(in, "TCU snapshot's acknowledgement marker");
             return checked(() -> new TcuSnapshot(s.shape(), s.fills(), s.stats(), ahead));
         }
     };
-
-    private static boolean readFlag(DataInput in, String what) throws IOException {
-        int b = in.readUnsignedByte();
-        if (b > 1) {
-            throw new IOException("corrupt " + what + ": " + b);
-        }
-        return b == 1;
-    }
 
     /** Adds the TCU manifests to the journal registry. */
     public static void register(JournalCodecs codecs) {

@@ -75,8 +75,7 @@ final class IotlbEventRenderers {
 
             @Override
             public String details(IotlbEvent.AcksAhead e) {
-                return e.ahead() ? "on (invalidations acknowledged before their records are durable)"
-                        : "off (a clean close: every record durable)";
+                return acksAhead(e.ahead());
             }
 
             @Override
@@ -103,6 +102,12 @@ final class IotlbEventRenderers {
                         .string("microPolicy", e.config().microPolicy().name());
             }
         });
+    }
+
+    /** An acknowledgement marker's details, a TBU's or the TCU's. */
+    static String acksAhead(boolean ahead) {
+        return ahead ? "on (invalidations acknowledged before their records are durable)"
+                : "off (a clean close: every record durable)";
     }
 
     static JsonObject entryJson(IotlbEntry e) {

@@ -152,8 +152,7 @@ final class TcuEventRenderers {
 
             @Override
             public String details(TcuEvent.AcksAhead e) {
-                return e.ahead() ? "on (invalidations acknowledged before their records are durable)"
-                        : "off (a clean close: every record durable)";
+                return IotlbEventRenderers.acksAhead(e.ahead());
             }
 
             @Override
