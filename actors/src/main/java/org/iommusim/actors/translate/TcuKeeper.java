@@ -111,10 +111,12 @@ public final class TcuKeeper {
                             tcu.load(r.tcu());
                         } else {
                             tcu.configure(); // logged first: replay needs no capabilities
+                            live.write();
                         }
-                        // before anything is translated: caches whose last run did not close cleanly are emptied here
+                        // before anything is translated: caches whose last run did not close cleanly are emptied
+                        // here; its record in a write of its own after the configuration's (as a TBU worker's marker)
                         tcu.markAcksAhead(true);
-                        live.markerSent = true;
+                        live.markerPending = true;
                         live.write();
                         if (ready != null) {
                             ready.tell(new Ready());
@@ -154,7 +156,8 @@ public final class TcuKeeper {
         boolean writing;
         boolean flushScheduled;
         InvalidationPort.Directory direct;
-        // the AcksAhead marker: sent in this run's first write, durable once that write is answered
+        // this run's AcksAhead marker: logged, in the write in flight, durable once that is answered
+        boolean markerPending;
         boolean markerSent;
         boolean markerDurable;
         boolean closing;
@@ -291,6 +294,10 @@ public final class TcuKeeper {
             List<Runnable> acks = backlog.isEmpty() ? List.copyOf(afterWrite) : List.of();
             if (backlog.isEmpty()) {
                 afterWrite.clear();
+            }
+            if (markerPending && events.contains(new TcuEvent.AcksAhead(true))) {
+                markerPending = false;
+                markerSent = true;
             }
             journal.tell(new TcuJournal.Write(events, st, () -> {
                 acks.forEach(Runnable::run);

@@ -296,7 +296,8 @@ public final class TranslationWorker {
         boolean configured;
         boolean writing;
         boolean flushScheduled;
-        // the AcksAhead marker: sent in the first write of this run, durable once that write is answered
+        // this run's AcksAhead marker: waiting in pending, in the write in flight, durable once that is answered
+        boolean markerPending;
         boolean markerSent;
         boolean markerDurable;
 
@@ -384,12 +385,16 @@ public final class TranslationWorker {
                     u.shard.apply(c);
                     u.pending.add(c);  // first: nothing is pending before recovery ends
                     u.configured = true;
+                    write(u);
                 }
-                // before it serves: a TLB whose last run did not close cleanly is emptied here (IotlbShard#apply)
+                // before it serves: a TLB whose last run did not close cleanly is emptied here (IotlbShard#apply).
+                // Its record goes in a write of its own after the configuration's (sent once that one is answered):
+                // a write the journal refuses stops the journal entity at its first event's failure, and the
+                // failures Pekko sends for the write's other events would reach a stopped actor
                 IotlbEvent.AcksAhead marker = new IotlbEvent.AcksAhead(true);
                 u.shard.apply(marker);
                 u.pending.add(marker);
-                u.markerSent = true;
+                u.markerPending = true;
                 write(u);
             }
         }
@@ -454,7 +459,7 @@ public final class TranslationWorker {
                             u.markerSent = false;
                             u.markerDurable = true;
                         }
-                        if (!u.acks.isEmpty() || !flushWaiters.isEmpty()) {
+                        if (!u.acks.isEmpty() || !flushWaiters.isEmpty() || u.markerPending) {
                             write(u);
                         } else {
                             afterTranslations(u); // a full batch goes now, a smaller one after the delay
@@ -707,6 +712,10 @@ public final class TranslationWorker {
         private void write(Unit u) {
             if (u.writing || (u.pending.isEmpty() && u.acks.isEmpty())) {
                 return;
+            }
+            if (u.markerPending) {
+                u.markerPending = false;
+                u.markerSent = true;
             }
             u.journal.tell(new IotlbJournal.Write(List.copyOf(u.pending), List.copyOf(u.acks),
                     org.iommusim.actors.causal.StampingList.stampsOf(u.pending)));
