@@ -121,33 +121,8 @@ public final class IotlbCodecs {
         }
     };
 
-    public static final BinaryCodec<IotlbEvent.AcksAhead> ACKS_AHEAD = new BinaryCodec<>() {
-        @Override
-        public void write(IotlbEvent.AcksAhead v, DataOutput out) throws IOException {
-            out.writeByte(v.ahead() ? 1 : 0);
-        }
-
-        @Override
-        public IotlbEvent.AcksAhead read(DataInput in) throws IOException {
-            return new IotlbEvent.AcksAhead(VocabularyCodecs.readFlag(in, "acknowledgement marker"));
-        }
-    };
-
-    /** The snapshot of a TBU's TLB as {@link #SNAPSHOT} writes it, then its acknowledgement marker (one byte). */
-    public static final BinaryCodec<IotlbSnapshot> MARKED_SNAPSHOT = new BinaryCodec<>() {
-        @Override
-        public void write(IotlbSnapshot v, DataOutput out) throws IOException {
-            SNAPSHOT.write(v, out);
-            out.writeByte(v.acksAhead() ? 1 : 0);
-        }
-
-        @Override
-        public IotlbSnapshot read(DataInput in) throws IOException {
-            IotlbSnapshot s = SNAPSHOT.read(in);
-            return new IotlbSnapshot(s.config(), s.rngState(), s.entries(), s.stats(),
-                    VocabularyCodecs.readFlag(in, "snapshot's acknowledgement marker"));
-        }
-    };
+    public static final BinaryCodec<IotlbEvent.AcksAhead> ACKS_AHEAD = VocabularyCodecs.flag("acknowledgement marker",
+            IotlbEvent.AcksAhead::ahead, IotlbEvent.AcksAhead::new);
 
     /** The snapshot of a TBU's TLB: geometry and micro-TLB included. */
     public static final BinaryCodec<IotlbSnapshot> SNAPSHOT = new BinaryCodec<>() {
@@ -165,6 +140,11 @@ public final class IotlbCodecs {
             return snapshot(config, in);
         }
     };
+
+    /** The snapshot of a TBU's TLB as {@link #SNAPSHOT} writes it, then its acknowledgement marker (one byte). */
+    public static final BinaryCodec<IotlbSnapshot> MARKED_SNAPSHOT = VocabularyCodecs.thenFlag(SNAPSHOT,
+            "snapshot's acknowledgement marker", IotlbSnapshot::acksAhead,
+            (v, ahead) -> new IotlbSnapshot(v.config(), v.rngState(), v.entries(), v.stats(), ahead));
 
     /**
      * The snapshot of an IOTLB shard before TBUs (manifest {@code I.S}): a

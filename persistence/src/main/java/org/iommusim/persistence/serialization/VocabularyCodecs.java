@@ -75,6 +75,40 @@ public final class VocabularyCodecs {
     }
 
     /** A length prefix, refused when negative so a corrupt record fails cleanly instead of allocating wildly. */
+    /** A record of one flag ({@code get}, rebuilt by {@code make}), written as one byte. */
+    public static <T> BinaryCodec<T> flag(String what, java.util.function.Predicate<T> get,
+            java.util.function.Function<Boolean, T> make) {
+        return new BinaryCodec<>() {
+            @Override
+            public void write(T v, DataOutput out) throws IOException {
+                out.writeByte(get.test(v) ? 1 : 0);
+            }
+
+            @Override
+            public T read(DataInput in) throws IOException {
+                return make.apply(readFlag(in, what));
+            }
+        };
+    }
+
+    /** {@code base}'s layout, then one flag byte ({@code get}; {@code with} puts it back on what base read). */
+    public static <T> BinaryCodec<T> thenFlag(BinaryCodec<T> base, String what, java.util.function.Predicate<T> get,
+            java.util.function.BiFunction<T, Boolean, T> with) {
+        return new BinaryCodec<>() {
+            @Override
+            public void write(T v, DataOutput out) throws IOException {
+                base.write(v, out);
+                out.writeByte(get.test(v) ? 1 : 0);
+            }
+
+            @Override
+            public T read(DataInput in) throws IOException {
+                T v = base.read(in);
+                return with.apply(v, readFlag(in, what));
+            }
+        };
+    }
+
     /** A flag written as one byte, 0 or 1; any other byte is corrupt {@code what}. */
     public static boolean readFlag(DataInput in, String what) throws IOException {
         int b = in.readUnsignedByte();

@@ -187,33 +187,13 @@ public final class TcuCodecs {
         }
     };
 
-    public static final BinaryCodec<TcuEvent.AcksAhead> ACKS_AHEAD = new BinaryCodec<>() {
-        @Override
-        public void write(TcuEvent.AcksAhead v, DataOutput out) throws IOException {
-            out.writeByte(v.ahead() ? 1 : 0);
-        }
-
-        @Override
-        public TcuEvent.AcksAhead read(DataInput in) throws IOException {
-            return new TcuEvent.AcksAhead(VocabularyCodecs.readFlag(in, "TCU acknowledgement marker"));
-        }
-    };
+    public static final BinaryCodec<TcuEvent.AcksAhead> ACKS_AHEAD = VocabularyCodecs.flag(
+            "TCU acknowledgement marker", TcuEvent.AcksAhead::ahead, TcuEvent.AcksAhead::new);
 
     /** The caches' snapshot as {@link #SNAPSHOT} writes it, then the acknowledgement marker (one byte). */
-    public static final BinaryCodec<TcuSnapshot> MARKED_SNAPSHOT = new BinaryCodec<>() {
-        @Override
-        public void write(TcuSnapshot v, DataOutput out) throws IOException {
-            SNAPSHOT.write(v, out);
-            out.writeByte(v.acksAhead() ? 1 : 0);
-        }
-
-        @Override
-        public TcuSnapshot read(DataInput in) throws IOException {
-            TcuSnapshot s = SNAPSHOT.read(in);
-            boolean ahead = VocabularyCodecs.readFlag(in, "TCU snapshot's acknowledgement marker");
-            return checked(() -> new TcuSnapshot(s.shape(), s.fills(), s.stats(), ahead));
-        }
-    };
+    public static final BinaryCodec<TcuSnapshot> MARKED_SNAPSHOT = VocabularyCodecs.thenFlag(SNAPSHOT,
+            "TCU snapshot's acknowledgement marker", TcuSnapshot::acksAhead,
+            (v, ahead) -> new TcuSnapshot(v.shape(), v.fills(), v.stats(), ahead));
 
     /** Adds the TCU manifests to the journal registry. */
     public static void register(JournalCodecs codecs) {
