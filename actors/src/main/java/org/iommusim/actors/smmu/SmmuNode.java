@@ -64,8 +64,11 @@ public final class SmmuNode {
         public final SmmuViews views = new SmmuViews(memory);
         /** The SMMU's interrupts, for the facade to connect its dispatcher. */
         public final InterruptLine interrupts = new InterruptLine();
-        /** Deterministic mode: the invalidation port's direct handlers, which the SMMU entity runs in its turn. */
-        public final InvalidationPort.Directory direct = new InvalidationPort.Directory();
+        /**
+         * Deterministic mode: the invalidation port's direct handlers, which the SMMU entity runs in its turn (null
+         * on Pekko's threads, where no subscriber registers one).
+         */
+        private volatile InvalidationPort.Directory direct;
         private volatile TranslationPool pool;
         private volatile org.iommusim.persistence.tcu.Tcu tcu;
         private volatile ActorRef<Object> tcuKeeper;
@@ -123,15 +126,16 @@ public final class SmmuNode {
                 org.iommusim.persistence.tcu.Tcu tcu = new org.iommusim.persistence.tcu.Tcu(caps.tcu());
                 org.iommusim.actors.translate.TcuTurns turns = ctx.getSystem().settings().config()
                         .hasPath("iommu-sim.deterministic.runtime-id") ? new org.iommusim.actors.translate.TcuTurns() : null;
+                handles.direct = turns == null ? null : new InvalidationPort.Directory();
                 TranslationPool pool = TranslationPool.spawn(setup.workers(), caps.tbuCount(), caps::tbuOf,
                         setup.maxBurst(), turns, (k, tbus, inbox) -> ctx.spawn(TranslationWorker.create(setup.smmuId(),
                                 tbus, caps, handles.views, domains, faultSink, setup.poolSettings(), inbox, tcu, turns,
-                                turns == null ? null : handles.direct),
+                                handles.direct),
                                 "worker-" + k, TRANSLATION_DISPATCHER));
                 pool.workers().forEach(w -> subscribers.add(w.narrow()));
                 // the TCU's caches are rebuilt from their own log before the SMMU serves
                 ActorRef<Object> keeper = ctx.spawn(org.iommusim.actors.translate.TcuKeeper.create(setup.smmuId(), tcu,
-                        setup.poolSettings(), turns == null ? null : handles.direct, ctx.messageAdapter(org.iommusim.actors.translate.TcuKeeper.Ready.class,
+                        setup.poolSettings(), handles.direct, ctx.messageAdapter(org.iommusim.actors.translate.TcuKeeper.Ready.class,
                                 r -> new TcuReady())), "tcu");
                 subscribers.add(keeper.narrow());
                 handles.tcu = tcu;

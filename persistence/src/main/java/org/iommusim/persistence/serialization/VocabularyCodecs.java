@@ -110,7 +110,7 @@ public final class VocabularyCodecs {
     }
 
     /** A flag written as one byte, 0 or 1; any other byte is corrupt {@code what}. */
-    public static boolean readFlag(DataInput in, String what) throws IOException {
+    private static boolean readFlag(DataInput in, String what) throws IOException {
         int b = in.readUnsignedByte();
         if (b > 1) {
             throw new IOException("corrupt " + what + ": " + b);

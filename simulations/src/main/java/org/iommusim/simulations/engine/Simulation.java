@@ -79,7 +79,6 @@ public final class Simulation {
     private final Map<Integer, LinuxStreamTable> streamTables = new HashMap<>();
     private final Map<DomainId, DomainCtx> domains = new HashMap<>();
     private final List<Device> devices = new ArrayList<>();
-    private final Map<Device, Integer> deviceSmmu = new HashMap<>();
     /** The model serving each SMMU (one for all in a single-node run); replaced when an injected crash restarts it. */
     private Models models;
     /** How the run's models start: {@link Models#LOCAL}, or a cluster's partitions. */
@@ -571,7 +570,6 @@ public final class Simulation {
             DeviceDef.Stray stray = dev.stray();
             d.stray(stray.probability(), stray.reachUnmaps() > 0 ? stray.reachUnmaps() : sc.driver().flushQueue(),
                     stray.reachNs());
-            deviceSmmu.put(d, dev.smmu());
             d.smmu = dev.smmu();
             d.setup(ctx, c);
             devices.add(d);
