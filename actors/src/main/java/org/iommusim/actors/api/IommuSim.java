@@ -1551,25 +1551,33 @@ public final class IommuSim implements AutoCloseable {
             int vmid, int asid, long from, long to) {
         arg(smmu, "smmu");
         arg(kind, "kind");
-        org.iommusim.persistence.iotlb.IotlbEntry.Kind k = switch (kind) {
-            case STAGE1 -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.STAGE1;
-            case STAGE2 -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.STAGE2;
-            case NESTED -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.NESTED;
-        };
+        org.iommusim.persistence.iotlb.IotlbEntry.Kind k = kindOf(kind);
         List<CompletableFuture<TranslationWorker.EntriesReport>> reports = new ArrayList<>();
         for (var w : smmu.handles.pool().workers()) {
             reports.add(gate.call(smmu.id() + "/pool", () -> this.<TranslationWorker.EntriesReport>ask(w,
                     r -> new TranslationWorker.GetEntries(k, vmid, asid, from, to, r))));
         }
-        return CompletableFuture.allOf(reports.toArray(new CompletableFuture[0])).thenApply(v -> {
-            java.util.TreeMap<Integer, List<org.iommusim.persistence.iotlb.IotlbEntry>> byTbu = new java.util.TreeMap<>();
-            for (var f : reports) {
-                byTbu.putAll(f.join().byTbu());
-            }
-            List<CachedTranslation> all = new ArrayList<>();
-            byTbu.forEach((tbu, es) -> es.forEach(e -> all.add(new CachedTranslation(smmu.id(), tbu, e))));
-            return java.util.Collections.unmodifiableList(all);
-        });
+        return CompletableFuture.allOf(reports.toArray(new CompletableFuture[0]))
+                .thenApply(v -> cached(smmu, reports.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /** The workers' reports as one list, TBU by TBU. */
+    private static List<CachedTranslation> cached(Smmu smmu, List<TranslationWorker.EntriesReport> reports) {
+        java.util.TreeMap<Integer, List<org.iommusim.persistence.iotlb.IotlbEntry>> byTbu = new java.util.TreeMap<>();
+        for (var r : reports) {
+            byTbu.putAll(r.byTbu());
+        }
+        List<CachedTranslation> all = new ArrayList<>();
+        byTbu.forEach((tbu, es) -> es.forEach(e -> all.add(new CachedTranslation(smmu.id(), tbu, e))));
+        return java.util.Collections.unmodifiableList(all);
+    }
+
+    private static org.iommusim.persistence.iotlb.IotlbEntry.Kind kindOf(CachedTranslation.Kind kind) {
+        return switch (kind) {
+            case STAGE1 -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.STAGE1;
+            case STAGE2 -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.STAGE2;
+            case NESTED -> org.iommusim.persistence.iotlb.IotlbEntry.Kind.NESTED;
+        };
     }
 
     /**
@@ -1588,6 +1596,15 @@ public final class IommuSim implements AutoCloseable {
      */
     public List<CachedTranslation> cachedTranslations(Smmu smmu, CachedTranslation.Kind kind, int vmid, int asid,
             long from, long to) {
+        if (runtime != null && kind != null && smmu != null && !gate.isStopped() && runtime.idle()) {
+            // at rest the workers' turns would be the only ones to run: read their TLBs here, no ask each
+            List<TranslationWorker.EntriesReport> direct = smmu.handles.pool().entriesDirect(kindOf(kind), vmid,
+                    asid, from, to);
+            if (direct != null) {
+                interrupts.deliverPending(); // as a blocking call does after its own work
+                return cached(smmu, direct);
+            }
+        }
         return join(cachedTranslationsAsync(smmu, kind, vmid, asid, from, to));
     }
 

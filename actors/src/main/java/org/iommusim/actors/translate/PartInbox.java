@@ -23,19 +23,24 @@ public final class PartInbox {
     private final AtomicBoolean rung = new AtomicBoolean();
     private volatile ActorRef<TranslationWorker.Command> worker;
     /**
-     * Deterministic mode: the worker's own handler for one request, which the
-     * pool may run on the caller's thread while the model is at rest
-     * ({@link TranslationPool#translateDirect}); it answers null when the
-     * worker has units waiting. Null while the worker cannot serve so
+     * Deterministic mode: the worker's own handlers for one request and for a
+     * read of its TLBs, which the pool may run on the caller's thread while
+     * the model is at rest ({@link TranslationPool#translateDirect},
+     * {@link TranslationPool#entriesDirect}); a request is answered null when
+     * the worker has units waiting. Null while the worker cannot serve so
      * (recovering, out of service) and on Pekko's threads.
      */
     volatile Direct direct;
 
-    /** A worker's handler for one request ({@code traced}: with the walk's detail), run outside its turns. */
-    @FunctionalInterface
+    /** A worker's handlers, run outside its turns. */
     interface Direct {
+        /** One request ({@code traced}: with the walk's detail). */
         org.iommusim.persistence.translate.Outcome translate(org.iommusim.protocol.translate.TranslationRequest r,
                 boolean traced);
+
+        /** What the worker answers to {@link TranslationWorker.GetEntries} with these arguments. */
+        TranslationWorker.EntriesReport entries(org.iommusim.persistence.iotlb.IotlbEntry.Kind kind, int vmid,
+                int asid, long from, long to);
     }
 
     /** Rings the worker: how {@link TcuTurns} wakes it when its ticket comes up. */

@@ -269,6 +269,35 @@ public final class TranslationPool {
     }
 
     /**
+     * Deterministic mode, the model at rest: each worker's answer to
+     * {@link TranslationWorker.GetEntries} with these arguments, in the order
+     * of {@link #workers()}, read on the caller's thread; null, and nothing
+     * read, when any must be asked through its mailbox (as for
+     * {@link #translateDirect}). At rest the ask's turn would be the only one
+     * to run, and it changes nothing: the same answer, without an ask per
+     * worker (the simulation checker reads each unmapped range so).
+     */
+    public List<TranslationWorker.EntriesReport> entriesDirect(org.iommusim.persistence.iotlb.IotlbEntry.Kind kind,
+            int vmid, int asid, long from, long to) {
+        if (turns == null || closed != null || !turns.idle() || admission.inFlight() != 0
+                || admission.waiting() != 0) {
+            return null;
+        }
+        PartInbox.Direct[] ds = new PartInbox.Direct[inboxes.length];
+        for (int i = 0; i < inboxes.length; i++) {
+            ds[i] = inboxes[i].direct;
+            if (ds[i] == null) {
+                return null;
+            }
+        }
+        List<TranslationWorker.EntriesReport> out = new java.util.ArrayList<>(ds.length);
+        for (PartInbox.Direct d : ds) {
+            out.add(d.entries(kind, vmid, asid, from, to));
+        }
+        return out;
+    }
+
+    /**
      * Completes once no worker has an IOTLB journal write in flight: after {@link #close} and once nothing sends
      * the workers invalidations any more (the SMMU quiesced), so that stopping the model stops no journal
      * mid-write (an invalidation arriving between the close's flush and its {@code Close} was still written).

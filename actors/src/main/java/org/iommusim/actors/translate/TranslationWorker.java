@@ -146,9 +146,14 @@ public final class TranslationWorker {
     public record EntriesReport(java.util.SortedMap<Integer, List<org.iommusim.persistence.iotlb.IotlbEntry>> byTbu) {}
 
     private static EntriesReport entries(List<Unit> units, GetEntries g) {
+        return entries(units, g.kind(), g.vmid(), g.asid(), g.from(), g.to());
+    }
+
+    private static EntriesReport entries(List<Unit> units, org.iommusim.persistence.iotlb.IotlbEntry.Kind kind,
+            int vmid, int asid, long from, long to) {
         java.util.SortedMap<Integer, List<org.iommusim.persistence.iotlb.IotlbEntry>> out = new java.util.TreeMap<>();
         for (Unit u : units) {
-            out.put(u.tbu, u.shard.entriesMeeting(g.kind(), g.vmid(), g.asid(), g.from(), g.to()));
+            out.put(u.tbu, u.shard.entriesMeeting(kind, vmid, asid, from, to));
         }
         return new EntriesReport(out);
     }
@@ -429,7 +434,18 @@ public final class TranslationWorker {
 
         Behavior<Command> running() {
             if (turns != null) {
-                inbox.direct = this::translateDirect;
+                inbox.direct = new PartInbox.Direct() {
+                    @Override
+                    public Outcome translate(TranslationRequest r, boolean traced) {
+                        return translateDirect(r, traced);
+                    }
+
+                    @Override
+                    public EntriesReport entries(org.iommusim.persistence.iotlb.IotlbEntry.Kind kind, int vmid,
+                            int asid, long from, long to) {
+                        return TranslationWorker.entries(units, kind, vmid, asid, from, to);
+                    }
+                };
             }
             if (direct != null) {
                 direct.register(self, this::invalidateDirect);

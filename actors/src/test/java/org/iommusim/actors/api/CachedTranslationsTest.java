@@ -80,4 +80,43 @@ class CachedTranslationsTest {
             assertEquals(0x1000_1000L, after.get(0).va());
         }
     }
+    /**
+     * Deterministic mode at rest: a range read is served on the caller's thread from the workers' own handler,
+     * with no executor turn, and answers what the workers' mailboxes answer to the same question.
+     */
+    @Test
+    void aRangeReadAtRestRunsNoTurnAndAnswersAsTheMailboxDoes(@TempDir Path dir) {
+        try (IommuSim sim = IommuSim.start(ModelOptions.at(dir).deterministic().withWorkers(2))) {
+            Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());
+            sim.allocateDomain(D, DomainSpec.stage1(Granule.G4K, 48, 48, 5), smmu);
+            for (long p = 0; p < 8; p++) {
+                sim.map(D, MapBatch.of(new MapSegment(0x1000_0000L + p * 0x1000, 0x8000_0000L + p * 0x1000, 0x1000,
+                        Prot.rw())));
+            }
+            sim.writeCd(smmu, 1, 0, Cd.of(5, D));
+            sim.writeSte(smmu, 1, Ste.stage1(0, S1Dss.SSID0));
+            sim.submitAndWait(smmu, List.of(new CfgiSte(1, false), CmdSync.poll()));
+            for (long p = 0; p < 8; p += 2) {
+                sim.translate(smmu, TranslationRequest.of(1, 0x1000_0000L + p * 0x1000, Access.READ));
+            }
+            sim.runUntilIdle();
+            org.iommusim.actors.exec.CallerDrivenExecutor executor =
+                    org.iommusim.actors.internal.ModelInternals.deterministicRuntime(sim).executor();
+            long[][] ranges = {{0x1000_0000L, 0x1000_8000L}, {0x1000_1000L, 0x1000_3000L}, {0x1000_7000L, 0x1000_9000L},
+                {0x2000_0000L, 0x2000_1000L}};
+            for (long[] r : ranges) {
+                long before = executor.executed();
+                List<CachedTranslation> direct = sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5,
+                        r[0], r[1]);
+                assertEquals(before, executor.executed(), "read at rest with no turn");
+                var asked = sim.cachedTranslationsAsync(smmu, CachedTranslation.Kind.STAGE1, 0, 5, r[0], r[1])
+                        .toCompletableFuture();
+                sim.runUntilIdle();
+                assertTrue(executor.executed() > before, "the asynchronous form asks the workers");
+                assertEquals(asked.join().toString(), direct.toString());
+            }
+            assertEquals(4, sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5, 0x1000_0000L,
+                    0x1000_8000L).size(), "the four pages translated");
+        }
+    }
 }
