@@ -123,6 +123,11 @@ public final class IommuSim implements AutoCloseable {
         }
 
         @Override
+        public TranslationWorker.Traced translateCounted(IommuSim sim, Smmu smmu, TranslationRequest r) {
+            return sim.translateCounted(smmu, r);
+        }
+
+        @Override
         public <T> T await(IommuSim sim, CompletionStage<T> stage, String what) {
             return sim.await(stage, what);
         }
@@ -1270,13 +1275,29 @@ public final class IommuSim implements AutoCloseable {
 
     /** A translation with how it was answered (hit, miss, configuration) and the walk's descriptor reads. */
     private CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request) {
+        return translateTracedAsync(smmu, request, true);
+    }
+
+    /** {@code traced}: with the walk's descriptor reads; without, {@link TranslationWorker.Traced#walk()} is NONE. */
+    private CompletionStage<TranslationWorker.Traced> translateTracedAsync(Smmu smmu, TranslationRequest request,
+            boolean traced) {
         arg(smmu, "smmu");
         arg(request, "request");
         CompletableFuture<TranslationWorker.Traced> f = gate.track(new CompletableFuture<>());
         if (!f.isDone()) {
-            smmu.handles.pool().translate(request, true, o -> f.complete(TranslationWorker.Traced.of(o)));
+            smmu.handles.pool().translate(request, traced, o -> f.complete(TranslationWorker.Traced.of(o)));
         }
         return bounded(f, "translation");
+    }
+
+    /**
+     * Blocking: how a translation was answered (path, walk steps, evictions, configuration reads) without
+     * tracing its walk, which costs a trace and a descriptor list per miss that the simulation never reads.
+     */
+    private TranslationWorker.Traced translateCounted(Smmu smmu, TranslationRequest request) {
+        org.iommusim.persistence.translate.Outcome o = direct(smmu, request, false);
+        return o != null ? TranslationWorker.Traced.of(o)
+                : await(translateTracedAsync(smmu, request, false), "translation");
     }
 
     /**

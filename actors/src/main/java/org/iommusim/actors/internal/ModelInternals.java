@@ -35,6 +35,8 @@ public final class ModelInternals {
 
         TranslationWorker.Traced translateTracedNow(IommuSim sim, Smmu smmu, TranslationRequest r);
 
+        TranslationWorker.Traced translateCounted(IommuSim sim, Smmu smmu, TranslationRequest r);
+
         <T> T await(IommuSim sim, CompletionStage<T> stage, String what);
 
         CompletionStage<SmmuState> smmuState(IommuSim sim, Smmu smmu);
@@ -89,6 +91,15 @@ public final class ModelInternals {
     /** Blocking form of {@link #translateTracedAsync}. */
     public static TranslationWorker.Traced translateTraced(IommuSim sim, Smmu smmu, TranslationRequest request) {
         return access().translateTracedNow(sim, smmu, request);
+    }
+
+    /**
+     * As {@link #translateTraced} without the walk's descriptor reads ({@link TranslationWorker.Traced#walk()} is
+     * {@code WalkDetail.NONE}): the path, walk steps, evictions and configuration reads, which the walk need not
+     * be traced for (the simulation's per-DMA call: it reads nothing else).
+     */
+    public static TranslationWorker.Traced translateCounted(IommuSim sim, Smmu smmu, TranslationRequest request) {
+        return access().translateCounted(sim, smmu, request);
     }
 
     /** The SMMU entity's whole state (queues, configuration cache, event queue). */

@@ -1,6 +1,7 @@
 package org.iommusim.actors.api;
 
 import org.iommusim.actors.internal.ModelInternals;
+import org.iommusim.actors.translate.TranslationWorker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -196,5 +197,39 @@ class ConfigCacheTest {
             assertEquals(0, sim.translateDetailed(smmu, TranslationRequest.of(1, IOVA, Access.READ)).configurationReads(),
                     "unbounded: the configuration CFGI loaded, nothing read at translation");
         }
+    }
+    /** The simulation's per-DMA form answers as the traced one in everything but the walk's descriptor list. */
+    @Test
+    void aCountedTranslationAnswersAsATracedOneWithoutTheWalksDescriptors(@TempDir Path dir) {
+        List<TranslationWorker.Traced> traced = new java.util.ArrayList<>();
+        List<TranslationWorker.Traced> counted = new java.util.ArrayList<>();
+        for (boolean trace : new boolean[] {true, false}) {
+            try (IommuSim sim = start(dir.resolve(trace ? "traced" : "counted"), 1)) {
+                Smmu smmu = twoStreams(sim, caps(new CacheShape(4, 4)));
+                sim.allocateDomain(DomainId.of(3), DomainSpec.stage1(Granule.G4K, 48, 48, 7), smmu);
+                sim.map(DomainId.of(3), new MapBatch(List.of(new MapSegment(IOVA, PA_A, 0x1000, Prot.rw()))));
+                sim.writeCd(smmu, 3, 0, org.iommusim.protocol.config.Cd.of(7, DomainId.of(3)));
+                sim.writeSte(smmu, 3, Ste.stage1(0, org.iommusim.protocol.config.S1Dss.SSID0));
+                for (long iova : new long[] {IOVA, IOVA, IOVA + 0x1000}) {
+                    TranslationRequest r = TranslationRequest.of(3, iova, Access.READ);
+                    (trace ? traced : counted).add(trace ? ModelInternals.translateTraced(sim, smmu, r)
+                            : ModelInternals.translateCounted(sim, smmu, r));
+                }
+            }
+        }
+        for (int i = 0; i < traced.size(); i++) {
+            TranslationWorker.Traced t = traced.get(i);
+            TranslationWorker.Traced c = counted.get(i);
+            assertEquals(t.result(), c.result(), "request " + i);
+            assertEquals(t.path(), c.path(), "request " + i);
+            assertEquals(t.walkSteps(), c.walkSteps(), "request " + i);
+            assertEquals(t.evictions(), c.evictions(), "request " + i);
+            assertEquals(t.configReads(), c.configReads(), "request " + i);
+            assertEquals(org.iommusim.protocol.translate.WalkDetail.NONE, c.walk(), "request " + i);
+        }
+        assertEquals(org.iommusim.persistence.translate.Outcome.Path.MISS, traced.get(0).path());
+        assertTrue(traced.get(0).walkSteps() > 0 && !traced.get(0).walk().descriptors().isEmpty(),
+                "the traced miss lists the descriptors its walk read");
+        assertEquals(org.iommusim.persistence.translate.Outcome.Path.HIT, traced.get(1).path());
     }
 }

@@ -110,7 +110,7 @@ public final class Simulation {
             long t = c.now();
             TranslationRequest r = TranslationRequest.of(d.sid, iova, access);
             Smmu smmu = smmus.get(smmuOf(d));
-            TranslationWorker.Traced traced = ModelInternals.translateTraced(models.of(smmu), smmu, r);
+            TranslationWorker.Traced traced = ModelInternals.translateCounted(models.of(smmu), smmu, r);
             synchronized (lock) {
                 c.advance(metrics.translation(d.name, smmu.id(), t, traced));
                 if (timeline.on()) {
