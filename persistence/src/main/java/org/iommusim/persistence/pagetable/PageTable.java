@@ -104,11 +104,11 @@ public final class PageTable {
     }
 
     private void collectPages(Node n, int level, long base, List<TablePage> out) {
-        if (n.next == null) {
+        if (!n.hasChildren()) {
             return;
         }
-        for (int i = 0; i < n.next.length; i++) {
-            Node c = n.next[i];
+        for (int i = 0, size = n.capacity(); i < size; i++) {
+            Node c = n.child(i);
             if (c != null) {
                 long childBase = base + i * geo.entrySize(level);
                 out.add(new TablePage(level + 1, childBase, c.id));
@@ -182,7 +182,7 @@ public final class PageTable {
     }
 
     /**
-     * Walks the table for one input address: the miss path, plain array descent.
+     * Walks the table for one input address: the miss path, a plain descent.
      * A leaf with AF=0 is an Access fault unless {@code hardwareAccessFlag}
      * (HTTU enabled for this table), when the walk uses it as the SMMU would
      * after setting AF (Arm IHI 0070, 3.13.2; the model does not write the
@@ -196,14 +196,13 @@ public final class PageTable {
         for (int level = geo.startLevel; ; level++) {
             int i = geo.index(iova, level);
             if (level < 3) {
-                Node[] next = n.next;
-                if (next != null && next[i] != null) {
-                    n = next[i];
+                Node c = n.child(i);
+                if (c != null) {
+                    n = c;
                     continue;
                 }
             }
-            long[] entries = n.entries;
-            long d = entries == null ? 0L : entries[i];
+            long d = n.entry(i);
             if ((d & DescriptorFormat.VALID) == 0) {
                 return WalkResult.WalkFault.of(WalkResult.WalkFault.Kind.TRANSLATION, level);
             }
@@ -290,9 +289,9 @@ public final class PageTable {
         for (int level = from; ; level++) {
             int i = geo.index(iova, level);
             if (level < 3) {
-                Node[] next = n.next;
-                if (next != null && next[i] != null) {
-                    n = next[i];
+                Node c = n.child(i);
+                if (c != null) {
+                    n = c;
                     sink.table(level, iova, n.id);
                     continue;
                 }

@@ -78,16 +78,13 @@ final class TableEditor {
         int i = geo.index(iova, level);
         if (n.child(i) != null && leafless(n.child(i))) {
             // a block over a table that maps nothing (emptied by unmaps): the table is freed, the block takes its place
-            n.next[i] = null;
+            n.setChild(i, null, geo.entries(level));
             n.live--;
         }
         if (n.child(i) != null || DescriptorFormat.valid(n.entry(i))) {
             throw new IllegalStateException("0x" + Long.toHexString(iova) + " is already mapped");
         }
-        if (n.entries == null) {
-            n.entries = new long[geo.entries(level)];
-        }
-        n.entries[i] = descriptor;
+        n.setEntry(i, descriptor, geo.entries(level));
         n.live++;
         leafCount++;
         mappedBytes += size;
@@ -96,15 +93,17 @@ final class TableEditor {
 
     /** Whether table {@code n} and every table below it map nothing (emptied tables are kept, as Linux keeps them). */
     private static boolean leafless(Node n) {
-        if (n.entries != null) {
-            for (long e : n.entries) {
-                if (DescriptorFormat.valid(e)) {
+        int size = n.capacity();
+        if (n.hasEntries()) {
+            for (int i = 0; i < size; i++) {
+                if (DescriptorFormat.valid(n.entry(i))) {
                     return false;
                 }
             }
         }
-        if (n.next != null) {
-            for (Node c : n.next) {
+        if (n.hasChildren()) {
+            for (int i = 0; i < size; i++) {
+                Node c = n.child(i);
                 if (c != null && !leafless(c)) {
                     return false;
                 }
@@ -128,10 +127,7 @@ final class TableEditor {
      * {@code address}'s table if any, when there is none yet).
      */
     private Node editableChild(Node n, int l, int i, long address) {
-        if (n.next == null) {
-            n.next = new Node[geo.entries(l)];
-        }
-        Node child = n.next[i];
+        Node child = n.child(i);
         if (child == null) {
             Long saved = savedIds == null ? null : savedIds.get((l + 1) + "/" + (address & -geo.entrySize(l)));
             child = new Node(edit, saved != null ? saved : nextTableId++);
@@ -139,7 +135,7 @@ final class TableEditor {
         } else {
             child = child.editable(edit);
         }
-        n.next[i] = child;
+        n.setChild(i, child, geo.entries(l));
         return child;
     }
 
@@ -167,10 +163,10 @@ final class TableEditor {
                 if (cleared != child || freed) {
                     w = w == null ? n.editable(edit) : w;
                     if (freed) {
-                        w.next[i] = null;
+                        w.setChild(i, null, geo.entries(level));
                         w.live--;
                     } else {
-                        w.next[i] = cleared;
+                        w.setChild(i, cleared, geo.entries(level));
                     }
                 }
                 continue;
@@ -184,7 +180,7 @@ final class TableEditor {
                         + ") would cut the leaf at 0x" + Long.toHexString(slotBase));
             }
             w = w == null ? n.editable(edit) : w;
-            w.entries[i] = 0;
+            w.setEntry(i, 0, geo.entries(level));
             w.live--;
             leafCount--;
             mappedBytes -= slot;

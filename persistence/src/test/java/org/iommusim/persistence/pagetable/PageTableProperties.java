@@ -68,6 +68,9 @@ class PageTableProperties {
         List<PageTableEvent> log = new ArrayList<>();
         Set<Long> probes = new LinkedHashSet<>();
         List<Op> maps = new ArrayList<>();
+        // every version stays as it was when later edits share its tables (path copying, chunk by chunk)
+        List<PageTable> versions = new ArrayList<>();
+        List<Object> leavesThen = new ArrayList<>();
         for (Op planned : sc.ops()) {
             if (planned.undo() >= 0 && maps.isEmpty()) {
                 continue;
@@ -85,6 +88,8 @@ class PageTableProperties {
                 PageTableEvent event = ((Decision.Accepted<?>) decision).event();
                 log.add(event);
                 table = table.apply(event);
+                versions.add(table);
+                leavesThen.add(table.leaves());
             } else {
                 assertFalse(decision.accepted(), () -> "accepted " + op + ", expected " + expected);
                 PageTableError e = ((Decision.Rejected<?>) decision).error();
@@ -107,6 +112,9 @@ class PageTableProperties {
                 checkWalk(sc, ref, table, p);
             }
             assertEquals(ref.pages.size() * ReferenceModel.PAGE4K, table.mappedBytes());
+        }
+        for (int v = 0; v < versions.size(); v++) {
+            assertEquals(leavesThen.get(v), versions.get(v).leaves(), "version " + v + " changed by a later edit");
         }
         PageTable replayed = PageTable.empty(sc.spec());
         for (PageTableEvent e : log) {
