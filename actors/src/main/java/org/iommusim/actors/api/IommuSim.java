@@ -1603,7 +1603,8 @@ public final class IommuSim implements AutoCloseable {
 
     /**
      * Blocking form of {@link #cachedTranslationsAsync(Smmu, CachedTranslation.Kind, int, int, long, long)}: waits
-     * for the answer at most the call timeout (in deterministic mode, running the model on this thread).
+     * for the answer at most the call timeout (in deterministic mode, running the model on this thread; in its
+     * FIFO order the turns already queued run first, and the TLBs are then read here, with no ask to each worker).
      *
      * @param smmu the SMMU whose TLBs to read
      * @param kind the entries' kind
@@ -1617,6 +1618,12 @@ public final class IommuSim implements AutoCloseable {
      */
     public List<CachedTranslation> cachedTranslations(Smmu smmu, CachedTranslation.Kind kind, int vmid, int asid,
             long from, long to) {
+        if (runtime != null && kind != null && smmu != null && !gate.isStopped()
+                && runtime.interleavingSeed().isEmpty()) {
+            // FIFO: the turns already queued run first either way (an ask joins the queue's end), and the read
+            // changes nothing, so run them, then read the TLBs here at rest, with no ask to each worker
+            runtime.runUntilIdle();
+        }
         if (runtime != null && kind != null && smmu != null && !gate.isStopped() && runtime.idle()) {
             // at rest the workers' turns would be the only ones to run: read their TLBs here, no ask each
             List<TranslationWorker.EntriesReport> direct = smmu.handles.pool().entriesDirect(kindOf(kind), vmid,

@@ -117,6 +117,13 @@ class CachedTranslationsTest {
             }
             assertEquals(4, sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5, 0x1000_0000L,
                     0x1000_8000L).size(), "the four pages translated");
+            // not at rest: the turns already queued (a translation submitted, not yet run) run before the read
+            var pending = sim.translateAsync(smmu, TranslationRequest.of(1, 0x1000_1000L, Access.READ))
+                    .toCompletableFuture();
+            assertFalse(pending.isDone(), "queued, not run: nothing drives the model yet");
+            assertEquals(5, sim.cachedTranslations(smmu, CachedTranslation.Kind.STAGE1, 0, 5, 0x1000_0000L,
+                    0x1000_8000L).size(), "the queued translation's fill is seen");
+            assertTrue(pending.isDone());
         }
     }
 }
