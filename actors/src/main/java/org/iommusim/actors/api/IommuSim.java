@@ -1620,8 +1620,8 @@ public final class IommuSim implements AutoCloseable {
             long from, long to) {
         if (runtime != null && kind != null && smmu != null && !gate.isStopped()
                 && runtime.interleavingSeed().isEmpty()) {
-            // FIFO: the turns already queued run first either way (an ask joins the queue's end), and the read
-            // changes nothing, so run them, then read the TLBs here at rest, with no ask to each worker
+            // FIFO: the turns already queued run first, so the read sees all the work earlier calls queued, then
+            // the TLBs are read here at rest, with no ask to each worker
             runtime.runUntilIdle();
         }
         if (runtime != null && kind != null && smmu != null && !gate.isStopped() && runtime.idle()) {
