@@ -67,7 +67,7 @@ public final class DomainEntity extends Unpublished<DomainEntity.Command, Domain
     /** Settings shared by every domain of a run. */
     public record Settings(int snapshotEvery, int keepSnapshots) {
         public static Settings defaults() {
-            return new Settings(1000, 2);
+            return new Settings(10000, 2);
         }
 
         /** From {@code iommu-sim.domain.snapshot-every} and {@code keep-snapshots}. */

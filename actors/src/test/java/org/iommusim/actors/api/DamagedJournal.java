@@ -37,8 +37,28 @@ final class DamagedJournal {
 
     private DamagedJournal() {}
 
-    /** Writes the journal under {@code data}; returns domain-1's page-table digest at the end. */
+    /**
+     * Writes the journal under {@code data}; returns domain-1's page-table digest at the end. Domain snapshots
+     * are taken every 1,000 events while it is written (the default, 10,000, would take none of these few).
+     */
     static long write(Path data) {
+        String key = "iommu-sim.domain.snapshot-every";
+        String before = System.getProperty(key);
+        System.setProperty(key, "1000");
+        com.typesafe.config.ConfigFactory.invalidateCaches();
+        try {
+            return writeRuns(data);
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+            com.typesafe.config.ConfigFactory.invalidateCaches();
+        }
+    }
+
+    private static long writeRuns(Path data) {
         ModelOptions opts = ModelOptions.at(data).withFsync(false).withWorkers(2);
         try (IommuSim sim = IommuSim.start(opts)) {
             Smmu smmu = sim.addSmmu(0, SmmuCapabilities.defaults());

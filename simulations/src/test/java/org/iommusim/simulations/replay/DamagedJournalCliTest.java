@@ -36,9 +36,19 @@ class DamagedJournalCliTest {
     @BeforeAll
     static void simulate() throws IOException {
         run = shared.resolve("run");
-        // 40,000 operations: a log past LevelDB's 4 MB write buffer once (one .sst, and a .log of many blocks)
-        ReplayCli r = ReplayCli.run("simulate", scenario("missing-tlbi.conf").toString(), "--out", run.toString(),
-                "--set", "length.operations=40000", "--quiet");
+        // 40,000 operations: a log past LevelDB's 4 MB write buffer once (one .sst, and a .log of many blocks);
+        // domain snapshots every 1,000 events while it is written (the default, 10,000, would take none here)
+        String key = "iommu-sim.domain.snapshot-every";
+        ReplayCli r;
+        System.setProperty(key, "1000");
+        com.typesafe.config.ConfigFactory.invalidateCaches();
+        try {
+            r = ReplayCli.run("simulate", scenario("missing-tlbi.conf").toString(), "--out", run.toString(),
+                    "--set", "length.operations=40000", "--quiet");
+        } finally {
+            System.clearProperty(key);
+            com.typesafe.config.ConfigFactory.invalidateCaches();
+        }
         assertEquals(0, r.exitCode(), r.err());
         Path journal = run.resolve("journal/journal");
         assertTrue(Files.size(Corruption.only(journal, ".log")) > 3 * 32_768, "a log of several blocks");
