@@ -28,6 +28,8 @@ public final class Hex {
      * @return {@code 0x} and 16 lower-case hex digits
      */
     public static String word(long value) {
-        return String.format("0x%016x", value);
+        return "0x" + DIGITS.toHexDigits(value); // not String.format: the journal's export renders a word per entry
     }
+
+    private static final java.util.HexFormat DIGITS = java.util.HexFormat.of();
 }
