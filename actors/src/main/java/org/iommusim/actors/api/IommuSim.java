@@ -1620,9 +1620,9 @@ public final class IommuSim implements AutoCloseable {
             long from, long to) {
         if (runtime != null && kind != null && smmu != null && !gate.isStopped()
                 && runtime.interleavingSeed().isEmpty()) {
-            // FIFO: the turns already queued run first, so the read sees all the work earlier calls queued, then
-            // the TLBs are read here at rest, with no ask to each worker
-            runtime.runUntilIdle();
+            // FIFO: the turns already queued run first (not the timers due now, which an ask would leave after
+            // its answer), so the read sees all the work earlier calls queued; then the TLBs are read here at rest
+            runtime.executor().runUntilIdle();
         }
         if (runtime != null && kind != null && smmu != null && !gate.isStopped() && runtime.idle()) {
             // at rest the workers' turns would be the only ones to run: read their TLBs here, no ask each
