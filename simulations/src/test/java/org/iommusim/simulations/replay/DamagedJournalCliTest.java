@@ -39,6 +39,7 @@ class DamagedJournalCliTest {
         // 40,000 operations: a log past LevelDB's 4 MB write buffer once (one .sst, and a .log of many blocks);
         // domain snapshots every 1,000 events while it is written (the default, 10,000, would take none here)
         String key = "iommu-sim.domain.snapshot-every";
+        String before = System.getProperty(key);
         ReplayCli r;
         System.setProperty(key, "1000");
         com.typesafe.config.ConfigFactory.invalidateCaches();
@@ -46,7 +47,11 @@ class DamagedJournalCliTest {
             r = ReplayCli.run("simulate", scenario("missing-tlbi.conf").toString(), "--out", run.toString(),
                     "--set", "length.operations=40000", "--quiet");
         } finally {
-            System.clearProperty(key);
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
             com.typesafe.config.ConfigFactory.invalidateCaches();
         }
         assertEquals(0, r.exitCode(), r.err());
