@@ -42,20 +42,7 @@ final class DamagedJournal {
      * are taken every 1,000 events while it is written (the default, 10,000, would take none of these few).
      */
     static long write(Path data) {
-        String key = "iommu-sim.domain.snapshot-every";
-        String before = System.getProperty(key);
-        System.setProperty(key, "1000");
-        com.typesafe.config.ConfigFactory.invalidateCaches();
-        try {
-            return writeRuns(data);
-        } finally {
-            if (before == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, before);
-            }
-            com.typesafe.config.ConfigFactory.invalidateCaches();
-        }
+        return org.iommusim.actors.testing.DomainSnapshotInterval.every(1000, () -> writeRuns(data));
     }
 
     private static long writeRuns(Path data) {

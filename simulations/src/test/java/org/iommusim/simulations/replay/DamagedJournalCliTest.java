@@ -38,22 +38,9 @@ class DamagedJournalCliTest {
         run = shared.resolve("run");
         // 40,000 operations: a log past LevelDB's 4 MB write buffer once (one .sst, and a .log of many blocks);
         // domain snapshots every 1,000 events while it is written (the default, 10,000, would take none here)
-        String key = "iommu-sim.domain.snapshot-every";
-        String before = System.getProperty(key);
-        ReplayCli r;
-        System.setProperty(key, "1000");
-        com.typesafe.config.ConfigFactory.invalidateCaches();
-        try {
-            r = ReplayCli.run("simulate", scenario("missing-tlbi.conf").toString(), "--out", run.toString(),
-                    "--set", "length.operations=40000", "--quiet");
-        } finally {
-            if (before == null) {
-                System.clearProperty(key);
-            } else {
-                System.setProperty(key, before);
-            }
-            com.typesafe.config.ConfigFactory.invalidateCaches();
-        }
+        ReplayCli r = org.iommusim.actors.testing.DomainSnapshotInterval.every(1000, () -> ReplayCli.run("simulate",
+                scenario("missing-tlbi.conf").toString(), "--out", run.toString(), "--set",
+                "length.operations=40000", "--quiet"));
         assertEquals(0, r.exitCode(), r.err());
         Path journal = run.resolve("journal/journal");
         assertTrue(Files.size(Corruption.only(journal, ".log")) > 3 * 32_768, "a log of several blocks");
