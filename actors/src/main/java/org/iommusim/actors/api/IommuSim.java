@@ -1618,16 +1618,15 @@ public final class IommuSim implements AutoCloseable {
      */
     public List<CachedTranslation> cachedTranslations(Smmu smmu, CachedTranslation.Kind kind, int vmid, int asid,
             long from, long to) {
-        if (runtime != null && kind != null && smmu != null && !gate.isStopped()
-                && runtime.interleavingSeed().isEmpty()) {
-            // FIFO: the turns already queued run first (not the timers due now, which an ask would leave after
-            // its answer), so the read sees all the work earlier calls queued; then the TLBs are read here at rest
-            runtime.executor().runUntilIdle();
-        }
-        if (runtime != null && kind != null && smmu != null && !gate.isStopped() && runtime.idle()) {
+        if (runtime != null && kind != null && smmu != null && !gate.isStopped()) {
+            if (runtime.interleavingSeed().isEmpty()) {
+                // FIFO: the turns already queued run first (not the timers due now, which an ask would leave
+                // after its answer), so the read sees all the work earlier calls queued
+                runtime.executor().runUntilIdle();
+            }
             // at rest the workers' turns would be the only ones to run: read their TLBs here, no ask each
-            List<TranslationWorker.EntriesReport> direct = smmu.handles.pool().entriesDirect(kindOf(kind), vmid,
-                    asid, from, to);
+            List<TranslationWorker.EntriesReport> direct = runtime.idle()
+                    ? smmu.handles.pool().entriesDirect(kindOf(kind), vmid, asid, from, to) : null;
             if (direct != null) {
                 interrupts.deliverPending(); // as a blocking call does after its own work
                 return cached(smmu, direct);

@@ -116,7 +116,7 @@ public final class TcuKeeper {
                         // before anything is translated: caches whose last run did not close cleanly are emptied
                         // here; its record in a write of its own after the configuration's (as a TBU worker's marker)
                         tcu.markAcksAhead(true);
-                        live.markerPending = true;
+                        live.marker.logged();
                         live.write();
                         if (ready != null) {
                             ready.tell(new Ready());
@@ -156,10 +156,7 @@ public final class TcuKeeper {
         boolean writing;
         boolean flushScheduled;
         InvalidationPort.Directory direct;
-        // this run's AcksAhead marker: logged, in the write in flight, durable once that is answered
-        boolean markerPending;
-        boolean markerSent;
-        boolean markerDurable;
+        final AcksAheadMarker marker = new AcksAheadMarker();
         boolean closing;
 
         Live(ActorContext<Object> ctx, Tcu tcu, ActorRef<TcuJournal.Command> journal, TranslationWorker.Settings settings) {
@@ -198,10 +195,7 @@ public final class TcuKeeper {
                     })
                     .onMessage(Written.class, w -> {
                         writing = false;
-                        if (markerSent) {
-                            markerSent = false;
-                            markerDurable = true;
-                        }
+                        marker.written();
                         write(); // what was logged or acknowledged meanwhile (or is left of the backlog) goes next
                         if (!writing && !flushWaiters.isEmpty()) {
                             List<Runnable> done = List.copyOf(flushWaiters);
@@ -265,7 +259,7 @@ public final class TcuKeeper {
          * not from a clean close's flush on.
          */
         private boolean acksAhead() {
-            return markerDurable && !closing;
+            return marker.durable() && !closing;
         }
 
         /**
@@ -295,10 +289,7 @@ public final class TcuKeeper {
             if (backlog.isEmpty()) {
                 afterWrite.clear();
             }
-            if (markerPending && events.contains(new TcuEvent.AcksAhead(true))) {
-                markerPending = false;
-                markerSent = true;
-            }
+            marker.sending(marker.pending() && events.contains(new TcuEvent.AcksAhead(true)));
             journal.tell(new TcuJournal.Write(events, st, () -> {
                 acks.forEach(Runnable::run);
                 ctx.getSelf().tell(WRITTEN);

@@ -301,10 +301,7 @@ public final class TranslationWorker {
         boolean configured;
         boolean writing;
         boolean flushScheduled;
-        // this run's AcksAhead marker: waiting in pending, in the write in flight, durable once that is answered
-        boolean markerPending;
-        boolean markerSent;
-        boolean markerDurable;
+        final AcksAheadMarker marker = new AcksAheadMarker();
 
         Unit(int tbu, String id, IotlbConfig config, ActorRef<IotlbJournal.Command> journal, ShardTranslator translator) {
             this.tbu = tbu;
@@ -399,7 +396,7 @@ public final class TranslationWorker {
                 IotlbEvent.AcksAhead marker = new IotlbEvent.AcksAhead(true);
                 u.shard.apply(marker);
                 u.pending.add(marker);
-                u.markerPending = true;
+                u.marker.logged();
                 write(u);
             }
         }
@@ -414,7 +411,7 @@ public final class TranslationWorker {
                 return false;
             }
             for (Unit u : units) {
-                if (!u.markerDurable) {
+                if (!u.marker.durable()) {
                     return false;
                 }
             }
@@ -471,11 +468,8 @@ public final class TranslationWorker {
                     .onMessage(IotlbJournal.Written.class, w -> {
                         Unit u = byTbu[w.tbu()];
                         u.writing = false;
-                        if (u.markerSent) {
-                            u.markerSent = false;
-                            u.markerDurable = true;
-                        }
-                        if (!u.acks.isEmpty() || !flushWaiters.isEmpty() || u.markerPending) {
+                        u.marker.written();
+                        if (!u.acks.isEmpty() || !flushWaiters.isEmpty() || u.marker.pending()) {
                             write(u);
                         } else {
                             afterTranslations(u); // a full batch goes now, a smaller one after the delay
@@ -729,10 +723,7 @@ public final class TranslationWorker {
             if (u.writing || (u.pending.isEmpty() && u.acks.isEmpty())) {
                 return;
             }
-            if (u.markerPending) {
-                u.markerPending = false;
-                u.markerSent = true;
-            }
+            u.marker.sending(true); // a write takes everything pending, the marker with it
             u.journal.tell(new IotlbJournal.Write(List.copyOf(u.pending), List.copyOf(u.acks),
                     org.iommusim.actors.causal.StampingList.stampsOf(u.pending)));
             u.pending.clear();
