@@ -20,6 +20,8 @@ public final class IommuSimCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Logback with an MDC that reuses its slots (this JVM is the command line's own)
+        org.iommusim.simulations.logging.CliLoggingProvider.select();
         // initialise logging before Pekko logs anything, so nothing is buffered and replayed with a warning
         org.slf4j.LoggerFactory.getILoggerFactory();
         System.exit(run(args));
