@@ -1819,6 +1819,10 @@ public final class IommuSim implements AutoCloseable {
     private <T> CompletionStage<T> ask(ActorRef<?> target, Function<ActorRef<T>, ?> message) {
         @SuppressWarnings("unchecked")
         ActorRef<Object> t = (ActorRef<Object>) target;
+        if (runtime != null) {
+            return org.iommusim.actors.exec.DirectAsk.<Object, T>ask(runtime, system, t, message::apply,
+                    options.callTimeout());
+        }
         return plain(AskPattern.<Object, T>ask(t, message::apply, options.callTimeout(), system.scheduler()));
     }
 
