@@ -90,6 +90,8 @@ public final class DeterministicConfig {
         // ... and not through the write future's callbacks either: the write completes in the journal's turn,
         // which answers it there, in the same order (an executor task and its hop fewer per write)
         m.put(JOURNAL + "." + org.iommusim.persistence.journal.GuardedLeveldbJournal.IN_TURN, "on");
+        // the record serializer stamps virtual time (DeterministicMessageSerializer): no wall-clock read per record
+        m.put(JOURNAL + "." + org.iommusim.persistence.journal.GuardedLeveldbJournal.SERIALIZER_STAMPS_TIME, "on");
         m.put("pekko.persistence.snapshot-store.local.class", DeterministicSnapshotStore.class.getName());
         // a JVM shutdown hook runs on its own thread and would wait for a system nobody drives
         m.put("pekko.jvm-shutdown-hooks", "off");

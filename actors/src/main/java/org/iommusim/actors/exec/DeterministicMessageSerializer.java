@@ -19,7 +19,8 @@ import scala.Option;
  * <ul>
  * <li>the timestamp, which the LevelDB journal sets to
  * {@code System.currentTimeMillis()} ({@code LeveldbStore.addToMessageBatch}):
- * here, the runtime's virtual time in milliseconds;</li>
+ * here, the runtime's virtual time in milliseconds (and the journal, told
+ * so, reads no clock for it);</li>
  * <li>the writer id, a {@code UUID.randomUUID()} per incarnation of an
  * event-sourced actor ({@code EventSourcedBehaviorImpl.WriterIdentity}):
  * here, a name-based UUID of the persistence id and the sequence number of
@@ -71,10 +72,11 @@ public final class DeterministicMessageSerializer extends JSerializer {
         if (o instanceof PersistentRepr p) {
             String writer = writers.computeIfAbsent(p.writerUuid(), random -> UUID.nameUUIDFromBytes(
                     (p.persistenceId() + "#" + p.sequenceNr()).getBytes(StandardCharsets.UTF_8)).toString());
-            PersistentRepr stamped = p.update(p.sequenceNr(), p.persistenceId(), p.deleted(), p.sender(), writer)
-                    .withTimestamp(runtime.nowNanos() / 1_000_000L);
-            byte[] bytes = encoder.encode(stamped);
-            return bytes != null ? bytes : pekko.toBinary(stamped);
+            long millis = runtime.nowNanos() / 1_000_000L;
+            byte[] bytes = encoder.encode(p, writer, millis);
+            return bytes != null ? bytes
+                    : pekko.toBinary(p.update(p.sequenceNr(), p.persistenceId(), p.deleted(), p.sender(), writer)
+                            .withTimestamp(millis));
         }
         return pekko.toBinary(o);
     }

@@ -43,6 +43,15 @@ final class PersistentRecordEncoder {
 
     /** The record's bytes, or null if Pekko's serializer must write it. */
     byte[] encode(PersistentRepr p) {
+        return encode(p, p.writerUuid(), p.timestamp());
+    }
+
+    /**
+     * The bytes of {@code p} with its writer id and timestamp replaced by
+     * these (no copy of the record made to carry them), or null if Pekko's
+     * serializer must write it.
+     */
+    byte[] encode(PersistentRepr p, String writer, long timestamp) {
         Object payload = p.payload();
         if (p.sender() != ActorRef.noSender() || p.metadata().isDefined() || p.deleted() || payload == null) {
             return null;
@@ -64,8 +73,6 @@ final class PersistentRecordEncoder {
                 + (manifestBytes == null ? 0 : CodedOutputStream.computeByteArraySize(3, manifestBytes));
         String pid = p.persistenceId();
         String eventManifest = p.manifest();
-        String writer = p.writerUuid();
-        long timestamp = p.timestamp();
         int size = CodedOutputStream.computeTagSize(1) + CodedOutputStream.computeUInt32SizeNoTag(payloadSize)
                 + payloadSize + CodedOutputStream.computeInt64Size(2, p.sequenceNr())
                 + (pid.equals(PersistentRepr.Undefined()) ? 0 : CodedOutputStream.computeStringSize(3, pid))

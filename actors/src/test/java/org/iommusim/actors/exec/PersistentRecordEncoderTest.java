@@ -66,6 +66,11 @@ class PersistentRecordEncoderTest {
                 assertEquals(p.persistenceId(), back.persistenceId());
                 assertEquals(p.writerUuid(), back.writerUuid());
                 assertEquals(p.timestamp(), back.timestamp());
+                // a writer id and timestamp given apart give the bytes of the record carrying them
+                PersistentRepr restamped = p.update(p.sequenceNr(), p.persistenceId(), p.deleted(), p.sender(),
+                        "restamped-writer").withTimestamp(p.timestamp() / 2 + 5);
+                assertArrayEquals(pekko.toBinary(restamped),
+                        encoder.encode(p, "restamped-writer", p.timestamp() / 2 + 5), "restamped " + p);
             }
             // anything else is left to Pekko's serializer
             assertNull(encoder.encode(PersistentRepr.apply("a string", 1, "p", "", false, null, "w")));

@@ -113,6 +113,41 @@ class BatchWriteTest {
         assertEquals(1, events, "only b's event: " + stored.keySet());
     }
 
+    /** Where the record serializer stamps time (deterministic mode's), the journal leaves the timestamp as it is. */
+    @Test
+    void leavesTheTimestampToTheSerializerWhenToldSo(@TempDir Path dir) throws Exception {
+        List<JournalSettings> settings = new ArrayList<>();
+        Config plugin = plugin(dir.resolve("serializer"), "test.serializer", true, settings)
+                .withValue("test.serializer." + GuardedLeveldbJournal.SERIALIZER_STAMPS_TIME,
+                        ConfigValueFactory.fromAnyRef("on"))
+                .withFallback(plugin(dir.resolve("wall"), "test.wall", true, settings));
+        long started = System.currentTimeMillis();
+        ActorSystem system = ActorSystem.create("batch-write-stamps", plugin.withFallback(ConfigFactory.load()));
+        try {
+            for (String id : List.of("test.serializer", "test.wall")) {
+                ActorRef journal = Persistence.get(system).journalFor(id, ConfigFactory.empty());
+                assertEquals(List.of(true), written(system, journal, write(event("a", 1, "a1"))));
+            }
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            settings.forEach(JournalSettings::release);
+        }
+        ActorSystem decoder = ActorSystem.create("decode-stamps", ConfigFactory.load());
+        try {
+            org.apache.pekko.serialization.Serialization s = org.apache.pekko.serialization.SerializationExtension
+                    .get(decoder);
+            PersistentRepr left = s.deserialize(contents(settings.get(0).journalDir()).get("10#1/0"),
+                    PersistentRepr.class).get();
+            PersistentRepr stamped = s.deserialize(contents(settings.get(1).journalDir()).get("10#1/0"),
+                    PersistentRepr.class).get();
+            assertEquals(0L, left.timestamp(), "no clock read: the serializer (here Pekko's, which keeps it) decides");
+            assertTrue(stamped.timestamp() >= started, "the default stamps the wall clock, as Pekko's store does");
+        } finally {
+            decoder.terminate();
+        }
+    }
+
     private static AtomicWrite write(PersistentRepr... events) {
         return new AtomicWrite(CollectionConverters.asScala(List.of(events)).toList());
     }

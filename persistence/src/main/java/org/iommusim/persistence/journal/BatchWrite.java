@@ -33,7 +33,12 @@ final class BatchWrite {
 
     private static final String TAG_PREFIX = "$$$"; // LeveldbStore's prefix of tags' internal persistence ids
 
-    static Future<Seq<Try<BoxedUnit>>> write(LeveldbStore store, Seq<AtomicWrite> messages) {
+    /**
+     * @param wallClockStamps stamp each record with the wall clock as Pekko's store does; false where the
+     *                        record serializer stamps it (a deterministic system's, with virtual time)
+     */
+    static Future<Seq<Try<BoxedUnit>>> write(LeveldbStore store, Seq<AtomicWrite> messages,
+            boolean wallClockStamps) {
         List<Try<BoxedUnit>> results = new ArrayList<>(messages.size());
         Map<Integer, Long> counters = new LinkedHashMap<>();
         WriteBatch batch = store.leveldb().createWriteBatch();
@@ -52,9 +57,12 @@ final class BatchWrite {
                             throw new IllegalArgumentException("persistenceId [" + p.persistenceId()
                                     + "] must not start with " + TAG_PREFIX);
                         }
-                        // stamped as Pekko's store stamps it (deterministic mode's serializer puts virtual time instead)
-                        byte[] bytes = store.persistentToBytes(p.withTimestamp(System.currentTimeMillis()));
-                        nid = store.numericId(p.persistenceId());
+                        // stamped as Pekko's store stamps it, unless the serializer puts virtual time there
+                        byte[] bytes = store.persistentToBytes(wallClockStamps
+                                ? p.withTimestamp(System.currentTimeMillis()) : p);
+                        if (nid < 0) { // an atomic write is one entity's: its id is looked up once
+                            nid = store.numericId(p.persistenceId());
+                        }
                         keys.add(Key$.MODULE$.keyToBytes(new Key(nid, p.sequenceNr(), 0)));
                         values.add(bytes);
                         last = p.sequenceNr();

@@ -42,9 +42,16 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
     /** Plugin setting: write and answer each batch inside the journal's turn ({@link InTurnWrite}); off by default. */
     public static final String IN_TURN = "iommu-sim-writes-in-turn";
 
+    /**
+     * Plugin setting: the record serializer stamps each record's timestamp (a deterministic system's, with
+     * virtual time), so the journal reads no clock for it; off by default.
+     */
+    public static final String SERIALIZER_STAMPS_TIME = "iommu-sim-serializer-stamps-time";
+
     private final Path dir;
     private final long minFreeBytes;
     private final boolean inTurn;
+    private final boolean wallClockStamps;
     private JournalSpace space;
 
     /** Pekko passes the plugin's configuration ({@code dir}, {@code fsync}, ...); the threshold is system-wide. */
@@ -53,6 +60,7 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
         this.dir = leveldbDir().toPath().toAbsolutePath().normalize();
         this.minFreeBytes = JournalSpace.minFreeBytes(context().system().settings().config());
         this.inTurn = cfg.hasPath(IN_TURN) && cfg.getBoolean(IN_TURN);
+        this.wallClockStamps = !(cfg.hasPath(SERIALIZER_STAMPS_TIME) && cfg.getBoolean(SERIALIZER_STAMPS_TIME));
     }
 
     @Override
@@ -124,7 +132,7 @@ public class GuardedLeveldbJournal extends LeveldbJournal {
         Future<Seq<Try<BoxedUnit>>> f;
         try {
             f = hasPersistenceIdSubscribers() || hasTagSubscribers() ? super.asyncWriteMessages(messages)
-                    : BatchWrite.write(this, messages);
+                    : BatchWrite.write(this, messages, wallClockStamps);
         } catch (RuntimeException | IOError | InternalError e) {
             // InternalError: the pure-Java LevelDB's mapped buffers report a fault this way
             return Promise.<Seq<Try<BoxedUnit>>>failed(failure(e)).future();
