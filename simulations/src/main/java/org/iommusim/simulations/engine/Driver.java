@@ -152,8 +152,10 @@ final class Driver {
         long seq = models.of(d.smmu).map(d.id, new MapBatch(segs));
         long start = c.now();
         c.advance(metricsMapCost());
-        timeline.cpu(onCpu, "map", start, c.now() - start, d.id + " IOVA 0x" + Long.toHexString(iovas[0]) + ", "
-                + iovas.length + " x " + segmentSize + " bytes");
+        if (timeline.on()) { // the detail is text made for the timeline only
+            timeline.cpu(onCpu, "map", start, c.now() - start, d.id + " IOVA 0x" + Long.toHexString(iovas[0]) + ", "
+                    + iovas.length + " x " + segmentSize + " bytes");
+        }
         List<MapRecord> out = new ArrayList<>(iovas.length);
         for (int i = 0; i < iovas.length; i++) {
             MapRecord r = new MapRecord(d.id, iovas[i], segmentSize, pa + i * segmentSize, prot, c.now(), seq);
@@ -195,8 +197,10 @@ final class Driver {
         onCpu = q;
         long start = c.now();
         c.advance(metricsMapCost());
-        timeline.cpu(q, "unmap", start, c.now() - start, d.id + " IOVA 0x" + Long.toHexString(records.get(0).iova)
-                + ", " + records.size() + " range(s)");
+        if (timeline.on()) {
+            timeline.cpu(q, "unmap", start, c.now() - start, d.id + " IOVA 0x"
+                    + Long.toHexString(records.get(0).iova) + ", " + records.size() + " range(s)");
+        }
         long ordinal = ++unmapCalls[q];
         synchronized (this.records) {
             for (MapRecord r : records) {
@@ -255,7 +259,9 @@ final class Driver {
         onCpu = -1;
         long start = c.now();
         c.advance(metricsMapCost());
-        timeline.cpu(-1, "unmap", start, c.now() - start, s2.id + " IPA 0x" + Long.toHexString(old.iova));
+        if (timeline.on()) {
+            timeline.cpu(-1, "unmap", start, c.now() - start, s2.id + " IPA 0x" + Long.toHexString(old.iova));
+        }
         synchronized (records) {
             old.unmapAt = c.now();
             old.unmapSeq = seq;
@@ -405,8 +411,10 @@ final class Driver {
                 if (!chunk.isEmpty()) {
                     traceConsumed(smmu, chunk, start, c.now() - start);
                 }
-                timeline.cpu(onCpu, "sync wait", start, c.now() - start, smmu.id() + " CMD_SYNC at " + syncIndex);
-                timeline.smmu(smmu.id(), "CMD_SYNC", start, c.now() - start, "queue entry " + syncIndex);
+                if (timeline.on()) {
+                    timeline.cpu(onCpu, "sync wait", start, c.now() - start, smmu.id() + " CMD_SYNC at " + syncIndex);
+                    timeline.smmu(smmu.id(), "CMD_SYNC", start, c.now() - start, "queue entry " + syncIndex);
+                }
             } else {
                 models.of(smmu).submit(smmu, chunk);
                 long start = c.now();

@@ -19,6 +19,14 @@ import org.slf4j.spi.MDCAdapter;
 public final class ReusingMdcAdapter implements MDCAdapter {
     private final ThreadLocal<Slots> slots = ThreadLocal.withInitial(Slots::new);
     private final ThreadLocalMapOfStacks deques = new ThreadLocalMapOfStacks();
+    /**
+     * The thread that last used the MDC, with its slots: a deterministic model
+     * runs on one thread, whose slots are then found without a thread-local
+     * lookup. Final fields publish the pair safely to any thread reading it.
+     */
+    private Owner last;
+
+    private record Owner(Thread thread, Slots slots) {}
 
     /** One thread's context: its keys and values, in the order first put. */
     private static final class Slots {
@@ -84,40 +92,51 @@ public final class ReusingMdcAdapter implements MDCAdapter {
         }
     }
 
+    private Slots mine() {
+        Thread t = Thread.currentThread();
+        Owner o = last;
+        if (o != null && o.thread == t) {
+            return o.slots;
+        }
+        Slots s = slots.get();
+        last = new Owner(t, s);
+        return s;
+    }
+
     @Override
     public void put(String key, String val) {
         if (key == null) {
             throw new IllegalArgumentException("key cannot be null");
         }
-        slots.get().put(key, val);
+        mine().put(key, val);
     }
 
     @Override
     public String get(String key) {
-        return key == null ? null : slots.get().get(key);
+        return key == null ? null : mine().get(key);
     }
 
     @Override
     public void remove(String key) {
         if (key != null) {
-            slots.get().remove(key);
+            mine().remove(key);
         }
     }
 
     @Override
     public void clear() {
-        slots.get().clear();
+        mine().clear();
     }
 
     /** A copy the caller may keep (a logging event keeps it): later puts do not show in it. */
     @Override
     public Map<String, String> getCopyOfContextMap() {
-        return slots.get().copy();
+        return mine().copy();
     }
 
     @Override
     public void setContextMap(Map<String, String> contextMap) {
-        Slots s = slots.get();
+        Slots s = mine();
         s.clear();
         if (contextMap != null) {
             for (Map.Entry<String, String> e : contextMap.entrySet()) {

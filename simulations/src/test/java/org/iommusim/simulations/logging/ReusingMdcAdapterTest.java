@@ -76,6 +76,35 @@ class ReusingMdcAdapterTest {
         assertEquals("main", mdc.get("k"));
     }
 
+    /** Threads taking turns at one adapter (its last user is remembered) each see only their own context. */
+    @Test
+    void threadsTakingTurnsNeverSeeEachOthersContext() throws InterruptedException {
+        ReusingMdcAdapter mdc = new ReusingMdcAdapter();
+        List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            String me = "thread-" + n;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 50_000; i++) {
+                    mdc.put("who", me);
+                    mdc.put("i", Integer.toString(i % 7));
+                    if (!me.equals(mdc.get("who")) || !Integer.toString(i % 7).equals(mdc.get("i"))) {
+                        wrong.add(me + " at " + i + " saw " + mdc.get("who"));
+                    }
+                    mdc.clear();
+                    if (mdc.get("who") != null) {
+                        wrong.add(me + " at " + i + " saw a cleared key");
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(List.of(), wrong.subList(0, Math.min(5, wrong.size())));
+    }
+
     @Test
     void dequesByKeyAsSlf4jDefines() {
         ReusingMdcAdapter mdc = new ReusingMdcAdapter();
