@@ -260,12 +260,20 @@ public final class TranslationPool {
      * dispatch and the future.
      */
     public Outcome translateDirect(TranslationRequest request, boolean traced) {
-        if (turns == null || closed != null || !turns.idle() || admission.inFlight() != 0
-                || admission.waiting() != 0) {
+        if (!directAllowed()) {
             return null;
         }
         PartInbox.Direct d = inboxes[indexFor(request.sid(), request.iova())].direct;
         return d == null ? null : d.translate(request, traced);
+    }
+
+    /**
+     * Whether a worker's handler may run on the caller's thread: deterministic mode, the pool open, its TCU turns
+     * idle, no unit in flight or waiting.
+     */
+    private boolean directAllowed() {
+        return turns != null && closed == null && turns.idle() && admission.inFlight() == 0
+                && admission.waiting() == 0;
     }
 
     /**
@@ -279,8 +287,7 @@ public final class TranslationPool {
      */
     public List<TranslationWorker.EntriesReport> entriesDirect(org.iommusim.persistence.iotlb.IotlbEntry.Kind kind,
             int vmid, int asid, long from, long to) {
-        if (turns == null || closed != null || !turns.idle() || admission.inFlight() != 0
-                || admission.waiting() != 0) {
+        if (!directAllowed()) {
             return null;
         }
         PartInbox.Direct[] ds = new PartInbox.Direct[inboxes.length];
