@@ -138,8 +138,11 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
     /**
      * Stop once the write in flight (if any) has its answer: commands wait in
      * the stash while a write is in flight, so this one is taken only between
-     * writes, and no journal answer reaches a stopped SMMU. What a clean close
-     * sends before the model's actors are stopped.
+     * writes, and no journal answer reaches a stopped SMMU. A deletion of old
+     * snapshots still unanswered (asked for after a snapshot, not waited for
+     * by Pekko) is waited for too, so that its answer does not reach a
+     * stopped SMMU either. What a clean close sends before the model's actors
+     * are stopped.
      */
     public record Stop() implements Command {}
 
@@ -213,6 +216,7 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
         this.memory = memory;
         this.views = views;
         this.settings = settings;
+        this.deletions = new org.iommusim.actors.SnapshotDeletions(retentionCriteria());
         subscribers.forEach(sub -> acked.put(sub, 0L));
     }
 
@@ -292,7 +296,13 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
                     return turn(s, List.of(), null);
                 })
                 .onCommand(ContinueConsumption.class, (s, c) -> turn(s, List.of(), null))
-                .onCommand(Stop.class, (s, c) -> stop(s))
+                .onCommand(Stop.class, (s, c) -> {
+                    if (deletions.awaited()) {
+                        stopWhenDeleted = true; // the last answer sends Stop again
+                        return Effect().none();
+                    }
+                    return stop(s);
+                })
                 .onAnyCommand((s, c) -> turn(s, List.of(c), null));
     }
 
@@ -325,6 +335,9 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
 
     /** This turn's state changes in order, for the event handler that applies them next (see {@link #applyEvent}). */
     private final java.util.ArrayDeque<Applied> applied = new java.util.ArrayDeque<>();
+    /** Deletions of old snapshots asked for and not yet answered: a Stop waits for them. */
+    private final org.iommusim.actors.SnapshotDeletions deletions;
+    private boolean stopWhenDeleted;
 
     /** The state a turn builds up, with what to do once its write is complete. */
     private static final class Turn {
@@ -638,6 +651,18 @@ public final class SmmuEntity extends Unpublished<SmmuEntity.Command, SmmuChange
             if (s.queue().hasPending() && !s.queue().halted()) {
                 ctx.getSelf().tell(new ContinueConsumption());
             }
-        }).build();
+        })
+                .onSignal(org.apache.pekko.persistence.typed.SnapshotCompleted.class,
+                        (s, c) -> deletions.snapshotSaved(c.metadata().sequenceNr()))
+                .onSignal(org.apache.pekko.persistence.typed.DeleteSnapshotsCompleted.class, (s, c) -> deleted())
+                .onSignal(org.apache.pekko.persistence.typed.DeleteSnapshotsFailed.class, (s, c) -> deleted())
+                .build();
+    }
+
+    private void deleted() {
+        if (deletions.answered() && stopWhenDeleted) {
+            stopWhenDeleted = false;
+            ctx.getSelf().tell(new Stop());
+        }
     }
 }

@@ -42,7 +42,7 @@ final class DamagedJournal {
      * are taken every 1,000 events while it is written (the default, 10,000, would take none of these few).
      */
     static long write(Path data) {
-        return org.iommusim.actors.testing.DomainSnapshotInterval.every(1000, () -> writeRuns(data));
+        return org.iommusim.actors.testing.SnapshotInterval.domains(1000, () -> writeRuns(data));
     }
 
     private static long writeRuns(Path data) {

@@ -38,7 +38,7 @@ class DamagedJournalCliTest {
         run = shared.resolve("run");
         // 40,000 operations: a log past LevelDB's 4 MB write buffer once (one .sst, and a .log of many blocks);
         // domain snapshots every 1,000 events while it is written (the default, 10,000, would take none here)
-        ReplayCli r = org.iommusim.actors.testing.DomainSnapshotInterval.every(1000, () -> ReplayCli.run("simulate",
+        ReplayCli r = org.iommusim.actors.testing.SnapshotInterval.domains(1000, () -> ReplayCli.run("simulate",
                 scenario("missing-tlbi.conf").toString(), "--out", run.toString(), "--set",
                 "length.operations=40000", "--quiet"));
         assertEquals(0, r.exitCode(), r.err());
